@@ -1,0 +1,102 @@
+import type { NodeContext, NodeResult } from './context.js';
+import { WaymarkError } from './errors.js';
+import type { FromSchema, JsonSchema } from './json-schema.js';
+
+/** Bumped only on a breaking change of the node contract; plugins record what they were built for. */
+export const NODE_API_VERSION = 1;
+
+/** Outcomes every node may wire without declaring them. */
+export const IMPLICIT_OUTCOMES = ['error', 'timeout'] as const;
+
+export interface NodeDefinition<S extends JsonSchema, O extends string> {
+  /** Namespaced type name: `ip.match`, `acme.geofence`. */
+  type: string;
+  /** Positive integer; a flow may pin it. */
+  version: number;
+  description: string;
+  /** JSON Schema of the node's config (draft 2020-12); defaults are applied at flow load. */
+  config?: S;
+  /** The closed list of outcomes, or a function of the (validated) config. */
+  outcomes: readonly O[] | ((config: FromSchema<S>) => readonly string[]);
+  /** Per-node timeout in ms; overrides the engine default. */
+  timeoutMs?: number;
+  run(ctx: NodeContext, config: FromSchema<S>): NodeResult | Promise<NodeResult>;
+}
+
+/** A node type as the engine holds it. */
+export interface NodeType<C = unknown> {
+  readonly type: string;
+  readonly version: number;
+  readonly description: string;
+  readonly config: JsonSchema;
+  readonly outcomes: readonly string[] | ((config: C) => readonly string[]);
+  readonly timeoutMs: number | undefined;
+  readonly apiVersion: number;
+  run(ctx: NodeContext, config: C): NodeResult | Promise<NodeResult>;
+}
+
+const TYPE_NAME = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
+const OUTCOME_NAME = /^[a-zA-Z][a-zA-Z0-9_-]*$/;
+const EMPTY_CONFIG = { type: 'object', additionalProperties: false, properties: {} } as const;
+
+function fail(field: string, message: string): never {
+  throw new WaymarkError('ERR_NODE_DEFINITION', `defineNode: ${message}`, { field });
+}
+
+/**
+ * Declares a node type. Malformed definitions throw `ERR_NODE_DEFINITION` at once, naming the
+ * field and the fix. The config type is inferred from the schema: declare it `as const`.
+ *
+ * @example
+ * export const ipMatch = defineNode({
+ *   type: 'ip.match', version: 1,
+ *   description: 'Compares the pushed IP to the browser IP.',
+ *   config: { type: 'object', properties: { prefix: { type: 'integer', default: 0 } } } as const,
+ *   outcomes: ['match', 'mismatch'],
+ *   run(ctx) { return ctx.par?.ip === ctx.ip ? 'match' : 'mismatch'; },
+ * });
+ */
+export function defineNode<const S extends JsonSchema, const O extends string>(
+  definition: NodeDefinition<S, O>,
+): NodeType<FromSchema<S>> {
+  if (definition === null || typeof definition !== 'object') fail('definition', 'pass an object { type, version, description, config, outcomes, run }');
+  const { type, version, description, config, outcomes, run, timeoutMs } = definition;
+  if (typeof type !== 'string' || !TYPE_NAME.test(type))
+    fail('type', `"type" must be a namespaced lower-case name such as "acme.geofence" (got ${JSON.stringify(type)})`);
+  if (!Number.isInteger(version) || version < 1) fail('version', `"version" of ${type} must be a positive integer`);
+  if (typeof description !== 'string' || description.trim() === '') fail('description', `"description" of ${type} must say in a sentence what the node does`);
+  if (config !== undefined && (config === null || (typeof config !== 'object' && typeof config !== 'boolean')))
+    fail('config', `"config" of ${type} must be a JSON Schema object`);
+  if (typeof run !== 'function') fail('run', `"run" of ${type} must be a function (ctx, config) => outcome`);
+  if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs <= 0)) fail('timeoutMs', `"timeoutMs" of ${type} must be a positive integer of milliseconds`);
+  if (typeof outcomes !== 'function') {
+    if (!Array.isArray(outcomes) || outcomes.length === 0) fail('outcomes', `"outcomes" of ${type} must be a non-empty array of names, or a function of the config`);
+    const seen = new Set<string>();
+    for (const o of outcomes) {
+      if (typeof o !== 'string' || !OUTCOME_NAME.test(o)) fail('outcomes', `outcome ${JSON.stringify(o)} of ${type} must be a name like "match"`);
+      if (seen.has(o)) fail('outcomes', `outcome "${o}" of ${type} is declared twice`);
+      seen.add(o);
+    }
+  }
+  return Object.freeze({
+    type,
+    version,
+    description,
+    config: config ?? EMPTY_CONFIG,
+    outcomes: typeof outcomes === 'function' ? outcomes : Object.freeze([...outcomes]),
+    timeoutMs,
+    apiVersion: NODE_API_VERSION,
+    run: run as NodeType<FromSchema<S>>['run'],
+  }) as NodeType<FromSchema<S>>;
+}
+
+/** The secret namespace of a node type: text before its last dot. */
+export function typeNamespace(type: string): string {
+  const i = type.lastIndexOf('.');
+  return i === -1 ? type : type.slice(0, i);
+}
+
+/** What a plugin package exports. */
+export interface Plugin {
+  nodes: readonly NodeType<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any -- config types vary per node
+}

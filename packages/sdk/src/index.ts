@@ -1,0 +1,39 @@
+/**
+ * @waymark/sdk — what a node author needs, and nothing more.
+ */
+export { defineNode, typeNamespace, NODE_API_VERSION, IMPLICIT_OUTCOMES } from './define-node.js';
+export type { NodeDefinition, NodeType, Plugin } from './define-node.js';
+export { WaymarkError, SDK_ERRORS } from './errors.js';
+export { callbacks, inputValue, outputValue } from './callbacks.js';
+export type { Callback, CallbackField, CallbackType } from './callbacks.js';
+export type {
+  Clock,
+  Logger,
+  Services,
+  RequestInfo,
+  PushedInfo,
+  ClientInfo,
+  CookieOptions,
+  CookieEffect,
+  Effects,
+  JourneyInfo,
+  SuspendOptions,
+  Suspension,
+  OutcomeWithReason,
+  NodeResult,
+  NodeContext,
+} from './context.js';
+export type { JsonPrimitive, JsonValue, JsonObject, JsonSchema, FromSchema } from './json-schema.js';
+export type {
+  PushedRequest,
+  PushedRequestStore,
+  StoredJourney,
+  JourneyStore,
+  Session,
+  SessionStore,
+  Transaction,
+  TransactionStore,
+  CounterStore,
+  KeyValueStore,
+  Stores,
+} from './stores.js';

@@ -1,0 +1,67 @@
+import { describe, expect, it } from '@jest/globals';
+import { defineNode, typeNamespace, WaymarkError, callbacks } from '@waymark/sdk';
+
+const valid = {
+  type: 'acme.geofence',
+  version: 1,
+  description: 'Allows logins from configured countries only.',
+  config: { type: 'object', properties: { countries: { type: 'array', items: { type: 'string' }, default: ['GB'] } } } as const,
+  outcomes: ['inside', 'outside'] as const,
+  run: () => 'inside',
+};
+
+describe('defineNode', () => {
+  it('returns a frozen node type with the declared outcomes and the API version', () => {
+    const node = defineNode(valid);
+    expect(node.type).toBe('acme.geofence');
+    expect(node.outcomes).toEqual(['inside', 'outside']);
+    expect(node.apiVersion).toBe(1);
+    expect(Object.isFrozen(node)).toBe(true);
+  });
+
+  it.each([
+    ['type', { ...valid, type: 'geofence' }],
+    ['type', { ...valid, type: 'Acme.Geo' }],
+    ['version', { ...valid, version: 0 }],
+    ['description', { ...valid, description: ' ' }],
+    ['outcomes', { ...valid, outcomes: [] }],
+    ['outcomes', { ...valid, outcomes: ['a', 'a'] }],
+    ['outcomes', { ...valid, outcomes: ['has space'] }],
+    ['run', { ...valid, run: undefined }],
+    ['config', { ...valid, config: null }],
+    ['timeoutMs', { ...valid, timeoutMs: -5 }],
+  ])('rejects a malformed %s at once with ERR_NODE_DEFINITION naming the field', (field, def) => {
+    let error: unknown;
+    try {
+      defineNode(def as never);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(WaymarkError);
+    expect((error as WaymarkError).code).toBe('ERR_NODE_DEFINITION');
+    expect((error as WaymarkError).details.field).toBe(field);
+  });
+
+  it('infers the config type from the schema, defaults included', () => {
+    const node = defineNode({
+      ...valid,
+      run: (_ctx, config) => (config.countries.includes('GB') ? 'inside' : 'outside'),
+    });
+    expect(node.run({} as never, { countries: ['GB'] })).toBe('inside');
+  });
+});
+
+describe('typeNamespace', () => {
+  it('is the text before the last dot, so sibling types share secrets', () => {
+    expect(typeNamespace('credentials.collect')).toBe('credentials');
+    expect(typeNamespace('cookie.persistent.check')).toBe('cookie.persistent');
+    expect(typeNamespace('acme.geofence')).toBe('acme');
+  });
+});
+
+describe('callbacks', () => {
+  it('builds AIC-shaped callbacks', () => {
+    expect(callbacks.name('User Name')).toEqual({ type: 'NameCallback', output: [{ name: 'prompt', value: 'User Name' }], input: [{ name: 'IDToken', value: '' }] });
+    expect(callbacks.textOutput('Hi', 1).output).toEqual([{ name: 'message', value: 'Hi' }, { name: 'messageType', value: '1' }]);
+  });
+});
