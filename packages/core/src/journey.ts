@@ -1,0 +1,90 @@
+import type { Callback, ClientInfo, CookieEffect, JsonObject, PushedInfo, RequestInfo } from '@waymark/sdk';
+
+/** One step of a journey's trace. Never holds secrets. */
+export interface TraceStep {
+  node: string;
+  type: string;
+  outcome: string;
+  /** Wall time of the node's run in ms (fractional). */
+  ms: number;
+  /** Reason code a node gave with its outcome (`expired`, `audience`, …). */
+  reason?: string;
+}
+
+/** What starts a journey. */
+export interface StartInput {
+  request: RequestInfo;
+  par?: PushedInfo;
+  /** Authorization parameters (pushed ones, or plain ones). */
+  params?: Record<string, string>;
+  client?: ClientInfo;
+  /** Initial journey state. */
+  state?: JsonObject;
+  /** Initial secrets (e.g. a token handed in by the caller); never traced. */
+  secrets?: Record<string, string>;
+  /** Start a specific loaded version instead of the latest. */
+  version?: number;
+}
+
+/** What resumes a suspended journey: the callbacks as the step sent them, with inputs filled. */
+export interface ResumeInput {
+  callbacks: Callback[];
+  request: RequestInfo;
+}
+
+interface ResultBase {
+  journeyId: string;
+  flowId: string;
+  flowVersion: number;
+  trace: TraceStep[];
+  /**
+   * Cookies to put on this response. On success: every set and clear the journey made. On
+   * suspension or failure: only the clears (no cookie is ever set by a journey that did not
+   * succeed).
+   */
+  cookies: CookieEffect[];
+}
+
+export interface SuspendedResult extends ResultBase {
+  status: 'suspended';
+  callbacks: Callback[];
+  header?: string;
+  stage?: string;
+}
+
+export interface SuccessResult extends ResultBase {
+  status: 'success';
+  sub?: string;
+  sessionId?: string;
+  redirect?: string;
+  state: JsonObject;
+}
+
+export interface FailureResult extends ResultBase {
+  status: 'failure';
+  /** Stable code: ERR_JOURNEY_FAILED when the flow reached `failure`, else the engine's code. */
+  code: string;
+  /** A sentence safe to show a caller; never contains a secret. */
+  reason: string;
+  /** The last node's outcome reason, if any (`expired`, `mismatch`…). */
+  nodeReason?: string;
+  state: JsonObject;
+}
+
+export type JourneyResult = SuspendedResult | SuccessResult | FailureResult;
+
+/** Engine events, for logs, metrics and tracing. None carries a secret. */
+export type JourneyEvent =
+  | { type: 'journey.started'; journeyId: string; flowId: string; flowVersion: number; at: number }
+  | { type: 'journey.step'; journeyId: string; flowId: string; flowVersion: number; step: TraceStep; at: number }
+  | { type: 'journey.suspended'; journeyId: string; flowId: string; flowVersion: number; node: string; at: number }
+  | {
+      type: 'journey.finished';
+      journeyId: string;
+      flowId: string;
+      flowVersion: number;
+      status: 'success' | 'failure';
+      code?: string;
+      steps: number;
+      at: number;
+    };

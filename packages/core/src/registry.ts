@@ -1,0 +1,42 @@
+import { WaymarkError, type NodeType } from '@waymark/sdk';
+
+/**
+ * The node types an engine knows, by type name. A clash is an error at registration, naming
+ * both sources, so it stops start-up instead of silently shadowing a type.
+ */
+export class NodeRegistry {
+  readonly #types = new Map<string, { node: NodeType<unknown>; source: string }>();
+
+  register(node: NodeType<unknown>, source = 'inline'): void {
+    const existing = this.#types.get(node.type);
+    if (existing) {
+      throw new WaymarkError(
+        'ERR_NODE_TYPE_CLASH',
+        `node type "${node.type}" from ${source} clashes with the one from ${existing.source}: rename one (namespace your types, e.g. "acme.${node.type.split('.').pop()}")`,
+        { type: node.type, source, existing: existing.source },
+      );
+    }
+    this.#types.set(node.type, { node, source });
+  }
+
+  registerAll(nodes: readonly NodeType<unknown>[], source = 'inline'): void {
+    for (const node of nodes) this.register(node, source);
+  }
+
+  get(type: string): NodeType<unknown> | undefined {
+    return this.#types.get(type)?.node;
+  }
+
+  has(type: string): boolean {
+    return this.#types.has(type);
+  }
+
+  /** Where a type came from: `builtin`, a package name, `inline`. */
+  sourceOf(type: string): string | undefined {
+    return this.#types.get(type)?.source;
+  }
+
+  list(): NodeType<unknown>[] {
+    return [...this.#types.values()].map((t) => t.node);
+  }
+}
