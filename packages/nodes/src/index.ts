@@ -1,0 +1,13 @@
+/**
+ * @waymark/nodes — the built-in node types, one file each.
+ */
+import type { NodeType } from '@waymark/sdk';
+import { ipMatch } from './ip-match.js';
+
+export { ipMatch } from './ip-match.js';
+
+/** Every built-in node type, for `NodeRegistry` and the CLI. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- node config types vary per node
+export const builtinNodes: NodeType<any>[] = [
+  ipMatch,
+];
