@@ -20,6 +20,8 @@ export const CORE_ERRORS = {
   ERR_JOURNEY_CONFLICT: 'ERR_JOURNEY_CONFLICT',
   /** A persisted journey could not be opened (wrong key, tampered). */
   ERR_JOURNEY_SEALED: 'ERR_JOURNEY_SEALED',
+  /** The flow reached its `failure` terminal. */
+  ERR_JOURNEY_FAILED: 'ERR_JOURNEY_FAILED',
   /** The journey took more steps than `maxSteps` (loop guard). */
   ERR_JOURNEY_MAX_STEPS: 'ERR_JOURNEY_MAX_STEPS',
   /** A node ran past its timeout and its flow wires no `timeout` outcome. */

@@ -6,6 +6,8 @@ export type { Flow, FlowNode, FlowLimits, FlowProblem, Terminal } from './flow.j
 export { CORE_ERRORS, FlowInvalidError, StoreUnavailableError } from './errors.js';
 export type { CoreErrorCode } from './errors.js';
 export { NodeRegistry } from './registry.js';
+export { validateFlow, validateFlowJson, assertValidFlow, parseFlowJson, FLOW_PROBLEM_CODES, flowSchema, FLOW_SCHEMA_ID } from './validate/index.js';
+export type { FlowValidation, ValidFlow, ParsedFlowJson, FlowProblemCode } from './validate/index.js';
 export {
   createMemoryStores,
   systemClock,
@@ -17,8 +19,17 @@ export {
   MemoryKeyValueStore,
 } from './stores/memory/memory-stores.js';
 export type { TraceStep, StartInput, ResumeInput, JourneyResult, SuspendedResult, SuccessResult, FailureResult, JourneyEvent } from './journey.js';
-export { configValidator, configErrors, compileNodeConfig } from './node-config.js';
+export { compileNodeConfig } from './node-config.js';
 export { createNodeContext } from './engine/context.js';
 export type { EffectLog, ContextInput } from './engine/context.js';
 export { executeNode } from './engine/execute.js';
 export type { Execution } from './engine/execute.js';
+export { Engine, createEngine } from './engine/engine.js';
+export type { EngineOptions } from './engine/engine.js';
+export { compileFlow, buildMachine, deriveTable } from './engine/compile.js';
+export type { CompiledFlow, CompiledNode } from './engine/compile.js';
+export { Sealer } from './engine/seal.js';
+export { DEFAULT_LIMITS } from './defaults.js';
+export type { EngineLimits } from './defaults.js';
+export { loadPlugin, loadPlugins, SDK_VERSION, RESERVED_NAMESPACES } from './plugins.js';
+export type { LoadedPlugin } from './plugins.js';

@@ -20,8 +20,8 @@ export interface StartInput {
   client?: ClientInfo;
   /** Initial journey state. */
   state?: JsonObject;
-  /** Initial secrets (e.g. a token handed in by the caller); never traced. */
-  secrets?: Record<string, string>;
+  /** Caller data carried through the journey and returned in every result (e.g. an interaction id). */
+  meta?: JsonObject;
   /** Start a specific loaded version instead of the latest. */
   version?: number;
 }
@@ -43,6 +43,7 @@ interface ResultBase {
    * succeed).
    */
   cookies: CookieEffect[];
+  meta?: JsonObject;
 }
 
 export interface SuspendedResult extends ResultBase {

@@ -37,17 +37,22 @@ export interface ContextInput {
   signal: () => AbortSignal;
 }
 
-function freezeCopy<T extends object>(value: T): Readonly<T> {
-  return Object.freeze({ ...value });
+/** Read-only views shared by every step of one engine call; built once per call, not per step. */
+export interface RunScope {
+  request: RequestInfo;
+  par: PushedInfo | undefined;
+  params: Readonly<Record<string, string>>;
+  client: ClientInfo | undefined;
+  services: Services;
+  effects: Effects;
 }
 
-/**
- * Builds the context of one step. Everything a node gets is either a copy or a narrow view:
- * no reference to the engine, the journey record or other namespaces' secrets leaks through.
- */
-export function createNodeContext(input: ContextInput): NodeContext {
-  const { effects } = input;
-  const effectApi: Effects = Object.freeze({
+function frozen<T extends object>(value: T): Readonly<T> {
+  return Object.isFrozen(value) ? value : Object.freeze({ ...value });
+}
+
+function effectApi(effects: EffectLog): Effects {
+  return Object.freeze({
     setCookie(name: string, value: string, options: CookieOptions = {}) {
       effects.cookies = effects.cookies.filter((c) => c.name !== name);
       effects.cookies.push({ name, value, options: { ...options } });
@@ -57,35 +62,67 @@ export function createNodeContext(input: ContextInput): NodeContext {
       effects.cookies.push({ name, value: null, options: { ...options } });
     },
     redirect(url: string) {
-      effects.redirect = url;
+      effects.redirect = String(url);
     },
     session(id: string, sub: string) {
-      effects.session = { id, sub };
+      effects.session = { id: String(id), sub: String(sub) };
     },
   });
-  const request: RequestInfo = Object.freeze({
-    ip: input.request.ip,
-    headers: freezeCopy(input.request.headers),
-    cookies: freezeCopy(input.request.cookies),
-    userAgent: input.request.userAgent,
-  });
-  return Object.freeze({
-    journey: freezeCopy(input.journey),
-    request,
-    ip: request.ip,
-    par: input.par && Object.freeze({ clientId: input.par.clientId, ip: input.par.ip, params: freezeCopy(input.par.params) }),
-    params: freezeCopy(input.params),
+}
+
+/** Builds the per-call views: copies, frozen, so a node can change none of them for the next. */
+export function createRunScope(input: Omit<ContextInput, 'journey' | 'state' | 'secrets' | 'callbacks' | 'signal'>): RunScope {
+  return {
+    request: Object.freeze({
+      ip: input.request.ip,
+      headers: frozen(input.request.headers),
+      cookies: frozen(input.request.cookies),
+      userAgent: input.request.userAgent,
+    }),
+    par: input.par && Object.freeze({ clientId: input.par.clientId, ip: input.par.ip, params: frozen(input.par.params) }),
+    params: frozen(input.params),
     client: input.client && Object.freeze({ ...input.client }),
-    state: input.state,
-    secrets: input.secrets,
-    services: freezeCopy(input.services),
-    effects: effectApi,
-    callbacks: input.callbacks && structuredClone(input.callbacks),
+    services: frozen(input.services),
+    effects: effectApi(input.effects),
+  };
+}
+
+function suspend(callbacks: Callback[], options: SuspendOptions = {}): Suspension {
+  return { suspend: callbacks, ...options };
+}
+
+/**
+ * The context of one step. A node sees its journey's state, its own namespace's secrets and
+ * read-only views; nothing of the engine, the journey record or other namespaces leaks.
+ */
+export function stepContext(
+  scope: RunScope,
+  journey: JourneyInfo,
+  state: JsonObject,
+  secrets: Record<string, string>,
+  callbacks: Callback[] | undefined,
+  signal: () => AbortSignal,
+): NodeContext {
+  return {
+    journey: Object.freeze(journey),
+    request: scope.request,
+    ip: scope.request.ip,
+    par: scope.par,
+    params: scope.params,
+    client: scope.client,
+    state,
+    secrets,
+    services: scope.services,
+    effects: scope.effects,
+    callbacks,
     get signal() {
-      return input.signal();
+      return signal();
     },
-    suspend(callbacks: Callback[], options: SuspendOptions = {}): Suspension {
-      return { suspend: callbacks, ...options };
-    },
-  });
+    suspend,
+  };
+}
+
+/** One-shot convenience for harnesses: scope and step in one call. */
+export function createNodeContext(input: ContextInput): NodeContext {
+  return stepContext(createRunScope(input), input.journey, input.state, input.secrets, input.callbacks && structuredClone(input.callbacks), input.signal);
 }
