@@ -4,13 +4,19 @@
 import type { NodeType } from '@waymark/sdk';
 import { ipMatch } from './ip-match.js';
 import { redirect } from './redirect.js';
+import { sessionCheck } from './session-check.js';
+import { sessionCreate } from './session-create.js';
 
 export { ipMatch } from './ip-match.js';
 export { redirect } from './redirect.js';
+export { sessionCheck } from './session-check.js';
+export { sessionCreate } from './session-create.js';
 
 /** Every built-in node type, for `NodeRegistry` and the CLI. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- node config types vary per node
 export const builtinNodes: NodeType<any>[] = [
   ipMatch,
   redirect,
+  sessionCheck,
+  sessionCreate,
 ];
