@@ -1,0 +1,126 @@
+/**
+ * The flow JSON Schema (draft 2020-12): the contract of `flows/*.json`. It is published as
+ * `@waymark/core/flow.schema.json` so editors complete flows through their `"$schema"` key.
+ *
+ * This const is the source; `packages/core/schema/flow.schema.json` is written from it and a
+ * test fails when the two drift (regenerate with
+ * `WAYMARK_WRITE_SCHEMA=1 npm test -- packages/core/test/validate/flow-schema`). The JSON is
+ * not imported here because core compiles with `rootDir: src`, which a JSON file outside `src`
+ * would break.
+ *
+ * Descriptions double as fix hints: a schema problem's message ends with the description of the
+ * schema part that failed, so write them as "what it is, and an example".
+ */
+
+export const FLOW_SCHEMA_ID = 'https://waymark.dev/schema/flow.schema.json';
+
+/** Node ids: identifiers such as `validateToken` (they name what a node does). */
+export const NODE_ID_PATTERN = '^[A-Za-z][A-Za-z0-9_]*$';
+/** Flow ids: kebab-case such as `session-transfer`. */
+export const FLOW_ID_PATTERN = '^[a-z][a-z0-9]*(-[a-z0-9]+)*$';
+/** Node type names: namespaced, lower-case, as `defineNode` requires (`ip.match`). */
+export const NODE_TYPE_PATTERN = '^[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)+$';
+/** Outcome names, as `defineNode` requires. */
+export const OUTCOME_PATTERN = '^[A-Za-z][A-Za-z0-9_-]*$';
+
+const positiveInteger = { type: 'integer', minimum: 1 } as const;
+
+export const flowSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: FLOW_SCHEMA_ID,
+  title: 'Waymark flow',
+  description: 'An identity journey: typed nodes joined by named outcomes, from `start` to the terminals `success` and `failure`.',
+  type: 'object',
+  required: ['id', 'version', 'description', 'start', 'nodes'],
+  additionalProperties: false,
+  properties: {
+    $schema: {
+      type: 'string',
+      description: 'The URL of this schema, for editor completion: "https://waymark.dev/schema/flow.schema.json".',
+    },
+    id: {
+      type: 'string',
+      pattern: FLOW_ID_PATTERN,
+      description: 'The flow id, kebab-case, such as "session-transfer".',
+    },
+    version: {
+      ...positiveInteger,
+      description: 'The flow version, a positive integer such as 1; journeys stay pinned to the version they started on.',
+    },
+    description: {
+      type: 'string',
+      minLength: 1,
+      description: 'One or two sentences saying what the journey does, for reviewers and operators.',
+    },
+    start: {
+      type: 'string',
+      pattern: NODE_ID_PATTERN,
+      description: 'The id of the first node, a key of "nodes" such as "validateToken".',
+    },
+    timeout: {
+      ...positiveInteger,
+      description: 'Seconds a suspended journey lives while waiting for the user (its TTL), such as 300.',
+    },
+    limits: { $ref: '#/$defs/limits' },
+    nodes: {
+      type: 'object',
+      minProperties: 1,
+      description: 'The nodes, keyed by id (an identifier such as "validateToken", saying what the node does).',
+      propertyNames: {
+        pattern: NODE_ID_PATTERN,
+        description: 'A node id: a letter then letters, digits or "_", such as "validateToken".',
+      },
+      additionalProperties: { $ref: '#/$defs/node' },
+    },
+    layout: {
+      description: 'Editor layout (positions, colours); anything goes, the engine ignores it.',
+    },
+  },
+  $defs: {
+    limits: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Limits of this flow\'s journeys; each has an engine default.',
+      properties: {
+        maxSteps: { ...positiveInteger, description: 'Most steps a journey may take (loop guard), such as 100.' },
+        nodeTimeoutMs: { ...positiveInteger, description: 'Milliseconds a node may run before its `timeout` outcome, such as 5000.' },
+        maxPersistedBytes: { ...positiveInteger, description: 'Largest size of a persisted suspended journey in bytes, such as 65536.' },
+      },
+    },
+    node: {
+      type: 'object',
+      required: ['type', 'outcomes'],
+      additionalProperties: false,
+      description: 'One step of the flow: { "type", "config", "outcomes" }.',
+      properties: {
+        type: {
+          type: 'string',
+          pattern: NODE_TYPE_PATTERN,
+          description: 'The registered node type, namespaced and lower-case, such as "ip.match".',
+        },
+        version: {
+          ...positiveInteger,
+          description: 'Pins the node type\'s version (a positive integer); omit it to use whatever is registered.',
+        },
+        description: { type: 'string', description: 'What this node does in this flow.' },
+        config: {
+          type: 'object',
+          description: 'The node\'s configuration; its node type\'s config schema judges it.',
+        },
+        outcomes: {
+          type: 'object',
+          description: 'Where each outcome leads: { "<outcome>": "<node id>" | "success" | "failure" }.',
+          propertyNames: {
+            pattern: OUTCOME_PATTERN,
+            description: 'An outcome name of the node type, such as "valid" (or "error" / "timeout").',
+          },
+          additionalProperties: {
+            type: 'string',
+            pattern: NODE_ID_PATTERN,
+            description: 'The next node id, or the terminal "success" or "failure".',
+          },
+        },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,35 @@
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import type { NodeType } from '@waymark/sdk';
+import { createAjv, type Ajv } from './ajv.js';
+
+/** A node type's compiled config validator, or why its schema does not compile. */
+export type CompiledConfig = { ok: true; validate: ValidateFunction } | { ok: false; error: string };
+
+let shared: Ajv | undefined;
+// Compiled once per node type, whatever the number of flows, versions and journeys that use it
+// (fastify's rule: schemas are compiled at load, never per request). A WeakMap keyed by the
+// NodeType object lets an unloaded plugin's types be collected.
+const cache = new WeakMap<NodeType<unknown>, CompiledConfig>();
+
+/** The config validator of a node type, compiled on first use and cached. */
+export function compiledConfig(node: NodeType<unknown>): CompiledConfig {
+  const cached = cache.get(node);
+  if (cached !== undefined) return cached;
+  shared ??= createAjv();
+  let compiled: CompiledConfig;
+  try {
+    // A node's schema may carry an `$id`; two node types sharing one would clash in one ajv
+    // instance, so the schema is compiled without registering it by id.
+    compiled = { ok: true, validate: shared.compile(withoutId(node.config)) };
+  } catch (error) {
+    compiled = { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  cache.set(node, compiled);
+  return compiled;
+}
+
+function withoutId(schema: NodeType<unknown>['config']): NodeType<unknown>['config'] {
+  if (typeof schema === 'boolean' || !('$id' in schema)) return schema;
+  const { $id: _id, ...rest } = schema;
+  return rest;
+}
