@@ -9,6 +9,8 @@ import { ipMatch } from './ip-match.js';
 import { redirect } from './redirect.js';
 import { sessionCheck } from './session-check.js';
 import { sessionCreate } from './session-create.js';
+import { riskEvaluate } from './risk-evaluate.js';
+import { riskFeedback } from './risk-feedback.js';
 
 export { cookieClear } from './cookie-clear.js';
 export { cookiePersistentCheck } from './cookie-persistent-check.js';
@@ -17,6 +19,28 @@ export { ipMatch } from './ip-match.js';
 export { redirect } from './redirect.js';
 export { sessionCheck } from './session-check.js';
 export { sessionCreate } from './session-create.js';
+
+export { riskEvaluate, actionOutcome } from './risk-evaluate.js';
+export { riskFeedback } from './risk-feedback.js';
+export { LocalRiskProvider } from './risk/local-provider.js';
+export type { LocalRiskProviderInit } from './risk/local-provider.js';
+export { HttpRiskProvider } from './risk/http-provider.js';
+export type { HttpRiskProviderInit } from './risk/http-provider.js';
+export { RiskProviderError } from './risk/provider.js';
+export type {
+  RiskProvider,
+  RiskEvaluation,
+  RiskInput,
+  RiskLevel,
+  RiskPredictorDetail,
+  RiskCallOptions,
+  RiskErrorCode,
+  CompletionStatus,
+  SecretSource,
+} from './risk/provider.js';
+export { LOCAL_RISK_DEFAULTS } from './risk/defaults.js';
+export { locateIp, haversineKm } from './risk/geo.js';
+export { countryCentroid } from './risk/centroids.js';
 
 /** Every built-in node type, for `NodeRegistry` and the CLI. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- node config types vary per node
@@ -28,4 +52,6 @@ export const builtinNodes: NodeType<any>[] = [
   redirect,
   sessionCheck,
   sessionCreate,
+  riskEvaluate,
+  riskFeedback,
 ];
