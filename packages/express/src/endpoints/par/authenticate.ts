@@ -1,0 +1,22 @@
+import type { RequestHandler } from 'express';
+import { authenticateClient } from '../../client-auth/authenticate-client.js';
+import { invalidClient, presentedCredentials } from '../../client-auth/presented-credentials.js';
+import { locals, params } from '../../lib/locals.js';
+import type { RouterContext } from '../../options.js';
+
+/**
+ * Identifies the client from its credentials and authenticates it by its registered method
+ * (RFC 9126 §2: "the authorization server MUST authenticate the client" as at the token
+ * endpoint; public clients send their client_id). Unknown client → 401 invalid_client.
+ */
+export function authenticate(ctx: RouterContext): RequestHandler {
+  return async function authenticate(req, res, next) {
+    const presented = presentedCredentials(req.headers, params(res));
+    const client = ctx.clients.get(presented.clientId);
+    if (!client) throw invalidClient('unknown client', presented.method === 'client_secret_basic');
+    locals(res).client = client;
+    await authenticateClient(ctx, client, presented);
+    locals(res).authenticated = true;
+    next();
+  };
+}

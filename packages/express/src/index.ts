@@ -1,0 +1,30 @@
+/**
+ * @waymark/express — the HTTP adapter: PAR (RFC 9126), metadata (RFC 8414), health and
+ * metrics; authorize and the journey API plug in on the same router context.
+ */
+export { createWaymarkRouter } from './router.js';
+export type { WaymarkRouter } from './router.js';
+export { DEFAULTS } from './defaults.js';
+export type { RateLimit } from './defaults.js';
+export type { WaymarkRouterOptions, RouterContext, EndpointUrls } from './options.js';
+export type { WaymarkEngine } from './engine.js';
+
+export { loadClients } from './clients/load-clients.js';
+export { ClientRegistry, toClientInfo } from './clients/client-registry.js';
+export { matchRedirectUri, compileRedirectUriPattern } from './clients/redirect-uri.js';
+export { clientConfigSchema, CLIENT_TYPES, TOKEN_ENDPOINT_AUTH_METHODS, PKCE_ENFORCEMENTS, SIGNING_ALGORITHMS } from './clients/schema.js';
+export type { Client, ClientConfig, ClientType, TokenEndpointAuthMethod, PkceEnforcement, SigningAlgorithm } from './clients/types.js';
+
+export { normalizeIp, compileTrustedProxies, resolveClientIp } from './client-ip.js';
+export type { TrustedProxies } from './client-ip.js';
+
+export { buildMetadata } from './endpoints/metadata/index.js';
+export type { AuthorizationServerMetadata } from './endpoints/metadata/index.js';
+
+export { MetricsRegistry, Counter, Histogram, DEFAULT_BUCKETS, PROMETHEUS_CONTENT_TYPE } from './metrics/registry.js';
+export type { Labels } from './metrics/registry.js';
+
+export { contentSecurityPolicy } from './middleware/security-headers.js';
+
+export { EXPRESS_ERRORS, OAUTH_ERRORS, HttpError, ClientConfigError, RouterOptionsError } from './errors.js';
+export type { ExpressErrorCode, OAuthErrorMapping, ClientConfigProblem } from './errors.js';

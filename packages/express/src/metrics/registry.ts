@@ -1,0 +1,180 @@
+/**
+ * A tiny Prometheus registry: counters and histograms with labels, rendered in the text
+ * exposition format (version 0.0.4). Enough for the adapter's own metrics; hosts that run
+ * prom-client can scrape both endpoints.
+ */
+
+export type Labels = Readonly<Record<string, string>>;
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** Default latency buckets, in seconds: 1 ms … 10 s. */
+export const DEFAULT_BUCKETS: readonly number[] = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+function escapeLabelValue(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+function escapeHelp(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+}
+
+function formatNumber(n: number): string {
+  if (n === Infinity) return '+Inf';
+  if (n === -Infinity) return '-Inf';
+  return Number.isNaN(n) ? 'NaN' : String(n);
+}
+
+function renderLabels(names: readonly string[], values: readonly string[], extra?: [string, string]): string {
+  const pairs = names.map((name, i) => `${name}="${escapeLabelValue(values[i] ?? '')}"`);
+  if (extra) pairs.push(`${extra[0]}="${escapeLabelValue(extra[1])}"`);
+  return pairs.length === 0 ? '' : `{${pairs.join(',')}}`;
+}
+
+abstract class Metric {
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly labelNames: readonly string[],
+  ) {
+    if (!METRIC_NAME.test(name)) throw new RangeError(`metric name "${name}" is not a valid Prometheus name`);
+    for (const label of labelNames) {
+      if (!LABEL_NAME.test(label) || label.startsWith('__') || label === 'le') throw new RangeError(`label "${label}" of ${name} is not allowed`);
+    }
+  }
+
+  protected key(labels: Labels): string[] {
+    const given = Object.keys(labels);
+    for (const label of given) if (!this.labelNames.includes(label)) throw new RangeError(`${this.name} has no label "${label}"`);
+    return this.labelNames.map((name) => {
+      const value = labels[name];
+      if (value === undefined) throw new RangeError(`${this.name} needs label "${name}"`);
+      return value;
+    });
+  }
+
+  abstract render(): string;
+}
+
+/** A monotonically increasing count per label set. */
+export class Counter extends Metric {
+  readonly #values = new Map<string, { labels: string[]; value: number }>();
+
+  inc(labels: Labels = {}, by = 1): void {
+    if (!(by >= 0)) throw new RangeError(`${this.name} can only grow`);
+    const values = this.key(labels);
+    const id = JSON.stringify(values);
+    const entry = this.#values.get(id);
+    if (entry) entry.value += by;
+    else this.#values.set(id, { labels: values, value: by });
+  }
+
+  /** The current count of one label set (0 when never incremented). */
+  get(labels: Labels = {}): number {
+    return this.#values.get(JSON.stringify(this.key(labels)))?.value ?? 0;
+  }
+
+  render(): string {
+    const lines = [`# HELP ${this.name} ${escapeHelp(this.help)}`, `# TYPE ${this.name} counter`];
+    for (const { labels, value } of this.#values.values()) lines.push(`${this.name}${renderLabels(this.labelNames, labels)} ${formatNumber(value)}`);
+    return lines.join('\n');
+  }
+}
+
+/** Observations counted into cumulative buckets, with their sum and count. */
+export class Histogram extends Metric {
+  readonly buckets: readonly number[];
+  readonly #series = new Map<string, { labels: string[]; counts: number[]; sum: number; count: number }>();
+
+  constructor(name: string, help: string, labelNames: readonly string[], buckets: readonly number[] = DEFAULT_BUCKETS) {
+    super(name, help, labelNames);
+    if (buckets.length === 0 || buckets.some((b, i) => i > 0 && b <= (buckets[i - 1] as number)))
+      throw new RangeError(`buckets of ${name} must be a non-empty increasing list`);
+    this.buckets = [...buckets];
+  }
+
+  observe(labels: Labels, value: number): void {
+    const values = this.key(labels);
+    const id = JSON.stringify(values);
+    let series = this.#series.get(id);
+    if (!series) {
+      series = { labels: values, counts: this.buckets.map(() => 0), sum: 0, count: 0 };
+      this.#series.set(id, series);
+    }
+    this.buckets.forEach((bound, i) => {
+      if (value <= bound) series.counts[i] = (series.counts[i] ?? 0) + 1;
+    });
+    series.sum += value;
+    series.count += 1;
+  }
+
+  /** Starts a timer; calling the returned function observes the elapsed seconds. */
+  startTimer(labels: Labels = {}): (moreLabels?: Labels) => number {
+    const start = performance.now();
+    return (moreLabels = {}) => {
+      const seconds = (performance.now() - start) / 1000;
+      this.observe({ ...labels, ...moreLabels }, seconds);
+      return seconds;
+    };
+  }
+
+  /** The number of observations of one label set. */
+  count(labels: Labels = {}): number {
+    return this.#series.get(JSON.stringify(this.key(labels)))?.count ?? 0;
+  }
+
+  render(): string {
+    const lines = [`# HELP ${this.name} ${escapeHelp(this.help)}`, `# TYPE ${this.name} histogram`];
+    for (const { labels, counts, sum, count } of this.#series.values()) {
+      this.buckets.forEach((bound, i) => {
+        lines.push(`${this.name}_bucket${renderLabels(this.labelNames, labels, ['le', formatNumber(bound)])} ${counts[i] ?? 0}`);
+      });
+      lines.push(`${this.name}_bucket${renderLabels(this.labelNames, labels, ['le', '+Inf'])} ${count}`);
+      lines.push(`${this.name}_sum${renderLabels(this.labelNames, labels)} ${formatNumber(sum)}`);
+      lines.push(`${this.name}_count${renderLabels(this.labelNames, labels)} ${count}`);
+    }
+    return lines.join('\n');
+  }
+}
+
+/**
+ * Holds the metrics of one router. Registering a name twice returns the existing metric when
+ * the kind and labels agree (so endpoint modules can each ask for theirs) and throws otherwise.
+ *
+ * @example
+ * const journeys = router.metrics.counter('waymark_journeys_total', 'Journeys by flow and outcome.', ['flow', 'outcome']);
+ * journeys.inc({ flow: 'session-transfer', outcome: 'success' });
+ */
+export class MetricsRegistry {
+  readonly #metrics = new Map<string, Metric>();
+
+  counter(name: string, help: string, labelNames: readonly string[] = []): Counter {
+    return this.#register(name, Counter, labelNames, () => new Counter(name, help, labelNames));
+  }
+
+  histogram(name: string, help: string, labelNames: readonly string[] = [], buckets?: readonly number[]): Histogram {
+    return this.#register(name, Histogram, labelNames, () => new Histogram(name, help, labelNames, buckets));
+  }
+
+  /** The text exposition of every metric. */
+  render(): string {
+    const blocks = [...this.#metrics.values()].map((m) => m.render());
+    return blocks.length === 0 ? '' : `${blocks.join('\n')}\n`;
+  }
+
+  #register<M extends Metric>(name: string, kind: abstract new (...args: never[]) => M, labelNames: readonly string[], create: () => M): M {
+    const existing = this.#metrics.get(name);
+    if (existing) {
+      if (!(existing instanceof kind) || existing.labelNames.join() !== labelNames.join())
+        throw new RangeError(`metric "${name}" is already registered with another kind or labels`);
+      return existing;
+    }
+    const metric = create();
+    this.#metrics.set(name, metric);
+    return metric;
+  }
+}
+
+/** The content type of the text exposition format. */
+export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';

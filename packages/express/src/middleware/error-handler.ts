@@ -1,0 +1,89 @@
+import type { ErrorRequestHandler } from 'express';
+import { WaymarkError } from '@waymark/sdk';
+import { HttpError, OAUTH_ERRORS } from '../errors.js';
+import { locals } from '../lib/locals.js';
+import type { RouterContext } from '../options.js';
+
+interface OAuthAnswer {
+  status: number;
+  error: string;
+  description: string;
+  code: string;
+  headers: Readonly<Record<string, string>>;
+}
+
+/* body-parser marks its errors with `type` and `status`; none of them is the server's fault. */
+function bodyParserAnswer(err: { type: string; status?: number }): OAuthAnswer | undefined {
+  switch (err.type) {
+    case 'entity.too.large':
+      return { status: 413, error: 'invalid_request', description: 'the request body is too large', code: 'ERR_BODY_TOO_LARGE', headers: {} };
+    case 'entity.parse.failed':
+      return { status: 400, error: 'invalid_request', description: 'the request body is malformed', code: 'ERR_INVALID_REQUEST', headers: {} };
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return { status: 400, error: 'invalid_request', description: 'the request body uses an unsupported charset or encoding', code: 'ERR_INVALID_REQUEST', headers: {} };
+    default:
+      if (typeof err.status === 'number' && err.status >= 400 && err.status < 500)
+        return { status: 400, error: 'invalid_request', description: 'the request body could not be read', code: 'ERR_INVALID_REQUEST', headers: {} };
+      return undefined;
+  }
+}
+
+function answerFor(err: unknown): OAuthAnswer | undefined {
+  if (err instanceof WaymarkError) {
+    const mapping = OAUTH_ERRORS[err.code];
+    if (!mapping) return undefined;
+    return {
+      status: mapping.status,
+      error: mapping.error,
+      description: mapping.description ?? err.message,
+      code: err.code,
+      headers: err instanceof HttpError ? err.headers : {},
+    };
+  }
+  // body-parser / raw-body errors (http-errors style): a `type`, or a 4xx `status` (a broken gzip stream has no type).
+  if (err !== null && typeof err === 'object') {
+    const { type, status } = err as { type?: unknown; status?: unknown };
+    if (typeof type === 'string' || (typeof status === 'number' && status >= 400 && status < 500))
+      return bodyParserAnswer({ type: typeof type === 'string' ? type : '', status: typeof status === 'number' ? status : undefined });
+  }
+  return undefined;
+}
+
+/**
+ * The router's one error handler: maps WaymarkError codes to OAuth `{ error,
+ * error_description }` (RFC 6749 §5.2) with the right status, body-parser failures to 400/413,
+ * and anything else to 500 `server_error` with a generic description. Never a stack, never a
+ * parameter value. Unexpected errors are logged (message and stack) for the operator.
+ */
+export function oauthErrorHandler(ctx: RouterContext): ErrorRequestHandler {
+  return function oauthErrorHandler(err: unknown, req, res, next) {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const known = answerFor(err);
+    const answer: OAuthAnswer = known ?? {
+      status: 500,
+      error: 'server_error',
+      description: 'the server met an unexpected condition',
+      code: 'ERR_INTERNAL',
+      headers: {},
+    };
+    if (!known) {
+      ctx.logger.error('unexpected error', {
+        path: req.path,
+        code: err instanceof WaymarkError ? err.code : undefined,
+        error: err instanceof Error ? err.message : String(err),
+        stack: err instanceof Error ? err.stack : undefined,
+      });
+    } else if (answer.status >= 500) {
+      ctx.logger.warn('request failed', { path: req.path, code: answer.code });
+    }
+    locals(res).oauthError = answer.error;
+    for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Pragma', 'no-cache');
+    res.status(answer.status).json({ error: answer.error, error_description: answer.description });
+  };
+}

@@ -1,0 +1,115 @@
+import type { Clock, Logger, Stores } from '@waymark/sdk';
+import { compileTrustedProxies, type TrustedProxies } from './client-ip.js';
+import { ClientRegistry } from './clients/client-registry.js';
+import { loadClients } from './clients/load-clients.js';
+import type { Client } from './clients/types.js';
+import { DEFAULTS, type RateLimit } from './defaults.js';
+import type { WaymarkEngine } from './engine.js';
+import { RouterOptionsError } from './errors.js';
+import type { AdapterMetrics } from './metrics/adapter-metrics.js';
+import { createAdapterMetrics } from './metrics/adapter-metrics.js';
+
+/**
+ * Options of `createWaymarkRouter`. Defaults and their reasons are in `defaults.ts`.
+ */
+export interface WaymarkRouterOptions {
+  /** The authorization server's issuer identifier (RFC 8414 §2): https (http only for localhost), no query or fragment. Required. */
+  issuer: string;
+  /** Client configurations (JSON, see `ClientConfig`); validated at start-up. Required. */
+  clients: readonly unknown[];
+  /** The stores (`createMemoryStores()` from @waymark/core, or Redis). Required. */
+  stores: Stores;
+  /** Default `{ now: () => Date.now() }`. */
+  clock?: Clock;
+  /** Default `[]`. */
+  trustedProxies?: readonly string[];
+  /** Default `'16kb'` (bytes, or a string such as `'16kb'`). */
+  bodyLimit?: string | number;
+  /** Default `{ max: 30, windowSeconds: 60 }`; `false` disables. */
+  parRateLimit?: RateLimit | false;
+  /** Default: JSON lines on stderr. */
+  logger?: Logger;
+  /** The engine that runs journeys; optional until the authorize and journey endpoints land. */
+  engine?: WaymarkEngine;
+  /** Default 2000. */
+  healthCheckTimeoutMs?: number;
+}
+
+/** The absolute URLs of the adapter's endpoints, derived from the issuer. */
+export interface EndpointUrls {
+  authorization: string;
+  pushedAuthorizationRequest: string;
+}
+
+/** Everything an endpoint step needs, resolved once at start-up. */
+export interface RouterContext {
+  readonly issuer: string;
+  readonly endpoints: EndpointUrls;
+  readonly clients: ClientRegistry;
+  readonly stores: Stores;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly trustedProxies: TrustedProxies;
+  readonly bodyLimit: string | number;
+  readonly parRateLimit: RateLimit | false;
+  readonly engine: WaymarkEngine | undefined;
+  readonly healthCheckTimeoutMs: number;
+  readonly metrics: AdapterMetrics;
+}
+
+function checkIssuer(issuer: unknown): string {
+  if (typeof issuer !== 'string' || !URL.canParse(issuer)) throw new RouterOptionsError('issuer', 'must be an absolute URL such as "https://login.example.com"');
+  const url = new URL(issuer);
+  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
+  // RFC 8414 §2: https, no query, no fragment.
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) throw new RouterOptionsError('issuer', 'must use https (http is allowed for localhost only)');
+  if (url.search || url.hash || issuer.includes('?') || issuer.includes('#')) throw new RouterOptionsError('issuer', 'must not have a query or fragment (RFC 8414 §2)');
+  return issuer;
+}
+
+function checkStores(stores: unknown): Stores {
+  const names = ['journeys', 'pushedRequests', 'sessions', 'transactions', 'counters', 'kv'] as const;
+  if (stores === null || typeof stores !== 'object') throw new RouterOptionsError('stores', 'is required; pass createMemoryStores() from @waymark/core or the Redis stores');
+  for (const name of names) {
+    if ((stores as Record<string, unknown>)[name] == null) throw new RouterOptionsError('stores', `lacks "${name}"; pass a complete Stores object`);
+  }
+  return stores as Stores;
+}
+
+/** Validates the options, loads the clients and builds the context every endpoint shares. */
+export function resolveOptions(options: WaymarkRouterOptions, metrics: AdapterMetrics = createAdapterMetrics()): RouterContext {
+  if (options === null || typeof options !== 'object') throw new RouterOptionsError('options', 'pass { issuer, clients, stores }');
+  const issuer = checkIssuer(options.issuer);
+  const stores = checkStores(options.stores);
+  const clients: Client[] = loadClients(options.clients);
+  let trustedProxies: TrustedProxies;
+  try {
+    trustedProxies = compileTrustedProxies(options.trustedProxies ?? DEFAULTS.trustedProxies);
+  } catch (error) {
+    throw new RouterOptionsError('trustedProxies', `${(error as Error).message}; list IPs or CIDR ranges such as "10.0.0.0/8"`);
+  }
+  const limit = options.parRateLimit ?? DEFAULTS.parRateLimit;
+  if (limit !== false && !(Number.isInteger(limit.max) && limit.max > 0 && Number.isInteger(limit.windowSeconds) && limit.windowSeconds > 0))
+    throw new RouterOptionsError('parRateLimit', 'must be false or { max, windowSeconds } with positive integers');
+  const bodyLimit = options.bodyLimit ?? DEFAULTS.bodyLimit;
+  if (!((typeof bodyLimit === 'number' && bodyLimit > 0) || (typeof bodyLimit === 'string' && /^\d+(\.\d+)?\s*(b|kb|mb)?$/i.test(bodyLimit))))
+    throw new RouterOptionsError('bodyLimit', 'must be a positive number of bytes or a size such as "16kb"');
+  const healthCheckTimeoutMs = options.healthCheckTimeoutMs ?? DEFAULTS.healthCheckTimeoutMs;
+  if (!(Number.isInteger(healthCheckTimeoutMs) && healthCheckTimeoutMs > 0))
+    throw new RouterOptionsError('healthCheckTimeoutMs', 'must be a positive integer of milliseconds');
+  const base = issuer.endsWith('/') ? issuer.slice(0, -1) : issuer;
+  return Object.freeze({
+    issuer,
+    endpoints: { authorization: `${base}/authorize`, pushedAuthorizationRequest: `${base}/par` },
+    clients: new ClientRegistry(clients),
+    stores,
+    clock: options.clock ?? DEFAULTS.clock,
+    logger: options.logger ?? DEFAULTS.logger,
+    trustedProxies,
+    bodyLimit,
+    parRateLimit: limit,
+    engine: options.engine,
+    healthCheckTimeoutMs,
+    metrics,
+  });
+}

@@ -1,0 +1,304 @@
+import { describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { CHALLENGE, SECRET, basic, form, mobilePar, testApp } from '../../support/app.js';
+
+const FORM = 'application/x-www-form-urlencoded';
+const requestUriPattern = /^urn:ietf:params:oauth:request_uri:([A-Za-z0-9_-]+)$/;
+
+function idOf(requestUri: string): string {
+  return requestUriPattern.exec(requestUri)![1]!;
+}
+
+describe('POST /par — success', () => {
+  it('answers 201 with a request_uri of at least 128 random bits, expires_in and Cache-Control: no-store', async () => {
+    const { app } = testApp();
+    const res = await request(app).post('/par').type('form').send(form(mobilePar()));
+    expect(res.status).toBe(201);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.body.expires_in).toBe(60);
+    const id = idOf(res.body.request_uri);
+    expect(Buffer.from(id, 'base64url').length * 8).toBeGreaterThanOrEqual(128);
+    const again = await request(app).post('/par').type('form').send(form(mobilePar()));
+    expect(again.body.request_uri).not.toBe(res.body.request_uri);
+  });
+
+  it('stores the pushed request with params, clientId, the observed IP and the client TTL, without credentials', async () => {
+    const { app, stores, clock } = testApp();
+    const res = await request(app)
+      .post('/par')
+      .type('form')
+      .send(form({ client_id: 'session-transfer', response_type: 'code', code_challenge: CHALLENGE, code_challenge_method: 'S256', subject_token: 'tok', target: 'https://profile.example.com/me', ip: '198.51.100.7' }));
+    expect(res.status).toBe(201);
+    expect(res.body.expires_in).toBe(30);
+    const stored = await stores.pushedRequests.take(idOf(res.body.request_uri));
+    expect(stored).toEqual({
+      clientId: 'session-transfer',
+      params: { client_id: 'session-transfer', response_type: 'code', code_challenge: CHALLENGE, code_challenge_method: 'S256', subject_token: 'tok', target: 'https://profile.example.com/me', ip: '198.51.100.7' },
+      ip: '127.0.0.1',
+      createdAt: clock.ms,
+      expiresAt: clock.ms + 30_000,
+    });
+  });
+
+  it('expires the pushed request after par_reference_timeout seconds', async () => {
+    const { app, stores, clock } = testApp();
+    const res = await request(app).post('/par').type('form').send(form(mobilePar()));
+    clock.advance(61);
+    expect(await stores.pushedRequests.take(idOf(res.body.request_uri))).toBeUndefined();
+  });
+
+  it('fills in the redirect_uri of a client with exactly one registered', async () => {
+    const { app, stores } = testApp();
+    const res = await request(app).post('/par').type('form').send(form(mobilePar()));
+    const stored = await stores.pushedRequests.take(idOf(res.body.request_uri));
+    expect(stored?.params['redirect_uri']).toBe('com.example.app:/callback');
+  });
+
+  it('does not store client_secret', async () => {
+    const { app, stores } = testApp();
+    const res = await request(app)
+      .post('/par')
+      .type('form')
+      .send(form({ client_id: 'post-app', client_secret: SECRET, response_type: 'code' }));
+    expect(res.status).toBe(201);
+    const stored = await stores.pushedRequests.take(idOf(res.body.request_uri));
+    expect(stored?.params).toEqual({ client_id: 'post-app', response_type: 'code', redirect_uri: 'https://post.example.com/callback' });
+  });
+});
+
+describe('POST /par — request format', () => {
+  it('refuses JSON bodies with 400 invalid_request', async () => {
+    const { app } = testApp();
+    const res = await request(app).post('/par').set('Content-Type', 'application/json').send(JSON.stringify(mobilePar()));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_request');
+  });
+
+  it('refuses malformed JSON without a 500 or a stack', async () => {
+    const { app } = testApp();
+    const res = await request(app).post('/par').set('Content-Type', 'application/json').send('{"client_id":');
+    expect(res.status).toBe(400);
+    expect(res.text).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('refuses a form in an unsupported charset with 400, not 500', async () => {
+    const { app } = testApp();
+    const res = await request(app).post('/par').set('Content-Type', `${FORM}; charset=x-no-such-charset`).send(form(mobilePar()));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_request');
+  });
+
+  it('refuses a body with a broken Content-Encoding with 400, not 500', async () => {
+    const { app } = testApp();
+    const res = await request(app).post('/par').set('Content-Type', FORM).set('Content-Encoding', 'gzip').send('not gzip at all');
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_request');
+  });
+
+  it('survives malformed percent-encoding without a 500', async () => {
+    const { app } = testApp();
+    const res = await request(app).post('/par').set('Content-Type', FORM).send('client_id=mobile-app&response_type=%E0%A4%A&code_challenge=%zz');
+    expect(res.status).toBeLessThan(500);
+    expect(res.body.error).toBeDefined();
+  });
+
+  it('answers 413 with an OAuth error body past the body limit', async () => {
+    const { app } = testApp({ bodyLimit: 1024 });
+    const res = await request(app).post('/par').type('form').send(form(mobilePar({ state: 'x'.repeat(2000) })));
+    expect(res.status).toBe(413);
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'the request body is too large' });
+  });
+
+  it('answers 405 with Allow: POST to other methods (RFC 9126 §2.3)', async () => {
+    const { app } = testApp();
+    const res = await request(app).get('/par');
+    expect(res.status).toBe(405);
+    expect(res.headers['allow']).toBe('POST');
+    expect(res.body.error).toBe('invalid_request');
+  });
+
+  it('refuses a duplicated parameter, naming it', async () => {
+    const { app } = testApp();
+    const res = await request(app).post('/par').type('form').send(`${form(mobilePar())}&scope=a&scope=b`);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_request');
+    expect(res.body.error_description).toContain('"scope"');
+  });
+
+  it('refuses request_uri in the body (RFC 9126 §2.1)', async () => {
+    const { app } = testApp();
+    const res = await request(app).post('/par').type('form').send(form(mobilePar({ request_uri: 'urn:ietf:params:oauth:request_uri:abc' })));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_request');
+    expect(res.body.error_description).toContain('request_uri');
+  });
+
+  it('refuses a parameter that is neither standard nor allowed for the client, naming it', async () => {
+    const { app } = testApp();
+    const res = await request(app).post('/par').type('form').send(form(mobilePar({ subject_token: 'tok' })));
+    expect(res.status).toBe(400);
+    expect(res.body.error_description).toContain('"subject_token"');
+    expect(res.body.error_description).not.toContain('tok"');
+  });
+
+  it('treats an empty parameter as omitted (RFC 6749 §3.1)', async () => {
+    const { app } = testApp();
+    const res = await request(app).post('/par').type('form').send(form(mobilePar({ state: '' })));
+    expect(res.status).toBe(201);
+  });
+});
+
+describe('POST /par — authorization parameters', () => {
+  it('requires response_type', async () => {
+    const { app } = testApp();
+    const res = await request(app).post('/par').type('form').send(form(mobilePar({ response_type: undefined })));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_request');
+  });
+
+  it('answers unsupported_response_type to anything but code', async () => {
+    const { app } = testApp();
+    const res = await request(app).post('/par').type('form').send(form(mobilePar({ response_type: 'token' })));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('unsupported_response_type');
+  });
+
+  it('refuses an unregistered redirect_uri', async () => {
+    const { app } = testApp();
+    const res = await request(app).post('/par').type('form').send(form(mobilePar({ redirect_uri: 'https://evil.example/cb' })));
+    expect(res.status).toBe(400);
+    expect(res.body.error_description).toContain('redirect_uri');
+  });
+
+  it('accepts a redirect_uri matching a registered pattern and refuses one that only looks like it', async () => {
+    const { app } = testApp();
+    const send = (redirect_uri: string) =>
+      request(app).post('/par').set('Authorization', basic('web-app', SECRET)).type('form').send(form({ response_type: 'code', redirect_uri, code_challenge: CHALLENGE, code_challenge_method: 'S256' }));
+    expect((await send('https://pr-12.preview.example.com/callback')).status).toBe(201);
+    expect((await send('https://evil.com/.preview.example.com/callback')).status).toBe(400);
+    expect((await send('https://a.b.preview.example.com/callback')).status).toBe(400);
+  });
+
+  it('requires redirect_uri from a client with several registered', async () => {
+    const { app } = testApp();
+    const res = await request(app).post('/par').set('Authorization', basic('web-app', SECRET)).type('form').send(form({ response_type: 'code', code_challenge: CHALLENGE }));
+    expect(res.status).toBe(400);
+    expect(res.body.error_description).toBe('redirect_uri is required for this client');
+  });
+
+  it('refuses plain PKCE where S256 is required', async () => {
+    const { app } = testApp();
+    const res = await request(app).post('/par').type('form').send(form(mobilePar({ code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' })));
+    expect(res.status).toBe(400);
+    expect(res.body.error_description).toContain('S256');
+  });
+
+  it('treats a challenge without a method as plain, refused where S256 is required (RFC 7636 §4.3)', async () => {
+    const { app } = testApp();
+    const res = await request(app).post('/par').type('form').send(form(mobilePar({ code_challenge_method: undefined })));
+    expect(res.status).toBe(400);
+  });
+
+  it('refuses a missing code_challenge where PKCE is required', async () => {
+    const { app } = testApp();
+    const res = await request(app).post('/par').type('form').send(form(mobilePar({ code_challenge: undefined, code_challenge_method: undefined })));
+    expect(res.status).toBe(400);
+    expect(res.body.error_description).toContain('code_challenge is required');
+  });
+
+  it('refuses a malformed S256 code_challenge', async () => {
+    const { app } = testApp();
+    const res = await request(app).post('/par').type('form').send(form(mobilePar({ code_challenge: 'short' })));
+    expect(res.status).toBe(400);
+    expect(res.body.error_description).toContain('malformed');
+  });
+
+  it('accepts plain PKCE from a client with REQUIRED, and no PKCE from a client with OPTIONAL', async () => {
+    const { app } = testApp();
+    const plain = await request(app)
+      .post('/par')
+      .set('Authorization', basic('web-app', SECRET))
+      .type('form')
+      .send(form({ response_type: 'code', redirect_uri: 'https://app.example.com/callback', code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' }));
+    expect(plain.status).toBe(201);
+    const none = await request(app).post('/par').type('form').send(form({ client_id: 'post-app', client_secret: SECRET, response_type: 'code' }));
+    expect(none.status).toBe(201);
+  });
+
+  it('refuses a malformed scope with invalid_scope', async () => {
+    const { app } = testApp();
+    const res = await request(app).post('/par').type('form').send(form(mobilePar({ scope: 'openid  "profile"' })));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_scope');
+  });
+});
+
+describe('POST /par — rate limit', () => {
+  it('answers 429 with Retry-After past the per-client budget, and not for another client', async () => {
+    const { app, clock } = testApp({ parRateLimit: { max: 2, windowSeconds: 60 } });
+    for (let i = 0; i < 2; i++) expect((await request(app).post('/par').type('form').send(form(mobilePar()))).status).toBe(201);
+    const limited = await request(app).post('/par').type('form').send(form(mobilePar()));
+    expect(limited.status).toBe(429);
+    expect(limited.headers['retry-after']).toBe('60');
+    expect(limited.body.error).toBe('temporarily_unavailable');
+    const other = await request(app).post('/par').type('form').send(form({ client_id: 'post-app', client_secret: SECRET, response_type: 'code' }));
+    expect(other.status).toBe(201);
+    clock.advance(61);
+    expect((await request(app).post('/par').type('form').send(form(mobilePar()))).status).toBe(201);
+  });
+
+  it('does not spend a client budget on requests that fail authentication', async () => {
+    const { app } = testApp({ parRateLimit: { max: 1, windowSeconds: 60 } });
+    for (let i = 0; i < 3; i++) await request(app).post('/par').set('Authorization', basic('web-app', 'wrong')).type('form').send(form({ response_type: 'code' }));
+    const res = await request(app)
+      .post('/par')
+      .set('Authorization', basic('web-app', SECRET))
+      .type('form')
+      .send(form({ response_type: 'code', redirect_uri: 'https://app.example.com/callback', code_challenge: CHALLENGE, code_challenge_method: 'S256' }));
+    expect(res.status).toBe(201);
+  });
+});
+
+describe('POST /par — client IP', () => {
+  it('ignores X-Forwarded-For from an untrusted peer', async () => {
+    const { app, stores } = testApp();
+    const res = await request(app).post('/par').set('X-Forwarded-For', '203.0.113.9').type('form').send(form(mobilePar()));
+    expect((await stores.pushedRequests.take(idOf(res.body.request_uri)))?.ip).toBe('127.0.0.1');
+  });
+
+  it('honours X-Forwarded-For when the peer is a trusted proxy', async () => {
+    const { app, stores } = testApp({ trustedProxies: ['127.0.0.0/8'] });
+    const res = await request(app).post('/par').set('X-Forwarded-For', '198.51.100.1, 203.0.113.9').type('form').send(form(mobilePar()));
+    expect((await stores.pushedRequests.take(idOf(res.body.request_uri)))?.ip).toBe('203.0.113.9');
+  });
+
+  it('keeps a pushed ip parameter as a parameter, separate from the observed IP', async () => {
+    const { app, stores } = testApp();
+    const res = await request(app)
+      .post('/par')
+      .type('form')
+      .send(form({ client_id: 'session-transfer', response_type: 'code', code_challenge: CHALLENGE, code_challenge_method: 'S256', ip: '192.0.2.44' }));
+    const stored = await stores.pushedRequests.take(idOf(res.body.request_uri));
+    expect(stored?.params['ip']).toBe('192.0.2.44');
+    expect(stored?.ip).toBe('127.0.0.1');
+  });
+});
+
+describe('POST /par — tokens never leak', () => {
+  it('never echoes or logs a pushed subject_token or access_token, on success or failure', async () => {
+    const { app, logger } = testApp();
+    const token = 'eyJhbGciOiJSUzI1NiJ9.SECRET-TOKEN-VALUE.sig';
+    const base = { client_id: 'session-transfer', response_type: 'code', code_challenge: CHALLENGE, code_challenge_method: 'S256' };
+    const responses = [
+      await request(app).post('/par').type('form').send(form({ ...base, subject_token: token })),
+      await request(app).post('/par').type('form').send(form({ ...base, access_token: token })),
+      await request(app).post('/par').type('form').send(form({ ...base, subject_token: token, redirect_uri: 'https://evil.example/' })),
+      await request(app).post('/par').type('form').send(`${form({ ...base, subject_token: token })}&subject_token=${token}`),
+      await request(app).post('/par').type('form').send(form({ ...base, code_challenge_method: 'plain', subject_token: token })),
+    ];
+    expect(responses.map((r) => r.status)).toEqual([201, 400, 400, 400, 400]);
+    for (const res of responses) expect(res.text).not.toContain('SECRET-TOKEN-VALUE');
+    expect(logger.lines.length).toBeGreaterThanOrEqual(responses.length);
+    expect(logger.text()).not.toContain('SECRET-TOKEN-VALUE');
+  });
+});
