@@ -22,7 +22,7 @@ export type { TraceStep, StartInput, ResumeInput, JourneyResult, SuspendedResult
 export { compileNodeConfig } from './node-config.js';
 export { createNodeContext } from './engine/context.js';
 export type { EffectLog, ContextInput } from './engine/context.js';
-export { executeNode } from './engine/execute.js';
+export { executeNode, Watchdog } from './engine/execute.js';
 export type { Execution } from './engine/execute.js';
 export { Engine, createEngine } from './engine/engine.js';
 export type { EngineOptions } from './engine/engine.js';

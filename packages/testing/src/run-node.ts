@@ -1,6 +1,5 @@
 import type { Callback, ClientInfo, Clock, CookieEffect, JsonObject, Logger, NodeType, PushedInfo, Services, Stores } from '@waymark/sdk';
-import { typeNamespace } from '@waymark/sdk';
-import { compileNodeConfig, createMemoryStores, createNodeContext, executeNode, type EffectLog } from '@waymark/core';
+import { compileNodeConfig, createMemoryStores, createNodeContext, executeNode, Watchdog, type EffectLog } from '@waymark/core';
 
 export interface RunNodeOptions {
   /** The node's config as a flow would hold it; validated and defaulted like at flow load. */
@@ -77,7 +76,7 @@ export async function runNode(node: NodeType<any>, options: RunNodeOptions = {})
   const state: JsonObject = structuredClone(options.state ?? {});
   const secrets: Record<string, string> = { ...(options.secrets ?? {}) };
   const effects: EffectLog = { cookies: [] };
-  let controller: AbortController | undefined;
+  const watchdog = new Watchdog();
   const services = { clock, stores, logger, fetch: globalThis.fetch, ...(options.services ?? {}) } as Services;
   const ctx = createNodeContext({
     journey: { id: 'test-journey', flowId: 'test', flowVersion: 1, nodeId: 'node', startedAt: clock.now() },
@@ -95,10 +94,11 @@ export async function runNode(node: NodeType<any>, options: RunNodeOptions = {})
     services,
     effects,
     callbacks: options.submit,
-    signal: () => (controller ??= new AbortController()).signal,
+    signal: watchdog.signal,
   });
-  const execution = await executeNode(node, ctx, config, options.timeoutMs ?? node.timeoutMs ?? 10_000, () => controller?.abort());
-  void typeNamespace;
+  const execution = await Promise.resolve(executeNode(node, ctx, config, options.timeoutMs ?? node.timeoutMs ?? 10_000, watchdog)).finally(() =>
+    watchdog.stop(),
+  );
   const base = { state, secrets, logs, effects: { cookies: effects.cookies, redirect: effects.redirect, session: effects.session } };
   switch (execution.kind) {
     case 'outcome':

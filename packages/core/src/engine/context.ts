@@ -93,8 +93,53 @@ function suspend(callbacks: Callback[], options: SuspendOptions = {}): Suspensio
 
 /**
  * The context of one step. A node sees its journey's state, its own namespace's secrets and
- * read-only views; nothing of the engine, the journey record or other namespaces leaks.
+ * read-only views; nothing of the engine, the journey record or other namespaces leaks (the
+ * signal factory sits in a private field). A class, not an object literal with a getter,
+ * because this is built on every step of every journey (the engine's hot path).
  */
+class StepContext implements NodeContext {
+  readonly request: RequestInfo;
+  readonly ip: string;
+  readonly par: PushedInfo | undefined;
+  readonly params: Readonly<Record<string, string>>;
+  readonly client: ClientInfo | undefined;
+  readonly services: Services;
+  readonly effects: Effects;
+  readonly state: JsonObject;
+  readonly secrets: Record<string, string>;
+  readonly callbacks: Callback[] | undefined;
+  readonly #journey: JourneyInfo;
+  readonly #signal: () => AbortSignal;
+
+  constructor(scope: RunScope, journey: JourneyInfo, state: JsonObject, secrets: Record<string, string>, callbacks: Callback[] | undefined, signal: () => AbortSignal) {
+    this.request = scope.request;
+    this.ip = scope.request.ip;
+    this.par = scope.par;
+    this.params = scope.params;
+    this.client = scope.client;
+    this.services = scope.services;
+    this.effects = scope.effects;
+    this.state = state;
+    this.secrets = secrets;
+    this.callbacks = callbacks;
+    this.#journey = journey;
+    this.#signal = signal;
+  }
+
+  get journey(): Readonly<JourneyInfo> {
+    return Object.isFrozen(this.#journey) ? this.#journey : Object.freeze(this.#journey);
+  }
+
+  get signal(): AbortSignal {
+    return this.#signal();
+  }
+
+  suspend(callbacks: Callback[], options?: SuspendOptions): Suspension {
+    return suspend(callbacks, options);
+  }
+}
+
+/** The context of one step (see StepContext). */
 export function stepContext(
   scope: RunScope,
   journey: JourneyInfo,
@@ -103,23 +148,7 @@ export function stepContext(
   callbacks: Callback[] | undefined,
   signal: () => AbortSignal,
 ): NodeContext {
-  return {
-    journey: Object.freeze(journey),
-    request: scope.request,
-    ip: scope.request.ip,
-    par: scope.par,
-    params: scope.params,
-    client: scope.client,
-    state,
-    secrets,
-    services: scope.services,
-    effects: scope.effects,
-    callbacks,
-    get signal() {
-      return signal();
-    },
-    suspend,
-  };
+  return new StepContext(scope, journey, state, secrets, callbacks, signal);
 }
 
 /** One-shot convenience for harnesses: scope and step in one call. */

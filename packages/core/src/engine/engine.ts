@@ -24,7 +24,7 @@ import { createMemoryStores, systemClock } from '../stores/memory/memory-stores.
 import { validateFlow } from '../validate/index.js';
 import { compileFlow, type CompiledFlow, type CompiledNode } from './compile.js';
 import { createRunScope, stepContext, type EffectLog, type RunScope } from './context.js';
-import { executeNode, type Execution } from './execute.js';
+import { executeNode, Watchdog, type Execution } from './execute.js';
 import { Sealer } from './seal.js';
 
 export interface EngineOptions {
@@ -92,8 +92,18 @@ interface Live {
 const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const now = () => performance.now();
 
+// Journey ids: 128 random bits, drawn from a pool refilled 256 ids at a time (one
+// randomBytes call per 256 journeys instead of one per journey).
+let idPool = Buffer.alloc(0);
+let idOffset = 0;
 function newId(): string {
-  return randomBytes(16).toString('base64url');
+  if (idOffset >= idPool.length) {
+    idPool = randomBytes(16 * 256);
+    idOffset = 0;
+  }
+  const id = idPool.toString('base64url', idOffset, idOffset + 16);
+  idOffset += 16;
+  return id;
 }
 
 /**
@@ -215,7 +225,7 @@ export class Engine {
       node: flow.start,
       startedAt: this.clock.now(),
       steps: 0,
-      state: structuredClone(input.state ?? {}),
+      state: input.state ? structuredClone(input.state) : {},
       secrets: {},
       par: input.par,
       params: { ...(input.params ?? input.par?.params ?? {}) },
@@ -355,6 +365,16 @@ export class Engine {
       services: this.#services,
       effects: live.effects,
     });
+    const watchdog = new Watchdog();
+    try {
+      return await this.#loop(live, scope, submitted, watchdog);
+    } finally {
+      watchdog.stop();
+    }
+  }
+
+  async #loop(live: Live, scope: RunScope, submitted: Callback[] | undefined, watchdog: Watchdog): Promise<JourneyResult> {
+    const flow = live.flow;
     const maxSteps = flow.flow.limits?.maxSteps ?? this.limits.maxSteps;
     const listening = this.#listeners.length > 0;
     let nodeId = live.node;
@@ -367,18 +387,18 @@ export class Engine {
       live.steps++;
       live.node = nodeId;
       const secrets = (live.secrets[node.namespace] ??= {});
-      let controller: AbortController | undefined;
+      watchdog.begin();
       const ctx = stepContext(
         scope,
         { id: live.id, flowId: flow.id, flowVersion: flow.version, nodeId, startedAt: live.startedAt },
         live.state,
         secrets,
         callbacks,
-        () => (controller ??= new AbortController()).signal,
+        watchdog.signal,
       );
       callbacks = undefined;
       const t0 = now();
-      let execution = executeNode(node.type, ctx, node.config, node.timeoutMs ?? this.limits.nodeTimeoutMs, () => controller?.abort());
+      let execution = executeNode(node.type, ctx, node.config, node.timeoutMs ?? this.limits.nodeTimeoutMs, watchdog, t0);
       if (execution instanceof Promise) execution = await execution;
       const ms = now() - t0;
       if (execution.kind === 'suspend') return this.#suspend(live, node, execution, ms);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { createEngine, createMemoryStores, type JourneyEvent, type SuspendedResult } from '@waymark/core';
-import type { Logger } from '@waymark/sdk';
+import { defineNode, type Logger } from '@waymark/sdk';
 import { answer, clock, loginFlow, request, testNodes } from './helpers.js';
 
 const key = Buffer.alloc(32, 7).toString('base64url');
@@ -257,6 +257,21 @@ describe('engine: errors and limits', () => {
     const engine = await engineWith();
     engine.load(one('test.hang', { never: 'success' }));
     expect(await engine.start('one', { request })).toMatchObject({ status: 'failure', code: 'ERR_NODE_TIMEOUT' });
+  });
+
+  it('times out a short-timeout node that runs after a long-timeout asynchronous node in the same run', async () => {
+    const slowOk = defineNode({ type: 'test.slow', version: 1, description: 'Answers later.', outcomes: ['next'], run: async () => 'next' });
+    const engine = await createEngine({ nodes: [...testNodes, slowOk], limits: { nodeTimeoutMs: 60_000 } });
+    engine.load({
+      id: 'two',
+      version: 1,
+      description: 'Async step, then a hang.',
+      start: 'a',
+      nodes: { a: { type: 'test.slow', outcomes: { next: 'b' } }, b: { type: 'test.hang', outcomes: { never: 'success', timeout: 'failure' } } },
+    });
+    const r = await engine.start('two', { request });
+    expect(r.trace.map((s) => s.outcome)).toEqual(['next', 'timeout']);
+    expect(r.trace[1]!.ms).toBeLessThan(10_000);
   });
 
   it('fails with ERR_NODE_OUTCOME when a node returns an outcome its type does not declare', async () => {
