@@ -11,6 +11,7 @@ import { sessionCheck } from './session-check.js';
 import { sessionCreate } from './session-create.js';
 import { riskEvaluate } from './risk-evaluate.js';
 import { riskFeedback } from './risk-feedback.js';
+import { tokenValidate } from './token-validate.js';
 
 export { cookieClear } from './cookie-clear.js';
 export { cookiePersistentCheck } from './cookie-persistent-check.js';
@@ -19,6 +20,7 @@ export { ipMatch } from './ip-match.js';
 export { redirect } from './redirect.js';
 export { sessionCheck } from './session-check.js';
 export { sessionCreate } from './session-create.js';
+export { tokenValidate } from './token-validate.js';
 
 export { riskEvaluate, actionOutcome } from './risk-evaluate.js';
 export { riskFeedback } from './risk-feedback.js';
@@ -45,6 +47,7 @@ export { countryCentroid } from './risk/centroids.js';
 /** Every built-in node type, for `NodeRegistry` and the CLI. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- node config types vary per node
 export const builtinNodes: NodeType<any>[] = [
+  tokenValidate,
   cookieClear,
   cookiePersistentCheck,
   cookiePersistentSet,
