@@ -18,8 +18,12 @@ export const FLOW_SCHEMA_ID = 'https://waymark.dev/schema/flow.schema.json';
 export const NODE_ID_PATTERN = '^[A-Za-z][A-Za-z0-9_]*$';
 /** Flow ids: kebab-case such as `session-transfer`. */
 export const FLOW_ID_PATTERN = '^[a-z][a-z0-9]*(-[a-z0-9]+)*$';
-/** Node type names: namespaced, lower-case, as `defineNode` requires (`ip.match`). */
-export const NODE_TYPE_PATTERN = '^[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)+$';
+/**
+ * Node type names: lower-case, dot-separated (`ip.match`). One segment is allowed because a few
+ * built-ins have one (`redirect`, as in DESIGN.md); `defineNode` and plugin loading require a
+ * namespace for every other type.
+ */
+export const NODE_TYPE_PATTERN = '^[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)*$';
 /** Outcome names, as `defineNode` requires. */
 export const OUTCOME_PATTERN = '^[A-Za-z][A-Za-z0-9_-]*$';
 
@@ -96,7 +100,7 @@ export const flowSchema = {
         type: {
           type: 'string',
           pattern: NODE_TYPE_PATTERN,
-          description: 'The registered node type, namespaced and lower-case, such as "ip.match".',
+          description: 'The registered node type, lower-case and dot-separated, such as "ip.match" or "redirect".',
         },
         version: {
           ...positiveInteger,
