@@ -1,0 +1,17 @@
+import type { Command } from '../command.js';
+import { graph } from './graph.js';
+import { validate } from './validate.js';
+
+/**
+ * Every `waymark` subcommand, in the order `waymark --help` lists them. To add one, write
+ * `commands/<name>.ts` exporting a `Command` ({ name, summary, usage, run(argv, io) }, see
+ * `command.ts`), import it here and put it in the table at its hook below.
+ */
+export const commands: readonly Command[] = [
+  validate,
+  graph,
+  // HOOK run: `waymark run <flow>` — drive a journey from the terminal (commands/run.ts).
+  // HOOK serve: `waymark serve` — the express adapter on its own (commands/serve.ts).
+  // HOOK bench: `waymark bench` — engine overhead per step (commands/bench.ts).
+  // HOOK new-node: `waymark new-node <type>` — scaffold a node type package (commands/new-node.ts).
+];

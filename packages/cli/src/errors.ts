@@ -1,0 +1,19 @@
+import { WaymarkError } from '@waymark/sdk';
+
+/** Every code the CLI itself raises. A published code is never reused. */
+export const CLI_ERRORS = {
+  /** The first argument names no command. */
+  ERR_CLI_UNKNOWN_COMMAND: 'ERR_CLI_UNKNOWN_COMMAND',
+  /** Unknown flag, missing or extra argument. */
+  ERR_CLI_USAGE: 'ERR_CLI_USAGE',
+  /** A file named on the command line could not be read. */
+  ERR_CLI_FILE: 'ERR_CLI_FILE',
+} as const;
+
+/** A failure that ends a command with exit code 2 and a one-line coded message. */
+export class CliError extends WaymarkError {
+  constructor(code: keyof typeof CLI_ERRORS, message: string, details: Record<string, unknown> = {}) {
+    super(code, message, details);
+    this.name = 'CliError';
+  }
+}

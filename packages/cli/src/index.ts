@@ -1,0 +1,12 @@
+/**
+ * @waymark/cli — the `waymark` command: validate, graph (run, serve, bench, new-node to come).
+ */
+export { main } from './main.js';
+export { commands } from './commands/index.js';
+export type { Command } from './command.js';
+export { parseOrUsage } from './command.js';
+export { EXIT } from './io.js';
+export type { CliIo, TextSink } from './io.js';
+export { CLI_ERRORS, CliError } from './errors.js';
+export { createCliRegistry } from './registry.js';
+export { toMermaid } from './mermaid.js';

@@ -1,0 +1,77 @@
+import { describe, it, expect } from '@jest/globals';
+import { run } from './helpers.js';
+
+describe('waymark validate', () => {
+  it('prints a one-line summary per valid flow and exits 0', async () => {
+    const { code, stdout, stderr } = await run(['validate', 'flows/good.json', 'flows/one-node.json']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toBe('flows/good.json: ok — test-login v1, 2 nodes\nflows/one-node.json: ok — just-gate v3, 1 node\n');
+  });
+
+  it('--quiet prints nothing for valid flows', async () => {
+    const { code, stdout } = await run(['validate', '-q', 'flows/good.json']);
+    expect(code).toBe(0);
+    expect(stdout).toBe('');
+  });
+
+  it('prints every problem as "file: pointer CODE message", keeps checking the other files, and exits 1', async () => {
+    const { code, stdout } = await run(['validate', 'broken.json', 'flows/good.json']);
+    expect(code).toBe(1);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^broken\.json: \/nodes\/check\/type ERR_FLOW_UNKNOWN_TYPE node "check" has the unknown type "test\.chek"\. Did you mean "test\.check"\?$/);
+    expect(lines[1]).toMatch(/^broken\.json: \/nodes\/gate\/outcomes\/block ERR_FLOW_UNWIRED_OUTCOME /);
+    expect(lines[2]).toBe('flows/good.json: ok — test-login v1, 2 nodes');
+    expect(lines[3]).toBe('2 problems in 1 of 2 flows');
+    expect(lines).toHaveLength(4);
+  });
+
+  it('reports a JSON syntax error with its line and column and exits 1', async () => {
+    const { code, stdout } = await run(['validate', 'not-json.json']);
+    expect(code).toBe(1);
+    expect(stdout).toContain('not-json.json: / ERR_FLOW_JSON not valid JSON at not-json.json:4:3:');
+  });
+
+  it('expands a directory to its *.json files in name order', async () => {
+    const { code, stdout } = await run(['validate', 'flows']);
+    expect(code).toBe(0);
+    expect(stdout).toBe('flows/good.json: ok — test-login v1, 2 nodes\nflows/one-node.json: ok — just-gate v3, 1 node\n');
+  });
+
+  it('passes every --plugin name to the registry', async () => {
+    const { code, plugins } = await run(['validate', '--plugin', '@acme/one', '--plugin', '@acme/two', 'flows/good.json']);
+    expect(code).toBe(0);
+    expect(plugins).toEqual(['@acme/one', '@acme/two']);
+  });
+
+  it('a plugin that cannot be loaded exits 2 with ERR_PLUGIN_LOAD', async () => {
+    const { code, stderr } = await run(['validate', '--plugin', 'waymark-no-such-plugin', 'flows/good.json'], { realRegistry: true });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^waymark: ERR_PLUGIN_LOAD: plugin waymark-no-such-plugin: package not found/);
+  });
+
+  it('a missing file exits 2 with ERR_CLI_FILE naming the path', async () => {
+    const { code, stderr } = await run(['validate', 'nope.json']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^waymark: ERR_CLI_FILE: cannot read nope\.json \(no such file\): check the path/);
+  });
+
+  it('without files exits 2 with ERR_CLI_USAGE', async () => {
+    const { code, stderr } = await run(['validate']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('ERR_CLI_USAGE: validate: name at least one flow file');
+  });
+
+  it('an unknown flag exits 2 with ERR_CLI_USAGE and the closest flag', async () => {
+    const { code, stderr } = await run(['validate', '--plugn', 'x', 'flows/good.json']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('ERR_CLI_USAGE: validate: Unknown option \'--plugn\'. Did you mean "--plugin"? Run "waymark validate --help"');
+  });
+
+  it('--help prints its usage and exits 0', async () => {
+    const { code, stdout } = await run(['validate', '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: waymark validate /);
+    expect(stdout).toContain('--plugin <package>');
+  });
+});
