@@ -14,7 +14,6 @@ import { riskFeedback } from './risk-feedback.js';
 import { credentialsCollect } from './credentials-collect.js';
 import { credentialsVerify } from './credentials-verify.js';
 import { tokenValidate } from './token-validate.js';
-import { decision } from './decision.js';
 
 export { cookieClear } from './cookie-clear.js';
 export { cookiePersistentCheck } from './cookie-persistent-check.js';
@@ -52,13 +51,11 @@ export { credentialsVerify } from './credentials-verify.js';
 export type { UserStore, UserRecord } from './users/user-store.js';
 export { FileUserStore, parseUsersFile, normaliseUsername } from './users/file-user-store.js';
 export { hashPassword, verifyPassword, SCRYPT_DEFAULTS } from './users/password.js';
-export { decision } from './decision.js';
 export type { ScryptParams } from './users/password.js';
 
 /** Every built-in node type, for `NodeRegistry` and the CLI. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- node config types vary per node
 export const builtinNodes: NodeType<any>[] = [
-  decision,
   tokenValidate,
   cookieClear,
   cookiePersistentCheck,
