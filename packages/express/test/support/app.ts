@@ -89,8 +89,9 @@ export function testApp(overrides: Partial<WaymarkRouterOptions> = {}, configure
     ...overrides,
   });
   const app = express();
-  configure?.(app);
   app.use('/', router);
+  // Host routes after the router: requests the router does not answer fall through to them.
+  configure?.(app);
   return { app, router, clock, stores, logger };
 }
 
