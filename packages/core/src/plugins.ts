@@ -66,6 +66,8 @@ export async function loadPlugin(name: string, cwd: string = process.cwd()): Pro
       fail(name, `nodes[${i}] is not a node type: build it with defineNode from @waymark/sdk`);
     if (node.apiVersion !== NODE_API_VERSION)
       fail(name, `node type ${node.type} was built for node API ${String(node.apiVersion)}, this engine runs ${NODE_API_VERSION}: rebuild it against a matching @waymark/sdk`);
+    if (!node.type.includes('.'))
+      fail(name, `node type ${node.type} must be namespaced with your own prefix (e.g. "acme.${node.type}") so it cannot clash with built-in or other plugins' types`);
     const namespace = node.type.split('.')[0]!;
     if (RESERVED_NAMESPACES.includes(namespace))
       fail(name, `node type ${node.type} uses the reserved namespace "${namespace}": namespace your types with your own prefix (e.g. "acme.${node.type.split('.').pop()}")`);

@@ -35,7 +35,9 @@ export interface NodeType<C = unknown> {
   run(ctx: NodeContext, config: C): NodeResult | Promise<NodeResult>;
 }
 
-const TYPE_NAME = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
+// Built-in types may be one word (`redirect`, `decision`); plugin types must be namespaced
+// (`acme.geofence`), which the plugin loader enforces.
+const TYPE_NAME = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;
 const OUTCOME_NAME = /^[a-zA-Z][a-zA-Z0-9_-]*$/;
 const EMPTY_CONFIG = { type: 'object', additionalProperties: false, properties: {} } as const;
 
@@ -62,7 +64,7 @@ export function defineNode<const S extends JsonSchema, const O extends string>(
   if (definition === null || typeof definition !== 'object') fail('definition', 'pass an object { type, version, description, config, outcomes, run }');
   const { type, version, description, config, outcomes, run, timeoutMs } = definition;
   if (typeof type !== 'string' || !TYPE_NAME.test(type))
-    fail('type', `"type" must be a namespaced lower-case name such as "acme.geofence" (got ${JSON.stringify(type)})`);
+    fail('type', `"type" must be a lower-case name, namespaced with dots such as "acme.geofence" (got ${JSON.stringify(type)})`);
   if (!Number.isInteger(version) || version < 1) fail('version', `"version" of ${type} must be a positive integer`);
   if (typeof description !== 'string' || description.trim() === '') fail('description', `"description" of ${type} must say in a sentence what the node does`);
   if (config !== undefined && (config === null || (typeof config !== 'object' && typeof config !== 'boolean')))

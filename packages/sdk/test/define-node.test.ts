@@ -20,7 +20,7 @@ describe('defineNode', () => {
   });
 
   it.each([
-    ['type', { ...valid, type: 'geofence' }],
+    ['type', { ...valid, type: 'acme..geo' }],
     ['type', { ...valid, type: 'Acme.Geo' }],
     ['version', { ...valid, version: 0 }],
     ['description', { ...valid, description: ' ' }],
