@@ -11,9 +11,8 @@ import { sessionCheck } from './session-check.js';
 import { sessionCreate } from './session-create.js';
 import { riskEvaluate } from './risk-evaluate.js';
 import { riskFeedback } from './risk-feedback.js';
-import { credentialsCollect } from './credentials-collect.js';
-import { credentialsVerify } from './credentials-verify.js';
 import { tokenValidate } from './token-validate.js';
+import { decision } from './decision.js';
 
 export { cookieClear } from './cookie-clear.js';
 export { cookiePersistentCheck } from './cookie-persistent-check.js';
@@ -23,6 +22,7 @@ export { redirect } from './redirect.js';
 export { sessionCheck } from './session-check.js';
 export { sessionCreate } from './session-create.js';
 export { tokenValidate } from './token-validate.js';
+export { decision } from './decision.js';
 
 export { riskEvaluate, actionOutcome } from './risk-evaluate.js';
 export { riskFeedback } from './risk-feedback.js';
@@ -46,16 +46,10 @@ export { LOCAL_RISK_DEFAULTS } from './risk/defaults.js';
 export { locateIp, haversineKm } from './risk/geo.js';
 export { countryCentroid } from './risk/centroids.js';
 
-export { credentialsCollect } from './credentials-collect.js';
-export { credentialsVerify } from './credentials-verify.js';
-export type { UserStore, UserRecord } from './users/user-store.js';
-export { FileUserStore, parseUsersFile, normaliseUsername } from './users/file-user-store.js';
-export { hashPassword, verifyPassword, SCRYPT_DEFAULTS } from './users/password.js';
-export type { ScryptParams } from './users/password.js';
-
 /** Every built-in node type, for `NodeRegistry` and the CLI. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- node config types vary per node
 export const builtinNodes: NodeType<any>[] = [
+  decision,
   tokenValidate,
   cookieClear,
   cookiePersistentCheck,
@@ -66,6 +60,4 @@ export const builtinNodes: NodeType<any>[] = [
   sessionCreate,
   riskEvaluate,
   riskFeedback,
-  credentialsCollect,
-  credentialsVerify,
 ];

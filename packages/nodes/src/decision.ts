@@ -1,0 +1,252 @@
+import { WaymarkError, type JsonValue, type NodeContext } from '@waymark/sdk';
+import { defineBuiltinNode } from './lib/builtin.js';
+import { inCidr, parseCidr, parseIp, type CidrBlock } from './lib/ip-address.js';
+
+const OUTCOME = '^[A-Za-z][A-Za-z0-9_-]*$';
+const MAX_PATTERN = 200;
+const MAX_SUBJECT = 4096;
+const MAX_DEPTH = 16;
+
+const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]/;
+const QUANTIFIED_ALTERNATION = /\((?:[^()\\]|\\.)*\|(?:[^()\\]|\\.)*\)\s*[+*{]/;
+const BACKREFERENCE = /\\[1-9]|\\k</;
+/** Refused at flow load and again at compile: patterns that can backtrack catastrophically. */
+const UNSAFE_PATTERN = { anyOf: [NESTED_QUANTIFIER, QUANTIFIED_ALTERNATION, BACKREFERENCE].map((re) => ({ pattern: re.source })) };
+
+const ref = { type: 'string', maxLength: 200, pattern: '^(state|request|params|par|client|journey)(\\.[^.]+)*$' } as const;
+const pair = (second: object) => ({ type: 'array', prefixItems: [ref, second], minItems: 2, maxItems: 2 }) as const;
+const cond = { $ref: '#/$defs/condition' } as const;
+const number = pair({ type: 'number' });
+
+const schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['rules', 'default'],
+  properties: {
+    /** Checked in order; the first rule whose `when` holds picks the outcome. */
+    rules: {
+      type: 'array',
+      maxItems: 100,
+      description: 'Ordered rules [{ when: condition, outcome: name }].',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['when', 'outcome'],
+        properties: { when: cond, outcome: { type: 'string', pattern: OUTCOME } },
+      },
+    },
+    /** The outcome when no rule holds. */
+    default: { type: 'string', pattern: OUTCOME, description: 'Outcome when no rule matches.' },
+  },
+  $defs: {
+    condition: {
+      type: 'object',
+      minProperties: 1,
+      maxProperties: 1,
+      additionalProperties: false,
+      properties: {
+        all: { type: 'array', minItems: 1, maxItems: 50, items: cond },
+        any: { type: 'array', minItems: 1, maxItems: 50, items: cond },
+        not: cond,
+        equals: pair({}),
+        in: pair({ type: 'array', maxItems: 100 }),
+        exists: ref,
+        matches: pair({ type: 'string', maxLength: MAX_PATTERN, format: 'regex', not: UNSAFE_PATTERN }),
+        cidr: pair({ oneOf: [{ type: 'string' }, { type: 'array', minItems: 1, maxItems: 100, items: { type: 'string' } }] }),
+        gt: number,
+        gte: number,
+        lt: number,
+        lte: number,
+      },
+    },
+  },
+} as const;
+
+/** A compiled condition: a predicate over the values a ref names. */
+type Predicate = (resolve: (ref: string) => unknown) => boolean;
+type Condition = Record<string, unknown>;
+
+function configError(message: string): never {
+  throw new WaymarkError('ERR_DECISION_CONFIG', `decision: ${message}`, {});
+}
+
+/* Regexes are compiled once per pattern (bounded cache) and refused when they look able to
+ * backtrack catastrophically: nested quantifiers `(a+)+`, quantified alternations of
+ * overlapping groups and backreferences. Subjects are capped in length as well. */
+const regexCache = new Map<string, RegExp>();
+
+function compileRegex(pattern: string): RegExp {
+  const cached = regexCache.get(pattern);
+  if (cached) return cached;
+  if (pattern.length > MAX_PATTERN) configError(`pattern longer than ${MAX_PATTERN} characters`);
+  if (NESTED_QUANTIFIER.test(pattern) || QUANTIFIED_ALTERNATION.test(pattern) || BACKREFERENCE.test(pattern))
+    configError(`pattern ${JSON.stringify(pattern)} may backtrack catastrophically (nested quantifier, quantified alternation or backreference); simplify it`);
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern, 'u');
+  } catch {
+    configError(`pattern ${JSON.stringify(pattern)} is not a valid regular expression`);
+  }
+  if (regexCache.size >= 1000) regexCache.delete(regexCache.keys().next().value as string);
+  regexCache.set(pattern, re);
+  return re;
+}
+
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function toNumber(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && /^-?[0-9]{1,15}(\.[0-9]{1,15})?$/.test(value)) return Number(value);
+  return undefined;
+}
+
+function operands(c: Condition, op: string): [string, unknown] {
+  const v = c[op];
+  if (!Array.isArray(v) || typeof v[0] !== 'string') configError(`"${op}" takes [ref, value]`);
+  return [v[0] as string, v[1]];
+}
+
+function compile(c: unknown, depth: number): Predicate {
+  if (depth > MAX_DEPTH) configError(`conditions nest deeper than ${MAX_DEPTH}`);
+  if (c === null || typeof c !== 'object' || Array.isArray(c)) configError('a condition is an object with one operator');
+  const cnd = c as Condition;
+  const [op, ...extra] = Object.keys(cnd);
+  if (op === undefined || extra.length > 0) configError('a condition has exactly one operator');
+  const compare = (test: (a: number, b: number) => boolean): Predicate => {
+    const [r, n] = operands(cnd, op);
+    if (typeof n !== 'number') configError(`"${op}" compares with a number`);
+    return (get) => {
+      const v = toNumber(get(r));
+      return v !== undefined && test(v, n);
+    };
+  };
+  switch (op) {
+    case 'all':
+    case 'any': {
+      const parts = (Array.isArray(cnd[op]) ? (cnd[op] as unknown[]) : configError(`"${op}" takes a list`)).map((p) => compile(p, depth + 1));
+      return op === 'all' ? (get) => parts.every((p) => p(get)) : (get) => parts.some((p) => p(get));
+    }
+    case 'not': {
+      const inner = compile(cnd.not, depth + 1);
+      return (get) => !inner(get);
+    }
+    case 'equals': {
+      const [r, value] = operands(cnd, op);
+      return (get) => jsonEqual(get(r), value);
+    }
+    case 'in': {
+      const [r, values] = operands(cnd, op);
+      if (!Array.isArray(values)) configError('"in" takes [ref, [values]]');
+      return (get) => {
+        const v = get(r);
+        return values.some((x) => jsonEqual(v, x));
+      };
+    }
+    case 'exists': {
+      const r = cnd.exists;
+      if (typeof r !== 'string') configError('"exists" takes a ref');
+      return (get) => {
+        const v = get(r);
+        return v !== undefined && v !== null;
+      };
+    }
+    case 'matches': {
+      const [r, pattern] = operands(cnd, op);
+      const re = compileRegex(String(pattern));
+      return (get) => {
+        const v = get(r);
+        return typeof v === 'string' && v.length <= MAX_SUBJECT && re.test(v);
+      };
+    }
+    case 'cidr': {
+      const [r, spec] = operands(cnd, op);
+      const blocks: CidrBlock[] = (Array.isArray(spec) ? spec : [spec]).map(
+        (s) => (typeof s === 'string' ? parseCidr(s) : undefined) ?? configError(`${JSON.stringify(s)} is not a CIDR block`),
+      );
+      return (get) => {
+        const ip = parseIp(get(r));
+        return ip !== undefined && blocks.some((b) => inCidr(ip, b));
+      };
+    }
+    case 'gt':
+      return compare((a, b) => a > b);
+    case 'gte':
+      return compare((a, b) => a >= b);
+    case 'lt':
+      return compare((a, b) => a < b);
+    case 'lte':
+      return compare((a, b) => a <= b);
+    default:
+      return configError(`unknown operator "${op}"`);
+  }
+}
+
+type Rules = { when?: unknown; outcome: string }[];
+const compiled = new WeakMap<object, Predicate[]>();
+
+/** Compiles a rules list once; the engine keeps the config object for the flow version's life. */
+function compileRules(rules: Rules): Predicate[] {
+  let predicates = compiled.get(rules);
+  if (!predicates) {
+    predicates = rules.map((r) => compile(r.when, 0));
+    compiled.set(rules, predicates);
+  }
+  return predicates;
+}
+
+function resolver(ctx: NodeContext): (ref: string) => unknown {
+  // Secrets are deliberately not reachable: a decision is traced, and refs must not leak them.
+  const roots: Record<string, unknown> = {
+    state: ctx.state,
+    request: { ip: ctx.request.ip, userAgent: ctx.request.userAgent, headers: ctx.request.headers, cookies: ctx.request.cookies },
+    params: ctx.params,
+    par: ctx.par,
+    client: ctx.client && { clientId: ctx.client.clientId },
+    journey: ctx.journey,
+  };
+  return (path) => {
+    let value: unknown = roots;
+    for (const key of path.split('.')) {
+      if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
+      value = (value as Record<string, unknown>)[key];
+    }
+    return value as JsonValue | undefined;
+  };
+}
+
+/**
+ * `decision` — declarative branching, no scripts: ordered rules over the journey's state,
+ * the request, the parameters and the pushed request; the first rule that holds names the
+ * outcome, else `default`. Conditions: `all`, `any`, `not`, `equals`, `in`, `exists`,
+ * `matches` (a bounded regex), `cidr`, `gt`/`gte`/`lt`/`lte`. Refs: `state.<path>`,
+ * `request.ip`, `request.userAgent`, `request.headers.<name>`, `request.cookies.<name>`,
+ * `params.<name>`, `par.ip`, `par.clientId`, `par.params.<name>`, `client.clientId`,
+ * `journey.<field>`; never secrets.
+ *
+ * Outcomes: the rules' outcomes and `default`, as configured (reason `rule:<index>` or `default`).
+ *
+ * @example
+ * { "type": "decision",
+ *   "config": { "rules": [{ "when": { "cidr": ["request.ip", "10.0.0.0/8"] }, "outcome": "internal" }], "default": "external" },
+ *   "outcomes": { "internal": "success", "external": "mfa" } }
+ */
+export const decision = defineBuiltinNode({
+  type: 'decision',
+  version: 1,
+  description: 'Picks an outcome by ordered declarative rules over state, request and parameters.',
+  config: schema,
+  outcomes: (config) => [...new Set([...config.rules.map((r) => r.outcome), config.default])],
+  run(ctx, config) {
+    const predicates = compileRules(config.rules);
+    const get = resolver(ctx);
+    for (let i = 0; i < predicates.length; i++) {
+      const rule = config.rules[i];
+      if (rule && predicates[i]?.(get)) return { outcome: rule.outcome, reason: `rule:${i}` };
+    }
+    return { outcome: config.default, reason: 'default' };
+  },
+});
