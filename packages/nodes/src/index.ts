@@ -11,6 +11,8 @@ import { sessionCheck } from './session-check.js';
 import { sessionCreate } from './session-create.js';
 import { riskEvaluate } from './risk-evaluate.js';
 import { riskFeedback } from './risk-feedback.js';
+import { credentialsCollect } from './credentials-collect.js';
+import { credentialsVerify } from './credentials-verify.js';
 import { tokenValidate } from './token-validate.js';
 import { decision } from './decision.js';
 
@@ -46,6 +48,13 @@ export { LOCAL_RISK_DEFAULTS } from './risk/defaults.js';
 export { locateIp, haversineKm } from './risk/geo.js';
 export { countryCentroid } from './risk/centroids.js';
 
+export { credentialsCollect } from './credentials-collect.js';
+export { credentialsVerify } from './credentials-verify.js';
+export type { UserStore, UserRecord } from './users/user-store.js';
+export { FileUserStore, parseUsersFile, normaliseUsername } from './users/file-user-store.js';
+export { hashPassword, verifyPassword, SCRYPT_DEFAULTS } from './users/password.js';
+export type { ScryptParams } from './users/password.js';
+
 /** Every built-in node type, for `NodeRegistry` and the CLI. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- node config types vary per node
 export const builtinNodes: NodeType<any>[] = [
@@ -60,4 +69,6 @@ export const builtinNodes: NodeType<any>[] = [
   sessionCreate,
   riskEvaluate,
   riskFeedback,
+  credentialsCollect,
+  credentialsVerify,
 ];
