@@ -95,12 +95,11 @@ export function createRedisStores(options: RedisStoresOptions): RedisStores {
       }
     },
     async close() {
-      if (!owned) return;
-      try {
-        await client.quit();
-      } catch {
-        client.disconnect();
-      }
+      if (!owned || client.status === 'end') return;
+      // Resolve once the connection is really gone, not when the server acknowledges QUIT.
+      const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
+      await client.quit().catch(() => client.disconnect());
+      await ended;
     },
   };
 }

@@ -6,9 +6,11 @@ import type { Script } from './scripts.js';
 export type RedisClient = Redis | Cluster;
 export type Arg = string | number;
 
-/* ioredis client states in which a command cannot be sent. Checking them here makes the
- * stores fail fast even on a client configured with an offline queue. */
-const DOWN = new Set(['close', 'reconnecting', 'end']);
+/* Only a ready client sends at once ('wait' is a lazy client that connects on its first
+ * command). In every other state ioredis would queue the command (when the offline queue is on,
+ * as it is by default) for as long as the outage lasts; refusing here makes the stores fail
+ * fast whatever client options the caller chose. */
+const SENDABLE = new Set(['ready', 'wait']);
 
 /**
  * The stores' one way to talk to Redis: counts round trips, fails fast while disconnected and
@@ -48,7 +50,7 @@ export class Connection {
   }
 
   async #run<T>(store: string, command: () => Promise<T>): Promise<T> {
-    if (DOWN.has(this.client.status)) throw new StoreUnavailableError(`redis ${store}`, new Error(`connection is ${this.client.status}`));
+    if (!SENDABLE.has(this.client.status)) throw new StoreUnavailableError(`redis ${store}`, new Error(`connection is ${this.client.status}`));
     this.#commands++;
     try {
       return await command();
