@@ -15,6 +15,7 @@ import { credentialsCollect } from './credentials-collect.js';
 import { credentialsVerify } from './credentials-verify.js';
 import { tokenValidate } from './token-validate.js';
 import { decision } from './decision.js';
+import { message } from './message.js';
 
 export { cookieClear } from './cookie-clear.js';
 export { cookiePersistentCheck } from './cookie-persistent-check.js';
@@ -25,6 +26,7 @@ export { sessionCheck } from './session-check.js';
 export { sessionCreate } from './session-create.js';
 export { tokenValidate } from './token-validate.js';
 export { decision } from './decision.js';
+export { message } from './message.js';
 
 export { riskEvaluate, actionOutcome } from './risk-evaluate.js';
 export { riskFeedback } from './risk-feedback.js';
@@ -58,6 +60,7 @@ export type { ScryptParams } from './users/password.js';
 /** Every built-in node type, for `NodeRegistry` and the CLI. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- node config types vary per node
 export const builtinNodes: NodeType<any>[] = [
+  message,
   decision,
   tokenValidate,
   cookieClear,
