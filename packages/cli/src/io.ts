@@ -15,6 +15,8 @@ export interface TextSink {
 export interface CliIo {
   stdout: TextSink;
   stderr: TextSink;
+  /** Where `waymark run` reads answers from; default process.stdin (an empty stream in tests). */
+  stdin?: NodeJS.ReadableStream;
   /** Relative paths and plugin names resolve from here. */
   cwd: string;
   /** Builds the node registry from plugin names; defaults to `createCliRegistry`. */

@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { graph } from './graph.js';
+import { run } from './run.js';
 import { validate } from './validate.js';
 
 /**
@@ -10,7 +11,7 @@ import { validate } from './validate.js';
 export const commands: readonly Command[] = [
   validate,
   graph,
-  // HOOK run: `waymark run <flow>` — drive a journey from the terminal (commands/run.ts).
+  run,
   // HOOK serve: `waymark serve` — the express adapter on its own (commands/serve.ts).
   // HOOK bench: `waymark bench` — engine overhead per step (commands/bench.ts).
   // HOOK new-node: `waymark new-node <type>` — scaffold a node type package (commands/new-node.ts).

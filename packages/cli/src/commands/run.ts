@@ -1,0 +1,145 @@
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { Engine, validateFlowJson, type JourneyResult } from '@waymark/core';
+import type { Callback, ClientInfo, JsonObject, PushedInfo, RequestInfo } from '@waymark/sdk';
+import { parseOrUsage, type Command } from '../command.js';
+import { CliError } from '../errors.js';
+import { formatProblem, readArgumentFile } from '../flow-file.js';
+import { EXIT } from '../io.js';
+import { createCliRegistry } from '../registry.js';
+
+const usage = `Usage: waymark run [--input <file.json>] [--plugin <package>]... <flow.json>
+
+Runs one journey of a flow in the terminal, on memory stores: each callback the flow asks for
+becomes a prompt, and the trace (node, type, outcome, ms) is printed at the end. Walk a flow
+this way before deploying it.
+
+--input names a JSON file with what an HTTP request would carry:
+  { "request": { "ip": "203.0.113.7", "headers": {}, "cookies": {}, "userAgent": "..." },
+    "par": { "clientId": "mobile-app", "ip": "203.0.113.7", "params": { "subject_token": "..." } },
+    "params": {}, "client": { "clientId": "...", "redirectTargets": [], "redirectUris": [] },
+    "state": {} }
+
+Options:
+  --input <file>      request, pushed request, client and initial state (JSON)
+  --plugin <package>  also load the node types of this plugin package (repeatable)
+  -h, --help          show this help
+
+Exit codes: 0 the journey succeeded, 1 it failed (or the flow is invalid), 2 usage error.
+`;
+
+interface RunInput {
+  request?: Partial<RequestInfo>;
+  par?: PushedInfo;
+  params?: Record<string, string>;
+  client?: ClientInfo;
+  state?: JsonObject;
+}
+
+function promptOf(callback: Callback): string {
+  const out = Object.fromEntries(callback.output.map((f) => [f.name, f.value]));
+  switch (callback.type) {
+    case 'ChoiceCallback':
+    case 'ConfirmationCallback': {
+      const choices = (out.choices ?? out.options ?? []) as string[];
+      return `${String(out.prompt ?? 'Choose')} [${choices.map((c, i) => `${i}=${c}`).join(', ')}]`;
+    }
+    default:
+      return String(out.prompt ?? callback.type);
+  }
+}
+
+/** Reads answers line by line from stdin (a TTY or a pipe). */
+function lineReader(input: NodeJS.ReadableStream) {
+  const lines = createInterface({ input, terminal: false })[Symbol.asyncIterator]();
+  return async (prompt: string, write: (s: string) => void): Promise<string> => {
+    write(`${prompt}: `);
+    const next = await lines.next();
+    if (next.done) throw new CliError('ERR_CLI_USAGE', 'run: the input ended while the journey was waiting for an answer');
+    return String(next.value);
+  };
+}
+
+function printResult(result: Exclude<JourneyResult, { status: 'suspended' }>, write: (s: string) => void): void {
+  write(`\n${result.status === 'success' ? 'success' : `failure ${result.code}: ${result.reason}`}\n`);
+  if (result.status === 'success') {
+    if (result.sub) write(`  sub       ${result.sub}\n`);
+    if (result.sessionId) write(`  session   created (id not shown)\n`);
+    if (result.redirect) write(`  redirect  ${result.redirect}\n`);
+  }
+  for (const c of result.cookies) write(`  cookie    ${c.name} ${c.value === null ? 'cleared' : 'set (value not shown)'}\n`);
+  write('\ntrace\n');
+  for (const s of result.trace) write(`  ${s.node.padEnd(20)} ${s.type.padEnd(26)} ${(s.outcome + (s.reason ? ` (${s.reason})` : '')).padEnd(28)} ${s.ms.toFixed(2)} ms\n`);
+}
+
+export const run: Command = {
+  name: 'run',
+  summary: 'run a journey of a flow in the terminal (callbacks become prompts)',
+  usage,
+  async run(argv, io) {
+    const { values, positionals } = parseOrUsage('run', ['input', 'plugin', 'help'], () =>
+      parseArgs({
+        args: [...argv],
+        options: { input: { type: 'string' }, plugin: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+        allowPositionals: true,
+      }),
+    );
+    if (values.help) {
+      io.stdout.write(usage);
+      return EXIT.OK;
+    }
+    const [file, ...extra] = positionals;
+    if (file === undefined || extra.length > 0) throw new CliError('ERR_CLI_USAGE', 'run: name exactly one flow file, such as "waymark run flows/login.json"');
+    let input: RunInput = {};
+    if (values.input !== undefined) {
+      try {
+        input = JSON.parse(await readArgumentFile(values.input, io.cwd)) as RunInput;
+      } catch (error) {
+        if (error instanceof CliError) throw error;
+        throw new CliError('ERR_CLI_USAGE', `run: --input ${values.input} is not valid JSON (${(error as Error).message})`);
+      }
+      if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new CliError('ERR_CLI_USAGE', `run: --input ${values.input} must hold a JSON object`);
+    }
+    const registry = await (io.registry ?? createCliRegistry)(values.plugin ?? [], io.cwd);
+    const text = await readArgumentFile(file, io.cwd);
+    const checked = validateFlowJson(text, registry, file);
+    if (!checked.ok) {
+      for (const problem of checked.problems) io.stderr.write(formatProblem(file, problem));
+      return EXIT.PROBLEMS;
+    }
+    const engine = new Engine({}, registry);
+    const flow = engine.load(checked.flow, file);
+    const request: RequestInfo = {
+      ip: input.request?.ip ?? '127.0.0.1',
+      headers: input.request?.headers ?? {},
+      cookies: input.request?.cookies ?? {},
+      userAgent: input.request?.userAgent ?? 'waymark-cli',
+    };
+    const ask = lineReader(io.stdin ?? Readable.from([]));
+    const write = (s: string) => void io.stdout.write(s);
+    write(`${flow.id} v${flow.version}: ${flow.flow.description}\n`);
+    let result = await engine.start(flow.id, { request, par: input.par, params: input.params, client: input.client, state: input.state });
+    while (result.status === 'suspended') {
+      if (result.header) write(`\n${result.header}\n`);
+      const answers: Callback[] = [];
+      for (const callback of result.callbacks) {
+        if (callback.type === 'TextOutputCallback') {
+          write(`${String(callback.output.find((f) => f.name === 'message')?.value ?? '')}\n`);
+          answers.push(callback);
+          continue;
+        }
+        if (callback.input.length === 0 || callback.type === 'HiddenValueCallback') {
+          answers.push(callback);
+          continue;
+        }
+        const raw = await ask(promptOf(callback), write);
+        const numeric = callback.type === 'ChoiceCallback' || callback.type === 'ConfirmationCallback';
+        answers.push({ ...callback, input: callback.input.map((f, j) => (j === 0 ? { name: f.name, value: numeric ? Number(raw) : raw } : f)) });
+      }
+      result = await engine.resume(result.journeyId, { request, callbacks: answers });
+    }
+    printResult(result, write);
+    return result.status === 'success' ? EXIT.OK : EXIT.PROBLEMS;
+  },
+};
