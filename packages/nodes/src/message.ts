@@ -7,7 +7,8 @@ const MESSAGE_TYPES = { info: 0, warning: 1, error: 2 } as const;
 const schema = {
   type: 'object',
   additionalProperties: false,
-  anyOf: [{ required: ['message'] }, { required: ['messageFrom'] }],
+  // In allOf so the config type is inferred from `properties` (FromSchema reads a top-level anyOf).
+  allOf: [{ anyOf: [{ required: ['message'] }, { required: ['messageFrom'] }] }],
   properties: {
     /** The text shown (plain text: renderers escape it). */
     message: { type: 'string', minLength: 1, maxLength: 2000, description: 'Text shown to the user.' },
