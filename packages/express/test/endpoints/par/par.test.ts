@@ -130,7 +130,7 @@ describe('POST /par — request format', () => {
     const res = await request(app).post('/par').type('form').send(form(mobilePar({ request_uri: 'urn:ietf:params:oauth:request_uri:abc' })));
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_request');
-    expect(res.body.error_description).toContain('request_uri');
+    expect(res.body.error_description).toBe('request_uri must not be pushed (RFC 9126 §2.1)');
   });
 
   it('refuses a parameter that is neither standard nor allowed for the client, naming it', async () => {
