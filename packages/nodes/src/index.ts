@@ -13,6 +13,7 @@ import { riskEvaluate } from './risk-evaluate.js';
 import { riskFeedback } from './risk-feedback.js';
 import { credentialsCollect } from './credentials-collect.js';
 import { credentialsVerify } from './credentials-verify.js';
+import { otpChallenge } from './otp-challenge.js';
 import { tokenValidate } from './token-validate.js';
 import { decision } from './decision.js';
 import { message } from './message.js';
@@ -57,6 +58,12 @@ export { FileUserStore, parseUsersFile, normaliseUsername } from './users/file-u
 export { hashPassword, verifyPassword, SCRYPT_DEFAULTS } from './users/password.js';
 export type { ScryptParams } from './users/password.js';
 
+export { otpChallenge } from './otp-challenge.js';
+export { ConsoleNotifier, WebhookNotifier } from './otp/notifier.js';
+export type { Notifier, OtpMessage, WebhookNotifierInit } from './otp/notifier.js';
+export { generateTotp, verifyTotp } from './otp/totp.js';
+export type { TotpOptions, TotpAlgorithm } from './otp/totp.js';
+
 /** Every built-in node type, for `NodeRegistry` and the CLI. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- node config types vary per node
 export const builtinNodes: NodeType<any>[] = [
@@ -74,4 +81,5 @@ export const builtinNodes: NodeType<any>[] = [
   riskFeedback,
   credentialsCollect,
   credentialsVerify,
+  otpChallenge,
 ];
