@@ -62,7 +62,7 @@ export function storeConformance(name: string, factory: () => Promise<Conformanc
       clock = subject.clock;
     });
     afterEach(async () => {
-      await subject.cleanup();
+      await subject?.cleanup();
     });
 
     describe('pushed requests', () => {
