@@ -356,7 +356,6 @@ export class Engine {
   }
 
   async #run(live: Live, request: RequestInfo, submitted: Callback[] | undefined): Promise<JourneyResult> {
-    const flow = live.flow;
     const scope: RunScope = createRunScope({
       request,
       par: live.par,
