@@ -57,7 +57,11 @@ function checkUrl(url: string): void {
     protocol = '';
   }
   if (protocol !== 'redis:' && protocol !== 'rediss:')
-    throw new WaymarkError('ERR_CONFIG_INVALID', `redis: "${redactUrl(url)}" is not a Redis URL; use redis://host:port/db (or rediss:// for TLS)`, {
-      key: 'redis',
-    });
+    throw new WaymarkError(
+      'ERR_CONFIG_INVALID',
+      `redis: "${redactUrl(url)}" is not a Redis URL; use redis://host:port/db (or rediss:// for TLS)`,
+      {
+        key: 'redis',
+      },
+    );
 }

@@ -58,7 +58,9 @@ export function createRedisStores(options: RedisStoresOptions): RedisStores {
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   if (/[{}]/.test(prefix))
     // A brace in the prefix would become the Cluster hash tag and put every key in one slot.
-    throw new WaymarkError('ERR_CONFIG_INVALID', `prefix: "${prefix}" must not contain { or } (they are Redis Cluster hash tags)`, { key: 'prefix' });
+    throw new WaymarkError('ERR_CONFIG_INVALID', `prefix: "${prefix}" must not contain { or } (they are Redis Cluster hash tags)`, {
+      key: 'prefix',
+    });
   const clock = options.clock ?? systemClock;
   const owned = typeof options.redis === 'string';
   let client: RedisClient;

@@ -16,7 +16,9 @@ let admin: Redis;
 let cluster: Cluster;
 
 beforeAll(async () => {
-  server = await startRedisServer({ args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-announce-ip', '127.0.0.1'] });
+  server = await startRedisServer({
+    args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-announce-ip', '127.0.0.1'],
+  });
   admin = new Redis(server.url);
   await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
   for (let i = 0; !String(await admin.call('CLUSTER', 'INFO')).includes('cluster_state:ok'); i++) {
@@ -55,7 +57,15 @@ describe('redis cluster hash tags', () => {
     await stores.pushedRequests.put(id, { clientId: 'c', params: {}, ip: '::1', createdAt: now, expiresAt: now + 60_000 }, 60);
     await stores.journeys.put(id, 'sealed', null, 600);
     await stores.sessions.put({ id, sub: 'u', createdAt: now, lastSeenAt: now, idleSeconds: 60, expiresAt: now + 60_000, authTime: now });
-    await stores.transactions.create({ id, sub: 'u', resource: 'r', action: 'a', status: 'pending', createdAt: now, expiresAt: now + 60_000 });
+    await stores.transactions.create({
+      id,
+      sub: 'u',
+      resource: 'r',
+      action: 'a',
+      status: 'pending',
+      createdAt: now,
+      expiresAt: now + 60_000,
+    });
     await stores.counters.increment(id, 60);
     await stores.kv.set(id, true);
     try {

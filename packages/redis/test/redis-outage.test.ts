@@ -52,7 +52,10 @@ describe('redis outage: server stopped and restarted', () => {
 
     await server.stop();
     const calls: [string, () => Promise<unknown>][] = [
-      ['pushedRequests.put', () => stores.pushedRequests.put('r', { clientId: 'c', params: {}, ip: '::1', createdAt: now, expiresAt: now + 60_000 }, 60)],
+      [
+        'pushedRequests.put',
+        () => stores.pushedRequests.put('r', { clientId: 'c', params: {}, ip: '::1', createdAt: now, expiresAt: now + 60_000 }, 60),
+      ],
       ['pushedRequests.take', () => stores.pushedRequests.take('r')],
       ['journeys.get', () => stores.journeys.get('j1')],
       ['journeys.put', () => stores.journeys.put('j1', 'v2', 1, 600)],

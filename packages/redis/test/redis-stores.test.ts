@@ -52,8 +52,24 @@ describe('redis key layout', () => {
     const now = clock.now();
     await stores.pushedRequests.put('r1', { clientId: 'c', params: {}, ip: '::1', createdAt: now, expiresAt: now + 60_000 }, 60);
     await stores.journeys.put('j1', 'sealed', null, 600);
-    await stores.sessions.put({ id: 's1', sub: 'u', createdAt: now, lastSeenAt: now, idleSeconds: 60, expiresAt: now + 3_600_000, authTime: now });
-    await stores.transactions.create({ id: 't1', sub: 'u', resource: 'r', action: 'a', status: 'pending', createdAt: now, expiresAt: now + 60_000 });
+    await stores.sessions.put({
+      id: 's1',
+      sub: 'u',
+      createdAt: now,
+      lastSeenAt: now,
+      idleSeconds: 60,
+      expiresAt: now + 3_600_000,
+      authTime: now,
+    });
+    await stores.transactions.create({
+      id: 't1',
+      sub: 'u',
+      resource: 'r',
+      action: 'a',
+      status: 'pending',
+      createdAt: now,
+      expiresAt: now + 60_000,
+    });
     await stores.counters.increment('login:u', 60);
     await stores.kv.set('device:u', { known: true });
     expect(await keysUnder(client, prefix)).toEqual(
@@ -117,10 +133,28 @@ describe('redis round trips', () => {
       () => stores.journeys.get('j'),
       () => stores.journeys.put('j', 'v2', 1, 600),
       () => stores.journeys.delete('j'),
-      () => stores.sessions.put({ id: 's', sub: 'u', createdAt: now, lastSeenAt: now, idleSeconds: 60, expiresAt: now + 60_000, authTime: now }),
+      () =>
+        stores.sessions.put({
+          id: 's',
+          sub: 'u',
+          createdAt: now,
+          lastSeenAt: now,
+          idleSeconds: 60,
+          expiresAt: now + 60_000,
+          authTime: now,
+        }),
       () => stores.sessions.get('s'),
       () => stores.sessions.delete('s'),
-      () => stores.transactions.create({ id: 't', sub: 'u', resource: 'r', action: 'a', status: 'pending', createdAt: now, expiresAt: now + 60_000 }),
+      () =>
+        stores.transactions.create({
+          id: 't',
+          sub: 'u',
+          resource: 'r',
+          action: 'a',
+          status: 'pending',
+          createdAt: now,
+          expiresAt: now + 60_000,
+        }),
       () => stores.transactions.get('t'),
       () => stores.transactions.markAuthenticated('t'),
       () => stores.transactions.consume('t', { sub: 'u', resource: 'r', action: 'a' }),

@@ -108,9 +108,7 @@ export function storeConformance(name: string, factory: () => Promise<Conformanc
 
       it(`of ${CONCURRENCY} concurrent takes of one id, exactly one gets the request`, async () => {
         await stores.pushedRequests.put('urn:req:race', request(), 60);
-        const results = await Promise.all(
-          Array.from({ length: CONCURRENCY }, (_, i) => instance(i).pushedRequests.take('urn:req:race')),
-        );
+        const results = await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => instance(i).pushedRequests.take('urn:req:race')));
         expect(results.filter((r) => r !== undefined)).toHaveLength(1);
       });
     });
@@ -378,9 +376,7 @@ export function storeConformance(name: string, factory: () => Promise<Conformanc
       it(`of ${CONCURRENCY} concurrent consumers, exactly one gets the transaction`, async () => {
         await stores.transactions.create(tx());
         await stores.transactions.markAuthenticated('t1');
-        const results = await Promise.all(
-          Array.from({ length: CONCURRENCY }, (_, i) => instance(i).transactions.consume('t1', match)),
-        );
+        const results = await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => instance(i).transactions.consume('t1', match)));
         expect(results.filter((r) => r !== undefined)).toHaveLength(1);
       });
 
@@ -447,9 +443,7 @@ export function storeConformance(name: string, factory: () => Promise<Conformanc
       });
 
       it(`${CONCURRENCY} concurrent increments each get a distinct count, 1 to ${CONCURRENCY}`, async () => {
-        const results = await Promise.all(
-          Array.from({ length: CONCURRENCY }, (_, i) => instance(i).counters.increment('burst', 60)),
-        );
+        const results = await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => instance(i).counters.increment('burst', 60)));
         expect([...results].sort((a, b) => a - b)).toEqual(Array.from({ length: CONCURRENCY }, (_, i) => i + 1));
         expect(await stores.counters.get('burst')).toBe(CONCURRENCY);
       });

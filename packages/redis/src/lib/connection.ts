@@ -50,7 +50,8 @@ export class Connection {
   }
 
   async #run<T>(store: string, command: () => Promise<T>): Promise<T> {
-    if (!SENDABLE.has(this.client.status)) throw new StoreUnavailableError(`redis ${store}`, new Error(`connection is ${this.client.status}`));
+    if (!SENDABLE.has(this.client.status))
+      throw new StoreUnavailableError(`redis ${store}`, new Error(`connection is ${this.client.status}`));
     this.#commands++;
     try {
       return await command();

@@ -90,7 +90,21 @@ export class RedisTransactionStore implements TransactionStore {
   ) {}
   async create(tx: Transaction): Promise<void> {
     // The status lives in its own field so markAuthenticated flips it without re-encoding v.
-    const args = [px(tx.expiresAt - this.clock.now()), 'v', JSON.stringify(tx), 's', tx.status, 'sub', tx.sub, 'res', tx.resource, 'act', tx.action, 'e', tx.expiresAt];
+    const args = [
+      px(tx.expiresAt - this.clock.now()),
+      'v',
+      JSON.stringify(tx),
+      's',
+      tx.status,
+      'sub',
+      tx.sub,
+      'res',
+      tx.resource,
+      'act',
+      tx.action,
+      'e',
+      tx.expiresAt,
+    ];
     await this.conn.eval('transactions', SET, keyFor(this.conn.prefix, 'tx', tx.id), args);
   }
   async get(id: string): Promise<Transaction | undefined> {
@@ -115,7 +129,11 @@ export class RedisCounterStore implements CounterStore {
   async increment(key: string, windowSeconds: number): Promise<number> {
     const now = this.clock.now();
     const window = windowSeconds * 1000;
-    return (await this.conn.eval('counters', INCREMENT, keyFor(this.conn.prefix, 'counter', key), [now, now + window, px(window)])) as number;
+    return (await this.conn.eval('counters', INCREMENT, keyFor(this.conn.prefix, 'counter', key), [
+      now,
+      now + window,
+      px(window),
+    ])) as number;
   }
   async get(key: string): Promise<number> {
     const fields = (await this.conn.eval('counters', GET, keyFor(this.conn.prefix, 'counter', key), [this.clock.now(), 'n'])) as Fields;

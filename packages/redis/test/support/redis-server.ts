@@ -30,12 +30,16 @@ export interface RedisServerOptions {
   args?: string[];
 }
 
-const INSTALL_HINT = 'redis-server is required for the @waymark/redis tests and was not found. Install it: apt-get install -y redis-server (or set REDIS_SERVER_BIN to its path).';
+const installHint = (): string =>
+  `redis-server is required for the @waymark/redis tests and was not found. Install it: apt-get install -y redis-server (or set REDIS_SERVER_BIN to its path; it is now ${process.env.REDIS_SERVER_BIN ?? 'unset'}).`;
 
 export function findRedisServer(): string {
-  const candidates = [process.env.REDIS_SERVER_BIN, '/usr/bin/redis-server', ...(process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'redis-server'))];
+  const override = process.env.REDIS_SERVER_BIN;
+  const candidates = override
+    ? [override]
+    : ['/usr/bin/redis-server', ...(process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'redis-server'))];
   const found = candidates.find((path): path is string => !!path && existsSync(path));
-  if (!found) throw new Error(INSTALL_HINT);
+  if (!found) throw new Error(installHint());
   return found;
 }
 
@@ -49,7 +53,21 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const start = async (): Promise<void> => {
     if (child) throw new Error('redis-server is already running');
     output = '';
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'no', ...(options.args ?? [])];
+    const args = [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      '--protected-mode',
+      'no',
+      ...(options.args ?? []),
+    ];
     const proc = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     proc.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
