@@ -1,5 +1,4 @@
-import { WaymarkError, type JsonValue, type NodeContext } from '@waymark/sdk';
-import { defineBuiltinNode } from './lib/builtin.js';
+import { WaymarkError, defineNode, type JsonValue, type NodeContext } from '@waymark/sdk';
 import { inCidr, parseCidr, parseIp, type CidrBlock } from './lib/ip-address.js';
 
 const OUTCOME = '^[A-Za-z][A-Za-z0-9_-]*$';
@@ -234,7 +233,7 @@ function resolver(ctx: NodeContext): (ref: string) => unknown {
  *   "config": { "rules": [{ "when": { "cidr": ["request.ip", "10.0.0.0/8"] }, "outcome": "internal" }], "default": "external" },
  *   "outcomes": { "internal": "success", "external": "mfa" } }
  */
-export const decision = defineBuiltinNode({
+export const decision = defineNode({
   type: 'decision',
   version: 1,
   description: 'Picks an outcome by ordered declarative rules over state, request and parameters.',

@@ -1,5 +1,4 @@
-import { callbacks, inputValue, type Callback } from '@waymark/sdk';
-import { defineBuiltinNode } from './lib/builtin.js';
+import { callbacks, defineNode, inputValue, type Callback } from '@waymark/sdk';
 
 const OUTCOME = '^[A-Za-z][A-Za-z0-9_-]*$';
 const MESSAGE_TYPES = { info: 0, warning: 1, error: 2 } as const;
@@ -67,7 +66,7 @@ function chosenIndex(submitted: Callback[] | undefined): number | undefined {
  *   "config": { "message": "Stay signed in on this device?", "options": [{ "outcome": "remember", "label": "Yes" }, { "outcome": "skip", "label": "Not now" }] },
  *   "outcomes": { "remember": "setCookie", "skip": "success" } }
  */
-export const message = defineBuiltinNode({
+export const message = defineNode({
   type: 'message',
   version: 1,
   description: 'Shows a message and optionally lets the user choose among options.',

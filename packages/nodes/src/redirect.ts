@@ -1,5 +1,4 @@
-import type { NodeContext } from '@waymark/sdk';
-import { defineBuiltinNode } from './lib/builtin.js';
+import { defineNode, type NodeContext } from '@waymark/sdk';
 
 const schema = {
   type: 'object',
@@ -95,7 +94,7 @@ export function checkRedirectTarget(
  * @example
  * { "type": "redirect", "config": { "from": { "pushed": "target" } }, "outcomes": { "redirected": "success", "rejected": "failure" } }
  */
-export const redirect = defineBuiltinNode({
+export const redirect = defineNode({
   type: 'redirect',
   version: 1,
   description: 'Redirects the browser to a target URL checked against the client allowlist.',
