@@ -35,6 +35,8 @@ export interface JourneyStore {
   /**
    * Compare-and-set. `expectedRevision` is `null` to create (fails when the id exists) or the
    * revision read by `get`. Returns the new revision, or `false` when another writer won.
+   * Revisions start at 1 for every new record; this is safe because journey ids are 128-bit
+   * random values the engine never reuses.
    */
   put(id: string, value: string, expectedRevision: number | null, ttlSeconds: number): Promise<number | false>;
   delete(id: string): Promise<void>;
@@ -78,6 +80,7 @@ export interface Transaction {
 }
 
 export interface TransactionStore {
+  /** Stores a new transaction. Ids are 128-bit random and never reused by callers. */
   create(tx: Transaction): Promise<void>;
   get(id: string): Promise<Transaction | undefined>;
   /** pending → authenticated, only when unexpired; false otherwise. */
