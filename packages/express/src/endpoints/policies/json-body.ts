@@ -1,0 +1,16 @@
+import express, { type RequestHandler } from 'express';
+import { badPolicyRequest } from '../../policy/errors.js';
+
+/** The policy endpoints take JSON only (AIC's REST shape); anything else is refused before parsing. */
+export function requireJson(): RequestHandler {
+  return function requireJson(req, _res, next) {
+    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (type !== 'application/json') throw badPolicyRequest('content-type', 'send the body as application/json');
+    next();
+  };
+}
+
+/** Parses the JSON body within the router's body limit (413 past it, 400 when malformed). */
+export function readJsonBody(limit: string | number): RequestHandler {
+  return express.json({ limit, strict: true, type: () => true });
+}
