@@ -3,6 +3,7 @@ import { buildMetadata, metadataEndpoint } from './endpoints/metadata/index.js';
 import { healthzEndpoint } from './endpoints/healthz/index.js';
 import { metricsEndpoint } from './endpoints/metrics/index.js';
 import { parMethodNotAllowed, parSteps } from './endpoints/par/index.js';
+import { policyRoutes } from './endpoints/policies/index.js';
 import type { ClientRegistry } from './clients/client-registry.js';
 import type { MetricsRegistry } from './metrics/registry.js';
 import { oauthErrorHandler } from './middleware/error-handler.js';
@@ -51,6 +52,7 @@ export function createWaymarkRouter(options: WaymarkRouterOptions): WaymarkRoute
   router.get('/healthz', headers, healthzEndpoint(ctx));
   router.get('/metrics', headers, metricsEndpoint(ctx));
   // Next: GET /authorize, POST /journeys/:flow, POST /journeys/:id/continue (they need ctx.engine).
+  router.use(policyRoutes(ctx, options.policies)); // transactional authorization (off unless `policies` is given)
   router.use(oauthErrorHandler(ctx));
 
   return Object.assign(router, { metrics: ctx.metrics.registry, clients: ctx.clients, context: ctx });
