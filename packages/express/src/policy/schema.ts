@@ -55,7 +55,7 @@ export const policyConfigSchema = {
                     subs: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
                     claims: {
                       type: 'object',
-                      additionalProperties: { type: 'array', minItems: 1, items: { type: ['string', 'number', 'boolean'] } },
+                      additionalProperties: { type: 'array', minItems: 1, items: { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] } },
                     },
                   },
                 },

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import express, { type Express } from 'express';
+import { createEngine, createMemoryStores, type Engine } from '@waymark/core';
+import { builtinNodes, generateTotp, type UserRecord, type UserStore } from '@waymark/nodes';
+import type { Stores } from '@waymark/sdk';
+import { createPolicyDecisionPoint, createWaymarkRouter, type PolicyDecisionPoint } from '@waymark/express';
+import { basic, captureLogger, clients, ISSUER, SECRET, TestClock } from '../support/app.js';
+
+export const PAYMENT = 'https://api.bankingexample.com:443/makepayment';
+export const REFUND = 'https://api.bankingexample.com:443/refund';
+export const TOTP_SECRETS: Record<string, string> = { 'user-alice': 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', 'user-bob': 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU' };
+export const SERVICE = { client_id: 'payments-pep', type: 'service', token_endpoint_auth_method: 'client_secret_basic', client_secret: SECRET, allowed_flows: ['transactional-stepup'] };
+export const PEP_AUTH = basic('payments-pep', SECRET);
+
+/** The article's policy: POST on makePayment by authenticated users, under a transaction condition. */
+export function policyConfig(): Record<string, unknown> {
+  return {
+    policySets: [
+      {
+        name: 'transactionalAuthZ',
+        policies: [
+          { name: 'makePayment', resources: [PAYMENT], actions: ['POST'], subject: { type: 'AuthenticatedUsers' }, condition: { type: 'Transaction', flow: 'transactional-stepup' } },
+          { name: 'refund', resources: [REFUND], actions: ['POST'], subject: { type: 'AuthenticatedUsers' }, condition: { type: 'Transaction', flow: 'transactional-stepup' } },
+          { name: 'readAccounts', resources: ['https://api.bankingexample.com:443/accounts/*'], actions: ['GET'], subject: { type: 'AuthenticatedUsers', claims: { tier: ['gold'] } } },
+        ],
+      },
+    ],
+  };
+}
+
+const users: UserStore = {
+  findByUsername: async () => undefined,
+  findBySub: async (sub): Promise<UserRecord | undefined> => (TOTP_SECRETS[sub] ? { sub, username: sub, passwordHash: 'unused', attributes: { totpSecret: TOTP_SECRETS[sub] } } : undefined),
+};
+
+export interface PolicyTestApp {
+  app: Express;
+  clock: TestClock;
+  stores: Stores;
+  engine: Engine;
+  pdp: PolicyDecisionPoint;
+  logger: ReturnType<typeof captureLogger>;
+  /** Creates a live session for a subject and returns its id. */
+  session(sub: string, data?: Record<string, string>): Promise<string>;
+  /** The current TOTP code of a subject (moves the clock one period on each call, so codes never repeat). */
+  totp(sub: string): Promise<string>;
+}
+
+export async function policyTestApp(options: { config?: unknown; configure?: (app: Express, pdp: PolicyDecisionPoint) => void } = {}): Promise<PolicyTestApp> {
+  const clock = new TestClock();
+  const stores = createMemoryStores(clock);
+  const logger = captureLogger();
+  const engine = await createEngine({ nodes: builtinNodes, stores, clock, logger, services: { users } });
+  engine.load(JSON.parse(readFileSync(new URL('../../../../flows/transactional-stepup.json', import.meta.url), 'utf8')));
+  const pdp = createPolicyDecisionPoint(options.config ?? policyConfig(), { stores, clock });
+  const router = createWaymarkRouter({ issuer: ISSUER, clients: [...Object.values(clients), SERVICE], stores, clock, logger, engine, policies: { pdp } });
+  const app = express();
+  app.use('/', router);
+  options.configure?.(app, pdp);
+  let n = 0;
+  return {
+    app,
+    clock,
+    stores,
+    engine,
+    pdp,
+    logger,
+    async session(sub, data) {
+      const id = `session-${sub}-${++n}`.padEnd(43, 'x');
+      const now = clock.now();
+      await stores.sessions.put({ id, sub, createdAt: now, lastSeenAt: now, idleSeconds: 3600, expiresAt: now + 8 * 3600_000, authTime: now, ...(data ? { data } : {}) });
+      return id;
+    },
+    async totp(sub) {
+      clock.advance(30);
+      return generateTotp({ secret: TOTP_SECRETS[sub]!, epoch: Math.floor(clock.now() / 1000) });
+    },
+  };
+}
+
+/** Fills the TextInputCallback of a step with `code`. */
+export function answer(callbacks: { type: string; output: unknown[]; input: { name: string; value: unknown }[] }[], code: string): unknown[] {
+  return callbacks.map((cb) => (cb.type === 'TextInputCallback' ? { ...cb, input: cb.input.map((f) => ({ ...f, value: code })) } : cb));
+}
