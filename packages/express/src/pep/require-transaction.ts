@@ -105,6 +105,8 @@ export function requireTransaction(options: RequireTransactionOptions): RequestH
       return;
     }
     if (decision?.actions[action] === true) {
+      // For the route (and its audit log): the decision that let this request through.
+      (res.locals as { policyDecision?: PolicyDecision }).policyDecision = decision;
       next();
       return;
     }
