@@ -90,7 +90,7 @@ describe('requireTransaction (policy enforcement point)', () => {
   });
 
   it('refuses bad options at start-up with ERR_PEP_CONFIG', () => {
-    expect(() => requireTransaction({ resource: () => PAYMENT, subject: () => 's' })).toThrow(expect.objectContaining({ code: 'ERR_PEP_CONFIG' }) as Error);
+    expect(() => requireTransaction({ resource: () => PAYMENT, subject: () => 's' })).toThrow(expect.objectContaining({ code: 'ERR_PEP_CONFIG' }) as unknown as Error);
     expect(() => requireTransaction({ evaluateUrl: 'https://login.example.com/policies/evaluate', resource: () => PAYMENT, subject: () => 's' })).toThrow(/clientSecret/);
   });
 

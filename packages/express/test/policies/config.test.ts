@@ -51,7 +51,7 @@ describe('policy configuration (start-up validation)', () => {
     const clock = new TestClock();
     const stores = createMemoryStores(clock);
     const base = { issuer: ISSUER, clients: Object.values(clients), stores, clock };
-    expect(() => createWaymarkRouter({ ...base, policies: { config: { policySets: 'x' } } })).toThrow(expect.objectContaining({ code: 'ERR_POLICY_CONFIG' }) as Error);
+    expect(() => createWaymarkRouter({ ...base, policies: { config: { policySets: 'x' } } })).toThrow(expect.objectContaining({ code: 'ERR_POLICY_CONFIG' }) as unknown as Error);
     const engine = await createEngine({ nodes: builtinNodes, stores, clock });
     expect(() => createWaymarkRouter({ ...base, engine, policies: { config: policyConfig() } })).toThrow(/transactional-stepup/);
   });

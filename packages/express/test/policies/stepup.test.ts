@@ -34,8 +34,9 @@ describe('transaction step-up (JSON)', () => {
     expect(cross.status).toBe(403);
     // A journey that succeeds for bob but claims alice's txId in its meta does not count either.
     const forged = await t.engine.start('transactional-stepup', { request: { ip: '127.0.0.1', headers: {}, cookies: {}, userAgent: undefined }, state: { sub: 'user-bob' }, meta: { txId: aliceTx } });
-    expect(forged.status).toBe('suspended');
-    const bobDone = await t.engine.resume(forged.journeyId, { callbacks: answer((forged as { callbacks: never[] }).callbacks, await t.totp('user-bob')) as never, request: { ip: '127.0.0.1', headers: {}, cookies: {}, userAgent: undefined } });
+    if (forged.status !== 'suspended') throw new Error(`expected a suspended journey, got ${forged.status}`);
+    const filled = answer(forged.callbacks, await t.totp('user-bob')) as typeof forged.callbacks;
+    const bobDone = await t.engine.resume(forged.journeyId, { callbacks: filled, request: { ip: '127.0.0.1', headers: {}, cookies: {}, userAgent: undefined } });
     expect(bobDone.status).toBe('success');
     expect(await completeStepUp(t.pdp, aliceTx, bobDone)).toBe(false);
     expect((await t.stores.transactions.get(aliceTx))?.status).toBe('pending');
