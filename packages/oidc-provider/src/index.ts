@@ -1,1 +1,16 @@
-export {};
+/**
+ * @waymark/oidc-provider — a certified OpenID Provider (panva/oidc-provider 9) whose logins run
+ * Waymark flows, mounted next to the Waymark adapter in one express app.
+ */
+export { createOidcProvider } from './create-provider.js';
+export type { WaymarkOidcProvider } from './create-provider.js';
+export type { OidcProviderOptions, OidcClientConfig, WaymarkClientPolicy, OidcEngine, OidcProvider, PrivateJwk } from './options.js';
+export { DEFAULTS } from './defaults.js';
+export type { OidcTtl } from './defaults.js';
+export { OIDC_PROVIDER_ERRORS, OidcProviderOptionsError, OidcClientConfigError } from './errors.js';
+export type { OidcProviderErrorCode } from './errors.js';
+export { kvAdapter } from './adapter.js';
+export type { OidcStorageAdapter, AdapterPayload } from './adapter.js';
+export { chooseFlow } from './flow-policy.js';
+export { loginResult } from './login-result.js';
+export type { LoginResult } from './login-result.js';

@@ -1,0 +1,281 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { Router } from 'express';
+import { compileTrustedProxies, type TrustedProxies } from '@waymark/express';
+import type { JsonObject, Logger } from '@waymark/sdk';
+import Provider, {
+  interactionPolicy,
+  type Client,
+  type ClientMetadata,
+  type Configuration,
+  type ErrorOut,
+  type Grant,
+  type KoaContextWithOIDC,
+} from 'oidc-provider';
+import { kvAdapter } from './adapter.js';
+import { DEFAULTS, type OidcTtl } from './defaults.js';
+import { OidcClientConfigError, OidcProviderOptionsError } from './errors.js';
+import { interactionRoutes, pageCsp, type ResolvedPolicy } from './interactions.js';
+import { csrfTokens, esc, page } from './lib/pages.js';
+import { endWaymarkSession, logoutSource, postLogoutSuccessSource } from './logout.js';
+import type { OidcClientConfig, OidcEngine, OidcProvider, OidcProviderOptions } from './options.js';
+import { waymarkSessionCheck } from './session-bound.js';
+
+/** What `createOidcProvider` returns. */
+export interface WaymarkOidcProvider {
+  /** The oidc-provider instance (events, `callback()`); its full API is oidc-provider's. */
+  readonly provider: OidcProvider;
+  /** Mount at the application's root (`app.use(router)`): it serves the issuer's path only. */
+  readonly router: Router;
+  readonly issuer: string;
+  /** The path the provider lives under ('' at the root). */
+  readonly mountPath: string;
+  /** Absolute URL of the discovery document. */
+  readonly discoveryUrl: string;
+}
+
+const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+function checkIssuer(issuer: unknown): string {
+  if (typeof issuer !== 'string' || !URL.canParse(issuer))
+    throw new OidcProviderOptionsError('issuer', 'must be an absolute URL such as "https://login.example.com/oidc"');
+  const url = new URL(issuer);
+  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local))
+    throw new OidcProviderOptionsError('issuer', 'must use https (http is allowed for localhost only)');
+  if (url.search || url.hash || issuer.includes('?') || issuer.includes('#'))
+    throw new OidcProviderOptionsError('issuer', 'must not have a query or fragment (OIDC Discovery §3)');
+  return issuer;
+}
+
+function checkKeys(options: OidcProviderOptions): { jwks: { keys: JsonObject[] } | undefined; cookieKeys: string[] } {
+  const development = options.development === true;
+  let jwks: { keys: JsonObject[] } | undefined;
+  if (options.jwks === undefined) {
+    if (!development)
+      throw new OidcProviderOptionsError(
+        'jwks',
+        "is required: pass your private signing keys { keys: [...] } (oidc-provider's development keys are public; set development: true to use them in tests only)",
+      );
+  } else {
+    const keys = (options.jwks as { keys?: unknown }).keys;
+    if (!Array.isArray(keys) || keys.length === 0)
+      throw new OidcProviderOptionsError('jwks', 'must be { keys: [...] } with at least one private JWK');
+    keys.forEach((k: unknown, i) => {
+      if (
+        typeof k !== 'object' ||
+        k === null ||
+        typeof (k as { kty?: unknown }).kty !== 'string' ||
+        typeof (k as { d?: unknown }).d !== 'string'
+      )
+        throw new OidcProviderOptionsError(`jwks.keys[${i}]`, 'must be a private JWK (with "kty" and "d")');
+    });
+    jwks = { keys: keys as JsonObject[] };
+  }
+  let cookieKeys: string[];
+  if (options.cookieKeys === undefined) {
+    if (!development)
+      throw new OidcProviderOptionsError(
+        'cookieKeys',
+        'is required: pass one or more random secrets of 32+ characters (the first signs, all verify)',
+      );
+    cookieKeys = [randomBytes(32).toString('base64url')];
+  } else {
+    if (!Array.isArray(options.cookieKeys) || options.cookieKeys.length === 0)
+      throw new OidcProviderOptionsError('cookieKeys', 'must be a non-empty array of secrets');
+    options.cookieKeys.forEach((k, i) => {
+      if (typeof k !== 'string' || k.length < 32)
+        throw new OidcProviderOptionsError(`cookieKeys[${i}]`, 'must be a string of at least 32 characters');
+    });
+    cookieKeys = [...options.cookieKeys];
+  }
+  return { jwks, cookieKeys };
+}
+
+function checkClients(options: OidcProviderOptions): { metadata: ClientMetadata[]; policies: Map<string, ResolvedPolicy> } {
+  if (!Array.isArray(options.clients) || options.clients.length === 0)
+    throw new OidcProviderOptionsError('clients', 'must list at least one client');
+  const policies = new Map<string, ResolvedPolicy>();
+  const metadata = options.clients.map((client: OidcClientConfig, i): ClientMetadata => {
+    const id = typeof client?.client_id === 'string' && client.client_id !== '' ? client.client_id : undefined;
+    if (id === undefined) throw new OidcProviderOptionsError(`clients[${i}].client_id`, 'must be a non-empty string');
+    if (policies.has(id)) throw new OidcClientConfigError(id, 'client_id', 'appears twice');
+    if (!Array.isArray(client.redirect_uris) || client.redirect_uris.length === 0)
+      throw new OidcClientConfigError(id, 'redirect_uris', 'must list at least one URI');
+    const policy = client.waymark;
+    if (!policy || !Array.isArray(policy.flows) || policy.flows.length === 0)
+      throw new OidcClientConfigError(id, 'waymark.flows', 'must list the flows its logins may run, the default first');
+    policy.flows.forEach((flowId, j) => {
+      if (typeof flowId !== 'string' || !options.engine.flow(flowId))
+        throw new OidcClientConfigError(
+          id,
+          `waymark.flows[${j}]`,
+          `names flow "${String(flowId)}", which the engine has not loaded; load it before createOidcProvider`,
+        );
+    });
+    if (policy.firstParty !== undefined && typeof policy.firstParty !== 'boolean')
+      throw new OidcClientConfigError(id, 'waymark.firstParty', 'must be a boolean');
+    const corsOrigins = policy.corsOrigins ?? [];
+    if (!Array.isArray(corsOrigins) || corsOrigins.some((o) => typeof o !== 'string' || !URL.canParse(o) || new URL(o).origin !== o))
+      throw new OidcClientConfigError(id, 'waymark.corsOrigins', 'must list origins such as "https://app.example.com"');
+    policies.set(id, {
+      clientId: id,
+      flows: [...policy.flows],
+      firstParty: policy.firstParty ?? true,
+      redirectUris: [...client.redirect_uris],
+      csp: pageCsp(client.redirect_uris),
+      corsOrigins,
+    });
+    const { waymark: _policy, ...rest } = client;
+    return rest as ClientMetadata;
+  });
+  return { metadata, policies };
+}
+
+/**
+ * Creates a certified OpenID Provider (panva/oidc-provider 9) whose every login runs as a
+ * Waymark journey, ready to mount next to the Waymark adapter in one express app.
+ *
+ * - Each interaction becomes a journey of the client's flow (`waymark.flows[0]`, or the first
+ *   `acr_values` entry it allows); its callbacks render as the adapter's pages and JSON.
+ * - Success signs the user in with the journey's subject, acr, amr and authentication time;
+ *   failure returns `access_denied` to the client.
+ * - First-party clients (the default) get the scopes they request without a consent page.
+ * - The provider stores everything in `stores.kv`, so several processes sharing Redis stores
+ *   share sessions, codes and tokens.
+ * - RP-initiated logout ends the provider's session and the Waymark session together.
+ *
+ * @example
+ * const engine = await createEngine({ nodes: builtinNodes, stores });
+ * engine.load(JSON.parse(readFileSync('flows/login.json', 'utf8')));
+ * const op = createOidcProvider({
+ *   issuer: 'https://login.example.com/oidc', engine, stores, jwks, cookieKeys,
+ *   clients: [{ client_id: 'profile-app', client_secret: process.env.PROFILE_SECRET,
+ *               redirect_uris: ['https://profile.example.com/callback'], waymark: { flows: ['login'] } }],
+ * });
+ * const app = express();
+ * app.use('/', createWaymarkRouter({ issuer: 'https://login.example.com', clients, stores, engine }));
+ * app.use(op.router);
+ */
+export function createOidcProvider(options: OidcProviderOptions): WaymarkOidcProvider {
+  if (options === null || typeof options !== 'object')
+    throw new OidcProviderOptionsError('options', 'pass { issuer, engine, stores, clients, jwks, cookieKeys }');
+  const issuer = checkIssuer(options.issuer);
+  if (!options.engine || typeof options.engine.start !== 'function')
+    throw new OidcProviderOptionsError('engine', 'is required: pass the engine from createEngine()');
+  const stores = options.stores;
+  if (!stores?.kv || !stores.sessions)
+    throw new OidcProviderOptionsError('stores', 'is required: pass createMemoryStores() from @waymark/core or the Redis stores');
+  const { jwks, cookieKeys } = checkKeys(options);
+  const { metadata, policies } = checkClients(options);
+  const sessionCookie = options.sessionCookie ?? DEFAULTS.sessionCookie;
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/.test(sessionCookie))
+    throw new OidcProviderOptionsError('sessionCookie', 'must be a cookie name');
+  let trustedProxies: TrustedProxies;
+  try {
+    trustedProxies = compileTrustedProxies(options.trustedProxies ?? DEFAULTS.trustedProxies);
+  } catch (error) {
+    throw new OidcProviderOptionsError('trustedProxies', `${(error as Error).message}; list IPs or CIDR ranges such as "10.0.0.0/8"`);
+  }
+  const ttl: OidcTtl = { ...DEFAULTS.ttl, ...(options.ttl ?? {}) };
+  for (const [name, seconds] of Object.entries(ttl))
+    if (!Number.isInteger(seconds) || seconds <= 0)
+      throw new OidcProviderOptionsError(`ttl.${name}`, 'must be a positive integer of seconds');
+  const claims = options.claims ?? DEFAULTS.claims;
+  const logger = options.logger ?? silentLogger;
+  const mountPath = new URL(issuer).pathname.replace(/\/+$/, '');
+  const flows = [...new Set([...policies.values()].flatMap((p) => p.flows))];
+
+  const policy = interactionPolicy.base();
+  policy.get('login')?.checks.add(waymarkSessionCheck(stores, sessionCookie));
+
+  let provider: Provider;
+  const configuration: Configuration = {
+    adapter: kvAdapter(stores.kv),
+    clients: metadata,
+    ...(jwks ? { jwks } : {}),
+    cookies: { keys: cookieKeys },
+    claims: Object.fromEntries(Object.entries(claims).map(([scope, list]) => [scope, [...list]])),
+    scopes: [...new Set(['openid', 'offline_access', ...Object.keys(claims)])],
+    acrValues: flows,
+    // OAuth 2.1 / RFC 9700 §2.1.1: PKCE for every client, public or confidential.
+    pkce: { required: () => true },
+    features: {
+      devInteractions: { enabled: false },
+      rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
+      userinfo: { enabled: true },
+      revocation: { enabled: true },
+    },
+    interactions: { url: (_ctx, interaction) => `${mountPath}/interaction/${interaction.uid}`, policy },
+    async findAccount(_ctx, sub) {
+      return {
+        accountId: sub,
+        async claims(_use, scope) {
+          const extra = options.findClaims ? await options.findClaims(sub, scope) : {};
+          return { ...extra, sub };
+        },
+      };
+    },
+    // First-party clients: grant the requested OpenID scopes and claims here, so the consent
+    // prompt never fires (the interaction also grants it, should it fire for one of them).
+    async loadExistingGrant(ctx: KoaContextWithOIDC): Promise<Grant | undefined> {
+      const client = ctx.oidc.client;
+      const accountId = ctx.oidc.session?.accountId;
+      if (!client || accountId === undefined) return undefined;
+      const grantId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session?.grantIdFor(client.clientId);
+      let grant = grantId ? await provider.Grant.find(grantId) : undefined;
+      if (grant && (grant.accountId !== accountId || grant.clientId !== client.clientId)) grant = undefined;
+      if (!policies.get(client.clientId)?.firstParty) return grant;
+      grant ??= new provider.Grant({ clientId: client.clientId, accountId });
+      const scopes = [...ctx.oidc.requestParamOIDCScopes].join(' ');
+      if (scopes !== '') grant.addOIDCScope(scopes);
+      const requested = [...ctx.oidc.requestParamClaims];
+      if (requested.length > 0) grant.addOIDCClaims(requested);
+      await grant.save();
+      return grant;
+    },
+    renderError(ctx: KoaContextWithOIDC, out: ErrorOut) {
+      ctx.type = 'html';
+      ctx.body = page(
+        'Sign-in error',
+        `<p role="alert"><strong>${esc(out.error)}</strong>${out.error_description ? `: ${esc(out.error_description)}` : ''}</p>`,
+      );
+    },
+    clientBasedCORS(_ctx: KoaContextWithOIDC, origin: string, client: Client) {
+      return policies.get(client.clientId)?.corsOrigins.includes(origin) ?? false;
+    },
+    ttl: { ...ttl },
+  };
+  try {
+    provider = new Provider(issuer, configuration);
+  } catch (error) {
+    throw new OidcProviderOptionsError('options', `were refused by oidc-provider: ${(error as Error).message}`);
+  }
+  provider.proxy = options.proxy ?? DEFAULTS.proxy;
+  provider.use(endWaymarkSession(stores, sessionCookie));
+  provider.on('server_error', (_ctx, error) =>
+    logger.error('oidc-provider server_error', { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }),
+  );
+
+  // The CSRF key of the interaction forms derives from the cookie keys, so every process agrees.
+  const csrfKey = createHmac('sha256', cookieKeys[0] as string)
+    .update('waymark-oidc-interaction-csrf')
+    .digest();
+  const router = Router();
+  router.use(
+    `${mountPath}/interaction`,
+    interactionRoutes({
+      provider,
+      engine: options.engine as OidcEngine,
+      stores,
+      policies,
+      csrf: csrfTokens(csrfKey),
+      trustedProxies,
+      bodyLimit: DEFAULTS.bodyLimit,
+      logger,
+      now: Date.now,
+    }),
+  );
+  router.use(mountPath === '' ? '/' : mountPath, provider.callback());
+  const base = issuer.endsWith('/') ? issuer.slice(0, -1) : issuer;
+  return { provider, router, issuer, mountPath, discoveryUrl: `${base}/.well-known/openid-configuration` };
+}

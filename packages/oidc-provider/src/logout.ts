@@ -1,0 +1,47 @@
+import type { Stores } from '@waymark/sdk';
+import type { KoaContextWithOIDC, Middleware } from 'oidc-provider';
+import { clearedCookie, parseCookies } from './lib/http.js';
+import { esc, page } from './lib/pages.js';
+import { pageCsp } from './interactions.js';
+
+/*
+ * RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0) through oidc-provider's
+ * end_session endpoint: `GET <mount>/session/end` shows a confirmation page (logoutSource), the
+ * user's "Sign out" posts `logout=yes` to `<mount>/session/end/confirm`, which ends the provider's
+ * session. The middleware below ends the Waymark session in the same response: it deletes the
+ * session the browser's cookie names from `stores.sessions` and clears the cookie. oidc-provider
+ * has no awaited hook after the confirmation, so this runs as provider middleware after the
+ * route, when the route answered with its success redirect.
+ */
+
+/** `features.rpInitiatedLogout.logoutSource`: the confirmation page around oidc-provider's form. */
+export async function logoutSource(ctx: KoaContextWithOIDC, form: string): Promise<void> {
+  const client = ctx.oidc.client;
+  ctx.set('Content-Security-Policy', pageCsp(client?.postLogoutRedirectUris ?? []));
+  ctx.type = 'html';
+  ctx.body = page(
+    'Sign out',
+    `<p>Sign out of ${esc(ctx.host)}${client ? ` (signed out from ${esc(client.clientName ?? client.clientId)})` : ''}? This ends your session for every application.</p>
+${form}
+<p><button type="submit" form="op.logoutForm" name="logout" value="yes" autofocus>Sign out</button>
+<button type="submit" form="op.logoutForm">Stay signed in</button></p>`,
+  );
+}
+
+/** `features.rpInitiatedLogout.postLogoutSuccessSource`: shown when the client gave no post-logout URI. */
+export async function postLogoutSuccessSource(ctx: KoaContextWithOIDC): Promise<void> {
+  ctx.type = 'html';
+  ctx.body = page('Signed out', '<p role="status">You are signed out.</p>');
+}
+
+/** Provider middleware that ends the Waymark session when the user confirmed a full sign-out. */
+export function endWaymarkSession(stores: Stores, cookieName: string): Middleware {
+  return async function endWaymarkSession(ctx, next) {
+    await next();
+    // `logout` is set only by the "Sign out" button; "Stay signed in" ends the client's part only.
+    if (ctx.oidc?.route !== 'end_session_confirm' || ctx.status !== 303 || !ctx.oidc.params?.logout) return;
+    const id = parseCookies(ctx.get('cookie'))[cookieName];
+    if (id !== undefined && id !== '') await stores.sessions.delete(id);
+    ctx.append('Set-Cookie', clearedCookie(cookieName));
+  };
+}
