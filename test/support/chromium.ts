@@ -1,12 +1,5 @@
-import { chromium, type Browser } from 'playwright-core';
-
 /**
- * Headless Chromium for end-to-end tests: the system browser, no network side traffic.
- * (Stand-in until the shared harness test/support/browser.ts lands; same launch.)
+ * Kept for the tests written before the shared harness: the same launch as `launchBrowser`
+ * in `browser.ts` (which new tests import directly).
  */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-}
+export { launchBrowser as launchChromium } from './browser.js';
