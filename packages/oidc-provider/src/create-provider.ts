@@ -126,7 +126,9 @@ function checkClients(options: OidcProviderOptions): { metadata: ClientMetadata[
       corsOrigins,
     });
     const { waymark: _policy, ...rest } = client;
-    return rest as ClientMetadata;
+    // Without this, oidc-provider defaults acr_values to every flow of every client (its global
+    // acrValues), and the client's default would depend on the others' configuration.
+    return { default_acr_values: [policy.flows[0]], ...rest } as ClientMetadata;
   });
   return { metadata, policies };
 }
@@ -194,7 +196,17 @@ export function createOidcProvider(options: OidcProviderOptions): WaymarkOidcPro
     clients: metadata,
     ...(jwks ? { jwks } : {}),
     cookies: { keys: cookieKeys },
-    claims: Object.fromEntries(Object.entries(claims).map(([scope, list]) => [scope, [...list]])),
+    // The standalone claims oidc-provider knows by default, then the scopes. `amr` (the methods
+    // the journey recorded) rides with `openid`, so every ID token carries it when known.
+    claims: {
+      acr: null,
+      amr: null,
+      auth_time: null,
+      sid: null,
+      iss: null,
+      ...Object.fromEntries(Object.entries(claims).map(([scope, list]) => [scope, [...list]])),
+      openid: [...new Set([...(claims.openid ?? ['sub']), 'amr'])],
+    },
     scopes: [...new Set(['openid', 'offline_access', ...Object.keys(claims)])],
     acrValues: flows,
     // OAuth 2.1 / RFC 9700 §2.1.1: PKCE for every client, public or confidential.

@@ -211,13 +211,11 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       deps.logger.error('interaction failed', { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
     res.setHeader('Cache-Control', 'no-store');
     if (wantsJson(req)) {
-      res
-        .status(status)
-        .json({
-          error: status === 500 ? 'server_error' : (oidcError?.error ?? 'invalid_request'),
-          error_description: message,
-          ...(code ? { code } : {}),
-        });
+      res.status(status).json({
+        error: status === 500 ? 'server_error' : (oidcError?.error ?? 'invalid_request'),
+        error_description: message,
+        ...(code ? { code } : {}),
+      });
       return;
     }
     sendHtml(res, status, page('Sign-in could not continue', `<p role="alert">${esc(message)}</p>`));

@@ -11,12 +11,17 @@ import { parseCookies } from './lib/http.js';
  * `login_required`. The Waymark session is the source of truth; the provider's is a cache of it.
  */
 export function waymarkSessionCheck(stores: Stores, cookieName: string): Check {
-  return new interactionPolicy.Check('waymark_session', 'the Waymark session ended or belongs to another user', async (ctx) => {
-    const accountId = ctx.oidc.session?.accountId;
-    // No provider session: the built-in no_session check prompts. A login just finished: trust it.
-    if (accountId === undefined || ctx.oidc.result?.login) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
-    const id = parseCookies(ctx.get('cookie'))[cookieName];
-    const session = id ? await stores.sessions.get(id) : undefined;
-    return session?.sub === accountId ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT;
-  });
+  return new interactionPolicy.Check(
+    'waymark_session',
+    'the Waymark session ended or belongs to another user',
+    'login_required',
+    async (ctx) => {
+      const accountId = ctx.oidc.session?.accountId;
+      // No provider session: the built-in no_session check prompts. A login just finished: trust it.
+      if (accountId === undefined || ctx.oidc.result?.login) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+      const id = parseCookies(ctx.get('cookie'))[cookieName];
+      const session = id ? await stores.sessions.get(id) : undefined;
+      return session?.sub === accountId ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT;
+    },
+  );
 }
