@@ -139,6 +139,9 @@ class StepContext implements NodeContext {
   }
 }
 
+// Frozen: a node must not patch the context class (suspend, journey) for every later step.
+Object.freeze(StepContext.prototype);
+
 /** The context of one step (see StepContext). */
 export function stepContext(
   scope: RunScope,

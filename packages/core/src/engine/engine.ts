@@ -89,6 +89,15 @@ interface Live {
   revision: number | null;
 }
 
+/** A loggable line for whatever a node threw; a hostile value (no prototype, a throwing toString) must not throw here. */
+function describeThrown(error: unknown): string {
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    return `a thrown ${typeof error} that cannot be shown`;
+  }
+}
+
 const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const now = () => performance.now();
 
@@ -130,7 +139,8 @@ export class Engine {
     this.registry = registry;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
-    this.stores = { ...createMemoryStores(this.clock), ...(options.stores ?? {}) } as Stores;
+    // Frozen: nodes reach this object through ctx.services.stores and must not swap a store for every journey.
+    this.stores = Object.freeze({ ...createMemoryStores(this.clock), ...(options.stores ?? {}) }) as Stores;
     this.limits = Object.freeze({ ...DEFAULT_LIMITS, ...(options.limits ?? {}) });
     for (const [key, value] of Object.entries(this.limits)) {
       if (!Number.isInteger(value) || value <= 0)
@@ -432,7 +442,7 @@ export class Engine {
           node: node.id,
           type: node.type.type,
           code: error instanceof WaymarkError ? error.code : undefined,
-          error: this.#redact(error instanceof Error ? `${error.name}: ${error.message}` : String(error), live),
+          error: this.#redact(describeThrown(error), live),
         });
         if ('error' in node.outcomes) return { outcome: 'error', reason: error instanceof WaymarkError ? error.code : 'thrown' };
         return { code: CORE_ERRORS.ERR_NODE_FAILED, reason: `node ${node.id} (${node.type.type}) failed` };

@@ -10,6 +10,15 @@ export type Execution =
 const MALFORMED = 'node returned neither an outcome, { outcome }, nor ctx.suspend(…)';
 
 function normalise(result: NodeResult): Execution {
+  // A hostile result (a Proxy whose traps throw) must end as an error, not escape the engine.
+  try {
+    return shape(result);
+  } catch (error) {
+    return { kind: 'error', error };
+  }
+}
+
+function shape(result: NodeResult): Execution {
   if (typeof result === 'string') return { kind: 'outcome', outcome: result };
   if (result && typeof result === 'object') {
     if ('suspend' in result && Array.isArray(result.suspend)) {
