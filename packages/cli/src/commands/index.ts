@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { graph } from './graph.js';
+import { newNode } from './new-node.js';
 import { run } from './run.js';
 import { validate } from './validate.js';
 
@@ -14,5 +15,5 @@ export const commands: readonly Command[] = [
   run,
   // HOOK serve: `waymark serve` — the express adapter on its own (commands/serve.ts).
   // HOOK bench: `waymark bench` — engine overhead per step (commands/bench.ts).
-  // HOOK new-node: `waymark new-node <type>` — scaffold a node type package (commands/new-node.ts).
+  newNode,
 ];

@@ -1,0 +1,221 @@
+/**
+ * The files `waymark new-node` writes, as functions of the names. Plain template strings, not
+ * files read at run time, so the command works the same from `src` (tests) and `dist`.
+ */
+
+export interface NodeNames {
+  /** The npm package name: `@acme/waymark-geofence`. */
+  packageName: string;
+  /** The node type: `acme.geofence`. */
+  type: string;
+  /** The type's last segment, kebab-case: the file name (`geofence`). */
+  file: string;
+  /** The exported constant (`geofence`). */
+  identifier: string;
+  /** The @waymark/sdk range the package peer-depends on. */
+  sdkRange: string;
+}
+
+export function packageJson(n: NodeNames): string {
+  const manifest = {
+    name: n.packageName,
+    version: '0.1.0',
+    description: `Waymark node type ${n.type}.`,
+    keywords: ['waymark', 'waymark-plugin'],
+    type: 'module',
+    engines: { node: '>=20.19' },
+    exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' }, './package.json': './package.json' },
+    files: ['dist', 'README.md'],
+    scripts: {
+      build: 'tsc -p tsconfig.json',
+      test: 'NODE_OPTIONS=--experimental-vm-modules jest',
+      prepack: 'npm run build',
+    },
+    peerDependencies: { '@waymark/sdk': n.sdkRange },
+    devDependencies: {
+      '@jest/globals': '^30.0.0',
+      '@swc/core': '^1.16.0',
+      '@swc/jest': '^0.2.39',
+      '@waymark/sdk': n.sdkRange,
+      '@waymark/testing': n.sdkRange,
+      jest: '^30.0.0',
+      typescript: '~5.9.3',
+    },
+  };
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+export function tsconfigJson(): string {
+  const config = {
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      lib: ['ES2023'],
+      strict: true,
+      noUncheckedIndexedAccess: true,
+      verbatimModuleSyntax: true,
+      declaration: true,
+      sourceMap: true,
+      skipLibCheck: true,
+      types: [],
+      rootDir: 'src',
+      outDir: 'dist',
+    },
+    include: ['src'],
+  };
+  return `${JSON.stringify(config, null, 2)}\n`;
+}
+
+export function jestConfig(): string {
+  return `// Jest runs the TypeScript tests as ES modules; swc strips the types (no type check here: \`npm run build\` does that).
+/** @type {import('jest').Config} */
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }] },
+  moduleNameMapper: { '^(\\\\.{1,2}/.*)\\\\.js$': '$1' },
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+};
+`;
+}
+
+export function gitignore(): string {
+  return 'node_modules/\ndist/\n';
+}
+
+export function indexTs(n: NodeNames): string {
+  return `/**
+ * ${n.packageName}: Waymark node types. The engine loads this package by name
+ * (\`createEngine({ plugins: ['${n.packageName}'] })\`) and registers every node in \`nodes\`.
+ */
+import type { Plugin } from '@waymark/sdk';
+import { ${n.identifier} } from './${n.file}.js';
+
+export { ${n.identifier} };
+
+/** The plugin contract: every node type this package offers, built with defineNode. */
+export const nodes: Plugin['nodes'] = [${n.identifier}];
+`;
+}
+
+export function nodeTs(n: NodeNames): string {
+  return `import { defineNode } from '@waymark/sdk';
+
+/**
+ * The node's config, as a flow holds it. Declared \`as const\` so \`config\` in \`run\` is typed;
+ * every property has a default, applied when the flow loads.
+ */
+const config = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    key: { type: 'string', minLength: 1, default: 'country', description: 'The journey state key to read.' },
+    allowed: { type: 'array', items: { type: 'string' }, default: [], description: 'The values that let the journey through.' },
+  },
+} as const;
+
+/**
+ * ${n.type}: lets the journey through when a value an earlier node put in the journey state is
+ * one of the allowed values. Replace the body of \`run\` with what your node does.
+ *
+ * @example
+ * { "type": "${n.type}", "config": { "key": "country", "allowed": ["FR", "DE"] },
+ *   "outcomes": { "allowed": "next", "denied": "failure", "missing": "failure" } }
+ */
+export const ${n.identifier} = defineNode({
+  type: '${n.type}',
+  version: 1,
+  description: 'Lets the journey through when a journey state value is one of the allowed values.',
+  config,
+  outcomes: ['allowed', 'denied', 'missing'],
+  run(ctx, { key, allowed }) {
+    const value = ctx.state[key];
+    if (typeof value !== 'string') return 'missing';
+    return allowed.includes(value) ? 'allowed' : { outcome: 'denied', reason: 'not_allowed' };
+  },
+});
+`;
+}
+
+export function testTs(n: NodeNames): string {
+  return `import { describe, expect, it } from '@jest/globals';
+import { runNode, testNodeConfigs } from '@waymark/testing';
+import { ${n.identifier} } from '../src/index.js';
+
+describe('${n.type}', () => {
+  it('answers allowed when the state value is one of the allowed values', async () => {
+    const r = await runNode(${n.identifier}, { config: { allowed: ['FR'] }, state: { country: 'FR' } });
+    expect(r.outcome).toBe('allowed');
+  });
+
+  it('answers denied, with a reason, when the state value is not allowed', async () => {
+    const r = await runNode(${n.identifier}, { config: { allowed: ['FR'] }, state: { country: 'US' } });
+    expect(r).toMatchObject({ outcome: 'denied', reason: 'not_allowed' });
+  });
+
+  it('answers missing when no earlier node set the state key', async () => {
+    const r = await runNode(${n.identifier}, { config: { key: 'region' }, state: { country: 'FR' } });
+    expect(r.outcome).toBe('missing');
+  });
+});
+
+testNodeConfigs(
+  ${n.identifier},
+  {
+    valid: [{}, { key: 'region', allowed: ['eu-west'] }],
+    invalid: [
+      { config: { key: '' }, pointer: '/key' },
+      { config: { allowed: 'FR' }, pointer: '/allowed', message: 'must be an array' },
+      { config: { colour: 'red' }, message: 'unknown key "colour"' },
+    ],
+  },
+  { describe, it },
+);
+`;
+}
+
+export function readme(n: NodeNames): string {
+  return `# ${n.packageName}
+
+A [Waymark](https://github.com/waymark) plugin: the node type \`${n.type}\`.
+
+## Use it
+
+\`\`\`sh
+npm install ${n.packageName}
+\`\`\`
+
+\`\`\`ts
+const engine = await createEngine({ nodes: builtinNodes, plugins: ['${n.packageName}'] });
+\`\`\`
+
+\`\`\`json
+"check": { "type": "${n.type}", "config": { "key": "country", "allowed": ["FR"] },
+           "outcomes": { "allowed": "next", "denied": "failure", "missing": "failure" } }
+\`\`\`
+
+| outcome | when |
+| --- | --- |
+| \`allowed\` | the state value is one of \`allowed\` |
+| \`denied\` | it is not (reason \`not_allowed\`) |
+| \`missing\` | no earlier node set the state key |
+
+| config | default | meaning |
+| --- | --- | --- |
+| \`key\` | \`"country"\` | the journey state key to read |
+| \`allowed\` | \`[]\` | the values that let the journey through |
+
+## Develop it
+
+\`\`\`sh
+npm install     # once
+npm test        # the tests in test/, with @waymark/testing
+npm run build   # type-checks and writes dist/
+\`\`\`
+
+The package peer-depends on \`@waymark/sdk\` ${n.sdkRange}: an engine that implements another SDK
+version refuses to load it at start-up, naming the range. Secrets your node keeps in
+\`ctx.secrets\` are shared only with node types of the same namespace (\`${n.type.slice(0, n.type.lastIndexOf('.'))}\`).
+`;
+}

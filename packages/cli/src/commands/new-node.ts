@@ -1,0 +1,146 @@
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { RESERVED_NAMESPACES } from '@waymark/core';
+import { WaymarkError } from '@waymark/sdk';
+import { parseOrUsage, type Command } from '../command.js';
+import { CliError } from '../errors.js';
+import { EXIT } from '../io.js';
+import { gitignore, indexTs, jestConfig, nodeTs, packageJson, readme, testTs, tsconfigJson, type NodeNames } from './new-node-templates.js';
+
+/** The @waymark/sdk range a new package peer-depends on: the SDK this CLI ships with. */
+export const NEW_NODE_SDK_RANGE = '^0.1.0';
+
+/** Codes `waymark new-node` raises besides ERR_CLI_USAGE. */
+export const NEW_NODE_ERRORS = {
+  /** The target folder exists and is not empty: nothing was written. */
+  ERR_CLI_TARGET_EXISTS: 'ERR_CLI_TARGET_EXISTS',
+} as const;
+
+const usage = `Usage: waymark new-node <package-name> [--type <namespace>.<name>] [--dir <path>]
+
+Scaffolds an npm package holding one Waymark node type: package.json (peer-depends on
+@waymark/sdk ${NEW_NODE_SDK_RANGE}), tsconfig.json, src/index.ts exporting { nodes }, the node with a
+typed config schema, a test per outcome with @waymark/testing, and a README.
+
+Options:
+  --type <type>  the node type, namespaced: "acme.geofence" (default: from a scoped name,
+                 @acme/waymark-geofence gives acme.geofence)
+  --dir <path>   where to write it (default: ./<name without scope>); must be empty or absent
+  -h, --help     show this help
+
+Exit codes: 0 written, 2 usage error (bad name or type, folder not empty).
+`;
+
+// npm's rules (validate-npm-package-name): lower case, URL-safe, at most 214 characters,
+// no leading dot or underscore, an optional @scope/.
+const PACKAGE_NAME = /^(?:@([a-z0-9][a-z0-9._~-]*)\/)?([a-z0-9][a-z0-9._~-]*)$/;
+// The SDK's rule for type names (defineNode checks it too).
+const TYPE_NAME = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
+
+function checkPackageName(name: string): { scope: string | undefined; bare: string } {
+  const match = PACKAGE_NAME.exec(name);
+  const problem =
+    name.length > 214
+      ? 'is longer than 214 characters'
+      : match === null
+        ? 'is not a valid npm package name (lower case letters, digits, "-", ".", "_", "~", optionally "@scope/")'
+        : builtinModules.includes(match[2]!) && match[1] === undefined
+          ? 'is the name of a Node.js core module'
+          : ['node_modules', 'favicon.ico'].includes(match[2]!)
+            ? 'is reserved by npm'
+            : undefined;
+  if (problem !== undefined || match === null)
+    throw new CliError('ERR_CLI_USAGE', `new-node: "${name}" ${problem}: name the package like "@acme/waymark-geofence"`);
+  return { scope: match[1], bare: match[2]! };
+}
+
+/** `@acme/waymark-geofence` → `acme.geofence`; an unscoped name gives no namespace. */
+function defaultType(scope: string | undefined, bare: string): string | undefined {
+  if (scope === undefined) return undefined;
+  const namespace = scope.replace(/[^a-z0-9-]/g, '-').replace(/^[^a-z]+/, '');
+  const local = bare.replace(/^waymark-(node-)?/, '').replace(/-node$/, '').replace(/[^a-z0-9-]/g, '-').replace(/^[^a-z]+/, '');
+  return namespace && local ? `${namespace}.${local}` : undefined;
+}
+
+function checkType(type: string): void {
+  if (!TYPE_NAME.test(type))
+    throw new CliError('ERR_CLI_USAGE', `new-node: type "${type}" must be namespaced lower-case words joined by dots, such as "acme.geofence"`);
+  const namespace = type.split('.')[0]!;
+  if (RESERVED_NAMESPACES.includes(namespace))
+    throw new CliError(
+      'ERR_CLI_USAGE',
+      `new-node: namespace "${namespace}" is reserved for built-in node types (${RESERVED_NAMESPACES.join(', ')}): use your own, such as "acme.${type.split('.').pop()}"`,
+    );
+}
+
+function identifierOf(file: string): string {
+  const camel = file.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  return /^[a-z]/.test(camel) ? camel : `node${camel}`;
+}
+
+/** The files of a new node package, by path relative to its folder. */
+export function newNodeFiles(names: NodeNames): Record<string, string> {
+  return {
+    'package.json': packageJson(names),
+    'tsconfig.json': tsconfigJson(),
+    'jest.config.js': jestConfig(),
+    '.gitignore': gitignore(),
+    'README.md': readme(names),
+    'src/index.ts': indexTs(names),
+    [`src/${names.file}.ts`]: nodeTs(names),
+    [`test/${names.file}.test.ts`]: testTs(names),
+  };
+}
+
+export const newNode: Command = {
+  name: 'new-node',
+  summary: 'scaffold an npm package holding a node type, with tests',
+  usage,
+  async run(argv, io) {
+    const { values, positionals } = parseOrUsage('new-node', ['type', 'dir', 'help'], () =>
+      parseArgs({
+        args: [...argv],
+        options: { type: { type: 'string' }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+        allowPositionals: true,
+      }),
+    );
+    if (values.help) {
+      io.stdout.write(usage);
+      return EXIT.OK;
+    }
+    if (positionals.length !== 1) throw new CliError('ERR_CLI_USAGE', 'new-node: name exactly one package, such as "waymark new-node @acme/waymark-geofence"');
+    const packageName = positionals[0]!;
+    const { scope, bare } = checkPackageName(packageName);
+    const type = values.type ?? defaultType(scope, bare);
+    if (type === undefined)
+      throw new CliError('ERR_CLI_USAGE', `new-node: "${packageName}" has no scope to take a namespace from: pass --type <namespace>.<name>, such as --type acme.geofence`);
+    checkType(type);
+    const dir = resolve(io.cwd, values.dir ?? bare);
+    const existing = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      if (error.code === 'ENOTDIR') return ['(a file)'];
+      throw error;
+    });
+    if (existing.length > 0)
+      throw new WaymarkError(
+        NEW_NODE_ERRORS.ERR_CLI_TARGET_EXISTS,
+        `new-node: ${relative(io.cwd, dir) || '.'} exists and is not empty; nothing was written: pass --dir with a new or empty folder`,
+        { dir },
+      );
+    const file = type.slice(type.lastIndexOf('.') + 1);
+    const files = newNodeFiles({ packageName, type, file, identifier: identifierOf(file), sdkRange: NEW_NODE_SDK_RANGE });
+    for (const [path, text] of Object.entries(files)) {
+      await mkdir(dirname(join(dir, path)), { recursive: true });
+      await writeFile(join(dir, path), text, { flag: 'wx' });
+    }
+    const shown = relative(io.cwd, dir) || '.';
+    io.stdout.write(
+      `Created ${packageName} (node type ${type}) in ${shown}:\n${Object.keys(files)
+        .map((f) => `  ${f}\n`)
+        .join('')}\nNext: cd ${shown} && npm install && npm test && npm run build\n`,
+    );
+    return EXIT.OK;
+  },
+};
