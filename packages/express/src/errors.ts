@@ -26,6 +26,18 @@ export const EXPRESS_ERRORS = {
   ERR_METHOD_NOT_ALLOWED: 'ERR_METHOD_NOT_ALLOWED',
   /** The client exceeded its request budget (`parRateLimit`). */
   ERR_RATE_LIMITED: 'ERR_RATE_LIMITED',
+  /** The `request_uri` is unknown, used already, expired or pushed by another client (RFC 9126 §4). */
+  ERR_REQUEST_URI_INVALID: 'ERR_REQUEST_URI_INVALID',
+  /** The client may not run the flow asked for (`acr_values`, `/journeys/:flow`). */
+  ERR_FLOW_NOT_ALLOWED: 'ERR_FLOW_NOT_ALLOWED',
+  /** A browser form came back without a valid CSRF token (stale page, other browser, forged post). */
+  ERR_CSRF: 'ERR_CSRF',
+  /** A journey ended with a redirect the client's `redirect_targets` do not allow (defence in depth). */
+  ERR_REDIRECT_NOT_ALLOWED: 'ERR_REDIRECT_NOT_ALLOWED',
+  /** A browser on an origin the client's `cors_origins` do not list called a JSON endpoint. */
+  ERR_ORIGIN_NOT_ALLOWED: 'ERR_ORIGIN_NOT_ALLOWED',
+  /** The router has no engine, or the engine lacks what an endpoint needs. */
+  ERR_NO_ENGINE: 'ERR_NO_ENGINE',
 } as const;
 
 export type ExpressErrorCode = keyof typeof EXPRESS_ERRORS;
@@ -59,6 +71,14 @@ export const OAUTH_ERRORS: Readonly<Record<string, OAuthErrorMapping>> = {
   ERR_JOURNEY_NOT_FOUND: { status: 404, error: 'invalid_request', description: 'no such journey (finished, expired or never started)' },
   ERR_JOURNEY_CONFLICT: { status: 409, error: 'invalid_request', description: 'the journey was advanced by another submission' },
   ERR_SUBMISSION_INVALID: { status: 400, error: 'invalid_request', description: 'the submission does not answer the callbacks asked for' },
+  // RFC 9101 §7 / OIDC Core §3.1.2.6: the error for a request_uri that is not usable.
+  ERR_REQUEST_URI_INVALID: { status: 400, error: 'invalid_request_uri' },
+  ERR_FLOW_NOT_ALLOWED: { status: 403, error: 'unauthorized_client' },
+  ERR_FLOW_NOT_FOUND: { status: 404, error: 'invalid_request', description: 'no such flow is loaded' },
+  ERR_CSRF: { status: 403, error: 'invalid_request' },
+  ERR_REDIRECT_NOT_ALLOWED: { status: 400, error: 'access_denied', description: 'the journey ended with a redirect this client does not allow' },
+  ERR_ORIGIN_NOT_ALLOWED: { status: 403, error: 'access_denied' },
+  ERR_NO_ENGINE: { status: 500, error: 'server_error', description: 'the server is not configured to run journeys' },
 };
 
 /**

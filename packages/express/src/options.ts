@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Clock, Logger, Stores } from '@waymark/sdk';
 import { compileTrustedProxies, type TrustedProxies } from './client-ip.js';
 import { ClientRegistry } from './clients/client-registry.js';
@@ -33,6 +34,13 @@ export interface WaymarkRouterOptions {
   engine?: WaymarkEngine;
   /** Default 2000. */
   healthCheckTimeoutMs?: number;
+  /**
+   * Key of the CSRF tokens of the browser pages (HMAC-SHA-256, at least 32 bytes). Default: 32
+   * random bytes per router, which is right for one process; give every process the same key
+   * when several serve one issuer behind a load balancer (a page served by one may be posted
+   * to another).
+   */
+  csrfKey?: string | Uint8Array;
 }
 
 /** The absolute URLs of the adapter's endpoints, derived from the issuer. */
@@ -55,6 +63,10 @@ export interface RouterContext {
   readonly engine: WaymarkEngine | undefined;
   readonly healthCheckTimeoutMs: number;
   readonly metrics: AdapterMetrics;
+  /** HMAC key of the pages' CSRF tokens. */
+  readonly csrfKey: Buffer;
+  /** The issuer's path with a trailing slash (`/` for `https://login.example.com`): pages link the stylesheet and post forms under it. */
+  readonly basePath: string;
 }
 
 function checkIssuer(issuer: unknown): string {
@@ -98,6 +110,9 @@ export function resolveOptions(options: WaymarkRouterOptions, metrics: AdapterMe
   if (!(Number.isInteger(healthCheckTimeoutMs) && healthCheckTimeoutMs > 0))
     throw new RouterOptionsError('healthCheckTimeoutMs', 'must be a positive integer of milliseconds');
   const base = issuer.endsWith('/') ? issuer.slice(0, -1) : issuer;
+  const csrfKey = options.csrfKey === undefined ? randomBytes(32) : Buffer.from(options.csrfKey);
+  if (csrfKey.length < 32) throw new RouterOptionsError('csrfKey', 'must be at least 32 bytes (openssl rand -base64 32)');
+  const path = new URL(issuer).pathname;
   return Object.freeze({
     issuer,
     endpoints: { authorization: `${base}/authorize`, pushedAuthorizationRequest: `${base}/par` },
@@ -111,5 +126,7 @@ export function resolveOptions(options: WaymarkRouterOptions, metrics: AdapterMe
     engine: options.engine,
     healthCheckTimeoutMs,
     metrics,
+    csrfKey,
+    basePath: path.endsWith('/') ? path : `${path}/`,
   });
 }

@@ -3,6 +3,11 @@ import { buildMetadata, metadataEndpoint } from './endpoints/metadata/index.js';
 import { healthzEndpoint } from './endpoints/healthz/index.js';
 import { metricsEndpoint } from './endpoints/metrics/index.js';
 import { parMethodNotAllowed, parSteps } from './endpoints/par/index.js';
+import { stylesheetEndpoint } from './endpoints/assets/index.js';
+import { authorizeSteps, continueSteps } from './endpoints/authorize/index.js';
+import { authorizeErrorPage } from './endpoints/authorize/error-page.js';
+import { journeyRoutes } from './endpoints/journeys/index.js';
+import { journeyMetricsListener } from './metrics/journey-metrics.js';
 import { policyRoutes } from './endpoints/policies/index.js';
 import type { ClientRegistry } from './clients/client-registry.js';
 import type { MetricsRegistry } from './metrics/registry.js';
@@ -51,7 +56,13 @@ export function createWaymarkRouter(options: WaymarkRouterOptions): WaymarkRoute
   router.all('/par', headers, parMethodNotAllowed());
   router.get('/healthz', headers, healthzEndpoint(ctx));
   router.get('/metrics', headers, metricsEndpoint(ctx));
-  // Next: GET /authorize, POST /journeys/:flow, POST /journeys/:id/continue (they need ctx.engine).
+  router.get('/assets/waymark.css', headers, stylesheetEndpoint());
+  // The browser endpoints answer errors with pages (or the OAuth error redirect), not JSON.
+  const pageErrors = authorizeErrorPage(ctx);
+  router.get('/authorize', headers, ...authorizeSteps(ctx), pageErrors);
+  router.post('/authorize/continue', headers, ...continueSteps(ctx), pageErrors);
+  router.use(journeyRoutes(ctx)); // POST /journeys/:flow, POST /journeys/:id/continue (+ CORS preflight)
+  ctx.engine?.on?.(journeyMetricsListener(ctx.metrics));
   router.use(policyRoutes(ctx, options.policies)); // transactional authorization (off unless `policies` is given)
   router.use(oauthErrorHandler(ctx));
 

@@ -1,5 +1,18 @@
 import type { Response } from 'express';
+import type { PushedInfo } from '@waymark/sdk';
 import type { Client } from '../clients/types.js';
+
+/** An authorization request once its client and parameters are known (pushed or plain). */
+export interface AuthorizationRequest {
+  client: Client;
+  /** The parameters the journey sees: the pushed ones only (RFC 9101 §6.3), or the plain ones. */
+  params: Record<string, string>;
+  /** The pushed request (back channel), when the request came through PAR. */
+  par: PushedInfo | undefined;
+  /** The registered redirect_uri errors may be sent to (validated at PAR or here), if any. */
+  redirectUri: string | undefined;
+  state: string | undefined;
+}
 
 /**
  * What the steps of one request hand each other, kept under `res.locals.waymark` so the host
@@ -15,6 +28,12 @@ export interface WaymarkLocals {
   authenticated?: boolean;
   /** The OAuth error the response carried, for metrics and the access log. */
   oauthError?: string;
+  /** GET /authorize: the resolved authorization request. */
+  authorization?: AuthorizationRequest;
+  /** The flow the request starts. */
+  flowId?: string;
+  /** How a journey request ended, for metrics and the access log (`suspended`, `success`, `failure`). */
+  journeyResult?: string;
 }
 
 export function locals(res: Response): WaymarkLocals {

@@ -4,7 +4,7 @@ import { HttpError, OAUTH_ERRORS } from '../errors.js';
 import { locals } from '../lib/locals.js';
 import type { RouterContext } from '../options.js';
 
-interface OAuthAnswer {
+export interface OAuthAnswer {
   status: number;
   error: string;
   description: string;
@@ -29,7 +29,8 @@ function bodyParserAnswer(err: { type: string; status?: number }): OAuthAnswer |
   }
 }
 
-function answerFor(err: unknown): OAuthAnswer | undefined {
+/** How a known error is answered (WaymarkError codes in OAUTH_ERRORS, body-parser errors); undefined for anything unexpected. */
+export function answerFor(err: unknown): OAuthAnswer | undefined {
   if (err instanceof WaymarkError) {
     const mapping = OAUTH_ERRORS[err.code];
     if (!mapping) return undefined;

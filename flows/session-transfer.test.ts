@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { NodeRegistry, validateFlow } from '@waymark/core';
+import { builtinNodes } from '@waymark/nodes';
+import {
+  AUDIENCE,
+  authorizeUrl,
+  cookieSets,
+  DEMO_AS,
+  handoffApp,
+  mintToken,
+  pushHandoff,
+  serveJwks,
+  sessionIdFrom,
+  shippedFlow,
+  signingKeys,
+  SESSION_COOKIE,
+  TARGET,
+} from '../packages/express/test/support/handoff.js';
+
+let jwks: Awaited<ReturnType<typeof serveJwks>>;
+
+beforeAll(async () => {
+  jwks = await serveJwks((await signingKeys()).jwk);
+});
+afterAll(async () => {
+  await jwks.close();
+});
+
+describe('flows/session-transfer.json', () => {
+  it('is a valid flow that names the published schema', () => {
+    const registry = new NodeRegistry();
+    registry.registerAll(builtinNodes, 'inline');
+    const result = validateFlow(shippedFlow, registry);
+    expect(result.ok ? [] : result.problems).toEqual([]);
+    expect(shippedFlow.$schema).toBe('../packages/core/schema/flow.schema.json');
+  });
+
+  it('validates the pushed subject_token against the demo issuer, audience, JWKS and the native app as client', () => {
+    const nodes = shippedFlow.nodes as Record<string, { type: string; config: Record<string, unknown>; outcomes: Record<string, string> }>;
+    expect(nodes.validateToken?.config).toMatchObject({ issuer: DEMO_AS, audience: AUDIENCE, jwksUri: `${DEMO_AS}/.well-known/jwks.json`, allowedClients: ['mobile-app'], from: { pushed: 'subject_token' } });
+    // Every failure path ends in failure: no outcome skips a check.
+    expect(nodes.validateToken?.outcomes).toEqual({ valid: 'matchIp', invalid: 'failure', error: 'failure' });
+    expect(nodes.matchIp?.outcomes).toEqual({ match: 'createSession', mismatch: 'failure' });
+    expect(nodes.createSession?.outcomes).toEqual({ created: 'toTarget', conflict: 'failure' });
+    expect(nodes.toTarget?.outcomes).toEqual({ redirected: 'success', rejected: 'failure' });
+  });
+
+  it('runs end to end through PAR and authorize: a real ES256 token becomes a session cookie and a 303 to the target', async () => {
+    const { app, stores, clock } = await handoffApp(jwks.base);
+    const token = await mintToken(clock);
+    const requestUri = await pushHandoff(app, { subject_token: token, ip: '127.0.0.1' });
+    const res = await request(app).get(authorizeUrl(requestUri));
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(TARGET);
+    const sets = cookieSets(res);
+    expect(sets).toHaveLength(1);
+    expect(sets[0]).toMatch(new RegExp(`^${SESSION_COOKIE}=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; Secure; SameSite=Lax$`));
+    const session = await stores.sessions.get(sessionIdFrom(res) as string);
+    expect(session).toMatchObject({ sub: 'user-alice', clientId: 'session-transfer', amr: ['token'] });
+    expect(jwks.hits()).toBeGreaterThanOrEqual(1);
+  });
+
+  it('fails without a cookie when the token was issued by another authorization server', async () => {
+    const { app, clock } = await handoffApp(jwks.base);
+    const requestUri = await pushHandoff(app, { subject_token: await mintToken(clock, { iss: 'https://evil.example' }) });
+    const res = await request(app).get(authorizeUrl(requestUri));
+    expect(res.status).toBe(403);
+    expect(cookieSets(res)).toEqual([]);
+  });
+});

@@ -1,0 +1,140 @@
+import type { Request, Response } from 'express';
+import type { JourneyResult, SuspendedResult } from '@waymark/core';
+import type { CookieEffect } from '@waymark/sdk';
+import type { Client } from '../../clients/types.js';
+import { serializeCookie } from '../../lib/cookies.js';
+import { callbackForm, layout, messagePage } from '../../lib/html.js';
+import { locals } from '../../lib/locals.js';
+import { contentSecurityPolicy } from '../../middleware/security-headers.js';
+import { isAllowedRedirectTarget } from '../../oauth/redirect-target.js';
+import type { RouterContext } from '../../options.js';
+import { csrfBinding, csrfToken } from './csrf.js';
+
+/** What the adapter remembers about a browser journey in its `meta` (plain JSON, no secrets). */
+export interface BrowserJourneyMeta {
+  clientId: string;
+  redirectUri?: string;
+  state?: string;
+}
+
+/** True when the caller asked for JSON (AIC-style clients) rather than a page. */
+export function wantsJson(req: Request): boolean {
+  return req.accepts(['html', 'json']) === 'json';
+}
+
+/** Adds `Set-Cookie` for each effect; `clearsOnly` drops every set (failure, suspension). */
+export function applyCookies(res: Response, cookies: readonly CookieEffect[], clearsOnly: boolean, extra: readonly string[] = []): void {
+  const values = cookies.filter((c) => !clearsOnly || c.value === null).map(serializeCookie);
+  values.push(...extra);
+  if (values.length > 0) res.append('Set-Cookie', values);
+}
+
+function sendHtml(res: Response, status: number, html: string): void {
+  res.status(status).type('html').send(html);
+}
+
+/**
+ * The origins a page's form may end up at: the form posts to this origin, and the answer may
+ * be a 303 to one of the client's redirect targets or (for an error) its redirect_uri. CSP
+ * `form-action` applies to redirects after a form submission, so they must be listed.
+ */
+function formOrigins(client: Client | undefined, meta: BrowserJourneyMeta | undefined): string[] {
+  const origins = new Set<string>();
+  const add = (uri: string | undefined) => {
+    if (uri === undefined || !URL.canParse(uri)) return;
+    const url = new URL(uri);
+    if (url.protocol === 'https:' || url.protocol === 'http:') origins.add(url.origin);
+  };
+  for (const target of client?.redirectTargets ?? []) add(target);
+  add(meta?.redirectUri);
+  return [...origins];
+}
+
+/** The AIC-style JSON of a suspended step. */
+export function suspendedJson(result: SuspendedResult): Record<string, unknown> {
+  const body: Record<string, unknown> = { authId: result.journeyId, journeyId: result.journeyId, callbacks: result.callbacks };
+  if (result.header !== undefined) body.header = result.header;
+  if (result.stage !== undefined) body.stage = result.stage;
+  return body;
+}
+
+/** The OAuth error redirect (RFC 6749 §4.1.2.1) with `iss` (RFC 9207 §2). */
+export function errorRedirect(ctx: RouterContext, redirectUri: string, error: string, description: string, state: string | undefined): string {
+  const url = new URL(redirectUri);
+  url.searchParams.set('error', error);
+  url.searchParams.set('error_description', description);
+  if (state !== undefined) url.searchParams.set('state', state);
+  url.searchParams.set('iss', ctx.issuer);
+  return url.href;
+}
+
+/**
+ * Answers a journey result in the browser (or as JSON for `Accept: application/json`):
+ * - suspended: the step's form (one form, labelled fields, CSRF token), or the AIC JSON;
+ * - success: every cookie the journey set or cleared, then 303 to its redirect (checked again
+ *   against the client's redirect_targets), or a "signed in" page;
+ * - failure: the cookie clears only (never a set cookie, never a session), then the OAuth error
+ *   redirect to the registered redirect_uri, or an error page.
+ */
+export async function answerJourney(ctx: RouterContext, req: Request, res: Response, result: JourneyResult, client: Client | undefined, meta: BrowserJourneyMeta | undefined): Promise<void> {
+  const state = locals(res);
+  state.journeyResult = result.status;
+  const base = ctx.basePath;
+  if (result.status === 'suspended') {
+    applyCookies(res, result.cookies, true);
+    if (wantsJson(req)) {
+      res.status(200).json(suspendedJson(result));
+      return;
+    }
+    const { binding, setCookie } = csrfBinding(req);
+    if (setCookie) res.append('Set-Cookie', setCookie);
+    res.setHeader('Content-Security-Policy', contentSecurityPolicy(formOrigins(client, meta)));
+    const form = callbackForm({
+      action: `${base}authorize/continue`,
+      callbacks: result.callbacks,
+      hidden: { journeyId: result.journeyId, csrf: csrfToken(ctx.csrfKey, result.journeyId, binding) },
+    });
+    sendHtml(res, 200, layout(result.header ?? 'Sign in', form, base));
+    return;
+  }
+
+  if (result.status === 'success') {
+    const redirect = result.redirect;
+    if (redirect !== undefined && !(client && isAllowedRedirectTarget(client, redirect))) {
+      // Defence in depth: the redirect node let through a target the client does not list.
+      // The journey counts as failed: its session is dropped and no cookie is set.
+      state.journeyResult = 'failure';
+      if (result.sessionId !== undefined) await ctx.stores.sessions.delete(result.sessionId);
+      ctx.logger.warn('journey redirect refused', { journeyId: result.journeyId, flow: result.flowId, client: client?.clientId ?? 'unknown' });
+      applyCookies(res, result.cookies, true);
+      return answerFailure(ctx, req, res, meta, 'ERR_REDIRECT_NOT_ALLOWED', 'the journey ended with a redirect this client does not allow');
+    }
+    applyCookies(res, result.cookies, false);
+    if (wantsJson(req)) {
+      res.status(200).json({ status: 'success', ...(redirect !== undefined ? { redirect } : {}) });
+      return;
+    }
+    if (redirect !== undefined) {
+      res.redirect(303, redirect);
+      return;
+    }
+    sendHtml(res, 200, messagePage('Signed in', 'You are signed in. You can close this page and return to the application.', 'status', base));
+    return;
+  }
+
+  applyCookies(res, result.cookies, true);
+  return answerFailure(ctx, req, res, meta, result.code, 'the sign-in did not complete');
+}
+
+function answerFailure(ctx: RouterContext, req: Request, res: Response, meta: BrowserJourneyMeta | undefined, code: string, reason: string): void {
+  locals(res).oauthError = 'access_denied';
+  if (wantsJson(req)) {
+    res.status(401).json({ status: 'failure', code, reason });
+    return;
+  }
+  if (meta?.redirectUri !== undefined) {
+    res.redirect(303, errorRedirect(ctx, meta.redirectUri, 'access_denied', reason, meta.state));
+    return;
+  }
+  sendHtml(res, 403, messagePage('Sign-in failed', 'We could not sign you in. Return to the application and try again.', 'alert', ctx.basePath));
+}

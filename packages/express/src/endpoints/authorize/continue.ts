@@ -1,0 +1,72 @@
+import type { RequestHandler } from 'express';
+import { WaymarkError, type Callback } from '@waymark/sdk';
+import { HttpError, invalidRequest } from '../../errors.js';
+import { locals, params } from '../../lib/locals.js';
+import { requestInfo } from '../../lib/request-info.js';
+import type { RouterContext } from '../../options.js';
+import type { PendingStep } from '../../engine.js';
+import { answerJourney, type BrowserJourneyMeta } from './answer.js';
+import { verifyCsrf } from './csrf.js';
+
+const JOURNEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const pendingSteps = new WeakMap<object, PendingStep>();
+
+/** The form's journey id and CSRF token; the token is checked before any store is read. */
+export function checkContinueCsrf(ctx: RouterContext): RequestHandler {
+  return function checkContinueCsrf(req, res, next) {
+    const form = params(res);
+    const journeyId = form['journeyId'];
+    if (journeyId === undefined || !JOURNEY_ID.test(journeyId)) throw invalidRequest('journeyId is missing or malformed', { param: 'journeyId' });
+    verifyCsrf(ctx.csrfKey, req, journeyId, form['csrf']);
+    next();
+  };
+}
+
+/** What the journey waits for (ERR_JOURNEY_NOT_FOUND when it finished, expired or never was), and its client. */
+export function loadPendingStep(ctx: RouterContext): RequestHandler {
+  return async function loadPendingStep(_req, res, next) {
+    const engine = ctx.engine;
+    if (!engine?.pending) throw new HttpError('ERR_NO_ENGINE', 'the engine cannot list pending callbacks');
+    const journeyId = params(res)['journeyId'] as string;
+    const pending = await engine.pending(journeyId);
+    if (!pending) throw new WaymarkError('ERR_JOURNEY_NOT_FOUND', 'no such journey: it finished, expired, or never existed');
+    const meta = pending.meta as Partial<BrowserJourneyMeta> | undefined;
+    const client = typeof meta?.clientId === 'string' ? ctx.clients.get(meta.clientId) : undefined;
+    if (client) locals(res).client = client;
+    pendingSteps.set(res, pending);
+    next();
+  };
+}
+
+/**
+ * Maps the posted form back onto the callbacks the journey waits for: each input named
+ * `IDToken1`, `IDToken2_1`… takes the field of the same name (numbers stay numbers for choice
+ * and confirmation answers); a field not posted keeps its value. Fields the step did not ask
+ * for are ignored.
+ */
+export function formToCallbacks(pending: readonly Callback[], form: Readonly<Record<string, string>>): Callback[] {
+  return pending.map((cb) => ({
+    type: cb.type,
+    output: cb.output,
+    input: cb.input.map((field) => {
+      const posted = form[field.name];
+      if (posted === undefined) return { name: field.name, value: field.value };
+      if (typeof field.value === 'number' && /^-?\d{1,6}$/.test(posted)) return { name: field.name, value: Number(posted) };
+      return { name: field.name, value: posted };
+    }),
+  }));
+}
+
+/** Resumes the journey with the posted answers and answers its next result. */
+export function resumeJourney(ctx: RouterContext): RequestHandler {
+  return async function resumeJourney(req, res) {
+    const engine = ctx.engine;
+    const pending = pendingSteps.get(res);
+    if (!engine || !pending) throw new HttpError('ERR_NO_ENGINE', 'the router has no engine');
+    const form = params(res);
+    const journeyId = form['journeyId'] as string;
+    const result = await engine.resume(journeyId, { callbacks: formToCallbacks(pending.callbacks, form), request: requestInfo(req, res) });
+    const meta = pending.meta as BrowserJourneyMeta | undefined;
+    await answerJourney(ctx, req, res, result, locals(res).client, meta);
+  };
+}

@@ -1,0 +1,132 @@
+import type { RequestHandler } from 'express';
+import type { Client } from '../../clients/types.js';
+import { HttpError, invalidRequest } from '../../errors.js';
+import { locals, params } from '../../lib/locals.js';
+import { CLIENT_AUTH_PARAMETERS, REQUEST_URI_PREFIX, STANDARD_AUTHORIZATION_PARAMETERS, TOKEN_PARAMETERS } from '../../lib/oauth-parameters.js';
+import { printableName } from '../../lib/printable.js';
+import { checkPkce } from '../../oauth/pkce.js';
+import { resolveRedirectUri } from '../../oauth/redirect-uri.js';
+import type { RouterContext } from '../../options.js';
+import { repeatedParams } from './read-query.js';
+
+// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), separated by single spaces.
+const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/;
+const REQUEST_URI_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+function refuseRepeats(names: Iterable<string>, counted: (name: string) => boolean): void {
+  for (const name of names)
+    if (counted(name)) throw invalidRequest(`parameter "${printableName(name)}" is included more than once (RFC 6749 §3.1)`, { param: printableName(name) });
+}
+
+/**
+ * Identifies the client and its authorization request. RFC 6749 §4.1.2.1: a missing or
+ * unknown client_id is never answered by a redirect (the error handler shows a page).
+ */
+export function identifyClient(ctx: RouterContext): RequestHandler {
+  return function identifyClient(_req, res, next) {
+    const clientId = params(res)['client_id'];
+    refuseRepeats(repeatedParams(res), (n) => n === 'client_id' || n === 'request_uri');
+    if (clientId === undefined) throw invalidRequest('client_id is required', { param: 'client_id' });
+    const client = ctx.clients.get(clientId);
+    if (!client) throw new HttpError('ERR_INVALID_CLIENT', 'unknown client');
+    locals(res).client = client;
+    next();
+  };
+}
+
+/**
+ * `request_uri`: takes the pushed request (atomically: of two redemptions exactly one gets it,
+ * RFC 9126 §4 "one-time use"), refuses it when expired ("An expired request_uri MUST be rejected
+ * as invalid") or pushed by another client (RFC 9101 §6.3: the client ids "MUST be identical"),
+ * and then uses the pushed parameters only, whatever else the URL carries (RFC 9101 §6.3: "MUST
+ * only use the parameters in the Request Object, even if the same parameter is provided in the
+ * query parameter"). The request is consumed before those checks, so a wrong client burns it too.
+ */
+export function takePushedRequest(ctx: RouterContext): RequestHandler {
+  return async function takePushedRequest(_req, res, next) {
+    const client = locals(res).client as Client;
+    const requestUri = params(res)['request_uri'];
+    if (requestUri === undefined) {
+      next();
+      return;
+    }
+    const invalid = () => new HttpError('ERR_REQUEST_URI_INVALID', 'request_uri is unknown, used already or expired; push the request again (RFC 9126 §4)');
+    const id = requestUri.startsWith(REQUEST_URI_PREFIX) ? requestUri.slice(REQUEST_URI_PREFIX.length) : '';
+    if (!REQUEST_URI_ID.test(id)) throw invalid();
+    const pushed = await ctx.stores.pushedRequests.take(id);
+    if (!pushed || pushed.expiresAt <= ctx.clock.now() || pushed.clientId !== client.clientId) throw invalid();
+    const pushedParams = { ...pushed.params };
+    locals(res).authorization = {
+      client,
+      params: pushedParams,
+      par: { clientId: pushed.clientId, ip: pushed.ip, params: pushedParams },
+      // Validated as registered when it was pushed (RFC 9126 §2.1), and resolved there when omitted.
+      redirectUri: pushedParams['redirect_uri'],
+      state: pushedParams['state'],
+    };
+    next();
+  };
+}
+
+/**
+ * A plain authorization request (no request_uri). RFC 9126 §4: a client whose policy is PAR
+ * only is refused with invalid_request. Otherwise the parameters are validated as PAR validates
+ * them: names (standard ones and the client's allowed_pushed_parameters; never a credential or
+ * a token, which must not travel in a URL), response_type, redirect_uri, PKCE and scope.
+ */
+export function checkPlainRequest(): RequestHandler {
+  return function checkPlainRequest(_req, res, next) {
+    const state = locals(res);
+    if (state.authorization) {
+      next();
+      return;
+    }
+    const client = state.client as Client;
+    if (client.requirePushedAuthorizationRequests)
+      throw invalidRequest('this client must push its authorization request first (RFC 9126 §4); send client_id and request_uri only', { param: 'request_uri' });
+    refuseRepeats(repeatedParams(res), () => true);
+    const p = { ...params(res) };
+    if (p['request'] !== undefined) throw invalidRequest('request objects are not supported; use PAR', { param: 'request' });
+    const allowed = new Set(client.allowedPushedParameters);
+    for (const name of Object.keys(p)) {
+      if (CLIENT_AUTH_PARAMETERS.has(name) || TOKEN_PARAMETERS.has(name))
+        throw invalidRequest(`parameter "${name}" must never be sent in a URL`, { param: name });
+      if (!STANDARD_AUTHORIZATION_PARAMETERS.has(name) && !allowed.has(name))
+        throw invalidRequest(`parameter "${printableName(name)}" is not accepted for this client`, { param: printableName(name) });
+    }
+    // RFC 6749 §4.1.2.1: a bad redirect_uri is answered by a page, never by a redirect to it.
+    const redirectUri = resolveRedirectUri(client, p['redirect_uri']);
+    if (redirectUri !== undefined) p['redirect_uri'] = redirectUri;
+    const request = { client, params: p, par: undefined, redirectUri, state: p['state'] };
+    // From here on errors may go back to the (registered) redirect_uri.
+    state.authorization = request;
+    if (p['response_type'] === undefined) throw invalidRequest('response_type is required', { param: 'response_type' });
+    if (p['response_type'] !== 'code') throw new HttpError('ERR_UNSUPPORTED_RESPONSE_TYPE', 'response_type must be "code"', { param: 'response_type' });
+    checkPkce(client, p['code_challenge'], p['code_challenge_method']);
+    if (p['scope'] !== undefined && !SCOPE.test(p['scope'])) throw new HttpError('ERR_INVALID_SCOPE', 'scope must be space-separated scope tokens (RFC 6749 §3.3)', { param: 'scope' });
+    next();
+  };
+}
+
+/**
+ * The flow: `acr_values` naming one of the client's `allowed_flows` (the first such value),
+ * else the client's default flow (its first allowed flow). An `acr_values` that names none of
+ * them is refused rather than silently downgraded.
+ */
+export function chooseFlow(): RequestHandler {
+  return function chooseFlow(_req, res, next) {
+    const state = locals(res);
+    const request = state.authorization;
+    if (!request) throw invalidRequest('no authorization request');
+    const acr = request.params['acr_values'];
+    if (acr === undefined) {
+      state.flowId = request.client.defaultFlow;
+    } else {
+      const wanted = acr.split(' ').filter(Boolean);
+      const flow = wanted.find((value) => request.client.allowedFlows.includes(value));
+      if (flow === undefined) throw new HttpError('ERR_FLOW_NOT_ALLOWED', 'acr_values names no flow this client may run', { param: 'acr_values' });
+      state.flowId = flow;
+    }
+    next();
+  };
+}

@@ -1,0 +1,26 @@
+import type { ErrorRequestHandler } from 'express';
+import { answerFor } from '../../middleware/error-handler.js';
+import { locals } from '../../lib/locals.js';
+import type { RouterContext } from '../../options.js';
+
+/**
+ * Errors of the JSON journey API: `{ error, error_description, code }` with the mapped status
+ * (400 malformed JSON or submission, 401 client authentication, 403 flow or origin not allowed,
+ * 404 unknown journey or flow, 409 conflict, 413 too large, 503 store down); anything
+ * unexpected is 500 `server_error`, logged, never a stack.
+ */
+export function journeyErrorHandler(ctx: RouterContext): ErrorRequestHandler {
+  return function journeyErrorHandler(err: unknown, req, res, next) {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const known = answerFor(err);
+    if (!known) ctx.logger.error('unexpected error', { path: req.path, error: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
+    const answer = known ?? { status: 500, error: 'server_error', description: 'the server met an unexpected condition', code: 'ERR_INTERNAL', headers: {} };
+    locals(res).oauthError = answer.error;
+    for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(answer.status).json({ error: answer.error, error_description: answer.description, code: answer.code });
+  };
+}

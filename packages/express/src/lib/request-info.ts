@@ -1,0 +1,26 @@
+import type { Request, Response } from 'express';
+import type { RequestInfo } from '@waymark/sdk';
+import { parseCookieHeader } from './cookies.js';
+import { locals } from './locals.js';
+
+/**
+ * What the engine sees of an HTTP request: the client IP resolved by the `clientIp` step
+ * (socket peer, or X-Forwarded-For through trusted proxies only), lower-case header names
+ * (repeated headers joined with ", ", RFC 9110 §5.3), cookies parsed per RFC 6265 and the
+ * user agent. The `cookie` and `authorization` headers are left out: cookies arrive parsed,
+ * and credentials are the adapter's business, not a node's.
+ */
+export function requestInfo(req: Request, res: Response): RequestInfo {
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    const key = name.toLowerCase();
+    if (key === 'cookie' || key === 'authorization') continue;
+    headers[key] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return {
+    ip: locals(res).clientIp ?? 'unknown',
+    headers,
+    cookies: parseCookieHeader(req.headers.cookie),
+    userAgent: req.headers['user-agent'],
+  };
+}

@@ -1,0 +1,28 @@
+import type { Client } from '../clients/types.js';
+
+/**
+ * Defence in depth for the end of a journey: the `redirect` node already checked its target
+ * against the client's allowlist; the adapter checks the final URL again before it answers
+ * 303, by the same rule (exact origin, path prefix on a segment boundary) and the same
+ * refusals (userinfo, fragment, backslash, encoded separators, control characters, anything
+ * but https — or http to a loopback host listed as such).
+ *
+ * @example
+ * isAllowedRedirectTarget(client, 'https://profile.example.com/me'); // true when 'https://profile.example.com/' is listed
+ */
+export function isAllowedRedirectTarget(client: Pick<Client, 'redirectTargets'>, target: string): boolean {
+  // eslint-disable-next-line no-control-regex -- control characters are what we refuse
+  if (target.length > 8192 || /[\u0000-\u0020\u007f-\u009f\\]/.test(target) || /%(2f|5c|2e|0[0-9a-f]|1[0-9a-f]|7f)/i.test(target) || target.includes('#')) return false;
+  if (!URL.canParse(target)) return false;
+  const url = new URL(target);
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(target)?.[1];
+  if (authority === undefined || authority.includes('@') || url.username !== '' || url.password !== '') return false;
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return false;
+  return client.redirectTargets.some((entry) => {
+    if (!URL.canParse(entry)) return false;
+    const allow = new URL(entry);
+    if (allow.origin === 'null' || allow.origin !== url.origin) return false;
+    const prefix = allow.pathname;
+    return prefix.endsWith('/') ? url.pathname.startsWith(prefix) : url.pathname === prefix || url.pathname.startsWith(`${prefix}/`);
+  });
+}
