@@ -1,0 +1,173 @@
+// The whole handoff story, one command (from the repository root):
+//
+//   npm run build && node examples/handoff/sso.mjs
+//
+// 1. a stand-in authorization server that issued the native app's access token (JWKS + ES256);
+// 2. Waymark on http://localhost:3000: the adapter (PAR, /authorize, the session-transfer flow)
+//    and the OpenID Provider at /oidc (the login flow), one express app;
+// 3. the profile web app on http://127.0.0.1:4000 (openid-client, its own client id);
+// 4. then it plays the native app: mints alice's access token, pushes it to Waymark's PAR
+//    endpoint with openid-client, and prints the URL the app would open in the browser.
+//
+// Open that URL: Waymark turns the token into a session and redirects to the profile app,
+// whose own OpenID Connect sign-in completes without a prompt and shows `alice`. Open
+// http://127.0.0.1:4000/profile in a private window instead: the credentials page (alice /
+// correct horse battery staple). Ports: PORT, PROFILE_PORT.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import express from 'express';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import * as oidc from 'openid-client';
+import { createEngine, createMemoryStores } from '@waymark/core';
+import { createWaymarkRouter } from '@waymark/express';
+import { builtinNodes, FileUserStore, hashPassword } from '@waymark/nodes';
+import { createOidcProvider } from '@waymark/oidc-provider';
+import { startProfileApp } from './profile-app.mjs';
+
+const PORT = Number(process.env.PORT ?? 3000);
+const PROFILE_PORT = Number(process.env.PROFILE_PORT ?? 4000);
+const WAYMARK = `http://localhost:${PORT}`;
+const NATIVE_APP = 'mobile-app';
+const TRANSFER_CLIENT = 'session-transfer';
+const PROFILE_CLIENT = { id: 'profile-app', secret: randomBytes(24).toString('base64url') };
+const USER = { sub: 'alice', username: 'alice', password: 'correct horse battery staple' };
+const json = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8'));
+
+/** The authorization server that issued the app's token, reduced to a JWKS and a signer. */
+async function startTokenIssuer(audience) {
+  const kid = randomUUID();
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }] });
+  const server = createServer((req, res) => {
+    if (req.url === '/jwks') res.writeHead(200, { 'content-type': 'application/jwk-set+json' }).end(jwks);
+    else res.writeHead(404).end();
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${server.address().port}`;
+  const mint = (sub) =>
+    new SignJWT({ client_id: NATIVE_APP, scope: 'openid profile' })
+      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid })
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setSubject(sub)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .setJti(randomUUID())
+      .sign(privateKey);
+  return { issuer, jwksUri: `${issuer}/jwks`, mint, server };
+}
+
+/** The shipped session-transfer flow, pointed at this demo's token issuer and loopback http target. */
+function sessionTransferFlow(tokens) {
+  const flow = json('../../flows/session-transfer.json');
+  for (const node of Object.values(flow.nodes)) {
+    if (node.type === 'token.validate') {
+      node.config = {
+        ...node.config,
+        issuer: tokens.issuer,
+        audience: `${WAYMARK}/session-transfer`,
+        jwksUri: tokens.jwksUri,
+        allowedClients: [NATIVE_APP],
+      };
+      delete node.config.jwks;
+    }
+    if (node.type === 'redirect') node.config = { ...node.config, allowLoopbackHttp: true };
+  }
+  return flow;
+}
+
+export async function main() {
+  const tokens = await startTokenIssuer(`${WAYMARK}/session-transfer`);
+  const profile = await startProfileApp({
+    clientId: PROFILE_CLIENT.id,
+    clientSecret: PROFILE_CLIENT.secret,
+    host: '127.0.0.1',
+    port: PROFILE_PORT,
+  });
+
+  const stores = createMemoryStores();
+  const usersFile = join(mkdtempSync(join(tmpdir(), 'waymark-sso-')), 'users.json');
+  writeFileSync(
+    usersFile,
+    JSON.stringify({ users: [{ sub: USER.sub, username: USER.username, passwordHash: await hashPassword(USER.password) }] }),
+  );
+  const engine = await createEngine({ nodes: builtinNodes, stores, services: { users: new FileUserStore(usersFile) } });
+  engine.load(json('../../flows/login.json'));
+  engine.load(sessionTransferFlow(tokens));
+
+  // Demo keys, made at start: a deployment loads its own (createOidcProvider refuses to start without).
+  const { privateKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
+  const op = createOidcProvider({
+    issuer: `${WAYMARK}/oidc`,
+    engine,
+    stores,
+    jwks: { keys: [{ ...(await exportJWK(privateKey)), kid: 'demo', alg: 'RS256', use: 'sig' }] },
+    cookieKeys: [randomBytes(32).toString('base64url')],
+    clients: [
+      {
+        client_id: PROFILE_CLIENT.id,
+        client_secret: PROFILE_CLIENT.secret,
+        redirect_uris: [profile.redirectUri],
+        post_logout_redirect_uris: [profile.postLogoutRedirectUri],
+        waymark: { flows: ['login'] },
+      },
+    ],
+  });
+  const app = express();
+  app.use(
+    createWaymarkRouter({
+      issuer: WAYMARK,
+      stores,
+      engine,
+      clients: [
+        {
+          client_id: TRANSFER_CLIENT,
+          name: 'Session transfer (app to web)',
+          type: 'session-transfer',
+          token_endpoint_auth_method: 'none',
+          require_pushed_authorization_requests: true,
+          allowed_flows: ['session-transfer'],
+          redirect_targets: [`${profile.origin}/`],
+          allowed_pushed_parameters: ['subject_token', 'target', 'ip'],
+        },
+      ],
+    }),
+  );
+  app.use(op.router);
+  const server = app.listen(PORT, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  profile.setIssuer(op.issuer);
+
+  // The native app: push the token (back channel), get a request_uri to open (front channel).
+  const config = await oidc.discovery(new URL(WAYMARK), TRANSFER_CLIENT, undefined, oidc.None(), {
+    execute: [oidc.allowInsecureRequests],
+    algorithm: 'oauth2',
+  });
+  const url = await oidc.buildAuthorizationUrlWithPAR(config, {
+    response_type: 'code',
+    scope: 'session_transfer',
+    code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+    code_challenge_method: 'S256',
+    subject_token: await tokens.mint(USER.sub),
+    target: profile.profileUrl,
+  });
+
+  console.log(`Waymark            ${WAYMARK}  (OpenID Provider: ${op.discoveryUrl})`);
+  console.log(`Profile web app    ${profile.origin}`);
+  console.log('');
+  console.log("The native app pushed alice's access token. Open this within 60 seconds, in the browser on this machine:");
+  console.log(`  ${url.href}`);
+  console.log('');
+  console.log(`Without a handoff (a private window): ${profile.profileUrl} asks for ${USER.username} / ${USER.password}.`);
+  console.log('Ctrl-C to stop.');
+  return {
+    url: url.href,
+    profileUrl: profile.profileUrl,
+    close: () => Promise.all([new Promise((r) => server.close(r)), profile.close(), new Promise((r) => tokens.server.close(r))]),
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
