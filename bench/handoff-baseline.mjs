@@ -1,0 +1,97 @@
+// The hand-written baseline of the handoff benchmark: the same checks as Waymark's
+// session-transfer flow, written directly on express with no engine, no flow, no metrics and
+// no logging — what a team would write by hand. Fast on purpose: it is the yardstick.
+//
+//   POST /par        client_id, response_type=code, S256 PKCE, subject_token, target → a Map
+//                    entry with a TTL (swept every second), 201 { request_uri, expires_in }
+//   GET /authorize   take the entry once (delete), expiry, JWT access token with jose against
+//                    the issuer's JWKS (remote set, cached), typ at+jwt, iss, aud, exp,
+//                    client_id; socket IP equals the PAR IP; target in the allowlist; a
+//                    32-byte session id in a Map; __Host- Set-Cookie; 303 to the target.
+import { randomBytes } from 'node:crypto';
+import express from 'express';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+
+const PREFIX = 'urn:ietf:params:oauth:request_uri:';
+const TTL_MS = 60_000;
+const ip = (req) => {
+  const a = req.socket.remoteAddress ?? '';
+  return a.startsWith('::ffff:') ? a.slice(7) : a;
+};
+const fail = (res, status, error) => res.status(status).json({ error });
+
+/** Starts the baseline on 127.0.0.1:<port>; resolves with { url, close }. */
+export async function startBaseline({ port = 0, clientId, tokenIssuer, jwksUri, audience, allowedClients, targets }) {
+  const jwks = createRemoteJWKSet(new URL(jwksUri), { cacheMaxAge: 600_000, cooldownDuration: 30_000 });
+  const pushed = new Map();
+  const sessions = new Map();
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    for (const [id, entry] of pushed) if (entry.expiresAt <= now) pushed.delete(id);
+    for (const [id, session] of sessions) if (session.expiresAt <= now) sessions.delete(id);
+  }, 1000).unref();
+  const allowedTarget = (raw) => {
+    if (typeof raw !== 'string' || !URL.canParse(raw)) return false;
+    const url = new URL(raw);
+    return targets.some((t) => {
+      const allow = new URL(t);
+      return url.origin === allow.origin && url.pathname.startsWith(allow.pathname) && !url.username && !url.hash;
+    });
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.post('/par', express.urlencoded({ extended: false, limit: '16kb' }), (req, res) => {
+    const p = req.body ?? {};
+    if (p.client_id !== clientId) return fail(res, 401, 'invalid_client');
+    if (p.response_type !== 'code') return fail(res, 400, 'unsupported_response_type');
+    if (p.code_challenge_method !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(p.code_challenge ?? '')) return fail(res, 400, 'invalid_request');
+    if (typeof p.subject_token !== 'string' || typeof p.target !== 'string') return fail(res, 400, 'invalid_request');
+    const id = randomBytes(32).toString('base64url');
+    pushed.set(id, { clientId, params: p, ip: ip(req), expiresAt: Date.now() + TTL_MS });
+    res
+      .set('Cache-Control', 'no-store')
+      .status(201)
+      .json({ request_uri: `${PREFIX}${id}`, expires_in: TTL_MS / 1000 });
+  });
+  app.get('/authorize', async (req, res) => {
+    const requestUri = typeof req.query.request_uri === 'string' ? req.query.request_uri : '';
+    const id = requestUri.startsWith(PREFIX) ? requestUri.slice(PREFIX.length) : '';
+    const entry = pushed.get(id);
+    pushed.delete(id); // single use, whatever happens next
+    if (!entry || entry.clientId !== req.query.client_id || entry.expiresAt <= Date.now()) return fail(res, 400, 'invalid_request_uri');
+    let claims;
+    try {
+      ({ payload: claims } = await jwtVerify(entry.params.subject_token, jwks, {
+        issuer: tokenIssuer,
+        audience,
+        typ: 'at+jwt',
+        algorithms: ['RS256', 'ES256', 'PS256', 'EdDSA'],
+        clockTolerance: 30,
+        requiredClaims: ['exp', 'sub'],
+      }));
+    } catch {
+      return fail(res, 401, 'access_denied');
+    }
+    if (!allowedClients.includes(claims.client_id)) return fail(res, 401, 'access_denied');
+    if (entry.ip !== ip(req)) return fail(res, 401, 'access_denied');
+    if (!allowedTarget(entry.params.target)) return fail(res, 400, 'access_denied');
+    const sid = randomBytes(32).toString('base64url');
+    sessions.set(sid, { sub: claims.sub, expiresAt: Date.now() + 8 * 3600_000 });
+    res.set('Cache-Control', 'no-store');
+    res.set('Set-Cookie', `__Host-waymark-session=${sid}; Path=/; Secure; HttpOnly; SameSite=Lax`);
+    res.redirect(303, entry.params.target);
+  });
+
+  const server = app.listen(port, '127.0.0.1');
+  await new Promise((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () =>
+      new Promise((resolve) => {
+        clearInterval(sweep);
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
