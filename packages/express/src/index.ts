@@ -64,3 +64,8 @@ export { policyRoutes, completeStepUp } from './endpoints/policies/index.js';
 export type { PolicyRouterOptions, PolicyRoutes } from './endpoints/policies/index.js';
 export { requireTransaction, remotePolicyDecisionPoint, TRANSACTION_ID_HEADER } from './pep/index.js';
 export type { RequireTransactionOptions, PolicyEvaluator, RemotePdpOptions } from './pep/index.js';
+
+// The adapter's page pieces, for hosts that render journeys under their own routes (@waymark/oidc-provider).
+export { layout, messagePage, callbackForm, escapeHtml } from './lib/html.js';
+export type { CallbackFormInput } from './lib/html.js';
+export { formToCallbacks } from './endpoints/authorize/continue.js';
