@@ -15,7 +15,7 @@ import { kvAdapter } from './adapter.js';
 import { DEFAULTS, type OidcTtl } from './defaults.js';
 import { OidcClientConfigError, OidcProviderOptionsError } from './errors.js';
 import { interactionRoutes, pageCsp, type ResolvedPolicy } from './interactions.js';
-import { csrfTokens, esc, page } from './lib/pages.js';
+import { alertPage, csrfTokens } from './lib/pages.js';
 import { endWaymarkSession, logoutSource, postLogoutSuccessSource } from './logout.js';
 import type { OidcClientConfig, OidcEngine, OidcProvider, OidcProviderOptions } from './options.js';
 import { waymarkSessionCheck } from './session-bound.js';
@@ -247,10 +247,7 @@ export function createOidcProvider(options: OidcProviderOptions): WaymarkOidcPro
     },
     renderError(ctx: KoaContextWithOIDC, out: ErrorOut) {
       ctx.type = 'html';
-      ctx.body = page(
-        'Sign-in error',
-        `<p role="alert"><strong>${esc(out.error)}</strong>${out.error_description ? `: ${esc(out.error_description)}` : ''}</p>`,
-      );
+      ctx.body = alertPage('Sign-in error', out.error_description ? `${out.error}: ${out.error_description}` : out.error);
     },
     clientBasedCORS(_ctx: KoaContextWithOIDC, origin: string, client: Client) {
       return policies.get(client.clientId)?.corsOrigins.includes(origin) ?? false;

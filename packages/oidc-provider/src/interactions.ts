@@ -1,13 +1,13 @@
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { JourneyResult } from '@waymark/core';
-import { contentSecurityPolicy, type TrustedProxies } from '@waymark/express';
+import { contentSecurityPolicy, formToCallbacks, type TrustedProxies } from '@waymark/express';
 import { WaymarkError, type Callback, type ClientInfo, type Logger, type Stores } from '@waymark/sdk';
 import type { Interaction, InteractionResults, Provider } from 'oidc-provider';
 import { OIDC_PROVIDER_ERRORS } from './errors.js';
 import { chooseFlow } from './flow-policy.js';
 import { applyCookies, requestInfo } from './lib/http.js';
 import type { csrfTokens } from './lib/pages.js';
-import { callbacksFromForm, esc, journeyForm, page, sendHtml } from './lib/pages.js';
+import { alertPage, journeyForm, sendHtml } from './lib/pages.js';
 import { loginResult } from './login-result.js';
 import type { OidcEngine, WaymarkClientPolicy } from './options.js';
 
@@ -183,7 +183,9 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     if (!pending) throw new WaymarkError('ERR_JOURNEY_NOT_FOUND', 'no such journey', {});
     if (pending.meta?.interaction !== interaction.uid)
       throw new WaymarkError(OIDC_PROVIDER_ERRORS.ERR_INTERACTION_FORBIDDEN, 'journey of another interaction', {});
-    const callbacks = json ? (body.callbacks as Callback[]) : callbacksFromForm(body as Record<string, string | undefined>);
+    const form: Record<string, string> = {};
+    if (!json) for (const [k, v] of Object.entries(body)) if (typeof v === 'string') form[k] = v;
+    const callbacks = json ? (body.callbacks as Callback[]) : formToCallbacks(pending.callbacks, form);
     const result = await engine.resume(journeyId, { callbacks, request: requestInfo(req, deps.trustedProxies) });
     await respond(req, res, interaction, result);
   };
@@ -218,7 +220,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       });
       return;
     }
-    sendHtml(res, status, page('Sign-in could not continue', `<p role="alert">${esc(message)}</p>`));
+    sendHtml(res, status, alertPage('Sign-in could not continue', message));
   });
   return router;
 }

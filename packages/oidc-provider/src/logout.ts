@@ -1,7 +1,7 @@
 import type { Stores } from '@waymark/sdk';
 import type { KoaContextWithOIDC, Middleware } from 'oidc-provider';
 import { clearedCookie, parseCookies } from './lib/http.js';
-import { esc, page } from './lib/pages.js';
+import { esc, page, statusPage } from './lib/pages.js';
 import { pageCsp } from './interactions.js';
 
 /*
@@ -23,7 +23,7 @@ export async function logoutSource(ctx: KoaContextWithOIDC, form: string): Promi
     'Sign out',
     `<p>Sign out of ${esc(ctx.host)}${client ? ` (signed out from ${esc(client.clientName ?? client.clientId)})` : ''}? This ends your session for every application.</p>
 ${form}
-<p><button type="submit" form="op.logoutForm" name="logout" value="yes" autofocus>Sign out</button>
+<p class="actions"><button type="submit" form="op.logoutForm" name="logout" value="yes" autofocus>Sign out</button>
 <button type="submit" form="op.logoutForm">Stay signed in</button></p>`,
   );
 }
@@ -31,7 +31,7 @@ ${form}
 /** `features.rpInitiatedLogout.postLogoutSuccessSource`: shown when the client gave no post-logout URI. */
 export async function postLogoutSuccessSource(ctx: KoaContextWithOIDC): Promise<void> {
   ctx.type = 'html';
-  ctx.body = page('Signed out', '<p role="status">You are signed out.</p>');
+  ctx.body = statusPage('Signed out', 'You are signed out.');
 }
 
 /** Provider middleware that ends the Waymark session when the user confirmed a full sign-out. */
