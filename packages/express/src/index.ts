@@ -4,10 +4,17 @@
  */
 export { createWaymarkRouter } from './router.js';
 export type { WaymarkRouter } from './router.js';
+export { createWaymarkApp } from './app.js';
 export { DEFAULTS } from './defaults.js';
 export type { RateLimit } from './defaults.js';
 export type { WaymarkRouterOptions, RouterContext, EndpointUrls } from './options.js';
-export type { WaymarkEngine } from './engine.js';
+export type { WaymarkEngine, PendingStep } from './engine.js';
+
+// Cookies (RFC 6265) as the adapter reads and writes them, and the CSRF cookie of its pages.
+export { parseCookieHeader, serializeCookie, effectiveCookieOptions } from './lib/cookies.js';
+export { CSRF_COOKIE } from './endpoints/authorize/csrf.js';
+export { isAllowedRedirectTarget } from './oauth/redirect-target.js';
+export { STYLESHEET } from './endpoints/assets/index.js';
 
 export { loadClients } from './clients/load-clients.js';
 export { ClientRegistry, toClientInfo } from './clients/client-registry.js';

@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { graph } from './graph.js';
 import { newNode } from './new-node.js';
 import { run } from './run.js';
+import { serve } from './serve.js';
 import { validate } from './validate.js';
 
 /**
@@ -13,7 +14,7 @@ export const commands: readonly Command[] = [
   validate,
   graph,
   run,
-  // HOOK serve: `waymark serve` — the express adapter on its own (commands/serve.ts).
+  serve, // HOOK serve: `waymark serve` — the express adapter on its own (commands/serve.ts).
   // HOOK bench: `waymark bench` — engine overhead per step (commands/bench.ts).
   newNode,
 ];

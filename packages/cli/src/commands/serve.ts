@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parseOrUsage, type Command } from '../command.js';
+import { CliError } from '../errors.js';
+import { EXIT } from '../io.js';
+import { loadServerConfig } from '../server/config.js';
+import { startServer } from '../server/start-server.js';
+
+const usage = `Usage: waymark serve [--config <file.json>]
+
+Runs the Waymark HTTP adapter on its own: PAR, authorize, the journey API, metadata, health
+and metrics, on memory stores (one process). Stops on SIGTERM or SIGINT.
+
+Without --config it uses waymark.config.json in the current folder, else the shipped default
+(the repository's waymark.config.json: the shipped flows and demo clients on
+http://127.0.0.1:3000).
+
+Config (JSON; relative paths from the file's folder):
+  { "issuer": "http://localhost:3000", "host": "127.0.0.1", "port": 3000,
+    "flows": ["flows"], "clients": [ ... ] | "clientsFile": "clients.json",
+    "plugins": [], "secretKeys": [], "trustedProxies": [],
+    "services": { "usersFile": "users.json" } }
+  secretKeys may also come from WAYMARK_SECRET_KEYS (comma-separated, 32 bytes base64url each).
+
+Options:
+  --config <file>  the configuration file
+  -h, --help       show this help
+
+Exit codes: 0 stopped by a signal, 2 the configuration is invalid or the port is taken.
+`;
+
+/** The shipped default: waymark.config.json at the repository root (three levels above dist/commands). */
+export function defaultConfigPath(cwd: string): string {
+  const local = resolve(cwd, 'waymark.config.json');
+  if (existsSync(local)) return local;
+  return fileURLToPath(new URL('../../../../waymark.config.json', import.meta.url));
+}
+
+/** Resolves when the process is asked to stop. */
+function untilSignal(): Promise<string> {
+  return new Promise((done) => {
+    const stop = (signal: string) => {
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      done(signal);
+    };
+    const onTerm = () => stop('SIGTERM');
+    const onInt = () => stop('SIGINT');
+    process.once('SIGTERM', onTerm);
+    process.once('SIGINT', onInt);
+  });
+}
+
+export const serve: Command = {
+  name: 'serve',
+  summary: 'run the HTTP adapter (PAR, authorize, journey API) on its own',
+  usage,
+  async run(argv, io) {
+    const { values } = parseOrUsage('serve', ['--config', '--help'], () =>
+      parseArgs({ args: [...argv], options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: false }),
+    );
+    if (values.help) {
+      io.stdout.write(usage);
+      return EXIT.OK;
+    }
+    const file = values.config !== undefined ? resolve(io.cwd, values.config) : defaultConfigPath(io.cwd);
+    if (!existsSync(file)) throw new CliError('ERR_CLI_FILE', `serve: no config file at ${file}; pass --config <file>`);
+    const config = loadServerConfig(file);
+    const server = await startServer(config, { print: (line) => io.stdout.write(`${line}\n`) });
+    const signal = await untilSignal();
+    io.stdout.write(`${signal}: shutting down\n`);
+    await server.close();
+    return EXIT.OK;
+  },
+};

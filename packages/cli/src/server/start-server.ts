@@ -1,0 +1,143 @@
+import { hkdfSync } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createEngine, type Engine } from '@waymark/core';
+import { builtinNodes, FileUserStore } from '@waymark/nodes';
+import type { Clock, Logger } from '@waymark/sdk';
+import { createWaymarkApp, createWaymarkRouter, DEFAULTS, type WaymarkRouter } from '@waymark/express';
+import { configError, resolveServerConfig, type ResolvedServerConfig, type ServerConfig } from './config.js';
+import { createStoresFromConfig } from './stores.js';
+
+/** A running server. */
+export interface RunningServer {
+  /** Where it listens, e.g. `http://127.0.0.1:3000` (the real port when `port` was 0). */
+  url: string;
+  /** The issuer it serves. */
+  issuer: string;
+  engine: Engine;
+  router: WaymarkRouter;
+  /** Stops listening, ends open connections and releases the stores. */
+  close(): Promise<void>;
+}
+
+export interface StartServerOptions {
+  /** Folder relative paths in a config object resolve from. Default process.cwd(). */
+  baseDir?: string;
+  /** Default: JSON lines on stderr (the adapter's logger). */
+  logger?: Logger;
+  clock?: Clock;
+  /** Start-up lines for people (`stores: memory (single process)`, the URL). Default: none. */
+  print?: (line: string) => void;
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+function isResolved(config: ServerConfig | ResolvedServerConfig): config is ResolvedServerConfig {
+  return typeof (config as ResolvedServerConfig).baseDir === 'string';
+}
+
+/* Several processes must agree on the CSRF key of the pages; derive it from the sealing key when there is one. */
+function csrfKeyFrom(secretKeys: readonly string[]): Buffer | undefined {
+  const first = secretKeys[0];
+  if (first === undefined) return undefined;
+  return Buffer.from(hkdfSync('sha256', Buffer.from(first, 'base64url'), 'waymark', 'waymark csrf key v1', 32));
+}
+
+function loadFlows(engine: Engine, paths: readonly string[]): void {
+  paths.forEach((path, i) => {
+    let directory: boolean;
+    try {
+      directory = statSync(path).isDirectory();
+    } catch {
+      throw configError(`flows[${i}]`, `${path} does not exist; name a folder of flow JSON files or a flow file`);
+    }
+    if (directory) {
+      engine.loadDirectory(path);
+      return;
+    }
+    let flow: unknown;
+    try {
+      flow = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (error) {
+      throw configError(`flows[${i}]`, `${path} is not JSON (${(error as Error).message.split('\n')[0]})`);
+    }
+    engine.load(flow, path);
+  });
+}
+
+/**
+ * Starts Waymark on its own: validates the configuration (ERR_CONFIG_INVALID names the key and
+ * the fix), builds the stores (memory unless configured otherwise), the engine with the
+ * built-in nodes and the configured plugins, loads the flows, mounts the adapter and listens.
+ *
+ * @example
+ * const server = await startServer({ issuer: 'http://localhost:3000', port: 0, flows: ['flows'], clients });
+ * console.log(server.url);
+ * await server.close();
+ */
+export async function startServer(config: ServerConfig | ResolvedServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
+  const resolved = isResolved(config) ? config : resolveServerConfig(config, options.baseDir ?? process.cwd(), options.env ?? process.env);
+  const logger = options.logger ?? DEFAULTS.logger;
+  const print = options.print ?? (() => undefined);
+  const { stores, description, close: closeStores } = await createStoresFromConfig(resolved, options.clock);
+  try {
+    const services: Record<string, unknown> = {};
+    if (resolved.services.usersFile !== undefined) services.users = new FileUserStore(resolved.services.usersFile);
+    const engine = await createEngine({
+      nodes: builtinNodes,
+      plugins: resolved.plugins,
+      cwd: resolved.baseDir,
+      stores,
+      logger,
+      services,
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(resolved.secretKeys.length > 0 ? { secretKeys: resolved.secretKeys } : {}),
+    });
+    loadFlows(engine, resolved.flows);
+    const csrfKey = csrfKeyFrom(resolved.secretKeys);
+    const router = createWaymarkRouter({
+      issuer: resolved.issuer,
+      clients: resolved.clients,
+      stores,
+      engine,
+      logger,
+      trustedProxies: resolved.trustedProxies,
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(csrfKey ? { csrfKey } : {}),
+    });
+    const loaded = new Set(engine.flowIds());
+    for (const client of router.clients.all())
+      for (const flow of client.allowedFlows)
+        if (!loaded.has(flow)) throw configError('clients', `client "${client.clientId}" allows flow "${flow}", which no configured flow file defines; add it to "flows" or fix allowed_flows`);
+    const app = createWaymarkApp(router);
+    const server: Server = await new Promise((resolveListen, reject) => {
+      const s = app.listen(resolved.port, resolved.host, (error?: Error) => (error ? reject(error) : resolveListen(s)));
+      s.once('error', reject);
+    });
+    const { port } = server.address() as AddressInfo;
+    const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
+    const url = `http://${host}:${port}`;
+    print(`stores: ${description}`);
+    if (resolved.secretKeys.length === 0) print('secret keys: random per process (set secretKeys or WAYMARK_SECRET_KEYS to share journeys between processes)');
+    print(`flows: ${engine.flowIds().sort().join(', ')}`);
+    print(`waymark listening on ${url} (issuer ${resolved.issuer})`);
+    logger.info('listening', { url, issuer: resolved.issuer, stores: description });
+    let closed: Promise<void> | undefined;
+    return {
+      url,
+      issuer: resolved.issuer,
+      engine,
+      router,
+      close() {
+        closed ??= new Promise<void>((done) => {
+          server.close(() => done());
+          server.closeAllConnections();
+        }).then(closeStores);
+        return closed;
+      },
+    };
+  } catch (error) {
+    await closeStores();
+    throw error;
+  }
+}

@@ -1,0 +1,23 @@
+import express, { type Express } from 'express';
+import { securityHeaders } from './middleware/security-headers.js';
+import type { WaymarkRouter } from './router.js';
+
+/**
+ * A stand-alone express app around the router, for `waymark serve` and tests: the router
+ * mounted at the issuer's path, no `X-Powered-By`, and a JSON 404 (with the security headers)
+ * for anything the router does not answer. An existing app mounts the router itself instead.
+ *
+ * @example
+ * const app = createWaymarkApp(createWaymarkRouter({ issuer, clients, stores, engine }));
+ * app.listen(3000, '127.0.0.1');
+ */
+export function createWaymarkApp(router: WaymarkRouter): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(router.context.basePath, router);
+  app.use(securityHeaders(), (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(404).json({ error: 'not_found', error_description: 'no such endpoint' });
+  });
+  return app;
+}
