@@ -131,7 +131,9 @@ describe('node safety: what a node can change', () => {
         return 'done';
       },
     });
-    let observed: { ip: string; uaHeader: string | undefined; redirect: string | undefined; now: number; suspend: unknown; journeyId: string; storesPut: boolean } | undefined;
+    let observed:
+      | { ip: string; uaHeader: string | undefined; redirect: string | undefined; now: number; suspend: unknown; journeyId: string; storesPut: boolean; targets: readonly string[] }
+      | undefined;
     const observe = defineNode({
       type: 'good.observe',
       version: 1,
@@ -145,9 +147,13 @@ describe('node safety: what a node can change', () => {
           now: ctx.services.clock.now(),
           suspend: ctx.suspend([callbacks.textOutput('hi')]).suspend.length,
           journeyId: ctx.journey.id,
-          storesPut: typeof ctx.services.stores.journeys.put === 'function' && ctx.services.stores.journeys.constructor.name !== 'Object',
+          storesPut: false,
+          targets: ctx.client?.redirectTargets ?? [],
         };
-        return 'done';
+        return ctx.services.stores.kv.set('probe', 1).then(async () => {
+          observed!.storesPut = (await ctx.services.stores.kv.get('probe')) === 1;
+          return 'done';
+        });
       },
     });
     const clock = { now: () => 1_767_225_600_000 };
@@ -156,13 +162,15 @@ describe('node safety: what a node can change', () => {
     engine.load(one('evil.tamper'));
     engine.load(one('good.observe'));
     const req = { ip: '198.51.100.4', headers: { 'user-agent': 'ua' }, cookies: {}, userAgent: 'ua' };
-    const start = { request: req, params: { redirect_uri: 'https://app.example/cb' } };
+    // A caller's client with plain arrays: the engine must not let a node add to them.
+    const client = { clientId: 'app', redirectTargets: ['https://app.example/'], redirectUris: [] };
+    const start = { request: req, params: { redirect_uri: 'https://app.example/cb' }, client };
     const tampered = await engine.start('evil-tamper', start);
     const clean = await engine.start('good-observe', start);
     return { tampered, clean, observed: observed!, errors };
   }
 
-  const pristine = { ip: '198.51.100.4', uaHeader: 'ua', redirect: 'https://app.example/cb', now: 1_767_225_600_000, suspend: 1, storesPut: true };
+  const pristine = { ip: '198.51.100.4', uaHeader: 'ua', redirect: 'https://app.example/cb', now: 1_767_225_600_000, suspend: 1, storesPut: true, targets: ['https://app.example/'] };
 
   it.each<[string, (ctx: NodeContext) => void]>([
     ['ctx.request.ip', (ctx) => void ((ctx.request as { ip: string }).ip = '10.0.0.1')],
@@ -171,6 +179,9 @@ describe('node safety: what a node can change', () => {
     ['ctx.services.clock', (ctx) => void ((ctx.services as { clock: unknown }).clock = { now: () => 0 })],
     ['ctx.services.stores', (ctx) => void ((ctx.services as { stores: unknown }).stores = {})],
     ['ctx.services.stores.journeys', (ctx) => void ((ctx.services.stores as { journeys: unknown }).journeys = {})],
+    ['ctx.services.clock.now', (ctx) => void ((ctx.services.clock as { now: unknown }).now = () => 0)],
+    ['a store method', (ctx) => void ((ctx.services.stores.kv as unknown as { get: unknown }).get = async () => undefined)],
+    ["the client's redirect targets", (ctx) => void (ctx.client!.redirectTargets as string[]).push('https://evil.example/')],
     ['ctx.journey.id', (ctx) => void ((ctx.journey as { id: string }).id = 'stolen')],
     ['the suspend method on the context prototype', (ctx) => void (Object.getPrototypeOf(ctx).suspend = () => ({ suspend: [] }))],
     ['the journey getter on the context prototype', (ctx) => void Object.defineProperty(Object.getPrototypeOf(ctx), 'journey', { get: () => ({ id: 'stolen' }) })],
