@@ -70,6 +70,10 @@ function effectApi(effects: EffectLog): Effects {
   });
 }
 
+function frozenList<T>(list: readonly T[]): readonly T[] {
+  return Object.isFrozen(list) ? list : Object.freeze([...list]);
+}
+
 /** Builds the per-call views: copies, frozen, so a node can change none of them for the next. */
 export function createRunScope(input: Omit<ContextInput, 'journey' | 'state' | 'secrets' | 'callbacks' | 'signal'>): RunScope {
   return {
@@ -81,7 +85,10 @@ export function createRunScope(input: Omit<ContextInput, 'journey' | 'state' | '
     }),
     par: input.par && Object.freeze({ clientId: input.par.clientId, ip: input.par.ip, params: frozen(input.par.params) }),
     params: frozen(input.params),
-    client: input.client && Object.freeze({ ...input.client }),
+    // Copies of the arrays too: a node must not add a redirect target to the caller's client.
+    client:
+      input.client &&
+      Object.freeze({ ...input.client, redirectTargets: frozenList(input.client.redirectTargets), redirectUris: frozenList(input.client.redirectUris) }),
     services: frozen(input.services),
     effects: effectApi(input.effects),
   };

@@ -98,6 +98,23 @@ function describeThrown(error: unknown): string {
   }
 }
 
+/** A frozen object whose methods call the store's own: what nodes see of one store. */
+function facade<T extends object>(store: T): T {
+  const methods: Record<string, unknown> = {};
+  for (let proto: object | null = store; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
+    for (const key of Object.getOwnPropertyNames(proto)) {
+      const value = (store as Record<string, unknown>)[key];
+      if (key !== 'constructor' && !(key in methods) && typeof value === 'function')
+        methods[key] = (...args: unknown[]) => ((store as Record<string, unknown>)[key] as (...a: unknown[]) => unknown).apply(store, args);
+    }
+  }
+  return Object.freeze(methods) as T;
+}
+
+function storeFacades(stores: Stores): Stores {
+  return Object.freeze(Object.fromEntries(Object.entries(stores).map(([name, store]) => [name, facade(store as object)]))) as unknown as Stores;
+}
+
 const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const now = () => performance.now();
 
@@ -150,8 +167,9 @@ export class Engine {
     }
     this.#services = Object.freeze({
       ...(options.services ?? {}),
-      clock: this.clock,
-      stores: this.stores,
+      // Nodes get frozen facades: patching `clock.now` or a store method must not change them for everyone.
+      clock: Object.freeze({ now: () => this.clock.now() }),
+      stores: storeFacades(this.stores),
       logger: this.logger,
       fetch: options.fetch ?? globalThis.fetch,
     }) as Services;
