@@ -1,26 +1,43 @@
 import { createMemoryStores } from '@waymark/core';
 import type { Clock, Stores } from '@waymark/sdk';
 import { configError, type ResolvedServerConfig } from './config.js';
+import { connectRedisStores, describeRedis, parseRedisSetting } from './redis-config.js';
 
 /** The stores a server runs on, how to describe them at start-up, and how to let them go. */
 export interface ServerStores {
   stores: Stores;
-  /** One line for the start-up log: `memory (single process)`. */
+  /** One line for the start-up log: `memory (single process)`, `redis redis://10.0.0.5:6379 (prefix waymark:)`. */
   description: string;
   close(): Promise<void>;
 }
 
 /**
- * Builds the stores a configuration asks for. The extension point for shared stores: today
- * only memory (the embedded default: one process, nothing else to run). A `redis` key is
- * reserved for `@waymark/redis` (it will connect here and describe itself as
- * `redis (<nodes>)`); until it is wired in, it is refused so that nobody believes several
- * processes share journeys when they do not.
+ * Builds the stores a configuration asks for: Redis when `redis` is set (a URL, `{ url,
+ * prefix }`, `{ cluster: [...] }` or `{ sentinels: [...], name }`, see redis-config.ts) or
+ * `WAYMARK_REDIS_URL` is in `env`; otherwise memory (the embedded default: one process,
+ * nothing else to run).
+ *
+ * With Redis, several processes share pushed requests, journeys and sessions, so they must
+ * seal journeys with the same keys: `secretKeys` (or WAYMARK_SECRET_KEYS) is then required
+ * (ERR_CONFIG_INVALID). Redis is connected here, so an unreachable server stops start-up with
+ * ERR_STORE_UNAVAILABLE naming where (without credentials) and the fix.
  *
  * @example
  * const { stores, description } = await createStoresFromConfig(config);
  */
-export async function createStoresFromConfig(config: Pick<ResolvedServerConfig, 'redis'>, clock?: Clock): Promise<ServerStores> {
-  if (config.redis !== undefined) throw configError('redis', 'Redis stores are not wired into "waymark serve" yet; remove the key to run on memory stores (one process)');
-  return { stores: createMemoryStores(clock), description: 'memory (single process)', close: async () => undefined };
+export async function createStoresFromConfig(
+  config: Pick<ResolvedServerConfig, 'redis'> & Partial<Pick<ResolvedServerConfig, 'secretKeys'>>,
+  clock?: Clock,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<ServerStores> {
+  const redis = parseRedisSetting(config.redis, env);
+  if (redis === undefined)
+    return { stores: createMemoryStores(clock), description: 'memory (single process)', close: async () => undefined };
+  if ((config.secretKeys ?? []).length === 0)
+    throw configError(
+      'secretKeys',
+      `is required with Redis stores (${redis.source}): every process must seal journeys with the same keys to resume one another's. Set "secretKeys" (or WAYMARK_SECRET_KEYS) to the same 32-byte base64url key everywhere (node -e "console.log(crypto.randomBytes(32).toString('base64url'))")`,
+    );
+  const { stores, close } = await connectRedisStores(redis, clock);
+  return { stores, description: describeRedis(redis), close };
 }
