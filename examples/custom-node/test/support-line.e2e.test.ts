@@ -83,7 +83,13 @@ describe('support-line through the express adapter (POST /journeys/:flow)', () =
     const router = createWaymarkRouter({
       issuer: 'https://support.acme.example',
       clients: [
-        { client_id: 'support-app', type: 'native', token_endpoint_auth_method: 'none', redirect_uris: ['com.acme.support:/callback'], allowed_flows: ['support-line'] },
+        {
+          client_id: 'support-app',
+          type: 'native',
+          token_endpoint_auth_method: 'none',
+          redirect_uris: ['com.acme.support:/callback'],
+          allowed_flows: ['support-line'],
+        },
       ],
       stores: engine.stores,
       clock,
@@ -95,14 +101,20 @@ describe('support-line through the express adapter (POST /journeys/:flow)', () =
 
   it('answers 200 success in office hours', async () => {
     clock.set(MONDAY_10H_PARIS);
-    const res = await request(server()).post('/journeys/support-line').set('content-type', 'application/json').send({ client_id: 'support-app' });
+    const res = await request(server())
+      .post('/journeys/support-line')
+      .set('content-type', 'application/json')
+      .send({ client_id: 'support-app' });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'success' });
   });
 
   it('answers 401 with the coded failure when the line is closed', async () => {
     clock.set(SUNDAY_11H_PARIS);
-    const res = await request(server()).post('/journeys/support-line').set('content-type', 'application/json').send({ client_id: 'support-app' });
+    const res = await request(server())
+      .post('/journeys/support-line')
+      .set('content-type', 'application/json')
+      .send({ client_id: 'support-app' });
     expect(res.status).toBe(401);
     expect(res.body).toMatchObject({ status: 'failure', code: 'ERR_JOURNEY_FAILED' });
   });

@@ -51,7 +51,11 @@ describe('acme.working-hours', () => {
 testNodeConfigs(
   workingHours,
   {
-    valid: [{}, { timezone: 'America/Argentina/Buenos_Aires', days: ['sat', 'sun'], opens: '00:00', closes: '23:59' }, { opens: '22:00', closes: '06:00' }],
+    valid: [
+      {},
+      { timezone: 'America/Argentina/Buenos_Aires', days: ['sat', 'sun'], opens: '00:00', closes: '23:59' },
+      { opens: '22:00', closes: '06:00' },
+    ],
     invalid: [
       { config: { opens: '9:00' }, pointer: '/opens', message: 'does not match' },
       { config: { closes: '24:00' }, pointer: '/closes' },

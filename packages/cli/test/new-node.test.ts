@@ -31,7 +31,18 @@ describe('waymark new-node: arguments', () => {
     expect(r.stdout).toContain('Created @acme/waymark-geofence (node type acme.geofence) in geo-args');
     expect(r.stdout).toContain('Next: cd geo-args && npm install && npm test && npm run build');
     const files = readdirSync(join(tmp, 'geo-args'), { recursive: true }).map(String).sort();
-    expect(files).toEqual(['.gitignore', 'README.md', 'jest.config.js', 'package.json', 'src', 'src/geofence.ts', 'src/index.ts', 'test', 'test/geofence.test.ts', 'tsconfig.json']);
+    expect(files).toEqual([
+      '.gitignore',
+      'README.md',
+      'jest.config.js',
+      'package.json',
+      'src',
+      'src/geofence.ts',
+      'src/index.ts',
+      'test',
+      'test/geofence.test.ts',
+      'tsconfig.json',
+    ]);
   });
 
   it('writes a package.json that peer-depends on the SDK range and exports types and code from dist', async () => {
@@ -49,7 +60,9 @@ describe('waymark new-node: arguments', () => {
 
   it('takes the type from --type and names files after its last segment', async () => {
     expect((await newNode(['waymark-geo', '--type', 'acme.geo-fence', '--dir', 'typed'])).code).toBe(0);
-    expect(readFileSync(join(tmp, 'typed/src/geo-fence.ts'), 'utf8')).toContain("export const geoFence = defineNode({\n  type: 'acme.geo-fence',");
+    expect(readFileSync(join(tmp, 'typed/src/geo-fence.ts'), 'utf8')).toContain(
+      "export const geoFence = defineNode({\n  type: 'acme.geo-fence',",
+    );
   });
 
   it('refuses a non-empty folder with ERR_CLI_TARGET_EXISTS and exit 2, writing nothing', async () => {
@@ -57,7 +70,9 @@ describe('waymark new-node: arguments', () => {
     writeFileSync(join(tmp, 'busy/keep.txt'), 'mine');
     const r = await newNode(['@acme/waymark-geofence', '--dir', 'busy']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('waymark: ERR_CLI_TARGET_EXISTS: new-node: busy exists and is not empty; nothing was written: pass --dir with a new or empty folder\n');
+    expect(r.stderr).toBe(
+      'waymark: ERR_CLI_TARGET_EXISTS: new-node: busy exists and is not empty; nothing was written: pass --dir with a new or empty folder\n',
+    );
     expect(readdirSync(join(tmp, 'busy'))).toEqual(['keep.txt']);
   });
 
@@ -77,7 +92,10 @@ describe('waymark new-node: arguments', () => {
     [['geofence'], /has no scope to take a namespace from: pass --type <namespace>\.<name>/],
     [['@acme/geo', '--type', 'geofence'], /type "geofence" must be namespaced/],
     [['@acme/geo', '--type', 'Acme.Geo'], /type "Acme.Geo" must be namespaced lower-case words/],
-    [['@acme/geo', '--type', 'session.steal'], /namespace "session" is reserved for built-in node types .*use your own, such as "acme.steal"/],
+    [
+      ['@acme/geo', '--type', 'session.steal'],
+      /namespace "session" is reserved for built-in node types .*use your own, such as "acme.steal"/,
+    ],
   ])('refuses %j: the type must be namespaced and not reserved', async (argv, message) => {
     const r = await newNode([...argv, '--dir', 'never']);
     expect(r.code).toBe(2);
@@ -98,7 +116,9 @@ describe('waymark new-node: the scaffold works as written', () => {
   it('builds with tsc (strict, NodeNext) into dist with declarations', async () => {
     // `-b` builds @waymark/sdk first when its dist is stale, then the new package.
     await exec(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-b', join(repo, 'packages/sdk'), pkg()], { cwd: pkg() });
-    expect(readdirSync(join(pkg(), 'dist')).sort()).toEqual(expect.arrayContaining(['geofence.d.ts', 'geofence.js', 'index.d.ts', 'index.js']));
+    expect(readdirSync(join(pkg(), 'dist')).sort()).toEqual(
+      expect.arrayContaining(['geofence.d.ts', 'geofence.js', 'index.d.ts', 'index.js']),
+    );
   }, 60_000);
 
   it('passes its own tests under its own jest config', async () => {
@@ -109,12 +129,23 @@ describe('waymark new-node: the scaffold works as written', () => {
       rootDir: pkg(),
       // The published @waymark/testing and @waymark/sdk are this repo's sources; @swc/jest is the repo's.
       transform: { [pattern]: [join(repo, 'node_modules/@swc/jest'), swcOptions] },
-      moduleNameMapper: { '^@waymark/([a-z-]+)$': `${repo}/packages/$1/src/index.ts`, ...(generated.moduleNameMapper as Record<string, string>) },
+      moduleNameMapper: {
+        '^@waymark/([a-z-]+)$': `${repo}/packages/$1/src/index.ts`,
+        ...(generated.moduleNameMapper as Record<string, string>),
+      },
       cacheDirectory: join(tmp, '.jest-cache'),
     };
     const { stderr } = await exec(
       process.execPath,
-      ['--experimental-vm-modules', '--no-warnings', join(repo, 'node_modules/jest/bin/jest.js'), '--ci', '--no-watchman', '--config', JSON.stringify(config)],
+      [
+        '--experimental-vm-modules',
+        '--no-warnings',
+        join(repo, 'node_modules/jest/bin/jest.js'),
+        '--ci',
+        '--no-watchman',
+        '--config',
+        JSON.stringify(config),
+      ],
       { cwd: pkg() },
     );
     expect(stderr).toMatch(/Tests:\s+8 passed, 8 total/);
@@ -131,7 +162,13 @@ describe('waymark new-node: the scaffold works as written', () => {
       version: 1,
       description: 'Lets French users through.',
       start: 'gate',
-      nodes: { gate: { type: 'acme.geofence', config: { allowed: ['FR'] }, outcomes: { allowed: 'success', denied: 'failure', missing: 'failure' } } },
+      nodes: {
+        gate: {
+          type: 'acme.geofence',
+          config: { allowed: ['FR'] },
+          outcomes: { allowed: 'success', denied: 'failure', missing: 'failure' },
+        },
+      },
     };
     const options = { plugins: ['@acme/waymark-geofence'], cwd: app };
     const fr = await runFlow(flow, [], { ...options, state: { country: 'FR' } });

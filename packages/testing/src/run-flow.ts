@@ -1,4 +1,13 @@
-import { WaymarkError, type Callback, type ClientInfo, type JsonObject, type Logger, type NodeType, type PushedInfo, type RequestInfo } from '@waymark/sdk';
+import {
+  WaymarkError,
+  type Callback,
+  type ClientInfo,
+  type JsonObject,
+  type Logger,
+  type NodeType,
+  type PushedInfo,
+  type RequestInfo,
+} from '@waymark/sdk';
 import { createEngine, type Engine, type EngineLimits, type JourneyResult, type TraceStep } from '@waymark/core';
 import { answerCallbacks, type AnswerValue } from './answer.js';
 import { testClock, type TestClock } from './run-node.js';
@@ -72,7 +81,12 @@ function fail(message: string, details: Record<string, unknown> = {}): never {
 
 function toRequest(request: TestRequest | undefined): RequestInfo {
   const headers = Object.fromEntries(Object.entries(request?.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-  return { ip: request?.ip ?? '127.0.0.1', headers, cookies: request?.cookies ?? {}, userAgent: request?.userAgent ?? headers['user-agent'] };
+  return {
+    ip: request?.ip ?? '127.0.0.1',
+    headers,
+    cookies: request?.cookies ?? {},
+    userAgent: request?.userAgent ?? headers['user-agent'],
+  };
 }
 
 /** Where the journey waits: the last trace step, which is its suspension. */
@@ -126,10 +140,13 @@ export async function runFlow(flow: unknown, script: readonly ScriptStep[] = [],
     const step = script[i];
     const asked = result.callbacks.map((cb) => cb.type);
     if (step === undefined)
-      fail(`the journey suspended at "${waitingAt(result)}" asking for [${asked.join(', ')}], but the script has no step ${i + 1}: add one`, {
-        node: waitingAt(result),
-        asked,
-      });
+      fail(
+        `the journey suspended at "${waitingAt(result)}" asking for [${asked.join(', ')}], but the script has no step ${i + 1}: add one`,
+        {
+          node: waitingAt(result),
+          asked,
+        },
+      );
     if (step.expect !== undefined && (step.expect.length !== asked.length || step.expect.some((t, j) => t !== asked[j])))
       fail(`step ${i + 1}: "${waitingAt(result)}" asked for [${asked.join(', ')}], the script expected [${step.expect.join(', ')}]`, {
         node: waitingAt(result),
@@ -137,18 +154,23 @@ export async function runFlow(flow: unknown, script: readonly ScriptStep[] = [],
         expected: step.expect,
       });
     if (step.answer === undefined) {
-      if (i !== script.length - 1) fail(`step ${i + 1} has no answer, so the run stops there, but ${script.length - i - 1} step(s) follow it`);
+      if (i !== script.length - 1)
+        fail(`step ${i + 1} has no answer, so the run stops there, but ${script.length - i - 1} step(s) follow it`);
       stoppedEarly = true;
       break;
     }
     if (step.advance !== undefined) clock.advance(step.advance);
-    const submitted = typeof step.answer === 'function' ? step.answer(structuredClone(result.callbacks)) : answerCallbacks(result.callbacks, step.answer);
+    const submitted =
+      typeof step.answer === 'function' ? step.answer(structuredClone(result.callbacks)) : answerCallbacks(result.callbacks, step.answer);
     result = await engine.resume(result.journeyId, { callbacks: submitted, request: step.request ? toRequest(step.request) : request });
   }
   if (!stoppedEarly && suspensions.length < script.length)
-    fail(`the journey ended (${result.status}) after ${suspensions.length} suspension(s), but the script has ${script.length} step(s): remove the extra ones`, {
-      status: result.status,
-    });
+    fail(
+      `the journey ended (${result.status}) after ${suspensions.length} suspension(s), but the script has ${script.length} step(s): remove the extra ones`,
+      {
+        status: result.status,
+      },
+    );
   const done = result.trace.filter((s) => s.outcome !== 'suspended');
   const path = done.map((s) => s.node);
   const outcomes = done.map((s) => s.outcome);

@@ -62,7 +62,8 @@ export function testClock(start = Date.UTC(2026, 0, 1)): TestClock {
  * const r = await runNode(ipMatch, { par: { clientId: 'app', ip: '203.0.113.7', params: {} }, request: { ip: '203.0.113.7' } });
  * expect(r.outcome).toBe('match');
  */
-export async function runNode(node: NodeType<any>, options: RunNodeOptions = {}): Promise<RunNodeResult> { // eslint-disable-line @typescript-eslint/no-explicit-any -- any node type
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any node type, whatever its config
+export async function runNode(node: NodeType<any>, options: RunNodeOptions = {}): Promise<RunNodeResult> {
   const clock = options.clock ?? testClock();
   const stores = options.stores ?? createMemoryStores(clock);
   const logs: RunNodeResult['logs'] = [];
@@ -96,8 +97,8 @@ export async function runNode(node: NodeType<any>, options: RunNodeOptions = {})
     callbacks: options.submit,
     signal: watchdog.signal,
   });
-  const execution = await Promise.resolve(executeNode(node, ctx, config, options.timeoutMs ?? node.timeoutMs ?? 10_000, watchdog)).finally(() =>
-    watchdog.stop(),
+  const execution = await Promise.resolve(executeNode(node, ctx, config, options.timeoutMs ?? node.timeoutMs ?? 10_000, watchdog)).finally(
+    () => watchdog.stop(),
   );
   const base = { state, secrets, logs, effects: { cookies: effects.cookies, redirect: effects.redirect, session: effects.session } };
   switch (execution.kind) {

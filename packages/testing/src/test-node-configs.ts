@@ -43,7 +43,10 @@ function problemsOf(error: unknown, type: string): ConfigProblem[] | undefined {
   if (code !== 'ERR_FLOW_CONFIG') return undefined;
   const problems = (error as { details?: { problems?: unknown } }).details?.problems;
   if (!Array.isArray(problems)) return [];
-  return (problems as ConfigProblem[]).map((p) => ({ pointer: p.pointer, message: p.message.startsWith(`${type}: `) ? p.message.slice(type.length + 2) : p.message }));
+  return (problems as ConfigProblem[]).map((p) => ({
+    pointer: p.pointer,
+    message: p.message.startsWith(`${type}: `) ? p.message.slice(type.length + 2) : p.message,
+  }));
 }
 
 function testFunctions(given: TestRunner | undefined): TestFunctions {
@@ -71,9 +74,11 @@ function testFunctions(given: TestRunner | undefined): TestFunctions {
  *   invalid: [{ config: { opens: '8h' }, pointer: '/opens', message: /does not match/ }],
  * }, { describe, it });
  */
-export function testNodeConfigs(node: NodeType<any>, cases: NodeConfigCases, runner?: TestRunner): void { // eslint-disable-line @typescript-eslint/no-explicit-any -- any node type
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any node type, whatever its config
+export function testNodeConfigs(node: NodeType<any>, cases: NodeConfigCases, runner?: TestRunner): void {
   const { describe, it } = testFunctions(runner);
-  if (cases.valid.length + cases.invalid.length === 0) throw new TypeError(`testNodeConfigs(${node.type}): give at least one valid or invalid config`);
+  if (cases.valid.length + cases.invalid.length === 0)
+    throw new TypeError(`testNodeConfigs(${node.type}): give at least one valid or invalid config`);
   describe(`${node.type} config`, () => {
     for (const config of cases.valid) {
       it(`accepts ${show(config)}`, () => {
@@ -82,7 +87,9 @@ export function testNodeConfigs(node: NodeType<any>, cases: NodeConfigCases, run
         } catch (error) {
           const problems = problemsOf(error, node.type);
           if (!problems) throw error;
-          throw new Error(`${node.type}: expected ${show(config)} to be a valid config, got:\n${problems.map((p) => `  ${p.pointer || '/'} ${p.message}`).join('\n')}`);
+          throw new Error(
+            `${node.type}: expected ${show(config)} to be a valid config, got:\n${problems.map((p) => `  ${p.pointer || '/'} ${p.message}`).join('\n')}`,
+          );
         }
       });
     }
@@ -96,15 +103,20 @@ export function testNodeConfigs(node: NodeType<any>, cases: NodeConfigCases, run
           problems = problemsOf(error, node.type);
           if (!problems) throw error;
         }
-        if (problems === undefined) throw new Error(`${node.type}: expected ${show(invalid.config)} to be refused, but the schema accepts it`);
+        if (problems === undefined)
+          throw new Error(`${node.type}: expected ${show(invalid.config)} to be refused, but the schema accepts it`);
         const listed = problems.map((p) => `  ${p.pointer || '/'} ${p.message}`).join('\n');
         const matching = problems.filter(
           (p) =>
             (invalid.pointer === undefined || p.pointer === invalid.pointer) &&
-            (invalid.message === undefined || (typeof invalid.message === 'string' ? p.message.includes(invalid.message) : invalid.message.test(p.message))),
+            (invalid.message === undefined ||
+              (typeof invalid.message === 'string' ? p.message.includes(invalid.message) : invalid.message.test(p.message))),
         );
         if (matching.length === 0) {
-          const wanted = [invalid.pointer === undefined ? '' : `at ${invalid.pointer || '/'}`, invalid.message === undefined ? '' : `matching ${String(invalid.message)}`]
+          const wanted = [
+            invalid.pointer === undefined ? '' : `at ${invalid.pointer || '/'}`,
+            invalid.message === undefined ? '' : `matching ${String(invalid.message)}`,
+          ]
             .filter(Boolean)
             .join(' ');
           throw new Error(`${node.type}: expected a problem ${wanted} for ${show(invalid.config)}, got:\n${listed}`);

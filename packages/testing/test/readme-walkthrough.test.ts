@@ -49,7 +49,13 @@ describe('acme.geofence (README walk-through)', () => {
       version: 1,
       description: 'Geofenced.',
       start: 'fence',
-      nodes: { fence: { type: 'acme.geofence', config: { countries: ['FR'] }, outcomes: { inside: 'success', outside: 'failure', unknown: 'failure' } } },
+      nodes: {
+        fence: {
+          type: 'acme.geofence',
+          config: { countries: ['FR'] },
+          outcomes: { inside: 'success', outside: 'failure', unknown: 'failure' },
+        },
+      },
     };
     const run = await runFlow(flow, [], { nodes: [geofence], request: { headers: { 'cf-ipcountry': 'FR' } } });
     expect(run).toMatchObject({ status: 'success', path: ['fence'], outcomes: ['inside'] });
@@ -61,7 +67,13 @@ describe('acme.geofence (README walk-through)', () => {
       version: 1,
       description: 'Geofenced.',
       start: 'fence',
-      nodes: { fence: { type: 'acme.geofence', config: { countries: ['france'] }, outcomes: { inside: 'success', outside: 'failure', unknown: 'failure' } } },
+      nodes: {
+        fence: {
+          type: 'acme.geofence',
+          config: { countries: ['france'] },
+          outcomes: { inside: 'success', outside: 'failure', unknown: 'failure' },
+        },
+      },
     };
     expect(() => engine.load(flow)).toThrow(/\/nodes\/fence\/config\/countries\/0: ERR_FLOW_CONFIG: .*"france" does not match/);
   });

@@ -98,7 +98,9 @@ describe('runFlow', () => {
   it('fails naming the node and the callbacks when the journey suspends past the end of the script', async () => {
     await expect(runFlow(flow, [], { nodes })).rejects.toMatchObject({
       code: 'ERR_TESTING_SCRIPT',
-      message: expect.stringContaining('suspended at "collect" asking for [TextOutputCallback, NameCallback, PasswordCallback], but the script has no step 1'),
+      message: expect.stringContaining(
+        'suspended at "collect" asking for [TextOutputCallback, NameCallback, PasswordCallback], but the script has no step 1',
+      ),
     });
   });
 
@@ -109,7 +111,9 @@ describe('runFlow', () => {
   });
 
   it('fails when the journey ends with script steps left over', async () => {
-    await expect(runFlow(flow, [signIn], { nodes, request: { ip: '10.1.1.1' } })).rejects.toThrow(/ended \(success\) after 0 suspension\(s\), but the script has 1 step/);
+    await expect(runFlow(flow, [signIn], { nodes, request: { ip: '10.1.1.1' } })).rejects.toThrow(
+      /ended \(success\) after 0 suspension\(s\), but the script has 1 step/,
+    );
   });
 
   it('fails when an answer list does not match the callbacks that take input', async () => {
@@ -119,7 +123,7 @@ describe('runFlow', () => {
     });
   });
 
-  it('refuses an invalid flow with the engine\'s own error', async () => {
+  it("refuses an invalid flow with the engine's own error", async () => {
     await expect(runFlow({ ...flow, start: 'nowhere' }, [], { nodes })).rejects.toMatchObject({ code: 'ERR_FLOW_INVALID' });
   });
 });

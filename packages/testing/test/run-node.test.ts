@@ -31,7 +31,15 @@ describe('runNode', () => {
   });
 
   it('turns a throwing node into the error outcome, never a crash', async () => {
-    const boom = defineNode({ type: 'test.boom', version: 1, description: 'Throws.', outcomes: ['never'], run() { throw new Error('boom'); } });
+    const boom = defineNode({
+      type: 'test.boom',
+      version: 1,
+      description: 'Throws.',
+      outcomes: ['never'],
+      run() {
+        throw new Error('boom');
+      },
+    });
     const r = await runNode(boom);
     expect(r.outcome).toBe('error');
     expect((r.error as Error).message).toBe('boom');
@@ -40,8 +48,16 @@ describe('runNode', () => {
   it('stops a node that hangs at its timeout and aborts its signal', async () => {
     let aborted = false;
     const hang = defineNode({
-      type: 'test.hang', version: 1, description: 'Never answers.', outcomes: ['never'],
-      run(ctx) { ctx.signal.addEventListener('abort', () => { aborted = true; }); return new Promise<string>(() => {}); },
+      type: 'test.hang',
+      version: 1,
+      description: 'Never answers.',
+      outcomes: ['never'],
+      run(ctx) {
+        ctx.signal.addEventListener('abort', () => {
+          aborted = true;
+        });
+        return new Promise<string>(() => {});
+      },
     });
     const r = await runNode(hang, { timeoutMs: 5 });
     expect(r.outcome).toBe('timeout');

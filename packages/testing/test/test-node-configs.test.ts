@@ -56,7 +56,13 @@ describe('testNodeConfigs', () => {
     const r = recorder();
     testNodeConfigs(
       window,
-      { valid: [{ days: ['tue'] }], invalid: [{ config: { opens: '8h' }, pointer: '/opens', message: /does not match/ }, { config: { colour: 'red' }, message: 'unknown key "colour"' }] },
+      {
+        valid: [{ days: ['tue'] }],
+        invalid: [
+          { config: { opens: '8h' }, pointer: '/opens', message: /does not match/ },
+          { config: { colour: 'red' }, message: 'unknown key "colour"' },
+        ],
+      },
       r.runner,
     );
     expect(await r.outcome('accepts {"days":["tue"]}')).toBe('passed');
@@ -67,28 +73,42 @@ describe('testNodeConfigs', () => {
   it('fails a "valid" case the schema refuses, listing each problem with its pointer', async () => {
     const r = recorder();
     testNodeConfigs(window, { valid: [{ days: ['sun'] }], invalid: [] }, r.runner);
-    expect(await r.outcome('accepts {"days":["sun"]}')).toMatch(/expected \{"days":\["sun"\]\} to be a valid config, got:\n {2}\/days\/0 "sun" is not allowed/);
+    expect(await r.outcome('accepts {"days":["sun"]}')).toMatch(
+      /expected \{"days":\["sun"\]\} to be a valid config, got:\n {2}\/days\/0 "sun" is not allowed/,
+    );
   });
 
   it('fails an "invalid" case the schema accepts', async () => {
     const r = recorder();
     testNodeConfigs(window, { valid: [], invalid: [{ config: { opens: '10:00' } }] }, r.runner);
-    expect(await r.outcome('rejects {"opens":"10:00"}')).toBe('failed: test.window: expected {"opens":"10:00"} to be refused, but the schema accepts it');
+    expect(await r.outcome('rejects {"opens":"10:00"}')).toBe(
+      'failed: test.window: expected {"opens":"10:00"} to be refused, but the schema accepts it',
+    );
   });
 
   it('fails an "invalid" case refused at another pointer or with another message than the case names', async () => {
     const r = recorder();
     testNodeConfigs(
       window,
-      { valid: [], invalid: [{ config: { opens: 8 }, pointer: '/days' }, { config: { opens: 8 }, message: 'must be an array', name: 'wrong message' }] },
+      {
+        valid: [],
+        invalid: [
+          { config: { opens: 8 }, pointer: '/days' },
+          { config: { opens: 8 }, message: 'must be an array', name: 'wrong message' },
+        ],
+      },
       r.runner,
     );
-    expect(await r.outcome('rejects {"opens":8} at /days')).toMatch(/expected a problem at \/days for \{"opens":8\}, got:\n {2}\/opens 8 must be a string/);
+    expect(await r.outcome('rejects {"opens":8} at /days')).toMatch(
+      /expected a problem at \/days for \{"opens":8\}, got:\n {2}\/opens 8 must be a string/,
+    );
     expect(await r.outcome('wrong message')).toMatch(/expected a problem matching must be an array/);
   });
 
   it('refuses an empty table, so a typo cannot silently test nothing', () => {
-    expect(() => testNodeConfigs(window, { valid: [], invalid: [] }, recorder().runner)).toThrow(/give at least one valid or invalid config/);
+    expect(() => testNodeConfigs(window, { valid: [], invalid: [] }, recorder().runner)).toThrow(
+      /give at least one valid or invalid config/,
+    );
   });
 
   it('refuses to run without describe/it when the runner exposes no globals', () => {
@@ -97,7 +117,9 @@ describe('testNodeConfigs', () => {
     g.describe = undefined;
     g.it = undefined;
     try {
-      expect(() => testNodeConfigs(window, { valid: [{}], invalid: [] })).toThrow(/pass them, e.g. testNodeConfigs\(node, cases, \{ describe, it \}\)/);
+      expect(() => testNodeConfigs(window, { valid: [{}], invalid: [] })).toThrow(
+        /pass them, e.g. testNodeConfigs\(node, cases, \{ describe, it \}\)/,
+      );
     } finally {
       Object.assign(g, saved);
     }

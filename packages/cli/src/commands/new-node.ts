@@ -60,13 +60,20 @@ function checkPackageName(name: string): { scope: string | undefined; bare: stri
 function defaultType(scope: string | undefined, bare: string): string | undefined {
   if (scope === undefined) return undefined;
   const namespace = scope.replace(/[^a-z0-9-]/g, '-').replace(/^[^a-z]+/, '');
-  const local = bare.replace(/^waymark-(node-)?/, '').replace(/-node$/, '').replace(/[^a-z0-9-]/g, '-').replace(/^[^a-z]+/, '');
+  const local = bare
+    .replace(/^waymark-(node-)?/, '')
+    .replace(/-node$/, '')
+    .replace(/[^a-z0-9-]/g, '-')
+    .replace(/^[^a-z]+/, '');
   return namespace && local ? `${namespace}.${local}` : undefined;
 }
 
 function checkType(type: string): void {
   if (!TYPE_NAME.test(type))
-    throw new CliError('ERR_CLI_USAGE', `new-node: type "${type}" must be namespaced lower-case words joined by dots, such as "acme.geofence"`);
+    throw new CliError(
+      'ERR_CLI_USAGE',
+      `new-node: type "${type}" must be namespaced lower-case words joined by dots, such as "acme.geofence"`,
+    );
   const namespace = type.split('.')[0]!;
   if (RESERVED_NAMESPACES.includes(namespace))
     throw new CliError(
@@ -110,12 +117,16 @@ export const newNode: Command = {
       io.stdout.write(usage);
       return EXIT.OK;
     }
-    if (positionals.length !== 1) throw new CliError('ERR_CLI_USAGE', 'new-node: name exactly one package, such as "waymark new-node @acme/waymark-geofence"');
+    if (positionals.length !== 1)
+      throw new CliError('ERR_CLI_USAGE', 'new-node: name exactly one package, such as "waymark new-node @acme/waymark-geofence"');
     const packageName = positionals[0]!;
     const { scope, bare } = checkPackageName(packageName);
     const type = values.type ?? defaultType(scope, bare);
     if (type === undefined)
-      throw new CliError('ERR_CLI_USAGE', `new-node: "${packageName}" has no scope to take a namespace from: pass --type <namespace>.<name>, such as --type acme.geofence`);
+      throw new CliError(
+        'ERR_CLI_USAGE',
+        `new-node: "${packageName}" has no scope to take a namespace from: pass --type <namespace>.<name>, such as --type acme.geofence`,
+      );
     checkType(type);
     const dir = resolve(io.cwd, values.dir ?? bare);
     const existing = await readdir(dir).catch((error: NodeJS.ErrnoException) => {

@@ -29,7 +29,8 @@ function reachable(root: unknown, depth = 8): unknown[] {
   const stop = new Set<unknown>([Object.prototype, Function.prototype, Array.prototype, Map.prototype, Set.prototype, Promise.prototype]);
   const walk = (value: unknown, left: number) => {
     out.push(value);
-    if ((typeof value !== 'object' && typeof value !== 'function') || value === null || seen.has(value) || stop.has(value) || left === 0) return;
+    if ((typeof value !== 'object' && typeof value !== 'function') || value === null || seen.has(value) || stop.has(value) || left === 0)
+      return;
     seen.add(value);
     if (value instanceof Map)
       for (const [k, v] of value) {
@@ -70,8 +71,15 @@ async function runProbe(probe: (ctx: NodeContext) => NodeResult | Promise<NodeRe
   const node = defineNode({ type: 'evil.probe', version: 1, description: 'A hostile node.', outcomes, run: probe });
   const engine = await createEngine({ nodes: [vaultStore, node], services: { users: { find: () => 'ada' } } });
   engine.load(flowWith('evil.probe', Object.fromEntries([...outcomes, 'error'].map((o) => [o, o === 'error' ? 'failure' : 'success']))));
-  const first = (await engine.start('probe', { request, params: { redirect_uri: 'https://app.example/cb' }, state: { step: 0 } })) as SuspendedResult;
-  const done = await engine.resume(first.journeyId, { request, callbacks: [{ ...first.callbacks[0]!, input: [{ name: 'IDToken1', value: SECRET }] }] });
+  const first = (await engine.start('probe', {
+    request,
+    params: { redirect_uri: 'https://app.example/cb' },
+    state: { step: 0 },
+  })) as SuspendedResult;
+  const done = await engine.resume(first.journeyId, {
+    request,
+    callbacks: [{ ...first.callbacks[0]!, input: [{ name: 'IDToken1', value: SECRET }] }],
+  });
   return { engine, done };
 }
 
@@ -132,7 +140,16 @@ describe('node safety: what a node can change', () => {
       },
     });
     let observed:
-      | { ip: string; uaHeader: string | undefined; redirect: string | undefined; now: number; suspend: unknown; journeyId: string; storesPut: boolean; targets: readonly string[] }
+      | {
+          ip: string;
+          uaHeader: string | undefined;
+          redirect: string | undefined;
+          now: number;
+          suspend: unknown;
+          journeyId: string;
+          storesPut: boolean;
+          targets: readonly string[];
+        }
       | undefined;
     const observe = defineNode({
       type: 'good.observe',
@@ -158,7 +175,13 @@ describe('node safety: what a node can change', () => {
     });
     const clock = { now: () => 1_767_225_600_000 };
     const engine = await createEngine({ nodes: [evil, observe], clock });
-    const one = (type: string) => ({ id: type.replace('.', '-'), version: 1, description: 'One node.', start: 'n', nodes: { n: { type, outcomes: { done: 'success' } } } });
+    const one = (type: string) => ({
+      id: type.replace('.', '-'),
+      version: 1,
+      description: 'One node.',
+      start: 'n',
+      nodes: { n: { type, outcomes: { done: 'success' } } },
+    });
     engine.load(one('evil.tamper'));
     engine.load(one('good.observe'));
     const req = { ip: '198.51.100.4', headers: { 'user-agent': 'ua' }, cookies: {}, userAgent: 'ua' };
@@ -170,7 +193,15 @@ describe('node safety: what a node can change', () => {
     return { tampered, clean, observed: observed!, errors };
   }
 
-  const pristine = { ip: '198.51.100.4', uaHeader: 'ua', redirect: 'https://app.example/cb', now: 1_767_225_600_000, suspend: 1, storesPut: true, targets: ['https://app.example/'] };
+  const pristine = {
+    ip: '198.51.100.4',
+    uaHeader: 'ua',
+    redirect: 'https://app.example/cb',
+    now: 1_767_225_600_000,
+    suspend: 1,
+    storesPut: true,
+    targets: ['https://app.example/'],
+  };
 
   it.each<[string, (ctx: NodeContext) => void]>([
     ['ctx.request.ip', (ctx) => void ((ctx.request as { ip: string }).ip = '10.0.0.1')],
@@ -184,7 +215,10 @@ describe('node safety: what a node can change', () => {
     ["the client's redirect targets", (ctx) => void (ctx.client!.redirectTargets as string[]).push('https://evil.example/')],
     ['ctx.journey.id', (ctx) => void ((ctx.journey as { id: string }).id = 'stolen')],
     ['the suspend method on the context prototype', (ctx) => void (Object.getPrototypeOf(ctx).suspend = () => ({ suspend: [] }))],
-    ['the journey getter on the context prototype', (ctx) => void Object.defineProperty(Object.getPrototypeOf(ctx), 'journey', { get: () => ({ id: 'stolen' }) })],
+    [
+      'the journey getter on the context prototype',
+      (ctx) => void Object.defineProperty(Object.getPrototypeOf(ctx), 'journey', { get: () => ({ id: 'stolen' }) }),
+    ],
   ])('cannot change %s for later nodes or journeys: the write throws', async (_what, tamper) => {
     const { tampered, observed, errors } = await tamperThenObserve(tamper);
     expect(tampered.status).toBe('success');
@@ -196,9 +230,18 @@ describe('node safety: what a node can change', () => {
 });
 
 describe('node safety: hanging and broken nodes', () => {
-  const one = (type: string, outcomes: Record<string, string>) => ({ id: 'one', version: 1, description: 'One node.', start: 'n', nodes: { n: { type, outcomes } } });
+  const one = (type: string, outcomes: Record<string, string>) => ({
+    id: 'one',
+    version: 1,
+    description: 'One node.',
+    start: 'n',
+    nodes: { n: { type, outcomes } },
+  });
 
-  async function runOne(run: (ctx: NodeContext) => NodeResult | Promise<NodeResult>, outcomes: Record<string, string> = { done: 'success' }): Promise<JourneyResult> {
+  async function runOne(
+    run: (ctx: NodeContext) => NodeResult | Promise<NodeResult>,
+    outcomes: Record<string, string> = { done: 'success' },
+  ): Promise<JourneyResult> {
     const node = defineNode({ type: 'broken.node', version: 1, description: 'Misbehaves.', outcomes: ['done'], run });
     const engine = await createEngine({ nodes: [node], limits: { nodeTimeoutMs: 20 } });
     engine.load(one('broken.node', outcomes));
@@ -222,16 +265,60 @@ describe('node safety: hanging and broken nodes', () => {
   });
 
   const nullProto = Object.create(null) as object;
-  const hostileToString = { toString: () => { throw new Error('gotcha'); } };
-  const trapping = new Proxy({}, { has: () => { throw new Error('trap'); }, get: () => { throw new Error('trap'); } });
+  const hostileToString = {
+    toString: () => {
+      throw new Error('gotcha');
+    },
+  };
+  const trapping = new Proxy(
+    {},
+    {
+      has: () => {
+        throw new Error('trap');
+      },
+      get: () => {
+        throw new Error('trap');
+      },
+    },
+  );
 
   it.each<[string, (ctx: NodeContext) => NodeResult | Promise<NodeResult>]>([
-    ['throws an Error synchronously', () => { throw new Error('sync'); }],
-    ['rejects asynchronously', async () => { throw new Error('async'); }],
-    ['throws a string', () => { throw 'just a string'; }],
-    ['throws undefined', () => { throw undefined; }],
-    ['throws an object without a prototype', () => { throw nullProto; }],
-    ['throws an object whose toString throws', () => { throw hostileToString; }],
+    [
+      'throws an Error synchronously',
+      () => {
+        throw new Error('sync');
+      },
+    ],
+    [
+      'rejects asynchronously',
+      async () => {
+        throw new Error('async');
+      },
+    ],
+    [
+      'throws a string',
+      () => {
+        throw 'just a string';
+      },
+    ],
+    [
+      'throws undefined',
+      () => {
+        throw undefined;
+      },
+    ],
+    [
+      'throws an object without a prototype',
+      () => {
+        throw nullProto;
+      },
+    ],
+    [
+      'throws an object whose toString throws',
+      () => {
+        throw hostileToString;
+      },
+    ],
     ['rejects with an object whose toString throws', () => Promise.reject(hostileToString)],
     ['returns undefined', () => undefined as unknown as NodeResult],
     ['returns a number', () => 42 as unknown as NodeResult],
