@@ -4,8 +4,8 @@
 import { createInterface } from 'node:readline';
 import { startDemo } from './src/demo.mjs';
 
-const demo = await startDemo();
 const print = (line) => console.log(line);
+const demo = await startDemo(undefined, { print });
 console.log(`Waymark          ${demo.issuer}`);
 console.log(`token issuer     ${demo.tokenIssuer.issuer}   (stand-in for the app's authorization server)`);
 console.log(`web app          ${demo.webApp.profileUrl}`);

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+// @ts-expect-error -- plain .mjs demo pieces, no declarations (the demo runs without a TypeScript step)
+import { startDemo } from '../src/demo.mjs';
+
+interface Demo {
+  issuer: string;
+  webApp: { origin: string; profileUrl: string };
+  handoff(sub: string, print?: (line: string) => void): Promise<string>;
+  close(): Promise<void>;
+}
+
+const SESSION_COOKIE = '__Host-waymark-session';
+
+/** The `name=value` of the session cookie in a response, if any. */
+function sessionCookie(response: Response): string | undefined {
+  const line = response.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+  return line?.split(';')[0];
+}
+
+const readJson = (path: string) => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- flow JSON
+
+describe('examples/handoff flow', () => {
+  it("is the shipped flows/session-transfer.json with only the demo's token issuer, audience and JWKS URL changed", () => {
+    const shipped = readJson('../../../flows/session-transfer.json');
+    const example = readJson('../flows/session-transfer.json');
+    for (const flow of [shipped, example]) {
+      delete flow['$schema'];
+      delete flow['description'];
+      for (const key of ['issuer', 'audience', 'jwksUri']) delete flow['nodes']['validateToken']['config'][key];
+    }
+    expect(example).toEqual(shipped);
+  });
+});
+
+describe('examples/handoff demo (what `npm run demo -w examples/handoff` runs)', () => {
+  let demo: Demo;
+  beforeAll(async () => {
+    demo = (await startDemo({ waymark: 0, tokenIssuer: 0, webApp: 0 })) as Demo;
+  });
+  afterAll(async () => {
+    await demo?.close();
+  });
+
+  it('prints an authorize URL that carries only client_id and request_uri, never the token', async () => {
+    const lines: string[] = [];
+    const url = new URL(await demo.handoff('alice', (line) => lines.push(line)));
+    expect(`${url.origin}${url.pathname}`).toBe(`${demo.issuer}/authorize`);
+    expect([...url.searchParams.keys()].sort()).toEqual(['client_id', 'request_uri']);
+    expect(url.searchParams.get('request_uri')).toMatch(/^urn:ietf:params:oauth:request_uri:/);
+    expect(lines.join('\n')).toMatch(/pushing the handoff to .*\/par/);
+    expect(lines.join('\n')).not.toMatch(/eyJ[\w-]+\.eyJ/); // no JWT in what the demo prints
+  });
+
+  it('following the printed URL answers 303 to the web app with the session cookie, and the web app sees the session', async () => {
+    const url = await demo.handoff('alice');
+    const authorize = await fetch(url, { redirect: 'manual' });
+    expect(authorize.status).toBe(303);
+    expect(authorize.headers.get('location')).toBe(demo.webApp.profileUrl);
+    const cookie = sessionCookie(authorize);
+    expect(cookie).toMatch(new RegExp(`^${SESSION_COOKIE}=[A-Za-z0-9_-]{43}$`));
+    expect(authorize.headers.getSetCookie().find((c) => c.startsWith(SESSION_COOKIE))).toMatch(/; *Secure/i);
+
+    // Cookies are per host, not per port: the browser would send it to localhost:<web app port>.
+    const profile = await fetch(demo.webApp.profileUrl, { headers: { cookie: cookie! } });
+    expect(await profile.text()).toContain('session: present');
+    const anonymous = await fetch(demo.webApp.profileUrl);
+    expect(await anonymous.text()).toContain('session: absent');
+  });
+
+  it('the printed URL works once: following it again sets no session cookie', async () => {
+    const url = await demo.handoff('alice');
+    expect((await fetch(url, { redirect: 'manual' })).status).toBe(303);
+    const replay = await fetch(url, { redirect: 'manual' });
+    expect(replay.status).not.toBe(303);
+    expect(sessionCookie(replay)).toBeUndefined();
+  });
+});
