@@ -21,8 +21,9 @@ const ip = (req) => {
 const fail = (res, status, error) => res.status(status).json({ error });
 
 /** Starts the baseline on 127.0.0.1:<port>; resolves with { url, close }. */
-export async function startBaseline({ port = 0, clientId, tokenIssuer, jwksUri, audience, allowedClients, targets }) {
+export async function startBaseline({ port = 0, clientIds, tokenIssuer, jwksUri, audience, allowedClients, targets }) {
   const jwks = createRemoteJWKSet(new URL(jwksUri), { cacheMaxAge: 600_000, cooldownDuration: 30_000 });
+  const clients = new Set(clientIds);
   const pushed = new Map();
   const sessions = new Map();
   const sweep = setInterval(() => {
@@ -43,12 +44,12 @@ export async function startBaseline({ port = 0, clientId, tokenIssuer, jwksUri, 
   app.disable('x-powered-by');
   app.post('/par', express.urlencoded({ extended: false, limit: '16kb' }), (req, res) => {
     const p = req.body ?? {};
-    if (p.client_id !== clientId) return fail(res, 401, 'invalid_client');
+    if (!clients.has(p.client_id)) return fail(res, 401, 'invalid_client');
     if (p.response_type !== 'code') return fail(res, 400, 'unsupported_response_type');
     if (p.code_challenge_method !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(p.code_challenge ?? '')) return fail(res, 400, 'invalid_request');
     if (typeof p.subject_token !== 'string' || typeof p.target !== 'string') return fail(res, 400, 'invalid_request');
     const id = randomBytes(32).toString('base64url');
-    pushed.set(id, { clientId, params: p, ip: ip(req), expiresAt: Date.now() + TTL_MS });
+    pushed.set(id, { clientId: p.client_id, params: p, ip: ip(req), expiresAt: Date.now() + TTL_MS });
     res
       .set('Cache-Control', 'no-store')
       .status(201)

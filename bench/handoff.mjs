@@ -27,8 +27,12 @@ const SECONDS = Number(process.env.HANDOFF_BENCH_SECONDS ?? 5);
 const WARMUP = Number(process.env.HANDOFF_BENCH_WARMUP ?? 2);
 const VUS = Number(process.env.HANDOFF_BENCH_VUS ?? 32);
 const SLICE = Number(process.env.HANDOFF_BENCH_SLICE ?? 0.5);
+const CLIENTS = Number(process.env.HANDOFF_BENCH_CLIENTS ?? 2048);
 
-const CLIENT = 'session-transfer';
+// startServer keeps the adapter's PAR rate limit (30 requests per client per minute; the config
+// file has no setting for it), so the load rotates over CLIENTS identical session-transfer
+// clients: every handoff still pays for the rate-limit counter, none is refused.
+const CLIENT_IDS = Array.from({ length: CLIENTS }, (_, i) => `session-transfer-${i}`);
 const NATIVE_APP = 'mobile-app';
 const TARGET = 'http://localhost:4000/profile';
 const AUDIENCE = 'https://waymark.bench/session-transfer';
@@ -46,18 +50,15 @@ async function serveWaymark(setup) {
     host: '127.0.0.1',
     port,
     flows: [dir],
-    clients: [
-      {
-        client_id: CLIENT,
-        type: 'session-transfer',
-        token_endpoint_auth_method: 'none',
-        require_pushed_authorization_requests: true,
-        allowed_flows: ['session-transfer'],
-        redirect_targets: ['http://localhost:4000/'],
-        allowed_pushed_parameters: ['subject_token', 'target'],
-      },
-    ],
-    parRateLimit: false, // a load test is one client pushing thousands of times a second
+    clients: CLIENT_IDS.map((clientId) => ({
+      client_id: clientId,
+      type: 'session-transfer',
+      token_endpoint_auth_method: 'none',
+      require_pushed_authorization_requests: true,
+      allowed_flows: ['session-transfer'],
+      redirect_targets: ['http://localhost:4000/'],
+      allowed_pushed_parameters: ['subject_token', 'target'],
+    })),
   });
   return { url: server.url, close: async () => (await server.close(), rmSync(dir, { recursive: true, force: true })) };
 }
@@ -101,7 +102,7 @@ function freePort() {
 async function serveBaseline(setup) {
   const { startBaseline } = await import('./handoff-baseline.mjs');
   return startBaseline({
-    clientId: CLIENT,
+    clientIds: CLIENT_IDS,
     tokenIssuer: setup.tokenIssuer,
     jwksUri: setup.jwksUri,
     audience: AUDIENCE,
@@ -180,12 +181,16 @@ function exchange(agent, base, method, path, body) {
   });
 }
 
+let nextClient = 0;
+
 /** One complete handoff, as a native app then a browser do it. Throws unless it ends in 303 + session cookie. */
 async function handoff(agent, base, form) {
-  const par = await exchange(agent, base, 'POST', '/par', form);
+  const clientId = CLIENT_IDS[nextClient++ % CLIENTS];
+  const par = await exchange(agent, base, 'POST', '/par', `client_id=${clientId}&${form}`);
+  if (par.status === 429) throw new Error('PAR answered 429 (rate limit): raise HANDOFF_BENCH_CLIENTS');
   if (par.status !== 201) throw new Error(`PAR answered ${par.status}: ${par.body.slice(0, 200)}`);
   const { request_uri: requestUri } = JSON.parse(par.body);
-  const auth = await exchange(agent, base, 'GET', `/authorize?client_id=${CLIENT}&request_uri=${encodeURIComponent(requestUri)}`);
+  const auth = await exchange(agent, base, 'GET', `/authorize?client_id=${clientId}&request_uri=${encodeURIComponent(requestUri)}`);
   const cookies = auth.headers['set-cookie'] ?? [];
   if (auth.status !== 303 || auth.headers.location !== TARGET || !cookies.some((c) => c.startsWith(COOKIE)))
     throw new Error(`authorize answered ${auth.status} (location ${auth.headers.location ?? 'none'}): ${auth.body.slice(0, 200)}`);
@@ -228,11 +233,10 @@ export async function benchHandoff() {
     });
     sides.waymark = side(waymark);
     sides.baseline = side(baseline);
-    // One token and one PKCE challenge per virtual user: both servers only check them.
+    // One token and one PKCE challenge per virtual user (the client id is prepended per request).
     const forms = await Promise.all(
       Array.from({ length: VUS }, async (_, i) =>
         new URLSearchParams({
-          client_id: CLIENT,
           response_type: 'code',
           scope: 'session_transfer',
           code_challenge: randomBytes(32).toString('base64url'),
