@@ -35,6 +35,8 @@ export interface ServerConfig {
   services?: { usersFile?: string };
   /** Reserved for the Redis stores (see stores.ts); not wired in yet. */
   redis?: unknown;
+  /** The PAR rate limit per client (RFC 9126 §2.3): `{ max, windowSeconds }`, or `false` for none. Default { max: 30, windowSeconds: 60 }. */
+  parRateLimit?: { max: number; windowSeconds: number } | false;
 }
 
 /** A configuration after validation: defaults applied, paths absolute. */
@@ -49,11 +51,13 @@ export interface ResolvedServerConfig {
   trustedProxies: string[];
   services: { usersFile?: string };
   redis: unknown;
+  /** The PAR rate limit per client, or false; undefined keeps the adapter's default (30 per minute). */
+  parRateLimit?: { max: number; windowSeconds: number } | false;
   /** Folder relative paths and plugins resolve from. */
   baseDir: string;
 }
 
-const KEYS = ['$schema', 'issuer', 'host', 'port', 'flows', 'clients', 'clientsFile', 'plugins', 'secretKeys', 'trustedProxies', 'services', 'redis'];
+const KEYS = ['$schema', 'issuer', 'host', 'port', 'flows', 'clients', 'clientsFile', 'plugins', 'secretKeys', 'trustedProxies', 'services', 'redis', 'parRateLimit'];
 const KEY = /^[A-Za-z0-9_-]{43}={0,1}$/;
 
 /** ERR_CONFIG_INVALID naming the key and the fix. */
@@ -115,6 +119,14 @@ export function resolveServerConfig(input: unknown, baseDir: string, env: Readon
   const usersFile = (services as { usersFile?: unknown }).usersFile;
   if (usersFile !== undefined && (typeof usersFile !== 'string' || usersFile === '')) throw configError('services.usersFile', 'must be a path to the users JSON file');
 
+  const parRateLimit = raw.parRateLimit;
+  if (parRateLimit !== undefined && parRateLimit !== false) {
+    const limit = parRateLimit as { max?: unknown; windowSeconds?: unknown } | null;
+    const positive = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n > 0;
+    if (limit === null || typeof limit !== 'object' || Array.isArray(limit) || Object.keys(limit).some((k) => k !== 'max' && k !== 'windowSeconds') || !positive(limit.max) || !positive(limit.windowSeconds))
+      throw configError('parRateLimit', 'must be false (no limit) or { "max": 30, "windowSeconds": 60 } with positive integers');
+  }
+
   return {
     issuer: raw.issuer,
     host,
@@ -126,6 +138,7 @@ export function resolveServerConfig(input: unknown, baseDir: string, env: Readon
     trustedProxies: stringList(raw, 'trustedProxies', []),
     services: typeof usersFile === 'string' ? { usersFile: at(usersFile) } : {},
     redis: raw.redis,
+    ...(parRateLimit !== undefined ? { parRateLimit: parRateLimit as ResolvedServerConfig['parRateLimit'] } : {}),
     baseDir,
   };
 }

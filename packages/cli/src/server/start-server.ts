@@ -102,6 +102,7 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
       engine,
       logger,
       trustedProxies: resolved.trustedProxies,
+      ...(resolved.parRateLimit !== undefined ? { parRateLimit: resolved.parRateLimit } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
       ...(csrfKey ? { csrfKey } : {}),
     });

@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import type { Logger } from '@waymark/sdk';
+import { resolveServerConfig, startServer, type RunningServer } from '@waymark/cli';
+
+const root = new URL('../../../', import.meta.url).pathname;
+const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const running: RunningServer[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((s) => s.close()));
+});
+
+const client = {
+  client_id: 'session-transfer',
+  type: 'session-transfer',
+  token_endpoint_auth_method: 'none',
+  require_pushed_authorization_requests: true,
+  allowed_flows: ['session-transfer'],
+  redirect_targets: ['http://localhost:4000/'],
+  allowed_pushed_parameters: ['subject_token', 'target'],
+};
+const base = { issuer: 'http://localhost:3000', port: 0, flows: [join(root, 'flows/session-transfer.json')], clients: [client] };
+
+function errorOf(fn: () => unknown): { code?: string; message: string } {
+  try {
+    fn();
+  } catch (error) {
+    return error as { code?: string; message: string };
+  }
+  throw new Error('did not throw');
+}
+
+async function pushTimes(url: string, n: number): Promise<number[]> {
+  const statuses: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const res = await fetch(`${url}/par`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_id: 'session-transfer', response_type: 'code', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256', subject_token: 'x', target: 'http://localhost:4000/' }),
+    });
+    statuses.push(res.status);
+    if (res.status === 429) expect(res.headers.get('retry-after')).toBe('60');
+  }
+  return statuses;
+}
+
+describe('serve config: parRateLimit', () => {
+  it('keeps the adapter default (30 per client per minute) when absent', async () => {
+    const server = await startServer(base, { logger: silent });
+    running.push(server);
+    expect(server.router.context.parRateLimit).toEqual({ max: 30, windowSeconds: 60 });
+    const statuses = await pushTimes(server.url, 31);
+    expect(statuses.slice(0, 30).every((s) => s === 201)).toBe(true);
+    expect(statuses[30]).toBe(429);
+  });
+
+  it('takes { max, windowSeconds }', async () => {
+    const server = await startServer({ ...base, parRateLimit: { max: 2, windowSeconds: 60 } }, { logger: silent });
+    running.push(server);
+    expect(await pushTimes(server.url, 3)).toEqual([201, 201, 429]);
+  });
+
+  it('false turns the limit off', async () => {
+    const server = await startServer({ ...base, parRateLimit: false }, { logger: silent });
+    running.push(server);
+    expect(server.router.context.parRateLimit).toBe(false);
+    expect((await pushTimes(server.url, 35)).every((s) => s === 201)).toBe(true);
+  });
+
+  it.each([[true], [0], [{ max: 0, windowSeconds: 60 }], [{ max: 10 }], [{ max: 1.5, windowSeconds: 60 }], [{ max: 10, windowSeconds: 60, burst: 2 }], [null], [[1, 60]]])(
+    'refuses %j with ERR_CONFIG_INVALID naming parRateLimit',
+    (parRateLimit) => {
+      const error = errorOf(() => resolveServerConfig({ issuer: 'http://localhost:3000', clients: [], parRateLimit }, root));
+      expect(error.code).toBe('ERR_CONFIG_INVALID');
+      expect(error.message).toContain('"parRateLimit"');
+    },
+  );
+});
