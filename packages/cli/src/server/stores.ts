@@ -38,6 +38,11 @@ export async function createStoresFromConfig(
       'secretKeys',
       `is required with Redis stores (${redis.source}): every process must seal journeys with the same keys to resume one another's. Set "secretKeys" (or WAYMARK_SECRET_KEYS) to the same 32-byte base64url key everywhere (node -e "console.log(crypto.randomBytes(32).toString('base64url'))")`,
     );
-  const { stores, close } = await connectRedisStores(redis, clock);
+  const { stores: redisStores, close } = await connectRedisStores(redis, clock);
+  // The six stores only: the engine wraps every member of `stores` as a store. The round-trip
+  // counter stays reachable, non-enumerable, for benchmarks (`router.context.stores.commands()`).
+  const { journeys, pushedRequests, sessions, transactions, counters, kv } = redisStores;
+  const stores: Stores = { journeys, pushedRequests, sessions, transactions, counters, kv };
+  Object.defineProperty(stores, 'commands', { value: () => redisStores.commands(), enumerable: false });
   return { stores, description: describeRedis(redis), close };
 }
