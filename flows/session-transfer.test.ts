@@ -38,7 +38,13 @@ describe('flows/session-transfer.json', () => {
 
   it('validates the pushed subject_token against the demo issuer, audience, JWKS and the native app as client', () => {
     const nodes = shippedFlow.nodes as Record<string, { type: string; config: Record<string, unknown>; outcomes: Record<string, string> }>;
-    expect(nodes.validateToken?.config).toMatchObject({ issuer: DEMO_AS, audience: AUDIENCE, jwksUri: `${DEMO_AS}/.well-known/jwks.json`, allowedClients: ['mobile-app'], from: { pushed: 'subject_token' } });
+    expect(nodes.validateToken?.config).toMatchObject({
+      issuer: DEMO_AS,
+      audience: AUDIENCE,
+      jwksUri: `${DEMO_AS}/.well-known/jwks.json`,
+      allowedClients: ['mobile-app'],
+      from: { pushed: 'subject_token' },
+    });
     // Every failure path ends in failure: no outcome skips a check.
     expect(nodes.validateToken?.outcomes).toEqual({ valid: 'matchIp', invalid: 'failure', error: 'failure' });
     expect(nodes.matchIp?.outcomes).toEqual({ match: 'createSession', mismatch: 'failure' });

@@ -33,7 +33,10 @@ function codeOf(fn: () => unknown): { code?: string; message: string } {
 
 describe('startServer', () => {
   it('serves the adapter in-process on a free port: metadata, PAR and authorize answer', async () => {
-    const server = await startServer({ issuer: 'http://localhost:3000', port: 0, flows: [join(root, 'flows/session-transfer.json')], clients: [transferClient] }, { logger: silent });
+    const server = await startServer(
+      { issuer: 'http://localhost:3000', port: 0, flows: [join(root, 'flows/session-transfer.json')], clients: [transferClient] },
+      { logger: silent },
+    );
     running.push(server);
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const metadata = (await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
@@ -41,18 +44,30 @@ describe('startServer', () => {
     const par = await fetch(`${server.url}/par`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ client_id: 'session-transfer', response_type: 'code', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256', subject_token: 'not-a-jwt', target: 'http://localhost:4000/' }),
+      body: new URLSearchParams({
+        client_id: 'session-transfer',
+        response_type: 'code',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+        subject_token: 'not-a-jwt',
+        target: 'http://localhost:4000/',
+      }),
     });
     expect(par.status).toBe(201);
     const { request_uri } = (await par.json()) as { request_uri: string };
-    const authorize = await fetch(`${server.url}/authorize?${new URLSearchParams({ client_id: 'session-transfer', request_uri })}`, { redirect: 'manual' });
+    const authorize = await fetch(`${server.url}/authorize?${new URLSearchParams({ client_id: 'session-transfer', request_uri })}`, {
+      redirect: 'manual',
+    });
     expect(authorize.status).toBe(403); // not a valid token: the journey fails, without a cookie
     expect(authorize.headers.get('set-cookie')).toBeNull();
   });
 
   it('prints the store kind and the URL at start-up', async () => {
     const lines: string[] = [];
-    const server = await startServer({ issuer: 'http://localhost:3000', port: 0, flows: [join(root, 'flows/session-transfer.json')], clients: [transferClient] }, { logger: silent, print: (l) => lines.push(l) });
+    const server = await startServer(
+      { issuer: 'http://localhost:3000', port: 0, flows: [join(root, 'flows/session-transfer.json')], clients: [transferClient] },
+      { logger: silent, print: (l) => lines.push(l) },
+    );
     running.push(server);
     expect(lines).toContain('stores: memory (single process)');
     expect(lines.some((l) => l.includes(server.url))).toBe(true);
@@ -68,7 +83,17 @@ describe('startServer', () => {
   });
 
   it('stops at start-up when a client allows a flow no flow file defines', async () => {
-    await expect(startServer({ issuer: 'http://localhost:3000', port: 0, flows: [join(root, 'flows/session-transfer.json')], clients: [{ ...transferClient, allowed_flows: ['nope'] }] }, { logger: silent })).rejects.toMatchObject({
+    await expect(
+      startServer(
+        {
+          issuer: 'http://localhost:3000',
+          port: 0,
+          flows: [join(root, 'flows/session-transfer.json')],
+          clients: [{ ...transferClient, allowed_flows: ['nope'] }],
+        },
+        { logger: silent },
+      ),
+    ).rejects.toMatchObject({
       code: 'ERR_CONFIG_INVALID',
       message: expect.stringContaining('"nope"'),
     });
@@ -77,16 +102,33 @@ describe('startServer', () => {
 
 describe('server configuration', () => {
   it('names the key and the fix of a bad setting', () => {
-    expect(codeOf(() => resolveServerConfig({ clients: [] }, root))).toMatchObject({ code: 'ERR_CONFIG_INVALID', message: expect.stringContaining('"issuer"') });
-    expect(codeOf(() => resolveServerConfig({ issuer: 'http://localhost:3000', clients: [], port: 'x' }, root)).message).toContain('"port"');
-    expect(codeOf(() => resolveServerConfig({ issuer: 'http://localhost:3000', clients: [], prot: 1 }, root)).message).toContain('"prot": is not a setting');
-    expect(codeOf(() => resolveServerConfig({ issuer: 'http://localhost:3000', clients: [], secretKeys: ['short'] }, root)).message).toContain('"secretKeys[0]"');
+    expect(codeOf(() => resolveServerConfig({ clients: [] }, root))).toMatchObject({
+      code: 'ERR_CONFIG_INVALID',
+      message: expect.stringContaining('"issuer"'),
+    });
+    expect(codeOf(() => resolveServerConfig({ issuer: 'http://localhost:3000', clients: [], port: 'x' }, root)).message).toContain(
+      '"port"',
+    );
+    expect(codeOf(() => resolveServerConfig({ issuer: 'http://localhost:3000', clients: [], prot: 1 }, root)).message).toContain(
+      '"prot": is not a setting',
+    );
+    expect(
+      codeOf(() => resolveServerConfig({ issuer: 'http://localhost:3000', clients: [], secretKeys: ['short'] }, root)).message,
+    ).toContain('"secretKeys[0]"');
   });
 
   it('resolves relative paths from the config file folder and reads clientsFile', () => {
     const dir = mkdtempSync(join(tmpdir(), 'waymark-serve-'));
     writeFileSync(join(dir, 'clients.json'), JSON.stringify([transferClient]));
-    writeFileSync(join(dir, 'waymark.json'), JSON.stringify({ issuer: 'http://localhost:3000', flows: ['my-flows'], clientsFile: 'clients.json', services: { usersFile: 'users.json' } }));
+    writeFileSync(
+      join(dir, 'waymark.json'),
+      JSON.stringify({
+        issuer: 'http://localhost:3000',
+        flows: ['my-flows'],
+        clientsFile: 'clients.json',
+        services: { usersFile: 'users.json' },
+      }),
+    );
     const config = loadServerConfig(join(dir, 'waymark.json'), {});
     expect(config.flows).toEqual([join(dir, 'my-flows')]);
     expect(config.services.usersFile).toBe(join(dir, 'users.json'));
@@ -110,7 +152,11 @@ describe('waymark serve', () => {
     const dir = mkdtempSync(join(tmpdir(), 'waymark-serve-'));
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ issuer: 'http://localhost:3000' }));
     let stderr = '';
-    const code = await main(['serve', '--config', 'bad.json'], { stdout: { write: () => true }, stderr: { write: (s: string) => (stderr += s) }, cwd: dir });
+    const code = await main(['serve', '--config', 'bad.json'], {
+      stdout: { write: () => true },
+      stderr: { write: (s: string) => (stderr += s) },
+      cwd: dir,
+    });
     expect(code).toBe(2);
     expect(stderr).toContain('ERR_CONFIG_INVALID');
     expect(stderr).toContain('"clients"');

@@ -59,7 +59,11 @@ export const serve: Command = {
   usage,
   async run(argv, io) {
     const { values } = parseOrUsage('serve', ['--config', '--help'], () =>
-      parseArgs({ args: [...argv], options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: false }),
+      parseArgs({
+        args: [...argv],
+        options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+        allowPositionals: false,
+      }),
     );
     if (values.help) {
       io.stdout.write(usage);

@@ -57,7 +57,21 @@ export interface ResolvedServerConfig {
   baseDir: string;
 }
 
-const KEYS = ['$schema', 'issuer', 'host', 'port', 'flows', 'clients', 'clientsFile', 'plugins', 'secretKeys', 'trustedProxies', 'services', 'redis', 'parRateLimit'];
+const KEYS = [
+  '$schema',
+  'issuer',
+  'host',
+  'port',
+  'flows',
+  'clients',
+  'clientsFile',
+  'plugins',
+  'secretKeys',
+  'trustedProxies',
+  'services',
+  'redis',
+  'parRateLimit',
+];
 const KEY = /^[A-Za-z0-9_-]{43}={0,1}$/;
 
 /** ERR_CONFIG_INVALID naming the key and the fix. */
@@ -68,7 +82,8 @@ export function configError(key: string, fix: string): WaymarkError {
 function stringList(raw: Record<string, unknown>, key: string, fallback: string[]): string[] {
   const value = raw[key];
   if (value === undefined) return fallback;
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v === '')) throw configError(key, 'must be an array of non-empty strings');
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v === ''))
+    throw configError(key, 'must be an array of non-empty strings');
   return value as string[];
 }
 
@@ -76,26 +91,38 @@ function stringList(raw: Record<string, unknown>, key: string, fallback: string[
  * Validates a configuration object and applies defaults. Relative paths resolve from
  * `baseDir`. `env` supplies WAYMARK_SECRET_KEYS when the config lists no keys.
  */
-export function resolveServerConfig(input: unknown, baseDir: string, env: Readonly<Record<string, string | undefined>> = process.env): ResolvedServerConfig {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw configError('/', 'the configuration must be a JSON object such as { "issuer": "http://localhost:3000", "clients": [...] }');
+export function resolveServerConfig(
+  input: unknown,
+  baseDir: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ResolvedServerConfig {
+  if (input === null || typeof input !== 'object' || Array.isArray(input))
+    throw configError('/', 'the configuration must be a JSON object such as { "issuer": "http://localhost:3000", "clients": [...] }');
   const raw = input as Record<string, unknown>;
-  for (const key of Object.keys(raw)) if (!KEYS.includes(key)) throw configError(key, `is not a setting; use one of ${KEYS.slice(1).join(', ')}`);
-  if (typeof raw.issuer !== 'string' || !URL.canParse(raw.issuer)) throw configError('issuer', 'is required: the absolute URL clients use, such as "http://localhost:3000"');
+  for (const key of Object.keys(raw))
+    if (!KEYS.includes(key)) throw configError(key, `is not a setting; use one of ${KEYS.slice(1).join(', ')}`);
+  if (typeof raw.issuer !== 'string' || !URL.canParse(raw.issuer))
+    throw configError('issuer', 'is required: the absolute URL clients use, such as "http://localhost:3000"');
   const host = raw.host ?? '127.0.0.1';
   if (typeof host !== 'string' || host === '') throw configError('host', 'must be an interface name or address such as "127.0.0.1"');
   const port = raw.port ?? 3000;
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) throw configError('port', 'must be an integer from 0 to 65535 (0 picks a free port)');
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535)
+    throw configError('port', 'must be an integer from 0 to 65535 (0 picks a free port)');
   const at = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
 
   let clients: unknown[];
-  if (raw.clients !== undefined && raw.clientsFile !== undefined) throw configError('clientsFile', 'give either "clients" or "clientsFile", not both');
+  if (raw.clients !== undefined && raw.clientsFile !== undefined)
+    throw configError('clientsFile', 'give either "clients" or "clientsFile", not both');
   if (raw.clientsFile !== undefined) {
     if (typeof raw.clientsFile !== 'string') throw configError('clientsFile', 'must be a path to a JSON array of client configurations');
     let parsed: unknown;
     try {
       parsed = JSON.parse(readFileSync(at(raw.clientsFile), 'utf8'));
     } catch (error) {
-      throw configError('clientsFile', `cannot be read as JSON (${(error as Error).message.split('\n')[0]}); check the path, relative to the config file`);
+      throw configError(
+        'clientsFile',
+        `cannot be read as JSON (${(error as Error).message.split('\n')[0]}); check the path, relative to the config file`,
+      );
     }
     if (!Array.isArray(parsed)) throw configError('clientsFile', 'must hold a JSON array of client configurations');
     clients = parsed;
@@ -105,25 +132,41 @@ export function resolveServerConfig(input: unknown, baseDir: string, env: Readon
     clients = raw.clients;
   }
 
-  const fromEnv = (env.WAYMARK_SECRET_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+  const fromEnv = (env.WAYMARK_SECRET_KEYS ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
   const listed = stringList(raw, 'secretKeys', []);
   const secretKeys = listed.length > 0 ? listed : fromEnv;
   secretKeys.forEach((key, i) => {
     if (!KEY.test(key) || Buffer.from(key, 'base64url').length !== 32)
-      throw configError(listed.length > 0 ? `secretKeys[${i}]` : 'WAYMARK_SECRET_KEYS', 'each key must be 32 random bytes, base64url (node -e "console.log(crypto.randomBytes(32).toString(\'base64url\'))")');
+      throw configError(
+        listed.length > 0 ? `secretKeys[${i}]` : 'WAYMARK_SECRET_KEYS',
+        'each key must be 32 random bytes, base64url (node -e "console.log(crypto.randomBytes(32).toString(\'base64url\'))")',
+      );
   });
 
   const services = raw.services ?? {};
-  if (services === null || typeof services !== 'object' || Array.isArray(services)) throw configError('services', 'must be an object such as { "usersFile": "users.json" }');
-  for (const key of Object.keys(services)) if (key !== 'usersFile') throw configError(`services.${key}`, 'is not a service setting; use "usersFile"');
+  if (services === null || typeof services !== 'object' || Array.isArray(services))
+    throw configError('services', 'must be an object such as { "usersFile": "users.json" }');
+  for (const key of Object.keys(services))
+    if (key !== 'usersFile') throw configError(`services.${key}`, 'is not a service setting; use "usersFile"');
   const usersFile = (services as { usersFile?: unknown }).usersFile;
-  if (usersFile !== undefined && (typeof usersFile !== 'string' || usersFile === '')) throw configError('services.usersFile', 'must be a path to the users JSON file');
+  if (usersFile !== undefined && (typeof usersFile !== 'string' || usersFile === ''))
+    throw configError('services.usersFile', 'must be a path to the users JSON file');
 
   const parRateLimit = raw.parRateLimit;
   if (parRateLimit !== undefined && parRateLimit !== false) {
     const limit = parRateLimit as { max?: unknown; windowSeconds?: unknown } | null;
     const positive = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n > 0;
-    if (limit === null || typeof limit !== 'object' || Array.isArray(limit) || Object.keys(limit).some((k) => k !== 'max' && k !== 'windowSeconds') || !positive(limit.max) || !positive(limit.windowSeconds))
+    if (
+      limit === null ||
+      typeof limit !== 'object' ||
+      Array.isArray(limit) ||
+      Object.keys(limit).some((k) => k !== 'max' && k !== 'windowSeconds') ||
+      !positive(limit.max) ||
+      !positive(limit.windowSeconds)
+    )
       throw configError('parRateLimit', 'must be false (no limit) or { "max": 30, "windowSeconds": 60 } with positive integers');
   }
 

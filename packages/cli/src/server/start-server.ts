@@ -109,7 +109,11 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
     const loaded = new Set(engine.flowIds());
     for (const client of router.clients.all())
       for (const flow of client.allowedFlows)
-        if (!loaded.has(flow)) throw configError('clients', `client "${client.clientId}" allows flow "${flow}", which no configured flow file defines; add it to "flows" or fix allowed_flows`);
+        if (!loaded.has(flow))
+          throw configError(
+            'clients',
+            `client "${client.clientId}" allows flow "${flow}", which no configured flow file defines; add it to "flows" or fix allowed_flows`,
+          );
     const app = createWaymarkApp(router);
     const server: Server = await new Promise((resolveListen, reject) => {
       const s = app.listen(resolved.port, resolved.host, (error?: Error) => (error ? reject(error) : resolveListen(s)));
@@ -119,7 +123,8 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
     const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
     const url = `http://${host}:${port}`;
     print(`stores: ${description}`);
-    if (resolved.secretKeys.length === 0) print('secret keys: random per process (set secretKeys or WAYMARK_SECRET_KEYS to share journeys between processes)');
+    if (resolved.secretKeys.length === 0)
+      print('secret keys: random per process (set secretKeys or WAYMARK_SECRET_KEYS to share journeys between processes)');
     print(`flows: ${engine.flowIds().sort().join(', ')}`);
     print(`waymark listening on ${url} (issuer ${resolved.issuer})`);
     logger.info('listening', { url, issuer: resolved.issuer, stores: description });

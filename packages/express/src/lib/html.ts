@@ -94,7 +94,9 @@ function controls(cb: Callback, first: boolean): string {
     case 'ConfirmationCallback': {
       if (!field) return '';
       // One submit button per option: the button pressed carries the answer.
-      const buttons = choices(output(cb, 'options')).map((label, i) => `<button type="submit" name="${name}" value="${i}">${escapeHtml(label)}</button>`);
+      const buttons = choices(output(cb, 'options')).map(
+        (label, i) => `<button type="submit" name="${name}" value="${i}">${escapeHtml(label)}</button>`,
+      );
       return `${prompt ? `<p>${escapeHtml(prompt)}</p>\n` : ''}<p class="actions">${buttons.join(' ')}</p>`;
     }
     default: {
@@ -130,7 +132,9 @@ export function callbackForm(input: CallbackFormInput): string {
     parts.push(controls(cb, interactive && first));
     if (interactive) first = false;
   }
-  const hidden = Object.entries(input.hidden).map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`);
+  const hidden = Object.entries(input.hidden).map(
+    ([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`,
+  );
   const confirm = input.callbacks.some((cb) => cb.type === 'ConfirmationCallback');
   return `<form method="post" action="${escapeHtml(input.action)}">
 ${parts.filter(Boolean).join('\n')}

@@ -12,7 +12,13 @@ import type { Client } from '../clients/types.js';
  */
 export function isAllowedRedirectTarget(client: Pick<Client, 'redirectTargets'>, target: string): boolean {
   // eslint-disable-next-line no-control-regex -- control characters are what we refuse
-  if (target.length > 8192 || /[\u0000-\u0020\u007f-\u009f\\]/.test(target) || /%(2f|5c|2e|0[0-9a-f]|1[0-9a-f]|7f)/i.test(target) || target.includes('#')) return false;
+  if (
+    target.length > 8192 ||
+    /[\u0000-\u0020\u007f-\u009f\\]/.test(target) ||
+    /%(2f|5c|2e|0[0-9a-f]|1[0-9a-f]|7f)/i.test(target) ||
+    target.includes('#')
+  )
+    return false;
   if (!URL.canParse(target)) return false;
   const url = new URL(target);
   const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(target)?.[1];

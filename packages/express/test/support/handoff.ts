@@ -43,7 +43,10 @@ export const mobileClient = {
   allowed_flows: ['session-transfer'],
 } satisfies ClientConfig;
 
-export const shippedFlow = JSON.parse(readFileSync(new URL('../../../../flows/session-transfer.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+export const shippedFlow = JSON.parse(readFileSync(new URL('../../../../flows/session-transfer.json', import.meta.url), 'utf8')) as Record<
+  string,
+  unknown
+>;
 
 export interface Keys {
   privateKey: CryptoKey;
@@ -83,10 +86,24 @@ export function demoFetch(base: string): typeof fetch {
 }
 
 /** An RFC 9068 access token of the native app, as the demo AS would issue it. */
-export async function mintToken(clock: TestClock, claims: Record<string, unknown> = {}, options: { alg?: string; typ?: string; key?: CryptoKey } = {}): Promise<string> {
+export async function mintToken(
+  clock: TestClock,
+  claims: Record<string, unknown> = {},
+  options: { alg?: string; typ?: string; key?: CryptoKey } = {},
+): Promise<string> {
   const { privateKey } = await signingKeys();
   const now = Math.floor(clock.now() / 1000);
-  const payload = { iss: DEMO_AS, aud: AUDIENCE, sub: 'user-alice', client_id: 'mobile-app', scope: 'openid profile', iat: now, exp: now + 300, jti: `jti-${now}-${Math.random()}`, ...claims };
+  const payload = {
+    iss: DEMO_AS,
+    aud: AUDIENCE,
+    sub: 'user-alice',
+    client_id: 'mobile-app',
+    scope: 'openid profile',
+    iat: now,
+    exp: now + 300,
+    jti: `jti-${now}-${Math.random()}`,
+    ...claims,
+  };
   return new SignJWT(payload)
     .setProtectedHeader({ alg: options.alg ?? 'ES256', typ: options.typ ?? 'at+jwt', kid: 'demo-1' })
     .sign(options.key ?? privateKey);
@@ -101,7 +118,10 @@ export interface HandoffApp {
   logger: ReturnType<typeof captureLogger>;
 }
 
-export async function handoffApp(jwksBase: string, options: { trustedProxies?: string[]; flows?: unknown[]; clients?: unknown[] } = {}): Promise<HandoffApp> {
+export async function handoffApp(
+  jwksBase: string,
+  options: { trustedProxies?: string[]; flows?: unknown[]; clients?: unknown[] } = {},
+): Promise<HandoffApp> {
   const clock = new TestClock();
   const stores = createMemoryStores(clock);
   const logger = captureLogger();
@@ -124,9 +144,20 @@ export async function handoffApp(jwksBase: string, options: { trustedProxies?: s
 }
 
 /** The app's back channel: POST /par as the session-transfer client. Returns the request_uri. */
-export async function pushHandoff(app: Express, params: Record<string, string | undefined>, headers: Record<string, string> = {}): Promise<string> {
+export async function pushHandoff(
+  app: Express,
+  params: Record<string, string | undefined>,
+  headers: Record<string, string> = {},
+): Promise<string> {
   const body = new URLSearchParams();
-  const all: Record<string, string | undefined> = { client_id: 'session-transfer', response_type: 'code', code_challenge: CHALLENGE, code_challenge_method: 'S256', target: TARGET, ...params };
+  const all: Record<string, string | undefined> = {
+    client_id: 'session-transfer',
+    response_type: 'code',
+    code_challenge: CHALLENGE,
+    code_challenge_method: 'S256',
+    target: TARGET,
+    ...params,
+  };
   for (const [k, v] of Object.entries(all)) if (v !== undefined) body.append(k, v);
   const res = await request(app).post('/par').set(headers).type('form').send(body.toString());
   if (res.status !== 201) throw new Error(`PAR failed: ${res.status} ${JSON.stringify(res.body)}`);

@@ -18,7 +18,8 @@ export const askNode = defineNode({
   config: { type: 'object', additionalProperties: false, properties: {} } as const,
   outcomes: ['ok', 'bad'],
   run(ctx) {
-    if (ctx.callbacks === undefined) return ctx.suspend([callbacks.name('User name'), callbacks.password('Password')], { header: 'Sign in', stage: 'credentials' });
+    if (ctx.callbacks === undefined)
+      return ctx.suspend([callbacks.name('User name'), callbacks.password('Password')], { header: 'Sign in', stage: 'credentials' });
     const [name, password] = ctx.callbacks.map((c) => c.input[0]?.value);
     if (password !== 'pw' || typeof name !== 'string' || name === '') return 'bad';
     ctx.state.sub = `user-${name}`;
@@ -34,7 +35,11 @@ export const askLoginFlow = {
   nodes: {
     ask: { type: 'test.ask', outcomes: { ok: 'createSession', bad: 'failure' } },
     createSession: { type: 'session.create', outcomes: { created: 'toHome', conflict: 'failure' } },
-    toHome: { type: 'redirect', config: { from: { value: 'https://app.example.com/home' } }, outcomes: { redirected: 'success', rejected: 'failure' } },
+    toHome: {
+      type: 'redirect',
+      config: { from: { value: 'https://app.example.com/home' } },
+      outcomes: { redirected: 'success', rejected: 'failure' },
+    },
   },
 };
 
@@ -46,7 +51,13 @@ export const confirmFlow = {
   nodes: {
     ask: {
       type: 'message',
-      config: { message: 'Continue to the app?', options: [{ outcome: 'yes', label: 'Yes' }, { outcome: 'no', label: 'No' }] },
+      config: {
+        message: 'Continue to the app?',
+        options: [
+          { outcome: 'yes', label: 'Yes' },
+          { outcome: 'no', label: 'No' },
+        ],
+      },
       outcomes: { yes: 'success', no: 'failure' },
     },
   },
@@ -91,7 +102,15 @@ export async function journeyApp(): Promise<JourneyTestApp> {
   const engine = await createEngine({ nodes: [...builtinNodes, askNode], stores, clock, logger });
   engine.load(askLoginFlow);
   engine.load(confirmFlow);
-  const router = createWaymarkRouter({ issuer: ISSUER, clients: [webClient, spaClient], stores, clock, logger, engine, parRateLimit: false });
+  const router = createWaymarkRouter({
+    issuer: ISSUER,
+    clients: [webClient, spaClient],
+    stores,
+    clock,
+    logger,
+    engine,
+    parRateLimit: false,
+  });
   const app = express();
   app.use('/', router);
   return { app, router, engine, clock, stores, logger };

@@ -59,7 +59,13 @@ export function suspendedJson(result: SuspendedResult): Record<string, unknown> 
 }
 
 /** The OAuth error redirect (RFC 6749 §4.1.2.1) with `iss` (RFC 9207 §2). */
-export function errorRedirect(ctx: RouterContext, redirectUri: string, error: string, description: string, state: string | undefined): string {
+export function errorRedirect(
+  ctx: RouterContext,
+  redirectUri: string,
+  error: string,
+  description: string,
+  state: string | undefined,
+): string {
   const url = new URL(redirectUri);
   url.searchParams.set('error', error);
   url.searchParams.set('error_description', description);
@@ -76,7 +82,14 @@ export function errorRedirect(ctx: RouterContext, redirectUri: string, error: st
  * - failure: the cookie clears only (never a set cookie, never a session), then the OAuth error
  *   redirect to the registered redirect_uri, or an error page.
  */
-export async function answerJourney(ctx: RouterContext, req: Request, res: Response, result: JourneyResult, client: Client | undefined, meta: BrowserJourneyMeta | undefined): Promise<void> {
+export async function answerJourney(
+  ctx: RouterContext,
+  req: Request,
+  res: Response,
+  result: JourneyResult,
+  client: Client | undefined,
+  meta: BrowserJourneyMeta | undefined,
+): Promise<void> {
   const state = locals(res);
   state.journeyResult = result.status;
   const base = ctx.basePath;
@@ -105,7 +118,11 @@ export async function answerJourney(ctx: RouterContext, req: Request, res: Respo
       // The journey counts as failed: its session is dropped and no cookie is set.
       state.journeyResult = 'failure';
       if (result.sessionId !== undefined) await ctx.stores.sessions.delete(result.sessionId);
-      ctx.logger.warn('journey redirect refused', { journeyId: result.journeyId, flow: result.flowId, client: client?.clientId ?? 'unknown' });
+      ctx.logger.warn('journey redirect refused', {
+        journeyId: result.journeyId,
+        flow: result.flowId,
+        client: client?.clientId ?? 'unknown',
+      });
       applyCookies(res, result.cookies, true);
       return answerFailure(ctx, req, res, meta, 'ERR_REDIRECT_NOT_ALLOWED', 'the journey ended with a redirect this client does not allow');
     }
@@ -118,7 +135,11 @@ export async function answerJourney(ctx: RouterContext, req: Request, res: Respo
       res.redirect(303, redirect);
       return;
     }
-    sendHtml(res, 200, messagePage('Signed in', 'You are signed in. You can close this page and return to the application.', 'status', base));
+    sendHtml(
+      res,
+      200,
+      messagePage('Signed in', 'You are signed in. You can close this page and return to the application.', 'status', base),
+    );
     return;
   }
 
@@ -126,7 +147,14 @@ export async function answerJourney(ctx: RouterContext, req: Request, res: Respo
   return answerFailure(ctx, req, res, meta, result.code, 'the sign-in did not complete');
 }
 
-function answerFailure(ctx: RouterContext, req: Request, res: Response, meta: BrowserJourneyMeta | undefined, code: string, reason: string): void {
+function answerFailure(
+  ctx: RouterContext,
+  req: Request,
+  res: Response,
+  meta: BrowserJourneyMeta | undefined,
+  code: string,
+  reason: string,
+): void {
   locals(res).oauthError = 'access_denied';
   if (wantsJson(req)) {
     res.status(401).json({ status: 'failure', code, reason });
@@ -136,5 +164,9 @@ function answerFailure(ctx: RouterContext, req: Request, res: Response, meta: Br
     res.redirect(303, errorRedirect(ctx, meta.redirectUri, 'access_denied', reason, meta.state));
     return;
   }
-  sendHtml(res, 403, messagePage('Sign-in failed', 'We could not sign you in. Return to the application and try again.', 'alert', ctx.basePath));
+  sendHtml(
+    res,
+    403,
+    messagePage('Sign-in failed', 'We could not sign you in. Return to the application and try again.', 'alert', ctx.basePath),
+  );
 }

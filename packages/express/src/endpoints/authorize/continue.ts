@@ -16,7 +16,8 @@ export function checkContinueCsrf(ctx: RouterContext): RequestHandler {
   return function checkContinueCsrf(req, res, next) {
     const form = params(res);
     const journeyId = form['journeyId'];
-    if (journeyId === undefined || !JOURNEY_ID.test(journeyId)) throw invalidRequest('journeyId is missing or malformed', { param: 'journeyId' });
+    if (journeyId === undefined || !JOURNEY_ID.test(journeyId))
+      throw invalidRequest('journeyId is missing or malformed', { param: 'journeyId' });
     verifyCsrf(ctx.csrfKey, req, journeyId, form['csrf']);
     next();
   };

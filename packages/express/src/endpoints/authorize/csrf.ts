@@ -25,7 +25,14 @@ export function csrfBinding(req: Request): { binding: string; setCookie: string 
   const offered = parseCookieHeader(req.headers.cookie)[CSRF_COOKIE];
   if (offered !== undefined && BINDING.test(offered)) return { binding: offered, setCookie: undefined };
   const binding = randomBytes(32).toString('base64url');
-  return { binding, setCookie: serializeCookie({ name: CSRF_COOKIE, value: binding, options: { httpOnly: true, secure: true, sameSite: 'Strict', path: '/' } }) };
+  return {
+    binding,
+    setCookie: serializeCookie({
+      name: CSRF_COOKIE,
+      value: binding,
+      options: { httpOnly: true, secure: true, sameSite: 'Strict', path: '/' },
+    }),
+  };
 }
 
 /** The hidden field value for a form of this journey in this browser. */

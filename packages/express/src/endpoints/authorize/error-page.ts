@@ -5,7 +5,13 @@ import { locals } from '../../lib/locals.js';
 import type { RouterContext } from '../../options.js';
 import { errorRedirect, wantsJson } from './answer.js';
 
-const TITLES: Readonly<Record<number, string>> = { 403: 'Not allowed', 404: 'Not found', 409: 'Already submitted', 413: 'Request too large', 503: 'Try again later' };
+const TITLES: Readonly<Record<number, string>> = {
+  403: 'Not allowed',
+  404: 'Not found',
+  409: 'Already submitted',
+  413: 'Request too large',
+  503: 'Try again later',
+};
 
 /* Pages speak to people: a sentence per situation, never the parameter or its value. */
 function sentence(code: string, status: number): string {
@@ -21,7 +27,9 @@ function sentence(code: string, status: number): string {
     case 'ERR_STORE_UNAVAILABLE':
       return 'The sign-in service is temporarily unavailable. Please try again in a moment.';
     default:
-      return status >= 500 ? 'Something went wrong on our side. Please try again later.' : 'The sign-in request is not valid. Return to the application and try again.';
+      return status >= 500
+        ? 'Something went wrong on our side. Please try again later.'
+        : 'The sign-in request is not valid. Return to the application and try again.';
   }
 }
 
@@ -41,8 +49,19 @@ export function authorizeErrorPage(ctx: RouterContext): ErrorRequestHandler {
       return;
     }
     const known = answerFor(err);
-    if (!known) ctx.logger.error('unexpected error', { path: req.path, error: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
-    const answer = known ?? { status: 500, error: 'server_error', description: 'the server met an unexpected condition', code: 'ERR_INTERNAL', headers: {} };
+    if (!known)
+      ctx.logger.error('unexpected error', {
+        path: req.path,
+        error: err instanceof Error ? err.message : String(err),
+        stack: err instanceof Error ? err.stack : undefined,
+      });
+    const answer = known ?? {
+      status: 500,
+      error: 'server_error',
+      description: 'the server met an unexpected condition',
+      code: 'ERR_INTERNAL',
+      headers: {},
+    };
     // A page about an unknown journey is a bad request of the browser's, not a missing resource.
     const status = answer.code === 'ERR_JOURNEY_NOT_FOUND' ? 400 : answer.status;
     const state = locals(res);
@@ -62,6 +81,16 @@ export function authorizeErrorPage(ctx: RouterContext): ErrorRequestHandler {
       res.redirect(303, errorRedirect(ctx, request.redirectUri, 'temporarily_unavailable', answer.description, request.state));
       return;
     }
-    res.status(status).type('html').send(messagePage(TITLES[status] ?? (status >= 500 ? 'Something went wrong' : 'Request not valid'), sentence(answer.code, status), 'alert', ctx.basePath));
+    res
+      .status(status)
+      .type('html')
+      .send(
+        messagePage(
+          TITLES[status] ?? (status >= 500 ? 'Something went wrong' : 'Request not valid'),
+          sentence(answer.code, status),
+          'alert',
+          ctx.basePath,
+        ),
+      );
   };
 }

@@ -13,10 +13,20 @@ export function observeAuthorize(ctx: RouterContext, endpoint: 'authorize' | 'au
     res.on('finish', () => {
       const state = locals(res);
       const client = state.client?.clientId ?? 'unknown';
-      const result = state.oauthError !== undefined && state.journeyResult === undefined ? state.oauthError : (state.journeyResult ?? `status_${res.statusCode}`);
+      const result =
+        state.oauthError !== undefined && state.journeyResult === undefined
+          ? state.oauthError
+          : (state.journeyResult ?? `status_${res.statusCode}`);
       const seconds = stop({ status: String(res.statusCode) });
       ctx.metrics.authorizeRequests.inc({ client, result });
-      ctx.logger.info(endpoint, { client, flow: state.flowId, result, status: res.statusCode, ip: state.clientIp, ms: Math.round(seconds * 1000) });
+      ctx.logger.info(endpoint, {
+        client,
+        flow: state.flowId,
+        result,
+        status: res.statusCode,
+        ip: state.clientIp,
+        ms: Math.round(seconds * 1000),
+      });
     });
     next();
   };

@@ -2,7 +2,12 @@ import type { RequestHandler } from 'express';
 import type { Client } from '../../clients/types.js';
 import { HttpError, invalidRequest } from '../../errors.js';
 import { locals, params } from '../../lib/locals.js';
-import { CLIENT_AUTH_PARAMETERS, REQUEST_URI_PREFIX, STANDARD_AUTHORIZATION_PARAMETERS, TOKEN_PARAMETERS } from '../../lib/oauth-parameters.js';
+import {
+  CLIENT_AUTH_PARAMETERS,
+  REQUEST_URI_PREFIX,
+  STANDARD_AUTHORIZATION_PARAMETERS,
+  TOKEN_PARAMETERS,
+} from '../../lib/oauth-parameters.js';
 import { printableName } from '../../lib/printable.js';
 import { checkPkce } from '../../oauth/pkce.js';
 import { resolveRedirectUri } from '../../oauth/redirect-uri.js';
@@ -15,7 +20,8 @@ const REQUEST_URI_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 function refuseRepeats(names: Iterable<string>, counted: (name: string) => boolean): void {
   for (const name of names)
-    if (counted(name)) throw invalidRequest(`parameter "${printableName(name)}" is included more than once (RFC 6749 §3.1)`, { param: printableName(name) });
+    if (counted(name))
+      throw invalidRequest(`parameter "${printableName(name)}" is included more than once (RFC 6749 §3.1)`, { param: printableName(name) });
 }
 
 /**
@@ -50,7 +56,8 @@ export function takePushedRequest(ctx: RouterContext): RequestHandler {
       next();
       return;
     }
-    const invalid = () => new HttpError('ERR_REQUEST_URI_INVALID', 'request_uri is unknown, used already or expired; push the request again (RFC 9126 §4)');
+    const invalid = () =>
+      new HttpError('ERR_REQUEST_URI_INVALID', 'request_uri is unknown, used already or expired; push the request again (RFC 9126 §4)');
     const id = requestUri.startsWith(REQUEST_URI_PREFIX) ? requestUri.slice(REQUEST_URI_PREFIX.length) : '';
     if (!REQUEST_URI_ID.test(id)) throw invalid();
     const pushed = await ctx.stores.pushedRequests.take(id);
@@ -83,7 +90,9 @@ export function checkPlainRequest(): RequestHandler {
     }
     const client = state.client as Client;
     if (client.requirePushedAuthorizationRequests)
-      throw invalidRequest('this client must push its authorization request first (RFC 9126 §4); send client_id and request_uri only', { param: 'request_uri' });
+      throw invalidRequest('this client must push its authorization request first (RFC 9126 §4); send client_id and request_uri only', {
+        param: 'request_uri',
+      });
     refuseRepeats(repeatedParams(res), () => true);
     const p = { ...params(res) };
     if (p['request'] !== undefined) throw invalidRequest('request objects are not supported; use PAR', { param: 'request' });
@@ -101,9 +110,11 @@ export function checkPlainRequest(): RequestHandler {
     // From here on errors may go back to the (registered) redirect_uri.
     state.authorization = request;
     if (p['response_type'] === undefined) throw invalidRequest('response_type is required', { param: 'response_type' });
-    if (p['response_type'] !== 'code') throw new HttpError('ERR_UNSUPPORTED_RESPONSE_TYPE', 'response_type must be "code"', { param: 'response_type' });
+    if (p['response_type'] !== 'code')
+      throw new HttpError('ERR_UNSUPPORTED_RESPONSE_TYPE', 'response_type must be "code"', { param: 'response_type' });
     checkPkce(client, p['code_challenge'], p['code_challenge_method']);
-    if (p['scope'] !== undefined && !SCOPE.test(p['scope'])) throw new HttpError('ERR_INVALID_SCOPE', 'scope must be space-separated scope tokens (RFC 6749 §3.3)', { param: 'scope' });
+    if (p['scope'] !== undefined && !SCOPE.test(p['scope']))
+      throw new HttpError('ERR_INVALID_SCOPE', 'scope must be space-separated scope tokens (RFC 6749 §3.3)', { param: 'scope' });
     next();
   };
 }
@@ -124,7 +135,8 @@ export function chooseFlow(): RequestHandler {
     } else {
       const wanted = acr.split(' ').filter(Boolean);
       const flow = wanted.find((value) => request.client.allowedFlows.includes(value));
-      if (flow === undefined) throw new HttpError('ERR_FLOW_NOT_ALLOWED', 'acr_values names no flow this client may run', { param: 'acr_values' });
+      if (flow === undefined)
+        throw new HttpError('ERR_FLOW_NOT_ALLOWED', 'acr_values names no flow this client may run', { param: 'acr_values' });
       state.flowId = flow;
     }
     next();

@@ -54,7 +54,12 @@ export function corsEarly(ctx: RouterContext): RequestHandler {
  * Once the client is known: a cross-origin browser call from an origin that client does not
  * list is refused before anything runs (403), not merely hidden from the page.
  */
-export function enforceClientOrigin(ctx: RouterContext, req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1], client: Client | undefined): void {
+export function enforceClientOrigin(
+  ctx: RouterContext,
+  req: Parameters<RequestHandler>[0],
+  res: Parameters<RequestHandler>[1],
+  client: Client | undefined,
+): void {
   const origin = req.headers.origin;
   if (origin === undefined || origin === new URL(ctx.issuer).origin) return;
   if (client === undefined || !client.corsOrigins.includes(origin)) {

@@ -16,8 +16,19 @@ export function journeyErrorHandler(ctx: RouterContext): ErrorRequestHandler {
       return;
     }
     const known = answerFor(err);
-    if (!known) ctx.logger.error('unexpected error', { path: req.path, error: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
-    const answer = known ?? { status: 500, error: 'server_error', description: 'the server met an unexpected condition', code: 'ERR_INTERNAL', headers: {} };
+    if (!known)
+      ctx.logger.error('unexpected error', {
+        path: req.path,
+        error: err instanceof Error ? err.message : String(err),
+        stack: err instanceof Error ? err.stack : undefined,
+      });
+    const answer = known ?? {
+      status: 500,
+      error: 'server_error',
+      description: 'the server met an unexpected condition',
+      code: 'ERR_INTERNAL',
+      headers: {},
+    };
     locals(res).oauthError = answer.error;
     for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
     res.setHeader('Cache-Control', 'no-store');

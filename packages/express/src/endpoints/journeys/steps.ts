@@ -51,7 +51,11 @@ function bodyObject(req: Request): Record<string, unknown> {
 export function authenticateJourneyClient(ctx: RouterContext): RequestHandler {
   return async function authenticateJourneyClient(req, res, next) {
     const body = bodyObject(req);
-    for (const key of Object.keys(body)) if (!START_KEYS.has(key)) throw invalidRequest(`"${printableName(key)}" is not accepted; send client_id (and credentials) and params only`, { param: printableName(key) });
+    for (const key of Object.keys(body))
+      if (!START_KEYS.has(key))
+        throw invalidRequest(`"${printableName(key)}" is not accepted; send client_id (and credentials) and params only`, {
+          param: printableName(key),
+        });
     const credentials: Record<string, string> = {};
     for (const name of ['client_id', ...CLIENT_AUTH_PARAMETERS]) {
       const value = body[name];
@@ -72,20 +76,31 @@ export function authenticateJourneyClient(ctx: RouterContext): RequestHandler {
 
 function startParams(client: Client, raw: unknown): Record<string, string> {
   if (raw === undefined) return {};
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw invalidRequest('"params" must be an object of strings', { param: 'params' });
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw invalidRequest('"params" must be an object of strings', { param: 'params' });
   const allowed = new Set(client.allowedPushedParameters);
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
-    if (CLIENT_AUTH_PARAMETERS.has(name) || REQUEST_OBJECT_PARAMETERS.has(name) || (!STANDARD_AUTHORIZATION_PARAMETERS.has(name) && !allowed.has(name)))
+    if (
+      CLIENT_AUTH_PARAMETERS.has(name) ||
+      REQUEST_OBJECT_PARAMETERS.has(name) ||
+      (!STANDARD_AUTHORIZATION_PARAMETERS.has(name) && !allowed.has(name))
+    )
       throw invalidRequest(`parameter "${printableName(name)}" is not accepted for this client`, { param: printableName(name) });
-    if (typeof value !== 'string') throw invalidRequest(`parameter "${printableName(name)}" must be a string`, { param: printableName(name) });
+    if (typeof value !== 'string')
+      throw invalidRequest(`parameter "${printableName(name)}" must be a string`, { param: printableName(name) });
     out[name] = value;
   }
   return out;
 }
 
 /** Answers a journey result as the AIC-style JSON API does. */
-export async function answerJourneyJson(ctx: RouterContext, res: Response, result: JourneyResult, client: Client | undefined): Promise<void> {
+export async function answerJourneyJson(
+  ctx: RouterContext,
+  res: Response,
+  result: JourneyResult,
+  client: Client | undefined,
+): Promise<void> {
   locals(res).journeyResult = result.status;
   if (result.status === 'suspended') {
     applyCookies(res, result.cookies, true);
@@ -96,9 +111,19 @@ export async function answerJourneyJson(ctx: RouterContext, res: Response, resul
     if (result.redirect !== undefined && !(client && isAllowedRedirectTarget(client, result.redirect))) {
       locals(res).journeyResult = 'failure';
       if (result.sessionId !== undefined) await ctx.stores.sessions.delete(result.sessionId);
-      ctx.logger.warn('journey redirect refused', { journeyId: result.journeyId, flow: result.flowId, client: client?.clientId ?? 'unknown' });
+      ctx.logger.warn('journey redirect refused', {
+        journeyId: result.journeyId,
+        flow: result.flowId,
+        client: client?.clientId ?? 'unknown',
+      });
       applyCookies(res, result.cookies, true);
-      res.status(401).json({ status: 'failure', code: 'ERR_REDIRECT_NOT_ALLOWED', reason: 'the journey ended with a redirect this client does not allow' });
+      res
+        .status(401)
+        .json({
+          status: 'failure',
+          code: 'ERR_REDIRECT_NOT_ALLOWED',
+          reason: 'the journey ended with a redirect this client does not allow',
+        });
       return;
     }
     applyCookies(res, result.cookies, false);
@@ -123,7 +148,12 @@ export function startJourneyJson(ctx: RouterContext): RequestHandler {
     locals(res).flowId = client.allowedFlows.includes(flow) ? flow : undefined;
     if (!client.allowedFlows.includes(flow)) throw new HttpError('ERR_FLOW_NOT_ALLOWED', 'this client may not run this flow');
     const params = startParams(client, bodyObject(req)['params']);
-    const result = await engine.start(flow, { request: requestInfo(req, res), params, client: toClientInfo(client), meta: { clientId: client.clientId } as JsonObject });
+    const result = await engine.start(flow, {
+      request: requestInfo(req, res),
+      params,
+      client: toClientInfo(client),
+      meta: { clientId: client.clientId } as JsonObject,
+    });
     await answerJourneyJson(ctx, res, result, client);
   };
 }
@@ -139,7 +169,8 @@ export function continueJourneyJson(ctx: RouterContext): RequestHandler {
     const journeyId = String(req.params.id);
     if (!JOURNEY_ID.test(journeyId)) throw invalidRequest('the journey id is malformed');
     const body = bodyObject(req);
-    if (!Array.isArray(body['callbacks'])) throw invalidRequest('"callbacks" must be the array the step sent, with inputs filled', { param: 'callbacks' });
+    if (!Array.isArray(body['callbacks']))
+      throw invalidRequest('"callbacks" must be the array the step sent, with inputs filled', { param: 'callbacks' });
     let client: Client | undefined;
     if (engine.pending) {
       const pending = await engine.pending(journeyId);
@@ -163,7 +194,14 @@ export function observeJourneyApi(ctx: RouterContext, endpoint: 'journey_start' 
       const result = state.journeyResult ?? state.oauthError ?? `status_${res.statusCode}`;
       const seconds = stop({ status: String(res.statusCode) });
       ctx.metrics.journeyRequests.inc({ endpoint, result });
-      ctx.logger.info(endpoint, { client: state.client?.clientId ?? 'unknown', flow: state.flowId, result, status: res.statusCode, ip: state.clientIp, ms: Math.round(seconds * 1000) });
+      ctx.logger.info(endpoint, {
+        client: state.client?.clientId ?? 'unknown',
+        flow: state.flowId,
+        result,
+        status: res.statusCode,
+        ip: state.clientIp,
+        ms: Math.round(seconds * 1000),
+      });
     });
     next();
   };

@@ -169,7 +169,13 @@ describe('POST /authorize/continue', () => {
 describe('GET /authorize — requests and errors', () => {
   it('picks the flow named by acr_values when the client allows it, else the client’s first flow', async () => {
     const { app } = await journeyApp();
-    expect((await request(app).get(plainAuthorize({ acr_values: 'nope confirm' })).set('Accept', 'application/json')).body.callbacks[0].type).toBe('TextOutputCallback');
+    expect(
+      (
+        await request(app)
+          .get(plainAuthorize({ acr_values: 'nope confirm' }))
+          .set('Accept', 'application/json')
+      ).body.callbacks[0].type,
+    ).toBe('TextOutputCallback');
     expect((await request(app).get(plainAuthorize()).set('Accept', 'application/json')).body.callbacks[0].type).toBe('NameCallback');
   });
 
@@ -211,7 +217,9 @@ describe('GET /authorize — requests and errors', () => {
 
   it('validates plain requests as PAR does: PKCE is required', async () => {
     const { app } = await journeyApp();
-    const res = await request(app).get(`/authorize?${new URLSearchParams({ client_id: 'web-app', response_type: 'code', redirect_uri: 'https://app.example.com/callback', state: 's' }).toString()}`);
+    const res = await request(app).get(
+      `/authorize?${new URLSearchParams({ client_id: 'web-app', response_type: 'code', redirect_uri: 'https://app.example.com/callback', state: 's' }).toString()}`,
+    );
     expect(res.status).toBe(303);
     expect(new URL(res.headers.location as string).searchParams.get('error')).toBe('invalid_request');
   });

@@ -57,7 +57,16 @@ describe('handoff: single use and lifetime of the request_uri', () => {
     const par = await request(app)
       .post('/par')
       .type('form')
-      .send(new URLSearchParams({ client_id: 'session-transfer', response_type: 'code', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256', subject_token: token, target: TARGET }).toString());
+      .send(
+        new URLSearchParams({
+          client_id: 'session-transfer',
+          response_type: 'code',
+          code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+          code_challenge_method: 'S256',
+          subject_token: token,
+          target: TARGET,
+        }).toString(),
+      );
     expect(par.body.expires_in).toBeLessThanOrEqual(60);
     clock.advance(par.body.expires_in as number);
     const res = await request(app).get(authorizeUrl(par.body.request_uri as string));
@@ -77,14 +86,18 @@ describe('handoff: single use and lifetime of the request_uri', () => {
   it('ignores parameters outside the pushed request: a target in the URL never replaces the pushed one', async () => {
     const { app, clock } = await handoffApp(jwks.base);
     const requestUri = await pushHandoff(app, { subject_token: await mintToken(clock) });
-    const res = await request(app).get(`${authorizeUrl(requestUri)}&target=${encodeURIComponent('https://evil.example/')}&acr_values=other`);
+    const res = await request(app).get(
+      `${authorizeUrl(requestUri)}&target=${encodeURIComponent('https://evil.example/')}&acr_values=other`,
+    );
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(TARGET);
   });
 
   it('refuses plain parameters from the session-transfer client, which requires PAR', async () => {
     const { app } = await handoffApp(jwks.base);
-    const res = await request(app).get(`/authorize?${new URLSearchParams({ client_id: 'session-transfer', response_type: 'code', target: TARGET }).toString()}`);
+    const res = await request(app).get(
+      `/authorize?${new URLSearchParams({ client_id: 'session-transfer', response_type: 'code', target: TARGET }).toString()}`,
+    );
     expect(res.status).toBe(400);
     expect(res.headers['set-cookie']).toBeUndefined();
   });
@@ -129,7 +142,11 @@ describe('handoff: no cookie on any failure', () => {
 
   it('takes the IP from X-Forwarded-For only through a trusted proxy: the same forwarded IP on both channels passes', async () => {
     const { app, clock } = await handoffApp(jwks.base, { trustedProxies: ['127.0.0.1', '::1'] });
-    const requestUri = await pushHandoff(app, { subject_token: await mintToken(clock), ip: '198.51.100.7' }, { 'X-Forwarded-For': '198.51.100.7' });
+    const requestUri = await pushHandoff(
+      app,
+      { subject_token: await mintToken(clock), ip: '198.51.100.7' },
+      { 'X-Forwarded-For': '198.51.100.7' },
+    );
     const res = await request(app).get(authorizeUrl(requestUri)).set('X-Forwarded-For', '198.51.100.7');
     expect(res.status).toBe(303);
   });
@@ -240,7 +257,10 @@ describe('handoff: every redirect target is allowlisted', () => {
   it('checks the final redirect again: a flow that widens its targets still cannot send the browser off the client allowlist', async () => {
     const lenient = structuredClone(shippedFlow) as { id: string; nodes: Record<string, { config?: Record<string, unknown> }> };
     lenient.id = 'lenient-transfer';
-    (lenient.nodes.toTarget as { config: Record<string, unknown> }).config = { from: { pushed: 'target' }, targets: ['https://evil.example/'] };
+    (lenient.nodes.toTarget as { config: Record<string, unknown> }).config = {
+      from: { pushed: 'target' },
+      targets: ['https://evil.example/'],
+    };
     const client = { ...sessionTransferClient, client_id: 'lenient', allowed_flows: ['lenient-transfer'] };
     const { app, clock, stores, logger } = await handoffApp(jwks.base, { flows: [lenient], clients: [client, mobileClient] });
     const created: string[] = [];
@@ -249,7 +269,11 @@ describe('handoff: every redirect target is allowlisted', () => {
       created.push(session.id);
       await put(session);
     };
-    const requestUri = await pushHandoff(app, { client_id: 'lenient', subject_token: await mintToken(clock), target: 'https://evil.example/phish' });
+    const requestUri = await pushHandoff(app, {
+      client_id: 'lenient',
+      subject_token: await mintToken(clock),
+      target: 'https://evil.example/phish',
+    });
     const res = await request(app).get(authorizeUrl(requestUri, 'lenient'));
     expect(res.status).toBe(403);
     expect(res.headers.location).toBeUndefined();

@@ -42,7 +42,9 @@ describe('POST /journeys/:flow', () => {
   it('does not let a caller pass initial state, meta or a pushed request', async () => {
     const { app } = await journeyApp();
     for (const key of ['state', 'meta', 'par']) {
-      const res = await request(app).post('/journeys/ask-login').send({ client_id: 'spa-app', [key]: { sub: 'user-admin' } });
+      const res = await request(app)
+        .post('/journeys/ask-login')
+        .send({ client_id: 'spa-app', [key]: { sub: 'user-admin' } });
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('ERR_INVALID_REQUEST');
     }
@@ -73,9 +75,15 @@ describe('POST /journeys/:id/continue', () => {
   it('takes the callbacks as received with inputs filled; success sets the session cookie and answers { status, sessionId, redirect }', async () => {
     const { app, stores } = await journeyApp();
     const step = await request(app).post('/journeys/ask-login').send({ client_id: 'spa-app' });
-    const res = await request(app).post(`/journeys/${step.body.journeyId}/continue`).send({ callbacks: fill(step.body.callbacks, ['alice', 'pw']) });
+    const res = await request(app)
+      .post(`/journeys/${step.body.journeyId}/continue`)
+      .send({ callbacks: fill(step.body.callbacks, ['alice', 'pw']) });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'success', sessionId: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), redirect: 'https://app.example.com/home' });
+    expect(res.body).toEqual({
+      status: 'success',
+      sessionId: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      redirect: 'https://app.example.com/home',
+    });
     expect(cookieSets(res)[0]).toMatch(/^__Host-waymark-session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
     expect(await stores.sessions.get(res.body.sessionId)).toMatchObject({ sub: 'user-alice' });
   });
@@ -83,7 +91,9 @@ describe('POST /journeys/:id/continue', () => {
   it('answers failure with 401 { status, code, reason } and no cookie', async () => {
     const { app } = await journeyApp();
     const step = await request(app).post('/journeys/ask-login').send({ client_id: 'spa-app' });
-    const res = await request(app).post(`/journeys/${step.body.journeyId}/continue`).send({ callbacks: fill(step.body.callbacks, ['alice', 'nope']) });
+    const res = await request(app)
+      .post(`/journeys/${step.body.journeyId}/continue`)
+      .send({ callbacks: fill(step.body.callbacks, ['alice', 'nope']) });
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ status: 'failure', code: 'ERR_JOURNEY_FAILED', reason: expect.any(String) });
     expect(cookieSets(res)).toEqual([]);
@@ -119,7 +129,10 @@ describe('POST /journeys/:id/continue', () => {
       return put(id, value, revision, ttl);
     };
     const body = { callbacks: fill(step.body.callbacks, [null, 0]) };
-    const [a, b] = await Promise.all([request(app).post(`/journeys/${step.body.journeyId}/continue`).send(body), request(app).post(`/journeys/${step.body.journeyId}/continue`).send(body)]);
+    const [a, b] = await Promise.all([
+      request(app).post(`/journeys/${step.body.journeyId}/continue`).send(body),
+      request(app).post(`/journeys/${step.body.journeyId}/continue`).send(body),
+    ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
   });
 });
@@ -127,12 +140,18 @@ describe('POST /journeys/:id/continue', () => {
 describe('CORS on the journey API', () => {
   it('answers a preflight from an origin a client lists for the flow, and refuses others', async () => {
     const { app } = await journeyApp();
-    const ok = await request(app).options('/journeys/confirm').set('Origin', 'https://spa.example.com').set('Access-Control-Request-Method', 'POST');
+    const ok = await request(app)
+      .options('/journeys/confirm')
+      .set('Origin', 'https://spa.example.com')
+      .set('Access-Control-Request-Method', 'POST');
     expect(ok.status).toBe(204);
     expect(ok.headers['access-control-allow-origin']).toBe('https://spa.example.com');
     expect(ok.headers['access-control-allow-methods']).toBe('POST');
     expect(ok.headers.vary).toMatch(/Origin/);
-    const other = await request(app).options('/journeys/confirm').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
+    const other = await request(app)
+      .options('/journeys/confirm')
+      .set('Origin', 'https://evil.example')
+      .set('Access-Control-Request-Method', 'POST');
     expect(other.status).toBe(403);
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
@@ -151,6 +170,8 @@ describe('CORS on the journey API', () => {
   it('counts journey API requests on /metrics', async () => {
     const { app } = await journeyApp();
     await request(app).post('/journeys/confirm').send({ client_id: 'spa-app' });
-    expect((await request(app).get('/metrics')).text).toContain('waymark_journey_requests_total{endpoint="journey_start",result="suspended"} 1');
+    expect((await request(app).get('/metrics')).text).toContain(
+      'waymark_journey_requests_total{endpoint="journey_start",result="suspended"} 1',
+    );
   });
 });
