@@ -1,5 +1,10 @@
 import type { Client } from '../clients/types.js';
 
+// eslint-disable-next-line no-control-regex -- control characters (and space, backslash) are what we refuse
+const UNSAFE = /[\u0000-\u0020\u007f-\u009f\\]/;
+// Percent-encoded separators, dots and control characters: a server downstream may decode them.
+const ENCODED = /%(2f|5c|2e|0[0-9a-f]|1[0-9a-f]|7f)/i;
+
 /**
  * Defence in depth for the end of a journey: the `redirect` node already checked its target
  * against the client's allowlist; the adapter checks the final URL again before it answers
@@ -11,14 +16,7 @@ import type { Client } from '../clients/types.js';
  * isAllowedRedirectTarget(client, 'https://profile.example.com/me'); // true when 'https://profile.example.com/' is listed
  */
 export function isAllowedRedirectTarget(client: Pick<Client, 'redirectTargets'>, target: string): boolean {
-  // eslint-disable-next-line no-control-regex -- control characters are what we refuse
-  if (
-    target.length > 8192 ||
-    /[\u0000-\u0020\u007f-\u009f\\]/.test(target) ||
-    /%(2f|5c|2e|0[0-9a-f]|1[0-9a-f]|7f)/i.test(target) ||
-    target.includes('#')
-  )
-    return false;
+  if (target.length > 8192 || UNSAFE.test(target) || ENCODED.test(target) || target.includes('#')) return false;
   if (!URL.canParse(target)) return false;
   const url = new URL(target);
   const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(target)?.[1];
