@@ -17,7 +17,6 @@ import {
   requestUriOf,
   sessionTransferFlow,
   setsSession,
-  startLogin,
   TARGET,
   USERS_FILE,
   WEB_CLIENT,
