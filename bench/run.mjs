@@ -1,6 +1,7 @@
 // npm run bench: every benchmark, each against a baseline measured in the same run.
 import { benchEngine } from './engine.mjs';
 import { benchHandoff, formatHandoff } from './handoff.mjs';
+import { benchHandoffRedis, formatHandoffRedis } from './handoff-redis.mjs';
 
 const e = await benchEngine();
 console.log('engine (10-node flows, in process)');
@@ -11,3 +12,6 @@ console.log(`  persisted suspended journey ${e.suspendedJourneyBytes} bytes`);
 
 console.log('');
 for (const line of formatHandoff(await benchHandoff())) console.log(line);
+
+console.log('');
+for (const line of formatHandoffRedis(await benchHandoffRedis())) console.log(line);
