@@ -370,7 +370,7 @@ export function formatHandoffRedis(h) {
     `  commands Redis ran per handoff  Waymark ${w.server.toFixed(1)}, hand-written ${b.server.toFixed(1)} (total_commands_processed: includes the commands inside Lua scripts)`,
     ...h.journeys.map(
       (j) =>
-        `  suspended journey in Redis      ${j.flow.padEnd(22)} ${j.valueBytes} bytes sealed value, ${j.keyBytes} bytes key (MEMORY USAGE)`,
+        `  suspended journey in Redis      ${j.flow.padEnd(22)} ${j.valueBytes} bytes journey record, ${j.keyBytes} bytes whole key (MEMORY USAGE)`,
     ),
     `  (${h.totalSeconds.toFixed(1)} s in all)`,
   ];
