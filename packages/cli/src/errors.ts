@@ -8,6 +8,8 @@ export const CLI_ERRORS = {
   ERR_CLI_USAGE: 'ERR_CLI_USAGE',
   /** A file named on the command line could not be read. */
   ERR_CLI_FILE: 'ERR_CLI_FILE',
+  /** `new-node`: the target folder exists and is not empty; nothing was written. */
+  ERR_CLI_TARGET_EXISTS: 'ERR_CLI_TARGET_EXISTS',
 } as const;
 
 /** A failure that ends a command with exit code 2 and a one-line coded message. */

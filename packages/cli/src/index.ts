@@ -16,3 +16,5 @@ export { loadServerConfig, resolveServerConfig } from './server/config.js';
 export type { ServerConfig, ResolvedServerConfig } from './server/config.js';
 export { createStoresFromConfig } from './server/stores.js';
 export type { ServerStores } from './server/stores.js';
+export { benchEngine, formatEngineBench } from './bench-engine.js';
+export type { EngineBenchResult } from './bench-engine.js';

@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { bench } from './bench.js';
 import { graph } from './graph.js';
 import { newNode } from './new-node.js';
 import { run } from './run.js';
@@ -15,6 +16,6 @@ export const commands: readonly Command[] = [
   graph,
   run,
   serve, // HOOK serve: `waymark serve` — the express adapter on its own (commands/serve.ts).
-  // HOOK bench: `waymark bench` — engine overhead per step (commands/bench.ts).
+  bench,
   newNode,
 ];

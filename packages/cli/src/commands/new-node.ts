@@ -3,7 +3,6 @@ import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RESERVED_NAMESPACES } from '@waymark/core';
-import { WaymarkError } from '@waymark/sdk';
 import { parseOrUsage, type Command } from '../command.js';
 import { CliError } from '../errors.js';
 import { EXIT } from '../io.js';
@@ -11,12 +10,6 @@ import { gitignore, indexTs, jestConfig, nodeTs, packageJson, readme, testTs, ts
 
 /** The @waymark/sdk range a new package peer-depends on: the SDK this CLI ships with. */
 export const NEW_NODE_SDK_RANGE = '^0.1.0';
-
-/** Codes `waymark new-node` raises besides ERR_CLI_USAGE. */
-export const NEW_NODE_ERRORS = {
-  /** The target folder exists and is not empty: nothing was written. */
-  ERR_CLI_TARGET_EXISTS: 'ERR_CLI_TARGET_EXISTS',
-} as const;
 
 const usage = `Usage: waymark new-node <package-name> [--type <namespace>.<name>] [--dir <path>]
 
@@ -135,8 +128,8 @@ export const newNode: Command = {
       throw error;
     });
     if (existing.length > 0)
-      throw new WaymarkError(
-        NEW_NODE_ERRORS.ERR_CLI_TARGET_EXISTS,
+      throw new CliError(
+        'ERR_CLI_TARGET_EXISTS',
         `new-node: ${relative(io.cwd, dir) || '.'} exists and is not empty; nothing was written: pass --dir with a new or empty folder`,
         { dir },
       );
