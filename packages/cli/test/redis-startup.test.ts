@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { Redis } from 'ioredis';
 import type { Logger } from '@waymark/sdk';
 import { createStoresFromConfig, main, startServer, type CliIo } from '@waymark/cli';
-import { startRedisServer, type RedisServer } from '../../redis/test/support/redis-server.js';
+import { findRedisServer, startRedisServer, type RedisServer } from '../../redis/test/support/redis-server.js';
 
 /* `waymark serve` on Redis, at start-up: which stores it says it uses, where a URL comes from,
  * and the start-up errors (secretKeys missing, Redis unreachable, a malformed setting). Real
@@ -213,5 +215,77 @@ describe('waymark serve on a Redis Cluster', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('waymark serve through Redis Sentinel', () => {
+  let master: RedisServer;
+  let sentinel: ChildProcess;
+  let sentinelPort: number;
+  let dir: string;
+
+  beforeAll(async () => {
+    master = await startRedisServer();
+    sentinelPort = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    // A sentinel needs a writable config file of its own (it rewrites it).
+    dir = mkdtempSync(join(tmpdir(), 'waymark-sentinel-'));
+    writeFileSync(
+      join(dir, 'sentinel.conf'),
+      `port ${sentinelPort}\nbind 127.0.0.1\nsentinel monitor mymaster 127.0.0.1 ${master.port} 1\n`,
+    );
+    sentinel = spawn(findRedisServer(), [join(dir, 'sentinel.conf'), '--sentinel'], { stdio: 'ignore' });
+    const probe = new Redis({ port: sentinelPort, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: 0 });
+    probe.on('error', () => {});
+    try {
+      for (let i = 0; ; i++) {
+        const found = await probe.call('SENTINEL', 'get-master-addr-by-name', 'mymaster').catch(() => null);
+        if (Array.isArray(found) && found[1] === String(master.port)) break;
+        if (i > 200) throw new Error('the sentinel did not come up within 10 s');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      probe.disconnect();
+    }
+  });
+  afterAll(async () => {
+    if (sentinel && sentinel.exitCode === null) await new Promise((resolve) => (sentinel.once('exit', resolve), sentinel.kill('SIGTERM')));
+    await master?.dispose();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('connects with { sentinels: [...], name }, says "stores: redis sentinel <name> via <sentinels>" and keeps journeys on the master the sentinel names', async () => {
+    const lines: string[] = [];
+    const server = await startServer(
+      { ...base, secretKeys: [secretKey], redis: { sentinels: [`127.0.0.1:${sentinelPort}`], name: 'mymaster', prefix: 'sentinel:' } },
+      { logger: silent, print: (l) => lines.push(l) },
+    );
+    const admin = new Redis(master.url);
+    try {
+      expect(lines).toContain(`stores: redis sentinel mymaster via 127.0.0.1:${sentinelPort} (prefix sentinel:)`);
+      const answer = await startJourney(server.url);
+      expect(answer.status).toBe(200);
+      const { journeyId } = (await answer.json()) as { journeyId: string };
+      expect(await admin.exists(`sentinel:{${journeyId}}:journey`)).toBe(1);
+    } finally {
+      admin.disconnect();
+      await server.close();
+    }
+  });
+
+  it('stops start-up naming the sentinels when none answers', async () => {
+    const error = (await startServer(
+      { ...base, secretKeys: [secretKey], redis: { sentinels: [`127.0.0.1:${await deadPort()}`], name: 'mymaster' } },
+      { logger: silent },
+    ).catch((e: unknown) => e)) as {
+      code: string;
+      message: string;
+    };
+    expect(error.code).toBe('ERR_STORE_UNAVAILABLE');
+    expect(error.message).toMatch(/^cannot reach Redis at sentinel mymaster via 127\.0\.0\.1:\d+ /);
   });
 });
