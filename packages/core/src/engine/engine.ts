@@ -65,6 +65,11 @@ interface JourneyRecord {
   fx: EffectLog;
   trace: TraceStep[];
   cb: Callback[];
+  /**
+   * Set by the resume that claimed the journey and is running it; cleared when it suspends
+   * again (a fresh record) or finishes (deleted). A resume that reads a busy record loses.
+   */
+  busy?: 1;
   hdr?: string;
   stg?: string;
   meta?: JsonObject;
@@ -277,7 +282,7 @@ export class Engine {
     const { live, pending, revision } = await this.#restore(journeyId);
     const submitted = this.#applySubmission(pending, input.callbacks);
     // Claim the journey: bump the revision before running anything, so a concurrent resume loses here.
-    const claimed = await this.stores.journeys.put(journeyId, await this.#serialise(live, pending, undefined, undefined), revision, this.#ttl(live.flow));
+    const claimed = await this.stores.journeys.put(journeyId, await this.#serialise(live, pending, undefined, undefined, true), revision, this.#ttl(live.flow));
     if (claimed === false) throw new WaymarkError(CORE_ERRORS.ERR_JOURNEY_CONFLICT, 'this journey was already continued by another request', { journeyId });
     live.revision = claimed;
     return this.#run(live, input.request, submitted);
@@ -300,6 +305,8 @@ export class Engine {
     const stored = typeof journeyId === 'string' && journeyId.length <= 64 ? await this.stores.journeys.get(journeyId) : undefined;
     if (!stored) throw new WaymarkError(CORE_ERRORS.ERR_JOURNEY_NOT_FOUND, 'no such journey: it finished, expired, or never existed; start again', {});
     const record = JSON.parse(stored.value) as JourneyRecord;
+    // Another resume claimed this journey and is running it: this one loses, before any node runs.
+    if (record.busy) throw new WaymarkError(CORE_ERRORS.ERR_JOURNEY_CONFLICT, 'this journey was already continued by another request', { journeyId });
     const flow = this.flow(record.f, record.fv);
     if (!flow)
       throw new WaymarkError(CORE_ERRORS.ERR_FLOW_NOT_FOUND, `journey is pinned to flow "${record.f}" version ${record.fv}, which this engine has not loaded`, {
@@ -361,7 +368,7 @@ export class Engine {
     return flow.flow.timeout ?? this.limits.journeyTtlSeconds;
   }
 
-  async #serialise(live: Live, callbacks: Callback[], header: string | undefined, stage: string | undefined): Promise<string> {
+  async #serialise(live: Live, callbacks: Callback[], header: string | undefined, stage: string | undefined, busy = false): Promise<string> {
     const hasSealed = Object.keys(live.secrets).length > 0 || live.par !== undefined || Object.keys(live.params).length > 0;
     const record: JourneyRecord = {
       id: live.id,
@@ -379,6 +386,7 @@ export class Engine {
       hdr: header,
       stg: stage,
       meta: live.meta,
+      busy: busy ? 1 : undefined,
     };
     return JSON.stringify(record);
   }

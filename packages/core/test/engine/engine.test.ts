@@ -123,6 +123,38 @@ describe('engine: pinning, concurrency, persistence', () => {
     expect(lost.some((r) => (r.reason as { code: string }).code === 'ERR_JOURNEY_CONFLICT')).toBe(true);
   });
 
+  it('lets exactly one of 50 staggered concurrent resumes advance, including those that read after the first claim', async () => {
+    const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+    // The winner is still running (it yields to the event loop) while later resumes read the journey.
+    const slowCheck = defineNode({
+      type: 'test.slowcheck',
+      version: 1,
+      description: 'Checks after a few event-loop turns.',
+      outcomes: ['valid'],
+      async run() {
+        for (let i = 0; i < 10; i++) await turn();
+        return 'valid';
+      },
+    });
+    const engine = await createEngine({ nodes: [...testNodes, slowCheck], secretKeys: [key] });
+    engine.load({
+      id: 'slow',
+      version: 1,
+      description: 'Collects, then checks slowly.',
+      start: 'collect',
+      nodes: { collect: { type: 'test.ask', outcomes: { collected: 'verify' } }, verify: { type: 'test.slowcheck', outcomes: { valid: 'success' } } },
+    });
+    for (let trial = 0; trial < 5; trial++) {
+      const first = (await engine.start('slow', { request })) as SuspendedResult;
+      const submit = async (i: number) => {
+        for (let k = 0; k < i % 5; k++) await turn();
+        return engine.resume(first.journeyId, { request, callbacks: answer(first.callbacks, ['ada', 'pw']) });
+      };
+      const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => submit(i)));
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    }
+  });
+
   it('restores a persisted journey in another engine sharing the stores and key, and finishes it', async () => {
     const stores = createMemoryStores();
     const a = await engineWith({ stores });
