@@ -1,21 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { startServer, type RunningServer } from '@waymark/cli';
+import { secretEnvName, startServer, type RunningServer } from '@waymark/cli';
 import type { Logger } from '@waymark/sdk';
 import { cookieNames, follow, launchBrowser } from '../support/browser.js';
 
 /*
- * flows/remember-me.json in headless Chromium against `startServer` (what `waymark serve`
- * runs): the first visit asks the password and leaves the remember-me cookie in the browser,
- * the second visit signs in without a form. startServer wires no `services.secretSource` yet,
- * which the shipped flow's `secretName` key needs, so this run loads a copy of the shipped flow
- * whose cookie keys are an inline key made for the run; every node, outcome and decision is the
- * shipped flow's.
+ * flows/remember-me.json, the shipped file itself, in headless Chromium against `startServer`
+ * (what `waymark serve` runs): the first visit asks the password and leaves the remember-me
+ * cookie in the browser, the second visit signs in without a form. The flow's cookie key is
+ * named (`secretName`); startServer reads named secrets from WAYMARK_SECRET_<NAME>, given here
+ * through `env`.
  */
 
 const ROOT = new URL('../../', import.meta.url);
@@ -25,16 +21,6 @@ const PASSWORD = 'correct horse battery staple';
 // evaluation rightly treats as a bot (see the second test).
 const DESKTOP_CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-
-function flowWithInlineKey(): string {
-  const flow = JSON.parse(readFileSync(new URL('flows/remember-me.json', ROOT), 'utf8')) as { nodes: Record<string, { config?: { keys?: unknown[] } }> };
-  const secret = randomBytes(32).toString('base64url');
-  for (const node of Object.values(flow.nodes)) if (node.config?.keys) node.config.keys = [{ kid: 'remember-me-1', secret }];
-  const dir = mkdtempSync(join(tmpdir(), 'waymark-remember-me-'));
-  const file = join(dir, 'remember-me.json');
-  writeFileSync(file, JSON.stringify(flow));
-  return file;
-}
 
 let server: RunningServer;
 let browser: Browser;
@@ -46,7 +32,7 @@ beforeAll(async () => {
       issuer: 'http://localhost:3000',
       host: '127.0.0.1',
       port: 0,
-      flows: [flowWithInlineKey()],
+      flows: [fileURLToPath(new URL('flows/remember-me.json', ROOT))],
       clients: [
         {
           client_id: 'shop-web',
@@ -59,7 +45,7 @@ beforeAll(async () => {
       ],
       services: { usersFile: fileURLToPath(new URL('flows/fixtures/users.json', ROOT)) },
     },
-    { logger: silent, env: {} },
+    { logger: silent, env: { [secretEnvName('remember-me-key')]: randomBytes(32).toString('base64url') } },
   );
   // localhost (not 127.0.0.1) is a secure context for Chromium, so __Host- cookies stick over http.
   const origin = server.url.replace('127.0.0.1', 'localhost');

@@ -10,7 +10,7 @@ export type { CliIo, TextSink } from './io.js';
 export { CLI_ERRORS, CliError } from './errors.js';
 export { createCliRegistry } from './registry.js';
 export { toMermaid } from './mermaid.js';
-export { startServer } from './server/start-server.js';
+export { startServer, secretEnvName } from './server/start-server.js';
 export type { RunningServer, StartServerOptions } from './server/start-server.js';
 export { loadServerConfig, resolveServerConfig } from './server/config.js';
 export type { ServerConfig, ResolvedServerConfig } from './server/config.js';

@@ -43,6 +43,19 @@ function csrfKeyFrom(secretKeys: readonly string[]): Buffer | undefined {
   return Buffer.from(hkdfSync('sha256', Buffer.from(first, 'base64url'), 'waymark', 'waymark csrf key v1', 32));
 }
 
+/** The environment variable that holds the named secret `name` (`remember-me-key` → `WAYMARK_SECRET_REMEMBER_ME_KEY`). */
+export function secretEnvName(name: string): string {
+  return `WAYMARK_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/**
+ * Named secrets (cookie keys, API tokens) that flows reference by `secretName` are read from the
+ * environment, never from the config file or a flow, so no key is ever committed.
+ */
+function environmentSecretSource(env: Readonly<Record<string, string | undefined>>): { get(name: string): string | undefined } {
+  return Object.freeze({ get: (name: string) => env[secretEnvName(name)] || undefined });
+}
+
 function loadFlows(engine: Engine, paths: readonly string[]): void {
   paths.forEach((path, i) => {
     let directory: boolean;
@@ -79,9 +92,9 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
   const resolved = isResolved(config) ? config : resolveServerConfig(config, options.baseDir ?? process.cwd(), options.env ?? process.env);
   const logger = options.logger ?? DEFAULTS.logger;
   const print = options.print ?? (() => undefined);
-  const { stores, description, close: closeStores } = await createStoresFromConfig(resolved, options.clock);
+  const { stores, description, close: closeStores } = await createStoresFromConfig(resolved, options.clock, options.env ?? process.env);
   try {
-    const services: Record<string, unknown> = {};
+    const services: Record<string, unknown> = { secretSource: environmentSecretSource(options.env ?? process.env) };
     if (resolved.services.usersFile !== undefined) services.users = new FileUserStore(resolved.services.usersFile);
     const engine = await createEngine({
       nodes: builtinNodes,
