@@ -11,6 +11,7 @@ import { journeyMetricsListener } from './metrics/journey-metrics.js';
 import { policyRoutes } from './endpoints/policies/index.js';
 import type { ClientRegistry } from './clients/client-registry.js';
 import type { MetricsRegistry } from './metrics/registry.js';
+import { sequence } from './lib/sequence.js';
 import { oauthErrorHandler } from './middleware/error-handler.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { resolveOptions, type RouterContext, type WaymarkRouterOptions } from './options.js';
@@ -52,15 +53,16 @@ export function createWaymarkRouter(options: WaymarkRouterOptions): WaymarkRoute
   // Headers go on the router's own routes only, never on host routes the request falls through to.
   const headers = securityHeaders();
   router.get('/.well-known/oauth-authorization-server', headers, metadataEndpoint(ctx));
-  router.post('/par', headers, ...parSteps(ctx));
+  // The hot endpoints run their named steps as one express layer (see sequence.ts).
+  router.post('/par', sequence([headers, ...parSteps(ctx)]));
   router.all('/par', headers, parMethodNotAllowed());
   router.get('/healthz', headers, healthzEndpoint(ctx));
   router.get('/metrics', headers, metricsEndpoint(ctx));
   router.get('/assets/waymark.css', headers, stylesheetEndpoint());
   // The browser endpoints answer errors with pages (or the OAuth error redirect), not JSON.
   const pageErrors = authorizeErrorPage(ctx);
-  router.get('/authorize', headers, ...authorizeSteps(ctx), pageErrors);
-  router.post('/authorize/continue', headers, ...continueSteps(ctx), pageErrors);
+  router.get('/authorize', sequence([headers, ...authorizeSteps(ctx)]), pageErrors);
+  router.post('/authorize/continue', sequence([headers, ...continueSteps(ctx)]), pageErrors);
   router.use(journeyRoutes(ctx)); // POST /journeys/:flow, POST /journeys/:id/continue (+ CORS preflight)
   ctx.engine?.on?.(journeyMetricsListener(ctx.metrics));
   router.use(policyRoutes(ctx, options.policies)); // transactional authorization (off unless `policies` is given)

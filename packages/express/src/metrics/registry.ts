@@ -32,6 +32,22 @@ function renderLabels(names: readonly string[], values: readonly string[], extra
   return pairs.length === 0 ? '' : `{${pairs.join(',')}}`;
 }
 
+interface SeriesNode<S> {
+  readonly children: Map<string, SeriesNode<S>>;
+  series: S | undefined;
+}
+
+/** Series by label values (one Map level per label), plus every series in creation order for rendering. */
+interface SeriesTree<S> extends SeriesNode<S> {
+  readonly all: S[];
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+function seriesTree<S>(): SeriesTree<S> {
+  return { children: new Map(), series: undefined, all: [] };
+}
+
 abstract class Metric {
   constructor(
     readonly name: string,
@@ -54,30 +70,73 @@ abstract class Metric {
     });
   }
 
+  /**
+   * The series of one label set, created on first use. The hot path (every request observes a
+   * few metrics) walks one Map per label, in the order of `labelNames`: no key string to build,
+   * no JSON. Anything unusual (a missing or unknown label) goes through `key()` for its error.
+   */
+  protected series<S>(labels: Labels, root: SeriesTree<S>, create: (values: string[]) => S): S {
+    const names = this.labelNames;
+    let own = 0;
+    for (const name in labels) if (hasOwn.call(labels, name)) own++;
+    let node: SeriesNode<S> = root;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i] as string;
+      const value = labels[name];
+      // Exactly the label names, each given: else key() throws the precise error (or, for a label
+      // inherited from a prototype, which key() accepts, returns the values to walk by).
+      if (own !== names.length || value === undefined || !hasOwn.call(labels, name)) return this.#walk(this.key(labels), root, create);
+      let child = node.children.get(value);
+      if (!child) node.children.set(value, (child = { children: new Map(), series: undefined }));
+      node = child;
+    }
+    if (names.length === 0 && own !== 0) this.key(labels); // throws: this metric has no labels
+    if (node.series === undefined) root.all.push((node.series = create(names.map((name) => labels[name] as string))));
+    return node.series;
+  }
+
+  #walk<S>(values: string[], root: SeriesTree<S>, create: (values: string[]) => S): S {
+    let node: SeriesNode<S> = root;
+    for (const value of values) {
+      let child = node.children.get(value);
+      if (!child) node.children.set(value, (child = { children: new Map(), series: undefined }));
+      node = child;
+    }
+    if (node.series === undefined) root.all.push((node.series = create(values)));
+    return node.series;
+  }
+
+  /** The series of one label set if it exists (validated like `series`). */
+  protected find<S>(labels: Labels, root: SeriesTree<S>): S | undefined {
+    let node: SeriesNode<S> | undefined = root;
+    for (const value of this.key(labels)) {
+      node = node.children.get(value);
+      if (!node) return undefined;
+    }
+    return node.series;
+  }
+
   abstract render(): string;
 }
 
 /** A monotonically increasing count per label set. */
 export class Counter extends Metric {
-  readonly #values = new Map<string, { labels: string[]; value: number }>();
+  readonly #values = seriesTree<{ labels: string[]; value: number }>();
+  readonly #create = (labels: string[]) => ({ labels, value: 0 });
 
   inc(labels: Labels = {}, by = 1): void {
     if (!(by >= 0)) throw new RangeError(`${this.name} can only grow`);
-    const values = this.key(labels);
-    const id = JSON.stringify(values);
-    const entry = this.#values.get(id);
-    if (entry) entry.value += by;
-    else this.#values.set(id, { labels: values, value: by });
+    this.series(labels, this.#values, this.#create).value += by;
   }
 
   /** The current count of one label set (0 when never incremented). */
   get(labels: Labels = {}): number {
-    return this.#values.get(JSON.stringify(this.key(labels)))?.value ?? 0;
+    return this.find(labels, this.#values)?.value ?? 0;
   }
 
   render(): string {
     const lines = [`# HELP ${this.name} ${escapeHelp(this.help)}`, `# TYPE ${this.name} counter`];
-    for (const { labels, value } of this.#values.values()) lines.push(`${this.name}${renderLabels(this.labelNames, labels)} ${formatNumber(value)}`);
+    for (const { labels, value } of this.#values.all) lines.push(`${this.name}${renderLabels(this.labelNames, labels)} ${formatNumber(value)}`);
     return lines.join('\n');
   }
 }
@@ -85,7 +144,8 @@ export class Counter extends Metric {
 /** Observations counted into cumulative buckets, with their sum and count. */
 export class Histogram extends Metric {
   readonly buckets: readonly number[];
-  readonly #series = new Map<string, { labels: string[]; counts: number[]; sum: number; count: number }>();
+  readonly #series = seriesTree<{ labels: string[]; counts: number[]; sum: number; count: number }>();
+  readonly #create = (labels: string[]) => ({ labels, counts: this.buckets.map(() => 0), sum: 0, count: 0 });
 
   constructor(name: string, help: string, labelNames: readonly string[], buckets: readonly number[] = DEFAULT_BUCKETS) {
     super(name, help, labelNames);
@@ -95,16 +155,11 @@ export class Histogram extends Metric {
   }
 
   observe(labels: Labels, value: number): void {
-    const values = this.key(labels);
-    const id = JSON.stringify(values);
-    let series = this.#series.get(id);
-    if (!series) {
-      series = { labels: values, counts: this.buckets.map(() => 0), sum: 0, count: 0 };
-      this.#series.set(id, series);
-    }
-    this.buckets.forEach((bound, i) => {
-      if (value <= bound) series.counts[i] = (series.counts[i] ?? 0) + 1;
-    });
+    const series = this.series(labels, this.#series, this.#create);
+    const buckets = this.buckets;
+    const counts = series.counts;
+    // Cumulative buckets: every bound from the first one at or above the value.
+    for (let i = buckets.length - 1; i >= 0 && value <= (buckets[i] as number); i--) counts[i] = (counts[i] as number) + 1;
     series.sum += value;
     series.count += 1;
   }
@@ -121,12 +176,12 @@ export class Histogram extends Metric {
 
   /** The number of observations of one label set. */
   count(labels: Labels = {}): number {
-    return this.#series.get(JSON.stringify(this.key(labels)))?.count ?? 0;
+    return this.find(labels, this.#series)?.count ?? 0;
   }
 
   render(): string {
     const lines = [`# HELP ${this.name} ${escapeHelp(this.help)}`, `# TYPE ${this.name} histogram`];
-    for (const { labels, counts, sum, count } of this.#series.values()) {
+    for (const { labels, counts, sum, count } of this.#series.all) {
       this.buckets.forEach((bound, i) => {
         lines.push(`${this.name}_bucket${renderLabels(this.labelNames, labels, ['le', formatNumber(bound)])} ${counts[i] ?? 0}`);
       });
