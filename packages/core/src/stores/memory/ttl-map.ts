@@ -31,6 +31,14 @@ export class TtlMap<V> {
     return left > 0 ? left : undefined;
   }
 
+  /** Replaces the value of a live entry, keeping its expiry; false (and nothing changed) when absent or expired. */
+  replace(key: string, value: V): boolean {
+    const entry = this.#entries.get(key);
+    if (!entry || entry.expiresAt <= this.#clock.now()) return false;
+    entry.value = value;
+    return true;
+  }
+
   set(key: string, value: V, ttlMs: number): void {
     this.#entries.set(key, { value, expiresAt: ttlMs === Infinity ? Infinity : this.#clock.now() + ttlMs });
     if (++this.#writes % this.sweepEvery === 0) this.sweep();
