@@ -1,5 +1,6 @@
 import express, { type RequestHandler } from 'express';
 import { invalidRequest } from '../errors.js';
+import { formPairs } from '../lib/form-pairs.js';
 import { locals } from '../lib/locals.js';
 import { printableName } from '../lib/printable.js';
 
@@ -32,7 +33,7 @@ export function parseFormParams(): RequestHandler {
     const text = typeof body === 'string' ? body : '';
     const params: Record<string, string> = Object.create(null) as Record<string, string>;
     const seen = new Set<string>();
-    for (const [name, value] of new URLSearchParams(text)) {
+    for (const [name, value] of formPairs(text)) {
       if (seen.has(name)) throw invalidRequest(`parameter "${printableName(name)}" is included more than once (RFC 6749 §3.1)`, { param: printableName(name) });
       seen.add(name);
       if (value !== '') params[name] = value;

@@ -1,5 +1,6 @@
 import type { RequestHandler, Response } from 'express';
 import { invalidRequest } from '../../errors.js';
+import { formPairs } from '../../lib/form-pairs.js';
 import { locals } from '../../lib/locals.js';
 
 const MAX_QUERY = 8192;
@@ -25,7 +26,7 @@ export function readQueryParams(): RequestHandler {
     const params = Object.create(null) as Record<string, string>;
     const seen = new Set<string>();
     const twice = new Set<string>();
-    for (const [name, value] of new URLSearchParams(query)) {
+    for (const [name, value] of formPairs(query)) {
       if (seen.has(name)) twice.add(name);
       seen.add(name);
       if (value !== '' && !(name in params)) params[name] = value;
