@@ -47,9 +47,10 @@ describe('flows/session-transfer.json', () => {
     });
     // Every failure path ends in failure: no outcome skips a check.
     expect(nodes.validateToken?.outcomes).toEqual({ valid: 'matchIp', invalid: 'failure', error: 'failure' });
-    expect(nodes.matchIp?.outcomes).toEqual({ match: 'createSession', mismatch: 'failure' });
-    expect(nodes.createSession?.outcomes).toEqual({ created: 'toTarget', conflict: 'failure' });
-    expect(nodes.toTarget?.outcomes).toEqual({ redirected: 'success', rejected: 'failure' });
+    // The target is checked before the session exists; the session is the last step.
+    expect(nodes.matchIp?.outcomes).toEqual({ match: 'toTarget', mismatch: 'failure' });
+    expect(nodes.toTarget?.outcomes).toEqual({ redirected: 'createSession', rejected: 'failure' });
+    expect(nodes.createSession?.outcomes).toEqual({ created: 'success', conflict: 'failure' });
   });
 
   it('runs end to end through PAR and authorize: a real ES256 token becomes a session cookie and a 303 to the target', async () => {
@@ -65,6 +66,21 @@ describe('flows/session-transfer.json', () => {
     const session = await stores.sessions.get(sessionIdFrom(res) as string);
     expect(session).toMatchObject({ sub: 'user-alice', clientId: 'session-transfer', amr: ['token'] });
     expect(jwks.hits()).toBeGreaterThanOrEqual(1);
+  });
+
+  it('writes no session record at all when the pushed target is not allowlisted', async () => {
+    const { app, stores, clock } = await handoffApp(jwks.base);
+    const written: unknown[] = [];
+    const put = stores.sessions.put.bind(stores.sessions);
+    stores.sessions.put = async (session) => {
+      written.push(session);
+      return put(session);
+    };
+    const requestUri = await pushHandoff(app, { subject_token: await mintToken(clock), target: 'https://evil.example/profile' });
+    const res = await request(app).get(authorizeUrl(requestUri));
+    expect(res.status).toBe(403);
+    expect(cookieSets(res)).toEqual([]);
+    expect(written).toEqual([]);
   });
 
   it('fails without a cookie when the token was issued by another authorization server', async () => {
