@@ -6,7 +6,8 @@ import { sequence } from '../src/lib/sequence.js';
 function appWith(steps: RequestHandler[]) {
   const app = express();
   const onError: ErrorRequestHandler = (err: Error, _req, res, _next) => void res.status(500).json({ error: err.message });
-  app.get('/x', sequence(steps), (_req, res) => void res.json({ reached: 'after' }), onError);
+  const after: RequestHandler = (_req, res) => void res.json({ reached: 'after' });
+  app.get('/x', sequence(steps), after, onError);
   app.get('/x', (_req, res) => void res.json({ reached: 'next route' }));
   return app;
 }
