@@ -49,6 +49,7 @@ export {
   POLICY_ERRORS,
   PolicyError,
   PolicyConfigError,
+  jwtSubjectResolver,
 } from './policy/index.js';
 export type {
   PolicyDecisionPoint,
@@ -66,6 +67,7 @@ export type {
   PolicyDecision,
   PolicyErrorCode,
   PolicyConfigProblem,
+  JwtSubjectOptions,
 } from './policy/index.js';
 export { policyRoutes, completeStepUp } from './endpoints/policies/index.js';
 export type { PolicyRouterOptions, PolicyRoutes } from './endpoints/policies/index.js';

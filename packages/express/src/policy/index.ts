@@ -14,3 +14,5 @@ export { POLICY_DEFAULTS } from './defaults.js';
 export { canonicalResource, compileResourcePattern } from './resource-pattern.js';
 export { POLICY_ERRORS, POLICY_HTTP, PolicyError, PolicyConfigError } from './errors.js';
 export type { PolicyErrorCode, PolicyConfigProblem } from './errors.js';
+export { jwtSubjectResolver } from './jwt-subject.js';
+export type { JwtSubjectOptions } from './jwt-subject.js';
