@@ -1,9 +1,8 @@
 // The article's REST sequence, step by step. `print` receives each line.
 import { generateTotp } from '@waymark/nodes';
-import { POLICY_USER } from './payments.mjs';
+import { APP_CLIENT_ID, POLICY_USER } from './payments.mjs';
 
 const RULE = '*********************';
-const REQUEST = { ip: '127.0.0.1', headers: {}, cookies: {}, userAgent: 'payments-demo' };
 
 async function post(url, { headers = {}, body } = {}) {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -12,17 +11,17 @@ async function post(url, { headers = {}, body } = {}) {
 }
 
 /**
- * Plays the sequence against a started payments server. Sign-in runs the password-login
- * journey through the engine directly (the adapter's journey JSON API is not there yet).
+ * Plays the sequence against a started payments server, all over HTTP: sign-in runs the
+ * password-login journey through the journey JSON API (AIC /json/authenticate style).
  */
-export async function runDemo({ baseUrl, engine, clock = { now: () => Date.now() }, print = console.log }) {
+export async function runDemo({ baseUrl, clock = { now: () => Date.now() }, print = console.log }) {
   print(RULE);
-  print(`Creating end-user SSO token for user: ${POLICY_USER.username} (password-login journey)`);
-  const step = await engine.start('password-login', { request: REQUEST });
-  const filled = step.callbacks.map((cb) => ({ ...cb, input: cb.input.map((f) => ({ ...f, value: cb.type === 'NameCallback' ? POLICY_USER.username : POLICY_USER.password })) }));
-  const login = await engine.resume(step.journeyId, { callbacks: filled, request: REQUEST });
-  if (login.status !== 'success' || !login.sessionId) throw new Error(`sign-in failed: ${login.status}`);
-  const sso = login.sessionId;
+  print(`Creating end-user SSO token for user: ${POLICY_USER.username} (POST /journeys/password-login)`);
+  const step = await post(`${baseUrl}/journeys/password-login`, { body: { client_id: APP_CLIENT_ID } });
+  const filled = step.body.callbacks.map((cb) => ({ ...cb, input: cb.input.map((f) => ({ ...f, value: cb.type === 'NameCallback' ? POLICY_USER.username : POLICY_USER.password })) }));
+  const login = await post(`${baseUrl}/journeys/${step.body.journeyId}/continue`, { body: { callbacks: filled } });
+  if (login.body?.status !== 'success' || !login.body.sessionId) throw new Error(`sign-in failed: HTTP ${login.status}`);
+  const sso = login.body.sessionId;
   print(`End-user SSO token is: ${sso.slice(0, 10)}...`);
 
   print(RULE);

@@ -10,6 +10,7 @@ const here = (path) => new URL(path, import.meta.url);
 const json = (path) => JSON.parse(readFileSync(here(path), 'utf8'));
 
 export const PAYMENT_RESOURCE = 'https://api.bankingexample.com:443/makepayment';
+export const APP_CLIENT_ID = 'banking-app';
 export const PEP_CLIENT = { client_id: 'payments-api', secret: 'payments-api-demo-secret-of-at-least-32-chars' };
 /** The article's end user, with an enrolled authenticator (base32 TOTP secret). */
 export const POLICY_USER = { sub: 'policy-user-1', username: 'policy_user', password: '!!_SeCu4E@Pa55w04D$', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' };
@@ -43,7 +44,11 @@ export async function startPayments({ clock = { now: () => Date.now() }, logger 
     '/',
     createWaymarkRouter({
       issuer: baseUrl,
-      clients: [{ client_id: PEP_CLIENT.client_id, type: 'service', token_endpoint_auth_method: 'client_secret_basic', client_secret: PEP_CLIENT.secret, allowed_flows: ['transactional-stepup'] }],
+      clients: [
+        { client_id: PEP_CLIENT.client_id, type: 'service', token_endpoint_auth_method: 'client_secret_basic', client_secret: PEP_CLIENT.secret, allowed_flows: ['transactional-stepup'] },
+        // The banking app signs its users in through the journey JSON API.
+        { client_id: APP_CLIENT_ID, type: 'native', token_endpoint_auth_method: 'none', redirect_uris: ['com.example.bank:/callback'], allowed_flows: ['password-login'] },
+      ],
       stores,
       clock,
       logger: quiet,

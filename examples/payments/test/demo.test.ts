@@ -14,7 +14,7 @@ describe('examples/payments demo', () => {
       const { txId } = await runDemo({ ...server, clock, print: (line: string) => lines.push(line) });
       const out = lines.join('\n');
       const order = [
-        'Creating end-user SSO token for user: policy_user (password-login journey)',
+        'Creating end-user SSO token for user: policy_user (POST /journeys/password-login)',
         'End-user SSO token is: ',
         'HTTP 401',
         `WWW-Authenticate: Bearer realm="waymark", error="insufficient_user_authentication", error_description="A step-up authentication is required to approve this transaction", txid="${txId}"`,
