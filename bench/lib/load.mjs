@@ -1,5 +1,5 @@
-// The handoff load generator, shared by the handoff benchmarks (bench/handoff-redis.mjs; the
-// same pieces bench/handoff.mjs defines inline, which it can import from here instead): a token
+// The handoff load generator, shared by the handoff benchmarks (bench/handoff.mjs and
+// bench/handoff-redis.mjs): a token
 // issuer on loopback, one complete handoff (PAR, then authorize ending in 303 + session
 // cookie), virtual users doing handoffs back to back, and the alternating-slices schedule that
 // keeps a shared machine's drift on both sides alike.
@@ -38,13 +38,13 @@ export function sessionTransferFlow({ tokenIssuer, jwksUri }) {
         config: { issuer: tokenIssuer, audience: AUDIENCE, jwksUri, allowedClients: [NATIVE_APP], from: { pushed: 'subject_token' } },
         outcomes: { valid: 'matchIp', invalid: 'failure', error: 'failure' },
       },
-      matchIp: { type: 'ip.match', config: { against: 'par' }, outcomes: { match: 'createSession', mismatch: 'failure' } },
-      createSession: { type: 'session.create', outcomes: { created: 'toTarget', conflict: 'failure' } },
+      matchIp: { type: 'ip.match', config: { against: 'par' }, outcomes: { match: 'toTarget', mismatch: 'failure' } },
       toTarget: {
         type: 'redirect',
         config: { from: { pushed: 'target' }, allowLoopbackHttp: true },
-        outcomes: { redirected: 'success', rejected: 'failure' },
+        outcomes: { redirected: 'createSession', rejected: 'failure' },
       },
+      createSession: { type: 'session.create', outcomes: { created: 'success', conflict: 'failure' } },
     },
   };
 }
@@ -109,7 +109,10 @@ export function handoffForms(issuer, count) {
  * only the child can read, such as its stores' round-trip counter).
  */
 export function startChild(script, side, setup) {
-  const child = fork(script, ['--serve', side], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], execArgv: [] });
+  // HANDOFF_BENCH_PROFILE=<dir> writes a CPU profile of each server child there.
+  const profile = process.env.HANDOFF_BENCH_PROFILE;
+  const execArgv = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+  const child = fork(script, ['--serve', side], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], execArgv });
   return new Promise((resolve, reject) => {
     child.once('message', (m) =>
       m.url
