@@ -12,6 +12,7 @@ export type { WaymarkEngine, PendingStep } from './engine.js';
 
 // Cookies (RFC 6265) as the adapter reads and writes them, and the CSRF cookie of its pages.
 export { parseCookieHeader, serializeCookie, effectiveCookieOptions } from './lib/cookies.js';
+export { requestInfo, requestInfoOf } from './lib/request-info.js';
 export { CSRF_COOKIE } from './endpoints/authorize/csrf.js';
 export { isAllowedRedirectTarget } from './oauth/redirect-target.js';
 export { STYLESHEET } from './endpoints/assets/index.js';

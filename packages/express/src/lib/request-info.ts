@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Request, Response } from 'express';
 import type { RequestInfo } from '@waymark/sdk';
 import { parseCookieHeader } from './cookies.js';
@@ -11,6 +12,11 @@ import { locals } from './locals.js';
  * and credentials are the adapter's business, not a node's.
  */
 export function requestInfo(req: Request, res: Response): RequestInfo {
+  return requestInfoOf(req, locals(res).clientIp ?? 'unknown');
+}
+
+/** The same for a plain node:http request whose client IP the caller resolved (e.g. a host mounting oidc-provider). */
+export function requestInfoOf(req: IncomingMessage, ip: string): RequestInfo {
   const headers: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     const key = name.toLowerCase();
@@ -18,7 +24,7 @@ export function requestInfo(req: Request, res: Response): RequestInfo {
     headers[key] = Array.isArray(value) ? value.join(', ') : value;
   }
   return {
-    ip: locals(res).clientIp ?? 'unknown',
+    ip,
     headers,
     cookies: parseCookieHeader(req.headers.cookie),
     userAgent: req.headers['user-agent'],

@@ -1,37 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import type { Response } from 'express';
-import { resolveClientIp, type TrustedProxies } from '@waymark/express';
+import { parseCookieHeader, requestInfoOf, resolveClientIp, type TrustedProxies } from '@waymark/express';
 import type { CookieEffect, RequestInfo } from '@waymark/sdk';
 
-/** Cookie header → name/value (first one wins, as browsers send the most specific first). */
-export function parseCookies(header: string | undefined): Record<string, string> {
-  const cookies: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const part of (header ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    const name = part.slice(0, eq).trim();
-    if (name in cookies) continue;
-    let value = part.slice(eq + 1).trim();
-    if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-    try {
-      cookies[name] = decodeURIComponent(value);
-    } catch {
-      cookies[name] = value;
-    }
-  }
-  return cookies;
-}
+/** Cookie header → name/value: the adapter's RFC 6265 parser. */
+export const parseCookies = parseCookieHeader;
 
-/** What the engine sees of this request; the client IP honours only the trusted proxies. */
+/** What the engine sees of this request (the adapter's view); the client IP honours only the trusted proxies. */
 export function requestInfo(req: IncomingMessage, trusted: TrustedProxies): RequestInfo {
-  const headers: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-  return {
-    ip: resolveClientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], trusted),
-    headers,
-    cookies: parseCookies(req.headers.cookie),
-    userAgent: req.headers['user-agent'],
-  };
+  return requestInfoOf(req, resolveClientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], trusted));
 }
 
 /** Puts a journey's cookie effects on the response (sets and clears alike). */

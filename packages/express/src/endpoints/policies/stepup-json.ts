@@ -2,7 +2,8 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { JourneyResult } from '@waymark/core';
 import type { Callback } from '@waymark/sdk';
 import { badPolicyRequest, PolicyError } from '../../policy/errors.js';
-import { parseCookies, requestInfo } from './request-info.js';
+import { parseCookieHeader } from '../../lib/cookies.js';
+import { requestInfo } from '../../lib/request-info.js';
 import { completeStepUp, startStepUp, transactionForSession, type StepUpDeps } from './transaction-step-up.js';
 
 function body(req: Request): Record<string, unknown> {
@@ -15,7 +16,7 @@ function body(req: Request): Record<string, unknown> {
 function sessionOf(req: Request, cookie: string): string | undefined {
   const token = body(req).ssoToken;
   if (token !== undefined && (typeof token !== 'string' || token === '' || token.length > 256)) throw badPolicyRequest('ssoToken', 'must be a session id');
-  return (token as string | undefined) ?? parseCookies(req.headers.cookie)[cookie];
+  return (token as string | undefined) ?? parseCookieHeader(req.headers.cookie)[cookie];
 }
 
 /** A suspended step-up as AIC's `/authenticate` answers it, with the transaction id. */

@@ -4,7 +4,8 @@ import type { JourneyResult } from '@waymark/core';
 import type { Callback, Transaction } from '@waymark/sdk';
 import { params } from '../../lib/locals.js';
 import { PolicyError, POLICY_HTTP } from '../../policy/errors.js';
-import { parseCookies, requestInfo } from './request-info.js';
+import { parseCookieHeader } from '../../lib/cookies.js';
+import { requestInfo } from '../../lib/request-info.js';
 import { assertJourneyOf } from './stepup-json.js';
 import { completeStepUp, startStepUp, transactionForSession, type StepUpDeps } from './transaction-step-up.js';
 
@@ -102,13 +103,13 @@ ${hidden.join('\n')}
   return {
     /** `GET /policies/transactions/:txId/stepup` — the user's own session starts the step-up. */
     show: async function showStepUp(req, res) {
-      const sessionId = parseCookies(req.headers.cookie)[options.cookie];
+      const sessionId = parseCookieHeader(req.headers.cookie)[options.cookie];
       const tx = await transactionForSession(deps, String(req.params.txId), sessionId);
       await finish(res, tx, sessionId as string, await startStepUp(deps, tx, requestInfo(req, res)));
     },
     /** `POST /policies/transactions/:txId/stepup` (form) — answers the step. */
     submit: async function submitStepUp(req, res) {
-      const sessionId = parseCookies(req.headers.cookie)[options.cookie];
+      const sessionId = parseCookieHeader(req.headers.cookie)[options.cookie];
       const tx = await transactionForSession(deps, String(req.params.txId), sessionId);
       const form = params(res);
       const journeyId = form.journeyId ?? '';
