@@ -52,6 +52,26 @@ export function answerFor(err: unknown): OAuthAnswer | undefined {
 }
 
 /**
+ * The answer for any error: the mapped one, or 500 `server_error` with a generic description
+ * for anything unexpected, which is logged (message and stack) for the operator and never shown.
+ * Shared by every error handler of the adapter (OAuth JSON, authorize pages, journey API).
+ */
+export function answerOrServerError(err: unknown, path: string, logger: RouterContext['logger']): OAuthAnswer {
+  const known = answerFor(err);
+  if (known) {
+    if (known.status >= 500) logger.warn('request failed', { path, code: known.code });
+    return known;
+  }
+  logger.error('unexpected error', {
+    path,
+    code: err instanceof WaymarkError ? err.code : undefined,
+    error: err instanceof Error ? err.message : String(err),
+    stack: err instanceof Error ? err.stack : undefined,
+  });
+  return { status: 500, error: 'server_error', description: 'the server met an unexpected condition', code: 'ERR_INTERNAL', headers: {} };
+}
+
+/**
  * The router's one error handler: maps WaymarkError codes to OAuth `{ error,
  * error_description }` (RFC 6749 §5.2) with the right status, body-parser failures to 400/413,
  * and anything else to 500 `server_error` with a generic description. Never a stack, never a
@@ -63,24 +83,7 @@ export function oauthErrorHandler(ctx: RouterContext): ErrorRequestHandler {
       next(err);
       return;
     }
-    const known = answerFor(err);
-    const answer: OAuthAnswer = known ?? {
-      status: 500,
-      error: 'server_error',
-      description: 'the server met an unexpected condition',
-      code: 'ERR_INTERNAL',
-      headers: {},
-    };
-    if (!known) {
-      ctx.logger.error('unexpected error', {
-        path: req.path,
-        code: err instanceof WaymarkError ? err.code : undefined,
-        error: err instanceof Error ? err.message : String(err),
-        stack: err instanceof Error ? err.stack : undefined,
-      });
-    } else if (answer.status >= 500) {
-      ctx.logger.warn('request failed', { path: req.path, code: answer.code });
-    }
+    const answer = answerOrServerError(err, req.path, ctx.logger);
     locals(res).oauthError = answer.error;
     for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
     res.setHeader('Cache-Control', 'no-store');

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
-import { answerFor } from '../../middleware/error-handler.js';
+import { answerOrServerError } from '../../middleware/error-handler.js';
 import { messagePage } from '../../lib/html.js';
 import { locals } from '../../lib/locals.js';
 import type { RouterContext } from '../../options.js';
@@ -48,20 +48,7 @@ export function authorizeErrorPage(ctx: RouterContext): ErrorRequestHandler {
       next(err);
       return;
     }
-    const known = answerFor(err);
-    if (!known)
-      ctx.logger.error('unexpected error', {
-        path: req.path,
-        error: err instanceof Error ? err.message : String(err),
-        stack: err instanceof Error ? err.stack : undefined,
-      });
-    const answer = known ?? {
-      status: 500,
-      error: 'server_error',
-      description: 'the server met an unexpected condition',
-      code: 'ERR_INTERNAL',
-      headers: {},
-    };
+    const answer = answerOrServerError(err, req.path, ctx.logger);
     // A page about an unknown journey is a bad request of the browser's, not a missing resource.
     const status = answer.code === 'ERR_JOURNEY_NOT_FOUND' ? 400 : answer.status;
     const state = locals(res);

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
-import { answerFor } from '../../middleware/error-handler.js';
+import { answerOrServerError } from '../../middleware/error-handler.js';
 import { locals } from '../../lib/locals.js';
 import type { RouterContext } from '../../options.js';
 
@@ -15,20 +15,7 @@ export function journeyErrorHandler(ctx: RouterContext): ErrorRequestHandler {
       next(err);
       return;
     }
-    const known = answerFor(err);
-    if (!known)
-      ctx.logger.error('unexpected error', {
-        path: req.path,
-        error: err instanceof Error ? err.message : String(err),
-        stack: err instanceof Error ? err.stack : undefined,
-      });
-    const answer = known ?? {
-      status: 500,
-      error: 'server_error',
-      description: 'the server met an unexpected condition',
-      code: 'ERR_INTERNAL',
-      headers: {},
-    };
+    const answer = answerOrServerError(err, req.path, ctx.logger);
     locals(res).oauthError = answer.error;
     for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
     res.setHeader('Cache-Control', 'no-store');
