@@ -89,6 +89,21 @@ describe('waymark run', () => {
     expect(t.err.join('')).toMatch(/bad-input\.json is not valid JSON/);
   });
 
+  it('signs a user in with the shipped password-login flow and --users, as the README shows', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const root = new URL('../../../', import.meta.url).pathname;
+    const code = await main(['run', '--users', 'flows/fixtures/users.json', 'flows/password-login.json'], {
+      stdout: { write: (s: string) => out.push(s) },
+      stderr: { write: (s: string) => err.push(s) },
+      stdin: Readable.from(['alice\n', 'correct horse battery staple\n']),
+      cwd: root,
+    });
+    expect(err.join('')).toBe('');
+    expect(code).toBe(0);
+    expect(out.join('')).toMatch(/verify\s+credentials\.verify\s+valid/);
+  });
+
   it('prints its usage with --help', async () => {
     const t = setup();
     expect(await main(['run', '--help'], t.io([]))).toBe(0);

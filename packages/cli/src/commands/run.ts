@@ -1,7 +1,9 @@
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Engine, validateFlowJson, type JourneyResult } from '@waymark/core';
+import { FileUserStore } from '@waymark/nodes';
 import type { Callback, ClientInfo, JsonObject, PushedInfo, RequestInfo } from '@waymark/sdk';
 import { parseOrUsage, type Command } from '../command.js';
 import { CliError } from '../errors.js';
@@ -9,7 +11,7 @@ import { formatProblem, readArgumentFile } from '../flow-file.js';
 import { EXIT } from '../io.js';
 import { createCliRegistry } from '../registry.js';
 
-const usage = `Usage: waymark run [--input <file.json>] [--plugin <package>]... <flow.json>
+const usage = `Usage: waymark run [--input <file.json>] [--users <users.json>] [--plugin <package>]... <flow.json>
 
 Runs one journey of a flow in the terminal, on memory stores: each callback the flow asks for
 becomes a prompt, and the trace (node, type, outcome, ms) is printed at the end. Walk a flow
@@ -23,6 +25,7 @@ this way before deploying it.
 
 Options:
   --input <file>      request, pushed request, client and initial state (JSON)
+  --users <file>      the users file credentials.* and otp.challenge read (as serve's services.usersFile)
   --plugin <package>  also load the node types of this plugin package (repeatable)
   -h, --help          show this help
 
@@ -78,10 +81,10 @@ export const run: Command = {
   summary: 'run a journey of a flow in the terminal (callbacks become prompts)',
   usage,
   async run(argv, io) {
-    const { values, positionals } = parseOrUsage('run', ['input', 'plugin', 'help'], () =>
+    const { values, positionals } = parseOrUsage('run', ['input', 'users', 'plugin', 'help'], () =>
       parseArgs({
         args: [...argv],
-        options: { input: { type: 'string' }, plugin: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+        options: { input: { type: 'string' }, users: { type: 'string' }, plugin: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
         allowPositionals: true,
       }),
     );
@@ -108,7 +111,9 @@ export const run: Command = {
       for (const problem of checked.problems) io.stderr.write(formatProblem(file, problem));
       return EXIT.PROBLEMS;
     }
-    const engine = new Engine({}, registry);
+    if (values.users !== undefined) await readArgumentFile(values.users, io.cwd); // unreadable → ERR_CLI_FILE, exit 2
+    const services = values.users === undefined ? {} : { users: new FileUserStore(resolve(io.cwd, values.users)) };
+    const engine = new Engine({ services }, registry);
     const flow = engine.load(checked.flow, file);
     const request: RequestInfo = {
       ip: input.request?.ip ?? '127.0.0.1',
