@@ -52,17 +52,18 @@ export function createWaymarkRouter(options: WaymarkRouterOptions): WaymarkRoute
 
   // Headers go on the router's own routes only, never on host routes the request falls through to.
   const headers = securityHeaders();
-  router.get('/.well-known/oauth-authorization-server', headers, metadataEndpoint(ctx));
-  // The hot endpoints run their named steps as one express layer (see sequence.ts).
+  // The hot endpoints come first (express tries routes in order) and run their named steps as
+  // one express layer (see sequence.ts). The browser endpoints answer errors with pages (or the
+  // OAuth error redirect), not JSON.
+  const pageErrors = authorizeErrorPage(ctx);
   router.post('/par', sequence([headers, ...parSteps(ctx)]));
+  router.get('/authorize', sequence([headers, ...authorizeSteps(ctx)]), pageErrors);
+  router.post('/authorize/continue', sequence([headers, ...continueSteps(ctx)]), pageErrors);
   router.all('/par', headers, parMethodNotAllowed());
+  router.get('/.well-known/oauth-authorization-server', headers, metadataEndpoint(ctx));
   router.get('/healthz', headers, healthzEndpoint(ctx));
   router.get('/metrics', headers, metricsEndpoint(ctx));
   router.get('/assets/waymark.css', headers, stylesheetEndpoint());
-  // The browser endpoints answer errors with pages (or the OAuth error redirect), not JSON.
-  const pageErrors = authorizeErrorPage(ctx);
-  router.get('/authorize', sequence([headers, ...authorizeSteps(ctx)]), pageErrors);
-  router.post('/authorize/continue', sequence([headers, ...continueSteps(ctx)]), pageErrors);
   router.use(journeyRoutes(ctx)); // POST /journeys/:flow, POST /journeys/:id/continue (+ CORS preflight)
   ctx.engine?.on?.(journeyMetricsListener(ctx.metrics));
   router.use(policyRoutes(ctx, options.policies)); // transactional authorization (off unless `policies` is given)

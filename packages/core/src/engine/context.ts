@@ -74,6 +74,12 @@ function frozenList<T>(list: readonly T[]): readonly T[] {
   return Object.isFrozen(list) ? list : Object.freeze([...list]);
 }
 
+/** The client as nodes see it: as given when it is frozen through and through (the adapter caches one per client), else a frozen copy. */
+function frozenClient(client: ClientInfo): ClientInfo {
+  if (Object.isFrozen(client) && Object.isFrozen(client.redirectTargets) && Object.isFrozen(client.redirectUris)) return client;
+  return Object.freeze({ ...client, redirectTargets: frozenList(client.redirectTargets), redirectUris: frozenList(client.redirectUris) });
+}
+
 /** Builds the per-call views: copies, frozen, so a node can change none of them for the next. */
 export function createRunScope(input: Omit<ContextInput, 'journey' | 'state' | 'secrets' | 'callbacks' | 'signal'>): RunScope {
   return {
@@ -86,9 +92,7 @@ export function createRunScope(input: Omit<ContextInput, 'journey' | 'state' | '
     par: input.par && Object.freeze({ clientId: input.par.clientId, ip: input.par.ip, params: frozen(input.par.params) }),
     params: frozen(input.params),
     // Copies of the arrays too: a node must not add a redirect target to the caller's client.
-    client:
-      input.client &&
-      Object.freeze({ ...input.client, redirectTargets: frozenList(input.client.redirectTargets), redirectUris: frozenList(input.client.redirectUris) }),
+    client: input.client && frozenClient(input.client),
     services: frozen(input.services),
     effects: effectApi(input.effects),
   };

@@ -261,7 +261,8 @@ export class Engine {
       state: input.state ? structuredClone(input.state) : {},
       secrets: {},
       par: input.par,
-      params: { ...(input.params ?? input.par?.params ?? {}) },
+      // Copied and frozen once: the run scope hands this very object to nodes (no second copy).
+      params: Object.freeze({ ...(input.params ?? input.par?.params ?? {}) }),
       client: input.client,
       effects: { cookies: [] },
       trace: [],

@@ -23,7 +23,21 @@ export class ClientRegistry {
   }
 }
 
-/** What the engine's node context exposes of a client (`ctx.client`). */
+const clientInfos = new WeakMap<Client, ClientInfo>();
+
+/**
+ * What the engine's node context exposes of a client (`ctx.client`): built once per client and
+ * frozen (lists too), so the engine can hand it to nodes as it is, with no copy per journey.
+ */
 export function toClientInfo(client: Client): ClientInfo {
-  return { clientId: client.clientId, redirectTargets: client.redirectTargets, redirectUris: client.redirectUris };
+  let info = clientInfos.get(client);
+  if (!info) {
+    info = Object.freeze({
+      clientId: client.clientId,
+      redirectTargets: Object.freeze([...client.redirectTargets]),
+      redirectUris: Object.freeze([...client.redirectUris]),
+    }) as ClientInfo;
+    clientInfos.set(client, info);
+  }
+  return info;
 }

@@ -8,8 +8,9 @@ import { locals } from './locals.js';
  * What the engine sees of an HTTP request: the client IP resolved by the `clientIp` step
  * (socket peer, or X-Forwarded-For through trusted proxies only), lower-case header names
  * (repeated headers joined with ", ", RFC 9110 §5.3), cookies parsed per RFC 6265 and the
- * user agent. The `cookie` and `authorization` headers are left out: cookies arrive parsed,
- * and credentials are the adapter's business, not a node's.
+ * user agent; the header and cookie records are frozen. The `cookie` and `authorization`
+ * headers are left out: cookies arrive parsed, and credentials are the adapter's business,
+ * not a node's.
  */
 export function requestInfo(req: Request, res: Response): RequestInfo {
   return requestInfoOf(req, locals(res).clientIp ?? 'unknown');
@@ -23,10 +24,11 @@ export function requestInfoOf(req: IncomingMessage, ip: string): RequestInfo {
     if (key === 'cookie' || key === 'authorization') continue;
     headers[key] = Array.isArray(value) ? value.join(', ') : value;
   }
+  // Frozen here, where they are built: the engine hands frozen views to nodes as they are (no copy per journey).
   return {
     ip,
-    headers,
-    cookies: parseCookieHeader(req.headers.cookie),
+    headers: Object.freeze(headers),
+    cookies: Object.freeze(parseCookieHeader(req.headers.cookie)),
     userAgent: req.headers['user-agent'],
   };
 }

@@ -5,6 +5,7 @@ import type { Client } from '../../clients/types.js';
 import { serializeCookie } from '../../lib/cookies.js';
 import { callbackForm, layout, messagePage } from '../../lib/html.js';
 import { locals } from '../../lib/locals.js';
+import { seeOther } from '../../lib/respond.js';
 import { contentSecurityPolicy } from '../../middleware/security-headers.js';
 import { isAllowedRedirectTarget } from '../../oauth/redirect-target.js';
 import type { RouterContext } from '../../options.js';
@@ -19,6 +20,10 @@ export interface BrowserJourneyMeta {
 
 /** True when the caller asked for JSON (AIC-style clients) rather than a page. */
 export function wantsJson(req: Request): boolean {
+  const accept = req.headers.accept;
+  // No Accept header, or */*: every type is equally acceptable and the first, html, wins
+  // (RFC 9110 §12.5.1), so there is nothing to negotiate.
+  if (accept === undefined || accept === '*/*') return false;
   return req.accepts(['html', 'json']) === 'json';
 }
 
@@ -132,7 +137,7 @@ export async function answerJourney(
       return;
     }
     if (redirect !== undefined) {
-      res.redirect(303, redirect);
+      seeOther(res, redirect);
       return;
     }
     sendHtml(
@@ -161,7 +166,7 @@ function answerFailure(
     return;
   }
   if (meta?.redirectUri !== undefined) {
-    res.redirect(303, errorRedirect(ctx, meta.redirectUri, 'access_denied', reason, meta.state));
+    seeOther(res, errorRedirect(ctx, meta.redirectUri, 'access_denied', reason, meta.state));
     return;
   }
   sendHtml(

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler } from 'express';
 import { answerOrServerError } from '../../middleware/error-handler.js';
 import { messagePage } from '../../lib/html.js';
 import { locals } from '../../lib/locals.js';
+import { seeOther } from '../../lib/respond.js';
 import type { RouterContext } from '../../options.js';
 import { errorRedirect, wantsJson } from './answer.js';
 
@@ -61,11 +62,11 @@ export function authorizeErrorPage(ctx: RouterContext): ErrorRequestHandler {
     }
     const request = state.authorization;
     if (request?.redirectUri !== undefined && status < 500) {
-      res.redirect(303, errorRedirect(ctx, request.redirectUri, answer.error, answer.description, request.state));
+      seeOther(res, errorRedirect(ctx, request.redirectUri, answer.error, answer.description, request.state));
       return;
     }
     if (request?.redirectUri !== undefined && answer.code === 'ERR_STORE_UNAVAILABLE') {
-      res.redirect(303, errorRedirect(ctx, request.redirectUri, 'temporarily_unavailable', answer.description, request.state));
+      seeOther(res, errorRedirect(ctx, request.redirectUri, 'temporarily_unavailable', answer.description, request.state));
       return;
     }
     res

@@ -62,7 +62,7 @@ export function takePushedRequest(ctx: RouterContext): RequestHandler {
     if (!REQUEST_URI_ID.test(id)) throw invalid();
     const pushed = await ctx.stores.pushedRequests.take(id);
     if (!pushed || pushed.expiresAt <= ctx.clock.now() || pushed.clientId !== client.clientId) throw invalid();
-    const pushedParams = { ...pushed.params };
+    const pushedParams = Object.freeze({ ...pushed.params }); // frozen: the engine shows it to nodes without another copy
     locals(res).authorization = {
       client,
       params: pushedParams,

@@ -3,6 +3,7 @@ import type { RequestHandler } from 'express';
 import type { Client } from '../../clients/types.js';
 import { locals, params } from '../../lib/locals.js';
 import { CLIENT_AUTH_PARAMETERS, REQUEST_URI_PREFIX } from '../../lib/oauth-parameters.js';
+import { sendJson } from '../../lib/respond.js';
 import type { RouterContext } from '../../options.js';
 
 /**
@@ -26,6 +27,6 @@ export function storePushedRequest(ctx: RouterContext): RequestHandler {
       { clientId: client.clientId, params: stored, ip: locals(res).clientIp ?? 'unknown', createdAt: now, expiresAt: now + ttl * 1000 },
       ttl,
     );
-    res.status(201).json({ request_uri: `${REQUEST_URI_PREFIX}${id}`, expires_in: ttl });
+    sendJson(res, 201, { request_uri: `${REQUEST_URI_PREFIX}${id}`, expires_in: ttl });
   };
 }
