@@ -265,6 +265,29 @@ describe('token.validate (JWT)', () => {
     }
   });
 
+  it('refuses alg:none and HS256 before fetching any key (no JWKS request for a forged header)', async () => {
+    let calls = 0;
+    const fetchSpy: typeof fetch = (input, init) => {
+      calls++;
+      return fetch(input, init);
+    };
+    const server = await serve((_req, _body, res) => json(res, 200, jwks));
+    try {
+      const none = `${b64({ alg: 'none', typ: 'at+jwt' })}.${b64({ iss: ISSUER, aud: AUDIENCE, sub: 'admin', client_id: 'mobile-app', exp: now() + 300 })}.`;
+      const hs = await new SignJWT({ iss: ISSUER, aud: AUDIENCE, sub: 'admin', client_id: 'mobile-app', exp: now() + 300 })
+        .setProtectedHeader({ alg: 'HS256', kid: 'rsa-1', typ: 'at+jwt' })
+        .sign(new TextEncoder().encode('x'.repeat(32)));
+      for (const token of [none, hs])
+        expect(await validate(token, { jwksUri: `${server.url}/jwks-forged` }, { services: { fetch: fetchSpy } })).toMatchObject({
+          outcome: 'invalid',
+          reason: 'algorithm',
+        });
+      expect(calls).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('requires audience and exactly one key source in jwt mode at flow load', async () => {
     await expect(runNode(tokenValidate, { config: { issuer: ISSUER, allowedClients: ['a'], jwksUri: 'https://as.example/jwks' } })).rejects.toThrow();
     await expect(runNode(tokenValidate, { config: { issuer: ISSUER, audience: 'x', allowedClients: ['a'] } })).rejects.toThrow();

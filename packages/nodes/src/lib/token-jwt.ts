@@ -2,7 +2,6 @@ import {
   createLocalJWKSet,
   createRemoteJWKSet,
   customFetch,
-  decodeProtectedHeader,
   errors,
   jwtVerify,
   type JSONWebKeySet,
@@ -111,20 +110,15 @@ function fromJoseError(error: unknown): TokenCheck {
  * `nbf` and `iat` with a small tolerance, optional max age — all against the injected clock.
  */
 export async function verifyJwtAccessToken(token: string, options: JwtOptions, nowMs: number, fetchImpl: FetchImpl): Promise<TokenCheck> {
-  let header: ReturnType<typeof decodeProtectedHeader>;
-  try {
-    header = decodeProtectedHeader(token);
-  } catch {
-    return { ok: false, outcome: 'invalid', reason: 'malformed' };
-  }
-  // RFC 8725 §3.1: never let the token pick its algorithm (`none`, HS256 keyed with the public key).
-  if (typeof header.alg !== 'string' || !options.algorithms.includes(header.alg)) return { ok: false, outcome: 'invalid', reason: 'algorithm' };
   let payload: JWTPayload;
   try {
     const keys =
       options.jwks !== undefined && options.jwks !== null && typeof options.jwks === 'object'
         ? localSet(options.jwks)
         : remoteSet(options.jwksUri ?? '', options, fetchImpl);
+    // RFC 8725 §3.1: never let the token pick its algorithm (`none`, HS256 keyed with the public
+    // key). jose refuses an `alg` outside `algorithms` (JOSEAlgNotAllowed → `algorithm`) before it
+    // asks the key set for a key, so a forged header never triggers a JWKS fetch.
     const result = await jwtVerify(token, keys, {
       algorithms: [...options.algorithms],
       issuer: options.issuer,
