@@ -106,7 +106,7 @@ describe('POST /par — request format', () => {
     const { app } = testApp({ bodyLimit: 1024 });
     const res = await request(app).post('/par').type('form').send(form(mobilePar({ state: 'x'.repeat(2000) })));
     expect(res.status).toBe(413);
-    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'the request body is too large' });
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'the request body is too large: at most 1024 bytes' });
   });
 
   it('answers 405 with Allow: POST to other methods (RFC 9126 §2.3)', async () => {
