@@ -37,15 +37,30 @@ function rawTarget(ctx: NodeContext, from: { pushed?: string; state?: string; va
   return from.value;
 }
 
-function allowed(url: URL, target: string): boolean {
-  let allow: URL;
-  try {
-    allow = new URL(target);
-  } catch {
-    return false;
+/* Allowlist entries parsed once: they come from client and flow configuration, a small fixed
+ * set, and a journey would otherwise parse every entry again. Bounded all the same. */
+const MAX_PARSED = 1024;
+const parsedTargets = new Map<string, { origin: string; prefix: string } | null>();
+
+function parsedTarget(target: string): { origin: string; prefix: string } | null {
+  let parsed = parsedTargets.get(target);
+  if (parsed === undefined) {
+    try {
+      const allow = new URL(target);
+      parsed = allow.origin === 'null' ? null : { origin: allow.origin, prefix: allow.pathname };
+    } catch {
+      parsed = null;
+    }
+    if (parsedTargets.size >= MAX_PARSED) parsedTargets.clear();
+    parsedTargets.set(target, parsed);
   }
-  if (allow.origin === 'null' || url.origin !== allow.origin) return false;
-  const prefix = allow.pathname;
+  return parsed;
+}
+
+function allowed(url: URL, target: string): boolean {
+  const allow = parsedTarget(target);
+  if (allow === null || url.origin !== allow.origin) return false;
+  const prefix = allow.prefix;
   if (prefix.endsWith('/')) return url.pathname.startsWith(prefix);
   return url.pathname === prefix || url.pathname.startsWith(`${prefix}/`);
 }

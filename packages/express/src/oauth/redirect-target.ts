@@ -17,16 +17,35 @@ const ENCODED = /%(2f|5c|2e|0[0-9a-f]|1[0-9a-f]|7f)/i;
  */
 export function isAllowedRedirectTarget(client: Pick<Client, 'redirectTargets'>, target: string): boolean {
   if (target.length > 8192 || UNSAFE.test(target) || ENCODED.test(target) || target.includes('#')) return false;
-  if (!URL.canParse(target)) return false;
-  const url = new URL(target);
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    return false;
+  }
   const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(target)?.[1];
   if (authority === undefined || authority.includes('@') || url.username !== '' || url.password !== '') return false;
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return false;
-  return client.redirectTargets.some((entry) => {
-    if (!URL.canParse(entry)) return false;
-    const allow = new URL(entry);
-    if (allow.origin === 'null' || allow.origin !== url.origin) return false;
-    const prefix = allow.pathname;
+  return allowlistOf(client.redirectTargets).some((allow) => {
+    if (allow.origin !== url.origin) return false;
+    const prefix = allow.prefix;
     return prefix.endsWith('/') ? url.pathname.startsWith(prefix) : url.pathname === prefix || url.pathname.startsWith(`${prefix}/`);
   });
+}
+
+/* A client's redirect_targets, parsed once per (frozen) list: loaded clients are fixed; entries
+ * that do not parse, or have no origin, match nothing. */
+const allowlists = new WeakMap<readonly string[], readonly { origin: string; prefix: string }[]>();
+
+function allowlistOf(targets: readonly string[]): readonly { origin: string; prefix: string }[] {
+  let parsed = allowlists.get(targets);
+  if (!parsed) {
+    parsed = targets.flatMap((entry) => {
+      if (!URL.canParse(entry)) return [];
+      const allow = new URL(entry);
+      return allow.origin === 'null' ? [] : [{ origin: allow.origin, prefix: allow.pathname }];
+    });
+    if (Object.isFrozen(targets)) allowlists.set(targets, parsed); // a list that may still change is parsed every time
+  }
+  return parsed;
 }
