@@ -67,8 +67,7 @@ export function readFormBody(limit: string | number): RequestHandler {
     let settled = false;
     const settle = (error?: unknown) => {
       if (settled) return;
-      settled = true;
-      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      settled = true; // later events (the drained rest, a late error) find nothing to do
       if (error !== undefined) {
         req.resume();
         next(error);

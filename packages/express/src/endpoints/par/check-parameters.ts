@@ -10,8 +10,15 @@ import { printableName } from '../../lib/printable.js';
  * takes); anything else is refused by name, so a typo never passes silently.
  */
 export function checkParameterNames(): RequestHandler {
+  // Each client's extra names as a Set, built on its first request (clients are fixed once loaded).
+  const extras = new WeakMap<readonly string[], ReadonlySet<string>>();
   return function checkParameterNames(_req, res, next) {
-    const allowed = new Set(locals(res).client?.allowedPushedParameters ?? []);
+    const names = locals(res).client?.allowedPushedParameters ?? [];
+    let allowed = extras.get(names);
+    if (!allowed) {
+      allowed = new Set(names);
+      if (Object.isFrozen(names)) extras.set(names, allowed);
+    }
     for (const name of Object.keys(params(res))) {
       if (STANDARD_AUTHORIZATION_PARAMETERS.has(name) || CLIENT_AUTH_PARAMETERS.has(name) || allowed.has(name)) continue;
       throw invalidRequest(`parameter "${printableName(name)}" is not accepted for this client`, { param: printableName(name) });
