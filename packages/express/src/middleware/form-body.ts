@@ -77,14 +77,20 @@ export function readFormBody(limit: string | number): RequestHandler {
       next();
     };
     const onData = (chunk: Buffer) => {
+      if (settled) return;
       size += chunk.length;
       if (size > max) settle(new HttpError('ERR_BODY_TOO_LARGE', `the request body is too large: at most ${max} bytes`));
       else chunks.push(chunk);
     };
     const onEnd = () => settle();
-    const onError = () => settle(invalidRequest('the request body could not be read'));
+    // Errors are built only when they decide the answer ('close' also follows every normal end).
+    const onError = () => {
+      if (!settled) settle(invalidRequest('the request body could not be read'));
+    };
     // The client went away before the body ended: nothing to answer, but the step must not hang.
-    const onClose = () => settle(invalidRequest('the request body ended early'));
+    const onClose = () => {
+      if (!settled) settle(invalidRequest('the request body ended early'));
+    };
     req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
   };
 }
