@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import { securityHeaders } from './middleware/security-headers.js';
-import type { WaymarkRouter } from './router.js';
+import { installRoutes, type WaymarkRouter } from './router.js';
 
 /**
  * A stand-alone express app around the router, for `waymark serve` and tests: the router
@@ -14,7 +14,8 @@ import type { WaymarkRouter } from './router.js';
 export function createWaymarkApp(router: WaymarkRouter): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(router.context.basePath, router);
+  // At the root, the routes go on the app itself (one router level fewer per request).
+  if (router.context.basePath !== '/' || !installRoutes(router, app)) app.use(router.context.basePath, router);
   app.use(securityHeaders(), (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     res.status(404).json({ error: 'not_found', error_description: 'no such endpoint' });

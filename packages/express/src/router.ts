@@ -48,26 +48,56 @@ export interface WaymarkRouter extends Router {
 export function createWaymarkRouter(options: WaymarkRouterOptions): WaymarkRouter {
   const ctx = resolveOptions(options);
   buildMetadata(ctx); // fail at start-up, not at the first GET, if anything is off
-  const router = Router();
 
-  // Headers go on the router's own routes only, never on host routes the request falls through to.
+  // Every handler is built once; `install` registers them, on this router or (createWaymarkApp)
+  // directly on an app. Headers go on the router's own routes only, never on host routes the
+  // request falls through to.
   const headers = securityHeaders();
-  // The hot endpoints come first (express tries routes in order) and run their named steps as
-  // one express layer (see sequence.ts). The browser endpoints answer errors with pages (or the
-  // OAuth error redirect), not JSON.
   const pageErrors = authorizeErrorPage(ctx);
-  router.post('/par', sequence([headers, ...parSteps(ctx)]));
-  router.get('/authorize', sequence([headers, ...authorizeSteps(ctx)]), pageErrors);
-  router.post('/authorize/continue', sequence([headers, ...continueSteps(ctx)]), pageErrors);
-  router.all('/par', headers, parMethodNotAllowed());
-  router.get('/.well-known/oauth-authorization-server', headers, metadataEndpoint(ctx));
-  router.get('/healthz', headers, healthzEndpoint(ctx));
-  router.get('/metrics', headers, metricsEndpoint(ctx));
-  router.get('/assets/waymark.css', headers, stylesheetEndpoint());
-  router.use(journeyRoutes(ctx)); // POST /journeys/:flow, POST /journeys/:id/continue (+ CORS preflight)
+  const par = sequence([headers, ...parSteps(ctx)]);
+  const authorize = sequence([headers, ...authorizeSteps(ctx)]);
+  const authorizeContinue = sequence([headers, ...continueSteps(ctx)]);
+  const journeys = journeyRoutes(ctx); // POST /journeys/:flow, POST /journeys/:id/continue (+ CORS preflight)
+  const policies = policyRoutes(ctx, options.policies); // transactional authorization (off unless `policies` is given)
+  const errors = oauthErrorHandler(ctx);
+  const install = (target: RouteTarget): void => {
+    // The hot endpoints come first (express tries routes in order) and run their named steps as
+    // one express layer (see sequence.ts). The browser endpoints answer errors with pages (or
+    // the OAuth error redirect), not JSON.
+    target.post('/par', par);
+    target.get('/authorize', authorize, pageErrors);
+    target.post('/authorize/continue', authorizeContinue, pageErrors);
+    target.all('/par', headers, parMethodNotAllowed());
+    target.get('/.well-known/oauth-authorization-server', headers, metadataEndpoint(ctx));
+    target.get('/healthz', headers, healthzEndpoint(ctx));
+    target.get('/metrics', headers, metricsEndpoint(ctx));
+    target.get('/assets/waymark.css', headers, stylesheetEndpoint());
+    target.use(journeys);
+    target.use(policies);
+    target.use(errors);
+  };
   ctx.engine?.on?.(journeyMetricsListener(ctx.metrics));
-  router.use(policyRoutes(ctx, options.policies)); // transactional authorization (off unless `policies` is given)
-  router.use(oauthErrorHandler(ctx));
 
-  return Object.assign(router, { metrics: ctx.metrics.registry, clients: ctx.clients, context: ctx });
+  const router = Router();
+  install(router);
+  const waymark = Object.assign(router, { metrics: ctx.metrics.registry, clients: ctx.clients, context: ctx });
+  installers.set(waymark, install);
+  return waymark;
+}
+
+/** What routes can be registered on: a Router, or an express app. */
+type RouteTarget = Pick<Router, 'get' | 'post' | 'all' | 'use'>;
+
+const installers = new WeakMap<WaymarkRouter, (target: RouteTarget) => void>();
+
+/**
+ * Registers the router's routes (the very same handlers) directly on `target`, for an app that
+ * serves Waymark at its root: one router level fewer for every request than mounting the
+ * router. Returns false for a router not built by createWaymarkRouter.
+ */
+export function installRoutes(router: WaymarkRouter, target: RouteTarget): boolean {
+  const install = installers.get(router);
+  if (!install) return false;
+  install(target);
+  return true;
 }
