@@ -1,7 +1,7 @@
 import { defineNode, type NodeContext } from '@waymark/sdk';
 import { readNamedSecret } from './lib/secret-source.js';
 import { introspectAccessToken } from './lib/token-introspection.js';
-import { verifyJwtAccessToken, type TokenCheck } from './lib/token-jwt.js';
+import { verifyJwtAccessToken, type JwtOptions, type TokenCheck } from './lib/token-jwt.js';
 
 /** Asymmetric algorithms only: the keys come from the issuer's JWKS, so HS* would mean a shared secret (or an attack). */
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
@@ -102,6 +102,19 @@ function readToken(ctx: NodeContext, from: From): string | undefined {
   return bearer?.[1];
 }
 
+/* The JWT options of a node's config, built once per config (a flow's node config is fixed once
+ * loaded), so the key set behind them is found without rebuilding them per journey. */
+const jwtOptions = new WeakMap<object, JwtOptions>();
+
+function jwtOptionsOf(config: { audience?: string | string[] } & Omit<JwtOptions, 'audience'>): JwtOptions {
+  let options = jwtOptions.get(config);
+  if (!options) {
+    options = Object.freeze({ ...config, audience: config.audience ?? [] });
+    jwtOptions.set(config, options);
+  }
+  return options;
+}
+
 function scopesOf(claims: Record<string, unknown>): string[] {
   if (typeof claims.scope === 'string') return claims.scope.split(' ').filter(Boolean);
   if (Array.isArray(claims.scp)) return claims.scp.filter((s): s is string => typeof s === 'string');
@@ -160,7 +173,7 @@ export const tokenValidate = defineNode({
         ctx.signal,
       );
     } else {
-      check = await verifyJwtAccessToken(token, { ...config, audience: config.audience ?? [] }, now, fetchImpl);
+      check = await verifyJwtAccessToken(token, jwtOptionsOf(config), now, fetchImpl);
     }
     if (!check.ok) {
       if (check.outcome === 'error') ctx.services.logger.warn('token.validate: key or introspection endpoint unavailable', { reason: check.reason, cause: check.cause });

@@ -522,8 +522,14 @@ export class Engine {
     return result;
   }
 
-  async #finish(live: Live, success: boolean, code: string, reason?: string): Promise<SuccessResult | FailureResult> {
-    if (live.revision !== null) await this.stores.journeys.delete(live.id);
+  /** Ends the journey: drops its stored record, if it was ever suspended, then builds the result. */
+  #finish(live: Live, success: boolean, code: string, reason?: string): SuccessResult | FailureResult | Promise<SuccessResult | FailureResult> {
+    // A journey that never suspended has no record: nothing to wait for (most single-run flows).
+    if (live.revision === null) return this.#ended(live, success, code, reason);
+    return this.stores.journeys.delete(live.id).then(() => this.#ended(live, success, code, reason));
+  }
+
+  #ended(live: Live, success: boolean, code: string, reason?: string): SuccessResult | FailureResult {
     const base = { journeyId: live.id, flowId: live.flow.id, flowVersion: live.flow.version, trace: live.trace, state: live.state };
     if (this.#listeners.length > 0)
       this.#emit({

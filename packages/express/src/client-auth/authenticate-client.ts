@@ -7,9 +7,10 @@ import { verifyClientAssertion } from './private-key-jwt.js';
 /**
  * Authenticates a client by the one method it registered (RFC 6749 §2.3). Throws
  * `ERR_INVALID_CLIENT` (401) on any failure; a client that uses or owns Basic gets a
- * `WWW-Authenticate` challenge.
+ * `WWW-Authenticate` challenge. Public clients and client secrets are checked synchronously
+ * (undefined); only private_key_jwt returns a promise (its assertion and the key set).
  */
-export async function authenticateClient(ctx: RouterContext, client: Client, presented: PresentedCredentials): Promise<void> {
+export function authenticateClient(ctx: RouterContext, client: Client, presented: PresentedCredentials): Promise<void> | undefined {
   const basic = client.authMethod === 'client_secret_basic' || presented.method === 'client_secret_basic';
   if (presented.method !== client.authMethod) {
     throw invalidClient(
@@ -19,13 +20,12 @@ export async function authenticateClient(ctx: RouterContext, client: Client, pre
   }
   switch (presented.method) {
     case 'none':
-      return;
+      return undefined;
     case 'client_secret_basic':
     case 'client_secret_post':
       if (client.secret === undefined || !secretMatches(presented.secret, client.secret)) throw invalidClient('client authentication failed', basic);
-      return;
+      return undefined;
     case 'private_key_jwt':
-      await verifyClientAssertion(ctx, client, presented.assertion);
-      return;
+      return verifyClientAssertion(ctx, client, presented.assertion);
   }
 }

@@ -38,7 +38,15 @@ const MAX_REMOTE_SETS = 256;
 const remoteSets = new Map<string, { set: RemoteSet; fetch: FetchImpl }>();
 const localSets = new WeakMap<object, ReturnType<typeof createLocalJWKSet>>();
 
+/* The remote set of an options object, found without building its key (options objects are built once per node config). */
+const setsByOptions = new WeakMap<JwtOptions, { key: string; entry: { set: RemoteSet; fetch: FetchImpl } }>();
+
 function remoteSet(url: string, options: JwtOptions, fetchImpl: FetchImpl): RemoteSet {
+  const known = setsByOptions.get(options);
+  if (known && remoteSets.get(known.key) === known.entry) {
+    known.entry.fetch = fetchImpl;
+    return known.entry.set;
+  }
   const key = JSON.stringify([url, options.jwksCooldownSeconds, options.jwksCacheMaxAgeSeconds, options.timeoutMs]);
   let entry = remoteSets.get(key);
   if (!entry) {
@@ -54,6 +62,7 @@ function remoteSet(url: string, options: JwtOptions, fetchImpl: FetchImpl): Remo
     entry = holder;
   }
   entry.fetch = fetchImpl;
+  if (Object.isFrozen(options)) setsByOptions.set(options, { key, entry });
   return entry.set;
 }
 

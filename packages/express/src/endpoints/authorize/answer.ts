@@ -87,14 +87,14 @@ export function errorRedirect(
  * - failure: the cookie clears only (never a set cookie, never a session), then the OAuth error
  *   redirect to the registered redirect_uri, or an error page.
  */
-export async function answerJourney(
+export function answerJourney(
   ctx: RouterContext,
   req: Request,
   res: Response,
   result: JourneyResult,
   client: Client | undefined,
   meta: BrowserJourneyMeta | undefined,
-): Promise<void> {
+): void | Promise<void> {
   const state = locals(res);
   state.journeyResult = result.status;
   const base = ctx.basePath;
@@ -118,19 +118,7 @@ export async function answerJourney(
 
   if (result.status === 'success') {
     const redirect = result.redirect;
-    if (redirect !== undefined && !(client && isAllowedRedirectTarget(client, redirect))) {
-      // Defence in depth: the redirect node let through a target the client does not list.
-      // The journey counts as failed: its session is dropped and no cookie is set.
-      state.journeyResult = 'failure';
-      if (result.sessionId !== undefined) await ctx.stores.sessions.delete(result.sessionId);
-      ctx.logger.warn('journey redirect refused', {
-        journeyId: result.journeyId,
-        flow: result.flowId,
-        client: client?.clientId ?? 'unknown',
-      });
-      applyCookies(res, result.cookies, true);
-      return answerFailure(ctx, req, res, meta, 'ERR_REDIRECT_NOT_ALLOWED', 'the journey ended with a redirect this client does not allow');
-    }
+    if (redirect !== undefined && !(client && isAllowedRedirectTarget(client, redirect))) return refuseRedirect(ctx, req, res, result, client, meta);
     applyCookies(res, result.cookies, false);
     if (wantsJson(req)) {
       res.status(200).json({ status: 'success', ...(redirect !== undefined ? { redirect } : {}) });
@@ -150,6 +138,29 @@ export async function answerJourney(
 
   applyCookies(res, result.cookies, true);
   return answerFailure(ctx, req, res, meta, result.code, 'the sign-in did not complete');
+}
+
+/**
+ * Defence in depth: the redirect node let through a target the client does not list. The
+ * journey counts as failed: its session is dropped and no cookie is set.
+ */
+async function refuseRedirect(
+  ctx: RouterContext,
+  req: Request,
+  res: Response,
+  result: JourneyResult & { status: 'success' },
+  client: Client | undefined,
+  meta: BrowserJourneyMeta | undefined,
+): Promise<void> {
+  locals(res).journeyResult = 'failure';
+  if (result.sessionId !== undefined) await ctx.stores.sessions.delete(result.sessionId);
+  ctx.logger.warn('journey redirect refused', {
+    journeyId: result.journeyId,
+    flow: result.flowId,
+    client: client?.clientId ?? 'unknown',
+  });
+  applyCookies(res, result.cookies, true);
+  answerFailure(ctx, req, res, meta, 'ERR_REDIRECT_NOT_ALLOWED', 'the journey ended with a redirect this client does not allow');
 }
 
 function answerFailure(

@@ -62,7 +62,8 @@ export function takePushedRequest(ctx: RouterContext): RequestHandler {
     if (!REQUEST_URI_ID.test(id)) throw invalid();
     const pushed = await ctx.stores.pushedRequests.take(id);
     if (!pushed || pushed.expiresAt <= ctx.clock.now() || pushed.clientId !== client.clientId) throw invalid();
-    const pushedParams = Object.freeze({ ...pushed.params }); // frozen: the engine shows it to nodes without another copy
+    // Taken (removed) from the store, so ours alone: frozen as it is, and shown to nodes without another copy.
+    const pushedParams = Object.freeze(pushed.params);
     locals(res).authorization = {
       client,
       params: pushedParams,

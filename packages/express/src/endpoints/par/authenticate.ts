@@ -10,13 +10,19 @@ import type { RouterContext } from '../../options.js';
  * endpoint; public clients send their client_id). Unknown client → 401 invalid_client.
  */
 export function authenticate(ctx: RouterContext): RequestHandler {
-  return async function authenticate(req, res, next) {
+  return function authenticate(req, res, next) {
     const presented = presentedCredentials(req.headers, params(res));
     const client = ctx.clients.get(presented.clientId);
     if (!client) throw invalidClient('unknown client', presented.method === 'client_secret_basic');
     locals(res).client = client;
-    await authenticateClient(ctx, client, presented);
-    locals(res).authenticated = true;
-    next();
+    const done = () => {
+      locals(res).authenticated = true;
+      next();
+    };
+    // Synchronous unless the method needs a key set (private_key_jwt): no promise per PAR otherwise.
+    const pending = authenticateClient(ctx, client, presented);
+    if (pending !== undefined) return pending.then(done);
+    done();
+    return undefined;
   };
 }
