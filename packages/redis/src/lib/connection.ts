@@ -28,35 +28,55 @@ export class Connection {
     return this.#commands;
   }
 
-  /** Runs a script on one key (EVALSHA, falling back to EVAL once if the server lost it). */
-  async eval(store: string, script: Script, key: string, args: Arg[]): Promise<unknown> {
-    return this.#run(store, async () => {
-      try {
-        return await this.client.evalsha(script.sha, 1, key, ...args);
-      } catch (error) {
-        if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
-        this.#commands++;
-        return await this.client.eval(script.source, 1, key, ...args);
-      }
+  /**
+   * Runs a script on one key (EVALSHA, falling back to EVAL once if the server lost it). One
+   * promise chain, no async wrappers: this is on the path of every store call.
+   */
+  eval(store: string, script: Script, key: string, args: Arg[]): Promise<unknown> {
+    const unavailable = this.#refuse(store);
+    if (unavailable) return Promise.reject(unavailable);
+    this.#commands++;
+    let sent: Promise<unknown>;
+    try {
+      sent = this.client.evalsha(script.sha, 1, key, ...args);
+    } catch (error) {
+      return Promise.reject(toStoreError(store, error));
+    }
+    return sent.catch((error: unknown) => {
+      if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw toStoreError(store, error);
+      this.#commands++;
+      return this.client.eval(script.source, 1, key, ...args).catch((again: unknown) => {
+        throw toStoreError(store, again);
+      });
     });
   }
 
-  async del(store: string, key: string): Promise<void> {
-    await this.#run(store, () => this.client.del(key));
+  del(store: string, key: string): Promise<void> {
+    return this.#run(store, () => this.client.del(key)).then(() => undefined);
   }
 
-  async ping(): Promise<void> {
-    await this.#run('health', () => this.client.ping());
+  ping(): Promise<void> {
+    return this.#run('health', () => this.client.ping()).then(() => undefined);
   }
 
-  async #run<T>(store: string, command: () => Promise<T>): Promise<T> {
-    if (!SENDABLE.has(this.client.status))
-      throw new StoreUnavailableError(`redis ${store}`, new Error(`connection is ${this.client.status}`));
+  /** StoreUnavailableError when the client cannot send now, else undefined. */
+  #refuse(store: string): StoreUnavailableError | undefined {
+    if (SENDABLE.has(this.client.status)) return undefined;
+    return new StoreUnavailableError(`redis ${store}`, new Error(`connection is ${this.client.status}`));
+  }
+
+  #run<T>(store: string, command: () => Promise<T>): Promise<T> {
+    const unavailable = this.#refuse(store);
+    if (unavailable) return Promise.reject(unavailable);
     this.#commands++;
+    let sent: Promise<T>;
     try {
-      return await command();
+      sent = command();
     } catch (error) {
-      throw toStoreError(store, error);
+      return Promise.reject(toStoreError(store, error));
     }
+    return sent.catch((error: unknown) => {
+      throw toStoreError(store, error);
+    });
   }
 }
