@@ -1,5 +1,6 @@
 import type { JourneyEvent } from '@waymark/core';
 import type { AdapterMetrics } from './adapter-metrics.js';
+import { boundByKey } from './registry.js';
 
 /**
  * Feeds the journey metrics from engine events: started, suspended and finished journeys by
@@ -7,19 +8,24 @@ import type { AdapterMetrics } from './adapter-metrics.js';
  * node type. Returns the listener for `engine.on`.
  */
 export function journeyMetricsListener(metrics: AdapterMetrics): (event: JourneyEvent) => void {
+  // Series bound once per flow, node type and outcome (all from loaded flows: small fixed sets).
+  const started = boundByKey((flow: string) => metrics.journeysStarted.bind({ flow }));
+  const suspended = boundByKey((flow: string) => metrics.journeysSuspended.bind({ flow }));
+  const finished = boundByKey((flow: string) => boundByKey((outcome: string) => metrics.journeys.bind({ flow, outcome })));
+  const nodeDuration = boundByKey((type: string) => metrics.nodeDuration.bind({ type }));
   return function journeyMetrics(event) {
     switch (event.type) {
       case 'journey.started':
-        metrics.journeysStarted.inc({ flow: event.flowId });
+        started(event.flowId)();
         return;
       case 'journey.step':
-        metrics.nodeDuration.observe({ type: event.step.type }, event.step.ms / 1000);
+        nodeDuration(event.step.type)(event.step.ms / 1000);
         return;
       case 'journey.suspended':
-        metrics.journeysSuspended.inc({ flow: event.flowId });
+        suspended(event.flowId)();
         return;
       case 'journey.finished':
-        metrics.journeys.inc({ flow: event.flowId, outcome: event.status });
+        finished(event.flowId)(event.status)();
         return;
     }
   };

@@ -50,4 +50,22 @@ describe('MetricsRegistry', () => {
     expect(() => registry.counter('bad-name', 'z')).toThrow(/not a valid/);
     expect(() => registry.histogram('h', 'h', ['le'])).toThrow(/not allowed/);
   });
+
+  it('binds a label set once: bound counters and histograms feed the same series as inc and observe', () => {
+    const registry = new MetricsRegistry();
+    const c = registry.counter('waymark_bound_total', 'Bound.', ['client', 'result']);
+    const created = c.bind({ client: 'app', result: 'created' });
+    created();
+    created(2);
+    c.inc({ client: 'app', result: 'created' });
+    expect(c.get({ client: 'app', result: 'created' })).toBe(4);
+    expect(() => created(-1)).toThrow(/only grow/);
+    expect(() => c.bind({ client: 'app' })).toThrow(/needs label "result"/);
+    const h = registry.histogram('waymark_bound_seconds', 'Bound.', ['endpoint'], [0.1, 1]);
+    const par = h.bind({ endpoint: 'par' });
+    par(0.05);
+    h.observe({ endpoint: 'par' }, 0.5);
+    expect(h.count({ endpoint: 'par' })).toBe(2);
+    expect(registry.render()).toContain('waymark_bound_seconds_bucket{endpoint="par",le="0.1"} 1');
+  });
 });
