@@ -197,9 +197,14 @@ export async function alternate(sides, forms, { warmup, seconds, slice }) {
   const slices = Math.max(1, Math.round(seconds / slice));
   for (let i = 0; i < slices; i++) {
     for (const name of i % 2 === 0 ? names : [...names].reverse()) {
-      const { latencies, elapsed } = await load(sides[name], forms, seconds / slices);
-      sides[name].latencies.push(...latencies);
-      sides[name].seconds += elapsed;
+      const s = sides[name];
+      // A side whose server child reports its CPU time ({ type: 'cpu' } → { cpu: µs }) is also
+      // measured in server CPU per handoff: steadier than throughput on a shared machine.
+      const before = s.cpu ? (await s.server.request({ type: 'cpu' })).cpu : 0;
+      const { latencies, elapsed } = await load(s, forms, seconds / slices);
+      if (s.cpu) s.cpuMicros = (s.cpuMicros ?? 0) + (await s.server.request({ type: 'cpu' })).cpu - before;
+      s.latencies.push(...latencies);
+      s.seconds += elapsed;
     }
   }
 }
@@ -208,10 +213,12 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-/** Handoffs per second, p50 and p99 latency of a measured side. */
+/** Handoffs per second, p50 and p99 latency of a measured side (and server CPU µs per handoff when measured). */
 export function figures(s) {
   const sorted = Float64Array.from(s.latencies).sort();
-  return { rps: sorted.length / s.seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99), handoffs: sorted.length };
+  const out = { rps: sorted.length / s.seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99), handoffs: sorted.length };
+  if (s.cpuMicros !== undefined) out.cpuPerHandoff = s.cpuMicros / sorted.length;
+  return out;
 }
 
 /** One printed row: `label  N handoffs/s  p50 … p99 …`. */
