@@ -4,7 +4,9 @@ import { jsonLogger } from '../../src/lib/logger.js';
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('jsonLogger (the default logger)', () => {
-  afterEach(() => jest.restoreAllMocks());
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
 
   it('writes the info lines of one event-loop turn in one write, in order, as JSON lines', async () => {
     await nextTurn(); // nothing pending from before
