@@ -249,29 +249,30 @@ describe('token.validate (JWT)', () => {
     }
   });
 
-  it('fetches the JWKS through services.fetch', async () => {
-    let calls = 0;
+  /** A fetch that counts its calls, and a JWKS server behind it. */
+  async function countedJwks() {
+    const counted = { calls: 0 };
     const fetchSpy: typeof fetch = (input, init) => {
-      calls++;
+      counted.calls++;
       return fetch(input, init);
     };
     const server = await serve((_req, _body, res) => json(res, 200, jwks));
+    return { counted, fetchSpy, server };
+  }
+
+  it('fetches the JWKS through services.fetch', async () => {
+    const { counted, fetchSpy, server } = await countedJwks();
     try {
       const r = await validate(await mint(), { jwksUri: `${server.url}/jwks` }, { services: { fetch: fetchSpy } });
       expect(r.outcome).toBe('valid');
-      expect(calls).toBe(1);
+      expect(counted.calls).toBe(1);
     } finally {
       await server.close();
     }
   });
 
   it('refuses alg:none and HS256 before fetching any key (no JWKS request for a forged header)', async () => {
-    let calls = 0;
-    const fetchSpy: typeof fetch = (input, init) => {
-      calls++;
-      return fetch(input, init);
-    };
-    const server = await serve((_req, _body, res) => json(res, 200, jwks));
+    const { counted, fetchSpy, server } = await countedJwks();
     try {
       const none = `${b64({ alg: 'none', typ: 'at+jwt' })}.${b64({ iss: ISSUER, aud: AUDIENCE, sub: 'admin', client_id: 'mobile-app', exp: now() + 300 })}.`;
       const hs = await new SignJWT({ iss: ISSUER, aud: AUDIENCE, sub: 'admin', client_id: 'mobile-app', exp: now() + 300 })
@@ -282,7 +283,7 @@ describe('token.validate (JWT)', () => {
           outcome: 'invalid',
           reason: 'algorithm',
         });
-      expect(calls).toBe(0);
+      expect(counted.calls).toBe(0);
     } finally {
       await server.close();
     }

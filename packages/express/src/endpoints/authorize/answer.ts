@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { JourneyResult, SuspendedResult } from '@waymark/core';
+import type { JourneyResult, SuccessResult, SuspendedResult } from '@waymark/core';
 import type { CookieEffect } from '@waymark/sdk';
 import type { Client } from '../../clients/types.js';
 import { serializeCookie } from '../../lib/cookies.js';
@@ -141,17 +141,12 @@ export function answerJourney(
 }
 
 /**
- * Defence in depth: the redirect node let through a target the client does not list. The
- * journey counts as failed: its session is dropped and no cookie is set.
+ * Defence in depth: the redirect node let through a target the client does not list (a flow
+ * that widened its `targets`). The journey counts as failed: its session is deleted, the refusal
+ * logged, and only the journey's cookie clears are applied. The caller then answers the failure
+ * its own way (page or redirect, or JSON).
  */
-async function refuseRedirect(
-  ctx: RouterContext,
-  req: Request,
-  res: Response,
-  result: JourneyResult & { status: 'success' },
-  client: Client | undefined,
-  meta: BrowserJourneyMeta | undefined,
-): Promise<void> {
+export async function dropRefusedRedirect(ctx: RouterContext, res: Response, result: SuccessResult, client: Client | undefined): Promise<void> {
   locals(res).journeyResult = 'failure';
   if (result.sessionId !== undefined) await ctx.stores.sessions.delete(result.sessionId);
   ctx.logger.warn('journey redirect refused', {
@@ -160,6 +155,17 @@ async function refuseRedirect(
     client: client?.clientId ?? 'unknown',
   });
   applyCookies(res, result.cookies, true);
+}
+
+async function refuseRedirect(
+  ctx: RouterContext,
+  req: Request,
+  res: Response,
+  result: SuccessResult,
+  client: Client | undefined,
+  meta: BrowserJourneyMeta | undefined,
+): Promise<void> {
+  await dropRefusedRedirect(ctx, res, result, client);
   answerFailure(ctx, req, res, meta, 'ERR_REDIRECT_NOT_ALLOWED', 'the journey ended with a redirect this client does not allow');
 }
 

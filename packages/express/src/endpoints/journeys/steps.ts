@@ -12,7 +12,7 @@ import { printableName } from '../../lib/printable.js';
 import { requestInfo } from '../../lib/request-info.js';
 import { isAllowedRedirectTarget } from '../../oauth/redirect-target.js';
 import type { RouterContext } from '../../options.js';
-import { applyCookies, suspendedJson } from '../authorize/answer.js';
+import { applyCookies, dropRefusedRedirect, suspendedJson } from '../authorize/answer.js';
 import { enforceClientOrigin } from './cors.js';
 
 const JOURNEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -109,14 +109,7 @@ export async function answerJourneyJson(
   }
   if (result.status === 'success') {
     if (result.redirect !== undefined && !(client && isAllowedRedirectTarget(client, result.redirect))) {
-      locals(res).journeyResult = 'failure';
-      if (result.sessionId !== undefined) await ctx.stores.sessions.delete(result.sessionId);
-      ctx.logger.warn('journey redirect refused', {
-        journeyId: result.journeyId,
-        flow: result.flowId,
-        client: client?.clientId ?? 'unknown',
-      });
-      applyCookies(res, result.cookies, true);
+      await dropRefusedRedirect(ctx, res, result, client);
       res
         .status(401)
         .json({
