@@ -10,6 +10,7 @@ import { locals } from '../../lib/locals.js';
 import { CLIENT_AUTH_PARAMETERS, REQUEST_OBJECT_PARAMETERS, STANDARD_AUTHORIZATION_PARAMETERS } from '../../lib/oauth-parameters.js';
 import { printableName } from '../../lib/printable.js';
 import { requestInfo } from '../../lib/request-info.js';
+import { observeRequests } from '../../middleware/observe.js';
 import { isAllowedRedirectTarget } from '../../oauth/redirect-target.js';
 import type { RouterContext } from '../../options.js';
 import { applyCookies, dropRefusedRedirect, suspendedJson } from '../authorize/answer.js';
@@ -178,24 +179,13 @@ export function continueJourneyJson(ctx: RouterContext): RequestHandler {
   };
 }
 
-/** Metrics and one access-log line per JSON journey request. */
+/** JSON journey API requests by endpoint and result, timed, one access-log line each. */
 export function observeJourneyApi(ctx: RouterContext, endpoint: 'journey_start' | 'journey_continue'): RequestHandler {
-  return function observeJourneyApi(_req, res, next) {
-    const stop = ctx.metrics.requestDuration.startTimer({ endpoint });
-    res.on('finish', () => {
-      const state = locals(res);
-      const result = state.journeyResult ?? state.oauthError ?? `status_${res.statusCode}`;
-      const seconds = stop({ status: String(res.statusCode) });
-      ctx.metrics.journeyRequests.inc({ endpoint, result });
-      ctx.logger.info(endpoint, {
-        client: state.client?.clientId ?? 'unknown',
-        flow: state.flowId,
-        result,
-        status: res.statusCode,
-        ip: state.clientIp,
-        ms: Math.round(seconds * 1000),
-      });
-    });
-    next();
-  };
+  return observeRequests(
+    ctx,
+    endpoint,
+    ctx.metrics.journeyRequests,
+    (_client, result) => ({ endpoint, result }),
+    (state, status) => state.journeyResult ?? state.oauthError ?? `status_${status}`,
+  );
 }
