@@ -6,6 +6,7 @@ import { loadClients } from './clients/load-clients.js';
 import type { Client } from './clients/types.js';
 import { DEFAULTS, type RateLimit } from './defaults.js';
 import type { WaymarkEngine } from './engine.js';
+import { parseByteSize } from './lib/byte-size.js';
 import { RouterOptionsError } from './errors.js';
 import type { AdapterMetrics } from './metrics/adapter-metrics.js';
 import { createAdapterMetrics } from './metrics/adapter-metrics.js';
@@ -104,7 +105,7 @@ export function resolveOptions(options: WaymarkRouterOptions, metrics: AdapterMe
   if (limit !== false && !(Number.isInteger(limit.max) && limit.max > 0 && Number.isInteger(limit.windowSeconds) && limit.windowSeconds > 0))
     throw new RouterOptionsError('parRateLimit', 'must be false or { max, windowSeconds } with positive integers');
   const bodyLimit = options.bodyLimit ?? DEFAULTS.bodyLimit;
-  if (!((typeof bodyLimit === 'number' && bodyLimit > 0) || (typeof bodyLimit === 'string' && /^\d+(\.\d+)?\s*(b|kb|mb)?$/i.test(bodyLimit))))
+  if (!((typeof bodyLimit === 'number' && bodyLimit > 0) || (typeof bodyLimit === 'string' && parseByteSize(bodyLimit) !== undefined)))
     throw new RouterOptionsError('bodyLimit', 'must be a positive number of bytes or a size such as "16kb"');
   const healthCheckTimeoutMs = options.healthCheckTimeoutMs ?? DEFAULTS.healthCheckTimeoutMs;
   if (!(Number.isInteger(healthCheckTimeoutMs) && healthCheckTimeoutMs > 0))

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { HttpError, invalidRequest } from '../errors.js';
+import { parseByteSize } from '../lib/byte-size.js';
 import { formPairs } from '../lib/form-pairs.js';
 import { locals } from '../lib/locals.js';
 import { printableName } from '../lib/printable.js';
@@ -17,14 +18,12 @@ export function requireFormContentType(): RequestHandler {
 
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)/i;
 const UTF8: ReadonlySet<string> = new Set(['utf-8', 'utf8', 'us-ascii']);
-const UNITS: Readonly<Record<string, number>> = { b: 1, kb: 1024, mb: 1024 * 1024 };
-
-/** `bodyLimit` in bytes: a number, or a size such as "16kb" (units b, kb, mb; 1 kb = 1024 bytes, as body-parser reads it). */
+/** `bodyLimit` in bytes: a number, or a size such as "16kb" (see parseByteSize). */
 export function byteLimit(limit: string | number): number {
   if (typeof limit === 'number') return Math.floor(limit);
-  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb)?$/i.exec(limit.trim());
-  if (!match) throw new RangeError(`"${limit}" is not a size such as "16kb"`);
-  return Math.floor(Number(match[1]) * (UNITS[(match[2] ?? 'b').toLowerCase()] as number));
+  const bytes = parseByteSize(limit);
+  if (bytes === undefined) throw new RangeError(`"${limit}" is not a size such as "16kb"`);
+  return bytes;
 }
 
 /**
