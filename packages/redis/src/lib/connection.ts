@@ -33,22 +33,13 @@ export class Connection {
    * promise chain, no async wrappers: this is on the path of every store call.
    */
   eval(store: string, script: Script, key: string, args: Arg[]): Promise<unknown> {
-    const unavailable = this.#refuse(store);
-    if (unavailable) return Promise.reject(unavailable);
-    this.#commands++;
-    let sent: Promise<unknown>;
-    try {
-      sent = this.client.evalsha(script.sha, 1, key, ...args);
-    } catch (error) {
-      return Promise.reject(toStoreError(store, error));
-    }
-    return sent.catch((error: unknown) => {
-      if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw toStoreError(store, error);
-      this.#commands++;
-      return this.client.eval(script.source, 1, key, ...args).catch((again: unknown) => {
-        throw toStoreError(store, again);
-      });
-    });
+    return this.#run(store, () =>
+      this.client.evalsha(script.sha, 1, key, ...args).catch((error: unknown) => {
+        if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
+        this.#commands++;
+        return this.client.eval(script.source, 1, key, ...args);
+      }),
+    );
   }
 
   del(store: string, key: string): Promise<void> {
@@ -59,15 +50,9 @@ export class Connection {
     return this.#run('health', () => this.client.ping()).then(() => undefined);
   }
 
-  /** StoreUnavailableError when the client cannot send now, else undefined. */
-  #refuse(store: string): StoreUnavailableError | undefined {
-    if (SENDABLE.has(this.client.status)) return undefined;
-    return new StoreUnavailableError(`redis ${store}`, new Error(`connection is ${this.client.status}`));
-  }
-
   #run<T>(store: string, command: () => Promise<T>): Promise<T> {
-    const unavailable = this.#refuse(store);
-    if (unavailable) return Promise.reject(unavailable);
+    if (!SENDABLE.has(this.client.status))
+      return Promise.reject(new StoreUnavailableError(`redis ${store}`, new Error(`connection is ${this.client.status}`)));
     this.#commands++;
     let sent: Promise<T>;
     try {
