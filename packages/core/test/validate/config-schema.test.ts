@@ -1,0 +1,41 @@
+import { describe, expect, it } from '@jest/globals';
+import { compileConfigSchema, ConfigInvalidError } from '@waymark/core';
+
+const schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['port'],
+  properties: {
+    port: { type: 'integer', minimum: 1, maximum: 65535, description: 'the TCP port' },
+    host: { type: 'string', default: '127.0.0.1' },
+  },
+};
+
+describe('compileConfigSchema', () => {
+  const config = compileConfigSchema<{ port: number; host: string }>(schema, 'serve config');
+
+  it('returns the value with defaults filled in when it is valid', () => {
+    expect(config.assert({ port: 3000 })).toEqual({ port: 3000, host: '127.0.0.1' });
+  });
+
+  it('names every problem with its pointer and the fix, in one ERR_CONFIG_INVALID', () => {
+    let caught: unknown;
+    try {
+      config.assert({ prot: 3000 });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigInvalidError);
+    const error = caught as ConfigInvalidError;
+    expect(error.code).toBe('ERR_CONFIG_INVALID');
+    expect(error.problems.map((p) => p.pointer).sort()).toEqual(['/port', '/prot']);
+    expect(error.message).toContain('serve config');
+    expect(error.message).toContain('"port" is missing: add it. Expected: the TCP port');
+    expect(error.message).toMatch(/unknown key "prot".*Did you mean "port"/);
+  });
+
+  it('reports a single problem on one line with its pointer as details.key', () => {
+    expect(() => config.assert({ port: 'x' })).toThrow('serve config: /port: "x" must be an integer. Expected: the TCP port');
+    expect(config.problems({ port: 0 }, '/serve')[0]).toMatchObject({ code: 'ERR_CONFIG_INVALID', pointer: '/serve/port' });
+  });
+});
