@@ -23,7 +23,7 @@ export function packageJson(n: NodeNames): string {
     description: `Waymark node type ${n.type}.`,
     keywords: ['waymark', 'waymark-plugin'],
     type: 'module',
-    engines: { node: '>=20.19' },
+    engines: { node: '^22.12.0 || ^24.0.0' },
     exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' }, './package.json': './package.json' },
     files: ['dist', 'README.md'],
     scripts: {
