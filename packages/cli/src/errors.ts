@@ -10,6 +10,10 @@ export const CLI_ERRORS = {
   ERR_CLI_FILE: 'ERR_CLI_FILE',
   /** `new-node`: the target folder exists and is not empty; nothing was written. */
   ERR_CLI_TARGET_EXISTS: 'ERR_CLI_TARGET_EXISTS',
+  /** The CLI is run from a clone before `npm run build` (raised by the committed bin shim). */
+  ERR_CLI_NOT_BUILT: 'ERR_CLI_NOT_BUILT',
+  /** `serve`: the port is taken by another process (or not allowed); names the port and the fix. */
+  ERR_SERVE_PORT_IN_USE: 'ERR_SERVE_PORT_IN_USE',
 } as const;
 
 /** A failure that ends a command with exit code 2 and a one-line coded message. */

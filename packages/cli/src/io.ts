@@ -19,6 +19,8 @@ export interface CliIo {
   stdin?: NodeJS.ReadableStream;
   /** Relative paths and plugin names resolve from here. */
   cwd: string;
+  /** Environment variables a command reads (`PORT`); default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
   /** Builds the node registry from plugin names; defaults to `createCliRegistry`. */
   registry?: (pluginNames: readonly string[], cwd: string) => Promise<NodeRegistry>;
 }

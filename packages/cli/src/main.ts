@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { WaymarkError } from '@waymark/sdk';
 import type { Command } from './command.js';
 import { commands as defaultCommands } from './commands/index.js';
@@ -14,9 +15,15 @@ function topLevelHelp(commands: readonly Command[]): string {
     'Commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run "waymark <command> --help" for the options of one command.',
+    'Run "waymark <command> --help" for the options of one command, "waymark --version" for the version.',
     '',
   ].join('\n');
+}
+
+/** The version of `@waymark/cli`, read from its package.json (two levels above dist/ and src/). */
+export function cliVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
 }
 
 /**
@@ -34,6 +41,10 @@ export async function main(argv: readonly string[], io: CliIo, commands: readonl
   }
   if (name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(topLevelHelp(commands));
+    return EXIT.OK;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.stdout.write(`waymark ${cliVersion()}\n`);
     return EXIT.OK;
   }
   const command = commands.find((c) => c.name === name);

@@ -8,10 +8,11 @@ import { EXIT } from '../io.js';
 import { loadServerConfig } from '../server/config.js';
 import { startServer } from '../server/start-server.js';
 
-const usage = `Usage: waymark serve [--config <file.json>]
+const usage = `Usage: waymark serve [--config <file.json>] [--port <port>]
 
 Runs the Waymark HTTP adapter on its own: PAR, authorize, the journey API, metadata, health
-and metrics, on memory stores (one process). Stops on SIGTERM or SIGINT.
+and metrics. Memory stores (one process) unless the config's "redis" (or WAYMARK_REDIS_URL)
+names a Redis, which lets several processes share journeys. Stops on SIGTERM or SIGINT.
 
 Without --config it uses waymark.config.json in the current folder, else the shipped default
 (the repository's waymark.config.json: the shipped flows and demo clients on
@@ -26,6 +27,8 @@ Config (JSON; relative paths from the file's folder):
 
 Options:
   --config <file>  the configuration file
+  --port <port>    listen on this TCP port instead of the config's "port" (also: PORT=<port>;
+                   the flag wins over the variable, both over the file; 0 picks a free port)
   -h, --help       show this help
 
 Exit codes: 0 stopped by a signal, 2 the configuration is invalid or the port is taken.
@@ -36,6 +39,16 @@ export function defaultConfigPath(cwd: string): string {
   const local = resolve(cwd, 'waymark.config.json');
   if (existsSync(local)) return local;
   return fileURLToPath(new URL('../../../../waymark.config.json', import.meta.url));
+}
+
+/** `--port` or `PORT`, checked: an integer 0..65535 (0 picks a free port), else ERR_CLI_USAGE naming which. */
+export function portOverride(flag: string | undefined, variable: string | undefined): number | undefined {
+  const [raw, source] = flag !== undefined ? [flag, '--port'] : variable !== undefined && variable !== '' ? [variable, 'PORT'] : [undefined, ''];
+  if (raw === undefined) return undefined;
+  const port = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
+  if (!(port >= 0 && port <= 65535))
+    throw new CliError('ERR_CLI_USAGE', `serve: ${source} must be a TCP port from 0 to 65535 (got ${JSON.stringify(raw)}); 0 picks a free port`);
+  return port;
 }
 
 /** Resolves when the process is asked to stop. */
@@ -58,10 +71,10 @@ export const serve: Command = {
   summary: 'run the HTTP adapter (PAR, authorize, journey API) on its own',
   usage,
   async run(argv, io) {
-    const { values } = parseOrUsage('serve', ['--config', '--help'], () =>
+    const { values } = parseOrUsage('serve', ['--config', '--port', '--help'], () =>
       parseArgs({
         args: [...argv],
-        options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+        options: { config: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
         allowPositionals: false,
       }),
     );
@@ -71,7 +84,9 @@ export const serve: Command = {
     }
     const file = values.config !== undefined ? resolve(io.cwd, values.config) : defaultConfigPath(io.cwd);
     if (!existsSync(file)) throw new CliError('ERR_CLI_FILE', `serve: no config file at ${file}; pass --config <file>`);
-    const config = loadServerConfig(file);
+    const port = portOverride(values.port, (io.env ?? process.env).PORT);
+    const loaded = loadServerConfig(file);
+    const config = port === undefined ? loaded : { ...loaded, port };
     const server = await startServer(config, { print: (line) => io.stdout.write(`${line}\n`) });
     const signal = await untilSignal();
     io.stdout.write(`${signal}: shutting down\n`);

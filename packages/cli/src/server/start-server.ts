@@ -6,6 +6,7 @@ import { createEngine, type Engine } from '@waymark/core';
 import { builtinNodes, FileUserStore } from '@waymark/nodes';
 import type { Clock, Logger } from '@waymark/sdk';
 import { createWaymarkApp, createWaymarkRouter, DEFAULTS, type WaymarkRouter } from '@waymark/express';
+import { CliError } from '../errors.js';
 import { configError, resolveServerConfig, type ResolvedServerConfig, type ServerConfig } from './config.js';
 import { createStoresFromConfig } from './stores.js';
 
@@ -78,6 +79,17 @@ function loadFlows(engine: Engine, paths: readonly string[]): void {
   });
 }
 
+/** A port that cannot be bound becomes a coded error naming the port and the fix (exit 2), not a stack. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (error.code === 'EADDRINUSE')
+    return new CliError('ERR_SERVE_PORT_IN_USE', `port ${port} on ${host} is already in use; stop the other process or choose another port (--port <port>, PORT=<port> or "port" in the config)`, { port });
+  if (error.code === 'EACCES')
+    return new CliError('ERR_SERVE_PORT_IN_USE', `port ${port} on ${host} is not allowed for this user; choose a port above 1023 (--port <port>, PORT=<port> or "port" in the config)`, { port });
+  if (error.code === 'EADDRNOTAVAIL')
+    return new CliError('ERR_SERVE_PORT_IN_USE', `host ${host} is not an address of this machine; fix "host" in the config`, { port, host });
+  return error;
+}
+
 /**
  * Starts Waymark on its own: validates the configuration (ERR_CONFIG_INVALID names the key and
  * the fix), builds the stores (memory unless configured otherwise), the engine with the
@@ -129,8 +141,9 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
           );
     const app = createWaymarkApp(router);
     const server: Server = await new Promise((resolveListen, reject) => {
-      const s = app.listen(resolved.port, resolved.host, (error?: Error) => (error ? reject(error) : resolveListen(s)));
-      s.once('error', reject);
+      const failed = (error: NodeJS.ErrnoException) => reject(listenError(error, resolved.host, resolved.port));
+      const s = app.listen(resolved.port, resolved.host, (error?: Error) => (error ? failed(error) : resolveListen(s)));
+      s.once('error', failed);
     });
     const { port } = server.address() as AddressInfo;
     const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
