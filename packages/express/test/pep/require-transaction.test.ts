@@ -2,7 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { describe, it, expect } from '@jest/globals';
 import express from 'express';
 import request from 'supertest';
-import { requireTransaction, type PolicyEvaluator } from '@waymark/express';
+import { requireTransaction } from '@waymark/express';
+import type { PolicyEvaluator } from '@waymark/policy';
 import { SECRET } from '../support/app.js';
 import { answer, PAYMENT, policyTestApp, type PolicyTestApp } from '../policies/support.js';
 

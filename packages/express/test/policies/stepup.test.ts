@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import request from 'supertest';
-import { completeStepUp } from '@waymark/express';
+import { completeStepUp } from '@waymark/policy';
 import { answer, PAYMENT, PEP_AUTH, policyTestApp, type PolicyTestApp } from './support.js';
 
 async function newTransaction(t: PolicyTestApp, ssoToken: string): Promise<string> {
