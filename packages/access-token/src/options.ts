@@ -135,7 +135,7 @@ export function resolveOptions(options: AccessTokenValidatorOptions): ResolvedOp
     algorithms.forEach((alg: unknown, i) => {
       if ((ASYMMETRIC_ALGORITHMS as readonly unknown[]).includes(alg)) return;
       // RFC 8725 §3.1 and §2.1: never accept `none`; an HMAC algorithm verified with the issuer's public key is the algorithm-confusion attack.
-      const why = alg === 'none' ? 'unsigned tokens are never accepted' : typeof alg === 'string' && /^HS/i.test(alg) ? 'HMAC needs a shared secret, and with a public key set it is the algorithm-confusion attack' : 'it is not an asymmetric JWS algorithm';
+      const why = alg === 'none' ? 'unsigned tokens are never accepted' : typeof alg === 'string' && /^HS/i.test(alg) ? 'HMAC needs a shared secret, and with a public key set it is the algorithm-confusion attack' : 'it is not a supported asymmetric JWS algorithm';
       problem(`/algorithms/${i}`, `"${String(alg)}" is refused (${why}): list only ${ASYMMETRIC_ALGORITHMS.join(', ')}`);
     });
   const types = o.types ?? ACCESS_TOKEN_DEFAULTS.types;
