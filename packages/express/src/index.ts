@@ -37,43 +37,11 @@ export { contentSecurityPolicy } from './middleware/security-headers.js';
 export { EXPRESS_ERRORS, OAUTH_ERRORS, HttpError, ClientConfigError, RouterOptionsError } from './errors.js';
 export type { ExpressErrorCode, OAuthErrorMapping, ClientConfigProblem } from './errors.js';
 
-// Transactional authorization: the decision point, its endpoints' options, the enforcement middleware.
-export {
-  createPolicyDecisionPoint,
-  compilePolicyConfig,
-  parseEvaluateRequest,
-  policyConfigSchema,
-  canonicalResource,
-  TRANSACTION_ADVICE,
-  POLICY_ACTIONS,
-  POLICY_DEFAULTS,
-  POLICY_ERRORS,
-  PolicyError,
-  PolicyConfigError,
-  jwtSubjectResolver,
-} from './policy/index.js';
-export type {
-  PolicyDecisionPoint,
-  PolicyDecisionPointOptions,
-  PolicySubject,
-  JwtSubjectResolver,
-  PolicyDecisionConfig,
-  PolicySetConfig,
-  PolicyConfig,
-  SubjectConditionConfig,
-  TransactionConditionConfig,
-  PolicyAction,
-  EvaluateRequest,
-  EvaluateSubject,
-  PolicyDecision,
-  PolicyErrorCode,
-  PolicyConfigProblem,
-  JwtSubjectOptions,
-} from './policy/index.js';
-export { policyRoutes, completeStepUp } from './endpoints/policies/index.js';
+// Transactional authorization on the adapter: its endpoints' options and the enforcement middleware. The domain (decision point, configuration, subject resolution) is @waymark/policy.
+export { policyRoutes } from './endpoints/policies/index.js';
 export type { PolicyRouterOptions, PolicyRoutes } from './endpoints/policies/index.js';
 export { requireTransaction, remotePolicyDecisionPoint, TRANSACTION_ID_HEADER } from './pep/index.js';
-export type { RequireTransactionOptions, PolicyEvaluator, RemotePdpOptions } from './pep/index.js';
+export type { RequireTransactionOptions, RemotePdpOptions } from './pep/index.js';
 
 // The adapter's page pieces, for hosts that render journeys under their own routes (@waymark/oidc-provider).
 export { layout, messagePage, callbackForm, escapeHtml } from './lib/html.js';

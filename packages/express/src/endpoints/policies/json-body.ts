@@ -1,5 +1,5 @@
 import express, { type RequestHandler } from 'express';
-import { badPolicyRequest } from '../../policy/errors.js';
+import { badPolicyRequest } from '@waymark/policy';
 
 /** The policy endpoints take JSON only (AIC's REST shape); anything else is refused before parsing. */
 export function requireJson(): RequestHandler {

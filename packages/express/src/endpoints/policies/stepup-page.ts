@@ -3,11 +3,12 @@ import type { RequestHandler, Response } from 'express';
 import type { JourneyResult } from '@waymark/core';
 import type { Callback, Transaction } from '@waymark/sdk';
 import { params } from '../../lib/locals.js';
-import { PolicyError, POLICY_HTTP } from '../../policy/errors.js';
+import { completeStepUp, PolicyError } from '@waymark/policy';
 import { parseCookieHeader } from '../../lib/cookies.js';
 import { requestInfo } from '../../lib/request-info.js';
 import { assertJourneyOf } from './stepup-json.js';
-import { completeStepUp, startStepUp, transactionForSession, type StepUpDeps } from './transaction-step-up.js';
+import { POLICY_HTTP } from './error-handler.js';
+import { startStepUp, transactionForSession, type StepUpDeps } from './transaction-step-up.js';
 
 /*
  * The browser step-up: a minimal, accessible HTML form of the journey's callbacks (the

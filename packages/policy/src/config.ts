@@ -1,6 +1,5 @@
-import { compileSchema } from '../lib/ajv.js';
+import { compileConfigSchema, ConfigInvalidError, type ConfigProblem } from '@waymark/core';
 import { POLICY_DEFAULTS } from './defaults.js';
-import { PolicyConfigError, type PolicyConfigProblem } from './errors.js';
 import { compileResourcePattern } from './resource-pattern.js';
 import { policyConfigSchema, type POLICY_ACTIONS } from './schema.js';
 
@@ -74,53 +73,46 @@ export interface CompiledPolicyConfig {
   readonly flows: ReadonlySet<string>;
 }
 
-const validate = compileSchema(policyConfigSchema);
+/** What every policy configuration error says it is about. */
+const SUBJECT = 'policy configuration';
 
-function fix(keyword: string, params: Readonly<Record<string, unknown>>, message: string): string {
-  switch (keyword) {
-    case 'required':
-      return `add "${String(params.missingProperty)}"`;
-    case 'additionalProperties':
-      return `remove "${String(params.additionalProperty)}" (not a policy field; check its spelling)`;
-    case 'enum':
-      return `use one of ${JSON.stringify(params.allowedValues)}`;
-    case 'pattern':
-      return 'use letters, digits, "-", "_" or "." (flows: a kebab-case flow id such as "transactional-stepup")';
-    default:
-      return message;
-  }
+/* Compiled once, with core's validator: a bad policy configuration fails like every other Waymark configuration. */
+const schema = compileConfigSchema<PolicyDecisionConfig>(policyConfigSchema, SUBJECT);
+
+function problem(pointer: string, message: string): ConfigProblem {
+  return { code: 'ERR_CONFIG_INVALID', pointer, message };
 }
 
 /**
  * Validates a policy configuration and compiles its resource patterns. Every problem is
- * reported at once, each with the JSON pointer of its field and the fix.
+ * reported at once in one `ERR_CONFIG_INVALID` ({@link ConfigInvalidError} of `@waymark/core`),
+ * each with the JSON pointer of its field and the fix.
  *
  * @example
  * const compiled = compilePolicyConfig(JSON.parse(readFileSync('policies.json', 'utf8')));
  */
 export function compilePolicyConfig(input: unknown): CompiledPolicyConfig {
   const config = structuredClone(input) as PolicyDecisionConfig;
-  const violations = config === null || typeof config !== 'object' || Array.isArray(config) ? [{ pointer: '', keyword: 'type', params: {}, message: 'must be an object { policySets: [...] }' }] : validate(config);
-  const problems: PolicyConfigProblem[] = violations.map((v) => ({ field: v.pointer, message: fix(v.keyword, v.params, v.message) }));
-  if (problems.length > 0) throw new PolicyConfigError(problems);
+  const problems = schema.problems(config);
+  if (problems.length > 0) throw new ConfigInvalidError(SUBJECT, problems);
 
   const ttl = config.transactionTtlSeconds ?? POLICY_DEFAULTS.transactionTtlSeconds;
   const policies: CompiledPolicy[] = [];
   const setNames = new Set<string>();
   const flows = new Set<string>();
   config.policySets.forEach((set, i) => {
-    if (setNames.has(set.name)) problems.push({ field: `/policySets/${i}/name`, message: `"${set.name}" is used by another policy set; names must be unique` });
+    if (setNames.has(set.name)) problems.push(problem(`/policySets/${i}/name`, `"${set.name}" is used by another policy set: give each set a unique name`));
     setNames.add(set.name);
     const policyNames = new Set<string>();
     set.policies.forEach((policy, j) => {
       const at = `/policySets/${i}/policies/${j}`;
-      if (policyNames.has(policy.name)) problems.push({ field: `${at}/name`, message: `"${policy.name}" is used by another policy of this set; names must be unique` });
+      if (policyNames.has(policy.name)) problems.push(problem(`${at}/name`, `"${policy.name}" is used by another policy of this set: give each policy a unique name`));
       policyNames.add(policy.name);
       const patterns: RegExp[] = [];
       policy.resources.forEach((resource, k) => {
         const compiled = compileResourcePattern(resource);
         if (compiled) patterns.push(compiled);
-        else problems.push({ field: `${at}/resources/${k}`, message: 'must be an absolute http(s) URL pattern such as "https://api.example.com:443/payments/*" (no credentials, "*" not in the port)' });
+        else problems.push(problem(`${at}/resources/${k}`, `${JSON.stringify(resource.slice(0, 40))} is not a URL pattern: use an absolute http(s) URL pattern such as "https://api.example.com:443/payments/*" (no credentials, "*" not in the port)`));
       });
       if (policy.condition) flows.add(policy.condition.flow);
       policies.push({
@@ -133,7 +125,7 @@ export function compilePolicyConfig(input: unknown): CompiledPolicyConfig {
       });
     });
   });
-  if (problems.length > 0) throw new PolicyConfigError(problems);
+  if (problems.length > 0) throw new ConfigInvalidError(SUBJECT, problems);
   return Object.freeze({
     policies,
     sets: setNames,

@@ -29,13 +29,24 @@ export interface PolicyDecisionPointOptions {
 export const TRANSACTION_ADVICE = 'TransactionConditionAdvice';
 
 /**
+ * What an enforcement point needs of a decision point: in process (a {@link PolicyDecisionPoint})
+ * or over HTTP (the adapter's `remotePolicyDecisionPoint`).
+ */
+export interface PolicyEvaluator {
+  /**
+   * AIC's `_action=evaluate`: one decision per resource, in order. A transaction id in
+   * `environment.TxId` is checked and consumed here, atomically: the re-evaluation after a
+   * step-up allows once. Throws `ERR_POLICY_REQUEST` on a malformed request.
+   */
+  evaluate(request: EvaluateRequest): Promise<PolicyDecision[]>;
+}
+
+/**
  * A policy decision point: evaluates resources for a subject, opens transactions for resources
  * under a transaction condition, and allows each authenticated transaction exactly once.
  */
-export interface PolicyDecisionPoint {
+export interface PolicyDecisionPoint extends PolicyEvaluator {
   readonly config: CompiledPolicyConfig;
-  /** AIC's `_action=evaluate`: one decision per resource, in order. Throws `ERR_POLICY_REQUEST` on a malformed request. */
-  evaluate(request: EvaluateRequest): Promise<PolicyDecision[]>;
   /** The subject behind an `ssoToken` or a `jwt`, or undefined. */
   resolveSubject(subject: EvaluateSubject): Promise<PolicySubject | undefined>;
   /** A live transaction (pending or authenticated), or undefined. */
@@ -68,7 +79,7 @@ function subjectHolds(policy: CompiledPolicy, subject: PolicySubject | undefined
 
 /**
  * Creates a policy decision point from a JSON policy configuration (validated here: a bad one
- * throws `ERR_POLICY_CONFIG` naming each field and its fix).
+ * throws `ERR_CONFIG_INVALID` naming each field and its fix).
  *
  * @example
  * const pdp = createPolicyDecisionPoint(JSON.parse(readFileSync('policies.json', 'utf8')), { stores, clock });
@@ -96,7 +107,7 @@ export function createPolicyDecisionPoint(config: unknown, options: PolicyDecisi
     // Rate limit per subject, on its own counter: transactional step-ups never touch account lockout.
     const count = await stores.counters.increment(`waymark:tx-rate:${encodeURIComponent(sub)}`, limit.windowSeconds);
     if (count > limit.max)
-      throw new PolicyError('ERR_TRANSACTION_RATE_LIMITED', 'too many transactions for this subject; retry later', {}, { headers: { 'Retry-After': String(limit.windowSeconds) } });
+      throw new PolicyError('ERR_TRANSACTION_RATE_LIMITED', 'too many transactions for this subject; retry later', {}, { retryAfterSeconds: limit.windowSeconds });
     const now = clock.now();
     // 256 random bits: a transaction id is a bearer of nothing alone, but must not be guessable.
     const id = randomBytes(32).toString('base64url');

@@ -14,6 +14,4 @@ export const POLICY_DEFAULTS = {
   maxTxIds: 4,
   /** Resources in one evaluate request: bounds the work one call can cause. */
   maxResources: 50,
-  /** The browser session cookie the step-up page reads: the one `session.create` sets by default. */
-  sessionCookie: '__Host-waymark-session',
 } as const;
