@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock, Logger, Stores } from '@waymark/sdk';
-import { compileTrustedProxies, type TrustedProxies } from './client-ip.js';
+import { compileTrustedProxies, type TrustedProxies } from '@waymark/http';
 import { ClientRegistry } from './clients/client-registry.js';
 import { loadClients } from './clients/load-clients.js';
 import type { Client } from './clients/types.js';

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Router } from 'express';
-import { compileTrustedProxies, type TrustedProxies } from '@waymark/express';
+import { compileTrustedProxies, type TrustedProxies } from '@waymark/http';
 import type { JsonObject, Logger } from '@waymark/sdk';
 import Provider, {
   interactionPolicy,
