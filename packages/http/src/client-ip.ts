@@ -56,7 +56,11 @@ export function compileTrustedProxies(entries: readonly string[]): TrustedProxie
  * @example
  * resolveClientIp('10.0.0.2', '203.0.113.9, 10.0.0.1', compileTrustedProxies(['10.0.0.0/8'])); // '203.0.113.9'
  */
-export function resolveClientIp(socketAddress: string | undefined, forwardedFor: string | string[] | undefined, trusted: TrustedProxies): string {
+export function resolveClientIp(
+  socketAddress: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  trusted: TrustedProxies,
+): string {
   const peer = normalizeIp(socketAddress) ?? 'unknown';
   if (trusted.size === 0 || forwardedFor === undefined || !trusted.has(peer)) return peer;
   // Several X-Forwarded-For headers are one list in order (RFC 9110 §5.3).
@@ -96,5 +100,7 @@ function peerOf(socket: Socket): string {
  */
 export function clientIpOf(req: IncomingMessage, trusted: TrustedProxies): string {
   const forwardedFor = req.headers['x-forwarded-for'];
-  return trusted.size === 0 || forwardedFor === undefined ? peerOf(req.socket) : resolveClientIp(req.socket.remoteAddress, forwardedFor, trusted);
+  return trusted.size === 0 || forwardedFor === undefined
+    ? peerOf(req.socket)
+    : resolveClientIp(req.socket.remoteAddress, forwardedFor, trusted);
 }

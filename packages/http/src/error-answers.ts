@@ -49,7 +49,11 @@ export const ERROR_ANSWERS: Readonly<Record<string, ErrorAnswerSpec>> = Object.f
     error: 'invalid_request',
     page: 'This form has expired or was not opened in this browser. Return to the application and start again.',
   },
-  ERR_REDIRECT_NOT_ALLOWED: { status: 400, error: 'access_denied', description: 'the journey ended with a redirect this client does not allow' },
+  ERR_REDIRECT_NOT_ALLOWED: {
+    status: 400,
+    error: 'access_denied',
+    description: 'the journey ended with a redirect this client does not allow',
+  },
   ERR_ORIGIN_NOT_ALLOWED: { status: 403, error: 'access_denied' },
   ERR_NO_ENGINE: { status: 500, error: 'server_error', description: 'the server is not configured to run journeys' },
 

@@ -4,7 +4,8 @@ import { WaymarkError, type Logger } from '@waymark/sdk';
 
 function capture(): Logger & { lines: { level: string; message: string; fields?: Record<string, unknown> }[] } {
   const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
-  const log = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push({ level, message, ...(fields ? { fields } : {}) });
+  const log = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    void lines.push({ level, message, ...(fields ? { fields } : {}) });
   return { lines, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 
@@ -14,14 +15,24 @@ class WithHeaders extends WaymarkError {
 
 describe('ERROR_ANSWERS', () => {
   it('gives every code a 4xx or 5xx status and an OAuth error (RFC 6749 §5.2 / RFC 6750 §3.1 / RFC 9126 §2.3 values)', () => {
-    const oauth = new Set(['invalid_request', 'invalid_client', 'unauthorized_client', 'access_denied', 'unsupported_response_type', 'invalid_scope', 'server_error', 'temporarily_unavailable', 'invalid_request_uri']);
+    const oauth = new Set([
+      'invalid_request',
+      'invalid_client',
+      'unauthorized_client',
+      'access_denied',
+      'unsupported_response_type',
+      'invalid_scope',
+      'server_error',
+      'temporarily_unavailable',
+      'invalid_request_uri',
+    ]);
     for (const [code, spec] of Object.entries(ERROR_ANSWERS)) {
       expect([code, spec.status >= 400 && spec.status < 600]).toEqual([code, true]);
       expect([code, oauth.has(spec.error)]).toEqual([code, true]);
     }
   });
 
-  it('is frozen: no package can change another one\'s answers at run time', () => {
+  it("is frozen: no package can change another one's answers at run time", () => {
     expect(Object.isFrozen(ERROR_ANSWERS)).toBe(true);
   });
 });
@@ -40,7 +51,11 @@ describe('answerFor', () => {
 
   it('uses the fixed description of codes raised elsewhere, so their messages (which may name hosts) never show', () => {
     const answer = answerFor(new WaymarkError('ERR_STORE_UNAVAILABLE', 'redis://user:pw@host is down'));
-    expect(answer).toMatchObject({ status: 503, error: 'temporarily_unavailable', description: 'a backing store is unavailable; retry later' });
+    expect(answer).toMatchObject({
+      status: 503,
+      error: 'temporarily_unavailable',
+      description: 'a backing store is unavailable; retry later',
+    });
   });
 
   it('gives browsers their own status where it differs (an unknown journey is a bad request of a page)', () => {
@@ -52,8 +67,16 @@ describe('answerFor', () => {
   });
 
   it('maps body-parser failures to 413 and 400', () => {
-    expect(answerFor({ type: 'entity.too.large', status: 413 })).toMatchObject({ status: 413, error: 'invalid_request', code: HTTP_ERRORS.ERR_BODY_TOO_LARGE });
-    expect(answerFor({ type: 'entity.parse.failed', status: 400 })).toMatchObject({ status: 400, description: 'the request body is malformed', code: 'ERR_INVALID_REQUEST' });
+    expect(answerFor({ type: 'entity.too.large', status: 413 })).toMatchObject({
+      status: 413,
+      error: 'invalid_request',
+      code: HTTP_ERRORS.ERR_BODY_TOO_LARGE,
+    });
+    expect(answerFor({ type: 'entity.parse.failed', status: 400 })).toMatchObject({
+      status: 400,
+      description: 'the request body is malformed',
+      code: 'ERR_INVALID_REQUEST',
+    });
     expect(answerFor({ type: 'charset.unsupported', status: 415 })).toMatchObject({ status: 400, code: 'ERR_INVALID_REQUEST' });
     expect(answerFor({ status: 400 })).toMatchObject({ status: 400, description: 'the request body could not be read' });
   });
@@ -70,10 +93,21 @@ describe('answerOrServerError', () => {
   it('answers anything unexpected with 500 server_error and ERR_INTERNAL, logging the message and stack, never showing them', () => {
     const logger = capture();
     const answer = answerOrServerError(new TypeError('boom at internal detail'), '/par', logger);
-    expect(answer).toEqual({ status: 500, pageStatus: 500, error: 'server_error', description: 'the server met an unexpected condition', code: 'ERR_INTERNAL', headers: {} });
+    expect(answer).toEqual({
+      status: 500,
+      pageStatus: 500,
+      error: 'server_error',
+      description: 'the server met an unexpected condition',
+      code: 'ERR_INTERNAL',
+      headers: {},
+    });
     expect(HTTP_ERRORS.ERR_INTERNAL).toBe('ERR_INTERNAL');
     expect(JSON.stringify(answer)).not.toContain('boom');
-    expect(logger.lines[0]).toMatchObject({ level: 'error', message: 'unexpected error', fields: { path: '/par', error: 'boom at internal detail' } });
+    expect(logger.lines[0]).toMatchObject({
+      level: 'error',
+      message: 'unexpected error',
+      fields: { path: '/par', error: 'boom at internal detail' },
+    });
     expect(String(logger.lines[0]?.fields?.['stack'])).toContain('TypeError');
   });
 
@@ -81,6 +115,8 @@ describe('answerOrServerError', () => {
     const logger = capture();
     answerOrServerError(new WaymarkError('ERR_STORE_UNAVAILABLE', 'down'), '/authorize', logger);
     answerOrServerError(new WaymarkError('ERR_INVALID_REQUEST', 'bad'), '/par', logger);
-    expect(logger.lines).toEqual([{ level: 'warn', message: 'request failed', fields: { path: '/authorize', code: 'ERR_STORE_UNAVAILABLE' } }]);
+    expect(logger.lines).toEqual([
+      { level: 'warn', message: 'request failed', fields: { path: '/authorize', code: 'ERR_STORE_UNAVAILABLE' } },
+    ]);
   });
 });

@@ -43,7 +43,9 @@ describe('callbackForm', () => {
     const step = callbacks.confirmation('Go on?', ['Yes', 'No']);
     step.input[0]!.name = 'IDToken1';
     const html = callbackForm({ action: '/x', callbacks: [step], hidden: {} });
-    expect(html).toContain('<button type="submit" name="IDToken1" value="0">Yes</button> <button type="submit" name="IDToken1" value="1">No</button>');
+    expect(html).toContain(
+      '<button type="submit" name="IDToken1" value="0">Yes</button> <button type="submit" name="IDToken1" value="1">No</button>',
+    );
     expect(html).not.toContain('Continue');
   });
 });

@@ -61,7 +61,8 @@ describe('parseCidr and inCidr', () => {
   });
 
   it('refuses bad prefixes and non-addresses', () => {
-    for (const text of ['10.0.0.0/33', '10.0.0.0/08', '10.0.0.0/', '2001:db8::/129', 'proxy/8', '::ffff:10.0.0.0/95']) expect(parseCidr(text)).toBeUndefined();
+    for (const text of ['10.0.0.0/33', '10.0.0.0/08', '10.0.0.0/', '2001:db8::/129', 'proxy/8', '::ffff:10.0.0.0/95'])
+      expect(parseCidr(text)).toBeUndefined();
   });
 
   it('tells whether an address lies in a block', () => {
