@@ -1,5 +1,6 @@
 import { answerFor, ERROR_ANSWERS } from '@waymark/http';
 import { WaymarkError } from '@waymark/sdk';
+import { errors } from 'oidc-provider';
 
 /*
  * How the interaction routes answer an error. Status and OAuth `error` come from the one error
@@ -29,12 +30,6 @@ export interface InteractionErrorAnswer {
   code: string | undefined;
 }
 
-/* oidc-provider's own errors (SessionNotFound when the interaction cookie is missing…) carry an OAuth `error` and a status. */
-function oidcProviderError(err: unknown): { error: string; status?: number } | undefined {
-  return !(err instanceof WaymarkError) && err instanceof Error && typeof (err as { error?: unknown }).error === 'string'
-    ? (err as Error & { error: string; status?: number })
-    : undefined;
-}
 
 /**
  * The answer for any error of the interaction routes: the table's for Waymark codes and
@@ -43,8 +38,8 @@ function oidcProviderError(err: unknown): { error: string; status?: number } | u
  */
 export function interactionErrorAnswer(err: unknown): InteractionErrorAnswer {
   const code = err instanceof WaymarkError ? err.code : undefined;
-  const provider = oidcProviderError(err);
-  if (provider) return { pageStatus: provider.status ?? 400, error: provider.error, description: EXPIRED, code };
+  // oidc-provider's own errors (SessionNotFound when the interaction cookie is missing…) carry an OAuth `error` and a status.
+  if (err instanceof errors.OIDCProviderError) return { pageStatus: err.status, error: err.error, description: EXPIRED, code };
   const known = answerFor(err);
   if (!known) return { pageStatus: 500, error: 'server_error', description: GENERIC_SERVER, code };
   const sentence = SENTENCES[known.code] ?? ERROR_ANSWERS[known.code]?.page ?? (known.pageStatus >= 500 ? GENERIC_SERVER : GENERIC_CLIENT);
