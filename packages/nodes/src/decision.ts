@@ -1,5 +1,4 @@
-import { WaymarkError, defineNode, type JsonValue, type NodeContext } from '@waymark/sdk';
-import { inCidr, parseCidr, parseIp, type CidrBlock } from './lib/ip-address.js';
+import { WaymarkError, defineNode, inCidr, parseCidr, parseIp, type CidrBlock, type JsonValue, type NodeContext } from '@waymark/sdk';
 
 const OUTCOME = '^[A-Za-z][A-Za-z0-9_-]*$';
 const MAX_PATTERN = 200;

@@ -1,7 +1,6 @@
-import { defineNode, type NodeContext } from '@waymark/sdk';
+import { defineNode, normalizeIp, type NodeContext } from '@waymark/sdk';
 import { httpSchema, localSchema, providerSchema, requireHttpWhenChosen, resolveProvider, riskUserId } from './risk/config.js';
 import { newDeviceId, parseDeviceId } from './risk/device.js';
-import { normaliseIp } from './risk/geo.js';
 import { evaluationToState, type RiskEvaluation, type RiskInput } from './risk/provider.js';
 
 const LEVEL_OUTCOMES = ['low', 'medium', 'high'] as const;
@@ -71,7 +70,7 @@ export const riskEvaluate = defineNode({
   async run(ctx, c) {
     const userId = riskUserId(ctx.state, c.userFrom);
     if (userId === undefined) return { outcome: 'clientError', reason: 'no_user' };
-    const ip = normaliseIp(ctx.ip);
+    const ip = normalizeIp(ctx.ip);
     if (ip === undefined) return { outcome: 'clientError', reason: 'no_ip' };
 
     const device = deviceId(ctx, c.deviceCookie);

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Router } from 'express';
-import { compileTrustedProxies, type TrustedProxies } from '@waymark/express';
+import { compileTrustedProxies, type TrustedProxies } from '@waymark/http';
 import type { JsonObject, Logger } from '@waymark/sdk';
 import Provider, {
   interactionPolicy,
@@ -127,8 +127,10 @@ function checkClients(options: OidcProviderOptions): { metadata: ClientMetadata[
     });
     const { waymark: _policy, ...rest } = client;
     // Without this, oidc-provider defaults acr_values to every flow of every client (its global
-    // acrValues), and the client's default would depend on the others' configuration.
-    return { default_acr_values: [policy.flows[0]], ...rest } as ClientMetadata;
+    // acrValues), and the client's default would depend on the others' configuration. The rest
+    // is JSON configuration (`response_types` as plain strings…), which oidc-provider validates
+    // itself (RFC 7591 metadata; a bad value is its `invalid_client_metadata`).
+    return { default_acr_values: policy.flows.slice(0, 1), ...rest } as ClientMetadata;
   });
   return { metadata, policies };
 }

@@ -81,7 +81,11 @@ export interface OidcProviderOptions {
   logger?: Logger;
 }
 
-/** The part of oidc-provider's `Provider` this package exposes (oidc-provider ships no types). */
+/**
+ * The part of oidc-provider's `Provider` this package exposes. Inside, the package is typed with
+ * the published `@types/oidc-provider`; its public types stay free of them, so an application
+ * needs no oidc-provider (or koa) typings to use this package. Cast to `Provider` for the rest.
+ */
 export interface OidcProvider {
   readonly issuer: string;
   /** Node request handler; `router` mounts it at the issuer's path. */

@@ -188,6 +188,16 @@ describe('@waymark/oidc-provider with openid-client as the web app', () => {
     expect(await res.text()).not.toContain('type="password"');
   });
 
+  it('answers a malformed JSON body with 400 invalid_request, never a 500 (the error table of @waymark/http)', async () => {
+    const browser = new Browser();
+    const request = await authorizationRequest(config);
+    const page = await browser.follow(request.url, WEB_APP.redirect);
+    const res = await browser.request(page.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"journeyId":' });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await res.json()).toEqual({ error: 'invalid_request', error_description: expect.stringMatching(/could not be read/) });
+  });
+
   it('answers the interaction as AIC-style JSON for native callers', async () => {
     const browser = new Browser();
     const request = await authorizationRequest(config);

@@ -1,7 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { WaymarkError, type CookieOptions, type NodeContext } from '@waymark/sdk';
+import { canonicalIp, parseIp, WaymarkError, type CookieOptions, type NodeContext } from '@waymark/sdk';
 import { SignJWT } from 'jose';
-import { canonicalIp, parseIp } from './ip-address.js';
 import { readNamedSecret } from './secret-source.js';
 
 /** Default name of the "remember me" cookie; `__Host-` forbids a Domain and requires Secure and Path=/. */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock, CounterStore, JsonObject, JsonValue, KeyValueStore } from '@waymark/sdk';
+import { normalizeIp, type Clock, type CounterStore, type JsonObject, type JsonValue, type KeyValueStore } from '@waymark/sdk';
 import { isbot } from 'isbot';
 import { LOCAL_RISK_DEFAULTS, type LocalRiskOptions } from './defaults.js';
 import { deviceFingerprint, hashDeviceId } from './device.js';
-import { haversineKm, locateIp, normaliseIp, type GeoLocation } from './geo.js';
+import { haversineKm, locateIp, type GeoLocation } from './geo.js';
 import {
   RiskProviderError,
   type CompletionStatus,
@@ -142,7 +142,7 @@ export class LocalRiskProvider implements RiskProvider {
   }
 
   async evaluate(input: RiskInput): Promise<RiskEvaluation> {
-    const ip = normaliseIp(input.ip) ?? input.ip;
+    const ip = normalizeIp(input.ip) ?? input.ip;
     const now = this.#clock.now();
     const geo = await locateIp(ip, this.#o.geoDatabasePath);
     const deviceHash = input.deviceId === undefined ? undefined : hashDeviceId(input.deviceId);

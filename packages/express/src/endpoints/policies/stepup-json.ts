@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { JourneyResult } from '@waymark/core';
 import type { Callback } from '@waymark/sdk';
 import { badPolicyRequest, completeStepUp, PolicyError } from '@waymark/policy';
-import { parseCookieHeader } from '../../lib/cookies.js';
+import { parseCookieHeader } from '@waymark/http';
 import { requestInfo } from '../../lib/request-info.js';
 import { startStepUp, transactionForSession, type StepUpDeps } from './transaction-step-up.js';
 

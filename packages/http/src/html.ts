@@ -1,22 +1,33 @@
 import type { Callback } from '@waymark/sdk';
 
 /*
- * The adapter's HTML: one small layout, escaped text only, no script, no inline style (the
- * CSP has no 'unsafe-inline'); the look comes from the stylesheet the router serves at
- * `/assets/waymark.css`.
+ * Waymark's HTML: one small layout, escaped text only, no script, no inline style (the CSP has
+ * no 'unsafe-inline'); the look comes from the stylesheet the express adapter serves at
+ * `/assets/waymark.css`. The OpenID Provider's interaction pages use the same pieces.
  */
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Escapes text for HTML content and double-quoted attribute values. */
+/**
+ * Escapes text for HTML content and double-quoted attribute values.
+ *
+ * @example
+ * escapeHtml('<b>"x"</b>'); // '&lt;b&gt;&quot;x&quot;&lt;/b&gt;'
+ */
 export function escapeHtml(text: unknown): string {
   return String(text).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
 
 /** Where the stylesheet lives, relative to the page (pages are served at the router's root). */
-export const STYLESHEET_PATH = 'assets/waymark.css';
+const STYLESHEET_PATH = 'assets/waymark.css';
 
-/** A complete page. `main` is trusted HTML built by this module's helpers. */
+/**
+ * A complete page. `main` is trusted HTML built by this module's helpers; `base` is where the
+ * stylesheet is relative to the page.
+ *
+ * @example
+ * layout('Sign in', callbackForm({ action: '/authorize/continue', callbacks, hidden: { journeyId, csrf } }), '/');
+ */
 export function layout(title: string, main: string, base = ''): string {
   return `<!doctype html>
 <html lang="en">
@@ -37,7 +48,12 @@ ${main}
 `;
 }
 
-/** A page with one message: `alert` for errors (announced by screen readers), `status` otherwise. */
+/**
+ * A page with one message: `alert` for errors (announced by screen readers), `status` otherwise.
+ *
+ * @example
+ * messagePage('Signed in', 'You can close this page.', 'status', '/');
+ */
 export function messagePage(title: string, message: string, kind: 'alert' | 'status', base = ''): string {
   return layout(title, `<p role="${kind}"${kind === 'alert' ? ' class="error"' : ''}>${escapeHtml(message)}</p>`, base);
 }
@@ -116,13 +132,17 @@ export interface CallbackFormInput {
   /** Where the form posts (same origin). */
   action: string;
   callbacks: readonly Callback[];
-  /** Hidden fields the adapter adds (journey id, CSRF token). */
+  /** Hidden fields the host adds (journey id, CSRF token). */
   hidden: Readonly<Record<string, string>>;
 }
 
 /**
  * The one form of a suspended step. A step that asks a ConfirmationCallback is answered by its
- * buttons; any other step gets a "Continue" button.
+ * buttons; any other step gets a "Continue" button. Inputs are named after the callback fields
+ * (`IDToken1`…), which `formToCallbacks` maps back.
+ *
+ * @example
+ * callbackForm({ action: '/authorize/continue', callbacks: result.callbacks, hidden: { journeyId, csrf } });
  */
 export function callbackForm(input: CallbackFormInput): string {
   let first = true;

@@ -1,10 +1,45 @@
 import { isIP } from 'node:net';
 
-/**
- * An IP address as bytes: 4 for IPv4, 16 for IPv6. IPv4-mapped IPv6 (`::ffff:1.2.3.4`) is
- * folded to its IPv4 form, so one client seen through a dual-stack socket and a plain IPv4
- * socket compares equal.
+/*
+ * IP addresses, the one module every package uses (the adapter's client IP, `ip.match`,
+ * `decision`'s CIDR rules, the risk nodes, persistent cookies). Two views of one address:
+ *
+ * - text: `normalizeIp` gives the form an address is logged, stored and keyed by;
+ * - bytes: `parseIp` gives the form addresses are compared by (prefixes, CIDR blocks), where
+ *   every textual spelling of one IPv6 address is equal.
+ *
+ * Both fold IPv4-mapped IPv6 (`::ffff:192.0.2.1`) to IPv4, so a client seen through a
+ * dual-stack socket and through a plain IPv4 socket is one client. Node built-ins only: the SDK
+ * imports no package at run time.
  */
+
+const MAPPED_V4 = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i;
+
+/**
+ * Normalises an IP literal: trims, drops brackets and an IPv6 zone (`%eth0`), maps
+ * `::ffff:a.b.c.d` to `a.b.c.d` and lower-cases IPv6. Returns undefined when the text is not an
+ * IP address (a host name, `unknown`, an empty string).
+ *
+ * @example
+ * normalizeIp('::ffff:192.0.2.1'); // '192.0.2.1'
+ * normalizeIp('[2001:DB8::1]');    // '2001:db8::1'
+ * normalizeIp('example.com');      // undefined
+ */
+export function normalizeIp(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  let ip = text.trim();
+  if (ip.startsWith('[') && ip.endsWith(']')) ip = ip.slice(1, -1);
+  const zone = ip.indexOf('%');
+  if (zone !== -1) ip = ip.slice(0, zone);
+  const mapped = MAPPED_V4.exec(ip);
+  if (mapped?.[1] !== undefined && isIP(mapped[1]) === 4) return mapped[1];
+  const family = isIP(ip);
+  if (family === 4) return ip;
+  if (family === 6) return ip.toLowerCase();
+  return undefined;
+}
+
+/** An IP address as bytes: 4 for IPv4, 16 for IPv6 (IPv4-mapped IPv6 is folded to IPv4). */
 export interface IpAddress {
   family: 4 | 6;
   bytes: Uint8Array;
@@ -62,7 +97,8 @@ function isV4Mapped(bytes: Uint8Array): boolean {
 }
 
 /**
- * Parses an IP literal (no zone id, no brackets, no port). Returns undefined for anything else.
+ * Parses an IP literal as it is (no zone id, no brackets, no port, no surrounding space: run
+ * `normalizeIp` first for text from a header). Returns undefined for anything else.
  *
  * @example
  * parseIp('::ffff:203.0.113.7'); // { family: 4, bytes: [203, 0, 113, 7] }
@@ -83,7 +119,12 @@ export function parseIp(text: unknown): IpAddress | undefined {
   return undefined;
 }
 
-/** True when both addresses share the first `prefix` bits (same family required). */
+/**
+ * True when both addresses share the first `prefix` bits (same family required).
+ *
+ * @example
+ * samePrefix(parseIp('192.0.2.1')!, parseIp('192.0.2.77')!, 24); // true
+ */
 export function samePrefix(a: IpAddress, b: IpAddress, prefix: number): boolean {
   if (a.family !== b.family) return false;
   const bits = Math.max(0, Math.min(prefix, a.bytes.length * 8));
@@ -101,6 +142,12 @@ export interface CidrBlock {
   prefix: number;
 }
 
+/**
+ * Parses a CIDR block or a bare address; undefined for anything else.
+ *
+ * @example
+ * parseCidr('10.0.0.0/8'); // { network: { family: 4, bytes: [10, 0, 0, 0] }, prefix: 8 }
+ */
 export function parseCidr(text: string): CidrBlock | undefined {
   const slash = text.indexOf('/');
   const network = parseIp(slash === -1 ? text : text.slice(0, slash));
@@ -116,11 +163,23 @@ export function parseCidr(text: string): CidrBlock | undefined {
   return { network, prefix };
 }
 
+/**
+ * True when `ip` lies in `block`.
+ *
+ * @example
+ * inCidr(parseIp('10.1.2.3')!, parseCidr('10.0.0.0/8')!); // true
+ */
 export function inCidr(ip: IpAddress, block: CidrBlock): boolean {
   return samePrefix(ip, block.network, block.prefix);
 }
 
-/** The canonical text of an address (IPv4 dotted, IPv6 as 8 full lower-case groups). */
+/**
+ * The canonical text of an address: IPv4 dotted, IPv6 as 8 full lower-case groups (one
+ * spelling per address, for keys and signatures).
+ *
+ * @example
+ * canonicalIp(parseIp('2001:DB8::1')!); // '2001:db8:0:0:0:0:0:1'
+ */
 export function canonicalIp(ip: IpAddress): string {
   if (ip.family === 4) return Array.from(ip.bytes).join('.');
   const groups: string[] = [];

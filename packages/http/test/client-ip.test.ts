@@ -1,17 +1,8 @@
-import { describe, expect, it } from '@jest/globals';
-import { compileTrustedProxies, normalizeIp, resolveClientIp } from '@waymark/express';
-
-describe('normalizeIp', () => {
-  it('maps IPv4-mapped IPv6 to IPv4, lower-cases IPv6, drops brackets and zones, refuses non-IPs', () => {
-    expect(normalizeIp('::ffff:192.0.2.1')).toBe('192.0.2.1');
-    expect(normalizeIp('::FFFF:192.0.2.1')).toBe('192.0.2.1');
-    expect(normalizeIp('[2001:DB8::1]')).toBe('2001:db8::1');
-    expect(normalizeIp('fe80::1%eth0')).toBe('fe80::1');
-    expect(normalizeIp(' 10.0.0.1 ')).toBe('10.0.0.1');
-    expect(normalizeIp('example.com')).toBeUndefined();
-    expect(normalizeIp('999.1.1.1')).toBeUndefined();
-  });
-});
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { clientIpOf, compileTrustedProxies, resolveClientIp, type TrustedProxies } from '@waymark/http';
+import { normalizeIp } from '@waymark/sdk';
 
 describe('compileTrustedProxies', () => {
   it('matches addresses and CIDR ranges of both families, including IPv4-mapped peers', () => {
@@ -50,5 +41,39 @@ describe('resolveClientIp', () => {
 
   it('stops at a malformed hop and keeps the last address it could vouch for', () => {
     expect(resolveClientIp('10.0.0.1', 'garbage, 10.0.0.2', trusted)).toBe('10.0.0.2');
+  });
+});
+
+describe('clientIpOf (a real node:http server on 127.0.0.1)', () => {
+  let server: Server;
+  let trusted: TrustedProxies = compileTrustedProxies([]);
+  beforeAll(async () => {
+    server = createServer((req, res) => res.end(clientIpOf(req, trusted)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(async () => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const ipSeen = (forwardedFor?: string): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const headers = forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor };
+      const req = request({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, headers, agent: false }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve(body));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  it('answers the socket peer when no proxy is trusted, whatever X-Forwarded-For says', async () => {
+    trusted = compileTrustedProxies([]);
+    expect(await ipSeen()).toBe('127.0.0.1');
+    expect(await ipSeen('198.51.100.1')).toBe('127.0.0.1');
+  });
+
+  it('reads X-Forwarded-For when the peer is a trusted proxy', async () => {
+    trusted = compileTrustedProxies(['127.0.0.0/8']);
+    expect(await ipSeen('6.6.6.6, 198.51.100.1')).toBe('198.51.100.1');
+    expect(await ipSeen()).toBe('127.0.0.1');
   });
 });

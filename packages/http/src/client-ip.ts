@@ -1,36 +1,15 @@
-import { BlockList, isIP } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { BlockList, isIP, type Socket } from 'node:net';
+import { normalizeIp } from '@waymark/sdk';
 
-/**
+/*
  * Client IP resolution. The IP is the socket peer's, unless that peer is a trusted proxy: then
  * `X-Forwarded-For` is walked from the right (the hop nearest to us) and the first address that
  * is not itself a trusted proxy is the client. A forged left-most entry therefore never wins
- * over what a trusted proxy appended. IPv4-mapped IPv6 addresses (`::ffff:10.0.0.1`) are
- * reported as IPv4 so that a PAR request and a browser request compare equal whatever socket
- * family carried them.
+ * over what a trusted proxy appended. Addresses are normalised with the SDK's `normalizeIp`
+ * (IPv4-mapped IPv6 reported as IPv4), so that a PAR request and a browser request compare
+ * equal whatever socket family carried them.
  */
-
-const MAPPED_V4 = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i;
-
-/**
- * Normalises an IP literal: trims, drops an IPv6 zone and brackets, maps `::ffff:a.b.c.d` to
- * `a.b.c.d` and lower-cases IPv6. Returns undefined when the text is not an IP address.
- *
- * @example
- * normalizeIp('::ffff:192.0.2.1'); // '192.0.2.1'
- */
-export function normalizeIp(text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  let ip = text.trim();
-  if (ip.startsWith('[') && ip.endsWith(']')) ip = ip.slice(1, -1);
-  const zone = ip.indexOf('%');
-  if (zone !== -1) ip = ip.slice(0, zone);
-  const mapped = MAPPED_V4.exec(ip);
-  if (mapped?.[1] !== undefined && isIP(mapped[1]) === 4) return mapped[1];
-  const family = isIP(ip);
-  if (family === 4) return ip;
-  if (family === 6) return ip.toLowerCase();
-  return undefined;
-}
 
 /** A compiled list of trusted proxy addresses and CIDR ranges. */
 export interface TrustedProxies {
@@ -41,8 +20,11 @@ export interface TrustedProxies {
 
 /**
  * Compiles `['10.0.0.0/8', '2001:db8::/32', '192.0.2.7']`. Throws a `RangeError` naming the
- * first entry that is neither an IP nor a CIDR range (the router turns it into
- * ERR_ROUTER_OPTIONS).
+ * first entry that is neither an IP nor a CIDR range (callers turn it into their options error).
+ *
+ * @example
+ * const trusted = compileTrustedProxies(['10.0.0.0/8']);
+ * trusted.has('10.1.2.3'); // true
  */
 export function compileTrustedProxies(entries: readonly string[]): TrustedProxies {
   const list = new BlockList();
@@ -74,7 +56,11 @@ export function compileTrustedProxies(entries: readonly string[]): TrustedProxie
  * @example
  * resolveClientIp('10.0.0.2', '203.0.113.9, 10.0.0.1', compileTrustedProxies(['10.0.0.0/8'])); // '203.0.113.9'
  */
-export function resolveClientIp(socketAddress: string | undefined, forwardedFor: string | string[] | undefined, trusted: TrustedProxies): string {
+export function resolveClientIp(
+  socketAddress: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  trusted: TrustedProxies,
+): string {
   const peer = normalizeIp(socketAddress) ?? 'unknown';
   if (trusted.size === 0 || forwardedFor === undefined || !trusted.has(peer)) return peer;
   // Several X-Forwarded-For headers are one list in order (RFC 9110 §5.3).
@@ -88,4 +74,33 @@ export function resolveClientIp(socketAddress: string | undefined, forwardedFor:
     if (!trusted.has(hop)) break;
   }
   return client;
+}
+
+const peers = new WeakMap<Socket, string>();
+
+function peerOf(socket: Socket): string {
+  let peer = peers.get(socket);
+  if (peer === undefined) {
+    peer = normalizeIp(socket.remoteAddress) ?? 'unknown';
+    // remoteAddress is undefined once the socket is gone: do not remember that.
+    if (socket.remoteAddress !== undefined) peers.set(socket, peer);
+  }
+  return peer;
+}
+
+/**
+ * The client IP of a node:http request: `resolveClientIp` of its socket and `X-Forwarded-For`.
+ * A connection's peer never changes, so without a proxy in play its normalised address is
+ * worked out once per connection, not once per keep-alive request. Framework settings such as
+ * express's `trust proxy` are ignored on purpose: a host's setting may be looser than what
+ * identity decisions need.
+ *
+ * @example
+ * const ip = clientIpOf(req, compileTrustedProxies(['10.0.0.0/8']));
+ */
+export function clientIpOf(req: IncomingMessage, trusted: TrustedProxies): string {
+  const forwardedFor = req.headers['x-forwarded-for'];
+  return trusted.size === 0 || forwardedFor === undefined
+    ? peerOf(req.socket)
+    : resolveClientIp(req.socket.remoteAddress, forwardedFor, trusted);
 }
