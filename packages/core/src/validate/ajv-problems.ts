@@ -54,11 +54,14 @@ function describe(error: ErrorObject): { at: string; message: string } | undefin
         message: `unknown key "${extra}": remove it or fix its spelling${allowed}.${didYouMean(extra, known)}`,
       };
     }
-    // The inner errors of `propertyNames` carry the offending name; the outer one adds nothing.
+    // The inner errors of `propertyNames` carry the offending name, those of `then`/`else` the
+    // real problem; the outer one adds nothing (and would echo the value).
     case 'propertyNames':
+    case 'if':
       return undefined;
     case 'type':
-      return { at, message: `${shown(error, parent)} must be ${article(String(params['type']))}.${hint(parent)}` };
+      // A union (`type: ['string', 'object']`) reads "a string or an object".
+      return { at, message: `${shown(error, parent)} must be ${String(params['type']).split(',').map(article).join(' or ')}.${hint(parent)}` };
     case 'enum': {
       const allowed = Array.isArray(params['allowedValues']) ? params['allowedValues'].map(show).join(', ') : '';
       return { at, message: `${shown(error, parent)} is not allowed: use one of ${allowed}.${hint(parent)}` };

@@ -57,4 +57,20 @@ describe('compileConfigSchema', () => {
       expect(problem.message).toContain('Expected: a sealing key');
     }
   });
+
+  it('reports the problem inside then/else once, not the outer "if", and names a union of types in words', () => {
+    const either = compileConfigSchema<unknown>(
+      {
+        type: ['string', 'object'],
+        description: 'a URL or { url }',
+        if: { type: 'string' },
+        then: { pattern: '^https://', description: 'an https URL' },
+        else: { required: ['url'], properties: { url: { type: 'string', description: 'the URL' } } },
+      },
+      'endpoint',
+    );
+    expect(either.problems('http://x').map((p) => p.message)).toEqual(['"http://x" does not match ^https://. Expected: an https URL']);
+    expect(either.problems({}).map((p) => p.message)).toEqual(['"url" is missing: add it. Expected: the URL']);
+    expect(either.problems(7).map((p) => p.message)).toEqual(['7 must be a string or an object. Expected: a URL or { url }']);
+  });
 });
