@@ -61,7 +61,10 @@ function describe(error: ErrorObject): { at: string; message: string } | undefin
       return undefined;
     case 'type':
       // A union (`type: ['string', 'object']`) reads "a string or an object".
-      return { at, message: `${shown(error, parent)} must be ${String(params['type']).split(',').map(article).join(' or ')}.${hint(parent)}` };
+      return {
+        at,
+        message: `${shown(error, parent)} must be ${String(params['type']).split(',').map(article).join(' or ')}.${hint(parent)}`,
+      };
     case 'enum': {
       const allowed = Array.isArray(params['allowedValues']) ? params['allowedValues'].map(show).join(', ') : '';
       return { at, message: `${shown(error, parent)} is not allowed: use one of ${allowed}.${hint(parent)}` };

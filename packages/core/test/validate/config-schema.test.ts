@@ -44,7 +44,10 @@ describe('compileConfigSchema', () => {
       {
         type: 'object',
         properties: {
-          keys: { type: 'array', items: { type: 'string', minLength: 8, pattern: '^[a-z]+$', writeOnly: true, description: 'a sealing key' } },
+          keys: {
+            type: 'array',
+            items: { type: 'string', minLength: 8, pattern: '^[a-z]+$', writeOnly: true, description: 'a sealing key' },
+          },
         },
       },
       'secrets',
