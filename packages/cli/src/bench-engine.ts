@@ -43,10 +43,7 @@ const pause = defineNode({
 function flow(id: string, suspendAt: number) {
   const nodes: Record<string, unknown> = {};
   for (let i = 0; i < STEPS; i++) {
-    nodes[`n${i}`] = {
-      type: i === suspendAt ? 'bench.pause' : 'bench.step',
-      outcomes: { next: i === STEPS - 1 ? 'success' : `n${i + 1}` },
-    };
+    nodes[`n${i}`] = { type: i === suspendAt ? 'bench.pause' : 'bench.step', outcomes: { next: i === STEPS - 1 ? 'success' : `n${i + 1}` } };
   }
   return { id, version: 1, description: 'Benchmark flow.', start: 'n0', nodes };
 }

@@ -8,8 +8,7 @@ export async function readArgumentFile(file: string, cwd: string): Promise<strin
   try {
     return await readFile(resolve(cwd, file), 'utf8');
   } catch (error) {
-    const reason =
-      (error as { code?: unknown }).code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error);
+    const reason = (error as { code?: unknown }).code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error);
     throw new CliError('ERR_CLI_FILE', `cannot read ${file} (${reason}): check the path (relative paths start at ${cwd})`, { file });
   }
 }

@@ -40,12 +40,7 @@ export async function main(argv: readonly string[], io: CliIo, commands: readonl
   if (command === undefined) {
     const what = name.startsWith('-') ? `unknown option "${name}"` : `unknown command "${name}"`;
     const code = name.startsWith('-') ? 'ERR_CLI_USAGE' : 'ERR_CLI_UNKNOWN_COMMAND';
-    io.stderr.write(
-      `waymark: ${code}: ${what}.${didYouMean(
-        name,
-        commands.map((c) => c.name),
-      )} Run "waymark --help" for the commands.\n`,
-    );
+    io.stderr.write(`waymark: ${code}: ${what}.${didYouMean(name, commands.map((c) => c.name))} Run "waymark --help" for the commands.\n`);
     return EXIT.USAGE;
   }
   try {

@@ -1,21 +1,7 @@
 import { TERMINALS, type Flow } from '@waymark/core';
 
 // Words Mermaid's flowchart grammar reads as keywords when used as a node id.
-const KEYWORDS = new Set([
-  'end',
-  'graph',
-  'flowchart',
-  'subgraph',
-  'click',
-  'call',
-  'href',
-  'style',
-  'class',
-  'classdef',
-  'linkstyle',
-  'direction',
-  'default',
-]);
+const KEYWORDS = new Set(['end', 'graph', 'flowchart', 'subgraph', 'click', 'call', 'href', 'style', 'class', 'classdef', 'linkstyle', 'direction', 'default']);
 
 function mermaidIds(flow: Flow): Map<string, string> {
   const ids = new Map<string, string>();

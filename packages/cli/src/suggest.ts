@@ -3,8 +3,7 @@ function distance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
-    for (let j = 1; j <= b.length; j++)
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = cur;
   }
   return prev[b.length] ?? 0;
@@ -18,8 +17,5 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
 
 /** Same, for a flag written with its dashes (`--plugn`). */
 export function didYouMeanFlag(flag: string, flags: readonly string[]): string {
-  return didYouMean(
-    flag,
-    flags.map((f) => `--${f}`),
-  );
+  return didYouMean(flag, flags.map((f) => `--${f}`));
 }

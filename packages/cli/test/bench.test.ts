@@ -4,11 +4,7 @@ import { main } from '@waymark/cli';
 function io() {
   const out: string[] = [];
   const err: string[] = [];
-  return {
-    out,
-    err,
-    io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, cwd: process.cwd() },
-  };
+  return { out, err, io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, cwd: process.cwd() } };
 }
 
 describe('waymark bench', () => {

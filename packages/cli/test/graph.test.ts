@@ -55,10 +55,7 @@ describe('toMermaid', () => {
       version: 1,
       description: 'd',
       start: 'end',
-      nodes: {
-        end: { type: 'x.y', outcomes: { next: 'end_node', done: 'success' } },
-        end_node: { type: 'x.z', outcomes: { next: 'end' } },
-      },
+      nodes: { end: { type: 'x.y', outcomes: { next: 'end_node', done: 'success' } }, end_node: { type: 'x.z', outcomes: { next: 'end' } } },
     };
     expect(toMermaid(flow).split('\n')).toEqual([
       'flowchart TD',
@@ -78,12 +75,7 @@ describe('toMermaid', () => {
 describe('createCliRegistry', () => {
   it('registers every built-in node type of @waymark/nodes as "builtin"', async () => {
     const registry = await createCliRegistry([]);
-    expect(
-      registry
-        .list()
-        .map((t) => t.type)
-        .sort(),
-    ).toEqual(builtinNodes.map((t) => t.type).sort());
+    expect(registry.list().map((t) => t.type).sort()).toEqual(builtinNodes.map((t) => t.type).sort());
     for (const node of builtinNodes) expect(registry.sourceOf(node.type)).toBe('builtin');
   });
 });

@@ -10,13 +10,7 @@ const check = defineNode({
   outcomes: ['valid', 'invalid'],
   run: () => 'valid',
 });
-const gate = defineNode({
-  type: 'test.gate',
-  version: 1,
-  description: 'Passes or blocks.',
-  outcomes: ['pass', 'block'],
-  run: () => 'pass',
-});
+const gate = defineNode({ type: 'test.gate', version: 1, description: 'Passes or blocks.', outcomes: ['pass', 'block'], run: () => 'pass' });
 
 export const fixtures = new URL('./fixtures/', import.meta.url).pathname;
 

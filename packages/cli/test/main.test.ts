@@ -21,9 +21,7 @@ describe('waymark (top level)', () => {
   it('an unknown command exits 2 with ERR_CLI_UNKNOWN_COMMAND and the closest command', async () => {
     const { code, stderr } = await run(['valdate', 'x.json']);
     expect(code).toBe(2);
-    expect(stderr).toBe(
-      'waymark: ERR_CLI_UNKNOWN_COMMAND: unknown command "valdate". Did you mean "validate"? Run "waymark --help" for the commands.\n',
-    );
+    expect(stderr).toBe('waymark: ERR_CLI_UNKNOWN_COMMAND: unknown command "valdate". Did you mean "validate"? Run "waymark --help" for the commands.\n');
   });
 
   it('an unknown top-level flag exits 2 with ERR_CLI_USAGE', async () => {

@@ -24,8 +24,7 @@ const check = defineNode({
   version: 1,
   description: 'Checks the password.',
   outcomes: ['valid', 'invalid'],
-  run: (ctx) =>
-    ctx.secrets.password === 'correct horse' && ctx.request.ip === '203.0.113.7' ? 'valid' : { outcome: 'invalid', reason: 'password' },
+  run: (ctx) => (ctx.secrets.password === 'correct horse' && ctx.request.ip === '203.0.113.7' ? 'valid' : { outcome: 'invalid', reason: 'password' }),
 });
 
 function setup() {
@@ -37,10 +36,7 @@ function setup() {
       version: 1,
       description: 'Asks and checks.',
       start: 'collect',
-      nodes: {
-        collect: { type: 'test.ask', outcomes: { collected: 'verify' } },
-        verify: { type: 'test.check', outcomes: { valid: 'success', invalid: 'failure' } },
-      },
+      nodes: { collect: { type: 'test.ask', outcomes: { collected: 'verify' } }, verify: { type: 'test.check', outcomes: { valid: 'success', invalid: 'failure' } } },
     }),
   );
   writeFileSync(join(dir, 'input.json'), JSON.stringify({ request: { ip: '203.0.113.7' } }));

@@ -36,14 +36,7 @@ async function pushTimes(url: string, n: number): Promise<number[]> {
     const res = await fetch(`${url}/par`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        client_id: 'session-transfer',
-        response_type: 'code',
-        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-        code_challenge_method: 'S256',
-        subject_token: 'x',
-        target: 'http://localhost:4000/',
-      }),
+      body: new URLSearchParams({ client_id: 'session-transfer', response_type: 'code', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256', subject_token: 'x', target: 'http://localhost:4000/' }),
     });
     statuses.push(res.status);
     if (res.status === 429) expect(res.headers.get('retry-after')).toBe('60');
@@ -74,22 +67,16 @@ describe('serve config: parRateLimit', () => {
     expect((await pushTimes(server.url, 35)).every((s) => s === 201)).toBe(true);
   });
 
-  it.each([
-    [true],
-    [0],
-    [{ max: 0, windowSeconds: 60 }],
-    [{ max: 10 }],
-    [{ max: 1.5, windowSeconds: 60 }],
-    [{ max: 10, windowSeconds: 60, burst: 2 }],
-    [null],
-    [[1, 60]],
-  ])('refuses %j with ERR_CONFIG_INVALID naming parRateLimit', (parRateLimit) => {
-    const error = errorOf(() => resolveServerConfig({ issuer: 'http://localhost:3000', clients: [], parRateLimit }, root));
-    expect(error.code).toBe('ERR_CONFIG_INVALID');
-    // The pointer names parRateLimit (or the key inside it), and the fix says what it takes.
-    expect(error.message).toMatch(/^config: \/parRateLimit(\/(max|windowSeconds|burst))?: /);
-    expect(error.message).toMatch(
-      /Expected: (the PAR rate limit per client|false turns the limit off|pushed requests a client may make|the window in seconds)|remove it or fix its spelling \(allowed here: max, windowSeconds\)/,
-    );
-  });
+  it.each([[true], [0], [{ max: 0, windowSeconds: 60 }], [{ max: 10 }], [{ max: 1.5, windowSeconds: 60 }], [{ max: 10, windowSeconds: 60, burst: 2 }], [null], [[1, 60]]])(
+    'refuses %j with ERR_CONFIG_INVALID naming parRateLimit',
+    (parRateLimit) => {
+      const error = errorOf(() => resolveServerConfig({ issuer: 'http://localhost:3000', clients: [], parRateLimit }, root));
+      expect(error.code).toBe('ERR_CONFIG_INVALID');
+      // The pointer names parRateLimit (or the key inside it), and the fix says what it takes.
+      expect(error.message).toMatch(/^config: \/parRateLimit(\/(max|windowSeconds|burst))?: /);
+      expect(error.message).toMatch(
+        /Expected: (the PAR rate limit per client|false turns the limit off|pushed requests a client may make|the window in seconds)|remove it or fix its spelling \(allowed here: max, windowSeconds\)/,
+      );
+    },
+  );
 });

@@ -19,9 +19,7 @@ describe('waymark validate', () => {
     const { code, stdout } = await run(['validate', 'broken.json', 'flows/good.json']);
     expect(code).toBe(1);
     const lines = stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(
-      /^broken\.json: \/nodes\/check\/type ERR_FLOW_UNKNOWN_TYPE node "check" has the unknown type "test\.chek"\. Did you mean "test\.check"\?$/,
-    );
+    expect(lines[0]).toMatch(/^broken\.json: \/nodes\/check\/type ERR_FLOW_UNKNOWN_TYPE node "check" has the unknown type "test\.chek"\. Did you mean "test\.check"\?$/);
     expect(lines[1]).toMatch(/^broken\.json: \/nodes\/gate\/outcomes\/block ERR_FLOW_UNWIRED_OUTCOME /);
     expect(lines[2]).toBe('flows/good.json: ok — test-login v1, 2 nodes');
     expect(lines[3]).toBe('2 problems in 1 of 2 flows');

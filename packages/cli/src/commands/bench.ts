@@ -20,8 +20,7 @@ Options:
 function positive(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new CliError('ERR_CLI_USAGE', `bench: --${name} must be a positive whole number (got "${value}")`);
+  if (!Number.isInteger(n) || n < 1) throw new CliError('ERR_CLI_USAGE', `bench: --${name} must be a positive whole number (got "${value}")`);
   return n;
 }
 
@@ -42,10 +41,7 @@ export const bench: Command = {
       return EXIT.OK;
     }
     if (positionals.length > 0) throw new CliError('ERR_CLI_USAGE', `bench: takes no file arguments (got "${positionals[0]}")`);
-    const result = await benchEngine({
-      rounds: positive('rounds', values.rounds, 7),
-      journeys: positive('journeys', values.journeys, 20_000),
-    });
+    const result = await benchEngine({ rounds: positive('rounds', values.rounds, 7), journeys: positive('journeys', values.journeys, 20_000) });
     io.stdout.write(formatEngineBench(result));
     return EXIT.OK;
   },

@@ -38,10 +38,7 @@ export const graph: Command = {
     }
     const [file, ...extra] = positionals;
     if (file === undefined || extra.length > 0)
-      throw new CliError(
-        'ERR_CLI_USAGE',
-        `graph: name exactly one flow file, such as "waymark graph flows/login.json" (got ${positionals.length})`,
-      );
+      throw new CliError('ERR_CLI_USAGE', `graph: name exactly one flow file, such as "waymark graph flows/login.json" (got ${positionals.length})`);
     const text = await readArgumentFile(file, io.cwd);
     const registry = await (io.registry ?? createCliRegistry)(values.plugin ?? [], io.cwd);
     const result = validateFlowJson(text, registry, file);

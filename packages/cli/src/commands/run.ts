@@ -73,10 +73,7 @@ function printResult(result: Exclude<JourneyResult, { status: 'suspended' }>, wr
   }
   for (const c of result.cookies) write(`  cookie    ${c.name} ${c.value === null ? 'cleared' : 'set (value not shown)'}\n`);
   write('\ntrace\n');
-  for (const s of result.trace)
-    write(
-      `  ${s.node.padEnd(20)} ${s.type.padEnd(26)} ${(s.outcome + (s.reason ? ` (${s.reason})` : '')).padEnd(28)} ${s.ms.toFixed(2)} ms\n`,
-    );
+  for (const s of result.trace) write(`  ${s.node.padEnd(20)} ${s.type.padEnd(26)} ${(s.outcome + (s.reason ? ` (${s.reason})` : '')).padEnd(28)} ${s.ms.toFixed(2)} ms\n`);
 }
 
 export const run: Command = {
@@ -87,12 +84,7 @@ export const run: Command = {
     const { values, positionals } = parseOrUsage('run', ['input', 'users', 'plugin', 'help'], () =>
       parseArgs({
         args: [...argv],
-        options: {
-          input: { type: 'string' },
-          users: { type: 'string' },
-          plugin: { type: 'string', multiple: true },
-          help: { type: 'boolean', short: 'h' },
-        },
+        options: { input: { type: 'string' }, users: { type: 'string' }, plugin: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
         allowPositionals: true,
       }),
     );
@@ -101,8 +93,7 @@ export const run: Command = {
       return EXIT.OK;
     }
     const [file, ...extra] = positionals;
-    if (file === undefined || extra.length > 0)
-      throw new CliError('ERR_CLI_USAGE', 'run: name exactly one flow file, such as "waymark run flows/login.json"');
+    if (file === undefined || extra.length > 0) throw new CliError('ERR_CLI_USAGE', 'run: name exactly one flow file, such as "waymark run flows/login.json"');
     let input: RunInput = {};
     if (values.input !== undefined) {
       try {
@@ -111,8 +102,7 @@ export const run: Command = {
         if (error instanceof CliError) throw error;
         throw new CliError('ERR_CLI_USAGE', `run: --input ${values.input} is not valid JSON (${(error as Error).message})`);
       }
-      if (input === null || typeof input !== 'object' || Array.isArray(input))
-        throw new CliError('ERR_CLI_USAGE', `run: --input ${values.input} must hold a JSON object`);
+      if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new CliError('ERR_CLI_USAGE', `run: --input ${values.input} must hold a JSON object`);
     }
     const registry = await (io.registry ?? createCliRegistry)(values.plugin ?? [], io.cwd);
     const text = await readArgumentFile(file, io.cwd);
@@ -150,10 +140,7 @@ export const run: Command = {
         }
         const raw = await ask(promptOf(callback), write);
         const numeric = callback.type === 'ChoiceCallback' || callback.type === 'ConfirmationCallback';
-        answers.push({
-          ...callback,
-          input: callback.input.map((f, j) => (j === 0 ? { name: f.name, value: numeric ? Number(raw) : raw } : f)),
-        });
+        answers.push({ ...callback, input: callback.input.map((f, j) => (j === 0 ? { name: f.name, value: numeric ? Number(raw) : raw } : f)) });
       }
       result = await engine.resume(result.journeyId, { request, callbacks: answers });
     }

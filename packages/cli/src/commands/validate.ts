@@ -29,8 +29,7 @@ async function expand(args: readonly string[], cwd: string): Promise<string[]> {
     const info = await stat(resolve(cwd, arg)).catch(() => undefined);
     if (info?.isDirectory()) {
       const names = (await readdir(resolve(cwd, arg))).filter((n) => n.endsWith('.json')).sort();
-      if (names.length === 0)
-        throw new CliError('ERR_CLI_FILE', `validate: ${arg} holds no *.json file: name flow files or a directory of them`);
+      if (names.length === 0) throw new CliError('ERR_CLI_FILE', `validate: ${arg} holds no *.json file: name flow files or a directory of them`);
       files.push(...names.map((n) => join(arg, n)));
     } else {
       files.push(arg);
@@ -59,11 +58,7 @@ export const validate: Command = {
     const { values, positionals } = parseOrUsage('validate', ['plugin', 'quiet', 'help'], () =>
       parseArgs({
         args: [...argv],
-        options: {
-          plugin: { type: 'string', multiple: true },
-          quiet: { type: 'boolean', short: 'q' },
-          help: { type: 'boolean', short: 'h' },
-        },
+        options: { plugin: { type: 'string', multiple: true }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' } },
         allowPositionals: true,
       }),
     );
@@ -71,8 +66,7 @@ export const validate: Command = {
       io.stdout.write(usage);
       return EXIT.OK;
     }
-    if (positionals.length === 0)
-      throw new CliError('ERR_CLI_USAGE', 'validate: name at least one flow file, such as "waymark validate flows/*.json"');
+    if (positionals.length === 0) throw new CliError('ERR_CLI_USAGE', 'validate: name at least one flow file, such as "waymark validate flows/*.json"');
     const files = await expand(positionals, io.cwd);
     const registry = await (io.registry ?? createCliRegistry)(values.plugin ?? [], io.cwd);
     let problems = 0;
@@ -83,9 +77,7 @@ export const validate: Command = {
       if (found > 0) invalid++;
     }
     if (invalid === 0) return EXIT.OK;
-    io.stdout.write(
-      `${problems} problem${problems === 1 ? '' : 's'} in ${invalid} of ${files.length} flow${files.length === 1 ? '' : 's'}\n`,
-    );
+    io.stdout.write(`${problems} problem${problems === 1 ? '' : 's'} in ${invalid} of ${files.length} flow${files.length === 1 ? '' : 's'}\n`);
     return EXIT.PROBLEMS;
   },
 };
