@@ -72,7 +72,11 @@ describe('serve config: parRateLimit', () => {
     (parRateLimit) => {
       const error = errorOf(() => resolveServerConfig({ issuer: 'http://localhost:3000', clients: [], parRateLimit }, root));
       expect(error.code).toBe('ERR_CONFIG_INVALID');
-      expect(error.message).toContain('"parRateLimit"');
+      // The pointer names parRateLimit (or the key inside it), and the fix says what it takes.
+      expect(error.message).toMatch(/^config: \/parRateLimit(\/(max|windowSeconds|burst))?: /);
+      expect(error.message).toMatch(
+        /Expected: (the PAR rate limit per client|false turns the limit off|pushed requests a client may make|the window in seconds)|remove it or fix its spelling \(allowed here: max, windowSeconds\)/,
+      );
     },
   );
 });

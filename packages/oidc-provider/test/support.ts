@@ -63,14 +63,19 @@ export async function testJwks(): Promise<{ keys: PrivateJwk[] }> {
 }
 
 let usersFile: string | undefined;
-/** alice / correct horse, hashed with cheap scrypt parameters. */
-export async function testUsers(): Promise<FileUserStore> {
+/** The users file of {@link testUsers} (for a provider in another process). */
+export async function testUsersFile(): Promise<string> {
   if (!usersFile) {
     const passwordHash = await hashPassword('correct horse', { N: 1024, r: 8, p: 1 });
     usersFile = join(mkdtempSync(join(tmpdir(), 'waymark-oidc-')), 'users.json');
     writeFileSync(usersFile, JSON.stringify({ users: [{ sub: 'user-alice', username: 'alice', passwordHash }] }));
   }
-  return new FileUserStore(usersFile);
+  return usersFile;
+}
+
+/** alice / correct horse, hashed with cheap scrypt parameters. */
+export async function testUsers(): Promise<FileUserStore> {
+  return new FileUserStore(await testUsersFile());
 }
 
 export function webAppClient(flows: string[] = ['login'], extra: Partial<OidcClientConfig> = {}): OidcClientConfig {
