@@ -1,5 +1,6 @@
 import type { Callback, ClientInfo, Clock, CookieEffect, JsonObject, Logger, NodeType, PushedInfo, Services, Stores } from '@waymark/sdk';
-import { compileNodeConfig, createMemoryStores, createNodeContext, executeNode, Watchdog, type EffectLog } from '@waymark/core';
+import { createMemoryStores } from '@waymark/core';
+import { compileNodeConfig, createNodeContext, executeNode, Watchdog, type EffectLog } from '@waymark/core/internal';
 
 export interface RunNodeOptions {
   /** The node's config as a flow would hold it; validated and defaulted like at flow load. */

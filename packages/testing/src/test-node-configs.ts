@@ -1,5 +1,5 @@
 import type { NodeType } from '@waymark/sdk';
-import { compileNodeConfig } from '@waymark/core';
+import { compileNodeConfig } from '@waymark/core/internal';
 
 /** One config a flow must not be able to load, and what the error must say. */
 export interface InvalidConfigCase {
