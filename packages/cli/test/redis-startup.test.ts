@@ -8,7 +8,7 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { Redis } from 'ioredis';
 import type { Logger } from '@waymark/sdk';
 import { createStoresFromConfig, main, startServer, type CliIo } from '@waymark/cli';
-import { findRedisServer, startRedisServer, type RedisServer } from '../../redis/test/support/redis-server.js';
+import { findRedisServer, startRedisServer, type RedisServer } from '../../../test/support/redis-server.js';
 
 /* `waymark serve` on Redis, at start-up: which stores it says it uses, where a URL comes from,
  * and the start-up errors (secretKeys missing, Redis unreachable, a malformed setting). Real

@@ -2,9 +2,9 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
 import { REDIS_DEFAULTS, createRedisStores } from '@waymark/redis';
-import { manualClock, storeConformance } from '../../core/test/stores/conformance.js';
-import { startRedisServer } from './support/redis-server.js';
-import type { RedisServer } from './support/redis-server.js';
+import { testClock as manualClock, storeConformance } from '@waymark/testing';
+import { startRedisServer } from '../../../test/support/redis-server.js';
+import type { RedisServer } from '../../../test/support/redis-server.js';
 import { deleteByPrefix } from './support/redis-keys.js';
 
 /* A real Redis Cluster of one node that owns all 16384 slots: Cluster mode still refuses a
