@@ -6,7 +6,7 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { Logger } from '@waymark/sdk';
 import { startServer, type RunningServer } from '@waymark/cli';
 import { connectRedis } from '@waymark/redis';
-import { startRedisServer, type RedisServer } from '../../redis/test/support/redis-server.js';
+import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js';
 import { freePort, startTokenIssuer, type TokenIssuer } from '../../../test/support/servers.js';
 import {
   authorize,

@@ -6,9 +6,9 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { Logger } from '@waymark/sdk';
 import { connectRedis } from '@waymark/redis';
 import { createStoresFromConfig, main, startServer, type CliIo } from '@waymark/cli';
-import { startRedisServer, type RedisServer } from '../../redis/test/support/redis-server.js';
-import { startRedisCluster, type RedisCluster } from '../../redis/test/support/redis-cluster.js';
-import { startRedisSentinel, type RedisSentinel } from '../../redis/test/support/redis-sentinel.js';
+import { findRedisServer, startRedisServer, type RedisServer } from '../../../test/support/redis-server.js';
+import { startRedisCluster, type RedisCluster } from '../../../test/support/redis-cluster.js';
+import { startRedisSentinel, type RedisSentinel } from '../../../test/support/redis-sentinel.js';
 
 /* `waymark serve` on Redis, at start-up: which stores it says it uses, where a URL comes from,
  * and the start-up errors (secretKeys missing, Redis unreachable, a malformed setting). Real

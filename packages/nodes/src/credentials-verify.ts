@@ -2,6 +2,7 @@ import { WaymarkError, defineNode, type NodeContext } from '@waymark/sdk';
 import { fileUserStore, normaliseUsername } from './users/file-user-store.js';
 import { dummyVerify, verifyPassword } from './users/password.js';
 import type { UserStore } from './users/user-store.js';
+import { NODES_ERRORS } from './errors.js';
 
 const config = {
   type: 'object',
@@ -17,7 +18,7 @@ const config = {
 export function userStoreOf(ctx: NodeContext, usersFile: string | undefined): UserStore {
   if (ctx.services.users) return ctx.services.users;
   if (usersFile !== undefined) return fileUserStore(usersFile);
-  throw new WaymarkError('ERR_NO_USER_STORE', 'no user store: wire services.users or set "usersFile" in the node config', { key: 'usersFile' });
+  throw new WaymarkError(NODES_ERRORS.ERR_NO_USER_STORE, 'no user store: wire services.users or set "usersFile" in the node config', { key: 'usersFile' });
 }
 
 /**

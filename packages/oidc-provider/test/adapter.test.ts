@@ -6,7 +6,7 @@ import { kvAdapter, type OidcStorageAdapter } from '@waymark/oidc-provider';
 import { connectRedis, createRedisStores } from '@waymark/redis';
 import type { Clock, KeyValueStore } from '@waymark/sdk';
 import * as oidc from 'openid-client';
-import { startRedisServer, type RedisServer } from '../../redis/test/support/redis-server.js';
+import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js';
 import { Browser, formOf, startStack, testJwks, testUsersFile, webAppClient, WEB_APP, type Stack } from './support.js';
 
 /* The provider's storage adapter (oidc-provider's upsert / find / findByUid / findByUserCode /

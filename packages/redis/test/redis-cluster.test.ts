@@ -2,8 +2,8 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { Redis, type Cluster } from 'ioredis';
 import { connectRedis, createRedisStores, parseRedisSetting } from '@waymark/redis';
-import { manualClock, storeConformance } from '../../core/test/stores/conformance.js';
-import { startRedisCluster, type RedisCluster } from './support/redis-cluster.js';
+import { testClock as manualClock, storeConformance } from '@waymark/testing';
+import { startRedisCluster, type RedisCluster } from '../../../test/support/redis-cluster.js';
 import { deleteByPrefix } from './support/redis-keys.js';
 
 /* A real Redis Cluster of three masters, the slots split between them, reached the way a host

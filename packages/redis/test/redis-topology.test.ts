@@ -1,9 +1,9 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { connectRedis, createRedisStores, parseRedisSetting, RedisUnreachableError } from '@waymark/redis';
-import { manualClock } from '../../core/test/stores/conformance.js';
-import { startRedisSentinel, type RedisSentinel } from './support/redis-sentinel.js';
-import { startRedisServer, type RedisServer } from './support/redis-server.js';
+import { testClock as manualClock } from '@waymark/testing';
+import { startRedisSentinel, type RedisSentinel } from '../../../test/support/redis-sentinel.js';
+import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js';
 
 /* connectRedis on a topology from parseRedisSetting: a master named by a real Sentinel, and the
  * start-up error of every topology when nothing answers (where, from which setting, why, the

@@ -6,8 +6,8 @@ import { Redis, ReplyError } from 'ioredis';
 import { StoreUnavailableError } from '@waymark/core';
 import { connectRedis, createRedisStores, type RedisStores } from '@waymark/redis';
 import { toStoreError } from '../src/lib/errors.js';
-import { manualClock } from '../../core/test/stores/conformance.js';
-import { startRedisServer, type RedisServer } from './support/redis-server.js';
+import { testClock as manualClock } from '@waymark/testing';
+import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js';
 
 /*
  * Replies that mean "not now" (a failover, a restart, a full or misconfigured server) must fail

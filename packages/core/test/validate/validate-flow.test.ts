@@ -1,7 +1,8 @@
 import { describe, it, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { defineNode, type NodeType } from '@waymark/sdk';
-import { NodeRegistry, validateFlow, validateFlowJson, assertValidFlow, FlowInvalidError, FLOW_PROBLEM_CODES as C, type Flow } from '@waymark/core';
+import { NodeRegistry, validateFlow, validateFlowJson, FlowInvalidError, FLOW_PROBLEM_CODES as C, type Flow } from '@waymark/core';
+import { assertValidFlow } from '@waymark/core/internal';
 import { testRegistry, gate } from './test-nodes.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');

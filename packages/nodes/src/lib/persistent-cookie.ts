@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { canonicalIp, parseIp, WaymarkError, type CookieOptions, type NodeContext } from '@waymark/sdk';
 import { SignJWT } from 'jose';
 import { readNamedSecret } from './secret-source.js';
+import { NODES_ERRORS } from '../errors.js';
 
 /** Default name of the "remember me" cookie; `__Host-` forbids a Domain and requires Secure and Path=/. */
 export const PERSISTENT_COOKIE = '__Host-waymark-remember';
@@ -98,10 +99,10 @@ export async function resolveKeys(ctx: NodeContext, keys: readonly unknown[]): P
     let text = raw.secret;
     if (text === undefined && raw.secretName !== undefined) text = await readNamedSecret(ctx.services, raw.secretName);
     if (text === undefined)
-      throw new WaymarkError('ERR_COOKIE_KEY', `persistent cookie key "${kid}": secret not found; wire services.secretSource or inline the key`, { kid });
+      throw new WaymarkError(NODES_ERRORS.ERR_COOKIE_KEY, `persistent cookie key "${kid}": secret not found; wire services.secretSource or inline the key`, { kid });
     const key = Buffer.from(text, 'base64url');
     if (key.length < 32 || !/^[A-Za-z0-9_-]+$/.test(text))
-      throw new WaymarkError('ERR_COOKIE_KEY', `persistent cookie key "${kid}" must be at least 32 random bytes, base64url`, { kid });
+      throw new WaymarkError(NODES_ERRORS.ERR_COOKIE_KEY, `persistent cookie key "${kid}" must be at least 32 random bytes, base64url`, { kid });
     out.push({ kid, key: new Uint8Array(key) });
   }
   return out;

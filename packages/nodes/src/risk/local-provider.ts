@@ -13,6 +13,7 @@ import {
   type RiskPredictorDetail,
   type RiskProvider,
 } from './provider.js';
+import { NODES_ERRORS } from '../errors.js';
 
 /** Deep-partial options: a config may set any subset. */
 export interface LocalRiskProviderInit {
@@ -185,7 +186,7 @@ export class LocalRiskProvider implements RiskProvider {
   async complete(id: string, status: CompletionStatus, input: RiskInput): Promise<void> {
     const record = readEvaluation(await this.#kv.get(key.evaluation(id)));
     if (!record || record.userId !== input.userId) {
-      throw new RiskProviderError('ERR_RISK_UNKNOWN_EVALUATION', 'risk evaluation is unknown, expired, already completed or for another user');
+      throw new RiskProviderError(NODES_ERRORS.ERR_RISK_UNKNOWN_EVALUATION, 'risk evaluation is unknown, expired, already completed or for another user');
     }
     // An evaluation completes once: a replayed completion cannot teach a device twice.
     await this.#kv.delete(key.evaluation(id));

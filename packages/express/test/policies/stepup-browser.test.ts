@@ -3,8 +3,8 @@ import { describe, it, expect } from '@jest/globals';
 import request from 'supertest';
 import { generateTotp } from '@waymark/nodes';
 import { requireTransaction } from '@waymark/express';
-import { PAYMENT, policyTestApp, TOTP_SECRETS } from '../../packages/express/test/policies/support.js';
-import { launchChromium } from '../support/chromium.js';
+import { PAYMENT, policyTestApp, TOTP_SECRETS } from './support.js';
+import { launchChromium } from '../../../../test/support/chromium.js';
 
 describe('transactional step-up in a headless browser', () => {
   it('the user opens the step-up page, types the TOTP code, and the protected payment passes exactly once', async () => {

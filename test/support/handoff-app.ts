@@ -8,7 +8,9 @@ import { createEngine, createMemoryStores, type Engine } from '@waymark/core';
 import { builtinNodes } from '@waymark/nodes';
 import type { Stores } from '@waymark/sdk';
 import { createWaymarkRouter, type ClientConfig, type WaymarkRouter } from '@waymark/express';
-import { CHALLENGE, captureLogger, TestClock } from './app.js';
+import { captureLogger } from './capture-logger.js';
+import { CHALLENGE } from './pkce.js';
+import { TestClock } from './test-clock.js';
 
 /*
  * The handoff through the real adapter: the shipped flows/session-transfer.json, PAR, then
@@ -43,7 +45,7 @@ export const mobileClient = {
   allowed_flows: ['session-transfer'],
 } satisfies ClientConfig;
 
-export const shippedFlow = JSON.parse(readFileSync(new URL('../../../../flows/session-transfer.json', import.meta.url), 'utf8')) as Record<
+export const shippedFlow = JSON.parse(readFileSync(new URL('../../flows/session-transfer.json', import.meta.url), 'utf8')) as Record<
   string,
   unknown
 >;
