@@ -6,7 +6,7 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { Logger } from '@waymark/sdk';
 import { connectRedis } from '@waymark/redis';
 import { createStoresFromConfig, main, startServer, type CliIo } from '@waymark/cli';
-import { findRedisServer, startRedisServer, type RedisServer } from '../../../test/support/redis-server.js';
+import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js';
 import { startRedisCluster, type RedisCluster } from '../../../test/support/redis-cluster.js';
 import { startRedisSentinel, type RedisSentinel } from '../../../test/support/redis-sentinel.js';
 
