@@ -20,9 +20,12 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
  */
 export const PACKAGES = [
   '@waymark/sdk',
+  '@waymark/access-token',
   '@waymark/core',
   '@waymark/nodes',
   '@waymark/testing',
+  '@waymark/http',
+  '@waymark/policy',
   '@waymark/redis',
   '@waymark/express',
   '@waymark/oidc-provider',

@@ -57,10 +57,11 @@ describe('docs/errors.md', () => {
 
 describe('scripts/errors-doc.mjs', () => {
   it('picks up every exported code registry, and no table keyed by codes', async () => {
-    const collected = await collectRegistries(['@waymark/core', '@waymark/express', '@waymark/redis']);
+    const collected = await collectRegistries(['@waymark/core', '@waymark/http', '@waymark/policy', '@waymark/redis']);
     expect(collected.map((p) => [p.pkg, p.registries.map((r) => r.name)])).toEqual([
       ['@waymark/core', ['CORE_ERRORS', 'FLOW_PROBLEM_CODES']],
-      ['@waymark/express', ['EXPRESS_ERRORS', 'POLICY_ERRORS']], // not OAUTH_ERRORS: it maps codes to answers
+      ['@waymark/http', ['HTTP_ERRORS']], // not ERROR_ANSWERS: it maps codes to answers
+      ['@waymark/policy', ['POLICY_ERRORS']],
       ['@waymark/redis', []],
     ]);
     const core = collected[0]!.registries[0]!;

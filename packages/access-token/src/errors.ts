@@ -3,11 +3,11 @@ import { WaymarkError } from '@waymark/sdk';
 /**
  * Every code `@waymark/access-token` raises. A published code is never reused. A refused token is
  * never thrown: `validate` returns it as an {@link AccessTokenError} in its result. Only bad
- * options throw (`ERR_CONFIG_INVALID`, at start-up).
+ * options throw, with the code every Waymark configuration error has (`ERR_CONFIG_INVALID`, whose
+ * home is `@waymark/core`'s registry: this package cannot import core, so it raises the same code
+ * and details shape through {@link AccessTokenConfigError}).
  */
 export const ACCESS_TOKEN_ERRORS = {
-  /** The validator's options are invalid; `details.problems` names each option (JSON pointer) and its fix. Shared with every Waymark configuration (same code, same details shape as `@waymark/core`'s `ConfigInvalidError`). */
-  ERR_CONFIG_INVALID: 'ERR_CONFIG_INVALID',
   /** No token was given. */
   ERR_ACCESS_TOKEN_MISSING: 'ERR_ACCESS_TOKEN_MISSING',
   /** Not a JWS compact token, too long, a claim of the wrong type, or no `sub`. */

@@ -1,3 +1,4 @@
+import type { HttpErrorCode } from '@waymark/http';
 import { WaymarkError } from '@waymark/sdk';
 
 /**
@@ -12,16 +13,12 @@ export const EXPRESS_ERRORS = {
   ERR_CLIENT_CONFIG: 'ERR_CLIENT_CONFIG',
   /** An option of `createWaymarkRouter` is invalid; `details.option` names it. */
   ERR_ROUTER_OPTIONS: 'ERR_ROUTER_OPTIONS',
-  /** The request is malformed: wrong content type, duplicate or unknown parameter, bad value. */
-  ERR_INVALID_REQUEST: 'ERR_INVALID_REQUEST',
   /** Client authentication failed: unknown client, wrong or missing credentials. */
   ERR_INVALID_CLIENT: 'ERR_INVALID_CLIENT',
   /** `response_type` is not one the adapter serves. */
   ERR_UNSUPPORTED_RESPONSE_TYPE: 'ERR_UNSUPPORTED_RESPONSE_TYPE',
   /** `scope` is malformed. */
   ERR_INVALID_SCOPE: 'ERR_INVALID_SCOPE',
-  /** The request body is larger than `bodyLimit`. */
-  ERR_BODY_TOO_LARGE: 'ERR_BODY_TOO_LARGE',
   /** The endpoint does not answer this HTTP method. */
   ERR_METHOD_NOT_ALLOWED: 'ERR_METHOD_NOT_ALLOWED',
   /** The client exceeded its request budget (`parRateLimit`). */
@@ -40,7 +37,11 @@ export const EXPRESS_ERRORS = {
   ERR_NO_ENGINE: 'ERR_NO_ENGINE',
 } as const;
 
-export type ExpressErrorCode = keyof typeof EXPRESS_ERRORS;
+/**
+ * The codes an {@link HttpError} may carry: this package's, and the two request-reading codes whose
+ * home is `@waymark/http` (`ERR_INVALID_REQUEST`, `ERR_BODY_TOO_LARGE`): one meaning, one code.
+ */
+export type ExpressErrorCode = keyof typeof EXPRESS_ERRORS | Exclude<HttpErrorCode, 'ERR_INTERNAL'>;
 
 /**
  * An error that the adapter answers over HTTP. `headers` are added to the response
