@@ -6,7 +6,7 @@ export type { Flow, FlowNode, FlowLimits, FlowProblem, Terminal } from './flow.j
 export { CORE_ERRORS, FlowInvalidError, StoreUnavailableError } from './errors.js';
 export type { CoreErrorCode } from './errors.js';
 export { NodeRegistry } from './registry.js';
-export { validateFlow, validateFlowJson, assertValidFlow, parseFlowJson, FLOW_PROBLEM_CODES, flowSchema, FLOW_SCHEMA_ID, compileConfigSchema, ConfigInvalidError } from './validate/index.js';
+export { validateFlow, validateFlowJson, assertValidFlow, parseFlowJson, FLOW_PROBLEM_CODES, flowSchema, FLOW_SCHEMA_ID, flowSchemaForTypes, compileConfigSchema, ConfigInvalidError } from './validate/index.js';
 export type { ConfigSchema, ConfigProblem } from './validate/index.js';
 export type { FlowValidation, ValidFlow, ParsedFlowJson, FlowProblemCode } from './validate/index.js';
 export {
