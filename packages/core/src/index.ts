@@ -16,6 +16,7 @@ export {
   FLOW_PROBLEM_CODES,
   flowSchema,
   FLOW_SCHEMA_ID,
+  flowSchemaForTypes,
   compileConfigSchema,
   ConfigInvalidError,
 } from './validate/index.js';

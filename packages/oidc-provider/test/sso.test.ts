@@ -59,7 +59,9 @@ async function handoffSession(stack: Stack, browser: Browser, sub = 'user-alice'
 /** Answers the credentials page and follows to the redirect URI. */
 async function signIn(browser: Browser, page: { url: string; body: string }, username = 'alice', password = 'correct horse') {
   const { action, fields } = formOf(page.body);
-  const body = new URLSearchParams({ ...fields, IDToken1: username, IDToken2: password });
+  // Fields are named after the callbacks' positions (IDToken1…): a message before them shifts them.
+  const named = (type: string) => new RegExp(`name="(IDToken\\d+)" type="${type}"`).exec(page.body)?.[1] ?? '';
+  const body = new URLSearchParams({ ...fields, [named('text')]: username, [named('password')]: password });
   return browser.follow(new URL(action, page.url).href, WEB_APP.redirect, {
     method: 'POST',
     body,
@@ -141,6 +143,7 @@ describe('@waymark/oidc-provider with openid-client as the web app', () => {
     expect(again.status).toBe(200);
     expect(again.location).toBeUndefined();
     expect(again.body).toContain('type="password"');
+    expect(again.body).toContain('<p role="alert" class="error">Wrong username or password. Try again.</p>');
     const end = await signIn(browser, again);
     expect((await redeem(config, end.location as string, request)).claims()!.sub).toBe('user-alice');
   });

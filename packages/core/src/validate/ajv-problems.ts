@@ -26,6 +26,17 @@ function shown(error: ErrorObject, parent: SchemaNode | undefined): string {
   return parent?.writeOnly === true ? 'the value (not shown: it is secret)' : show(error.data);
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The keys a `not` schema of the form `{ required: [...] }` (and nothing else) forbids. */
+function forbiddenKeys(schema: unknown): string[] {
+  if (!isRecord(schema) || !Array.isArray(schema['required'])) return [];
+  if (Object.keys(schema).some((k) => k !== 'required' && k !== 'description')) return [];
+  return schema['required'].filter((k): k is string => typeof k === 'string');
+}
+
 function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
@@ -59,6 +70,17 @@ function describe(error: ErrorObject): { at: string; message: string } | undefin
     case 'propertyNames':
     case 'if':
       return undefined;
+    case 'not': {
+      // `not: { required: [k] }` is how a schema forbids a key (under a condition, in `then`):
+      // point at the key and say why, from the description of the schema that forbids it.
+      const forbidden = forbiddenKeys(error.schema).filter((k) => isRecord(error.data) && Object.hasOwn(error.data, k));
+      const why = typeof parent?.description === 'string' ? ` ${parent.description}` : '';
+      if (forbidden.length > 0) {
+        const key = forbidden[0] as string;
+        return { at: `${at}/${escapeToken(key)}`, message: `"${key}" is not allowed here${why === '' ? ': remove it.' : `.${why}`}` };
+      }
+      return { at, message: `${shown(error, parent)} is not allowed here${why === '' ? ': change it so that it no longer matches the excluded form.' : `.${why}`}` };
+    }
     case 'type':
       // A union (`type: ['string', 'object']`) reads "a string or an object".
       return {

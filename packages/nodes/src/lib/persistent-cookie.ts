@@ -31,10 +31,23 @@ export const cookieAttributeProperties = {
 export const cookieAttributeRules = [
   {
     if: { properties: { name: { pattern: '^__Host-' } } },
-    then: { properties: { secure: { const: true }, path: { const: '/' } }, not: { required: ['domain'] } },
+    then: {
+      description: 'A cookie named __Host-… is pinned to this host: no Domain, Secure, Path=/ (RFC 6265bis §4.1.3.2). Drop "domain", or pick a name without the __Host- prefix to share the cookie with a domain.',
+      properties: {
+        secure: { const: true, description: 'A cookie named __Host-… must be Secure (RFC 6265bis §4.1.3.2).' },
+        path: { const: '/', description: 'A cookie named __Host-… must have Path=/ (RFC 6265bis §4.1.3.2).' },
+      },
+      not: { required: ['domain'] },
+    },
   },
-  { if: { properties: { name: { pattern: '^__Secure-' } } }, then: { properties: { secure: { const: true } } } },
-  { if: { properties: { sameSite: { const: 'None' } }, required: ['sameSite'] }, then: { properties: { secure: { const: true } } } },
+  {
+    if: { properties: { name: { pattern: '^__Secure-' } } },
+    then: { properties: { secure: { const: true, description: 'A cookie named __Secure-… must be Secure (RFC 6265bis §4.1.3.1).' } } },
+  },
+  {
+    if: { properties: { sameSite: { const: 'None' } }, required: ['sameSite'] },
+    then: { properties: { secure: { const: true, description: 'Browsers refuse SameSite=None without Secure.' } } },
+  },
 ] as const;
 
 /** One signing key: inline base64url (≥ 32 bytes), or the name of a secret in `services.secretSource`. */
