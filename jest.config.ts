@@ -20,6 +20,9 @@ const config: Config = {
   coverageReporters: ['text-summary'],
   collectCoverage: true,
   testTimeout: 30000,
+  // One temporary folder per run, removed at the end: test runs leave nothing in /tmp.
+  globalSetup: '<rootDir>/test/support/global-setup.mjs',
+  globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
 };
 
 export default config;

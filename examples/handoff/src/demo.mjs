@@ -39,9 +39,9 @@ function configFor(ports, dir) {
 
 /**
  * Starts the token issuer stand-in, the web app and Waymark (in this process, memory stores).
- * `ports` default to DEFAULT_PORTS; pass 0 for any free port. `print` gets Waymark's start-up lines.
+ * `ports` default to DEFAULT_PORTS; pass 0 for any free port. `print` gets Waymark's start-up lines; `logger` replaces its JSON access log (tests pass a silent one).
  */
-export async function startDemo(ports = DEFAULT_PORTS, { print } = {}) {
+export async function startDemo(ports = DEFAULT_PORTS, { print, logger } = {}) {
   const waymarkPort = ports.waymark === 0 ? await freePort() : ports.waymark;
   const audience = `http://localhost:${waymarkPort}/session-transfer`;
   const started = [];
@@ -52,7 +52,7 @@ export async function startDemo(ports = DEFAULT_PORTS, { print } = {}) {
     const webApp = await startWebApp({ port: ports.webApp });
     started.push(webApp);
     const config = configFor({ waymark: waymarkPort, tokenIssuer: tokenIssuer.port, webApp: webApp.port }, dir);
-    const waymark = await startServer(config, { print });
+    const waymark = await startServer(config, { print, ...(logger ? { logger } : {}) });
     started.push(waymark);
     return {
       issuer: config.issuer,
