@@ -22,6 +22,9 @@ import { freePort, SESSION_COOKIE, startTargetApp, startTokenIssuer, type Target
 
 const NATIVE_APP = 'mobile-app';
 const TRANSFER_CLIENT = 'session-transfer';
+/** The pages the adapter shows for a used request_uri and for a journey that failed. */
+const USED_LINK_PAGE = 'This sign-in link has expired or has been used already.';
+const FAILED_PAGE = 'We could not sign you in.';
 
 /** The shipped flow with this run's token issuer, audience and loopback http target. */
 function flowUnderTest(issuer: TokenIssuer, audience: string): unknown {
@@ -124,8 +127,10 @@ describe('app-to-web handoff in headless Chromium', () => {
     const jar = await cookieNames(second, issuer);
     await second.close();
 
-    expect(authorizeHop(replay)?.status).not.toBe(303);
+    // RFC 9126 §4: a used request_uri is invalid; with no redirect_uri known, the user gets a page (400).
+    expect(replay.hops.map((h) => h.status)).toEqual([400]);
     expect(authorizeHop(replay)?.setCookies).not.toContain(SESSION_COOKIE);
+    expect(replay.text).toContain(USED_LINK_PAGE);
     expect(new URL(replay.finalUrl).origin).toBe(issuer);
     expect(jar).not.toContain(SESSION_COOKIE);
     expect(target.visits.length).toBe(visitsBefore);
@@ -148,8 +153,10 @@ describe('app-to-web handoff in headless Chromium', () => {
     const jar = await cookieNames(context, issuer);
     await context.close();
 
-    expect(authorizeHop(visit)?.status).not.toBe(303);
+    // The journey ends at failure (matchIp: mismatch): 403 and the failure page, no redirect.
+    expect(visit.hops.map((h) => h.status)).toEqual([403]);
     expect(authorizeHop(visit)?.setCookies).not.toContain(SESSION_COOKIE);
+    expect(visit.text).toContain(FAILED_PAGE);
     expect(new URL(visit.finalUrl).origin).toBe(issuer);
     expect(jar).not.toContain(SESSION_COOKIE);
     expect(target.visits.length).toBe(visitsBefore);

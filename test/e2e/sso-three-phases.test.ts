@@ -195,7 +195,7 @@ describe('single sign-on into the web app after a handoff, in headless Chromium'
       await follow(page, url.href);
       expect(await page.textContent('#sub')).toBe('alice');
       const sessionId = (await context.cookies(waymark.origin)).find((c) => c.name === SESSION_COOKIE)?.value as string;
-      expect(await waymark.stores.sessions.get(sessionId)).toBeDefined();
+      expect(await waymark.stores.sessions.get(sessionId)).toMatchObject({ sub: 'alice' });
 
       await follow(page, `${profile.origin}/logout`);
       expect(await page.locator('button[name="logout"]').count()).toBe(1);

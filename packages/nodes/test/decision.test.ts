@@ -72,8 +72,16 @@ describe('decision', () => {
     expect((await decide(when, { state: { sub: 'a', level: 'HIGH' } })).outcome).toBe('no');
   });
 
-  it('cannot reach secrets or walk the prototype chain', async () => {
-    expect((await decide({ exists: 'state.password' }, { secrets: { password: 'hunter2' } })).outcome).toBe('no');
+  it('cannot reach secrets, and never copies one into state, its reason or its logs', async () => {
+    const when = { any: [{ equals: ['state.password', 'hunter2'] }, { exists: 'state.password' }, { exists: 'journey.secrets' }] };
+    const r = await decide(when, { state: { sub: 'alice' }, secrets: { password: 'hunter2' } });
+    expect(r.outcome).toBe('no');
+    expect(r.state).toEqual({ sub: 'alice' });
+    expect(JSON.stringify([r.state, r.reason, r.logs, r.effects])).not.toContain('hunter2');
+    expect(r.secrets).toEqual({ password: 'hunter2' });
+  });
+
+  it('cannot walk the prototype chain', async () => {
     expect((await decide({ exists: 'state.constructor' }, { state: {} })).outcome).toBe('no');
     expect((await decide({ exists: 'state.__proto__' }, { state: {} })).outcome).toBe('no');
   });
