@@ -27,7 +27,9 @@ export function sessionTransferFlow(
   const validate = nodes.find((n) => n.type === 'token.validate');
   const redirect = nodes.find((n) => n.type === 'redirect');
   if (!validate || !redirect)
-    throw new Error('flows/session-transfer.json no longer has a token.validate and a redirect node: update test/support/session-transfer-flow.ts');
+    throw new Error(
+      'flows/session-transfer.json no longer has a token.validate and a redirect node: update test/support/session-transfer-flow.ts',
+    );
   validate.config = { ...validate.config, issuer: tokens.issuer, audience, jwksUri: tokens.jwksUri, allowedClients: [...allowedClients] };
   delete validate.config['jwks'];
   redirect.config = { ...redirect.config, allowLoopbackHttp: true };
