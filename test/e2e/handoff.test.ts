@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, expect, beforeAll, afterAll, jest } from '@jest/globals';
@@ -7,6 +7,7 @@ import { startServer } from '@waymark/cli';
 import { cookieNames, follow, launchBrowser, type Visit } from '../support/browser.js';
 import { pushHandoff } from '../support/native-app.js';
 import { freePort, SESSION_COOKIE, startTargetApp, startTokenIssuer, type TargetApp, type TokenIssuer } from '../support/servers.js';
+import { NATIVE_APP, sessionTransferFlow } from '../support/session-transfer-flow.js';
 
 /**
  * The headline use case end to end, in a real browser: a native app pushes its access token
@@ -20,24 +21,10 @@ import { freePort, SESSION_COOKIE, startTargetApp, startTokenIssuer, type Target
  * from the socket itself: the real rule, with no X-Forwarded-For and no trusted proxy.
  */
 
-const NATIVE_APP = 'mobile-app';
 const TRANSFER_CLIENT = 'session-transfer';
-
-/** The shipped flow with this run's token issuer, audience and loopback http target. */
-function flowUnderTest(issuer: TokenIssuer, audience: string): unknown {
-  const flow = JSON.parse(readFileSync(new URL('../../flows/session-transfer.json', import.meta.url), 'utf8')) as {
-    nodes: Record<string, { type: string; config?: Record<string, unknown> }>;
-  };
-  const nodes = Object.values(flow.nodes);
-  const validate = nodes.find((n) => n.type === 'token.validate');
-  const redirect = nodes.find((n) => n.type === 'redirect');
-  if (!validate || !redirect)
-    throw new Error('flows/session-transfer.json no longer has a token.validate and a redirect node: update this test');
-  validate.config = { ...validate.config, issuer: issuer.issuer, audience, jwksUri: issuer.jwksUri, allowedClients: [NATIVE_APP] };
-  delete validate.config['jwks'];
-  redirect.config = { ...redirect.config, allowLoopbackHttp: true }; // the target is http://localhost:<port>
-  return flow;
-}
+/** The pages the adapter shows for a used request_uri and for a journey that failed. */
+const USED_LINK_PAGE = 'This sign-in link has expired or has been used already.';
+const FAILED_PAGE = 'We could not sign you in.';
 
 describe('app-to-web handoff in headless Chromium', () => {
   let browser: Browser;
@@ -58,7 +45,7 @@ describe('app-to-web handoff in headless Chromium', () => {
       launchBrowser(),
     ]);
     flowsDir = mkdtempSync(join(tmpdir(), 'waymark-handoff-'));
-    writeFileSync(join(flowsDir, 'session-transfer.json'), JSON.stringify(flowUnderTest(tokens, audience)));
+    writeFileSync(join(flowsDir, 'session-transfer.json'), JSON.stringify(sessionTransferFlow(tokens, audience)));
     // Everything Waymark logs (JSON lines on stderr), to prove no token reaches it.
     jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
       logged.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
@@ -124,8 +111,10 @@ describe('app-to-web handoff in headless Chromium', () => {
     const jar = await cookieNames(second, issuer);
     await second.close();
 
-    expect(authorizeHop(replay)?.status).not.toBe(303);
+    // RFC 9126 §4: a used request_uri is invalid; with no redirect_uri known, the user gets a page (400).
+    expect(replay.hops.map((h) => h.status)).toEqual([400]);
     expect(authorizeHop(replay)?.setCookies).not.toContain(SESSION_COOKIE);
+    expect(replay.text).toContain(USED_LINK_PAGE);
     expect(new URL(replay.finalUrl).origin).toBe(issuer);
     expect(jar).not.toContain(SESSION_COOKIE);
     expect(target.visits.length).toBe(visitsBefore);
@@ -148,8 +137,10 @@ describe('app-to-web handoff in headless Chromium', () => {
     const jar = await cookieNames(context, issuer);
     await context.close();
 
-    expect(authorizeHop(visit)?.status).not.toBe(303);
+    // The journey ends at failure (matchIp: mismatch): 403 and the failure page, no redirect.
+    expect(visit.hops.map((h) => h.status)).toEqual([403]);
     expect(authorizeHop(visit)?.setCookies).not.toContain(SESSION_COOKIE);
+    expect(visit.text).toContain(FAILED_PAGE);
     expect(new URL(visit.finalUrl).origin).toBe(issuer);
     expect(jar).not.toContain(SESSION_COOKIE);
     expect(target.visits.length).toBe(visitsBefore);

@@ -16,6 +16,7 @@ import { startProfileApp, type ProfileApp } from '../../examples/handoff/profile
 import { cookieNames, follow, launchBrowser } from '../support/browser.js';
 import { pushHandoff } from '../support/native-app.js';
 import { closeServer, freePort, SESSION_COOKIE, startTokenIssuer, type TokenIssuer } from '../support/servers.js';
+import { NATIVE_APP, sessionTransferFlow } from '../support/session-transfer-flow.js';
 
 /**
  * The whole handoff story in one headless Chromium, as the article tells it:
@@ -32,25 +33,8 @@ import { closeServer, freePort, SESSION_COOKIE, startTokenIssuer, type TokenIssu
  * another site, so nothing but the OpenID Connect round trip carries the sign-in across.
  */
 
-const NATIVE_APP = 'mobile-app';
 const TRANSFER_CLIENT = 'session-transfer';
 const PROFILE_CLIENT = { id: 'profile-app', secret: `profile-${randomBytes(16).toString('hex')}` };
-
-/** The shipped session-transfer flow with this run's token issuer, audience and loopback http target. */
-function sessionTransferFlow(tokens: TokenIssuer, audience: string): unknown {
-  const flow = JSON.parse(readFileSync(new URL('../../flows/session-transfer.json', import.meta.url), 'utf8')) as {
-    nodes: Record<string, { type: string; config?: Record<string, unknown> }>;
-  };
-  const nodes = Object.values(flow.nodes);
-  const validate = nodes.find((n) => n.type === 'token.validate');
-  const redirect = nodes.find((n) => n.type === 'redirect');
-  if (!validate || !redirect)
-    throw new Error('flows/session-transfer.json no longer has a token.validate and a redirect node: update this test');
-  validate.config = { ...validate.config, issuer: tokens.issuer, audience, jwksUri: tokens.jwksUri, allowedClients: [NATIVE_APP] };
-  delete validate.config['jwks'];
-  redirect.config = { ...redirect.config, allowLoopbackHttp: true };
-  return flow;
-}
 
 interface Waymark {
   origin: string;
@@ -195,7 +179,7 @@ describe('single sign-on into the web app after a handoff, in headless Chromium'
       await follow(page, url.href);
       expect(await page.textContent('#sub')).toBe('alice');
       const sessionId = (await context.cookies(waymark.origin)).find((c) => c.name === SESSION_COOKIE)?.value as string;
-      expect(await waymark.stores.sessions.get(sessionId)).toBeDefined();
+      expect(await waymark.stores.sessions.get(sessionId)).toMatchObject({ sub: 'alice' });
 
       await follow(page, `${profile.origin}/logout`);
       expect(await page.locator('button[name="logout"]').count()).toBe(1);

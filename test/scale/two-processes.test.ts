@@ -11,17 +11,16 @@ import {
   clients,
   continueJourney,
   credentialsFor,
-  NATIVE_APP,
   passwordLoginFlow,
   push,
   requestUriOf,
-  sessionTransferFlow,
   setsSession,
   TARGET,
   USERS_FILE,
   WEB_CLIENT,
   type Answer,
 } from './support/handoff.js';
+import { NATIVE_APP, sessionTransferFlow } from '../support/session-transfer-flow.js';
 
 /*
  * Horizontal scale: two real `waymark serve` processes (node packages/cli/dist/bin.js, built

@@ -75,7 +75,15 @@ describe('examples/handoff demo (what `npm run demo -w examples/handoff` runs)',
     const url = await demo.handoff('alice');
     expect((await fetch(url, { redirect: 'manual' })).status).toBe(303);
     const replay = await fetch(url, { redirect: 'manual' });
-    expect(replay.status).not.toBe(303);
+    // RFC 9126 §4: a used request_uri is invalid; no redirect_uri is known, so a page (400) says so.
+    expect(replay.status).toBe(400);
+    expect(replay.headers.get('location')).toBeNull();
     expect(sessionCookie(replay)).toBeUndefined();
+    expect(await replay.text()).toContain('This sign-in link has expired or has been used already.');
+    // The same refusal as JSON names the code.
+    const asJson = await fetch(url, { redirect: 'manual', headers: { accept: 'application/json' } });
+    expect(asJson.status).toBe(400);
+    expect(sessionCookie(asJson)).toBeUndefined();
+    expect(await asJson.json()).toMatchObject({ error: 'invalid_request_uri', code: 'ERR_REQUEST_URI_INVALID' });
   });
 });

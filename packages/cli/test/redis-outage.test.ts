@@ -14,11 +14,9 @@ import {
   continueJourney,
   credentialsFor,
   healthz,
-  NATIVE_APP,
   passwordLoginFlow,
   push,
   requestUriOf,
-  sessionTransferFlow,
   setsSession,
   STACK_LINE,
   startLogin,
@@ -27,6 +25,7 @@ import {
   USERS_FILE,
   type Answer,
 } from '../../../test/scale/support/handoff.js';
+import { NATIVE_APP, sessionTransferFlow } from '../../../test/support/session-transfer-flow.js';
 
 /* `waymark serve` on Redis while Redis goes away: a real redis-server (the @waymark/redis
  * harness) stopped and started again, or frozen, under a running startServer, through HTTP.

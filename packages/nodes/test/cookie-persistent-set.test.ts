@@ -42,11 +42,20 @@ describe('cookie.persistent.set', () => {
   });
 
   it('refuses keys shorter than 32 bytes at flow load', async () => {
-    await expect(runNode(cookiePersistentSet, { config: { keys: [{ kid: 'short', secret: 'c2hvcnQ' }] }, state: { sub: 'a' } })).rejects.toThrow(/keys/);
+    await expect(runNode(cookiePersistentSet, { config: { keys: [{ kid: 'short', secret: 'c2hvcnQ' }] }, state: { sub: 'a' } })).rejects.toMatchObject({
+      code: 'ERR_FLOW_CONFIG',
+      details: { type: 'cookie.persistent.set', problems: expect.arrayContaining([{ code: 'ERR_FLOW_CONFIG', pointer: '/keys/0/secret', message: expect.stringContaining('does not match ^[A-Za-z0-9_-]{43,}$') }]) },
+    });
   });
 
   it('refuses a Domain with a __Host- cookie name at flow load', async () => {
-    await expect(runNode(cookiePersistentSet, { config: { keys: [k1], domain: 'example.com' }, state: { sub: 'a' } })).rejects.toThrow(/ERR_FLOW_CONFIG|invalid/);
+    // The schema's if (a __Host- name) / then (no domain) fails at the root, and only there.
+    const refused = await runNode(cookiePersistentSet, { config: { keys: [k1], domain: 'example.com' }, state: { sub: 'a' } }).then(
+      () => undefined,
+      (error: unknown) => error as { code: string; details: { type: string; problems: { pointer: string }[] } },
+    );
+    expect(refused).toMatchObject({ code: 'ERR_FLOW_CONFIG', details: { type: 'cookie.persistent.set' } });
+    expect([...new Set(refused!.details.problems.map((p) => p.pointer))]).toEqual(['']);
     const named = await runNode(cookiePersistentSet, { config: { keys: [k1], domain: 'example.com', name: 'remember' }, state: { sub: 'a' } });
     expect(named.effects.cookies[0]!.options.domain).toBe('example.com');
   });

@@ -235,7 +235,7 @@ describe('password hashing and the users file', () => {
     }
     expect(message).toContain('passwordHash');
     expect(message).not.toContain('md5$abc');
-    expect(() => parseUsersFile('{"users": {}}')).toThrow(expect.objectContaining({ code: 'ERR_USERS_FILE' }));
+    expect(() => parseUsersFile('{"users": {}}')).toThrow(expect.objectContaining({ code: 'ERR_USERS_FILE', details: expect.objectContaining({ pointer: '/users' }) }));
   });
 
   it('finds users by sub too', async () => {

@@ -5,6 +5,17 @@ import { runNode } from '@waymark/testing';
 const decide = (when: unknown, options: Parameters<typeof runNode>[1] = {}) =>
   runNode(decision, { config: { rules: [{ when, outcome: 'yes' }], default: 'no' }, ...options });
 
+/** The JSON pointers a config is refused at when the flow loads (ERR_FLOW_CONFIG of this type), or 'accepted'. */
+async function refusedAt(type: string, run: () => Promise<unknown>): Promise<string[] | 'accepted'> {
+  try {
+    await run();
+    return 'accepted';
+  } catch (error) {
+    expect(error).toMatchObject({ code: 'ERR_FLOW_CONFIG', details: { type } });
+    return [...new Set((error as { details: { problems: { pointer: string }[] } }).details.problems.map((p) => p.pointer))].sort();
+  }
+}
+
 describe('decision', () => {
   it('declares the rule outcomes and the default as its outcomes', () => {
     const outcomes = decision.outcomes as (c: unknown) => readonly string[];
@@ -72,15 +83,23 @@ describe('decision', () => {
     expect((await decide(when, { state: { sub: 'a', level: 'HIGH' } })).outcome).toBe('no');
   });
 
-  it('cannot reach secrets or walk the prototype chain', async () => {
-    expect((await decide({ exists: 'state.password' }, { secrets: { password: 'hunter2' } })).outcome).toBe('no');
+  it('cannot reach secrets, and never copies one into state, its reason or its logs', async () => {
+    const when = { any: [{ equals: ['state.password', 'hunter2'] }, { exists: 'state.password' }, { exists: 'journey.secrets' }] };
+    const r = await decide(when, { state: { sub: 'alice' }, secrets: { password: 'hunter2' } });
+    expect(r.outcome).toBe('no');
+    expect(r.state).toEqual({ sub: 'alice' });
+    expect(JSON.stringify([r.state, r.reason, r.logs, r.effects])).not.toContain('hunter2');
+    expect(r.secrets).toEqual({ password: 'hunter2' });
+  });
+
+  it('cannot walk the prototype chain', async () => {
     expect((await decide({ exists: 'state.constructor' }, { state: {} })).outcome).toBe('no');
     expect((await decide({ exists: 'state.__proto__' }, { state: {} })).outcome).toBe('no');
   });
 
   it('refuses catastrophic regexes (nested quantifiers, quantified alternation, backreferences) at flow load', async () => {
     for (const pattern of ['^(a+)+$', '(a*)*b', '^(a|aa)+$', '(x)\\1']) {
-      await expect(decide({ matches: ['state.s', pattern] }, { state: { s: 'aaaa' } })).rejects.toThrow(/invalid/);
+      expect(await refusedAt('decision', () => decide({ matches: ['state.s', pattern] }, { state: { s: 'aaaa' } }))).toEqual(['/rules/0/when/matches/1']);
     }
   });
 
@@ -89,9 +108,10 @@ describe('decision', () => {
   });
 
   it('refuses over-long patterns and unknown refs at flow load', async () => {
-    await expect(decide({ matches: ['state.s', 'a'.repeat(201)] })).rejects.toThrow(/ERR_FLOW_CONFIG|invalid/);
-    await expect(decide({ exists: 'secrets.password' })).rejects.toThrow(/invalid/);
-    await expect(decide({ equals: ['state.a', 1], exists: 'state.b' })).rejects.toThrow(/invalid/);
+    expect(await refusedAt('decision', () => decide({ matches: ['state.s', 'a'.repeat(200)] }))).toBe('accepted');
+    expect(await refusedAt('decision', () => decide({ matches: ['state.s', 'a'.repeat(201)] }))).toEqual(['/rules/0/when/matches/1']);
+    expect(await refusedAt('decision', () => decide({ exists: 'secrets.password' }))).toEqual(['/rules/0/when/exists']);
+    expect(await refusedAt('decision', () => decide({ equals: ['state.a', 1], exists: 'state.b' }))).toEqual(['/rules/0/when']);
   });
 
   it('does not match an over-long subject', async () => {

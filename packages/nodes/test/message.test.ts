@@ -3,6 +3,17 @@ import { message } from '@waymark/nodes';
 import { outputValue, type Callback } from '@waymark/sdk';
 import { runNode } from '@waymark/testing';
 
+/** The JSON pointers a config is refused at when the flow loads (ERR_FLOW_CONFIG of this type), or 'accepted'. */
+async function refusedAt(type: string, run: () => Promise<unknown>): Promise<string[] | 'accepted'> {
+  try {
+    await run();
+    return 'accepted';
+  } catch (error) {
+    expect(error).toMatchObject({ code: 'ERR_FLOW_CONFIG', details: { type } });
+    return [...new Set((error as { details: { problems: { pointer: string }[] } }).details.problems.map((p) => p.pointer))].sort();
+  }
+}
+
 const withChoice = (asked: Callback[], value: unknown): Callback[] =>
   asked.map((c) => (c.type === 'ConfirmationCallback' ? { ...c, input: [{ name: 'IDToken2', value }] } : c));
 
@@ -61,7 +72,9 @@ describe('message', () => {
   });
 
   it('refuses a config without a message source or with a non-outcome option at flow load', async () => {
-    await expect(runNode(message, { config: {} })).rejects.toThrow(/invalid/);
-    await expect(runNode(message, { config: { message: 'x', options: ['not an outcome'] } })).rejects.toThrow(/invalid/);
+    expect(await refusedAt('message', () => runNode(message, { config: { message: 'x', options: ['ok'] } }))).toBe('accepted');
+    // '' is the anyOf (message or messageFrom) failing as a whole; the named pointers say what to add.
+    expect(await refusedAt('message', () => runNode(message, { config: {} }))).toEqual(['', '/message', '/messageFrom']);
+    expect(await refusedAt('message', () => runNode(message, { config: { message: 'x', options: ['not an outcome'] } }))).toEqual(['/options/0']);
   });
 });

@@ -214,7 +214,7 @@ describe('otp.challenge mode code', () => {
     received.length = 0;
     status = 204;
     const r = await runNode(otpChallenge, { ...w, state: { sub: 'u', email: 'u@example.com' }, config: { mode: 'code', notifier: { type: 'webhook', url } } });
-    expect(r.callbacks).toBeDefined();
+    expect(r.callbacks?.map((c) => c.type)).toEqual(['TextOutputCallback', 'TextInputCallback']);
     expect(received).toEqual([
       {
         method: 'POST',
@@ -234,7 +234,7 @@ describe('otp.challenge mode code', () => {
 
   it('prints the code with the console notifier in development', async () => {
     const r = await runNode(otpChallenge, { state: { sub: 'u', email: 'u@example.com' }, config: { mode: 'code' } });
-    expect(r.callbacks).toBeDefined();
+    expect(r.callbacks?.map((c) => c.type)).toEqual(['TextOutputCallback', 'TextInputCallback']);
     expect(r.logs).toEqual([{ level: 'warn', message: expect.stringContaining('development only'), fields: expect.objectContaining({ to: 'u@example.com', code: expect.stringMatching(/^\d{6}$/) }) }]);
   });
 
@@ -247,7 +247,7 @@ describe('otp.challenge mode code', () => {
       expect(refused.error).toMatchObject({ code: 'ERR_OTP_CONSOLE_NOTIFIER' });
       expect(refused.logs).toEqual([]);
       const allowed = await runNode(otpChallenge, { state: { sub: 'u', email: 'u@example.com' }, config: { mode: 'code', notifier: { allowConsoleInProduction: true } } });
-      expect(allowed.callbacks).toBeDefined();
+      expect(allowed.callbacks?.map((c) => c.type)).toEqual(['TextOutputCallback', 'TextInputCallback']);
     } finally {
       process.env.NODE_ENV = saved;
     }

@@ -31,6 +31,7 @@ describe('session.create', () => {
     const planted = 'A'.repeat(43);
     const r = await runNode(sessionCreate, { clock, stores, state: { sub: 'alice' }, request: { cookies: { [COOKIE]: planted } } });
     expect(r.outcome).toBe('created');
+    expect(r.effects.cookies[0]!.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(r.effects.cookies[0]!.value).not.toBe(planted);
     expect(await stores.sessions.get(planted)).toBeUndefined();
   });
@@ -63,7 +64,7 @@ describe('session.create', () => {
     const r = await runNode(sessionCreate, { clock, stores, config: { idleSeconds: 600, maxSeconds: 3600 }, state: { sub: 'alice' } });
     const id = r.effects.cookies[0]!.value!;
     clock.advance(599_000);
-    expect(await stores.sessions.get(id)).toBeDefined();
+    expect(await stores.sessions.get(id)).toMatchObject({ sub: 'alice' });
     clock.advance(2_000);
     expect(await stores.sessions.get(id)).toBeUndefined();
   });

@@ -321,7 +321,7 @@ describe('@waymark/oidc-provider failure and logout', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(res.status).toBe(303);
-    expect(await stack.stores.sessions.get(sessionId)).toBeDefined();
+    expect(await stack.stores.sessions.get(sessionId)).toMatchObject({ sub: 'user-alice' });
     expect(res.headers.getSetCookie().some((c) => c.startsWith(`${SESSION_COOKIE}=`))).toBe(false);
   });
 });

@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { TokenIssuer } from '../../support/servers.js';
 
 /**
  * What the Redis tests send Waymark over HTTP: the session-transfer handoff (PAR, then
@@ -8,7 +7,6 @@ import type { TokenIssuer } from '../../support/servers.js';
  * they need. Plain fetch; every answer is returned whole so a test can assert on it.
  */
 
-export const NATIVE_APP = 'mobile-app';
 export const TRANSFER_CLIENT = 'session-transfer';
 export const WEB_CLIENT = 'web-app';
 export const TARGET = 'http://localhost:4000/profile';
@@ -37,17 +35,6 @@ export const clients = [
     redirect_targets: ['http://localhost:4000/'],
   },
 ];
-
-/** The shipped flows/session-transfer.json with this run's token issuer and audience. */
-export function sessionTransferFlow(tokens: TokenIssuer, audience: string): unknown {
-  const flow = JSON.parse(readFileSync(new URL('../../../flows/session-transfer.json', import.meta.url), 'utf8')) as {
-    nodes: Record<string, { type: string; config?: Record<string, unknown> }>;
-  };
-  const validate = Object.values(flow.nodes).find((n) => n.type === 'token.validate');
-  if (!validate) throw new Error('flows/session-transfer.json no longer has a token.validate node: update test/scale/support/handoff.ts');
-  validate.config = { ...validate.config, issuer: tokens.issuer, audience, jwksUri: tokens.jwksUri, allowedClients: [NATIVE_APP] };
-  return flow;
-}
 
 /** The shipped flows/password-login.json (it suspends at its first node, credentials.collect). */
 export function passwordLoginFlow(): unknown {

@@ -152,6 +152,8 @@ describe('loadClients — invalid configurations fail with ERR_CLIENT_CONFIG nam
   });
 
   it('fails createWaymarkRouter at start-up', () => {
-    expect(() => createWaymarkRouter({ issuer: 'https://login.example.com', clients: [{ ...base, type: 'robot' }], stores: createMemoryStores() })).toThrow(ClientConfigError);
+    const start = () => createWaymarkRouter({ issuer: 'https://login.example.com', clients: [{ ...base, type: 'robot' }], stores: createMemoryStores() });
+    expect(start).toThrow(ClientConfigError);
+    expect(start).toThrow(/clients\[0\] \("mobile-app"\) \/type: .*"session-transfer"/);
   });
 });

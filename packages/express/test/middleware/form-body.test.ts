@@ -112,6 +112,6 @@ describe('form bodies (PAR, continue, step-up)', () => {
     expect(byteLimit('1.5 KB')).toBe(1536);
     expect(byteLimit('2mb')).toBe(2 * 1024 * 1024);
     expect(byteLimit('300')).toBe(300);
-    expect(() => byteLimit('3 furlongs')).toThrow(RangeError);
+    expect(() => byteLimit('3 furlongs')).toThrow(new RangeError('"3 furlongs" is not a size such as "16kb"'));
   });
 });

@@ -105,7 +105,7 @@ describe('POST /authorize/continue', () => {
       .send(new URLSearchParams({ journeyId: form.journeyId, csrf: form.csrf, IDToken1: 'alice', IDToken2: 'pw' }).toString());
     expect(res.status).toBe(403);
     expect(cookieSets(res)).toEqual([]);
-    expect(await engine.pending(form.journeyId)).toBeDefined();
+    expect(await engine.pending(form.journeyId)).toMatchObject({ flowId: 'ask-login', callbacks: [{ type: 'NameCallback' }, { type: 'PasswordCallback' }] });
   });
 
   it('refuses a CSRF token of another journey or another browser (login CSRF)', async () => {

@@ -184,6 +184,7 @@ describe('handoff: sessions', () => {
       .get(authorizeUrl(await pushHandoff(app, { subject_token: await mintToken(clock) })))
       .set('Cookie', `${SESSION_COOKIE}=${planted}`);
     expect(res.status).toBe(303);
+    expect(sessionIdFrom(res)).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(sessionIdFrom(res)).not.toBe(planted);
   });
 
