@@ -77,10 +77,7 @@ const DECLARED = 'a run-time import names a dependency of the package.json';
  * Breaches that exist on this branch and are being removed by another branch; each entry is an
  * edge (every import and dependency entry from → to). The lead empties this list at merge.
  */
-const KNOWN_VIOLATIONS: readonly { from: string; to: string }[] = [
-  // removed when i12-http lands (oidc-provider takes its pages, cookies, client IP and CSP from @waymark/http)
-  { from: '@waymark/oidc-provider', to: '@waymark/express' },
-];
+const KNOWN_VIOLATIONS: readonly { from: string; to: string }[] = [];
 
 interface Violation {
   from: string;
