@@ -49,13 +49,13 @@ describe('cookie.persistent.set', () => {
   });
 
   it('refuses a Domain with a __Host- cookie name at flow load', async () => {
-    // The schema's if (a __Host- name) / then (no domain) fails at the root, and only there.
+    // The schema's if (a __Host- name) / then (no domain) is reported at the forbidden key, and only there.
     const refused = await runNode(cookiePersistentSet, { config: { keys: [k1], domain: 'example.com' }, state: { sub: 'a' } }).then(
       () => undefined,
       (error: unknown) => error as { code: string; details: { type: string; problems: { pointer: string }[] } },
     );
     expect(refused).toMatchObject({ code: 'ERR_FLOW_CONFIG', details: { type: 'cookie.persistent.set' } });
-    expect([...new Set(refused!.details.problems.map((p) => p.pointer))]).toEqual(['']);
+    expect([...new Set(refused!.details.problems.map((p) => p.pointer))]).toEqual(['/domain']);
     const named = await runNode(cookiePersistentSet, { config: { keys: [k1], domain: 'example.com', name: 'remember' }, state: { sub: 'a' } });
     expect(named.effects.cookies[0]!.options.domain).toBe('example.com');
   });
