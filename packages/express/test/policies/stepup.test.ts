@@ -119,4 +119,19 @@ describe('transaction step-up (browser page)', () => {
     expect(res.status).toBe(403);
     expect(res.text).toMatch(/role="alert"/);
   });
+
+  it('accepts the form at another process of the deployment (same csrfKey): the page and its POST may reach different processes', async () => {
+    const shared = { csrfKey: 'k'.repeat(32), secretKeys: [Buffer.alloc(32, 7).toString('base64url')] };
+    const one = await policyTestApp(shared);
+    const two = await policyTestApp({ ...shared, peerOf: one });
+    const alice = await one.session('user-alice');
+    const txId = await newTransaction(one, alice);
+    const page = await request(one.app).get(`/policies/transactions/${txId}/stepup`).set('Cookie', `${COOKIE}=${alice}`);
+    const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page.text)?.[1] ?? '';
+    const form = new URLSearchParams({ journeyId: field('journeyId'), csrf: field('csrf'), cb0: field('cb0'), IDToken1: await one.totp('user-alice') });
+    const done = await request(two.app).post(`/policies/transactions/${txId}/stepup`).set('Cookie', `${COOKIE}=${alice}`).type('form').send(form.toString());
+    expect(done.text).toMatch(/Transaction approved/);
+    expect(done.status).toBe(200);
+    expect((await one.stores.transactions.get(txId))?.status).toBe('authenticated');
+  });
 });

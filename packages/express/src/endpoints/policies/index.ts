@@ -61,7 +61,7 @@ export function policyRoutes(ctx: RouterContext, options: PolicyRouterOptions | 
     const deps: StepUpDeps = { pdp, engine: ctx.engine, sessions: ctx.stores.sessions, counters: ctx.stores.counters, maxStepUps };
     const json = [headers, noStore(), clientIp(ctx), requireJson(), readJsonBody(ctx.bodyLimit)];
     router.post('/policies/transactions/:txId/stepup/continue', ...json, continueStepUpJson(deps, cookie));
-    const pages = stepUpPages(deps, { cookie });
+    const pages = stepUpPages(deps, { cookie, csrfKey: ctx.csrfKey });
     const pageErrors: ErrorRequestHandler = (err, _req, res, next) => {
       if (!pages.errors(err, res)) next(err);
     };
