@@ -37,6 +37,10 @@ export interface ServerConfig {
   redis?: unknown;
   /** The PAR rate limit per client (RFC 9126 §2.3): `{ max, windowSeconds }`, or `false` for none. Default { max: 30, windowSeconds: 60 }. */
   parRateLimit?: { max: number; windowSeconds: number } | false;
+  /** How the access log writes client IPs: "full" (default), "truncated" (IPv4 /24, IPv6 /48), "hashed" or "none". */
+  logClientIp?: 'full' | 'truncated' | 'hashed' | 'none';
+  /** Strict-Transport-Security: { maxAgeSeconds?, includeSubDomains?, preload? } or false. Default: a year when the issuer is https. */
+  hsts?: { maxAgeSeconds?: number; includeSubDomains?: boolean; preload?: boolean } | false;
 }
 
 /** A configuration after validation: defaults applied, paths absolute. */
@@ -53,6 +57,10 @@ export interface ResolvedServerConfig {
   redis: unknown;
   /** The PAR rate limit per client, or false; undefined keeps the adapter's default (30 per minute). */
   parRateLimit?: { max: number; windowSeconds: number } | false;
+  /** The access log's client IPs; undefined keeps the adapter's default (full). */
+  logClientIp?: ServerConfig['logClientIp'];
+  /** Strict-Transport-Security; undefined keeps the adapter's default (on for an https issuer). */
+  hsts?: ServerConfig['hsts'];
   /** Folder relative paths and plugins resolve from. */
   baseDir: string;
 }
@@ -71,6 +79,8 @@ const KEYS = [
   'services',
   'redis',
   'parRateLimit',
+  'logClientIp',
+  'hsts',
 ];
 const KEY = /^[A-Za-z0-9_-]{43}={0,1}$/;
 
@@ -170,6 +180,13 @@ export function resolveServerConfig(
       throw configError('parRateLimit', 'must be false (no limit) or { "max": 30, "windowSeconds": 60 } with positive integers');
   }
 
+  const logClientIp = raw.logClientIp;
+  if (logClientIp !== undefined && !['full', 'truncated', 'hashed', 'none'].includes(logClientIp as string))
+    throw configError('logClientIp', 'must be "full", "truncated" (IPv4 /24, IPv6 /48), "hashed" or "none"');
+  const hsts = raw.hsts;
+  if (hsts !== undefined && hsts !== false && (hsts === null || typeof hsts !== 'object' || Array.isArray(hsts) || Object.keys(hsts).some((k) => !['maxAgeSeconds', 'includeSubDomains', 'preload'].includes(k))))
+    throw configError('hsts', 'must be false or { "maxAgeSeconds": 31536000, "includeSubDomains": false, "preload": false }');
+
   return {
     issuer: raw.issuer,
     host,
@@ -182,6 +199,8 @@ export function resolveServerConfig(
     services: typeof usersFile === 'string' ? { usersFile: at(usersFile) } : {},
     redis: raw.redis,
     ...(parRateLimit !== undefined ? { parRateLimit: parRateLimit as ResolvedServerConfig['parRateLimit'] } : {}),
+    ...(logClientIp !== undefined ? { logClientIp: logClientIp as ServerConfig['logClientIp'] } : {}),
+    ...(hsts !== undefined ? { hsts: hsts as ServerConfig['hsts'] } : {}),
     baseDir,
   };
 }

@@ -54,7 +54,7 @@ export function policyRoutes(ctx: RouterContext, options: PolicyRouterOptions | 
   const pdp = options.pdp ?? createPolicyDecisionPoint(options.config, { stores: ctx.stores, clock: ctx.clock, ...(options.resolveJwt ? { resolveJwt: options.resolveJwt } : {}) });
   checkStepUpFlows(ctx, pdp);
 
-  const headers = securityHeaders();
+  const headers = securityHeaders(ctx.hsts);
   router.post('/policies/evaluate', headers, ...evaluateSteps(ctx, pdp));
 
   if (ctx.engine) {
