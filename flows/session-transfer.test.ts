@@ -86,7 +86,9 @@ describe('flows/session-transfer.json', () => {
 
   it('refuses a client-credentials token of the app (its subject is the client) without a session', async () => {
     const { app, clock } = await handoffApp(jwks.base);
-    const res = await request(app).get(authorizeUrl(await pushHandoff(app, { subject_token: await mintToken(clock, { sub: 'mobile-app' }), ip: '127.0.0.1' })));
+    const res = await request(app).get(
+      authorizeUrl(await pushHandoff(app, { subject_token: await mintToken(clock, { sub: 'mobile-app' }), ip: '127.0.0.1' })),
+    );
     expect(res.status).toBe(403);
     expect(cookieSets(res)).toEqual([]);
   });

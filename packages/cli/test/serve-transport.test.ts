@@ -11,7 +11,13 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((s) => s.close()));
 });
 
-const client = { client_id: 'mobile-app', type: 'native', token_endpoint_auth_method: 'none', redirect_uris: ['com.example.app:/callback'], allowed_flows: ['session-transfer'] };
+const client = {
+  client_id: 'mobile-app',
+  type: 'native',
+  token_endpoint_auth_method: 'none',
+  redirect_uris: ['com.example.app:/callback'],
+  allowed_flows: ['session-transfer'],
+};
 const base = { port: 0, flows: [join(root, 'flows/session-transfer.json')], clients: [client] };
 
 function capture(): Logger & { lines: { message: string; fields?: Record<string, unknown> }[] } {
@@ -25,7 +31,11 @@ describe('serve config: logClientIp and hsts', () => {
     const logger = capture();
     const server = await startServer({ ...base, issuer: 'http://localhost:3000', logClientIp: 'truncated' }, { logger });
     running.push(server);
-    await fetch(`${server.url}/par`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'client_id=mobile-app' });
+    await fetch(`${server.url}/par`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'client_id=mobile-app',
+    });
     const par = logger.lines.find((l) => l.message === 'par');
     expect(par?.fields?.ip).toBe('127.0.0.0');
   });

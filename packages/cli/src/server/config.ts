@@ -184,7 +184,14 @@ export function resolveServerConfig(
   if (logClientIp !== undefined && !['full', 'truncated', 'hashed', 'none'].includes(logClientIp as string))
     throw configError('logClientIp', 'must be "full", "truncated" (IPv4 /24, IPv6 /48), "hashed" or "none"');
   const hsts = raw.hsts;
-  if (hsts !== undefined && hsts !== false && (hsts === null || typeof hsts !== 'object' || Array.isArray(hsts) || Object.keys(hsts).some((k) => !['maxAgeSeconds', 'includeSubDomains', 'preload'].includes(k))))
+  if (
+    hsts !== undefined &&
+    hsts !== false &&
+    (hsts === null ||
+      typeof hsts !== 'object' ||
+      Array.isArray(hsts) ||
+      Object.keys(hsts).some((k) => !['maxAgeSeconds', 'includeSubDomains', 'preload'].includes(k)))
+  )
     throw configError('hsts', 'must be false or { "maxAgeSeconds": 31536000, "includeSubDomains": false, "preload": false }');
 
   return {

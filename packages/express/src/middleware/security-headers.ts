@@ -44,7 +44,11 @@ export interface HstsOptions {
 
 /** The `Strict-Transport-Security` value of the options (RFC 6797 §6.1). */
 export function hstsHeader(options: HstsOptions, defaultMaxAge: number): string {
-  return [`max-age=${options.maxAgeSeconds ?? defaultMaxAge}`, ...(options.includeSubDomains ? ['includeSubDomains'] : []), ...(options.preload ? ['preload'] : [])].join('; ');
+  return [
+    `max-age=${options.maxAgeSeconds ?? defaultMaxAge}`,
+    ...(options.includeSubDomains ? ['includeSubDomains'] : []),
+    ...(options.preload ? ['preload'] : []),
+  ].join('; ');
 }
 
 /**
@@ -52,7 +56,8 @@ export function hstsHeader(options: HstsOptions, defaultMaxAge: number): string 
  * when given (the router's `hsts` option: on by default for an https issuer).
  */
 export function securityHeaders(hsts?: string): RequestHandler {
-  const headers = hsts === undefined ? SECURITY_HEADERS : Object.freeze([...SECURITY_HEADERS, ['Strict-Transport-Security', hsts] as const]);
+  const headers =
+    hsts === undefined ? SECURITY_HEADERS : Object.freeze([...SECURITY_HEADERS, ['Strict-Transport-Security', hsts] as const]);
   return function securityHeaders(_req, res, next) {
     setAll(res, headers);
     // Do not advertise the framework (express sets it before any router runs).

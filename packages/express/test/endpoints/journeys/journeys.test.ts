@@ -97,7 +97,11 @@ describe('POST /journeys/:id/continue', () => {
       nodes: {
         ...askLoginFlow.nodes,
         createSession: { type: 'session.create', outcomes: { created: 'remember', conflict: 'failure' } },
-        remember: { type: 'cookie.persistent.set', config: { keys: [{ kid: 'k1', secret: 'k'.repeat(43) }], maxLifeSeconds: 86400 }, outcomes: { done: 'toHome' } },
+        remember: {
+          type: 'cookie.persistent.set',
+          config: { keys: [{ kid: 'k1', secret: 'k'.repeat(43) }], maxLifeSeconds: 86400 },
+          outcomes: { done: 'toHome' },
+        },
       },
     });
     const step = await request(app).post('/journeys/ask-login').send({ client_id: 'spa-app' });
@@ -107,7 +111,9 @@ describe('POST /journeys/:id/continue', () => {
       .send({ callbacks: fill(step.body.callbacks, ['alice', 'pw']) });
     expect(res.status).toBe(200);
     const remember = cookieSets(res).find((c) => c.startsWith('__Host-waymark-remember='));
-    expect(remember).toMatch(/; Max-Age=86400; Expires=[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT; HttpOnly; Secure; SameSite=Lax$/);
+    expect(remember).toMatch(
+      /; Max-Age=86400; Expires=[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT; HttpOnly; Secure; SameSite=Lax$/,
+    );
     const expires = Date.parse(/Expires=([^;]+)/.exec(remember as string)?.[1] ?? '');
     expect(expires).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 86400_000);
     expect(expires).toBeLessThanOrEqual(Date.now() + 86400_000);
