@@ -44,6 +44,7 @@ describe('flows/session-transfer.json', () => {
       jwksUri: `${DEMO_AS}/.well-known/jwks.json`,
       allowedClients: ['mobile-app'],
       from: { pushed: 'subject_token' },
+      singleUse: true,
     });
     // Every failure path ends in failure: no outcome skips a check.
     expect(nodes.validateToken?.outcomes).toEqual({ valid: 'matchIp', invalid: 'failure', error: 'failure' });
@@ -66,6 +67,30 @@ describe('flows/session-transfer.json', () => {
     const session = await stores.sessions.get(sessionIdFrom(res) as string);
     expect(session).toMatchObject({ sub: 'user-alice', clientId: 'session-transfer', amr: ['token'] });
     expect(jwks.hits()).toBeGreaterThanOrEqual(1);
+  });
+
+  it('accepts a token once: the same token pushed again creates no second session (singleUse)', async () => {
+    const { app, stores, clock } = await handoffApp(jwks.base);
+    const token = await mintToken(clock);
+    const first = await request(app).get(authorizeUrl(await pushHandoff(app, { subject_token: token, ip: '127.0.0.1' })));
+    expect(first.status).toBe(303);
+    expect(await stores.sessions.get(sessionIdFrom(first) as string)).toMatchObject({ sub: 'user-alice' });
+    // The same token, pushed again as a new request: the push is accepted, the journey refuses it.
+    const again = await request(app).get(authorizeUrl(await pushHandoff(app, { subject_token: token, ip: '127.0.0.1' })));
+    expect(again.status).toBe(403);
+    expect(cookieSets(again)).toEqual([]);
+    // A fresh token of the app works as before.
+    const fresh = await request(app).get(authorizeUrl(await pushHandoff(app, { subject_token: await mintToken(clock), ip: '127.0.0.1' })));
+    expect(fresh.status).toBe(303);
+  });
+
+  it('refuses a client-credentials token of the app (its subject is the client) without a session', async () => {
+    const { app, clock } = await handoffApp(jwks.base);
+    const res = await request(app).get(
+      authorizeUrl(await pushHandoff(app, { subject_token: await mintToken(clock, { sub: 'mobile-app' }), ip: '127.0.0.1' })),
+    );
+    expect(res.status).toBe(403);
+    expect(cookieSets(res)).toEqual([]);
   });
 
   it('writes no session record at all when the pushed target is not allowlisted', async () => {

@@ -141,7 +141,8 @@ describe('two waymark serve processes sharing one Redis', () => {
   });
 
   it('a PAR made on A is redeemed on B: 303 to the target with a session cookie; replayed on A it gives no session', async () => {
-    const requestUri = requestUriOf(await push(a.url, await tokens.mint({ sub: 'alice' })));
+    // A user the configured users file knows: token.validate refuses unknown subjects when a user store is wired.
+    const requestUri = requestUriOf(await push(a.url, await tokens.mint({ sub: 'user-alice' })));
     const onB = await authorize(b.url, requestUri);
     expect({ status: onB.status, location: onB.location, session: setsSession(onB) }).toEqual({
       status: 303,
@@ -162,7 +163,7 @@ describe('two waymark serve processes sharing one Redis', () => {
   });
 
   it(`a request_uri raced on A and B at once (${RACERS} attempts) is redeemed exactly once`, async () => {
-    const requestUri = requestUriOf(await push(b.url, await tokens.mint({ sub: 'bob' })));
+    const requestUri = requestUriOf(await push(b.url, await tokens.mint({ sub: 'user-alice' })));
     const answers = await Promise.all(Array.from({ length: RACERS }, (_, i) => authorize(i % 2 === 0 ? a.url : b.url, requestUri)));
     expect(answers.filter(setsSession)).toHaveLength(1);
     expect(tally(answers)).toEqual({ 303: 1, 400: RACERS - 1 });

@@ -114,6 +114,23 @@ describe('createAccessTokenValidator (introspection, RFC 7662)', () => {
     expect((await validator({}, { tokenTypes: ['Bearer', 'DPoP'] }).validate('opaque-dpop')).ok).toBe(true);
   });
 
+  it('refuses a refresh or ID token that a server labels in its own claim while token_type says Bearer (Hydra token_use, Keycloak typ)', async () => {
+    answers['opaque-hydra-at'] = active({ token_type: 'Bearer', token_use: 'access_token' });
+    expect((await validator().validate('opaque-hydra-at')).ok).toBe(true);
+    answers['opaque-hydra-rt'] = active({ token_type: 'Bearer', token_use: 'refresh_token' });
+    expect(refusal(await validator().validate('opaque-hydra-rt'))).toEqual({ reason: 'type', code: 'ERR_ACCESS_TOKEN_TYPE', kind: 'invalid' });
+    answers['opaque-kc-at'] = active({ typ: 'Bearer' });
+    expect((await validator().validate('opaque-kc-at')).ok).toBe(true);
+    answers['opaque-at-jwt'] = active({ typ: 'at+jwt' });
+    expect((await validator().validate('opaque-at-jwt')).ok).toBe(true);
+    for (const typ of ['Refresh', 'Offline', 'ID', 42]) {
+      answers[`opaque-kc-${String(typ)}`] = active({ typ });
+      expect(refusal(await validator().validate(`opaque-kc-${String(typ)}`))).toMatchObject({ reason: 'type' });
+    }
+    answers['opaque-use-number'] = active({ token_use: 1 });
+    expect(refusal(await validator().validate('opaque-use-number'))).toMatchObject({ reason: 'type' });
+  });
+
   it('is introspection_unavailable when the AS refuses our client, answers no RFC 7662 object, or is down', async () => {
     answers['opaque-ok'] = active();
     expect(refusal(await validator({}, { clientSecret: 'wrong' }).validate('opaque-ok'))).toEqual({

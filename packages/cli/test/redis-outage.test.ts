@@ -117,7 +117,8 @@ describe('waymark serve when Redis is lost and comes back', () => {
   it('recovers by itself once Redis is back: /healthz 200, then a full handoff ends in 303 with a session and a journey finishes', async () => {
     await until(async () => (await healthz(server.url)).status === 200, 10_000, '/healthz back to 200 after Redis restarted');
 
-    const handoff = await authorize(server.url, requestUriOf(await push(server.url, await tokens.mint({ sub: 'carol' }))));
+    // A user the configured users file knows: token.validate refuses unknown subjects when a user store is wired.
+    const handoff = await authorize(server.url, requestUriOf(await push(server.url, await tokens.mint({ sub: 'user-alice' }))));
     expect({ status: handoff.status, location: handoff.location, session: setsSession(handoff) }).toEqual({
       status: 303,
       location: TARGET,

@@ -1,5 +1,6 @@
 import type { Clock, Logger } from '@waymark/sdk';
 import { jsonLogger } from './lib/logger.js';
+import type { LogClientIp } from './lib/log-ip.js';
 
 /** A request budget: at most `max` requests per `windowSeconds`, counted per client. */
 export interface RateLimit {
@@ -28,4 +29,13 @@ export const DEFAULTS = {
   maxAssertionLifetimeSeconds: 600,
   /** Clock skew tolerated on JWT `exp`/`nbf`/`iat`: small, per the design's JWT rule. */
   clockToleranceSeconds: 30,
+  /**
+   * Strict-Transport-Security `max-age` when the issuer is https (and `hsts` is not false): one
+   * year, what the browsers' preload lists ask for and long enough that a user who came once
+   * is never downgraded to http by a network in between (RFC 6797 §11.2). Without
+   * includeSubDomains: Waymark cannot know every subdomain serves https.
+   */
+  hstsMaxAgeSeconds: 31536000,
+  /** Client IPs in the access log as resolved: what an operator tracing an incident needs. `truncated`, `hashed` or `none` for privacy. */
+  logClientIp: 'full' as LogClientIp,
 } as const;

@@ -10,6 +10,8 @@ export { createWaymarkApp } from './app.js';
 export { DEFAULTS } from './defaults.js';
 export type { RateLimit } from './defaults.js';
 export type { WaymarkRouterOptions, RouterContext, EndpointUrls } from './options.js';
+export type { HstsOptions } from './middleware/security-headers.js';
+export type { LogClientIp } from './lib/log-ip.js';
 export type { WaymarkEngine, PendingStep } from './engine.js';
 
 // The request as the engine sees it, and the CSRF cookie of the adapter's pages.

@@ -7,6 +7,8 @@ import type { Client } from './clients/types.js';
 import { DEFAULTS, type RateLimit } from './defaults.js';
 import type { WaymarkEngine } from './engine.js';
 import { parseByteSize } from './lib/byte-size.js';
+import { LOG_CLIENT_IP_MODES, logIpFormatter, type LogClientIp } from './lib/log-ip.js';
+import { hstsHeader, type HstsOptions } from './middleware/security-headers.js';
 import { RouterOptionsError } from './errors.js';
 import type { AdapterMetrics } from './metrics/adapter-metrics.js';
 import { createAdapterMetrics } from './metrics/adapter-metrics.js';
@@ -42,6 +44,19 @@ export interface WaymarkRouterOptions {
    * to another).
    */
   csrfKey?: string | Uint8Array;
+  /**
+   * `Strict-Transport-Security` (RFC 6797) on every response of the router and of
+   * `createWaymarkApp`, for when Waymark (or the proxy in front of it, passing it on) serves
+   * https. Default: `{ maxAgeSeconds: 31536000 }` when the issuer is https, none for an http
+   * (localhost) issuer; `false` turns it off (a proxy sets its own). An http issuer cannot have
+   * it (RFC 6797 §7.2: never over plain http).
+   */
+  hsts?: HstsOptions | false;
+  /**
+   * How the access log writes client IPs: `full` (default), `truncated` (IPv4 /24, IPv6 /48),
+   * `hashed` (a keyed hash, to correlate lines without the address) or `none`.
+   */
+  logClientIp?: LogClientIp;
 }
 
 /** The absolute URLs of the adapter's endpoints, derived from the issuer. */
@@ -66,6 +81,10 @@ export interface RouterContext {
   readonly metrics: AdapterMetrics;
   /** HMAC key of the pages' CSRF tokens. */
   readonly csrfKey: Buffer;
+  /** The `Strict-Transport-Security` value every response carries, or undefined for none. */
+  readonly hsts: string | undefined;
+  /** What the access log writes for a client IP (the `logClientIp` option). */
+  readonly logIp: (ip: string | undefined) => string | undefined;
   /** The issuer's path with a trailing slash (`/` for `https://login.example.com`): pages link the stylesheet and post forms under it. */
   readonly basePath: string;
 }
@@ -78,6 +97,25 @@ function checkIssuer(issuer: unknown): string {
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) throw new RouterOptionsError('issuer', 'must use https (http is allowed for localhost only)');
   if (url.search || url.hash || issuer.includes('?') || issuer.includes('#')) throw new RouterOptionsError('issuer', 'must not have a query or fragment (RFC 8414 §2)');
   return issuer;
+}
+
+/** The Strict-Transport-Security value, or undefined: on by default for an https issuer. */
+function checkHsts(option: HstsOptions | false | undefined, issuer: string): string | undefined {
+  const https = new URL(issuer).protocol === 'https:';
+  if (option === false) return undefined;
+  if (option === undefined) return https ? hstsHeader({}, DEFAULTS.hstsMaxAgeSeconds) : undefined;
+  if (option === null || typeof option !== 'object') throw new RouterOptionsError('hsts', 'must be false or { maxAgeSeconds?, includeSubDomains?, preload? }');
+  // RFC 6797 §7.2: an HSTS host must not send the header over plain http.
+  if (!https) throw new RouterOptionsError('hsts', 'needs an https issuer (RFC 6797 §7.2: never sent over http); leave it out or set it to false');
+  const { maxAgeSeconds, includeSubDomains, preload } = option;
+  if (maxAgeSeconds !== undefined && !(Number.isInteger(maxAgeSeconds) && maxAgeSeconds >= 0))
+    throw new RouterOptionsError('hsts', 'maxAgeSeconds must be a non-negative integer of seconds (0 tells browsers to forget the policy)');
+  if ((includeSubDomains !== undefined && typeof includeSubDomains !== 'boolean') || (preload !== undefined && typeof preload !== 'boolean'))
+    throw new RouterOptionsError('hsts', 'includeSubDomains and preload must be booleans');
+  // The preload lists take a site only with includeSubDomains and a max-age of at least a year.
+  if (preload && (!includeSubDomains || (maxAgeSeconds ?? DEFAULTS.hstsMaxAgeSeconds) < 31536000))
+    throw new RouterOptionsError('hsts', 'preload needs includeSubDomains: true and maxAgeSeconds of at least 31536000');
+  return hstsHeader(option, DEFAULTS.hstsMaxAgeSeconds);
 }
 
 function checkStores(stores: unknown): Stores {
@@ -114,6 +152,10 @@ export function resolveOptions(options: WaymarkRouterOptions, metrics: AdapterMe
   const csrfKey = options.csrfKey === undefined ? randomBytes(32) : Buffer.from(options.csrfKey);
   if (csrfKey.length < 32) throw new RouterOptionsError('csrfKey', 'must be at least 32 bytes (openssl rand -base64 32)');
   const path = new URL(issuer).pathname;
+  const hsts = checkHsts(options.hsts, issuer);
+  const logClientIp = options.logClientIp ?? DEFAULTS.logClientIp;
+  if (!LOG_CLIENT_IP_MODES.includes(logClientIp))
+    throw new RouterOptionsError('logClientIp', `must be one of ${LOG_CLIENT_IP_MODES.map((m) => `"${m}"`).join(', ')}`);
   return Object.freeze({
     issuer,
     endpoints: { authorization: `${base}/authorize`, pushedAuthorizationRequest: `${base}/par` },
@@ -128,6 +170,8 @@ export function resolveOptions(options: WaymarkRouterOptions, metrics: AdapterMe
     healthCheckTimeoutMs,
     metrics,
     csrfKey,
+    hsts,
+    logIp: logIpFormatter(logClientIp, csrfKey),
     basePath: path.endsWith('/') ? path : `${path}/`,
   });
 }

@@ -52,7 +52,7 @@ export function createWaymarkRouter(options: WaymarkRouterOptions): WaymarkRoute
   // Every handler is built once; `install` registers them, on this router or (createWaymarkApp)
   // directly on an app. Headers go on the router's own routes only, never on host routes the
   // request falls through to.
-  const headers = securityHeaders();
+  const headers = securityHeaders(ctx.hsts);
   const pageErrors = authorizeErrorPage(ctx);
   const par = sequence([headers, ...parSteps(ctx)]);
   const authorize = sequence([headers, ...authorizeSteps(ctx)]);

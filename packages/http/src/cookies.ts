@@ -65,13 +65,18 @@ export function effectiveCookieOptions(name: string, options: CookieOptions): Co
 
 /**
  * One `Set-Cookie` value for a cookie effect (`value: null` clears it: empty value, Max-Age=0).
- * Throws a TypeError for a name or value that cannot be sent as-is; journeys never produce one.
+ * A lifetime goes out as `Max-Age` and as the `Expires` it comes to from `nowMs` (RFC 6265
+ * §5.2.2: `Max-Age` wins where both are known; a client that predates it still gets the
+ * lifetime instead of a session cookie). Throws a TypeError for a name or value that cannot be
+ * sent as-is; journeys never produce one.
  *
  * @example
  * serializeCookie({ name: '__Host-waymark-session', value: 'abc', options: {} });
  * // '__Host-waymark-session=abc; Path=/; HttpOnly; Secure; SameSite=Lax'
+ * serializeCookie({ name: 'r', value: 'x', options: { maxAge: 60 } }, Date.UTC(2030, 0, 1));
+ * // 'r=x; Path=/; Max-Age=60; Expires=Tue, 01 Jan 2030 00:01:00 GMT; HttpOnly; Secure; SameSite=Lax'
  */
-export function serializeCookie(effect: CookieEffect): string {
+export function serializeCookie(effect: CookieEffect, nowMs: number = Date.now()): string {
   if (!TOKEN.test(effect.name)) throw new TypeError('cookie name is not an RFC 6265 token');
   const value = effect.value ?? '';
   if (!COOKIE_VALUE.test(value)) throw new TypeError('cookie value has characters RFC 6265 does not allow');
@@ -80,7 +85,11 @@ export function serializeCookie(effect: CookieEffect): string {
   if (o.domain !== undefined) parts.push(`Domain=${o.domain}`);
   parts.push(`Path=${o.path ?? '/'}`);
   if (effect.value === null) parts.push('Max-Age=0', 'Expires=Thu, 01 Jan 1970 00:00:00 GMT');
-  else if (o.maxAge !== undefined) parts.push(`Max-Age=${Math.max(0, Math.floor(o.maxAge))}`);
+  else if (o.maxAge !== undefined) {
+    const seconds = Math.max(0, Math.floor(o.maxAge));
+    // RFC 6265 §4.1.1: Expires is an rfc1123-date, which toUTCString writes.
+    parts.push(`Max-Age=${seconds}`, `Expires=${new Date(nowMs + seconds * 1000).toUTCString()}`);
+  }
   if (o.httpOnly) parts.push('HttpOnly');
   if (o.secure) parts.push('Secure');
   if (o.sameSite) parts.push(`SameSite=${o.sameSite}`);

@@ -37,12 +37,26 @@ describe('effectiveCookieOptions', () => {
 
 describe('serializeCookie', () => {
   it('writes a set and a clear', () => {
-    expect(serializeCookie({ name: '__Host-waymark-session', value: 'abc', options: { maxAge: 60.7 } })).toBe(
-      '__Host-waymark-session=abc; Path=/; Max-Age=60; HttpOnly; Secure; SameSite=Lax',
+    expect(serializeCookie({ name: '__Host-waymark-session', value: 'abc', options: { maxAge: 60.7 } }, Date.UTC(2030, 0, 1))).toBe(
+      '__Host-waymark-session=abc; Path=/; Max-Age=60; Expires=Tue, 01 Jan 2030 00:01:00 GMT; HttpOnly; Secure; SameSite=Lax',
+    );
+    expect(serializeCookie({ name: '__Host-waymark-session', value: 'abc', options: {} })).toBe(
+      '__Host-waymark-session=abc; Path=/; HttpOnly; Secure; SameSite=Lax',
     );
     expect(serializeCookie({ name: 'c', value: null, options: { domain: 'example.com' } })).toBe(
       'c=; Domain=example.com; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; SameSite=Lax',
     );
+  });
+
+  it('sends Expires with every Max-Age (a remember-me cookie of 30 days), from the current time by default', () => {
+    const line = serializeCookie({ name: '__Host-waymark-remember', value: 'jwt', options: { maxAge: 2592000 } }, Date.UTC(2030, 0, 1, 12));
+    expect(line).toBe(
+      '__Host-waymark-remember=jwt; Path=/; Max-Age=2592000; Expires=Thu, 31 Jan 2030 12:00:00 GMT; HttpOnly; Secure; SameSite=Lax',
+    );
+    const before = Date.now();
+    const expires = Date.parse(/Expires=([^;]+)/.exec(serializeCookie({ name: 'r', value: 'x', options: { maxAge: 3600 } }))?.[1] ?? '');
+    expect(expires).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 3600_000);
+    expect(expires).toBeLessThanOrEqual(Date.now() + 3600_000);
   });
 
   it('refuses a name or value that cannot be sent as-is', () => {

@@ -2,9 +2,11 @@ import { WaymarkError, defineNode } from '@waymark/sdk';
 import {
   cookieAttributeProperties,
   cookieAttributeRules,
+  cookieClaimProperties,
   cookieOptions,
   ipBinding,
   keysSchema,
+  newCookieId,
   resolveKeys,
   signPersistentCookie,
 } from './lib/persistent-cookie.js';
@@ -17,6 +19,7 @@ const schema = {
   properties: {
     keys: keysSchema,
     ...cookieAttributeProperties,
+    ...cookieClaimProperties,
     /** State key holding the subject to remember. */
     subFrom: { type: 'string', minLength: 1, default: 'sub', description: 'State key holding the subject.' },
     /** Absolute lifetime of the cookie (JWT `exp`, cookie Max-Age): 30 days, AM's default. */
@@ -29,8 +32,8 @@ const schema = {
 
 /**
  * `cookie.persistent.set` — "remember me", as AM's Set Persistent Cookie node: writes an
- * HS256-signed JWT cookie (`sub`, `iat`, `exp`, `lastUsed`, optional IP binding) signed with
- * the first configured key. The cookie is a response effect, which the engine applies only
+ * HS256-signed JWT cookie (`iss`, `aud`, `sub`, `iat`, `exp`, a fresh `jti` that also names
+ * its family, `lastUsed`, optional IP binding) signed with the first configured key. The cookie is a response effect, which the engine applies only
  * when the journey ends in success: place the node anywhere after authentication and the
  * cookie is still set only if the journey succeeds.
  *
@@ -52,10 +55,15 @@ export const cookiePersistentSet = defineNode({
     const [signing] = await resolveKeys(ctx, config.keys);
     if (!signing) throw new WaymarkError(NODES_ERRORS.ERR_COOKIE_KEY, 'cookie.persistent.set: no signing key', {});
     const now = Math.floor(ctx.services.clock.now() / 1000);
+    const jti = newCookieId();
     const token = await signPersistentCookie(signing, {
+      iss: config.issuer,
+      aud: config.audience,
       sub,
       iat: now,
       exp: now + config.maxLifeSeconds,
+      jti,
+      fam: jti,
       lastUsed: now,
       ...(config.bindIp ? { iph: ipBinding(signing.key, ctx.ip) } : {}),
     });

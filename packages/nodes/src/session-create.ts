@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { defineNode, WaymarkError, type JsonValue, type Session } from '@waymark/sdk';
+import { defineNode, STEP_UP_STATE, WaymarkError, type JsonValue, type NodeContext, type Session } from '@waymark/sdk';
 import { SESSION_COOKIE_OPTIONS, SESSION_ID, cookieNameSchema } from './lib/session-cookie.js';
 import { NODES_ERRORS } from './errors.js';
 
@@ -31,6 +31,35 @@ function stringList(value: JsonValue | undefined): string[] | undefined {
   return undefined;
 }
 
+function union(a: readonly string[] | undefined, b: readonly string[] | undefined): string[] | undefined {
+  if (a === undefined && b === undefined) return undefined;
+  return [...new Set([...(a ?? []), ...(b ?? [])])];
+}
+
+/**
+ * A step-up (`state[STEP_UP_STATE]`): the caller returns no cookie, so the session the request
+ * names is raised in place — same id, same lifetimes, a new authentication time, the step's
+ * `acr` and the union of the methods — or, when there is no live session of this subject to
+ * raise, nothing is created (`conflict`).
+ */
+async function raiseInPlace(ctx: NodeContext, cookieName: string, sub: string, acr: string | undefined, amr: string[] | undefined) {
+  const offered = ctx.request.cookies[cookieName];
+  const existing = offered !== undefined && SESSION_ID.test(offered) ? await ctx.services.stores.sessions.get(offered) : undefined;
+  if (!existing) return { outcome: 'conflict', reason: 'step_up_without_session' };
+  if (existing.sub !== sub) return { outcome: 'conflict', reason: 'other_subject' };
+  const now = ctx.services.clock.now();
+  const raised = union(existing.amr, amr);
+  await ctx.services.stores.sessions.put({
+    ...existing,
+    lastSeenAt: now,
+    authTime: now,
+    ...(acr !== undefined ? { acr } : {}),
+    ...(raised !== undefined ? { amr: raised } : {}),
+  });
+  ctx.effects.session(existing.id, sub);
+  return { outcome: 'created', reason: 'raised' };
+}
+
 /**
  * `session.create` — starts the authenticated browser session for the subject in state.
  * The id is always fresh (32 random bytes): an id the browser offers is never adopted, so a
@@ -38,9 +67,11 @@ function stringList(value: JsonValue | undefined): string[] | undefined {
  * (new id, old one deleted); one of a different subject is never replaced silently:
  * `conflict`. The cookie (`__Host-`, HttpOnly, Secure, SameSite=Lax, Path=/) is a response
  * effect, which the engine applies only when the journey ends in success; the stored session
- * of a journey that fails later is never reachable and idles out.
+ * of a journey that fails later is never reachable and idles out. In a step-up
+ * (`state[STEP_UP_STATE]`, set by the step-up endpoints, which return no cookie) the live
+ * session is raised in place instead (reason `raised`), and without one nothing is created.
  *
- * Outcomes: `created`, `conflict`.
+ * Outcomes: `created`, `conflict` (reasons `other_subject`, `step_up_without_session`).
  *
  * @example
  * { "type": "session.create", "config": { "idleSeconds": 900 }, "outcomes": { "created": "toTarget", "conflict": "failure" } }
@@ -55,6 +86,9 @@ export const sessionCreate = defineNode({
     const sub = ctx.state[config.subFrom];
     if (typeof sub !== 'string' || sub === '')
       throw new WaymarkError(NODES_ERRORS.ERR_NODE_STATE, `session.create: state "${config.subFrom}" holds no subject; run a node that sets it first`, { key: config.subFrom });
+    const acr = config.acr ?? (typeof ctx.state[config.acrFrom] === 'string' ? (ctx.state[config.acrFrom] as string) : undefined);
+    const amr = config.amr ?? stringList(ctx.state[config.amrFrom]);
+    if (ctx.state[STEP_UP_STATE] === true) return raiseInPlace(ctx, config.cookieName, sub, acr, amr);
     const sessions = ctx.services.stores.sessions;
     const offered = ctx.request.cookies[config.cookieName];
     if (offered !== undefined && SESSION_ID.test(offered)) {
@@ -64,8 +98,6 @@ export const sessionCreate = defineNode({
       if (existing) await sessions.delete(existing.id);
     }
     const now = ctx.services.clock.now();
-    const acr = config.acr ?? (typeof ctx.state[config.acrFrom] === 'string' ? (ctx.state[config.acrFrom] as string) : undefined);
-    const amr = config.amr ?? stringList(ctx.state[config.amrFrom]);
     const session: Session = {
       id: randomBytes(32).toString('base64url'),
       sub,

@@ -1,6 +1,15 @@
-import { ASYMMETRIC_ALGORITHMS, createAccessTokenValidator, type AccessTokenValidator, type AccessTokenValidatorOptions, type JsonWebKeySet } from '@waymark/access-token';
+import { createHash } from 'node:crypto';
+import {
+  ASYMMETRIC_ALGORITHMS,
+  createAccessTokenValidator,
+  type AccessTokenClaims,
+  type AccessTokenValidator,
+  type AccessTokenValidatorOptions,
+  type JsonWebKeySet,
+} from '@waymark/access-token';
 import { defineNode, WaymarkError, type NodeContext, type Services } from '@waymark/sdk';
 import { readNamedSecret } from './lib/secret-source.js';
+import type { UserStore } from './users/user-store.js';
 
 const stringList = { type: 'array', items: { type: 'string', minLength: 1 } } as const;
 
@@ -63,6 +72,12 @@ const schema = {
     jwksCacheMaxAgeSeconds: { type: 'integer', minimum: 0, maximum: 86400, default: 600, description: 'JWKS cache lifetime in seconds.' },
     /** HTTP timeout for the JWKS or introspection request. */
     timeoutMs: { type: 'integer', minimum: 100, maximum: 30000, default: 5000, description: 'HTTP timeout in milliseconds.' },
+    /** Accept each token once: its `jti` is remembered in the stores until the token expires, so the same token pushed again is refused (`replayed`); a token without `jti` is refused (`no_jti`). */
+    singleUse: { type: 'boolean', default: false, description: 'Accept each token once (by jti, remembered until exp).' },
+    /** Refuse tokens whose user authenticated (`auth_time`, RFC 9068 §2.2.1) longer ago than this; a token without `auth_time` is refused. The app may have signed the user in days ago. */
+    maxAuthAgeSeconds: { type: 'integer', minimum: 1, description: 'Maximum age of auth_time in seconds.' },
+    /** With a user store (`services.users`), the subject must be a user it knows (`findBySub`). */
+    requireKnownUser: { type: 'boolean', default: true, description: 'With services.users, the subject must be a known user.' },
     /** Introspection client (mode `introspection`). */
     introspection: {
       type: 'object',
@@ -70,7 +85,13 @@ const schema = {
       required: ['endpoint', 'clientId'],
       description: 'Introspection endpoint and client { endpoint, clientId, clientSecretName, authMethod }.',
       properties: {
-        endpoint: { type: 'string', format: 'uri', pattern: '^https?://' },
+        // Checked at flow load, not at run time: a token never crosses a network in clear (https; http to this machine only).
+        endpoint: {
+          type: 'string',
+          format: 'uri',
+          pattern: '^(https://|http://(localhost|127\\.0\\.0\\.1|\\[::1\\])(:[0-9]{1,5})?([/?#]|$))',
+          description: 'https URL of the introspection endpoint (plain http only to localhost, 127.0.0.1 or [::1]).',
+        },
         clientId: { type: 'string', minLength: 1 },
         clientSecretName: { type: 'string', minLength: 1 },
         authMethod: { type: 'string', enum: ['client_secret_basic', 'client_secret_post', 'none'], default: 'client_secret_basic' },
@@ -130,16 +151,58 @@ function jwtValidatorOf(config: JwtConfig, services: Services): AccessTokenValid
 }
 
 /**
+ * Why a valid token must still not become a user's session, or undefined. A client-credentials
+ * token names the client itself as its subject (RFC 9068 §2.2: `sub` "SHOULD correspond to an
+ * identifier the authorization server uses to indicate the client application"); a user store
+ * that does not know the subject; a sign-in older than `maxAuthAgeSeconds`.
+ */
+async function notAUsersToken(ctx: NodeContext, config: { maxAuthAgeSeconds?: number; clockToleranceSeconds: number; requireKnownUser: boolean }, claims: AccessTokenClaims, clientId: string): Promise<string | undefined> {
+  if (claims.sub === clientId || claims.sub === claims.client_id || claims.sub === claims.azp) return 'not_a_user';
+  if (config.maxAuthAgeSeconds !== undefined) {
+    // RFC 9068 §2.2.1: auth_time is when the user authenticated, in seconds.
+    const authTime = claims.auth_time;
+    const now = ctx.services.clock.now() / 1000;
+    if (typeof authTime !== 'number' || authTime > now + config.clockToleranceSeconds || now - authTime > config.maxAuthAgeSeconds + config.clockToleranceSeconds) return 'auth_time';
+  }
+  const users: UserStore | undefined = ctx.services.users;
+  if (config.requireKnownUser && users) {
+    if (typeof users.findBySub !== 'function')
+      throw new WaymarkError('ERR_TOKEN_CONFIG', 'token.validate: services.users cannot look users up by subject (findBySub); give it findBySub or set requireKnownUser: false', {});
+    if ((await users.findBySub(claims.sub)) === undefined) return 'unknown_user';
+  }
+  return undefined;
+}
+
+/**
+ * Spends the token's `jti` (RFC 7519 §4.1.7): the counter store's atomic increment, keyed by a
+ * hash of issuer and jti and kept until the token expires (plus the skew it is accepted with),
+ * so of two redemptions of one token, even on two processes sharing the stores, exactly one
+ * passes. Returns the refusal, or undefined for the first use.
+ */
+async function spendJti(ctx: NodeContext, config: { issuer: string; clockToleranceSeconds: number }, claims: AccessTokenClaims): Promise<string | undefined> {
+  const jti = claims.jti;
+  if (typeof jti !== 'string' || jti === '') return 'no_jti';
+  const key = `waymark:token-jti:${createHash('sha256').update(`${config.issuer}\0${jti}`).digest('base64url')}`;
+  const remaining = Math.ceil(claims.exp + config.clockToleranceSeconds - ctx.services.clock.now() / 1000);
+  const uses = await ctx.services.stores.counters.increment(key, Math.max(1, remaining));
+  return uses === 1 ? undefined : 'replayed';
+}
+
+/**
  * `token.validate` — validates the access token the app handed over (session transfer): a
  * JWT access token (RFC 9068) against the issuer's keys, or an opaque one by introspection
  * (RFC 7662). Beyond signature and lifetime it checks who the token was issued to: its
  * `client_id` (or `azp`) must be one of `allowedClients` and must not be the client that
- * pushed the request — a session-transfer client must not transfer its own tokens. On success
- * it writes `sub`, `client_id` and `scope` to state (with `statePrefix`); never the token.
+ * pushed the request — a session-transfer client must not transfer its own tokens — and that
+ * it is a user's: not a client-credentials token (`sub` the client), a user the user store
+ * knows (when one is configured), signed in within `maxAuthAgeSeconds` when set. With
+ * `singleUse` each token is accepted once. On success it writes `sub`, `client_id` and `scope`
+ * to state (with `statePrefix`); never the token.
  *
  * Outcomes: `valid`; `invalid` (reasons `missing`, `malformed`, `algorithm`, `signature`,
  * `unknown_kid`, `expired`, `no_expiry`, `not_yet_valid`, `issuer`, `audience`, `type`,
- * `client`, `scope`, `inactive`); `error` (`jwks_unavailable`, `introspection_unavailable`).
+ * `client`, `scope`, `inactive`, `not_a_user`, `auth_time`, `unknown_user`, `no_jti`,
+ * `replayed`); `error` (`jwks_unavailable`, `introspection_unavailable`).
  *
  * @example
  * { "type": "token.validate",
@@ -191,6 +254,13 @@ export const tokenValidate = defineNode({
     if (clientId === undefined || !config.allowedClients.includes(clientId)) return { outcome: 'invalid', reason: 'client' };
     if (ctx.par && clientId === ctx.par.clientId) return { outcome: 'invalid', reason: 'client' };
     if (!config.requiredScopes.every((s) => scopes.includes(s))) return { outcome: 'invalid', reason: 'scope' };
+    const notAUser = await notAUsersToken(ctx, config, claims, clientId);
+    if (notAUser !== undefined) return { outcome: 'invalid', reason: notAUser };
+    // Last: only a token that passed every other check spends its jti.
+    if (config.singleUse) {
+      const spent = await spendJti(ctx, config, claims);
+      if (spent !== undefined) return { outcome: 'invalid', reason: spent };
+    }
     ctx.state[`${config.statePrefix}sub`] = claims.sub;
     ctx.state[`${config.statePrefix}client_id`] = clientId;
     ctx.state[`${config.statePrefix}scope`] = scopes.join(' ');

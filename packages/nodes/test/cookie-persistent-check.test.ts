@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { SignJWT, decodeJwt } from 'jose';
 import { cookiePersistentCheck, cookiePersistentSet } from '@waymark/nodes';
 import { runNode, testClock, type TestClock } from '@waymark/testing';
+import { createMemoryStores } from '@waymark/core';
 
 const COOKIE = '__Host-waymark-remember';
 const newKey = (kid: string) => ({ kid, secret: randomBytes(32).toString('base64url') });
@@ -136,3 +137,72 @@ describe('cookie.persistent.check', () => {
   });
 });
 
+describe('cookie.persistent.check: issuer, audience and replay of a superseded cookie', () => {
+  const HOUR = 3600_000;
+
+  it('is invalid (issuer / audience) for a cookie of another issuer or audience under the same key, or one without them', async () => {
+    const clock = testClock();
+    expect(await check(clock, await issue(clock, { issuer: 'https://staging.example' }))).toMatchObject({ outcome: 'invalid', reason: 'issuer' });
+    expect(await check(clock, await issue(clock, { audience: 'other-app' }))).toMatchObject({ outcome: 'invalid', reason: 'audience' });
+    expect((await check(clock, await issue(clock, { issuer: 'https://login.example', audience: 'web' }), { issuer: 'https://login.example', audience: 'web' })).outcome).toBe('valid');
+    // A cookie written before cookies carried iss and aud (same key, same type, every other claim).
+    const now = clock.now() / 1000;
+    const legacy = await new SignJWT({ sub: 'alice', lastUsed: now, jti: 'x' })
+      .setProtectedHeader({ alg: 'HS256', kid: 'k1', typ: 'waymark-pc+jwt' })
+      .setIssuedAt(now)
+      .setExpirationTime(now + 100)
+      .sign(Buffer.from(k1.secret, 'base64url'));
+    expect(await check(clock, legacy)).toMatchObject({ outcome: 'invalid', reason: 'issuer' });
+  });
+
+  it('writes iss, aud and a fresh jti on every issue and re-issue', async () => {
+    const clock = testClock();
+    const first = await issue(clock);
+    const second = await issue(clock);
+    expect(decodeJwt(first)).toMatchObject({ iss: 'waymark', aud: 'waymark:remember-me', jti: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) });
+    expect(decodeJwt(first).jti).not.toBe(decodeJwt(second).jti);
+    clock.advance(2 * HOUR);
+    const reissued = (await check(clock, first)).effects.cookies[0]!.value!;
+    expect(decodeJwt(reissued)).toMatchObject({ iss: 'waymark', aud: 'waymark:remember-me', fam: decodeJwt(first).jti });
+    expect(decodeJwt(reissued).jti).not.toBe(decodeJwt(first).jti);
+  });
+
+  it('refuses a superseded cookie once its successor was used, and revokes the whole family (replay detection)', async () => {
+    const clock = testClock();
+    const stores = createMemoryStores(clock);
+    const run = (cookie: string) => runNode(cookiePersistentCheck, { clock, stores, config: { keys: [k1] }, request: { ip: '203.0.113.7', cookies: { [COOKIE]: cookie } } });
+    const a = await issue(clock);
+    clock.advance(2 * HOUR);
+    const first = await run(a);
+    expect(first.outcome).toBe('valid');
+    const b = first.effects.cookies[0]!.value!;
+    clock.advance(60_000);
+    expect((await run(b)).outcome).toBe('valid'); // the browser has the new cookie
+    // Someone presents the old one: two parties hold the cookie.
+    const replay = await run(a);
+    expect(replay).toMatchObject({ outcome: 'invalid', reason: 'replayed' });
+    expect(replay.state.sub).toBeUndefined();
+    expect(replay.effects.cookies).toEqual([{ name: COOKIE, value: null, options: { path: '/', secure: true, httpOnly: true, sameSite: 'Lax' } }]);
+    expect(replay.logs).toEqual([expect.objectContaining({ level: 'warn', fields: { reason: 'replayed' } })]);
+    // Nobody can tell the thief from the user: the current cookie of the family dies too.
+    expect(await run(b)).toMatchObject({ outcome: 'invalid', reason: 'replayed' });
+    // Another family (another sign-in) is untouched.
+    expect((await run(await issue(clock))).outcome).toBe('valid');
+  });
+
+  it('keeps honouring a cookie whose re-issue never reached the browser, and re-issues it again', async () => {
+    const clock = testClock();
+    const stores = createMemoryStores(clock);
+    const run = (cookie: string) => runNode(cookiePersistentCheck, { clock, stores, config: { keys: [k1] }, request: { ip: '203.0.113.7', cookies: { [COOKIE]: cookie } } });
+    const a = await issue(clock);
+    clock.advance(2 * HOUR);
+    const lost = (await run(a)).effects.cookies[0]!.value!; // the journey failed later: never sent
+    clock.advance(60_000);
+    const again = await run(a);
+    expect(again.outcome).toBe('valid');
+    const c = again.effects.cookies[0]!.value!;
+    expect(decodeJwt(c).jti).not.toBe(decodeJwt(lost).jti);
+    expect((await run(c)).outcome).toBe('valid');
+    expect(await run(a)).toMatchObject({ outcome: 'invalid', reason: 'replayed' });
+  });
+});

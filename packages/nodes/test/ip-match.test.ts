@@ -80,4 +80,31 @@ describe('ip.match', () => {
   it('refuses a prefix so short it would match a whole continent', async () => {
     await expect(runNode(ipMatch, { config: { ipv4Prefix: 8 }, par: par('10.0.0.1'), request: { ip: '10.9.9.9' } })).rejects.toThrow(/ipv4Prefix/);
   });
+
+  it('logs why a match failed (family mismatch, agreeing bits, the missing side), never an address', async () => {
+    const logOf = async (options: Parameters<typeof runNode>[1]) => {
+      const r = await runNode(ipMatch, options);
+      expect(r.outcome).toBe('mismatch');
+      expect(JSON.stringify(r.logs)).not.toMatch(/203\.0\.113|198\.51|2001:db8/);
+      return r.logs;
+    };
+    expect(await logOf({ par: par('203.0.113.7'), request: { ip: '2001:db8::1' } })).toEqual([
+      { level: 'info', message: 'ip.match: mismatch', fields: { reason: 'different', detail: 'family_mismatch', families: 'IPv4/IPv6' } },
+    ]);
+    expect(await logOf({ config: { ipv4Prefix: 24 }, par: par('203.0.113.7'), request: { ip: '203.0.114.7' } })).toEqual([
+      { level: 'info', message: 'ip.match: mismatch', fields: { reason: 'different', detail: 'prefix_mismatch', family: 'IPv4', agreeingBits: 22, requiredBits: 24 } },
+    ]);
+    expect(await logOf({ config: { ipv6Prefix: 64 }, par: par('2001:db8:1:2::1'), request: { ip: '2001:db8:1:3::1' } })).toEqual([
+      { level: 'info', message: 'ip.match: mismatch', fields: { reason: 'different', detail: 'prefix_mismatch', family: 'IPv6', agreeingBits: 63, requiredBits: 64 } },
+    ]);
+    expect(await logOf({ par: par('203.0.113.7', { ip: '198.51.100.1' }), request: { ip: '203.0.113.7' } })).toEqual([
+      { level: 'info', message: 'ip.match: mismatch', fields: { reason: 'pushed_ip_disagrees', detail: 'prefix_mismatch', family: 'IPv4', agreeingBits: 4, requiredBits: 32 } },
+    ]);
+    expect((await logOf({ request: { ip: '203.0.113.7' } }))[0]?.fields).toEqual({ reason: 'missing', missing: 'pushed_request' });
+    expect((await logOf({ par: par(''), request: { ip: '203.0.113.7' } }))[0]?.fields).toEqual({ reason: 'missing', missing: 'pushed_request_ip' });
+    expect((await logOf({ par: par('not-an-ip'), request: { ip: '203.0.113.7' } }))[0]?.fields).toEqual({ reason: 'not_an_ip', side: 'pushed_request' });
+    expect((await logOf({ par: par('203.0.113.7', { ip: 'x' }), request: { ip: '203.0.113.7' } }))[0]?.fields).toEqual({ reason: 'not_an_ip', side: 'pushed_ip_param' });
+    // A match logs nothing.
+    expect((await runNode(ipMatch, { par: par('203.0.113.7'), request: { ip: '203.0.113.7' } })).logs).toEqual([]);
+  });
 });

@@ -2,6 +2,7 @@ import { describe, it, expect } from '@jest/globals';
 import { createMemoryStores } from '@waymark/core';
 import { sessionCreate } from '@waymark/nodes';
 import { runNode, testClock } from '@waymark/testing';
+import { STEP_UP_STATE } from '@waymark/sdk';
 
 const COOKIE = '__Host-waymark-session';
 
@@ -88,5 +89,50 @@ describe('session.create', () => {
     const { clock, stores } = setup();
     const r = await runNode(sessionCreate, { clock, stores, state: { sub: 'alice' } });
     expect(JSON.stringify(r.state)).not.toContain(r.effects.cookies[0]!.value!);
+  });
+});
+
+describe('session.create in a step-up (state[STEP_UP_STATE]: the caller returns no cookie)', () => {
+  async function liveSession(stores: ReturnType<typeof createMemoryStores>, clock: ReturnType<typeof testClock>, sub: string): Promise<string> {
+    const first = await runNode(sessionCreate, { clock, stores, state: { sub, amr: ['pwd'], acr: 'pwd' } });
+    return first.effects.cookies[0]!.value as string;
+  }
+
+  it('raises the live session in place: same id, new auth time, the step acr, the union of amr, same lifetimes, no cookie', async () => {
+    const { clock, stores } = setup();
+    const id = await liveSession(stores, clock, 'alice');
+    const before = (await stores.sessions.get(id))!;
+    clock.advance(600_000);
+    const r = await runNode(sessionCreate, {
+      clock,
+      stores,
+      config: { acr: 'urn:stepup', amr: ['otp', 'pwd'], maxSeconds: 31536000 },
+      state: { sub: 'alice', [STEP_UP_STATE]: true },
+      request: { cookies: { [COOKIE]: id } },
+    });
+    expect(r).toMatchObject({ outcome: 'created', reason: 'raised' });
+    expect(r.effects.cookies).toEqual([]);
+    expect(r.effects.session).toEqual({ id, sub: 'alice' });
+    expect(await stores.sessions.get(id)).toEqual({ ...before, lastSeenAt: clock.now(), authTime: clock.now(), acr: 'urn:stepup', amr: ['pwd', 'otp'] });
+  });
+
+  it('creates nothing without a live session to raise, or for a session of another subject (conflict)', async () => {
+    const { clock, stores } = setup();
+    const written: unknown[] = [];
+    const put = stores.sessions.put.bind(stores.sessions);
+    const bob = await liveSession(stores, clock, 'bob');
+    stores.sessions.put = async (session) => {
+      written.push(session);
+      return put(session);
+    };
+    const none = await runNode(sessionCreate, { clock, stores, state: { sub: 'alice', [STEP_UP_STATE]: true } });
+    expect(none).toMatchObject({ outcome: 'conflict', reason: 'step_up_without_session' });
+    const unknown = await runNode(sessionCreate, { clock, stores, state: { sub: 'alice', [STEP_UP_STATE]: true }, request: { cookies: { [COOKIE]: 'B'.repeat(43) } } });
+    expect(unknown).toMatchObject({ outcome: 'conflict', reason: 'step_up_without_session' });
+    const other = await runNode(sessionCreate, { clock, stores, state: { sub: 'alice', [STEP_UP_STATE]: true }, request: { cookies: { [COOKIE]: bob } } });
+    expect(other).toMatchObject({ outcome: 'conflict', reason: 'other_subject' });
+    expect(written).toEqual([]);
+    expect(await stores.sessions.get(bob)).toMatchObject({ sub: 'bob' });
+    expect([none, unknown, other].flatMap((r) => r.effects.cookies)).toEqual([]);
   });
 });

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair, type JWK, type CryptoKey } from 'jose';
 import { tokenValidate } from '@waymark/nodes';
 import { runNode, testClock } from '@waymark/testing';
+import { createMemoryStores } from '@waymark/core';
+import type { UserStore } from '@waymark/nodes';
 
 const ISSUER = 'https://as.example';
 const AUDIENCE = 'https://waymark.example/session-transfer';
@@ -72,6 +74,21 @@ async function mint(o: MintOptions = {}): Promise<string> {
 const baseConfig = () => ({ issuer: ISSUER, audience: AUDIENCE, jwksUri: `${jwksServer.url}/jwks`, allowedClients: ['mobile-app'] });
 const validate = (token: string | undefined, config: Record<string, unknown> = {}, extra: Parameters<typeof runNode>[1] = {}) =>
   runNode(tokenValidate, { clock, config: { ...baseConfig(), ...config }, par: { ...PAR, params: token === undefined ? {} : { subject_token: token } }, ...extra });
+
+/** The one counter key a singleUse run wrote (the stores record every increment). */
+const jtiKeys = new WeakMap<object, string>();
+function jtiKeyOf(stores: ReturnType<typeof createMemoryStores>): string {
+  return jtiKeys.get(stores) as string;
+}
+function recordingStores(): ReturnType<typeof createMemoryStores> {
+  const stores = createMemoryStores(clock);
+  const increment = stores.counters.increment.bind(stores.counters);
+  stores.counters.increment = async (key, window) => {
+    jtiKeys.set(stores, key);
+    return increment(key, window);
+  };
+  return stores;
+}
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 
@@ -192,6 +209,74 @@ describe('token.validate (JWT)', () => {
   it('rejects a token lacking a required scope', async () => {
     expect(await validate(await mint(), { requiredScopes: ['session_transfer'] })).toMatchObject({ outcome: 'invalid', reason: 'scope' });
     expect((await validate(await mint({ claims: { scope: 'openid session_transfer' } }), { requiredScopes: ['session_transfer'] })).outcome).toBe('valid');
+  });
+
+  it('refuses a client-credentials token: its subject is the client itself (RFC 9068 §2.2)', async () => {
+    expect(await validate(await mint({ claims: { sub: 'mobile-app' } }))).toMatchObject({ outcome: 'invalid', reason: 'not_a_user' });
+    expect(await validate(await mint({ claims: { sub: 'mobile-app', client_id: undefined, azp: 'mobile-app' } }))).toMatchObject({ outcome: 'invalid', reason: 'not_a_user' });
+    expect(await validate(await mint({ claims: { sub: 'mobile-web', client_id: 'mobile-app', azp: 'mobile-web' } }))).toMatchObject({ outcome: 'invalid', reason: 'not_a_user' });
+  });
+
+  it('refuses a subject the configured user store does not know (unless requireKnownUser is false)', async () => {
+    const users: UserStore = { findByUsername: async () => undefined, findBySub: async (sub) => (sub === 'alice' ? { sub, username: 'alice', passwordHash: 'x', attributes: {} } : undefined) };
+    expect((await validate(await mint(), {}, { services: { users } })).outcome).toBe('valid');
+    expect(await validate(await mint({ claims: { sub: 'mallory' } }), {}, { services: { users } })).toMatchObject({ outcome: 'invalid', reason: 'unknown_user' });
+    expect((await validate(await mint({ claims: { sub: 'mallory' } }), { requireKnownUser: false }, { services: { users } })).outcome).toBe('valid');
+    // No user store configured: nothing to ask.
+    expect((await validate(await mint({ claims: { sub: 'mallory' } }))).outcome).toBe('valid');
+    // A store that cannot look a subject up fails closed with a config error naming the fix.
+    const byName: UserStore = { findByUsername: async () => undefined };
+    const r = await validate(await mint(), {}, { services: { users: byName } });
+    expect(r.outcome).toBe('error');
+    expect(r.error).toMatchObject({ code: 'ERR_TOKEN_CONFIG', message: expect.stringMatching(/findBySub.*requireKnownUser: false/) });
+  });
+
+  it('refuses a sign-in older than maxAuthAgeSeconds, and a token without auth_time when it is set', async () => {
+    const config = { maxAuthAgeSeconds: 3600 };
+    expect((await validate(await mint({ claims: { auth_time: now() - 3000 } }), config)).outcome).toBe('valid');
+    expect(await validate(await mint({ claims: { auth_time: now() - 3 * 86400 } }), config)).toMatchObject({ outcome: 'invalid', reason: 'auth_time' });
+    expect(await validate(await mint(), config)).toMatchObject({ outcome: 'invalid', reason: 'auth_time' });
+    expect(await validate(await mint({ claims: { auth_time: String(now()) } }), config)).toMatchObject({ outcome: 'invalid', reason: 'auth_time' });
+    expect(await validate(await mint({ claims: { auth_time: now() + 600 } }), config)).toMatchObject({ outcome: 'invalid', reason: 'auth_time' });
+    // The skew tolerance applies, as to exp.
+    expect((await validate(await mint({ claims: { auth_time: now() - 3620 } }), config)).outcome).toBe('valid');
+    // Without the option, an old sign-in is the app's business.
+    expect((await validate(await mint({ claims: { auth_time: now() - 30 * 86400 } }))).outcome).toBe('valid');
+  });
+
+  it('singleUse: accepts a token once, across processes sharing the stores, until it expires; refuses one without jti', async () => {
+    const stores = createMemoryStores(clock);
+    const token = await mint({ claims: { jti: 'once-1' } });
+    const config = { singleUse: true };
+    expect((await validate(token, config, { stores })).outcome).toBe('valid');
+    // The same token pushed again (another journey, another process with the same stores).
+    expect(await validate(token, config, { stores })).toMatchObject({ outcome: 'invalid', reason: 'replayed' });
+    // Another token with another jti is its own.
+    expect((await validate(await mint({ claims: { jti: 'once-2' } }), config, { stores })).outcome).toBe('valid');
+    expect(await validate(await mint({ claims: { jti: undefined } }), config, { stores })).toMatchObject({ outcome: 'invalid', reason: 'no_jti' });
+    expect(await validate(await mint({ claims: { jti: '' } }), config, { stores })).toMatchObject({ outcome: 'invalid', reason: 'no_jti' });
+    // Off by default: the same token twice is valid twice.
+    expect((await validate(token, {}, { stores })).outcome).toBe('valid');
+  });
+
+  it('singleUse: a token refused for another reason does not spend its jti; the jti is remembered until exp', async () => {
+    const stores = recordingStores();
+    const token = await mint({ claims: { jti: 'spend-later', exp: now() + 120 } });
+    expect(await validate(token, { singleUse: true, requiredScopes: ['admin'] }, { stores })).toMatchObject({ outcome: 'invalid', reason: 'scope' });
+    expect((await validate(token, { singleUse: true }, { stores })).outcome).toBe('valid');
+    // Kept for the token's remaining life plus the skew it is accepted with: 120 s + 30 s.
+    const start = clock.now();
+    try {
+      clock.advance(149_000);
+      expect(await validate(token, { singleUse: true }, { stores })).toMatchObject({ outcome: 'invalid', reason: 'replayed' });
+      expect(await stores.counters.get(jtiKeyOf(stores))).toBe(2);
+      clock.advance(2_000);
+      // Past exp + skew the store forgets the jti, and the token itself is expired.
+      expect(await stores.counters.get(jtiKeyOf(stores))).toBe(0);
+      expect(await validate(token, { singleUse: true }, { stores })).toMatchObject({ outcome: 'invalid', reason: 'expired' });
+    } finally {
+      clock.set(start);
+    }
   });
 
   it('rejects garbage and over-long tokens as malformed', async () => {
@@ -345,9 +430,32 @@ describe('token.validate (introspection)', () => {
     expect(lastAuth).toBe('untouched');
   });
 
-  it('refuses plain http to a non-loopback introspection endpoint', async () => {
-    const r = await introspect('opaque-ok', { introspection: { endpoint: 'http://as.example/introspect', clientId: 'waymark', clientSecretName: 'introspection-secret' } });
-    expect(r.outcome).toBe('error');
-    expect(String(r.error)).toMatch(/https/);
+  it('refuses plain http to a non-loopback introspection endpoint at flow load, not at run time', async () => {
+    const endpoint = async (url: string) => {
+      try {
+        await runNode(tokenValidate, { clock, services, config: { ...introspectionConfig(), introspection: { endpoint: url, clientId: 'waymark', clientSecretName: 'introspection-secret' } } });
+        return 'accepted';
+      } catch (error) {
+        expect(error).toMatchObject({ code: 'ERR_FLOW_CONFIG' });
+        const problems = (error as { details: { problems: { pointer: string; message: string }[] } }).details.problems;
+        expect(problems).toEqual([expect.objectContaining({ pointer: '/introspection/endpoint', message: expect.stringMatching(/https URL of the introspection endpoint \(plain http only to localhost/) })]);
+        return 'refused';
+      }
+    };
+    for (const url of ['http://as.example/introspect', 'http://localhost.evil.example/introspect', 'http://localhost@evil.example/', 'http://127.0.0.2/introspect', 'ftp://as.example/introspect'])
+      expect([url, await endpoint(url)]).toEqual([url, 'refused']);
+    for (const url of ['https://as.example/introspect', 'http://localhost:8080/introspect', 'http://127.0.0.1/introspect', 'http://[::1]:9/x', 'http://localhost'])
+      expect([url, await endpoint(url)]).toEqual([url, 'accepted']);
+  });
+
+  it('singleUse and the user checks apply to introspected tokens too', async () => {
+    const stores = createMemoryStores(clock);
+    answers['opaque-once'] = active({ jti: 'opaque-jti-1' });
+    expect((await runNode(tokenValidate, { clock, stores, services, config: { ...introspectionConfig(), singleUse: true }, par: { ...PAR, params: { subject_token: 'opaque-once' } } })).outcome).toBe('valid');
+    expect(await runNode(tokenValidate, { clock, stores, services, config: { ...introspectionConfig(), singleUse: true }, par: { ...PAR, params: { subject_token: 'opaque-once' } } })).toMatchObject({ outcome: 'invalid', reason: 'replayed' });
+    answers['opaque-no-jti'] = active();
+    expect(await introspect('opaque-no-jti', { singleUse: true })).toMatchObject({ outcome: 'invalid', reason: 'no_jti' });
+    answers['opaque-cc'] = active({ sub: 'mobile-app' });
+    expect(await introspect('opaque-cc')).toMatchObject({ outcome: 'invalid', reason: 'not_a_user' });
   });
 });

@@ -15,6 +15,7 @@ import { kvAdapter } from './adapter.js';
 import { DEFAULTS, type OidcTtl } from './defaults.js';
 import { OidcProviderOptionsError } from './errors.js';
 import { interactionRoutes, pageCsp, type ResolvedPolicy } from './interactions.js';
+import { requireValidHost } from './lib/host.js';
 import { alertPage, csrfTokens } from './lib/pages.js';
 import { endWaymarkSession, logoutSource, postLogoutSuccessSource } from './logout.js';
 import {
@@ -198,6 +199,11 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
     .update('waymark-oidc-interaction-csrf')
     .digest();
   const router = Router();
+  const mount = mountPath === '' ? '/' : mountPath;
+  router.use(
+    mount,
+    requireValidHost(() => provider.proxy, logger),
+  );
   router.use(
     `${mountPath}/interaction`,
     interactionRoutes({
@@ -212,7 +218,7 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
       now: Date.now,
     }),
   );
-  router.use(mountPath === '' ? '/' : mountPath, provider.callback());
+  router.use(mount, provider.callback());
   const base = issuer.endsWith('/') ? issuer.slice(0, -1) : issuer;
   return { provider, router, issuer, mountPath, discoveryUrl: `${base}/.well-known/openid-configuration` };
 }

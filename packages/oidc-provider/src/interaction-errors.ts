@@ -42,6 +42,8 @@ export function interactionErrorAnswer(err: unknown): InteractionErrorAnswer {
   if (err instanceof errors.OIDCProviderError) return { pageStatus: err.status, error: err.error, description: EXPIRED, code };
   const known = answerFor(err);
   if (!known) return { pageStatus: 500, error: 'server_error', description: GENERIC_SERVER, code };
+  // express could not percent-decode the uid of the path (a 400 URIError): the link is bad, not a form.
+  if (err instanceof URIError) return { pageStatus: 400, error: known.error, description: GENERIC_CLIENT, code };
   const sentence = SENTENCES[known.code] ?? ERROR_ANSWERS[known.code]?.page ?? (known.pageStatus >= 500 ? GENERIC_SERVER : GENERIC_CLIENT);
   return { pageStatus: known.pageStatus, error: known.error, description: sentence, code };
 }

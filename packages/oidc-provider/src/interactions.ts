@@ -188,6 +188,8 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     const answer = interactionErrorAnswer(err);
     if (answer.pageStatus === 500)
       deps.logger.error('interaction failed', { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+    // A client's mistake (an unreadable body, a bad uid, a stale form): worth a warning, never an error.
+    else deps.logger.warn('interaction refused', { status: answer.pageStatus, error: answer.error, code: answer.code });
     res.setHeader('Cache-Control', 'no-store');
     if (wantsJson(req)) {
       res.status(answer.pageStatus).json(journeyErrorBody(answer));

@@ -27,10 +27,20 @@ function request(token: string, client: Introspection): { headers: Record<string
   return { headers, body };
 }
 
+/** RFC 9068 §2.1 names JWT access tokens `at+jwt`; Keycloak's access tokens say `Bearer` (a token type). */
+const ACCESS_TOKEN_TYPS = ['at+jwt', 'application/at+jwt'];
+
+function accessTokenTyp(typ: unknown, tokenTypes: readonly string[]): boolean {
+  if (typeof typ !== 'string') return false;
+  const t = typ.toLowerCase();
+  return ACCESS_TOKEN_TYPS.includes(t) || tokenTypes.some((accepted) => accepted.toLowerCase() === t);
+}
+
 /**
  * Asks the authorization server about an opaque token (RFC 7662 §2) and judges the answer:
  * `active: false`, a missing or past `exp`, a future `nbf`/`iat`, a foreign `iss` or `aud`, a
- * `token_type` not accepted are all invalid. An unreachable, refusing or non-conforming endpoint
+ * `token_type` not accepted, or a `token_use` / `typ` naming another kind of token are all
+ * invalid. An unreachable, refusing or non-conforming endpoint
  * is `introspection_unavailable`. Returns the answer's claims.
  */
 export async function introspect(token: string, options: ResolvedOptions, nowMs: number, signal: AbortSignal | undefined): Promise<Record<string, unknown> | AccessTokenError> {
@@ -75,5 +85,11 @@ export async function introspect(token: string, options: ResolvedOptions, nowMs:
     const type = typeof a.token_type === 'string' ? a.token_type.toLowerCase() : undefined;
     if (!client.tokenTypes.some((t) => t.toLowerCase() === type)) return new AccessTokenError('type');
   }
+  // Servers that introspect refresh tokens too say which kind a token is in a claim of their
+  // own, while token_type may still say Bearer: Ory Hydra `token_use` (`access_token` or
+  // `refresh_token`), Keycloak the token's `typ` (`Bearer`; `Refresh`, `Offline`, `ID` for
+  // the others). Only an access token is one.
+  if (a.token_use !== undefined && (typeof a.token_use !== 'string' || a.token_use.toLowerCase() !== 'access_token')) return new AccessTokenError('type');
+  if (a.typ !== undefined && !accessTokenTyp(a.typ, client.tokenTypes)) return new AccessTokenError('type');
   return a;
 }

@@ -39,6 +39,10 @@ export interface ServerConfig {
   redis?: unknown;
   /** The PAR rate limit per client (RFC 9126 §2.3): `{ max, windowSeconds }`, or `false` for none. Default { max: 30, windowSeconds: 60 }. */
   parRateLimit?: { max: number; windowSeconds: number } | false;
+  /** How the access log writes client IPs: "full" (default), "truncated" (IPv4 /24, IPv6 /48), "hashed" or "none". */
+  logClientIp?: 'full' | 'truncated' | 'hashed' | 'none';
+  /** Strict-Transport-Security: { maxAgeSeconds?, includeSubDomains?, preload? } or false. Default: a year when the issuer is https. */
+  hsts?: { maxAgeSeconds?: number; includeSubDomains?: boolean; preload?: boolean } | false;
 }
 
 /** A configuration after validation: defaults applied, paths absolute. */
@@ -55,6 +59,10 @@ export interface ResolvedServerConfig {
   redis: unknown;
   /** The PAR rate limit per client, or false; undefined keeps the adapter's default (30 per minute). */
   parRateLimit?: { max: number; windowSeconds: number } | false;
+  /** The access log's client IPs; undefined keeps the adapter's default (full). */
+  logClientIp?: ServerConfig['logClientIp'];
+  /** Strict-Transport-Security; undefined keeps the adapter's default (on for an https issuer). */
+  hsts?: ServerConfig['hsts'];
   /** Folder relative paths and plugins resolve from. */
   baseDir: string;
 }
@@ -151,6 +159,25 @@ export const serverConfigSchema = {
         properties: {
           max: { type: 'integer', minimum: 1, description: 'pushed requests a client may make per window, a positive integer' },
           windowSeconds: { type: 'integer', minimum: 1, description: 'the window in seconds, a positive integer' },
+        },
+      },
+    },
+    logClientIp: {
+      enum: ['full', 'truncated', 'hashed', 'none'],
+      description: 'how the access log writes client IPs: "full" (default), "truncated" (IPv4 /24, IPv6 /48), "hashed" or "none"',
+    },
+    hsts: {
+      description:
+        'Strict-Transport-Security (RFC 6797): false, or { "maxAgeSeconds": 31536000, "includeSubDomains": false, "preload": false }. Default: one year when the issuer is https',
+      type: ['boolean', 'object'],
+      if: { type: 'boolean' },
+      then: { const: false, description: 'false turns the header off' },
+      else: {
+        additionalProperties: false,
+        properties: {
+          maxAgeSeconds: { type: 'integer', minimum: 0, description: 'max-age in seconds, 0 or more' },
+          includeSubDomains: { type: 'boolean', description: 'true adds includeSubDomains' },
+          preload: { type: 'boolean', description: 'true adds preload' },
         },
       },
     },
@@ -253,6 +280,8 @@ export function resolveServerConfig(
     services: config.services.usersFile !== undefined ? { usersFile: at(config.services.usersFile) } : {},
     redis: config.redis,
     ...(config.parRateLimit !== undefined ? { parRateLimit: config.parRateLimit } : {}),
+    ...(config.logClientIp !== undefined ? { logClientIp: config.logClientIp } : {}),
+    ...(config.hsts !== undefined ? { hsts: config.hsts } : {}),
     baseDir,
   };
 }

@@ -128,6 +128,8 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
       logger,
       trustedProxies: resolved.trustedProxies,
       ...(resolved.parRateLimit !== undefined ? { parRateLimit: resolved.parRateLimit } : {}),
+      ...(resolved.logClientIp !== undefined ? { logClientIp: resolved.logClientIp } : {}),
+      ...(resolved.hsts !== undefined ? { hsts: resolved.hsts } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
       ...(csrfKey ? { csrfKey } : {}),
     });

@@ -29,7 +29,7 @@ export function observeRequests(
       const ms = performance.now() - start;
       duration(status)(ms / 1000);
       count(client)(result)();
-      ctx.logger.info(endpoint, { client, flow: state.flowId, result, status, ip: state.clientIp, ms: Math.round(ms) });
+      ctx.logger.info(endpoint, { client, flow: state.flowId, result, status, ip: ctx.logIp(state.clientIp), ms: Math.round(ms) });
     });
     next();
   };

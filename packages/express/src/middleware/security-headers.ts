@@ -32,10 +32,34 @@ function setAll(res: { setHeader(name: string, value: string): unknown }, header
   }
 }
 
-/** Sets the security headers on every response of the router. */
-export function securityHeaders(): RequestHandler {
+/** The options of the `hsts` router option (RFC 6797 §6.1). */
+export interface HstsOptions {
+  /** `max-age`: how long the browser uses https only. Default 31536000 (one year). */
+  maxAgeSeconds?: number;
+  /** `includeSubDomains`: every subdomain too. Default false (Waymark cannot know they all serve https). */
+  includeSubDomains?: boolean;
+  /** `preload` (asks for the browsers' preload lists; needs includeSubDomains and a year). Default false. */
+  preload?: boolean;
+}
+
+/** The `Strict-Transport-Security` value of the options (RFC 6797 §6.1). */
+export function hstsHeader(options: HstsOptions, defaultMaxAge: number): string {
+  return [
+    `max-age=${options.maxAgeSeconds ?? defaultMaxAge}`,
+    ...(options.includeSubDomains ? ['includeSubDomains'] : []),
+    ...(options.preload ? ['preload'] : []),
+  ].join('; ');
+}
+
+/**
+ * Sets the security headers on every response of the router, and `Strict-Transport-Security`
+ * when given (the router's `hsts` option: on by default for an https issuer).
+ */
+export function securityHeaders(hsts?: string): RequestHandler {
+  const headers =
+    hsts === undefined ? SECURITY_HEADERS : Object.freeze([...SECURITY_HEADERS, ['Strict-Transport-Security', hsts] as const]);
   return function securityHeaders(_req, res, next) {
-    setAll(res, SECURITY_HEADERS);
+    setAll(res, headers);
     // Do not advertise the framework (express sets it before any router runs).
     if (res.hasHeader('X-Powered-By')) res.removeHeader('X-Powered-By');
     next();

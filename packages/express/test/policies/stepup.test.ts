@@ -1,7 +1,37 @@
 import { describe, it, expect } from '@jest/globals';
 import request from 'supertest';
 import { completeStepUp } from '@waymark/policy';
-import { answer, PAYMENT, PEP_AUTH, policyTestApp, type PolicyTestApp } from './support.js';
+import { answer, PAYMENT, PEP_AUTH, policyConfig, policyTestApp, type PolicyTestApp } from './support.js';
+
+/** A step-up flow that also creates a session (as a login flow would): it must raise the caller's session, never replace it. */
+const stepUpWithSession = {
+  id: 'stepup-with-session',
+  version: 1,
+  description: 'TOTP step-up that records the step in the session.',
+  start: 'confirm',
+  nodes: {
+    confirm: {
+      type: 'otp.challenge',
+      config: { mode: 'totp', userFrom: 'sub', maxAttempts: 3 },
+      outcomes: { success: 'raise', failure: 'failure', expired: 'failure', locked: 'failure' },
+    },
+    raise: { type: 'session.create', config: { acr: 'urn:waymark:stepup', amr: ['otp'] }, outcomes: { created: 'success', conflict: 'failure' } },
+  },
+};
+
+/** The article's policy with the step-up flow above. */
+function sessionStepUpApp(): Promise<PolicyTestApp> {
+  const config = JSON.parse(JSON.stringify(policyConfig()).replaceAll('"transactional-stepup"', '"stepup-with-session"')) as unknown;
+  return policyTestApp({ config, flows: [stepUpWithSession] });
+}
+
+/** A session signed in with a password an hour ago. */
+async function passwordSession(t: PolicyTestApp, sub: string): Promise<string> {
+  const id = await t.session(sub);
+  const session = (await t.stores.sessions.get(id))!;
+  await t.stores.sessions.put({ ...session, amr: ['pwd'], acr: 'urn:waymark:password', authTime: t.clock.now() - 3_600_000 });
+  return id;
+}
 
 async function newTransaction(t: PolicyTestApp, ssoToken: string): Promise<string> {
   const res = await request(t.app).post('/policies/evaluate').set('Authorization', PEP_AUTH).send({ resources: [PAYMENT], subject: { ssoToken } });
@@ -118,5 +148,64 @@ describe('transaction step-up (browser page)', () => {
     const res = await request(t.app).post(`/policies/transactions/${txId}/stepup`).set('Cookie', `${COOKIE}=${alice}`).type('form').send(`journeyId=${journeyId}&cb0=TextInputCallback:IDToken1&IDToken1=123456`);
     expect(res.status).toBe(403);
     expect(res.text).toMatch(/role="alert"/);
+  });
+
+  it('accepts the form at another process of the deployment (same csrfKey): the page and its POST may reach different processes', async () => {
+    const shared = { csrfKey: 'k'.repeat(32), secretKeys: [Buffer.alloc(32, 7).toString('base64url')] };
+    const one = await policyTestApp(shared);
+    const two = await policyTestApp({ ...shared, peerOf: one });
+    const alice = await one.session('user-alice');
+    const txId = await newTransaction(one, alice);
+    const page = await request(one.app).get(`/policies/transactions/${txId}/stepup`).set('Cookie', `${COOKIE}=${alice}`);
+    const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page.text)?.[1] ?? '';
+    const form = new URLSearchParams({ journeyId: field('journeyId'), csrf: field('csrf'), cb0: field('cb0'), IDToken1: await one.totp('user-alice') });
+    const done = await request(two.app).post(`/policies/transactions/${txId}/stepup`).set('Cookie', `${COOKIE}=${alice}`).type('form').send(form.toString());
+    expect(done.text).toMatch(/Transaction approved/);
+    expect(done.status).toBe(200);
+    expect((await one.stores.transactions.get(txId))?.status).toBe('authenticated');
+  });
+});
+
+describe('a step-up flow that creates a session raises the live session in place (never logs the user out)', () => {
+  const COOKIE = '__Host-waymark-session';
+  const reevaluate = (t: PolicyTestApp, ssoToken: string, txId: string) =>
+    request(t.app).post('/policies/evaluate').set('Authorization', PEP_AUTH).send({ resources: [PAYMENT], subject: { ssoToken }, environment: { TxId: [txId] } });
+
+  it('browser page with the session cookie: same session id, raised acr, amr and auth time, no new cookie; the transaction allows once', async () => {
+    const t = await sessionStepUpApp();
+    const alice = await passwordSession(t, 'user-alice');
+    const txId = await newTransaction(t, alice);
+    const page = await request(t.app).get(`/policies/transactions/${txId}/stepup`).set('Cookie', `${COOKIE}=${alice}`);
+    const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page.text)?.[1] ?? '';
+    const form = new URLSearchParams({ journeyId: field('journeyId'), csrf: field('csrf'), cb0: field('cb0'), IDToken1: await t.totp('user-alice') });
+    const done = await request(t.app).post(`/policies/transactions/${txId}/stepup`).set('Cookie', `${COOKIE}=${alice}`).type('form').send(form.toString());
+    expect(done.text).toMatch(/Transaction approved/);
+    expect(done.headers['set-cookie']).toBeUndefined();
+    expect(await t.stores.sessions.get(alice)).toMatchObject({ id: alice, sub: 'user-alice', acr: 'urn:waymark:stepup', amr: ['pwd', 'otp'], authTime: t.clock.now() });
+    expect((await reevaluate(t, alice, txId)).body[0].actions).toEqual({ POST: true });
+  });
+
+  it('JSON with ssoToken (no cookie): the session named by ssoToken is raised, and the transaction allows once', async () => {
+    const t = await sessionStepUpApp();
+    const alice = await passwordSession(t, 'user-alice');
+    const txId = await newTransaction(t, alice);
+    const step = (await request(t.app).post(`/policies/transactions/${txId}/stepup`).send({ ssoToken: alice })).body;
+    const done = await request(t.app)
+      .post(`/policies/transactions/${txId}/stepup/continue`)
+      .send({ ssoToken: alice, journeyId: step.journeyId, callbacks: answer(step.callbacks, await t.totp('user-alice')) });
+    expect(done.body).toEqual({ status: 'success', txId });
+    expect(await t.stores.sessions.get(alice)).toMatchObject({ id: alice, amr: ['pwd', 'otp'], acr: 'urn:waymark:stepup', authTime: t.clock.now() });
+    expect((await reevaluate(t, alice, txId)).body[0].actions).toEqual({ POST: true });
+  });
+
+  it('keeps the session lifetimes: a step-up never extends the maximum lifetime', async () => {
+    const t = await sessionStepUpApp();
+    const alice = await passwordSession(t, 'user-alice');
+    const before = (await t.stores.sessions.get(alice))!;
+    const txId = await newTransaction(t, alice);
+    const step = (await request(t.app).post(`/policies/transactions/${txId}/stepup`).send({ ssoToken: alice })).body;
+    await request(t.app).post(`/policies/transactions/${txId}/stepup/continue`).send({ ssoToken: alice, journeyId: step.journeyId, callbacks: answer(step.callbacks, await t.totp('user-alice')) });
+    const after = (await t.stores.sessions.get(alice))!;
+    expect({ createdAt: after.createdAt, expiresAt: after.expiresAt, idleSeconds: after.idleSeconds }).toEqual({ createdAt: before.createdAt, expiresAt: before.expiresAt, idleSeconds: before.idleSeconds });
   });
 });

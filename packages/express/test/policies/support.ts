@@ -47,14 +47,36 @@ export interface PolicyTestApp {
   totp(sub: string): Promise<string>;
 }
 
-export async function policyTestApp(options: { config?: unknown; configure?: (app: Express, pdp: PolicyDecisionPoint) => void } = {}): Promise<PolicyTestApp> {
-  const clock = new TestClock();
-  const stores = createMemoryStores(clock);
+export interface PolicyTestOptions {
+  config?: unknown;
+  configure?: (app: Express, pdp: PolicyDecisionPoint) => void;
+  /** Another process of the same deployment: its stores and clock (Redis in production). */
+  peerOf?: PolicyTestApp;
+  /** The router's `csrfKey` and the engine's `secretKeys` (a deployment gives every process the same). */
+  csrfKey?: string;
+  secretKeys?: string[];
+  /** More flows to load (a step-up flow of a test's own). */
+  flows?: unknown[];
+}
+
+export async function policyTestApp(options: PolicyTestOptions = {}): Promise<PolicyTestApp> {
+  const clock = options.peerOf?.clock ?? new TestClock();
+  const stores = options.peerOf?.stores ?? createMemoryStores(clock);
   const logger = captureLogger();
-  const engine = await createEngine({ nodes: builtinNodes, stores, clock, logger, services: { users } });
+  const engine = await createEngine({ nodes: builtinNodes, stores, clock, logger, services: { users }, ...(options.secretKeys ? { secretKeys: options.secretKeys } : {}) });
   engine.load(JSON.parse(readFileSync(new URL('../../../../flows/transactional-stepup.json', import.meta.url), 'utf8')));
+  for (const flow of options.flows ?? []) engine.load(flow);
   const pdp = createPolicyDecisionPoint(options.config ?? policyConfig(), { stores, clock });
-  const router = createWaymarkRouter({ issuer: ISSUER, clients: [...Object.values(clients), SERVICE], stores, clock, logger, engine, policies: { pdp } });
+  const router = createWaymarkRouter({
+    issuer: ISSUER,
+    clients: [...Object.values(clients), SERVICE],
+    stores,
+    clock,
+    logger,
+    engine,
+    policies: { pdp },
+    ...(options.csrfKey ? { csrfKey: options.csrfKey } : {}),
+  });
   const app = express();
   app.use('/', router);
   options.configure?.(app, pdp);

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { canonicalIp, parseIp, WaymarkError, type CookieOptions, type NodeContext } from '@waymark/sdk';
 import { SignJWT } from 'jose';
 import { readNamedSecret } from './secret-source.js';
@@ -25,6 +25,18 @@ export const cookieAttributeProperties = {
   httpOnly: { type: 'boolean', default: true, description: 'Cookie HttpOnly attribute.' },
   /** SameSite attribute; Lax keeps it on top-level navigations from other sites. */
   sameSite: { type: 'string', enum: ['Strict', 'Lax', 'None'], default: 'Lax', description: 'Cookie SameSite attribute.' },
+} as const;
+
+/**
+ * The cookie's own issuer and audience (RFC 7519 §4.1.1, §4.1.3), written by
+ * `cookie.persistent.set` and required by `cookie.persistent.check`: a cookie signed with the
+ * same key for another deployment or purpose (another `issuer` or `audience`) is refused.
+ */
+export const cookieClaimProperties = {
+  /** `iss` of the cookie: who issued it. Give each deployment that shares a key its own. */
+  issuer: { type: 'string', minLength: 1, maxLength: 256, default: 'waymark', description: 'iss claim of the cookie (who issued it).' },
+  /** `aud` of the cookie: who accepts it. */
+  audience: { type: 'string', minLength: 1, maxLength: 256, default: 'waymark:remember-me', description: 'aud claim of the cookie (who accepts it).' },
 } as const;
 
 /** Browser rules on prefixed names (RFC 6265bis §4.1.3) and SameSite=None, checked at flow load. */
@@ -134,20 +146,34 @@ export function ipBinding(key: Uint8Array, ip: string): string {
 
 /** The claims of a persistent cookie. Times are seconds since the epoch (JWT NumericDate). */
 export interface PersistentClaims {
+  iss: string;
+  aud: string;
   sub: string;
   iat: number;
   exp: number;
+  /** This cookie's id (RFC 7519 §4.1.7): a new one on every issue, so a superseded cookie is told from the current one. */
+  jti: string;
+  /** The family: the `jti` of the cookie the chain of re-issues started from. */
+  fam: string;
   /** Last use, for the idle expiry; refreshed when the cookie is re-issued. */
   lastUsed: number;
   /** Keyed hash of the client IP when the cookie is bound to it. */
   iph?: string;
 }
 
+/** A fresh cookie id: 128 random bits. */
+export function newCookieId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
 /** Signs a persistent cookie with `key` (HS256, `kid` and `typ` in the header). */
 export async function signPersistentCookie(key: HmacKey, claims: PersistentClaims): Promise<string> {
-  const { iat, exp, ...rest } = claims;
+  const { iss, aud, iat, exp, jti, ...rest } = claims;
   return new SignJWT({ ...rest })
     .setProtectedHeader({ alg: 'HS256', kid: key.kid, typ: PERSISTENT_COOKIE_TYP })
+    .setIssuer(iss)
+    .setAudience(aud)
+    .setJti(jti)
     .setIssuedAt(iat)
     .setExpirationTime(exp)
     .sign(key.key);

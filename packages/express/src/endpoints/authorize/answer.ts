@@ -18,7 +18,7 @@ export interface BrowserJourneyMeta {
 
 /** Adds `Set-Cookie` for each effect; `clearsOnly` drops every set (failure, suspension). */
 export function applyCookies(res: Response, cookies: readonly CookieEffect[], clearsOnly: boolean, extra: readonly string[] = []): void {
-  const values = cookies.filter((c) => !clearsOnly || c.value === null).map(serializeCookie);
+  const values = cookies.filter((c) => !clearsOnly || c.value === null).map((c) => serializeCookie(c));
   values.push(...extra);
   if (values.length > 0) res.append('Set-Cookie', values);
 }

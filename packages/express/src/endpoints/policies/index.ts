@@ -54,14 +54,14 @@ export function policyRoutes(ctx: RouterContext, options: PolicyRouterOptions | 
   const pdp = options.pdp ?? createPolicyDecisionPoint(options.config, { stores: ctx.stores, clock: ctx.clock, ...(options.resolveJwt ? { resolveJwt: options.resolveJwt } : {}) });
   checkStepUpFlows(ctx, pdp);
 
-  const headers = securityHeaders();
+  const headers = securityHeaders(ctx.hsts);
   router.post('/policies/evaluate', headers, ...evaluateSteps(ctx, pdp));
 
   if (ctx.engine) {
     const deps: StepUpDeps = { pdp, engine: ctx.engine, sessions: ctx.stores.sessions, counters: ctx.stores.counters, maxStepUps };
     const json = [headers, noStore(), clientIp(ctx), requireJson(), readJsonBody(ctx.bodyLimit)];
     router.post('/policies/transactions/:txId/stepup/continue', ...json, continueStepUpJson(deps, cookie));
-    const pages = stepUpPages(deps, { cookie });
+    const pages = stepUpPages(deps, { cookie, csrfKey: ctx.csrfKey });
     const pageErrors: ErrorRequestHandler = (err, _req, res, next) => {
       if (!pages.errors(err, res)) next(err);
     };

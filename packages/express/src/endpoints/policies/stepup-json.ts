@@ -4,7 +4,7 @@ import type { Callback } from '@waymark/sdk';
 import { badPolicyRequest, completeStepUp, PolicyError } from '@waymark/policy';
 import { parseCookieHeader } from '@waymark/http';
 import { requestInfo } from '../../lib/request-info.js';
-import { startStepUp, transactionForSession, type StepUpDeps } from './transaction-step-up.js';
+import { startStepUp, stepUpRequest, transactionForSession, type StepUpDeps } from './transaction-step-up.js';
 
 function body(req: Request): Record<string, unknown> {
   const b = req.body as unknown;
@@ -37,8 +37,9 @@ function answerStep(res: Response, txId: string, result: Extract<JourneyResult, 
 export function startStepUpJson(deps: StepUpDeps, cookie: string): RequestHandler {
   return async function startStepUpJson(req, res) {
     const txId = String(req.params.txId);
-    const tx = await transactionForSession(deps, txId, sessionOf(req, cookie));
-    const result = await startStepUp(deps, tx, requestInfo(req, res));
+    const sessionId = sessionOf(req, cookie);
+    const tx = await transactionForSession(deps, txId, sessionId);
+    const result = await startStepUp(deps, tx, stepUpRequest(requestInfo(req, res), cookie, sessionId as string));
     if (result.status === 'suspended') return answerStep(res, txId, result);
     // A flow that needs no input (rare for a step-up) finishes at once.
     await finish(deps, res, txId, result);
@@ -67,9 +68,10 @@ export function continueStepUpJson(deps: StepUpDeps, cookie: string): RequestHan
     const { journeyId, callbacks } = body(req);
     if (typeof journeyId !== 'string' || journeyId === '' || journeyId.length > 64) throw badPolicyRequest('journeyId', 'must be the journeyId of the step');
     if (!Array.isArray(callbacks)) throw badPolicyRequest('callbacks', 'must be the callbacks of the step with their inputs filled');
-    await transactionForSession(deps, txId, sessionOf(req, cookie));
+    const sessionId = sessionOf(req, cookie);
+    await transactionForSession(deps, txId, sessionId);
     await assertJourneyOf(deps, journeyId, txId);
-    const result = await deps.engine.resume(journeyId, { callbacks: callbacks as Callback[], request: requestInfo(req, res) });
+    const result = await deps.engine.resume(journeyId, { callbacks: callbacks as Callback[], request: stepUpRequest(requestInfo(req, res), cookie, sessionId as string) });
     await finish(deps, res, txId, result);
   };
 }

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import type { JourneyResult } from '@waymark/core';
 import { ERROR_ANSWERS, parseCookieHeader } from '@waymark/http';
@@ -61,13 +61,14 @@ function control(cb: Callback, i: number): string {
 
 export interface StepUpPageOptions {
   cookie: string;
-  /** HMAC key of the CSRF tokens; random per router. */
-  csrfKey?: Buffer;
+  /** HMAC key of the CSRF tokens: the router's `csrfKey` (every process of a deployment shares it). */
+  csrfKey: Buffer;
 }
 
 export function stepUpPages(deps: StepUpDeps, options: StepUpPageOptions): { show: RequestHandler; submit: RequestHandler; errors: (err: unknown, res: Response) => boolean } {
-  const key = options.csrfKey ?? randomBytes(32);
-  const csrf = (journeyId: string, sessionId: string) => createHmac('sha256', key).update(`${journeyId}.${sessionId}`).digest('base64url');
+  const key = options.csrfKey;
+  // Its own label: the authorize pages' tokens use the same key and must not pass here.
+  const csrf = (journeyId: string, sessionId: string) => createHmac('sha256', key).update(`waymark-stepup-csrf\0${journeyId}\0${sessionId}`).digest('base64url');
 
   function render(res: Response, tx: Transaction, sessionId: string, result: Extract<JourneyResult, { status: 'suspended' }>): void {
     const hidden = [

@@ -1,6 +1,6 @@
 import type { JourneyResult } from '@waymark/core';
 import { PolicyError, type PolicyDecisionPoint } from '@waymark/policy';
-import type { CounterStore, RequestInfo, SessionStore, Transaction } from '@waymark/sdk';
+import { STEP_UP_STATE, type CounterStore, type RequestInfo, type SessionStore, type Transaction } from '@waymark/sdk';
 import type { WaymarkEngine } from '../../engine.js';
 
 /** What the step-up endpoints share. */
@@ -27,9 +27,20 @@ export async function transactionForSession(deps: StepUpDeps, txId: string, sess
 }
 
 /**
+ * What the step-up journey sees of a request: the request, with the caller's session (from
+ * the cookie, or a REST caller's `ssoToken`) as the session cookie, so a node that touches the
+ * session finds the one this step-up raises.
+ */
+export function stepUpRequest(request: RequestInfo, cookie: string, sessionId: string): RequestInfo {
+  return { ...request, cookies: { ...request.cookies, [cookie]: sessionId } };
+}
+
+/**
  * Starts the transaction's step-up journey. The journey's subject comes from the transaction
  * (server side), never from the caller, and the journey carries `meta.txId` so its success can
- * only ever count for this transaction.
+ * only ever count for this transaction. Its state marks it a step-up (`STEP_UP_STATE`): these
+ * endpoints return no cookie, so `session.create` raises the caller's session in place instead
+ * of replacing it (a replaced session would log the user out and strand the transaction).
  */
 export async function startStepUp(deps: StepUpDeps, tx: Transaction, request: RequestInfo): Promise<JourneyResult> {
   // A transaction-specific budget: each journey has its own OTP attempts, so journeys are counted too.
@@ -37,5 +48,5 @@ export async function startStepUp(deps: StepUpDeps, tx: Transaction, request: Re
   if (starts > deps.maxStepUps) throw new PolicyError('ERR_TRANSACTION_RATE_LIMITED', 'too many step-up attempts for this transaction; retry the request for a new one');
   const flow = typeof tx.data?.flow === 'string' ? tx.data.flow : undefined;
   if (!flow) throw new PolicyError('ERR_TRANSACTION_NOT_FOUND', 'the transaction names no step-up flow');
-  return deps.engine.start(flow, { request, state: { sub: tx.sub }, meta: { txId: tx.id } });
+  return deps.engine.start(flow, { request, state: { sub: tx.sub, [STEP_UP_STATE]: true }, meta: { txId: tx.id } });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { cookieSets } from '../../../../../test/support/handoff-app.js';
-import { journeyApp, WEB_AUTH } from '../../support/journeys.js';
+import { askLoginFlow, journeyApp, WEB_AUTH } from '../../support/journeys.js';
 
 type Callback = { type: string; output: unknown[]; input: Array<{ name: string; value: unknown }> };
 
@@ -86,6 +86,37 @@ describe('POST /journeys/:id/continue', () => {
     });
     expect(cookieSets(res)[0]).toMatch(/^__Host-waymark-session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
     expect(await stores.sessions.get(res.body.sessionId)).toMatchObject({ sub: 'user-alice' });
+  });
+
+  it('sends a cookie with a lifetime (remember me) with Max-Age and the Expires it comes to', async () => {
+    const { app, engine } = await journeyApp();
+    // Version 2 of the flow (journeys start the latest) remembers the user after the session.
+    engine.load({
+      ...askLoginFlow,
+      version: 2,
+      nodes: {
+        ...askLoginFlow.nodes,
+        createSession: { type: 'session.create', outcomes: { created: 'remember', conflict: 'failure' } },
+        remember: {
+          type: 'cookie.persistent.set',
+          config: { keys: [{ kid: 'k1', secret: 'k'.repeat(43) }], maxLifeSeconds: 86400 },
+          outcomes: { done: 'toHome' },
+        },
+      },
+    });
+    const step = await request(app).post('/journeys/ask-login').send({ client_id: 'spa-app' });
+    const before = Date.now();
+    const res = await request(app)
+      .post(`/journeys/${step.body.journeyId}/continue`)
+      .send({ callbacks: fill(step.body.callbacks, ['alice', 'pw']) });
+    expect(res.status).toBe(200);
+    const remember = cookieSets(res).find((c) => c.startsWith('__Host-waymark-remember='));
+    expect(remember).toMatch(
+      /; Max-Age=86400; Expires=[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT; HttpOnly; Secure; SameSite=Lax$/,
+    );
+    const expires = Date.parse(/Expires=([^;]+)/.exec(remember as string)?.[1] ?? '');
+    expect(expires).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 86400_000);
+    expect(expires).toBeLessThanOrEqual(Date.now() + 86400_000);
   });
 
   it('answers failure with 401 { status, code, reason } and no cookie', async () => {
