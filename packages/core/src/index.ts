@@ -3,7 +3,7 @@
  */
 export { TERMINALS } from './flow.js';
 export type { Flow, FlowNode, FlowLimits, FlowProblem, Terminal } from './flow.js';
-export { CORE_ERRORS, FlowInvalidError, StoreUnavailableError } from './errors.js';
+export { CORE_ERRORS, FlowInvalidError, StoreUnavailableError, StoreFullError } from './errors.js';
 export type { CoreErrorCode } from './errors.js';
 export { NodeRegistry } from './registry.js';
 export { validateFlow, validateFlowJson, assertValidFlow, parseFlowJson, FLOW_PROBLEM_CODES, flowSchema, FLOW_SCHEMA_ID, compileConfigSchema, ConfigInvalidError } from './validate/index.js';
@@ -18,7 +18,10 @@ export {
   MemoryTransactionStore,
   MemoryCounterStore,
   MemoryKeyValueStore,
+  MEMORY_STORE_DEFAULTS,
 } from './stores/memory/memory-stores.js';
+export type { MemoryStores, MemoryStoresOptions, MemoryStoreOptions, MemoryJourneyStoreOptions } from './stores/memory/memory-stores.js';
+export { Sweeper } from './stores/memory/ttl-map.js';
 export type { TraceStep, StartInput, ResumeInput, JourneyResult, SuspendedResult, SuccessResult, FailureResult, JourneyEvent } from './journey.js';
 export { compileNodeConfig } from './node-config.js';
 export { createNodeContext } from './engine/context.js';

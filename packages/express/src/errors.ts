@@ -24,7 +24,7 @@ export const EXPRESS_ERRORS = {
   ERR_BODY_TOO_LARGE: 'ERR_BODY_TOO_LARGE',
   /** The endpoint does not answer this HTTP method. */
   ERR_METHOD_NOT_ALLOWED: 'ERR_METHOD_NOT_ALLOWED',
-  /** The client exceeded its request budget (`parRateLimit`). */
+  /** A budget is spent (`parRateLimit`, `journeyStartRateLimit`, `authFailureRateLimit`): 429 with `Retry-After`. */
   ERR_RATE_LIMITED: 'ERR_RATE_LIMITED',
   /** The `request_uri` is unknown, used already, expired or pushed by another client (RFC 9126 §4). */
   ERR_REQUEST_URI_INVALID: 'ERR_REQUEST_URI_INVALID',
@@ -68,6 +68,8 @@ export const OAUTH_ERRORS: Readonly<Record<string, OAuthErrorMapping>> = {
   ERR_RATE_LIMITED: { status: 429, error: 'temporarily_unavailable' },
   // Raised by stores (core): fail closed, the client may retry.
   ERR_STORE_UNAVAILABLE: { status: 503, error: 'temporarily_unavailable', description: 'a backing store is unavailable; retry later' },
+  // Raised by the memory journey store at its cap (core): the new journey is refused, never a live one dropped.
+  ERR_STORE_FULL: { status: 503, error: 'temporarily_unavailable', description: 'the server holds as many journeys as it may; retry later' },
   ERR_JOURNEY_NOT_FOUND: { status: 404, error: 'invalid_request', description: 'no such journey (finished, expired or never started)' },
   ERR_JOURNEY_CONFLICT: { status: 409, error: 'invalid_request', description: 'the journey was advanced by another submission' },
   ERR_SUBMISSION_INVALID: { status: 400, error: 'invalid_request', description: 'the submission does not answer the callbacks asked for' },

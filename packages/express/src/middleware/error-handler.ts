@@ -29,6 +29,12 @@ function bodyParserAnswer(err: { type: string; status?: number }): OAuthAnswer |
   }
 }
 
+/* A coded error from below the adapter (ERR_STORE_FULL) may say when to come back: RFC 9110 §10.2.3 Retry-After (delay-seconds). */
+function retryAfterOf(err: WaymarkError): Readonly<Record<string, string>> {
+  const seconds = err.details.retryAfterSeconds;
+  return typeof seconds === 'number' && Number.isInteger(seconds) && seconds > 0 ? { 'Retry-After': String(seconds) } : {};
+}
+
 /** How a known error is answered (WaymarkError codes in OAUTH_ERRORS, body-parser errors); undefined for anything unexpected. */
 export function answerFor(err: unknown): OAuthAnswer | undefined {
   if (err instanceof WaymarkError) {
@@ -39,7 +45,7 @@ export function answerFor(err: unknown): OAuthAnswer | undefined {
       error: mapping.error,
       description: mapping.description ?? err.message,
       code: err.code,
-      headers: err instanceof HttpError ? err.headers : {},
+      headers: err instanceof HttpError ? err.headers : retryAfterOf(err),
     };
   }
   // body-parser / raw-body errors (http-errors style): a `type`, or a 4xx `status` (a broken gzip stream has no type).

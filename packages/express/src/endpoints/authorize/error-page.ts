@@ -11,6 +11,7 @@ const TITLES: Readonly<Record<number, string>> = {
   404: 'Not found',
   409: 'Already submitted',
   413: 'Request too large',
+  429: 'Try again later',
   503: 'Try again later',
 };
 
@@ -26,6 +27,8 @@ function sentence(code: string, status: number): string {
     case 'ERR_CSRF':
       return 'This form has expired or was not opened in this browser. Return to the application and start again.';
     case 'ERR_STORE_UNAVAILABLE':
+    case 'ERR_STORE_FULL':
+    case 'ERR_RATE_LIMITED':
       return 'The sign-in service is temporarily unavailable. Please try again in a moment.';
     default:
       return status >= 500
@@ -65,7 +68,7 @@ export function authorizeErrorPage(ctx: RouterContext): ErrorRequestHandler {
       seeOther(res, errorRedirect(ctx, request.redirectUri, answer.error, answer.description, request.state));
       return;
     }
-    if (request?.redirectUri !== undefined && answer.code === 'ERR_STORE_UNAVAILABLE') {
+    if (request?.redirectUri !== undefined && (answer.code === 'ERR_STORE_UNAVAILABLE' || answer.code === 'ERR_STORE_FULL')) {
       seeOther(res, errorRedirect(ctx, request.redirectUri, 'temporarily_unavailable', answer.description, request.state));
       return;
     }
