@@ -1,4 +1,4 @@
-import express, { type Request, type RequestHandler, type Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { JourneyResult } from '@waymark/core';
 import type { JsonObject } from '@waymark/sdk';
 import { authenticateClientLimited } from '../../client-auth/failure-limit.js';
@@ -11,6 +11,7 @@ import { spendJourneyStart } from '../../limits/journey-start.js';
 import { CLIENT_AUTH_PARAMETERS, REQUEST_OBJECT_PARAMETERS, STANDARD_AUTHORIZATION_PARAMETERS } from '../../lib/oauth-parameters.js';
 import { printableName } from '../../lib/printable.js';
 import { requestInfo } from '../../lib/request-info.js';
+import { readJsonBody } from '../../middleware/json-body.js';
 import { observeRequests } from '../../middleware/observe.js';
 import { isAllowedRedirectTarget } from '../../oauth/redirect-target.js';
 import type { RouterContext } from '../../options.js';
@@ -30,9 +31,9 @@ export function requireJsonBody(): RequestHandler {
   };
 }
 
-/** Parses JSON within the body limit: 413 past it, 400 when malformed. */
-export function readJson(limit: string | number): RequestHandler {
-  return express.json({ limit, strict: true, type: () => true });
+/** Parses JSON within the body limit: 413 as soon as the body passes it (the rest is never read), 400 when malformed. */
+export function readJson(limit: string | number): RequestHandler[] {
+  return readJsonBody(limit, { strict: true });
 }
 
 function bodyObject(req: Request): Record<string, unknown> {

@@ -53,7 +53,7 @@ export function policyRoutes(ctx: RouterContext, options: PolicyRouterOptions | 
 
   if (ctx.engine) {
     const deps: StepUpDeps = { pdp, engine: ctx.engine, sessions: ctx.stores.sessions, counters: ctx.stores.counters, maxStepUps };
-    const json = [headers, noStore(), clientIp(ctx), requireJson(), readJsonBody(ctx.bodyLimit)];
+    const json = [headers, noStore(), clientIp(ctx), requireJson(), ...readJsonBody(ctx.bodyLimit)];
     router.post('/policies/transactions/:txId/stepup/continue', ...json, continueStepUpJson(deps, cookie));
     const pages = stepUpPages(deps, { cookie });
     const pageErrors: ErrorRequestHandler = (err, _req, res, next) => {
