@@ -2,7 +2,8 @@ import type { RequestHandler } from 'express';
 import { invalidRequest } from '../errors.js';
 import { readBodyText } from './read-body.js';
 
-const OPENS_OBJECT_OR_ARRAY = /^[\x20\x09\x0A\x0D]*[[{]/;
+// RFC 8259 §2: insignificant whitespace is space, tab, line feed and carriage return.
+const OPENS_OBJECT_OR_ARRAY = /^[ \t\n\r]*[[{]/;
 
 /** Parses the text `readBodyText` left in `req.body` (an empty body is `{}`, as body-parser gives). */
 function parseJsonText(strict: boolean): RequestHandler {
