@@ -6,3 +6,5 @@ export type { RedisStores, RedisStoresOptions, RedisHealth, RedisClient } from '
 export { connectRedis } from './connect.js';
 export { REDIS_DEFAULTS, DEFAULT_PREFIX } from './defaults.js';
 export { RedisUnreachableError } from './lib/errors.js';
+export { createRedisRateLimiters } from './rate-limiters.js';
+export type { RedisRateLimiterFactory, RedisRateLimitersOptions } from './rate-limiters.js';

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { WaymarkError } from '@waymark/sdk';
+import { resolveHttpSettings, type HttpSettings } from './http-settings.js';
+import { LIMIT_KEYS, resolveLimitSettings, type LimitSettings } from './limits-config.js';
 
 /**
  * The `waymark serve` configuration file (JSON). Relative paths resolve from the file's folder.
@@ -35,8 +37,16 @@ export interface ServerConfig {
   services?: { usersFile?: string };
   /** Reserved for the Redis stores (see stores.ts); not wired in yet. */
   redis?: unknown;
-  /** The PAR rate limit per client (RFC 9126 §2.3): `{ max, windowSeconds }`, or `false` for none. Default { max: 30, windowSeconds: 60 }. */
-  parRateLimit?: { max: number; windowSeconds: number } | false;
+  /** The PAR budget (RFC 9126 §2.3): `{ max, clientMax?, windowSeconds }` (max per public client and source IP, clientMax per client), or `false` for none. Default { max: 60, clientMax: 6000, windowSeconds: 60 }. */
+  parRateLimit?: LimitSettings['parRateLimit'];
+  /** Journey starts, counted as PAR is. Default { max: 60, clientMax: 6000, windowSeconds: 60 }. */
+  journeyStartRateLimit?: LimitSettings['journeyStartRateLimit'];
+  /** Failed client authentications per client and source IP. Default { max: 20, windowSeconds: 600 }. */
+  authFailureRateLimit?: LimitSettings['authFailureRateLimit'];
+  /** Live journeys one process holds with memory stores; past it new journeys get 503. Default 20000. */
+  maxLiveJourneys?: number;
+  /** Node HTTP server settings (ms): headersTimeout, requestTimeout, keepAliveTimeout, maxRequestsPerSocket. Defaults in http-settings.ts. */
+  http?: Partial<HttpSettings>;
 }
 
 /** A configuration after validation: defaults applied, paths absolute. */
@@ -51,8 +61,10 @@ export interface ResolvedServerConfig {
   trustedProxies: string[];
   services: { usersFile?: string };
   redis: unknown;
-  /** The PAR rate limit per client, or false; undefined keeps the adapter's default (30 per minute). */
-  parRateLimit?: { max: number; windowSeconds: number } | false;
+  /** The abuse limits: each undefined one keeps the adapter's (or the memory stores') default. */
+  limits: LimitSettings;
+  /** The HTTP server's timeouts, defaults applied. */
+  http: HttpSettings;
   /** Folder relative paths and plugins resolve from. */
   baseDir: string;
 }
@@ -70,7 +82,8 @@ const KEYS = [
   'trustedProxies',
   'services',
   'redis',
-  'parRateLimit',
+  ...LIMIT_KEYS,
+  'http',
 ];
 const KEY = /^[A-Za-z0-9_-]{43}={0,1}$/;
 
@@ -155,21 +168,6 @@ export function resolveServerConfig(
   if (usersFile !== undefined && (typeof usersFile !== 'string' || usersFile === ''))
     throw configError('services.usersFile', 'must be a path to the users JSON file');
 
-  const parRateLimit = raw.parRateLimit;
-  if (parRateLimit !== undefined && parRateLimit !== false) {
-    const limit = parRateLimit as { max?: unknown; windowSeconds?: unknown } | null;
-    const positive = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n > 0;
-    if (
-      limit === null ||
-      typeof limit !== 'object' ||
-      Array.isArray(limit) ||
-      Object.keys(limit).some((k) => k !== 'max' && k !== 'windowSeconds') ||
-      !positive(limit.max) ||
-      !positive(limit.windowSeconds)
-    )
-      throw configError('parRateLimit', 'must be false (no limit) or { "max": 30, "windowSeconds": 60 } with positive integers');
-  }
-
   return {
     issuer: raw.issuer,
     host,
@@ -181,7 +179,8 @@ export function resolveServerConfig(
     trustedProxies: stringList(raw, 'trustedProxies', []),
     services: typeof usersFile === 'string' ? { usersFile: at(usersFile) } : {},
     redis: raw.redis,
-    ...(parRateLimit !== undefined ? { parRateLimit: parRateLimit as ResolvedServerConfig['parRateLimit'] } : {}),
+    limits: resolveLimitSettings(raw),
+    http: resolveHttpSettings(raw.http),
     baseDir,
   };
 }

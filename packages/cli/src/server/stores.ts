@@ -1,4 +1,6 @@
 import { createMemoryStores } from '@waymark/core';
+import { createRedisRateLimiters } from '@waymark/redis';
+import { createMemoryRateLimiters, type RateLimiterFactory } from '@waymark/express';
 import type { Clock, Stores } from '@waymark/sdk';
 import { configError, type ResolvedServerConfig } from './config.js';
 import { connectRedisStores, describeRedis, parseRedisSetting } from './redis-config.js';
@@ -8,11 +10,13 @@ export interface ServerStores {
   stores: Stores;
   /** One line for the start-up log: `memory (single process)`, `redis redis://10.0.0.5:6379 (prefix waymark:)`. */
   description: string;
+  /** Where every rate limit counts: Redis with the Redis stores (one budget for every process), memory otherwise. */
+  rateLimiters: RateLimiterFactory;
   close(): Promise<void>;
 }
 
 /**
- * Builds the stores a configuration asks for: Redis when `redis` is set (a URL, `{ url,
+ * Builds the stores (and the rate limiters beside them) a configuration asks for: Redis when `redis` is set (a URL, `{ url,
  * prefix }`, `{ cluster: [...] }` or `{ sentinels: [...], name }`, see redis-config.ts) or
  * `WAYMARK_REDIS_URL` is in `env`; otherwise memory (the embedded default: one process,
  * nothing else to run).
@@ -26,13 +30,23 @@ export interface ServerStores {
  * const { stores, description } = await createStoresFromConfig(config);
  */
 export async function createStoresFromConfig(
-  config: Pick<ResolvedServerConfig, 'redis'> & Partial<Pick<ResolvedServerConfig, 'secretKeys'>>,
+  config: Pick<ResolvedServerConfig, 'redis'> & Partial<Pick<ResolvedServerConfig, 'secretKeys' | 'limits'>>,
   clock?: Clock,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<ServerStores> {
   const redis = parseRedisSetting(config.redis, env);
-  if (redis === undefined)
-    return { stores: createMemoryStores(clock), description: 'memory (single process)', close: async () => undefined };
+  const maxJourneys = config.limits?.maxLiveJourneys;
+  if (redis === undefined) {
+    const memory = createMemoryStores(clock, maxJourneys !== undefined ? { maxJourneys } : {});
+    return {
+      stores: memory,
+      description: 'memory (single process)',
+      rateLimiters: createMemoryRateLimiters(),
+      close: async () => memory.close(),
+    };
+  }
+  if (maxJourneys !== undefined)
+    throw configError('maxLiveJourneys', `caps the memory stores of one process; with Redis (${redis.source}) bound memory with Redis's maxmemory instead, and remove it`);
   if ((config.secretKeys ?? []).length === 0)
     throw configError(
       'secretKeys',
@@ -44,5 +58,5 @@ export async function createStoresFromConfig(
   const { journeys, pushedRequests, sessions, transactions, counters, kv } = redisStores;
   const stores: Stores = { journeys, pushedRequests, sessions, transactions, counters, kv };
   Object.defineProperty(stores, 'commands', { value: () => redisStores.commands(), enumerable: false });
-  return { stores, description: describeRedis(redis), close };
+  return { stores, description: describeRedis(redis), rateLimiters: createRedisRateLimiters({ redis: redisStores.client, prefix: redis.prefix }), close };
 }

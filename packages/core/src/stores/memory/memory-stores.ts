@@ -234,12 +234,8 @@ export const MEMORY_STORE_DEFAULTS = Object.freeze({
 
 /** The memory stores, and `close()` that stops their sweep timer (not enumerable: `stores` stays six stores). */
 export interface MemoryStores extends Stores {
+  /** The journey store as such: its `size` shows how many journeys it holds. */
   journeys: MemoryJourneyStore;
-  pushedRequests: MemoryPushedRequestStore;
-  sessions: MemorySessionStore;
-  transactions: MemoryTransactionStore;
-  counters: MemoryCounterStore;
-  kv: MemoryKeyValueStore;
   close(): void;
 }
 
@@ -265,6 +261,6 @@ export function createMemoryStores(clock: Clock = systemClock, options: MemorySt
     transactions: new MemoryTransactionStore(clock, { sweeper }),
     counters: new MemoryCounterStore(clock, { sweeper }),
     kv: new MemoryKeyValueStore(clock, { sweeper }),
-  } as MemoryStores;
+  } as Omit<MemoryStores, 'close'> as MemoryStores;
   return Object.defineProperty(stores, 'close', { value: () => sweeper.close(), enumerable: false });
 }
