@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
-import { REDIS_DEFAULTS, createRedisStores } from '@waymark/redis';
+import { REDIS_DEFAULTS, createRedisRateLimiters, createRedisStores } from '@waymark/redis';
 import { manualClock, storeConformance } from '../../core/test/stores/conformance.js';
 import { startRedisServer } from './support/redis-server.js';
 import type { RedisServer } from './support/redis-server.js';
@@ -81,5 +81,24 @@ describe('redis cluster hash tags', () => {
   it('different ids spread over different slots (the prefix is not the hash tag)', async () => {
     const slots = await Promise.all(Array.from({ length: 20 }, (_, i) => slot(`waymark:{journey-${i}}:journey`)));
     expect(new Set(slots).size).toBeGreaterThan(10);
+  });
+});
+
+describe('redis cluster rate limiters', () => {
+  it('consume, peek and reset work through the Cluster client (one key per call)', async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const limiter = createRedisRateLimiters({ redis: cluster, prefix })({ name: 'par-source', max: 2, windowSeconds: 60 });
+    try {
+      expect((await limiter.consume('mobile-app|203.0.113.9')).allowed).toBe(true);
+      expect((await limiter.consume('mobile-app|203.0.113.9')).allowed).toBe(true);
+      const refused = await limiter.consume('mobile-app|203.0.113.9');
+      expect(refused.allowed).toBe(false);
+      expect(refused.retryAfterSeconds).toBeGreaterThanOrEqual(59);
+      expect((await limiter.peek('mobile-app|203.0.113.9')).allowed).toBe(false);
+      await limiter.reset('mobile-app|203.0.113.9');
+      expect((await limiter.peek('mobile-app|203.0.113.9')).remaining).toBe(2);
+    } finally {
+      await deleteByPrefix(cluster, prefix);
+    }
   });
 });
