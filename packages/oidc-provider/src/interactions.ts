@@ -42,6 +42,8 @@ const ERROR_PAGES: Record<string, { status: number; message: string }> = {
   ERR_JOURNEY_CONFLICT: { status: 409, message: 'This step was already submitted. Return to the application and sign in again.' },
   ERR_SUBMISSION_INVALID: { status: 400, message: 'The form was incomplete. Return to the application and sign in again.' },
   ERR_STORE_UNAVAILABLE: { status: 503, message: 'Sign-in is unavailable for a moment. Try again shortly.' },
+  // The memory journey store at its cap (core): the new journey is refused, no live one dropped.
+  ERR_STORE_FULL: { status: 503, message: 'Sign-in is busy for a moment. Try again shortly.' },
 };
 
 function wantsJson(req: Request): boolean {

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { CHALLENGE, SECRET, basic, form, testApp } from '../support/app.js';
 import { journeyApp } from '../support/journeys.js';
+import { PEP_AUTH, policyTestApp } from '../policies/support.js';
 
 /*
  * Failed client authentications are limited per client and source IP (authFailureRateLimit):
@@ -56,6 +57,18 @@ describe('client authentication failures — rate limited per client and source 
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
     expect((await start(ATTACKER, SECRET)).status).toBe(429);
     expect((await start(REAL, SECRET)).status).toBe(200);
+  });
+
+  it('POST /policies/evaluate shares it too: a guessing enforcement point is refused after 20 failures', async () => {
+    const { app } = await policyTestApp();
+    const evaluate = (auth: string) => request(app).post('/policies/evaluate').set('Authorization', auth).set('Content-Type', 'application/json').send({ resources: [] });
+    const statuses = [];
+    for (let i = 0; i < 21; i++) statuses.push((await evaluate(basic('payments-pep', `wrong-${i}`))).status);
+    expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
+    const refused = await evaluate(PEP_AUTH);
+    expect(statuses[20]).toBe(429);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
   });
 
   it('does not count public clients, which present nothing to guess', async () => {
