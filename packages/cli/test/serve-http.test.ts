@@ -78,7 +78,8 @@ describe('serve: HTTP connection timeouts', () => {
   it('cuts off a client that sends its body slowly after requestTimeout, with 408', async () => {
     const server = await startServer({ ...base, http: { headersTimeout: 300, requestTimeout: 600 } }, { logger: silent });
     running.push(server);
-    const head = 'POST /par HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 10000\r\n\r\n';
+    const head =
+      'POST /par HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 10000\r\n\r\n';
     const talk = await converse(server.url, head, 'a');
     expect(talk.received).toMatch(/^HTTP\/1\.1 408 /);
     expect(talk.closedAfterMs).toBeGreaterThanOrEqual(550);

@@ -17,8 +17,22 @@ afterEach(async () => {
 
 const SECRET = 'a-very-long-client-secret-of-at-least-32-chars';
 const clients = [
-  { client_id: 'web-app', type: 'web', token_endpoint_auth_method: 'none', redirect_uris: ['http://localhost:4000/callback'], allowed_flows: ['password-login'], redirect_targets: ['http://localhost:4000/'] },
-  { client_id: 'server-app', type: 'web', token_endpoint_auth_method: 'client_secret_post', client_secret: SECRET, redirect_uris: ['http://localhost:4000/callback'], allowed_flows: ['password-login'] },
+  {
+    client_id: 'web-app',
+    type: 'web',
+    token_endpoint_auth_method: 'none',
+    redirect_uris: ['http://localhost:4000/callback'],
+    allowed_flows: ['password-login'],
+    redirect_targets: ['http://localhost:4000/'],
+  },
+  {
+    client_id: 'server-app',
+    type: 'web',
+    token_endpoint_auth_method: 'client_secret_post',
+    client_secret: SECRET,
+    redirect_uris: ['http://localhost:4000/callback'],
+    allowed_flows: ['password-login'],
+  },
 ];
 const base = {
   issuer: 'http://localhost:3000',
@@ -29,7 +43,11 @@ const base = {
 };
 
 async function startLogin(url: string, body: Record<string, string> = { client_id: 'web-app' }): Promise<number> {
-  const res = await fetch(`${url}/journeys/password-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${url}/journeys/password-login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   await res.arrayBuffer();
   return res.status;
 }
@@ -56,14 +74,22 @@ describe('serve config: abuse limits', () => {
     const server = await startServer({ ...base, maxLiveJourneys: 2 }, { logger: silent });
     running.push(server);
     expect([await startLogin(server.url), await startLogin(server.url)]).toEqual([200, 200]);
-    const full = await fetch(`${server.url}/journeys/password-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_id: 'web-app' }) });
+    const full = await fetch(`${server.url}/journeys/password-login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: 'web-app' }),
+    });
     expect(full.status).toBe(503);
     expect(Number(full.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(((await full.json()) as { code: string }).code).toBe('ERR_STORE_FULL');
   });
 
   it('maxLiveJourneys is refused with Redis, whose maxmemory bounds it there', async () => {
-    const error = await createStoresFromConfig({ redis: 'redis://127.0.0.1:1', secretKeys: ['a'.repeat(43)], limits: { maxLiveJourneys: 10 } }).catch((e: unknown) => e);
+    const error = await createStoresFromConfig({
+      redis: 'redis://127.0.0.1:1',
+      secretKeys: ['a'.repeat(43)],
+      limits: { maxLiveJourneys: 10 },
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ERR_CONFIG_INVALID' });
     expect((error as Error).message).toContain('"maxLiveJourneys"');
   });

@@ -68,9 +68,12 @@ function failure(error: unknown): unknown {
 export function createRedisRateLimiters(options: RedisRateLimitersOptions): RedisRateLimiterFactory {
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   if (/[{}]/.test(prefix))
-    throw new WaymarkError('ERR_CONFIG_INVALID', `prefix: "${prefix}" must not contain { or } (they are Redis Cluster hash tags)`, { key: 'prefix' });
+    throw new WaymarkError('ERR_CONFIG_INVALID', `prefix: "${prefix}" must not contain { or } (they are Redis Cluster hash tags)`, {
+      key: 'prefix',
+    });
   return function redisRateLimiter(spec: RateLimitSpec): RedisRateLimiter {
-    if (!/^[a-z0-9-]+$/.test(spec.name)) throw new RangeError(`rate limit name "${spec.name}" must be lower-case letters, digits and dashes`);
+    if (!/^[a-z0-9-]+$/.test(spec.name))
+      throw new RangeError(`rate limit name "${spec.name}" must be lower-case letters, digits and dashes`);
     if (!(Number.isInteger(spec.max) && spec.max > 0 && Number.isInteger(spec.windowSeconds) && spec.windowSeconds > 0))
       throw new RangeError(`rate limit "${spec.name}": max and windowSeconds must be positive integers`);
     const limiter = new RateLimiterRedis({

@@ -31,7 +31,11 @@ describe('createRedisRateLimiters', () => {
     const spec = { name: 'par-source', max: 3, windowSeconds: 60 };
     const a = createRedisRateLimiters({ redis: one, prefix })(spec);
     const b = createRedisRateLimiters({ redis: two, prefix })(spec);
-    const answers = [await a.consume('mobile-app|203.0.113.9'), await b.consume('mobile-app|203.0.113.9'), await a.consume('mobile-app|203.0.113.9')];
+    const answers = [
+      await a.consume('mobile-app|203.0.113.9'),
+      await b.consume('mobile-app|203.0.113.9'),
+      await a.consume('mobile-app|203.0.113.9'),
+    ];
     expect(answers.map((d) => [d.allowed, d.remaining])).toEqual([
       [true, 2],
       [true, 1],
@@ -50,7 +54,11 @@ describe('createRedisRateLimiters', () => {
   });
 
   it('peek spends nothing; reset gives the budget back', async () => {
-    const limiter = createRedisRateLimiters({ redis: one, prefix: `test:${randomUUID()}:` })({ name: 'auth-failure', max: 2, windowSeconds: 600 });
+    const limiter = createRedisRateLimiters({ redis: one, prefix: `test:${randomUUID()}:` })({
+      name: 'auth-failure',
+      max: 2,
+      windowSeconds: 600,
+    });
     expect(await limiter.peek('web-app|203.0.113.9')).toEqual({ allowed: true, remaining: 2, retryAfterSeconds: 0 });
     await limiter.consume('web-app|203.0.113.9');
     await limiter.consume('web-app|203.0.113.9');
@@ -63,7 +71,11 @@ describe('createRedisRateLimiters', () => {
   });
 
   it('fails closed while Redis is down (ERR_STORE_UNAVAILABLE at once, never "allowed"), and works again once it is back', async () => {
-    const limiter = createRedisRateLimiters({ redis: one, prefix: `test:${randomUUID()}:` })({ name: 'journey-start', max: 5, windowSeconds: 60 });
+    const limiter = createRedisRateLimiters({ redis: one, prefix: `test:${randomUUID()}:` })({
+      name: 'journey-start',
+      max: 5,
+      windowSeconds: 60,
+    });
     expect((await limiter.consume('k')).allowed).toBe(true);
     await server.stop();
     try {

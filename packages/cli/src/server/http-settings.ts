@@ -43,14 +43,18 @@ export function resolveHttpSettings(raw: unknown): HttpSettings {
     throw configError('http', 'must be an object such as { "headersTimeout": 10000, "requestTimeout": 30000, "keepAliveTimeout": 5000 }');
   const given = raw as Record<string, unknown>;
   for (const key of Object.keys(given))
-    if (!KEYS.includes(key as keyof HttpSettings)) throw configError(`http.${key}`, `is not an http setting; use one of ${KEYS.join(', ')}`);
+    if (!KEYS.includes(key as keyof HttpSettings))
+      throw configError(`http.${key}`, `is not an http setting; use one of ${KEYS.join(', ')}`);
   const settings = { ...HTTP_DEFAULTS };
   for (const key of KEYS) {
     const value = given[key];
     if (value === undefined) continue;
     const min = key === 'maxRequestsPerSocket' ? 0 : 1;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min)
-      throw configError(`http.${key}`, key === 'maxRequestsPerSocket' ? 'must be an integer, 0 or more (0: no limit)' : 'must be a positive integer of milliseconds');
+      throw configError(
+        `http.${key}`,
+        key === 'maxRequestsPerSocket' ? 'must be an integer, 0 or more (0: no limit)' : 'must be a positive integer of milliseconds',
+      );
     settings[key] = value;
   }
   // Node refuses a headers timeout longer than the request timeout (the headers are part of the request).

@@ -41,7 +41,10 @@ function rateLimit(key: string, value: unknown, withCeiling: boolean): ClientRat
     !positive(limit.windowSeconds) ||
     (limit.clientMax !== undefined && !(positive(limit.clientMax) && limit.clientMax >= limit.max))
   )
-    throw configError(key, `must be false (no limit) or ${example} with positive integers${withCeiling ? ' (clientMax at least max)' : ''}`);
+    throw configError(
+      key,
+      `must be false (no limit) or ${example} with positive integers${withCeiling ? ' (clientMax at least max)' : ''}`,
+    );
   return { ...(limit as unknown as ClientRateLimitSetting) };
 }
 
@@ -60,7 +63,11 @@ export function resolveLimitSettings(raw: Readonly<Record<string, unknown>>): Li
   const failures = rateLimit('authFailureRateLimit', raw.authFailureRateLimit, false);
   if (failures !== undefined) settings.authFailureRateLimit = failures;
   if (raw.maxLiveJourneys !== undefined) {
-    if (!positive(raw.maxLiveJourneys)) throw configError('maxLiveJourneys', 'must be a positive integer, such as 20000 (live journeys one process holds with memory stores)');
+    if (!positive(raw.maxLiveJourneys))
+      throw configError(
+        'maxLiveJourneys',
+        'must be a positive integer, such as 20000 (live journeys one process holds with memory stores)',
+      );
     settings.maxLiveJourneys = raw.maxLiveJourneys;
   }
   return settings;

@@ -44,7 +44,7 @@ describe('memory stores — the sweep timer', () => {
     expect(await stores.journeys.get('j')).toBeUndefined(); // a read still judges expiry
   });
 
-  it('sweeps every minute by default, on an unref\'d timer', () => {
+  it("sweeps every minute by default, on an unref'd timer", () => {
     expect(MEMORY_STORE_DEFAULTS.sweepIntervalMs).toBe(MINUTE);
     const spy = jest.spyOn(globalThis, 'setInterval');
     const stores = createMemoryStores(manualClock());

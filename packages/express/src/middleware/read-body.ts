@@ -72,7 +72,8 @@ export function readBodyText(limit: string | number, alreadyRead: (body: unknown
         next(error);
         return;
       }
-      (req as { body?: unknown }).body = chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
+      (req as { body?: unknown }).body =
+        chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
       next();
     };
     const onData = (chunk: Buffer) => {

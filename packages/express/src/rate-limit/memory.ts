@@ -1,5 +1,12 @@
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { checkRateLimitSpec, decisionOf, type RateLimitDecision, type RateLimiter, type RateLimiterFactory, type RateLimitSpec } from './rate-limiter.js';
+import {
+  checkRateLimitSpec,
+  decisionOf,
+  type RateLimitDecision,
+  type RateLimiter,
+  type RateLimiterFactory,
+  type RateLimitSpec,
+} from './rate-limiter.js';
 
 /**
  * Rate limiters in this process's memory (rate-limiter-flexible's `RateLimiterMemory`): the

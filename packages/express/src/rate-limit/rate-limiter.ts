@@ -60,7 +60,7 @@ export function decisionOf(max: number, result: LimiterResult | null, spend: boo
   return { allowed, remaining: Math.max(0, max - result.consumedPoints), retryAfterSeconds: allowed ? seconds : Math.max(1, seconds) };
 }
 
-/** Checks a spec at start-up; `where` names the option for the error. */
+/** Checks a spec at start-up: a RangeError names the limit and what is wrong. */
 export function checkRateLimitSpec(spec: RateLimitSpec): void {
   if (!/^[a-z0-9-]+$/.test(spec.name)) throw new RangeError(`rate limit name "${spec.name}" must be lower-case letters, digits and dashes`);
   if (!(Number.isInteger(spec.max) && spec.max > 0)) throw new RangeError(`rate limit "${spec.name}": max must be a positive integer`);

@@ -10,7 +10,12 @@ import { PEP_AUTH, policyTestApp } from '../policies/support.js';
  * client is a trusted proxy, so X-Forwarded-For names the source.
  */
 
-const webBody = { response_type: 'code', redirect_uri: 'https://app.example.com/callback', code_challenge: CHALLENGE, code_challenge_method: 'S256' };
+const webBody = {
+  response_type: 'code',
+  redirect_uri: 'https://app.example.com/callback',
+  code_challenge: CHALLENGE,
+  code_challenge_method: 'S256',
+};
 const ATTACKER = '203.0.113.66';
 const REAL = '198.51.100.7';
 
@@ -39,7 +44,12 @@ describe('client authentication failures — rate limited per client and source 
   it('counts per client: failures against one client do not refuse another client on the same address', async () => {
     const { app } = testApp({ trustedProxies: ['127.0.0.1'], authFailureRateLimit: { max: 2, windowSeconds: 60 } });
     for (let i = 0; i < 3; i++)
-      await request(app).post('/par').set('X-Forwarded-For', ATTACKER).set('Authorization', basic('web-app', 'wrong')).type('form').send(form(webBody));
+      await request(app)
+        .post('/par')
+        .set('X-Forwarded-For', ATTACKER)
+        .set('Authorization', basic('web-app', 'wrong'))
+        .type('form')
+        .send(form(webBody));
     const other = await request(app)
       .post('/par')
       .set('X-Forwarded-For', ATTACKER)
@@ -61,7 +71,8 @@ describe('client authentication failures — rate limited per client and source 
 
   it('POST /policies/evaluate shares it too: a guessing enforcement point is refused after 20 failures', async () => {
     const { app } = await policyTestApp();
-    const evaluate = (auth: string) => request(app).post('/policies/evaluate').set('Authorization', auth).set('Content-Type', 'application/json').send({ resources: [] });
+    const evaluate = (auth: string) =>
+      request(app).post('/policies/evaluate').set('Authorization', auth).set('Content-Type', 'application/json').send({ resources: [] });
     const statuses = [];
     for (let i = 0; i < 21; i++) statuses.push((await evaluate(basic('payments-pep', `wrong-${i}`))).status);
     expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
@@ -73,12 +84,17 @@ describe('client authentication failures — rate limited per client and source 
 
   it('does not count public clients, which present nothing to guess', async () => {
     const { app } = await journeyApp({ trustedProxies: ['127.0.0.1'], authFailureRateLimit: { max: 1, windowSeconds: 60 } });
-    for (let i = 0; i < 3; i++) expect((await request(app).post('/journeys/confirm').set('X-Forwarded-For', ATTACKER).send({ client_id: 'spa-app' })).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await request(app).post('/journeys/confirm').set('X-Forwarded-For', ATTACKER).send({ client_id: 'spa-app' })).status).toBe(
+        200,
+      );
   });
 
   it('false turns the limit off', async () => {
     const { app } = testApp({ authFailureRateLimit: false });
     for (let i = 0; i < 30; i++)
-      expect((await request(app).post('/par').set('Authorization', basic('web-app', 'wrong')).type('form').send(form(webBody))).status).toBe(401);
+      expect(
+        (await request(app).post('/par').set('Authorization', basic('web-app', 'wrong')).type('form').send(form(webBody))).status,
+      ).toBe(401);
   });
 });

@@ -31,7 +31,13 @@ describe('journey starts — rate limited', () => {
     const { app } = await journeyApp({ ...proxied, journeyStartRateLimit: { max: 1, windowSeconds: 60 } });
     for (let i = 0; i < 10; i++) {
       expect((await request(app).post('/journeys/no-such-flow').send({ client_id: 'spa-app' })).status).toBe(403);
-      expect((await request(app).post('/journeys/ask-login').send({ client_id: 'spa-app', params: { nope: 'x' } })).status).toBe(400);
+      expect(
+        (
+          await request(app)
+            .post('/journeys/ask-login')
+            .send({ client_id: 'spa-app', params: { nope: 'x' } })
+        ).status,
+      ).toBe(400);
     }
     expect((await request(app).post('/journeys/ask-login').send({ client_id: 'spa-app' })).status).toBe(200);
   });
@@ -39,7 +45,10 @@ describe('journey starts — rate limited', () => {
   it('POST /journeys/:flow: an authenticated confidential client counts per client (its server calls for every user)', async () => {
     const { app } = await journeyApp({ ...proxied, journeyStartRateLimit: { max: 1, clientMax: 3, windowSeconds: 60 } });
     const statuses = [];
-    for (let i = 0; i < 4; i++) statuses.push((await request(app).post('/journeys/ask-login').set('X-Forwarded-For', '10.0.0.5').set('Authorization', WEB_AUTH).send({})).status);
+    for (let i = 0; i < 4; i++)
+      statuses.push(
+        (await request(app).post('/journeys/ask-login').set('X-Forwarded-For', '10.0.0.5').set('Authorization', WEB_AUTH).send({})).status,
+      );
     expect(statuses).toEqual([200, 200, 200, 429]);
   });
 

@@ -32,7 +32,9 @@ describe('the live-journey cap (memory stores)', () => {
     expect(page.status).toBe(303);
     expect(new URL(page.headers.location!).searchParams.get('error')).toBe('temporarily_unavailable');
     for (const [i, step] of started.entries()) {
-      const done = await request(app).post(`/journeys/${step.journeyId}/continue`).send({ callbacks: answers(step.callbacks, `user${i}`, 'pw') });
+      const done = await request(app)
+        .post(`/journeys/${step.journeyId}/continue`)
+        .send({ callbacks: answers(step.callbacks, `user${i}`, 'pw') });
       expect(done.status).toBe(200);
       expect(done.body.status).toBe('success');
     }

@@ -61,7 +61,9 @@ async function streamPastLimit(app: Express, path: string, headers: Record<strin
       socket.on('error', () => (answered ? finish() : reject(new Error(`connection failed after ${sent} bytes, before any answer`))));
       socket.on('close', () => (answered ? finish() : undefined));
       socket.on('connect', () => {
-        const head = Object.entries({ host: `127.0.0.1:${port}`, ...(chunked ? { 'transfer-encoding': 'chunked' } : {}), ...headers }).map(([k, v]) => `${k}: ${v}\r\n`);
+        const head = Object.entries({ host: `127.0.0.1:${port}`, ...(chunked ? { 'transfer-encoding': 'chunked' } : {}), ...headers }).map(
+          ([k, v]) => `${k}: ${v}\r\n`,
+        );
         socket.write(`POST ${path} HTTP/1.1\r\n${head.join('')}\r\n`);
         pump();
       });
@@ -103,7 +105,10 @@ describe('bodies past the limit: 413 while the client is still sending, the rest
 
   it('a declared Content-Length past the limit is refused before any of the body is read', async () => {
     const { app } = await journeyApp();
-    const outcome = await streamPastLimit(app, '/journeys/ask-login', { 'content-type': 'application/json', 'content-length': String(TOTAL) });
+    const outcome = await streamPastLimit(app, '/journeys/ask-login', {
+      'content-type': 'application/json',
+      'content-length': String(TOTAL),
+    });
     expectCutOff(outcome);
   });
 
