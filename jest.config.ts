@@ -11,6 +11,8 @@ const config: Config = {
   },
   moduleNameMapper: {
     '^@waymark/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
+    // Internal subpaths (`@waymark/core/internal`): what Waymark's own packages share, no semver promise.
+    '^@waymark/([a-z-]+)/internal$': '<rootDir>/packages/$1/src/internal.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/flows/**/*.test.ts', '<rootDir>/examples/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],

@@ -2,13 +2,16 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, expect, beforeAll } from '@jest/globals';
+import express, { type Express } from 'express';
+import request from 'supertest';
 import { createEngine, createMemoryStores, NodeRegistry, validateFlow } from '@waymark/core';
+import { createWaymarkRouter } from '@waymark/express';
 import { builtinNodes, FileUserStore, hashPassword } from '@waymark/nodes';
 import { runFlow, testClock } from '@waymark/testing';
 
 const flow = JSON.parse(readFileSync(new URL('./login.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 const COOKIE = '__Host-waymark-session';
-const request = { ip: '127.0.0.1', headers: {}, cookies: {}, userAgent: 'jest' };
+const browserRequest = { ip: '127.0.0.1', headers: {}, cookies: {}, userAgent: 'jest' };
 let users: FileUserStore;
 
 beforeAll(async () => {
@@ -45,7 +48,7 @@ describe('flows/login.json', () => {
       authTime: now,
       amr: ['token'],
     });
-    const result = await engine.start('login', { request: { ...request, cookies: { [COOKIE]: id } } });
+    const result = await engine.start('login', { request: { ...browserRequest, cookies: { [COOKIE]: id } } });
     expect(result.status).toBe('success');
     if (result.status !== 'success') return;
     expect(result.sub).toBe('user-alice');
@@ -69,17 +72,23 @@ describe('flows/login.json', () => {
     expect(run.result.cookies).toEqual([expect.objectContaining({ name: COOKIE, value: run.result.sessionId })]);
   });
 
-  it('asks again after a wrong password and succeeds with the right one', async () => {
+  it('asks again after a wrong password, saying the credentials were wrong, and succeeds with the right one', async () => {
     const run = await runFlow(
       flow,
       [
         { expect: ['NameCallback', 'PasswordCallback'], answer: ['alice', 'wrong'] },
-        { expect: ['NameCallback', 'PasswordCallback'], answer: ['alice', 'correct horse'] },
+        { expect: ['TextOutputCallback', 'NameCallback', 'PasswordCallback'], answer: ['alice', 'correct horse'] },
       ],
       { nodes: builtinNodes, services: { users } },
     );
     expect(run.status).toBe('success');
     expect(run.outcomes).toEqual(['none', 'collected', 'invalid', 'collected', 'valid', 'created']);
+    const again = run.suspensions[1] ?? [];
+    expect(again[0]?.output).toEqual([
+      { name: 'message', value: 'Wrong username or password. Try again.' },
+      { name: 'messageType', value: '2' },
+    ]);
+    expect(again[1]?.input[0]?.value).toBe('alice');
   });
 
   it('prompts when the session cookie names an unknown or expired session', async () => {
@@ -94,9 +103,86 @@ describe('flows/login.json', () => {
 
   it('fails after five wrong passwords (lockout), without a session', async () => {
     const wrong = { expect: ['NameCallback', 'PasswordCallback'], answer: ['alice', 'wrong'] } as const;
-    const run = await runFlow(flow, [wrong, wrong, wrong, wrong, wrong], { nodes: builtinNodes, services: { users } });
+    const again = { expect: ['TextOutputCallback', 'NameCallback', 'PasswordCallback'], answer: ['alice', 'wrong'] } as const;
+    const run = await runFlow(flow, [wrong, again, again, again, again], { nodes: builtinNodes, services: { users } });
     expect(run.status).toBe('failure');
     expect(run.outcomes[run.outcomes.length - 1]).toBe('locked');
     expect(run.result.cookies).toEqual([]);
+  });
+});
+
+const WRONG = 'Wrong username or password. Try again.';
+const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
+type Step = { journeyId: string; callbacks: { type: string; output: { name: string; value: unknown }[]; input: { name: string; value: unknown }[] }[] };
+
+/** The login flow behind the adapter: a public SPA client (JSON API) and a web client (pages). */
+async function loginApp(): Promise<Express> {
+  const clock = testClock();
+  const stores = createMemoryStores(clock);
+  const engine = await createEngine({ nodes: builtinNodes, stores, clock, services: { users } });
+  engine.load(flow);
+  const web = { client_id: 'web-app', type: 'web', token_endpoint_auth_method: 'none', redirect_uris: ['https://app.example.com/callback'], pkce: 'S256_REQUIRED', allowed_flows: ['login'] } as const;
+  const spa = { client_id: 'spa-app', type: 'spa', token_endpoint_auth_method: 'none', redirect_uris: ['https://spa.example.com/cb'], allowed_flows: ['login'], cors_origins: ['https://spa.example.com'] } as const;
+  const app = express();
+  const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+  app.use('/', createWaymarkRouter({ issuer: 'https://login.example.com', clients: [web, spa], stores, clock, engine, logger: quiet, parRateLimit: false }));
+  return app;
+}
+
+function fill(step: Step, username: string, password: string): Step['callbacks'] {
+  return step.callbacks.map((cb) => (cb.input.length === 0 ? cb : { ...cb, input: [{ name: cb.input[0]!.name, value: cb.type === 'PasswordCallback' ? password : username }] }));
+}
+
+describe('flows/login.json behind the adapter: a wrong password says so', () => {
+  it('JSON API: the next step carries an error TextOutputCallback, then the right password succeeds', async () => {
+    const app = await loginApp();
+    const first = (await request(app).post('/journeys/login').send({ client_id: 'spa-app' })).body as Step;
+    expect(first.callbacks.map((c) => c.type)).toEqual(['NameCallback', 'PasswordCallback']);
+    const wrong = await request(app).post(`/journeys/${first.journeyId}/continue`).send({ callbacks: fill(first, 'alice', 'wrong') });
+    expect(wrong.status).toBe(200);
+    const again = wrong.body as Step;
+    expect(again.callbacks.map((c) => c.type)).toEqual(['TextOutputCallback', 'NameCallback', 'PasswordCallback']);
+    expect(again.callbacks[0]?.output).toEqual([
+      { name: 'message', value: WRONG },
+      { name: 'messageType', value: '2' },
+    ]);
+    expect(again.callbacks[1]?.input[0]?.value).toBe('alice');
+    const right = await request(app).post(`/journeys/${again.journeyId}/continue`).send({ callbacks: fill(again, 'alice', 'correct horse') });
+    expect(right.status).toBe(200);
+    expect(right.body.status).toBe('success');
+  });
+
+  it('HTML pages: the form shown again has the error as an alert above the fields, with the username kept', async () => {
+    const app = await loginApp();
+    const query = new URLSearchParams({ client_id: 'web-app', response_type: 'code', redirect_uri: 'https://app.example.com/callback', code_challenge: CHALLENGE, code_challenge_method: 'S256', state: 's' });
+    const page = await request(app).get(`/authorize?${query.toString()}`);
+    expect(page.status).toBe(200);
+    expect(page.text).not.toContain(WRONG);
+    const field = (text: string, name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(text)?.[1] ?? '';
+    const csrfCookie = (String((page.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('__Host-waymark-csrf='))).split(';')[0]) ?? '';
+    const submit = (text: string, password: string) =>
+      request(app)
+        .post('/authorize/continue')
+        .set('Cookie', csrfCookie)
+        .type('form')
+        .send(
+          new URLSearchParams({
+            journeyId: field(text, 'journeyId'),
+            csrf: field(text, 'csrf'),
+            // Fields are named after each callback's input (IDToken1…): find the two the page asks.
+            [/name="(IDToken\d+)" type="text"/.exec(text)?.[1] ?? '']: 'alice',
+            [/name="(IDToken\d+)" type="password"/.exec(text)?.[1] ?? '']: password,
+          }).toString(),
+        );
+    const wrong = await submit(page.text, 'wrong');
+    expect(wrong.status).toBe(200);
+    expect(wrong.text).toContain(`<p role="alert" class="error">${WRONG}</p>`);
+    expect(wrong.text.indexOf(WRONG)).toBeLessThan(wrong.text.indexOf('type="password"'));
+    expect(wrong.text).toMatch(/name="IDToken2" type="text" autocomplete="username" required value="alice"/);
+    const right = await submit(wrong.text, 'correct horse');
+    // This flow sets no redirect (the OpenID Provider resumes after it): the adapter's own page.
+    expect(right.status).toBe(200);
+    expect(right.text).toContain('<h1>Signed in</h1>');
+    expect(right.text).not.toContain(WRONG);
   });
 });

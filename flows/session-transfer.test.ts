@@ -16,7 +16,7 @@ import {
   signingKeys,
   SESSION_COOKIE,
   TARGET,
-} from '../packages/express/test/support/handoff.js';
+} from '../test/support/handoff-app.js';
 
 let jwks: Awaited<ReturnType<typeof serveJwks>>;
 

@@ -7,7 +7,7 @@ import express, { type Express } from 'express';
 import request from 'supertest';
 import { createEngine, createMemoryStores } from '@waymark/core';
 import { createWaymarkRouter } from '@waymark/express';
-import { builtinNodes, FileUserStore, HttpRiskProvider, locateIp } from '@waymark/nodes';
+import { builtinNodes, FileUserStore, HttpRiskProvider, locateIp, RiskProviderError, type RiskEvaluation, type RiskProvider } from '@waymark/nodes';
 import type { Callback, Logger } from '@waymark/sdk';
 import { answerCallbacks, testClock, type TestClock } from '@waymark/testing';
 
@@ -70,6 +70,8 @@ async function appWith(services: Record<string, unknown> = {}, clock = testClock
 interface HttpVisit {
   status: 'success' | 'failure';
   askedPassword: boolean;
+  /** How many steps asked for the password. */
+  passwordSteps: number;
   messages: string[];
   /** Cookie names set (with a value) and cleared on any response of the visit. */
   set: string[];
@@ -115,7 +117,7 @@ class HttpBrowser {
 
   /** One journey through the JSON API: credentials get alice's `password`, messages are acknowledged. */
   async visit(app: Express, password = PASSWORD): Promise<HttpVisit> {
-    const visit: HttpVisit = { status: 'failure', askedPassword: false, messages: [], set: [], cleared: [] };
+    const visit: HttpVisit = { status: 'failure', askedPassword: false, passwordSteps: 0, messages: [], set: [], cleared: [] };
     let res = await request(app).post('/journeys/remember-me').set(this.headers()).send({ client_id: 'shop-web' });
     for (let turn = 0; res.status === 200 && res.body.callbacks !== undefined; turn++) {
       if (turn > 10) throw new Error('too many steps');
@@ -124,6 +126,7 @@ class HttpBrowser {
       for (const cb of callbacks) if (cb.type === 'TextOutputCallback') visit.messages.push(String(cb.output.find((o) => o.name === 'message')?.value));
       const wantsPassword = callbacks.some((cb) => cb.type === 'PasswordCallback');
       visit.askedPassword ||= wantsPassword;
+      if (wantsPassword) visit.passwordSteps++;
       const answers = answerCallbacks(callbacks, wantsPassword ? ['alice', password] : []);
       res = await request(app)
         .post(`/journeys/${String(res.body.journeyId)}/continue`)
@@ -191,7 +194,8 @@ describe('remember-me through the JSON journey API', () => {
     browser.ip = SINGAPORE;
     const visit = await browser.visit(app);
     expect(visit.cleared).toContain(REMEMBER);
-    expect(visit.messages).toEqual([expect.stringContaining('Risk level HIGH')]);
+    // The remembered device's risk, then the password login's (both HIGH: impossible travel).
+    expect(visit.messages).toEqual([expect.stringContaining('Risk level HIGH: this sign-in'), expect.stringContaining('Risk level HIGH: you are signed in')]);
     expect(visit.askedPassword).toBe(true);
     expect(visit.status).toBe('success');
     expect(visit.set).not.toContain(REMEMBER);
@@ -203,6 +207,7 @@ describe('remember-me through the JSON journey API', () => {
     const bot = new HttpBrowser(LONDON, BOT);
     const first = await bot.visit(app);
     expect(first.status).toBe('success');
+    expect(first.messages).toEqual([expect.stringContaining('(BOT_MITIGATION)')]);
     expect(first.set).not.toContain(REMEMBER);
     clock.advance(HOUR);
     expect((await bot.visit(app)).askedPassword).toBe(true);
@@ -244,11 +249,96 @@ describe('remember-me through the JSON journey API', () => {
     expect(remembered.cleared).toContain(REMEMBER);
   });
 
-  it('five wrong passwords end in a 401 failure without a session or remember-me cookie', async () => {
+  it('a wrong password ends the journey: a 401 failure at once, without a session or remember-me cookie', async () => {
     const { app } = await appWith();
     const visit = await new HttpBrowser(LONDON, FIREFOX).visit(app, 'wrong password');
     expect(visit.status).toBe('failure');
+    expect(visit.passwordSteps).toBe(1);
     expect(visit.set).toEqual([]);
+  });
+});
+
+/** A risk service that answers one scripted result (or fails), as an operator wires services.riskProvider. */
+function scriptedRisk(result: Partial<RiskEvaluation> | 'down'): RiskProvider & { completions: string[] } {
+  const completions: string[] = [];
+  let n = 0;
+  return {
+    completions,
+    async evaluate() {
+      if (result === 'down') throw new RiskProviderError('ERR_RISK_UNREACHABLE', 'risk service unreachable');
+      return { id: `e${++n}`, level: 'LOW', score: 10, details: {}, ...result };
+    },
+    async complete(id, status) {
+      completions.push(`${id} ${status}`);
+    },
+  };
+}
+
+const LOGIN_DOWN = 'The risk service could not be reached: you are signed in, but this device will not be remembered.';
+/** Each result the risk service can give, and what the user sees with and without the cookie. */
+const RESULTS: { name: string; result: Partial<RiskEvaluation> | 'down'; remembered: string; login: string }[] = [
+  { name: 'MEDIUM', result: { level: 'MEDIUM', score: 50 }, remembered: 'Risk level MEDIUM: something about this sign-in changed', login: 'Risk level MEDIUM: you are signed in' },
+  { name: 'HIGH', result: { level: 'HIGH', score: 90 }, remembered: 'Risk level HIGH: this sign-in does not look like your usual ones', login: 'Risk level HIGH: you are signed in' },
+  { name: 'a score above the threshold', result: { level: 'HIGH', score: 301 }, remembered: 'Risk score above the threshold: this device', login: 'Risk score above the threshold: you are signed in' },
+  { name: 'BOT_MITIGATION', result: { level: 'HIGH', score: 80, recommendedAction: 'BOT_MITIGATION' }, remembered: 'automated access suspected (BOT_MITIGATION), so', login: 'automated access suspected (BOT_MITIGATION): you are signed in' },
+  { name: 'AITM_MITIGATION (with a LOW level)', result: { level: 'LOW', score: 10, recommendedAction: 'AITM_MITIGATION' }, remembered: '(AITM_MITIGATION), so this device', login: '(AITM_MITIGATION): you are signed in' },
+  { name: 'the risk service down', result: 'down', remembered: 'The risk of this sign-in could not be evaluated', login: LOGIN_DOWN },
+];
+
+describe('every decision of remember-me through the JSON journey API', () => {
+  /** A browser remembered by a LOW first visit, and an app whose risk service now answers `result`. */
+  async function rememberedThen(result: Partial<RiskEvaluation> | 'down') {
+    const clock = testClock();
+    const browser = new HttpBrowser(LONDON, FIREFOX);
+    await browser.visit((await appWith({ riskProvider: scriptedRisk({}) }, clock)).app);
+    expect(browser.jar.has(REMEMBER)).toBe(true);
+    clock.advance(HOUR);
+    const risk = scriptedRisk(result);
+    return { browser, risk, app: (await appWith({ riskProvider: risk }, clock)).app };
+  }
+
+  it('LOW with the cookie: signed in silently, the result reported SUCCESS, the cookie kept', async () => {
+    const { browser, risk, app } = await rememberedThen({ level: 'LOW', score: 5 });
+    const visit = await browser.visit(app, 'never asked');
+    expect(visit).toMatchObject({ status: 'success', askedPassword: false, messages: [], cleared: [] });
+    expect(risk.completions).toEqual(['e1 SUCCESS']);
+    expect(browser.jar.has(REMEMBER)).toBe(true);
+  });
+
+  it('LOW without the cookie: the password, then the cookie, the result reported SUCCESS', async () => {
+    const risk = scriptedRisk({ level: 'LOW', score: 5 });
+    const visit = await new HttpBrowser(LONDON, FIREFOX).visit((await appWith({ riskProvider: risk })).app);
+    expect(visit).toMatchObject({ status: 'success', askedPassword: true, messages: [] });
+    expect(visit.set).toContain(REMEMBER);
+    expect(risk.completions).toEqual(['e1 SUCCESS']);
+  });
+
+  it.each(RESULTS)('$name with the cookie: the result reported (FAILED, when there is one), the cookie removed, the risk shown, the password asked; no new cookie', async ({ result, remembered, login }) => {
+    const { browser, risk, app } = await rememberedThen(result);
+    const visit = await browser.visit(app);
+    expect(visit.status).toBe('success');
+    expect(visit.askedPassword).toBe(true);
+    expect(visit.cleared).toContain(REMEMBER);
+    expect(visit.set).not.toContain(REMEMBER);
+    expect(visit.messages).toEqual([expect.stringContaining(remembered), expect.stringContaining(login)]);
+    expect(risk.completions).toEqual(result === 'down' ? [] : ['e1 FAILED', 'e2 SUCCESS']);
+  });
+
+  it.each(RESULTS)('$name without the cookie: the password, the risk shown, signed in without the cookie', async ({ result, login }) => {
+    const risk = scriptedRisk(result);
+    const visit = await new HttpBrowser(LONDON, FIREFOX).visit((await appWith({ riskProvider: risk })).app);
+    expect(visit).toMatchObject({ status: 'success', askedPassword: true, messages: [expect.stringContaining(login)] });
+    expect(visit.set).not.toContain(REMEMBER);
+    expect(risk.completions).toEqual(result === 'down' ? [] : ['e1 SUCCESS']);
+  });
+
+  it('a wrong password after the cookie was distrusted: 401 at once, the cookie stays removed', async () => {
+    const { browser, app } = await rememberedThen({ level: 'HIGH', score: 90 });
+    const visit = await browser.visit(app, 'wrong password');
+    expect(visit.status).toBe('failure');
+    expect(visit.passwordSteps).toBe(1);
+    expect(visit.cleared).toContain(REMEMBER);
+    expect(browser.jar.has(REMEMBER)).toBe(false);
   });
 });
 

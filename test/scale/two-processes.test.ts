@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { startRedisServer, type RedisServer } from '../../packages/redis/test/support/redis-server.js';
+import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { freePort, startTokenIssuer, type TokenIssuer } from '../support/servers.js';
 import {
   authorize,

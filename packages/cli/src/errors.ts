@@ -8,6 +8,8 @@ export const CLI_ERRORS = {
   ERR_CLI_USAGE: 'ERR_CLI_USAGE',
   /** A file named on the command line could not be read. */
   ERR_CLI_FILE: 'ERR_CLI_FILE',
+  /** `run`: the user pressed Ctrl-C while a hidden answer (a password) was being typed. */
+  ERR_CLI_CANCELLED: 'ERR_CLI_CANCELLED',
   /** `new-node`: the target folder exists and is not empty; nothing was written. */
   ERR_CLI_TARGET_EXISTS: 'ERR_CLI_TARGET_EXISTS',
   /** The CLI is run from a clone before `npm run build` (raised by the committed bin shim). */

@@ -1,5 +1,6 @@
 /**
- * @waymark/cli — the `waymark` command: validate, graph (run, serve, bench, new-node to come).
+ * @waymark/cli — the `waymark` command: validate, graph, run, serve, bench and
+ * new-node (`commands/index.ts` lists them in the order `waymark --help` shows).
  */
 export { main } from './main.js';
 export { commands } from './commands/index.js';

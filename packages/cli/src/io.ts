@@ -15,12 +15,18 @@ export interface TextSink {
 export interface CliIo {
   stdout: TextSink;
   stderr: TextSink;
-  /** Where `waymark run` reads answers from; default process.stdin (an empty stream in tests). */
-  stdin?: NodeJS.ReadableStream;
+  /**
+   * Where `waymark run` reads answers from; default an empty stream. A stream with `isTTY` and
+   * `setRawMode` (process.stdin on a terminal) gets passwords read without echo.
+   */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
+  /**
+   * The environment commands read: `WAYMARK_SECRET_<NAME>` for `run` (default none), `PORT` for
+   * `serve` (default process.env). bin.ts passes process.env.
+   */
+  env?: Readonly<Record<string, string | undefined>>;
   /** Relative paths and plugin names resolve from here. */
   cwd: string;
-  /** Environment variables a command reads (`PORT`); default process.env. */
-  env?: Readonly<Record<string, string | undefined>>;
   /** Builds the node registry from plugin names; defaults to `createCliRegistry`. */
   registry?: (pluginNames: readonly string[], cwd: string) => Promise<NodeRegistry>;
 }

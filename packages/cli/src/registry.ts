@@ -1,4 +1,5 @@
-import { NodeRegistry, loadPlugins } from '@waymark/core';
+import { NodeRegistry } from '@waymark/core';
+import { loadPlugins } from '@waymark/core/internal';
 
 /**
  * The node types the CLI knows: the built-ins of `@waymark/nodes`, then every plugin package

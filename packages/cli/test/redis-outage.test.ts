@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { Logger } from '@waymark/sdk';
 import { startServer, type RunningServer } from '@waymark/cli';
-import { startRedisServer, type RedisServer } from '../../redis/test/support/redis-server.js';
+import { connectRedis } from '@waymark/redis';
+import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js';
 import { freePort, startTokenIssuer, type TokenIssuer } from '../../../test/support/servers.js';
 import {
   authorize,
@@ -160,5 +161,24 @@ describe('waymark serve when Redis is lost and comes back', () => {
     }
     await until(async () => (await healthz(server.url)).status === 200, 10_000, '/healthz back to 200 after Redis thawed');
     expect((await push(server.url, await tokens.mint({ sub: 'erin' }))).status).toBe(201);
+  });
+
+  it('with Redis read-only (demoted to a replica in a failover): PAR and journey start answer 503 temporarily_unavailable, not 500, and work again once it is a master', async () => {
+    const gone = await startRedisServer();
+    await gone.dispose(); // the new master never answers: the replica keeps its data, and refuses writes with READONLY
+    const admin = await connectRedis(redis.url);
+    try {
+      await admin.call('REPLICAOF', '127.0.0.1', String(gone.port));
+      const par = await push(server.url, await tokens.mint({ sub: 'frank' }));
+      expectUnavailable(par, 'PAR on a read-only Redis');
+      expect(oauthError(par)).toBe('temporarily_unavailable');
+      const start = await startLogin(server.url);
+      expectUnavailable(start, 'journey start on a read-only Redis');
+      expect(oauthError(start)).toBe('temporarily_unavailable');
+    } finally {
+      await admin.call('REPLICAOF', 'NO', 'ONE');
+      admin.disconnect();
+    }
+    expect((await push(server.url, await tokens.mint({ sub: 'frank' }))).status).toBe(201);
   });
 });

@@ -1,19 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { Redis } from 'ioredis';
 import type { Logger } from '@waymark/sdk';
+import { connectRedis } from '@waymark/redis';
 import { createStoresFromConfig, main, startServer, type CliIo } from '@waymark/cli';
-import { findRedisServer, startRedisServer, type RedisServer } from '../../redis/test/support/redis-server.js';
+import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js';
+import { startRedisCluster, type RedisCluster } from '../../../test/support/redis-cluster.js';
+import { startRedisSentinel, type RedisSentinel } from '../../../test/support/redis-sentinel.js';
 
 /* `waymark serve` on Redis, at start-up: which stores it says it uses, where a URL comes from,
  * and the start-up errors (secretKeys missing, Redis unreachable, a malformed setting). Real
  * redis-servers (the @waymark/redis harness): one with a password, to prove the password never
- * reaches the output. */
+ * reaches the output. The setting itself and the topologies are @waymark/redis's (its
+ * redis-setting and redis-topology tests); these tests check that serve wires them in. */
 
 const root = new URL('../../../', import.meta.url).pathname;
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -46,16 +47,16 @@ async function startJourney(url: string): Promise<Response> {
 describe('waymark serve stores at start-up', () => {
   let locked: RedisServer;
   let lockedUrl: string;
-  let admin: Redis;
+  let admin: Awaited<ReturnType<typeof connectRedis>>;
 
   beforeAll(async () => {
     // The harness waits for an unauthenticated PING, so the password is set once it answers.
     locked = await startRedisServer();
-    const open = new Redis(locked.url);
+    const open = await connectRedis(locked.url);
     await open.call('CONFIG', 'SET', 'requirepass', PASSWORD);
     open.disconnect();
     lockedUrl = `redis://:${PASSWORD}@127.0.0.1:${locked.port}`;
-    admin = new Redis(lockedUrl);
+    admin = await connectRedis(lockedUrl);
   });
   afterAll(async () => {
     admin?.disconnect();
@@ -103,15 +104,16 @@ describe('waymark serve stores at start-up', () => {
   it('refuses Redis without secretKeys: ERR_CONFIG_INVALID naming secretKeys and WAYMARK_SECRET_KEYS, before connecting', async () => {
     await expect(startServer({ ...base, redis: lockedUrl }, { logger: silent, env: {} })).rejects.toMatchObject({
       code: 'ERR_CONFIG_INVALID',
-      details: { key: 'secretKeys' },
-      message: expect.stringContaining('WAYMARK_SECRET_KEYS'),
+      details: { key: '/secretKeys' },
+      message: expect.stringMatching(/^config: \/secretKeys: is required with Redis stores .*WAYMARK_SECRET_KEYS/),
     });
     // Same rule when the URL comes from the environment.
     await expect(
       createStoresFromConfig({ redis: undefined, secretKeys: [] }, undefined, { WAYMARK_REDIS_URL: lockedUrl }),
     ).rejects.toMatchObject({
       code: 'ERR_CONFIG_INVALID',
-      details: { key: 'secretKeys' },
+      details: { key: '/secretKeys' },
+      message: expect.stringContaining('(WAYMARK_REDIS_URL)'),
     });
   });
 
@@ -127,7 +129,9 @@ describe('waymark serve stores at start-up', () => {
     expect(error.code).toBe('ERR_STORE_UNAVAILABLE');
     expect(error.message).toContain(`redis://127.0.0.1:${port}/2`);
     expect(error.message).toContain('"redis" setting');
-    expect(error.message).toMatch(/Start Redis there, or fix/);
+    expect(error.message).toMatch(
+      /Start Redis there, or fix the "redis" setting \(address, password, TLS\)\. Or remove it to run on memory stores in a single process\.$/,
+    );
     expect(error.message).not.toContain(PASSWORD);
     expect(error.message).not.toContain('admin');
   });
@@ -151,53 +155,54 @@ describe('waymark serve stores at start-up', () => {
     }
   });
 
-  it('names the key and the fix of a malformed redis setting (ERR_CONFIG_INVALID)', async () => {
+  it('names the pointer and the fix of a malformed redis setting (ERR_CONFIG_INVALID), in the file and in WAYMARK_REDIS_URL', async () => {
     const bad: [unknown, string][] = [
-      ['http://127.0.0.1:6379', 'redis'],
-      [{ url: 'redis://127.0.0.1:6379', cluster: ['127.0.0.1:7000'] }, 'redis'],
-      [{ url: 'redis://127.0.0.1:6379', prefix: 'a{b}:' }, 'redis.prefix'],
-      [{ url: 'redis://127.0.0.1:6379', ttl: 5 }, 'redis.ttl'],
-      [{ cluster: [] }, 'redis.cluster'],
-      [{ cluster: ['redis://user:pw@10.0.0.1:6379'] }, 'redis.cluster[0]'],
-      [{ sentinels: ['10.0.0.1:26379'] }, 'redis.name'],
-      [{ sentinels: [{ port: 26379 }], name: 'mymaster' }, 'redis.sentinels[0]'],
+      ['http://127.0.0.1:6379', '/redis'],
+      [{ url: 'redis://127.0.0.1:6379', prefix: 'a{b}:' }, '/redis/prefix'],
+      [{ cluster: ['redis://user:pw@10.0.0.1:6379'] }, '/redis/cluster/0'],
+      [{ sentinels: ['10.0.0.1:26379'] }, '/redis/name'],
     ];
     for (const [redis, key] of bad) {
-      const error = (await createStoresFromConfig({ redis, secretKeys: [secretKey] }, undefined, {}).catch((e: unknown) => e)) as {
+      // Through startServer the whole file is checked before anything connects...
+      const atStart = (await startServer({ ...base, secretKeys: [secretKey], redis }, { logger: silent }).catch((e: unknown) => e)) as {
         code?: string;
         details?: { key?: string };
       };
-      expect({ redis, code: error.code, key: error.details?.key }).toEqual({ redis, code: 'ERR_CONFIG_INVALID', key });
+      expect({ redis, code: atStart.code, key: atStart.details?.key }).toEqual({ redis, code: 'ERR_CONFIG_INVALID', key });
+      // ...and createStoresFromConfig, called alone, checks the setting the same way.
+      const alone = (await createStoresFromConfig({ redis, secretKeys: [secretKey] }, undefined, {}).catch((e: unknown) => e)) as {
+        code?: string;
+        details?: { key?: string };
+      };
+      expect({ redis, code: alone.code, key: alone.details?.key }).toEqual({ redis, code: 'ERR_CONFIG_INVALID', key });
     }
     await expect(
-      createStoresFromConfig({ redis: undefined, secretKeys: [secretKey] }, undefined, { WAYMARK_REDIS_URL: 'localhost:6379' }),
+      createStoresFromConfig({ redis: undefined, secretKeys: [secretKey] }, undefined, {
+        WAYMARK_REDIS_URL: `localhost:6379?password=${PASSWORD}`,
+      }),
     ).rejects.toMatchObject({
       code: 'ERR_CONFIG_INVALID',
-      details: { key: 'WAYMARK_REDIS_URL' },
+      details: { key: '/WAYMARK_REDIS_URL' },
+      message: expect.stringMatching(/^environment: \/WAYMARK_REDIS_URL: .*Expected: a Redis URL/),
     });
+    await expect(
+      createStoresFromConfig({ redis: undefined, secretKeys: [secretKey] }, undefined, {
+        WAYMARK_REDIS_URL: `localhost:6379?password=${PASSWORD}`,
+      }),
+    ).rejects.toMatchObject({ message: expect.not.stringContaining(PASSWORD) });
   });
 });
 
 describe('waymark serve on a Redis Cluster', () => {
+  let cluster: RedisCluster;
   let node: RedisServer;
 
   beforeAll(async () => {
-    node = await startRedisServer({
-      args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-announce-ip', '127.0.0.1'],
-    });
-    const admin = new Redis(node.url);
-    try {
-      await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
-      for (let i = 0; !String(await admin.call('CLUSTER', 'INFO')).includes('cluster_state:ok'); i++) {
-        if (i > 200) throw new Error('the one-node cluster did not reach cluster_state:ok');
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-    } finally {
-      admin.disconnect();
-    }
+    cluster = await startRedisCluster(1);
+    node = cluster.nodes[0]!;
   });
   afterAll(async () => {
-    await node?.dispose();
+    await cluster?.dispose();
   });
 
   it('connects with { cluster: [...] }, says "stores: redis cluster <nodes>" and suspends journeys there', async () => {
@@ -220,42 +225,17 @@ describe('waymark serve on a Redis Cluster', () => {
 
 describe('waymark serve through Redis Sentinel', () => {
   let master: RedisServer;
-  let sentinel: ChildProcess;
+  let sentinel: RedisSentinel;
   let sentinelPort: number;
-  let dir: string;
 
   beforeAll(async () => {
     master = await startRedisServer();
-    sentinelPort = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = probe.address() as { port: number };
-        probe.close(() => resolve(port));
-      });
-    });
-    // A sentinel needs a writable config file of its own (it rewrites it).
-    dir = mkdtempSync(join(tmpdir(), 'waymark-sentinel-'));
-    writeFileSync(
-      join(dir, 'sentinel.conf'),
-      `port ${sentinelPort}\nbind 127.0.0.1\nsentinel monitor mymaster 127.0.0.1 ${master.port} 1\n`,
-    );
-    sentinel = spawn(findRedisServer(), [join(dir, 'sentinel.conf'), '--sentinel'], { stdio: 'ignore' });
-    const probe = new Redis({ port: sentinelPort, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: 0 });
-    probe.on('error', () => {});
-    try {
-      for (let i = 0; ; i++) {
-        const found = await probe.call('SENTINEL', 'get-master-addr-by-name', 'mymaster').catch(() => null);
-        if (Array.isArray(found) && found[1] === String(master.port)) break;
-        if (i > 200) throw new Error('the sentinel did not come up within 10 s');
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    } finally {
-      probe.disconnect();
-    }
+    sentinel = await startRedisSentinel(master, 'mymaster');
+    sentinelPort = sentinel.port;
   });
   afterAll(async () => {
-    if (sentinel && sentinel.exitCode === null) await new Promise((resolve) => (sentinel.once('exit', resolve), sentinel.kill('SIGTERM')));
+    await sentinel?.dispose();
     await master?.dispose();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('connects with { sentinels: [...], name }, says "stores: redis sentinel <name> via <sentinels>" and keeps journeys on the master the sentinel names', async () => {
@@ -264,7 +244,7 @@ describe('waymark serve through Redis Sentinel', () => {
       { ...base, secretKeys: [secretKey], redis: { sentinels: [`127.0.0.1:${sentinelPort}`], name: 'mymaster', prefix: 'sentinel:' } },
       { logger: silent, print: (l) => lines.push(l) },
     );
-    const admin = new Redis(master.url);
+    const admin = await connectRedis(master.url);
     try {
       expect(lines).toContain(`stores: redis sentinel mymaster via 127.0.0.1:${sentinelPort} (prefix sentinel:)`);
       const answer = await startJourney(server.url);

@@ -2,10 +2,30 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { NodeRegistry } from '@waymark/core';
 import { callbacks, defineNode, inputValue } from '@waymark/sdk';
 import { main } from '@waymark/cli';
+
+/**
+ * A terminal as `waymark run` sees process.stdin on a TTY (the test seam: `isTTY` and
+ * `setRawMode`). Like a real terminal in raw mode it echoes nothing; in cooked mode the
+ * terminal, not the program, would echo, so the output the command writes must never hold
+ * what was typed for a hidden answer. packages/cli/test/run-terminal.test.ts does the same
+ * on a real pseudo-terminal.
+ */
+class FakeTerminal extends PassThrough {
+  isTTY = true;
+  modes: boolean[] = [];
+  constructor(typed: string) {
+    super();
+    this.end(typed);
+  }
+  setRawMode(raw: boolean): this {
+    this.modes.push(raw);
+    return this;
+  }
+}
 
 const ask = defineNode({
   type: 'test.ask',
@@ -102,6 +122,46 @@ describe('waymark run', () => {
     expect(err.join('')).toBe('');
     expect(code).toBe(0);
     expect(out.join('')).toMatch(/verify\s+credentials\.verify\s+valid/);
+  });
+
+  it('on a terminal, reads the password in raw mode and never writes what was typed; the name is a normal line', async () => {
+    const t = setup();
+    const terminal = new FakeTerminal('ada\ncorrect horse\r');
+    const code = await main(['run', '--input', 'input.json', 'login.json'], { ...t.io([]), stdin: terminal });
+    expect(code).toBe(0);
+    expect(terminal.modes).toEqual([true, false]);
+    const text = t.out.join('');
+    expect(text).toContain('User Name: Password: \n');
+    expect(text).not.toContain('correct horse');
+    expect(text).not.toContain('*');
+  });
+
+  it('on a terminal, Backspace edits the hidden answer and escape sequences (arrow keys) are dropped', async () => {
+    const t = setup();
+    const terminal = new FakeTerminal('ada\ncorrect horsx\u007fe\u001b[D\r');
+    expect(await main(['run', '--input', 'input.json', 'login.json'], { ...t.io([]), stdin: terminal })).toBe(0);
+  });
+
+  it('on a terminal, Ctrl-C while typing a password cancels (exit 2, ERR_CLI_CANCELLED) and restores the terminal', async () => {
+    const t = setup();
+    const terminal = new FakeTerminal('ada\ncorr\u0003');
+    expect(await main(['run', '--input', 'input.json', 'login.json'], { ...t.io([]), stdin: terminal })).toBe(2);
+    expect(t.err.join('')).toContain('ERR_CLI_CANCELLED');
+    expect(terminal.modes).toEqual([true, false]);
+  });
+
+  it('on a terminal, the input ending before the password is a coded usage error, the terminal restored', async () => {
+    const t = setup();
+    const terminal = new FakeTerminal('ada\n');
+    expect(await main(['run', 'login.json'], { ...t.io([]), stdin: terminal })).toBe(2);
+    expect(t.err.join('')).toContain('ERR_CLI_USAGE: run: the input ended');
+    expect(terminal.modes).toEqual([true, false]);
+  });
+
+  it('from a pipe (not a terminal), reads the password as a plain line and never touches the terminal mode', async () => {
+    const t = setup();
+    const piped = Object.assign(Readable.from(['ada\n', 'correct horse\n']), { setRawMode: () => expect('not called').toBe('called') });
+    expect(await main(['run', '--input', 'input.json', 'login.json'], { ...t.io([]), stdin: piped })).toBe(0);
   });
 
   it('prints its usage with --help', async () => {

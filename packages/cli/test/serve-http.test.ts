@@ -116,13 +116,13 @@ describe('serve: HTTP connection timeouts', () => {
   });
 
   it.each([
-    [{ headersTimeout: 0 }, 'http.headersTimeout'],
-    [{ requestTimeout: 1.5 }, 'http.requestTimeout'],
-    [{ keepAliveTimeout: -1 }, 'http.keepAliveTimeout'],
-    [{ maxRequestsPerSocket: -1 }, 'http.maxRequestsPerSocket'],
-    [{ headersTimeout: 40_000 }, 'http.headersTimeout'],
-    [{ timeout: 5 }, 'http.timeout'],
-    ['fast', 'http'],
+    [{ headersTimeout: 0 }, '/http/headersTimeout'],
+    [{ requestTimeout: 1.5 }, '/http/requestTimeout'],
+    [{ keepAliveTimeout: -1 }, '/http/keepAliveTimeout'],
+    [{ maxRequestsPerSocket: -1 }, '/http/maxRequestsPerSocket'],
+    [{ headersTimeout: 40_000 }, '/http/headersTimeout'],
+    [{ timeout: 5 }, '/http/timeout'],
+    ['fast', '/http'],
   ])('refuses http %j with ERR_CONFIG_INVALID naming %s', (http, key) => {
     let error: { code?: string; message?: string } = {};
     try {
@@ -131,6 +131,7 @@ describe('serve: HTTP connection timeouts', () => {
       error = e as typeof error;
     }
     expect(error.code).toBe('ERR_CONFIG_INVALID');
-    expect(error.message).toContain(`"${key}"`);
+    // The same shape as every config problem: the JSON pointer, then the fix.
+    expect(error.message).toMatch(new RegExp(`^config: ${key}: `));
   });
 });

@@ -58,6 +58,7 @@ describe('serve config: parRateLimit', () => {
   it('takes { max, clientMax, windowSeconds }: the ceiling per client', async () => {
     const server = await startServer({ ...base, parRateLimit: { max: 5, clientMax: 2, windowSeconds: 60 } }, { logger: silent }).catch((e: unknown) => e);
     expect((server as { code?: string }).code).toBe('ERR_CONFIG_INVALID');
+    expect((server as Error).message).toMatch(/^config: \/parRateLimit\/clientMax: must be at least max \(5\)/);
     const ok = await startServer({ ...base, parRateLimit: { max: 5, clientMax: 5, windowSeconds: 60 } }, { logger: silent });
     running.push(ok);
     expect(ok.router.context.parRateLimit).toEqual({ max: 5, clientMax: 5, windowSeconds: 60 });
@@ -82,7 +83,11 @@ describe('serve config: parRateLimit', () => {
     (parRateLimit) => {
       const error = errorOf(() => resolveServerConfig({ issuer: 'http://localhost:3000', clients: [], parRateLimit }, root));
       expect(error.code).toBe('ERR_CONFIG_INVALID');
-      expect(error.message).toContain('"parRateLimit"');
+      // The pointer names parRateLimit (or the key inside it), and the fix says what it takes.
+      expect(error.message).toMatch(/^config: \/parRateLimit(\/(max|windowSeconds|burst))?: /);
+      expect(error.message).toMatch(
+        /Expected: (the PAR rate limit|false turns the limit off|pushed requests per public client|the window in seconds)|remove it or fix its spelling \(allowed here: max, clientMax, windowSeconds\)/,
+      );
     },
   );
 });

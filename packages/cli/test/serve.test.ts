@@ -101,20 +101,50 @@ describe('startServer', () => {
 });
 
 describe('server configuration', () => {
-  it('names the key and the fix of a bad setting', () => {
+  it('names the key (its JSON pointer) and the fix of a bad setting', () => {
     expect(codeOf(() => resolveServerConfig({ clients: [] }, root))).toMatchObject({
       code: 'ERR_CONFIG_INVALID',
-      message: expect.stringContaining('"issuer"'),
+      message: expect.stringContaining('/issuer: "issuer" is missing: add it. Expected: the issuer identifier (RFC 8414)'),
     });
-    expect(codeOf(() => resolveServerConfig({ issuer: 'http://localhost:3000', clients: [], port: 'x' }, root)).message).toContain(
-      '"port"',
+    expect(codeOf(() => resolveServerConfig({ issuer: 'http://localhost:3000', clients: [], port: 'x' }, root)).message).toBe(
+      'config: /port: "x" must be an integer. Expected: the TCP port, 0 to 65535 (0 picks a free port). Default 3000',
     );
-    expect(codeOf(() => resolveServerConfig({ issuer: 'http://localhost:3000', clients: [], prot: 1 }, root)).message).toContain(
-      '"prot": is not a setting',
+    expect(codeOf(() => resolveServerConfig({ issuer: 'http://localhost:3000', clients: [], prot: 1 }, root)).message).toMatch(
+      /^config: \/prot: unknown key "prot": remove it or fix its spelling \(allowed here: .*\)\. Did you mean "port"\?$/,
+    );
+    const badKey = codeOf(() =>
+      resolveServerConfig({ issuer: 'http://localhost:3000', clients: [], secretKeys: ['short-and-secret'] }, root),
+    );
+    expect(badKey.message).toContain('/secretKeys/0: ');
+    expect(badKey.message).toContain('Expected: 32 random bytes, base64url');
+    expect(badKey.message).not.toContain('short-and-secret');
+    expect(codeOf(() => resolveServerConfig({ issuer: 'http://localhost:3000' }, root)).message).toContain(
+      '/clients: "clients" is missing: add it. Expected: the OAuth client configurations',
     );
     expect(
-      codeOf(() => resolveServerConfig({ issuer: 'http://localhost:3000', clients: [], secretKeys: ['short'] }, root)).message,
-    ).toContain('"secretKeys[0]"');
+      codeOf(() => resolveServerConfig({ issuer: 'http://localhost:3000', clients: [], clientsFile: 'clients.json' }, root)).message,
+    ).toBe('config: /clientsFile: give either "clients" or "clientsFile", not both: remove one');
+    expect(
+      codeOf(() => resolveServerConfig({ issuer: 'http://localhost:3000', clients: [] }, root, { WAYMARK_SECRET_KEYS: 'nope' })).message,
+    ).toMatch(/^environment: \/WAYMARK_SECRET_KEYS\/0: .*Expected: 32 random bytes/);
+  });
+
+  it('reports every problem of a configuration at once, one per line with its pointer', () => {
+    const error = codeOf(() =>
+      resolveServerConfig(
+        { issuer: 'http://localhost:3000', clients: [], port: -1, services: { users: 'u.json' }, redis: { sentinels: [] } },
+        root,
+      ),
+    );
+    const [first, ...lines] = error.message.split('\n');
+    expect(first).toBe('config is invalid (4 problems):');
+    expect(lines.map((l) => l.trim().split(': ')[0]).sort()).toEqual(['/port', '/redis/name', '/redis/sentinels', '/services/users']);
+  });
+
+  it('does not change the object it was given (defaults go into the resolved copy)', () => {
+    const input = { issuer: 'http://localhost:3000', clients: [], services: {}, parRateLimit: { max: 3, windowSeconds: 60 } };
+    resolveServerConfig(input, root, {});
+    expect(input).toEqual({ issuer: 'http://localhost:3000', clients: [], services: {}, parRateLimit: { max: 3, windowSeconds: 60 } });
   });
 
   it('resolves relative paths from the config file folder and reads clientsFile', () => {
@@ -158,8 +188,26 @@ describe('waymark serve', () => {
       cwd: dir,
     });
     expect(code).toBe(2);
-    expect(stderr).toContain('ERR_CONFIG_INVALID');
-    expect(stderr).toContain('"clients"');
+    expect(stderr).toBe(
+      `waymark: ERR_CONFIG_INVALID: ${join(dir, 'bad.json')}: /clients: "clients" is missing: add it. Expected: the OAuth client configurations (see @waymark/express ClientConfig), or name a "clientsFile"\n`,
+    );
+  });
+
+  it('prints each problem of an invalid config file on its own line with its pointer, and exits 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waymark-serve-'));
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ issuer: 'http://localhost:3000', clients: [], port: 70000, flows: 'flows' }));
+    let stderr = '';
+    const code = await main(['serve', '--config', 'bad.json'], {
+      stdout: { write: () => true },
+      stderr: { write: (s: string) => (stderr += s) },
+      cwd: dir,
+    });
+    expect(code).toBe(2);
+    expect(stderr.trimEnd().split('\n')).toEqual([
+      `waymark: ERR_CONFIG_INVALID: ${join(dir, 'bad.json')} is invalid (2 problems):`,
+      expect.stringMatching(/^ {2}\/port: must be <= 65535 .*Expected: the TCP port/),
+      expect.stringMatching(/^ {2}\/flows: "flows" must be an array\. Expected: flow folders and files/),
+    ]);
   });
 
   it('is listed in waymark --help', async () => {

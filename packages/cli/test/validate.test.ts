@@ -38,6 +38,35 @@ describe('waymark validate', () => {
     expect(stdout).toBe('flows/good.json: ok — test-login v1, 2 nodes\nflows/one-node.json: ok — just-gate v3, 1 node\n');
   });
 
+  it('validates only the flow files of a directory (by "$schema" or shape) and lists the others as skipped', async () => {
+    const { code, stdout, stderr } = await run(['validate', 'mixed']);
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    expect(stdout.trimEnd().split('\n')).toEqual([
+      'mixed/a-flow.json: ok — test-login v1, 2 nodes',
+      'mixed/b-no-schema.json: ok — gate-only v1, 1 node',
+      expect.stringMatching(/^mixed\/c-relative-schema\.json: \/start ERR_FLOW_MISSING_START /),
+      'mixed/package.json: skipped — not a flow (no "$schema" naming flow.schema.json, and no "nodes" or "start")',
+      'mixed/policies.json: skipped — not a flow (no "$schema" naming flow.schema.json, and no "nodes" or "start")',
+      'mixed/tool-config.json: skipped — not a flow (its "$schema" is "https://example.test/other-tool.schema.json", not the flow schema)',
+      '1 problem in 1 of 3 flows',
+    ]);
+  });
+
+  it('--quiet leaves the skipped files out too', async () => {
+    const { stdout } = await run(['validate', '-q', 'mixed']);
+    expect(stdout.trimEnd().split('\n')).toEqual([expect.stringMatching(/^mixed\/c-relative-schema\.json: \/start ERR_FLOW_MISSING_START /), '1 problem in 1 of 3 flows']);
+  });
+
+  it('a directory whose JSON files are no flows (examples/payments: package.json, policies.json) exits 2 with ERR_CLI_FILE', async () => {
+    const { code, stderr } = await run(['validate', '../../../../examples/payments'], { realRegistry: true });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^waymark: ERR_CLI_FILE: validate: \.\.\/\.\.\/\.\.\/\.\.\/examples\/payments holds no flow file/);
+    const flows = await run(['validate', '../../../../examples/payments/flows'], { realRegistry: true });
+    expect(flows.stdout).toContain('examples/payments/flows/password-login.json: ok');
+    expect(flows.code).toBe(0);
+  });
+
   it('passes every --plugin name to the registry', async () => {
     const { code, plugins } = await run(['validate', '--plugin', '@acme/one', '--plugin', '@acme/two', 'flows/good.json']);
     expect(code).toBe(0);

@@ -13,11 +13,15 @@ export interface PendingStep {
 
 /**
  * What the adapter needs of the engine: start a flow, resume a journey. `@waymark/core`'s
- * `createEngine` satisfies it; tests may pass a fake. Optional until the authorize and journey
- * endpoints land; the PAR, metadata, health and metrics endpoints never call it.
+ * `createEngine` satisfies it. `GET /authorize`, `POST /authorize/continue`, the journey API
+ * and the policy step-up run journeys through it; without it they answer `ERR_NO_ENGINE` (500)
+ * and the step-up routes are not mounted. The PAR, metadata, health, metrics and
+ * `/policies/evaluate` endpoints never call it, so a router without an engine still serves them.
  *
  * @example
- * const router = createWaymarkRouter({ issuer, clients, stores, engine: createEngine({ flows, stores }) });
+ * const engine = await createEngine({ nodes: builtinNodes, stores });
+ * engine.loadDirectory('flows');
+ * const router = createWaymarkRouter({ issuer, clients, stores, engine });
  */
 export interface WaymarkEngine {
   start(flowId: string, input: StartInput): Promise<JourneyResult>;

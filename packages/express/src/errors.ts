@@ -1,27 +1,24 @@
+import type { HttpErrorCode } from '@waymark/http';
 import { WaymarkError } from '@waymark/sdk';
 
 /**
  * Every code `@waymark/express` raises. A published code is never reused.
  *
  * Start-up codes (`ERR_CLIENT_CONFIG`, `ERR_ROUTER_OPTIONS`) are thrown by
- * `createWaymarkRouter`; request codes are mapped to OAuth errors by the error handler
- * (see {@link OAUTH_ERRORS}).
+ * `createWaymarkRouter`; request codes are answered over HTTP through the one error table of
+ * `@waymark/http` (`ERROR_ANSWERS`: status, OAuth `error`, safe description).
  */
 export const EXPRESS_ERRORS = {
   /** A client configuration is invalid; `details.problems` names each client, field and fix. */
   ERR_CLIENT_CONFIG: 'ERR_CLIENT_CONFIG',
   /** An option of `createWaymarkRouter` is invalid; `details.option` names it. */
   ERR_ROUTER_OPTIONS: 'ERR_ROUTER_OPTIONS',
-  /** The request is malformed: wrong content type, duplicate or unknown parameter, bad value. */
-  ERR_INVALID_REQUEST: 'ERR_INVALID_REQUEST',
   /** Client authentication failed: unknown client, wrong or missing credentials. */
   ERR_INVALID_CLIENT: 'ERR_INVALID_CLIENT',
   /** `response_type` is not one the adapter serves. */
   ERR_UNSUPPORTED_RESPONSE_TYPE: 'ERR_UNSUPPORTED_RESPONSE_TYPE',
   /** `scope` is malformed. */
   ERR_INVALID_SCOPE: 'ERR_INVALID_SCOPE',
-  /** The request body is larger than `bodyLimit`. */
-  ERR_BODY_TOO_LARGE: 'ERR_BODY_TOO_LARGE',
   /** The endpoint does not answer this HTTP method. */
   ERR_METHOD_NOT_ALLOWED: 'ERR_METHOD_NOT_ALLOWED',
   /** A budget is spent (`parRateLimit`, `journeyStartRateLimit`, `authFailureRateLimit`): 429 with `Retry-After`. */
@@ -40,48 +37,11 @@ export const EXPRESS_ERRORS = {
   ERR_NO_ENGINE: 'ERR_NO_ENGINE',
 } as const;
 
-export type ExpressErrorCode = keyof typeof EXPRESS_ERRORS;
-
-/** How one error code is answered over HTTP. */
-export interface OAuthErrorMapping {
-  status: number;
-  /** The OAuth `error` value (RFC 6749 §5.2, RFC 9126 §2.3). */
-  error: string;
-  /** When set, used instead of the error's message (for codes raised outside this package). */
-  description?: string;
-}
-
 /**
- * Code → HTTP answer. Codes not listed here answer 500 `server_error` with a generic
- * description: an unexpected error never leaks its message or stack.
+ * The codes an {@link HttpError} may carry: this package's, and the two request-reading codes whose
+ * home is `@waymark/http` (`ERR_INVALID_REQUEST`, `ERR_BODY_TOO_LARGE`): one meaning, one code.
  */
-export const OAUTH_ERRORS: Readonly<Record<string, OAuthErrorMapping>> = {
-  ERR_INVALID_REQUEST: { status: 400, error: 'invalid_request' },
-  ERR_INVALID_CLIENT: { status: 401, error: 'invalid_client' },
-  ERR_UNSUPPORTED_RESPONSE_TYPE: { status: 400, error: 'unsupported_response_type' },
-  ERR_INVALID_SCOPE: { status: 400, error: 'invalid_scope' },
-  // RFC 9126 §2.3: 413 when the request is too large. The OAuth error stays invalid_request.
-  ERR_BODY_TOO_LARGE: { status: 413, error: 'invalid_request' },
-  // RFC 9126 §2.3: 405 for any method but POST.
-  ERR_METHOD_NOT_ALLOWED: { status: 405, error: 'invalid_request' },
-  // RFC 9126 §2.3: 429 when a client goes beyond its budget; "try later" is what the client must do.
-  ERR_RATE_LIMITED: { status: 429, error: 'temporarily_unavailable' },
-  // Raised by stores (core): fail closed, the client may retry.
-  ERR_STORE_UNAVAILABLE: { status: 503, error: 'temporarily_unavailable', description: 'a backing store is unavailable; retry later' },
-  // Raised by the memory journey store at its cap (core): the new journey is refused, never a live one dropped.
-  ERR_STORE_FULL: { status: 503, error: 'temporarily_unavailable', description: 'the server holds as many journeys as it may; retry later' },
-  ERR_JOURNEY_NOT_FOUND: { status: 404, error: 'invalid_request', description: 'no such journey (finished, expired or never started)' },
-  ERR_JOURNEY_CONFLICT: { status: 409, error: 'invalid_request', description: 'the journey was advanced by another submission' },
-  ERR_SUBMISSION_INVALID: { status: 400, error: 'invalid_request', description: 'the submission does not answer the callbacks asked for' },
-  // RFC 9101 §7 / OIDC Core §3.1.2.6: the error for a request_uri that is not usable.
-  ERR_REQUEST_URI_INVALID: { status: 400, error: 'invalid_request_uri' },
-  ERR_FLOW_NOT_ALLOWED: { status: 403, error: 'unauthorized_client' },
-  ERR_FLOW_NOT_FOUND: { status: 404, error: 'invalid_request', description: 'no such flow is loaded' },
-  ERR_CSRF: { status: 403, error: 'invalid_request' },
-  ERR_REDIRECT_NOT_ALLOWED: { status: 400, error: 'access_denied', description: 'the journey ended with a redirect this client does not allow' },
-  ERR_ORIGIN_NOT_ALLOWED: { status: 403, error: 'access_denied' },
-  ERR_NO_ENGINE: { status: 500, error: 'server_error', description: 'the server is not configured to run journeys' },
-};
+export type ExpressErrorCode = keyof typeof EXPRESS_ERRORS | Exclude<HttpErrorCode, 'ERR_INTERNAL'>;
 
 /**
  * An error that the adapter answers over HTTP. `headers` are added to the response
@@ -121,18 +81,34 @@ export interface ClientConfigProblem {
   field: string;
   /** What is wrong and how to fix it. */
   message: string;
+  /**
+   * The JSON pointer of the offending place in the `clients` array (`/1/client_secret`). With
+   * `code` and `message` it is the problem shape of every Waymark configuration (core's
+   * `ConfigProblem`).
+   */
+  pointer: string;
+  code: 'ERR_CLIENT_CONFIG';
 }
 
-/** Thrown at start-up when any client configuration is invalid; lists every problem at once. */
+/**
+ * Thrown at start-up when any client configuration is invalid; lists every problem at once.
+ * `details` has the shape of core's `ConfigInvalidError` (`problems`, and `key`: the pointer
+ * of the first problem) under this package's own code.
+ */
 export class ClientConfigError extends WaymarkError {
   readonly problems: readonly ClientConfigProblem[];
 
-  constructor(problems: ClientConfigProblem[]) {
+  constructor(found: readonly Omit<ClientConfigProblem, 'pointer' | 'code'>[]) {
+    const problems: ClientConfigProblem[] = found.map((p) => ({
+      ...p,
+      pointer: `${p.index >= 0 ? `/${p.index}` : ''}${p.field === '/' ? '' : p.field}`,
+      code: 'ERR_CLIENT_CONFIG',
+    }));
     super(
       'ERR_CLIENT_CONFIG',
       `client configuration is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
         problems.map((p) => `  clients[${p.index}]${p.clientId ? ` ("${p.clientId}")` : ''} ${p.field}: ${p.message}`).join('\n'),
-      { problems },
+      { key: problems[0]?.pointer ?? '', problems },
     );
     this.name = 'ClientConfigError';
     this.problems = problems;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock, Logger, Stores } from '@waymark/sdk';
-import { compileTrustedProxies, type TrustedProxies } from './client-ip.js';
+import { compileTrustedProxies, type TrustedProxies } from '@waymark/http';
 import { ClientRegistry } from './clients/client-registry.js';
 import { loadClients } from './clients/load-clients.js';
 import type { Client } from './clients/types.js';
@@ -47,7 +47,7 @@ export interface WaymarkRouterOptions {
   rateLimiters?: RateLimiterFactory;
   /** Default: JSON lines on stderr. */
   logger?: Logger;
-  /** The engine that runs journeys; optional until the authorize and journey endpoints land. */
+  /** The engine that runs journeys (authorize, the journey API, step-up); without it those answer ERR_NO_ENGINE. */
   engine?: WaymarkEngine;
   /** Default 2000. */
   healthCheckTimeoutMs?: number;

@@ -22,7 +22,7 @@ export interface WaymarkRouter extends Router {
   readonly metrics: MetricsRegistry;
   /** The validated clients. */
   readonly clients: ClientRegistry;
-  /** The resolved options every endpoint shares; the authorize and journey endpoints plug in with it. */
+  /** The resolved options every endpoint shares (an endpoint added to the router takes its steps from it). */
   readonly context: RouterContext;
 }
 

@@ -8,6 +8,7 @@ import {
   resolveKeys,
   signPersistentCookie,
 } from './lib/persistent-cookie.js';
+import { NODES_ERRORS } from './errors.js';
 
 const schema = {
   type: 'object',
@@ -47,9 +48,9 @@ export const cookiePersistentSet = defineNode({
   async run(ctx, config) {
     const sub = ctx.state[config.subFrom];
     if (typeof sub !== 'string' || sub === '')
-      throw new WaymarkError('ERR_NODE_STATE', `cookie.persistent.set: state "${config.subFrom}" holds no subject; run a node that sets it first`, { key: config.subFrom });
+      throw new WaymarkError(NODES_ERRORS.ERR_NODE_STATE, `cookie.persistent.set: state "${config.subFrom}" holds no subject; run a node that sets it first`, { key: config.subFrom });
     const [signing] = await resolveKeys(ctx, config.keys);
-    if (!signing) throw new WaymarkError('ERR_COOKIE_KEY', 'cookie.persistent.set: no signing key', {});
+    if (!signing) throw new WaymarkError(NODES_ERRORS.ERR_COOKIE_KEY, 'cookie.persistent.set: no signing key', {});
     const now = Math.floor(ctx.services.clock.now() / 1000);
     const token = await signPersistentCookie(signing, {
       sub,

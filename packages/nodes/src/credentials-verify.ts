@@ -2,6 +2,8 @@ import { WaymarkError, defineNode, type NodeContext } from '@waymark/sdk';
 import { fileUserStore, normaliseUsername } from './users/file-user-store.js';
 import { dummyVerify, verifyPassword } from './users/password.js';
 import type { UserStore } from './users/user-store.js';
+import { REFUSED } from './credentials-collect.js';
+import { NODES_ERRORS } from './errors.js';
 
 const config = {
   type: 'object',
@@ -10,6 +12,11 @@ const config = {
     maxAttempts: { type: 'integer', minimum: 1, default: 5, description: 'Failed attempts per username before it is locked' },
     lockoutSeconds: { type: 'integer', minimum: 1, default: 900, description: 'How long failures count, from the first one (15 minutes)' },
     usersFile: { type: 'string', minLength: 1, description: 'A users JSON file, used when services.users is not wired' },
+    subjectFrom: {
+      type: 'string',
+      minLength: 1,
+      description: 'State key of the subject the credentials must belong to (a step-up: "sub"); another user\'s credentials count as wrong ones',
+    },
   },
 } as const;
 
@@ -17,7 +24,7 @@ const config = {
 export function userStoreOf(ctx: NodeContext, usersFile: string | undefined): UserStore {
   if (ctx.services.users) return ctx.services.users;
   if (usersFile !== undefined) return fileUserStore(usersFile);
-  throw new WaymarkError('ERR_NO_USER_STORE', 'no user store: wire services.users or set "usersFile" in the node config', { key: 'usersFile' });
+  throw new WaymarkError(NODES_ERRORS.ERR_NO_USER_STORE, 'no user store: wire services.users or set "usersFile" in the node config', { key: 'usersFile' });
 }
 
 /**
@@ -25,7 +32,8 @@ export function userStoreOf(ctx: NodeContext, usersFile: string | undefined): Us
  * `credentials.collect`) against the user store. scrypt hashes, constant-time comparison, a
  * dummy hash for unknown users (timing does not reveal who exists), and a lockout counter per
  * username that unknown usernames share the behaviour of. On `valid` it sets `state.sub` and
- * resets the counter. The password leaves `secrets` whatever the outcome.
+ * resets the counter. The password leaves `secrets` whatever the outcome. With `subjectFrom`
+ * (a step-up) only the credentials of the subject in `state[subjectFrom]` are valid.
  *
  * @example
  * { "type": "credentials.verify", "config": { "maxAttempts": 5 },
@@ -40,15 +48,21 @@ export const credentialsVerify = defineNode({
   async run(ctx, c) {
     const password = ctx.secrets.password;
     delete ctx.secrets.password;
+    delete ctx.secrets[REFUSED];
     const username = ctx.state.username;
     if (typeof username !== 'string' || username === '' || password === undefined) return { outcome: 'invalid', reason: 'missing' };
+    const expected = c.subjectFrom === undefined ? undefined : ctx.state[c.subjectFrom];
+    if (c.subjectFrom !== undefined && (typeof expected !== 'string' || expected === '')) return { outcome: 'invalid', reason: 'no_subject' };
 
     const counter = `credentials:failures:${encodeURIComponent(normaliseUsername(username))}`;
     const counters = ctx.services.stores.counters;
     if ((await counters.get(counter)) >= c.maxAttempts) return { outcome: 'locked', reason: 'locked' };
 
     const users = userStoreOf(ctx, c.usersFile);
-    const user = await users.findByUsername(username);
+    const found = await users.findByUsername(username);
+    // Another user than the one to step up is treated as unknown: same work, outcome and reason,
+    // so the answer never tells whether that user's password was right.
+    const user = found && (expected === undefined || found.sub === expected) ? found : undefined;
     const ok = user ? await verifyPassword(password, user.passwordHash) : await dummyVerify(password);
     if (ok && user) {
       await counters.reset(counter);
@@ -59,6 +73,8 @@ export const credentialsVerify = defineNode({
     // Unknown usernames count and lock like known ones: the outcome never tells them apart.
     const failures = await counters.increment(counter, c.lockoutSeconds);
     if (failures >= c.maxAttempts) return { outcome: 'locked', reason: 'max_attempts' };
+    // credentials.collect, when the flow asks again, says why.
+    ctx.secrets[REFUSED] = 'bad_credentials';
     return { outcome: 'invalid', reason: 'bad_credentials' };
   },
 });

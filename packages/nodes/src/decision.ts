@@ -1,5 +1,5 @@
-import { WaymarkError, defineNode, type JsonValue, type NodeContext } from '@waymark/sdk';
-import { inCidr, parseCidr, parseIp, type CidrBlock } from './lib/ip-address.js';
+import { WaymarkError, defineNode, inCidr, parseCidr, parseIp, type CidrBlock, type JsonValue, type NodeContext } from '@waymark/sdk';
+import { NODES_ERRORS } from './errors.js';
 
 const OUTCOME = '^[A-Za-z][A-Za-z0-9_-]*$';
 const MAX_PATTERN = 200;
@@ -66,7 +66,7 @@ type Predicate = (resolve: (ref: string) => unknown) => boolean;
 type Condition = Record<string, unknown>;
 
 function configError(message: string): never {
-  throw new WaymarkError('ERR_DECISION_CONFIG', `decision: ${message}`, {});
+  throw new WaymarkError(NODES_ERRORS.ERR_DECISION_CONFIG, `decision: ${message}`, {});
 }
 
 /* Regexes are compiled once per pattern (bounded cache) and refused when they look able to

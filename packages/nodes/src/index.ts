@@ -18,6 +18,9 @@ import { tokenValidate } from './token-validate.js';
 import { decision } from './decision.js';
 import { message } from './message.js';
 
+export { NODES_ERRORS } from './errors.js';
+export type { NodesErrorCode } from './errors.js';
+
 export { cookieClear } from './cookie-clear.js';
 export { cookiePersistentCheck } from './cookie-persistent-check.js';
 export { cookiePersistentSet } from './cookie-persistent-set.js';

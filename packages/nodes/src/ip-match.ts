@@ -1,5 +1,4 @@
-import { defineNode } from '@waymark/sdk';
-import { parseIp, samePrefix } from './lib/ip-address.js';
+import { defineNode, parseIp, samePrefix } from '@waymark/sdk';
 
 const schema = {
   type: 'object',

@@ -1,7 +1,6 @@
-import { defineNode, type NodeContext } from '@waymark/sdk';
+import { defineNode, normalizeIp, type NodeContext } from '@waymark/sdk';
 import { httpSchema, localSchema, providerSchema, requireHttpWhenChosen, resolveProvider, riskUserId } from './risk/config.js';
 import { newDeviceId, parseDeviceId } from './risk/device.js';
-import { normaliseIp } from './risk/geo.js';
 import { evaluationToState, type RiskEvaluation, type RiskInput } from './risk/provider.js';
 
 const LEVEL_OUTCOMES = ['low', 'medium', 'high'] as const;
@@ -54,7 +53,9 @@ function deviceId(ctx: NodeContext, cookie: { name: string; maxAgeDays: number }
  * `risk.evaluate` — scores the login attempt with a {@link RiskProvider} and routes on the result,
  * like AIC's PingOne Protect Evaluation node. Precedence: `exceed` (score above
  * `scoreThreshold`) → the recommended action, when configured → the level. Writes
- * `state.risk = { id, provider, level, score, recommendedAction?, details }`.
+ * `state.risk = { id, provider, level, score, recommendedAction?, details, outcome }` (the
+ * outcome it routed to), and removes any earlier `state.risk` first (so after `error` or
+ * `clientError` there is none).
  *
  * @example
  * { "type": "risk.evaluate",
@@ -69,9 +70,12 @@ export const riskEvaluate = defineNode({
   config,
   outcomes: (c) => [...new Set([...FIXED_OUTCOMES, ...c.recommendedActions.map(actionOutcome)])],
   async run(ctx, c) {
+    // state.risk is this node's evaluation or nothing: after an error no earlier one is left for
+    // a later risk.feedback to complete or a decision to read.
+    delete ctx.state.risk;
     const userId = riskUserId(ctx.state, c.userFrom);
     if (userId === undefined) return { outcome: 'clientError', reason: 'no_user' };
-    const ip = normaliseIp(ctx.ip);
+    const ip = normalizeIp(ctx.ip);
     if (ip === undefined) return { outcome: 'clientError', reason: 'no_ip' };
 
     const device = deviceId(ctx, c.deviceCookie);
@@ -93,14 +97,20 @@ export const riskEvaluate = defineNode({
       ctx.services.logger.warn('risk evaluation failed', { code });
       return { outcome: 'error', reason: code };
     }
-    ctx.state.risk = evaluationToState(evaluation, name);
-
-    if (evaluation.score > c.scoreThreshold) return { outcome: 'exceed', reason: 'score' };
-    const action = evaluation.recommendedAction;
-    if (action !== undefined && c.recommendedActions.includes(action)) return actionOutcome(action);
-    return LEVEL_OUTCOMES[['LOW', 'MEDIUM', 'HIGH'].indexOf(evaluation.level)] ?? 'high';
+    const outcome = route(evaluation, c);
+    // The outcome too, so a node after a merge (risk.feedback, cookie.clear) can still branch on it.
+    ctx.state.risk = { ...evaluationToState(evaluation, name), outcome };
+    return outcome === 'exceed' ? { outcome, reason: 'score' } : outcome;
   },
 });
+
+/** AIC's precedence: score threshold → a configured recommended action → the level. */
+function route(evaluation: RiskEvaluation, c: { scoreThreshold: number; recommendedActions: readonly string[] }): string {
+  if (evaluation.score > c.scoreThreshold) return 'exceed';
+  const action = evaluation.recommendedAction;
+  if (action !== undefined && c.recommendedActions.includes(action)) return actionOutcome(action);
+  return LEVEL_OUTCOMES[['LOW', 'MEDIUM', 'HIGH'].indexOf(evaluation.level)] ?? 'high';
+}
 
 /** A stable, secret-free code for a failure: the error's `code` when it has one. */
 export function errorCode(error: unknown): string {

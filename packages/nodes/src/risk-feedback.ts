@@ -1,6 +1,5 @@
-import { defineNode } from '@waymark/sdk';
+import { defineNode, normalizeIp } from '@waymark/sdk';
 import { httpSchema, localSchema, providerSchema, requireHttpWhenChosen, resolveProvider, riskUserId } from './risk/config.js';
-import { normaliseIp } from './risk/geo.js';
 import type { RiskInput } from './risk/provider.js';
 import { errorCode } from './risk-evaluate.js';
 
@@ -38,7 +37,7 @@ export const riskFeedback = defineNode({
     const id = typeof risk === 'object' && risk !== null && !Array.isArray(risk) ? risk.id : undefined;
     const userId = riskUserId(ctx.state, c.userFrom);
     if (typeof id !== 'string' || userId === undefined) return { outcome: 'error', reason: 'no_evaluation' };
-    const input: RiskInput = { ip: normaliseIp(ctx.ip) ?? ctx.ip, userId };
+    const input: RiskInput = { ip: normalizeIp(ctx.ip) ?? ctx.ip, userId };
     if (ctx.request.userAgent !== undefined) input.userAgent = ctx.request.userAgent;
     if (ctx.secrets.deviceId !== undefined) input.deviceId = ctx.secrets.deviceId;
     try {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { defineNode, WaymarkError, type JsonValue, type Session } from '@waymark/sdk';
 import { SESSION_COOKIE_OPTIONS, SESSION_ID, cookieNameSchema } from './lib/session-cookie.js';
+import { NODES_ERRORS } from './errors.js';
 
 const schema = {
   type: 'object',
@@ -53,7 +54,7 @@ export const sessionCreate = defineNode({
   async run(ctx, config) {
     const sub = ctx.state[config.subFrom];
     if (typeof sub !== 'string' || sub === '')
-      throw new WaymarkError('ERR_NODE_STATE', `session.create: state "${config.subFrom}" holds no subject; run a node that sets it first`, { key: config.subFrom });
+      throw new WaymarkError(NODES_ERRORS.ERR_NODE_STATE, `session.create: state "${config.subFrom}" holds no subject; run a node that sets it first`, { key: config.subFrom });
     const sessions = ctx.services.stores.sessions;
     const offered = ctx.request.cookies[config.cookieName];
     if (offered !== undefined && SESSION_ID.test(offered)) {

@@ -1,10 +1,7 @@
-import { defineNode, type NodeContext } from '@waymark/sdk';
+import { ASYMMETRIC_ALGORITHMS, createAccessTokenValidator, type AccessTokenValidator, type AccessTokenValidatorOptions, type JsonWebKeySet } from '@waymark/access-token';
+import { defineNode, WaymarkError, type NodeContext, type Services } from '@waymark/sdk';
 import { readNamedSecret } from './lib/secret-source.js';
-import { introspectAccessToken } from './lib/token-introspection.js';
-import { verifyJwtAccessToken, type JwtOptions, type TokenCheck } from './lib/token-jwt.js';
 
-/** Asymmetric algorithms only: the keys come from the issuer's JWKS, so HS* would mean a shared secret (or an attack). */
-const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
 const stringList = { type: 'array', items: { type: 'string', minLength: 1 } } as const;
 
 const schema = {
@@ -37,12 +34,12 @@ const schema = {
       properties: { keys: { type: 'array', minItems: 1, items: { type: 'object' } } },
       description: 'Inline JWKS { keys: [...] }.',
     },
-    /** Accepted JWS algorithms. Never `none`, never HS*: the schema refuses them. */
+    /** Accepted JWS algorithms: asymmetric only (the keys come from the issuer's JWKS, so HS* would mean a shared secret, or an attack). Never `none`, never HS*: the schema refuses them. */
     algorithms: {
       type: 'array',
       minItems: 1,
       uniqueItems: true,
-      items: { type: 'string', enum: ASYMMETRIC },
+      items: { type: 'string', enum: ASYMMETRIC_ALGORITHMS },
       default: ['RS256', 'ES256', 'PS256', 'EdDSA'],
       description: 'Accepted asymmetric algorithms.',
     },
@@ -102,24 +99,34 @@ function readToken(ctx: NodeContext, from: From): string | undefined {
   return bearer?.[1];
 }
 
-/* The JWT options of a node's config, built once per config (a flow's node config is fixed once
- * loaded), so the key set behind them is found without rebuilding them per journey. */
-const jwtOptions = new WeakMap<object, JwtOptions>();
+/* The JWT validator of a node's config, built once per config (a flow's node config is fixed once
+ * loaded) and per clock and fetch, so journeys share it; its key set is shared per JWKS URL by
+ * @waymark/access-token. */
+const jwtValidators = new WeakMap<object, { clock: Services['clock']; fetch: Services['fetch']; validator: AccessTokenValidator }>();
 
-function jwtOptionsOf(config: { audience?: string | string[] } & Omit<JwtOptions, 'audience'>): JwtOptions {
-  let options = jwtOptions.get(config);
-  if (!options) {
-    options = Object.freeze({ ...config, audience: config.audience ?? [] });
-    jwtOptions.set(config, options);
-  }
-  return options;
-}
+type JwtConfig = Pick<AccessTokenValidatorOptions, 'issuer' | 'audience' | 'jwksUri' | 'algorithms' | 'types' | 'clockToleranceSeconds' | 'maxAgeSeconds' | 'maxTokenLength' | 'jwksCooldownSeconds' | 'jwksCacheMaxAgeSeconds' | 'timeoutMs'> & { jwks?: unknown };
 
-function scopesOf(claims: Record<string, unknown>): string[] {
-  if (typeof claims.scope === 'string') return claims.scope.split(' ').filter(Boolean);
-  if (Array.isArray(claims.scp)) return claims.scp.filter((s): s is string => typeof s === 'string');
-  if (typeof claims.scp === 'string') return claims.scp.split(' ').filter(Boolean);
-  return [];
+function jwtValidatorOf(config: JwtConfig, services: Services): AccessTokenValidator {
+  const known = jwtValidators.get(config);
+  if (known && known.clock === services.clock && known.fetch === services.fetch) return known.validator;
+  const fetchImpl = services.fetch;
+  const validator = createAccessTokenValidator({
+    issuer: config.issuer,
+    audience: config.audience,
+    ...(config.jwks !== undefined ? { jwks: config.jwks as JsonWebKeySet } : { jwksUri: config.jwksUri }),
+    algorithms: config.algorithms,
+    types: config.types,
+    clockToleranceSeconds: config.clockToleranceSeconds,
+    ...(config.maxAgeSeconds !== undefined ? { maxAgeSeconds: config.maxAgeSeconds } : {}),
+    maxTokenLength: config.maxTokenLength,
+    jwksCooldownSeconds: config.jwksCooldownSeconds,
+    jwksCacheMaxAgeSeconds: config.jwksCacheMaxAgeSeconds,
+    timeoutMs: config.timeoutMs,
+    clock: services.clock,
+    fetch: (url, init) => fetchImpl(url, init),
+  });
+  jwtValidators.set(config, { clock: services.clock, fetch: services.fetch, validator });
+  return validator;
 }
 
 /**
@@ -150,42 +157,40 @@ export const tokenValidate = defineNode({
     const token = readToken(ctx, config.from as From);
     if (token === undefined || token === '') return { outcome: 'invalid', reason: 'missing' };
     if (token.length > config.maxTokenLength) return { outcome: 'invalid', reason: 'malformed' };
-    const now = ctx.services.clock.now();
-    const fetchImpl = (url: string, init: RequestInit) => ctx.services.fetch(url, init);
-    let check: TokenCheck;
+    let validator: AccessTokenValidator;
     if (config.mode === 'introspection' && config.introspection) {
       const i = config.introspection;
-      check = await introspectAccessToken(
-        token,
-        {
-          issuer: config.issuer,
-          endpoint: i.endpoint,
+      const clientSecret = i.clientSecretName === undefined ? undefined : await readNamedSecret(ctx.services, i.clientSecretName);
+      if (i.authMethod !== 'none' && clientSecret === undefined)
+        throw new WaymarkError('ERR_TOKEN_CONFIG', `token.validate: introspection client "${i.clientId}" has no secret; set introspection.clientSecretName and wire services.secretSource`, {
           clientId: i.clientId,
-          authMethod: i.authMethod,
-          clientSecret: i.clientSecretName === undefined ? undefined : await readNamedSecret(ctx.services, i.clientSecretName),
-          ...(config.audience !== undefined ? { audience: config.audience } : {}),
-          clockToleranceSeconds: config.clockToleranceSeconds,
-          ...(config.maxAgeSeconds !== undefined ? { maxAgeSeconds: config.maxAgeSeconds } : {}),
-          timeoutMs: config.timeoutMs,
-        },
-        now,
-        fetchImpl,
-        ctx.signal,
-      );
+        });
+      const fetchImpl = ctx.services.fetch;
+      // Built per run: the secret is read per run (rotation), and an introspection costs a round trip anyway.
+      validator = createAccessTokenValidator({
+        issuer: config.issuer,
+        ...(config.audience !== undefined ? { audience: config.audience } : {}),
+        introspection: { endpoint: i.endpoint, clientId: i.clientId, authMethod: i.authMethod, ...(clientSecret === undefined ? {} : { clientSecret }) },
+        clockToleranceSeconds: config.clockToleranceSeconds,
+        ...(config.maxAgeSeconds !== undefined ? { maxAgeSeconds: config.maxAgeSeconds } : {}),
+        maxTokenLength: config.maxTokenLength,
+        timeoutMs: config.timeoutMs,
+        clock: ctx.services.clock,
+        fetch: (url, init) => fetchImpl(url, init),
+      });
     } else {
-      check = await verifyJwtAccessToken(token, jwtOptionsOf(config), now, fetchImpl);
+      validator = jwtValidatorOf(config as JwtConfig, ctx.services);
     }
-    if (!check.ok) {
-      if (check.outcome === 'error') ctx.services.logger.warn('token.validate: key or introspection endpoint unavailable', { reason: check.reason, cause: check.cause });
-      return { outcome: check.outcome, reason: check.reason };
+    const result = await validator.validate(token, { signal: ctx.signal });
+    if (!result.ok) {
+      const { error } = result;
+      if (error.kind === 'unavailable') ctx.services.logger.warn('token.validate: key or introspection endpoint unavailable', { reason: error.reason, cause: error.details.cause });
+      return { outcome: error.kind === 'unavailable' ? 'error' : 'invalid', reason: error.reason };
     }
-    const { claims } = check;
-    const clientId = typeof claims.client_id === 'string' ? claims.client_id : typeof claims.azp === 'string' ? claims.azp : undefined;
+    const { claims, clientId, scopes } = result;
     if (clientId === undefined || !config.allowedClients.includes(clientId)) return { outcome: 'invalid', reason: 'client' };
     if (ctx.par && clientId === ctx.par.clientId) return { outcome: 'invalid', reason: 'client' };
-    const scopes = scopesOf(claims);
     if (!config.requiredScopes.every((s) => scopes.includes(s))) return { outcome: 'invalid', reason: 'scope' };
-    if (typeof claims.sub !== 'string' || claims.sub === '') return { outcome: 'invalid', reason: 'malformed' };
     ctx.state[`${config.statePrefix}sub`] = claims.sub;
     ctx.state[`${config.statePrefix}client_id`] = clientId;
     ctx.state[`${config.statePrefix}scope`] = scopes.join(' ');

@@ -92,7 +92,8 @@ describe('credentials.verify', () => {
     const r = await verify(setup(), 'alice', 'wrong');
     expect(r).toMatchObject({ outcome: 'invalid', reason: 'bad_credentials' });
     expect(r.state.sub).toBeUndefined();
-    expect(r.secrets).toEqual({});
+    // No password left; only the refusal credentials.collect reads to say why it asks again.
+    expect(r.secrets).toEqual({ refused: 'bad_credentials' });
     expect(JSON.stringify([r.state, r.logs, r.reason])).not.toContain('wrong');
   });
 
@@ -149,6 +150,63 @@ describe('credentials.verify', () => {
     const collected = await runNode(credentialsCollect, { submit: answer('alice', PASSWORD) });
     const r = await runNode(credentialsVerify, { state: collected.state, secrets: collected.secrets, services: { users } });
     expect(r.outcome).toBe('valid');
+  });
+});
+
+describe('a refused attempt, asked again (credentials.verify → credentials.collect)', () => {
+  it('asks again saying the credentials were wrong, with the username filled in, and says it once', async () => {
+    const refused = await runNode(credentialsVerify, { state: { username: 'alice' }, secrets: { password: 'wrong' }, services: { users } });
+    expect(refused.outcome).toBe('invalid');
+    const again = await runNode(credentialsCollect, { state: refused.state, secrets: refused.secrets });
+    expect(again.callbacks!.map((c) => c.type)).toEqual(['TextOutputCallback', 'NameCallback', 'PasswordCallback']);
+    expect(again.callbacks![0]!.output).toEqual([
+      { name: 'message', value: 'Wrong username or password. Try again.' },
+      { name: 'messageType', value: '2' },
+    ]);
+    expect(again.callbacks![1]!.input[0]!.value).toBe('alice');
+    expect(again.secrets).toEqual({});
+    const third = await runNode(credentialsCollect, { state: again.state, secrets: again.secrets });
+    expect(third.callbacks!.map((c) => c.type)).toEqual(['NameCallback', 'PasswordCallback']);
+  });
+
+  it('uses the configured retryMessage', async () => {
+    const again = await runNode(credentialsCollect, { state: { username: 'alice' }, secrets: { refused: 'bad_credentials' }, config: { retryMessage: 'Nope.' } });
+    expect(again.callbacks![0]!.output[0]).toEqual({ name: 'message', value: 'Nope.' });
+  });
+
+  it('asks the first time without a message, and a valid attempt leaves no refusal behind', async () => {
+    const first = await runNode(credentialsCollect, { state: { username: 'alice' } });
+    expect(first.callbacks!.map((c) => c.type)).toEqual(['NameCallback', 'PasswordCallback']);
+    const valid = await runNode(credentialsVerify, { state: { username: 'alice' }, secrets: { password: PASSWORD, refused: 'bad_credentials' }, services: { users } });
+    expect(valid.outcome).toBe('valid');
+    expect(valid.secrets).toEqual({});
+  });
+});
+
+describe('credentials.verify with subjectFrom (a step-up)', () => {
+  const stepUp = (username: string, password: string, state: Record<string, string> = { sub: 'u-alice' }) => {
+    const clock = testClock();
+    return runNode(credentialsVerify, { clock, stores: createMemoryStores(clock), state: { ...state, username }, secrets: { password }, services: { users }, config: { subjectFrom: 'sub' } });
+  };
+
+  it('is valid for the subject\'s own credentials', async () => {
+    const r = await stepUp('alice', PASSWORD);
+    expect(r.outcome).toBe('valid');
+    expect(r.state.sub).toBe('u-alice');
+  });
+
+  it('refuses another user\'s right credentials exactly like a wrong password, and keeps the subject', async () => {
+    const other = await stepUp('bob', 'bobs password');
+    const wrong = await stepUp('alice', 'wrong');
+    expect(other).toMatchObject({ outcome: 'invalid', reason: 'bad_credentials' });
+    expect(wrong).toMatchObject({ outcome: 'invalid', reason: 'bad_credentials' });
+    expect(other.state.sub).toBe('u-alice');
+  });
+
+  it('refuses when there is no subject to step up', async () => {
+    const r = await stepUp('alice', PASSWORD, {});
+    expect(r).toMatchObject({ outcome: 'invalid', reason: 'no_subject' });
+    expect(r.state.sub).toBeUndefined();
   });
 });
 

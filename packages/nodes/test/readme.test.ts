@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from '@jest/globals';
-import { compileNodeConfig } from '@waymark/core';
+import { compileNodeConfig } from '@waymark/core/internal';
 import { builtinNodes } from '@waymark/nodes';
 import type { NodeType } from '@waymark/sdk';
 

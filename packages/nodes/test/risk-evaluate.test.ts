@@ -1,7 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import { createMemoryStores } from '@waymark/core';
 import type { JsonObject, Stores } from '@waymark/sdk';
-import { LocalRiskProvider, locateIp, riskEvaluate, riskFeedback, type RiskProvider } from '@waymark/nodes';
+import { LocalRiskProvider, locateIp, riskEvaluate, riskFeedback, type RiskEvaluation, type RiskProvider } from '@waymark/nodes';
 import { runNode, testClock, type RunNodeOptions, type TestClock } from '@waymark/testing';
 
 /* Real addresses, resolved by the shipped geo-whois-asn-country database (the first test pins
@@ -266,6 +266,30 @@ describe('risk.evaluate with the local provider', () => {
     const bad: RiskProvider = { evaluate: () => Promise.reject(new Error('boom')), complete: async () => {} };
     const failed = await runNode(riskEvaluate, { clock: w.clock, stores: w.stores, state: { sub: 'carol' }, request: { ip: DE }, services: { riskProvider: bad } });
     expect(failed.outcome).toBe('error');
+  });
+
+  it('writes the outcome it routed to into state.risk (exceed, an action, a level)', async () => {
+    const w = world();
+    let answer: RiskEvaluation = { id: 'e1', level: 'HIGH', score: 400, recommendedAction: 'AITM_MITIGATION', details: {} };
+    const scripted: RiskProvider = { evaluate: async () => answer, complete: async () => {} };
+    const run = () => runNode(riskEvaluate, { clock: w.clock, stores: w.stores, state: { sub: 'carol' }, request: { ip: DE }, services: { riskProvider: scripted }, config: { recommendedActions: ['AITM_MITIGATION'] } });
+    expect((await run()).state.risk).toMatchObject({ outcome: 'exceed' });
+    answer = { ...answer, score: 80 };
+    expect((await run()).state.risk).toMatchObject({ outcome: 'aitm_mitigation', recommendedAction: 'AITM_MITIGATION' });
+    answer = { id: 'e2', level: 'MEDIUM', score: 50, details: {} };
+    expect((await run()).state.risk).toMatchObject({ outcome: 'medium' });
+  });
+
+  it('leaves no earlier evaluation in state.risk when this one fails (error or clientError)', async () => {
+    const w = world();
+    const earlier = { id: 'old', provider: 'service', level: 'HIGH', score: 90, details: {}, outcome: 'high' };
+    const down: RiskProvider = { evaluate: () => Promise.reject(new Error('down')), complete: async () => {} };
+    const failed = await runNode(riskEvaluate, { clock: w.clock, stores: w.stores, state: { sub: 'carol', risk: earlier }, request: { ip: DE }, services: { riskProvider: down } });
+    expect(failed.outcome).toBe('error');
+    expect(failed.state.risk).toBeUndefined();
+    const noIp = await runNode(riskEvaluate, { clock: w.clock, stores: w.stores, state: { sub: 'carol', risk: earlier }, request: { ip: 'not-an-ip' } });
+    expect(noIp.outcome).toBe('clientError');
+    expect(noIp.state.risk).toBeUndefined();
   });
 
   it('rejects a config that names the http provider without its http block, at load', async () => {

@@ -77,6 +77,7 @@ describe('risk.evaluate with the http (PingOne Protect–shaped) provider', () =
       level: 'MEDIUM',
       score: 55,
       details: { impossibleTravel: { level: 'LOW', reason: 'ok' }, anonymousNetwork: { level: 'MEDIUM', reason: 'COMPLETED' } },
+      outcome: 'medium',
     });
     expect(JSON.stringify(r.state)).not.toContain('test-token');
   });

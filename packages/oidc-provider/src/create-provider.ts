@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Router } from 'express';
-import { compileTrustedProxies, type TrustedProxies } from '@waymark/express';
+import { compileTrustedProxies, type TrustedProxies } from '@waymark/http';
 import type { JsonObject, Logger } from '@waymark/sdk';
 import Provider, {
   interactionPolicy,
@@ -13,11 +13,17 @@ import Provider, {
 } from 'oidc-provider';
 import { kvAdapter } from './adapter.js';
 import { DEFAULTS, type OidcTtl } from './defaults.js';
-import { OidcClientConfigError, OidcProviderOptionsError } from './errors.js';
+import { OidcProviderOptionsError } from './errors.js';
 import { interactionRoutes, pageCsp, type ResolvedPolicy } from './interactions.js';
 import { alertPage, csrfTokens } from './lib/pages.js';
 import { endWaymarkSession, logoutSource, postLogoutSuccessSource } from './logout.js';
-import type { OidcClientConfig, OidcEngine, OidcProvider, OidcProviderOptions } from './options.js';
+import {
+  checkOidcProviderOptions,
+  type CheckedOidcProviderOptions,
+  type OidcEngine,
+  type OidcProvider,
+  type OidcProviderOptions,
+} from './options.js';
 import { waymarkSessionCheck } from './session-bound.js';
 
 /** What `createOidcProvider` returns. */
@@ -35,100 +41,31 @@ export interface WaymarkOidcProvider {
 
 const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
-function checkIssuer(issuer: unknown): string {
-  if (typeof issuer !== 'string' || !URL.canParse(issuer))
-    throw new OidcProviderOptionsError('issuer', 'must be an absolute URL such as "https://login.example.com/oidc"');
-  const url = new URL(issuer);
-  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local))
-    throw new OidcProviderOptionsError('issuer', 'must use https (http is allowed for localhost only)');
-  if (url.search || url.hash || issuer.includes('?') || issuer.includes('#'))
-    throw new OidcProviderOptionsError('issuer', 'must not have a query or fragment (OIDC Discovery §3)');
-  return issuer;
-}
-
-function checkKeys(options: OidcProviderOptions): { jwks: { keys: JsonObject[] } | undefined; cookieKeys: string[] } {
-  const development = options.development === true;
-  let jwks: { keys: JsonObject[] } | undefined;
-  if (options.jwks === undefined) {
-    if (!development)
-      throw new OidcProviderOptionsError(
-        'jwks',
-        "is required: pass your private signing keys { keys: [...] } (oidc-provider's development keys are public; set development: true to use them in tests only)",
-      );
-  } else {
-    const keys = (options.jwks as { keys?: unknown }).keys;
-    if (!Array.isArray(keys) || keys.length === 0)
-      throw new OidcProviderOptionsError('jwks', 'must be { keys: [...] } with at least one private JWK');
-    keys.forEach((k: unknown, i) => {
-      if (
-        typeof k !== 'object' ||
-        k === null ||
-        typeof (k as { kty?: unknown }).kty !== 'string' ||
-        typeof (k as { d?: unknown }).d !== 'string'
-      )
-        throw new OidcProviderOptionsError(`jwks.keys[${i}]`, 'must be a private JWK (with "kty" and "d")');
-    });
-    jwks = { keys: keys as JsonObject[] };
-  }
-  let cookieKeys: string[];
-  if (options.cookieKeys === undefined) {
-    if (!development)
-      throw new OidcProviderOptionsError(
-        'cookieKeys',
-        'is required: pass one or more random secrets of 32+ characters (the first signs, all verify)',
-      );
-    cookieKeys = [randomBytes(32).toString('base64url')];
-  } else {
-    if (!Array.isArray(options.cookieKeys) || options.cookieKeys.length === 0)
-      throw new OidcProviderOptionsError('cookieKeys', 'must be a non-empty array of secrets');
-    options.cookieKeys.forEach((k, i) => {
-      if (typeof k !== 'string' || k.length < 32)
-        throw new OidcProviderOptionsError(`cookieKeys[${i}]`, 'must be a string of at least 32 characters');
-    });
-    cookieKeys = [...options.cookieKeys];
-  }
+/** The keys the provider signs with; development falls back to oidc-provider's and a random cookie key. */
+function keysOf(options: CheckedOidcProviderOptions): { jwks: { keys: JsonObject[] } | undefined; cookieKeys: string[] } {
+  const jwks = options.jwks ? { keys: [...options.jwks.keys] as JsonObject[] } : undefined;
+  const cookieKeys = options.cookieKeys ? [...options.cookieKeys] : [randomBytes(32).toString('base64url')];
   return { jwks, cookieKeys };
 }
 
-function checkClients(options: OidcProviderOptions): { metadata: ClientMetadata[]; policies: Map<string, ResolvedPolicy> } {
-  if (!Array.isArray(options.clients) || options.clients.length === 0)
-    throw new OidcProviderOptionsError('clients', 'must list at least one client');
+function clientsOf(options: CheckedOidcProviderOptions): { metadata: ClientMetadata[]; policies: Map<string, ResolvedPolicy> } {
   const policies = new Map<string, ResolvedPolicy>();
-  const metadata = options.clients.map((client: OidcClientConfig, i): ClientMetadata => {
-    const id = typeof client?.client_id === 'string' && client.client_id !== '' ? client.client_id : undefined;
-    if (id === undefined) throw new OidcProviderOptionsError(`clients[${i}].client_id`, 'must be a non-empty string');
-    if (policies.has(id)) throw new OidcClientConfigError(id, 'client_id', 'appears twice');
-    if (!Array.isArray(client.redirect_uris) || client.redirect_uris.length === 0)
-      throw new OidcClientConfigError(id, 'redirect_uris', 'must list at least one URI');
+  const metadata = options.clients.map((client): ClientMetadata => {
     const policy = client.waymark;
-    if (!policy || !Array.isArray(policy.flows) || policy.flows.length === 0)
-      throw new OidcClientConfigError(id, 'waymark.flows', 'must list the flows its logins may run, the default first');
-    policy.flows.forEach((flowId, j) => {
-      if (typeof flowId !== 'string' || !options.engine.flow(flowId))
-        throw new OidcClientConfigError(
-          id,
-          `waymark.flows[${j}]`,
-          `names flow "${String(flowId)}", which the engine has not loaded; load it before createOidcProvider`,
-        );
-    });
-    if (policy.firstParty !== undefined && typeof policy.firstParty !== 'boolean')
-      throw new OidcClientConfigError(id, 'waymark.firstParty', 'must be a boolean');
-    const corsOrigins = policy.corsOrigins ?? [];
-    if (!Array.isArray(corsOrigins) || corsOrigins.some((o) => typeof o !== 'string' || !URL.canParse(o) || new URL(o).origin !== o))
-      throw new OidcClientConfigError(id, 'waymark.corsOrigins', 'must list origins such as "https://app.example.com"');
-    policies.set(id, {
-      clientId: id,
+    policies.set(client.client_id, {
+      clientId: client.client_id,
       flows: [...policy.flows],
-      firstParty: policy.firstParty ?? true,
+      firstParty: policy.firstParty,
       redirectUris: [...client.redirect_uris],
       csp: pageCsp(client.redirect_uris),
-      corsOrigins,
+      corsOrigins: policy.corsOrigins,
     });
     const { waymark: _policy, ...rest } = client;
     // Without this, oidc-provider defaults acr_values to every flow of every client (its global
-    // acrValues), and the client's default would depend on the others' configuration.
-    return { default_acr_values: [policy.flows[0]], ...rest } as ClientMetadata;
+    // acrValues), and the client's default would depend on the others' configuration. The rest
+    // is JSON configuration (`response_types` as plain strings…), which oidc-provider validates
+    // itself (RFC 7591 metadata; a bad value is its `invalid_client_metadata`).
+    return { default_acr_values: policy.flows.slice(0, 1), ...rest } as ClientMetadata;
   });
   return { metadata, policies };
 }
@@ -158,30 +95,21 @@ function checkClients(options: OidcProviderOptions): { metadata: ClientMetadata[
  * app.use('/', createWaymarkRouter({ issuer: 'https://login.example.com', clients, stores, engine }));
  * app.use(op.router);
  */
-export function createOidcProvider(options: OidcProviderOptions): WaymarkOidcProvider {
-  if (options === null || typeof options !== 'object')
-    throw new OidcProviderOptionsError('options', 'pass { issuer, engine, stores, clients, jwks, cookieKeys }');
-  const issuer = checkIssuer(options.issuer);
-  if (!options.engine || typeof options.engine.start !== 'function')
-    throw new OidcProviderOptionsError('engine', 'is required: pass the engine from createEngine()');
+export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvider {
+  // Every option checked at once (ERR_CONFIG_INVALID: pointer and fix), defaults filled in.
+  const options = checkOidcProviderOptions(input);
+  const issuer = options.issuer;
   const stores = options.stores;
-  if (!stores?.kv || !stores.sessions)
-    throw new OidcProviderOptionsError('stores', 'is required: pass createMemoryStores() from @waymark/core or the Redis stores');
-  const { jwks, cookieKeys } = checkKeys(options);
-  const { metadata, policies } = checkClients(options);
-  const sessionCookie = options.sessionCookie ?? DEFAULTS.sessionCookie;
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/.test(sessionCookie))
-    throw new OidcProviderOptionsError('sessionCookie', 'must be a cookie name');
+  const { jwks, cookieKeys } = keysOf(options);
+  const { metadata, policies } = clientsOf(options);
+  const sessionCookie = options.sessionCookie;
   let trustedProxies: TrustedProxies;
   try {
-    trustedProxies = compileTrustedProxies(options.trustedProxies ?? DEFAULTS.trustedProxies);
+    trustedProxies = compileTrustedProxies(options.trustedProxies);
   } catch (error) {
     throw new OidcProviderOptionsError('trustedProxies', `${(error as Error).message}; list IPs or CIDR ranges such as "10.0.0.0/8"`);
   }
-  const ttl: OidcTtl = { ...DEFAULTS.ttl, ...(options.ttl ?? {}) };
-  for (const [name, seconds] of Object.entries(ttl))
-    if (!Number.isInteger(seconds) || seconds <= 0)
-      throw new OidcProviderOptionsError(`ttl.${name}`, 'must be a positive integer of seconds');
+  const ttl: OidcTtl = options.ttl;
   const claims = options.claims ?? DEFAULTS.claims;
   const logger = options.logger ?? silentLogger;
   const mountPath = new URL(issuer).pathname.replace(/\/+$/, '');

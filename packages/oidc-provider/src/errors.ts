@@ -1,10 +1,12 @@
-import { WaymarkError } from '@waymark/sdk';
+import { ConfigInvalidError } from '@waymark/core';
 
-/** Stable codes of this package; a published code is never reused. */
+/**
+ * Stable codes of this package; a published code is never reused. Retired:
+ * `ERR_OIDC_PROVIDER_OPTIONS` (bad options are `ERR_CONFIG_INVALID` since issue 12, like every
+ * configuration in Waymark).
+ */
 export const OIDC_PROVIDER_ERRORS = {
-  /** createOidcProvider was given bad options; `details.key` names the option. */
-  ERR_OIDC_PROVIDER_OPTIONS: 'ERR_OIDC_PROVIDER_OPTIONS',
-  /** A client's `waymark` policy is invalid (no flows, a flow the engine has not loaded). */
+  /** A client reached an interaction without a Waymark policy (start-up checks make this a bug). */
   ERR_OIDC_CLIENT_CONFIG: 'ERR_OIDC_CLIENT_CONFIG',
   /** An interaction page was posted without the form this browser was served (CSRF). */
   ERR_INTERACTION_FORBIDDEN: 'ERR_INTERACTION_FORBIDDEN',
@@ -14,18 +16,22 @@ export const OIDC_PROVIDER_ERRORS = {
 
 export type OidcProviderErrorCode = keyof typeof OIDC_PROVIDER_ERRORS;
 
-/** Bad configuration, thrown by `createOidcProvider` at start-up. */
-export class OidcProviderOptionsError extends WaymarkError {
+/**
+ * Bad options, thrown by `createOidcProvider` at start-up for what only oidc-provider or the
+ * runtime can check (a trusted proxy that is no IP or CIDR, options oidc-provider refuses): the
+ * one shape of every configuration error, `ERR_CONFIG_INVALID` with the JSON pointer of `key`
+ * (`trustedProxies` → `/trustedProxies`; `options` → the whole) and the fix.
+ */
+export class OidcProviderOptionsError extends ConfigInvalidError {
   constructor(key: string, message: string) {
-    super(OIDC_PROVIDER_ERRORS.ERR_OIDC_PROVIDER_OPTIONS, `${key} ${message}`, { key });
+    const pointer =
+      key === 'options'
+        ? ''
+        : `/${key
+            .replace(/\[(\d+)\]/g, '.$1')
+            .split('.')
+            .join('/')}`;
+    super('OpenID Provider options', [{ code: 'ERR_CONFIG_INVALID', pointer, message }]);
     this.name = 'OidcProviderOptionsError';
-  }
-}
-
-/** A client whose Waymark policy cannot work, thrown at start-up. */
-export class OidcClientConfigError extends WaymarkError {
-  constructor(clientId: string, key: string, message: string) {
-    super(OIDC_PROVIDER_ERRORS.ERR_OIDC_CLIENT_CONFIG, `client "${clientId}": ${key} ${message}`, { clientId, key });
-    this.name = 'OidcClientConfigError';
   }
 }

@@ -7,7 +7,7 @@ export type { WaymarkOidcProvider } from './create-provider.js';
 export type { OidcProviderOptions, OidcClientConfig, WaymarkClientPolicy, OidcEngine, OidcProvider, PrivateJwk } from './options.js';
 export { DEFAULTS } from './defaults.js';
 export type { OidcTtl } from './defaults.js';
-export { OIDC_PROVIDER_ERRORS, OidcProviderOptionsError, OidcClientConfigError } from './errors.js';
+export { OIDC_PROVIDER_ERRORS, OidcProviderOptionsError } from './errors.js';
 export type { OidcProviderErrorCode } from './errors.js';
 export { kvAdapter } from './adapter.js';
 export type { OidcStorageAdapter, AdapterPayload } from './adapter.js';

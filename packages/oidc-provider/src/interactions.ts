@@ -1,13 +1,14 @@
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { JourneyResult } from '@waymark/core';
-import { contentSecurityPolicy, formToCallbacks, type TrustedProxies } from '@waymark/express';
+import { contentSecurityPolicy, errorPage, formToCallbacks, journeyErrorBody, prefersJson, type TrustedProxies } from '@waymark/http';
 import { WaymarkError, type Callback, type ClientInfo, type Logger, type Stores } from '@waymark/sdk';
 import type { Interaction, InteractionResults, Provider } from 'oidc-provider';
 import { OIDC_PROVIDER_ERRORS } from './errors.js';
 import { chooseFlow } from './flow-policy.js';
+import { interactionErrorAnswer } from './interaction-errors.js';
 import { applyCookies, requestInfo } from './lib/http.js';
 import type { csrfTokens } from './lib/pages.js';
-import { alertPage, journeyForm, sendHtml } from './lib/pages.js';
+import { BASE, journeyForm, sendHtml } from './lib/pages.js';
 import { loginResult } from './login-result.js';
 import type { OidcEngine, WaymarkClientPolicy } from './options.js';
 
@@ -32,22 +33,9 @@ export interface InteractionDeps {
   now: () => number;
 }
 
-/** Errors of the interaction routes, each with its status and a sentence safe to show. */
-const ERROR_PAGES: Record<string, { status: number; message: string }> = {
-  [OIDC_PROVIDER_ERRORS.ERR_INTERACTION_FORBIDDEN]: {
-    status: 403,
-    message: 'This form was not served to this browser. Return to the application and sign in again.',
-  },
-  ERR_JOURNEY_NOT_FOUND: { status: 400, message: 'This sign-in step expired. Return to the application and sign in again.' },
-  ERR_JOURNEY_CONFLICT: { status: 409, message: 'This step was already submitted. Return to the application and sign in again.' },
-  ERR_SUBMISSION_INVALID: { status: 400, message: 'The form was incomplete. Return to the application and sign in again.' },
-  ERR_STORE_UNAVAILABLE: { status: 503, message: 'Sign-in is unavailable for a moment. Try again shortly.' },
-  // The memory journey store at its cap (core): the new journey is refused, no live one dropped.
-  ERR_STORE_FULL: { status: 503, message: 'Sign-in is busy for a moment. Try again shortly.' },
-};
-
+/** JSON for native callers: a JSON body, or an Accept header that prefers JSON. */
 function wantsJson(req: Request): boolean {
-  return req.is('application/json') === 'application/json' || req.accepts(['html', 'json']) === 'json';
+  return req.is('application/json') === 'application/json' || prefersJson(req);
 }
 
 function stringParams(params: Record<string, unknown>): Record<string, string> {
@@ -197,32 +185,16 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   router.post('/:uid', ...bodies, submit);
   router.use(function interactionErrors(err: unknown, req: Request, res: Response, next: NextFunction) {
     if (res.headersSent) return next(err);
-    const code = err instanceof WaymarkError ? err.code : undefined;
-    const oidcError =
-      !code && err instanceof Error && typeof (err as { error?: unknown }).error === 'string'
-        ? (err as Error & { error: string; status?: number })
-        : undefined;
-    const known = code !== undefined ? ERROR_PAGES[code] : undefined;
-    const status = known?.status ?? (oidcError ? (oidcError.status ?? 400) : (err as { status?: number })?.status === 413 ? 413 : 500);
-    const message =
-      known?.message ??
-      (oidcError
-        ? 'This sign-in expired or was started in another browser. Return to the application and sign in again.'
-        : status === 413
-          ? 'The form was too large.'
-          : 'Something went wrong. Try again.');
-    if (status === 500)
+    const answer = interactionErrorAnswer(err);
+    if (answer.pageStatus === 500)
       deps.logger.error('interaction failed', { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+    for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
     res.setHeader('Cache-Control', 'no-store');
     if (wantsJson(req)) {
-      res.status(status).json({
-        error: status === 500 ? 'server_error' : (oidcError?.error ?? 'invalid_request'),
-        error_description: message,
-        ...(code ? { code } : {}),
-      });
+      res.status(answer.pageStatus).json(journeyErrorBody(answer));
       return;
     }
-    sendHtml(res, status, alertPage('Sign-in could not continue', message));
+    sendHtml(res, answer.pageStatus, errorPage(answer, { base: BASE, title: 'Sign-in could not continue', sentence: answer.description }));
   });
   return router;
 }

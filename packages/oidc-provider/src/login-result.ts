@@ -1,15 +1,19 @@
 import type { SuccessResult } from '@waymark/core';
 import type { Stores } from '@waymark/sdk';
 
-/** oidc-provider's `login` interaction result. */
-export interface LoginResult {
+/**
+ * oidc-provider's `login` interaction result. A type alias rather than an interface: the
+ * published `InteractionResults['login']` has an index signature, which only an alias
+ * satisfies without one of its own.
+ */
+export type LoginResult = {
   accountId: string;
   acr: string;
   amr?: string[];
   /** Authentication time, epoch seconds. */
   ts: number;
   remember: boolean;
-}
+};
 
 function stringList(value: unknown): string[] | undefined {
   if (typeof value === 'string') return [value];

@@ -1,5 +1,5 @@
 import type { Stores } from '@waymark/sdk';
-import type { KoaContextWithOIDC, Middleware } from 'oidc-provider';
+import type { KoaContextWithOIDC } from 'oidc-provider';
 import { clearedCookie, parseCookies } from './lib/http.js';
 import { esc, page, statusPage } from './lib/pages.js';
 import { pageCsp } from './interactions.js';
@@ -34,8 +34,11 @@ export async function postLogoutSuccessSource(ctx: KoaContextWithOIDC): Promise<
   ctx.body = statusPage('Signed out', 'You are signed out.');
 }
 
+/** Middleware of the provider's koa app, on its context (`ctx.oidc` is set on the provider's routes). */
+export type ProviderMiddleware = (ctx: KoaContextWithOIDC, next: () => Promise<unknown>) => Promise<void>;
+
 /** Provider middleware that ends the Waymark session when the user confirmed a full sign-out. */
-export function endWaymarkSession(stores: Stores, cookieName: string): Middleware {
+export function endWaymarkSession(stores: Stores, cookieName: string): ProviderMiddleware {
   return async function endWaymarkSession(ctx, next) {
     await next();
     // `logout` is set only by the "Sign out" button; "Stay signed in" ends the client's part only.

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Engine } from '@waymark/core';
+import { compileConfigSchema, ConfigInvalidError, type ConfigProblem, type ConfigSchema, type Engine } from '@waymark/core';
 import type { JsonObject, Logger, Stores } from '@waymark/sdk';
 import type { OidcTtl } from './defaults.js';
+import { oidcProviderOptionsSchema } from './options-schema.js';
 
 /** What the provider needs of the engine: start, resume and inspect journeys, and know its flows. */
 export type OidcEngine = Pick<Engine, 'start' | 'resume' | 'pending' | 'flow'>;
@@ -46,7 +47,10 @@ export interface OidcClientConfig {
 /** A private JSON Web Key (RFC 7517) the provider signs with. */
 export type PrivateJwk = JsonObject & { kty: string };
 
-/** Options of `createOidcProvider`. Defaults and their reasons are in `defaults.ts`. */
+/**
+ * Options of `createOidcProvider`. Defaults and their reasons are in `defaults.ts`; the JSON Schema
+ * they are checked with (`checkOidcProviderOptions`) is `options-schema.ts`.
+ */
 export interface OidcProviderOptions {
   /**
    * The provider's issuer identifier: https (http for localhost only), no query or fragment. Its
@@ -81,11 +85,110 @@ export interface OidcProviderOptions {
   logger?: Logger;
 }
 
-/** The part of oidc-provider's `Provider` this package exposes (oidc-provider ships no types). */
+/**
+ * The part of oidc-provider's `Provider` this package exposes. Inside, the package is typed with
+ * the published `@types/oidc-provider`; its public types stay free of them, so an application
+ * needs no oidc-provider (or koa) typings to use this package. Cast to `Provider` for the rest.
+ */
 export interface OidcProvider {
   readonly issuer: string;
   /** Node request handler; `router` mounts it at the issuer's path. */
   callback(): (req: IncomingMessage, res: ServerResponse) => void;
   /** Subscribes to the provider's events (`end_session.success`, `server_error`, …). */
   on(event: string, listener: (...args: unknown[]) => void): unknown;
+}
+
+/** Options after {@link checkOidcProviderOptions}: checked, defaults filled in, JSON parts copied. */
+export interface CheckedOidcProviderOptions extends OidcProviderOptions {
+  clients: readonly (OidcClientConfig & { waymark: Required<WaymarkClientPolicy> })[];
+  development: boolean;
+  sessionCookie: string;
+  claims: Readonly<Record<string, readonly string[]>>;
+  proxy: boolean;
+  trustedProxies: readonly string[];
+  ttl: OidcTtl;
+}
+
+const SUBJECT = 'OpenID Provider options';
+let compiled: ConfigSchema<CheckedOidcProviderOptions> | undefined;
+
+/** Plain objects and arrays copied, so that filling in defaults never changes the caller's value. */
+function copy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(copy);
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copy(v)]));
+  return value;
+}
+
+/** What JSON Schema cannot say: the issuer's scheme, keys outside development, the engine's flows, one id per client. */
+function semanticProblems(options: CheckedOidcProviderOptions): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const problem = (pointer: string, message: string) => problems.push({ code: 'ERR_CONFIG_INVALID', pointer, message });
+  if (typeof options.issuer === 'string' && URL.canParse(options.issuer)) {
+    const url = new URL(options.issuer);
+    const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local))
+      problem('/issuer', `"${options.issuer}" must use https (http is allowed for localhost only)`);
+    // OIDC Discovery §3: the issuer has no query or fragment.
+    if (url.search || url.hash || options.issuer.includes('?') || options.issuer.includes('#'))
+      problem('/issuer', `"${options.issuer}" must not have a query or fragment (OIDC Discovery §3)`);
+  }
+  if (options.development !== true) {
+    if (options.jwks === undefined)
+      problem(
+        '/jwks',
+        "is required: pass your private signing keys { keys: [...] } (oidc-provider's development keys are public; set development: true to use them in tests only)",
+      );
+    if (options.cookieKeys === undefined)
+      problem('/cookieKeys', 'is required: pass one or more random secrets of 32+ characters (the first signs, all verify)');
+  }
+  const engine = options.engine as Partial<OidcEngine> | undefined;
+  if (engine !== undefined && (typeof engine.start !== 'function' || typeof engine.flow !== 'function'))
+    problem('/engine', 'must be the engine from createEngine() (with start, resume, pending and flow)');
+  if (!Array.isArray(options.clients)) return problems;
+  const seen = new Map<string, number>();
+  options.clients.forEach((client, i) => {
+    if (typeof client?.client_id !== 'string') return;
+    const first = seen.get(client.client_id);
+    if (first !== undefined)
+      problem(`/clients/${i}/client_id`, `"${client.client_id}" appears twice (also /clients/${first}): give each client its own id`);
+    else seen.set(client.client_id, i);
+    const flows = client.waymark?.flows;
+    if (!Array.isArray(flows) || typeof engine?.flow !== 'function') return;
+    flows.forEach((flowId, j) => {
+      if (typeof flowId === 'string' && !engine.flow!(flowId))
+        problem(
+          `/clients/${i}/waymark/flows/${j}`,
+          `client "${client.client_id}" names flow "${flowId}", which the engine has not loaded: load it before createOidcProvider`,
+        );
+    });
+  });
+  return problems;
+}
+
+/**
+ * Checks `createOidcProvider`'s options against {@link oidcProviderOptionsSchema} (core's
+ * config validator) and what a schema cannot say, and returns them with every default filled in.
+ * Every problem at once: ERR_CONFIG_INVALID ({@link ConfigInvalidError}), each with its JSON
+ * pointer (`/clients/0/waymark/flows/1`) and the fix; secrets (keys, client secrets) are never
+ * echoed. The caller's objects are not changed.
+ *
+ * @example
+ * const checked = checkOidcProviderOptions({ issuer, engine, stores, clients, jwks, cookieKeys });
+ * checked.ttl.AccessToken; // 3600 unless given
+ */
+export function checkOidcProviderOptions(options: OidcProviderOptions): CheckedOidcProviderOptions {
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    throw new ConfigInvalidError(SUBJECT, [
+      { code: 'ERR_CONFIG_INVALID', pointer: '', message: 'pass an object { issuer, engine, stores, clients, jwks, cookieKeys }' },
+    ]);
+  compiled ??= compileConfigSchema<CheckedOidcProviderOptions>(oidcProviderOptionsSchema, SUBJECT);
+  // Engine, stores and functions by reference; the JSON parts copied (defaults go into them).
+  const checked = Object.fromEntries(
+    Object.entries(options).map(([key, value]) => [key, ['engine', 'stores', 'findClaims', 'logger'].includes(key) ? value : copy(value)]),
+  ) as unknown as CheckedOidcProviderOptions;
+  const problems = compiled.problems(checked);
+  problems.push(...semanticProblems(checked));
+  if (problems.length > 0) throw new ConfigInvalidError(SUBJECT, problems);
+  return checked;
 }

@@ -1,5 +1,5 @@
 import type { Stores } from '@waymark/sdk';
-import { interactionPolicy, type Check } from 'oidc-provider';
+import { interactionPolicy } from 'oidc-provider';
 import { parseCookies } from './lib/http.js';
 
 /**
@@ -10,7 +10,7 @@ import { parseCookies } from './lib/http.js';
  * the login prompt runs again, so the login flow decides; with `prompt=none` the client gets
  * `login_required`. The Waymark session is the source of truth; the provider's is a cache of it.
  */
-export function waymarkSessionCheck(stores: Stores, cookieName: string): Check {
+export function waymarkSessionCheck(stores: Stores, cookieName: string): interactionPolicy.Check {
   return new interactionPolicy.Check(
     'waymark_session',
     'the Waymark session ended or belongs to another user',

@@ -1,56 +1,118 @@
-import { randomBytes } from 'node:crypto';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, it, expect, afterAll, beforeAll } from '@jest/globals';
 import { createMemoryStores } from '@waymark/core';
-import { kvAdapter } from '@waymark/oidc-provider';
-import type { Clock } from '@waymark/sdk';
+import { kvAdapter, type OidcStorageAdapter } from '@waymark/oidc-provider';
+import { connectRedis, createRedisStores } from '@waymark/redis';
+import type { Clock, KeyValueStore } from '@waymark/sdk';
 import * as oidc from 'openid-client';
-import { Browser, startStack, webAppClient, WEB_APP, type Stack } from './support.js';
+import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js';
+import { Browser, formOf, startStack, testJwks, testUsersFile, webAppClient, WEB_APP, type Stack } from './support.js';
 
-describe('kvAdapter (oidc-provider storage on stores.kv)', () => {
+/* The provider's storage adapter (oidc-provider's upsert / find / findByUid / findByUserCode /
+ * consume / destroy / revokeByGrantId) on a Waymark key-value store: the same cases on memory
+ * and on a real redis-server, then a whole code + PKCE login across two provider processes
+ * that share one redis-server. */
+
+const root = new URL('../../../', import.meta.url).pathname;
+
+let redis: RedisServer;
+let redisClient: Awaited<ReturnType<typeof connectRedis>>;
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  redisClient = await connectRedis(redis.url);
+});
+afterAll(async () => {
+  redisClient?.disconnect();
+  await redis?.dispose();
+});
+
+interface Backend {
+  kv: KeyValueStore;
+  /** Whether a key exists in Redis, as the Redis stores lay it out (Redis only). */
+  raw?: (key: string) => Promise<boolean>;
+  /** The same stores as another process sees them: a second connection (Redis only). */
+  peer?: () => Promise<{ kv: KeyValueStore; close(): void }>;
+}
+
+const backends: [string, (clock: Clock) => Backend][] = [
+  ['memory', (clock) => ({ kv: createMemoryStores(clock).kv })],
+  [
+    'redis',
+    (clock) => {
+      const prefix = `oidc-adapter:${randomUUID()}:`;
+      return {
+        kv: createRedisStores({ redis: redisClient, prefix, clock }).kv,
+        raw: async (key) => (await redisClient.exists(`${prefix}{${key}}:kv`)) === 1,
+        peer: async () => {
+          const other = await connectRedis(redis.url);
+          return { kv: createRedisStores({ redis: other, prefix, clock }).kv, close: () => other.disconnect() };
+        },
+      };
+    },
+  ],
+];
+
+describe.each(backends)('kvAdapter (oidc-provider storage) on %s stores', (_name, backend) => {
   let now = 1_700_000_000_000;
   const clock: Clock = { now: () => now };
-  const stores = createMemoryStores(clock);
-  const Session = kvAdapter(stores.kv, clock.now);
-  const AccessToken = kvAdapter(stores.kv, clock.now);
+  let store: Backend;
+  let adapter: (model: string) => OidcStorageAdapter;
+
+  beforeAll(() => {
+    store = backend(clock);
+    const Adapter = kvAdapter(store.kv, clock.now);
+    adapter = (model) => new Adapter(model);
+  });
 
   it('finds what it stored, by id and by session uid, until the TTL ends', async () => {
-    const sessions = new Session('Session');
+    const sessions = adapter('Session');
     await sessions.upsert('s1', { uid: 'u1', accountId: 'alice' }, 60);
     expect(await sessions.find('s1')).toEqual({ uid: 'u1', accountId: 'alice' });
     expect(await sessions.findByUid('u1')).toEqual({ uid: 'u1', accountId: 'alice' });
+    if (store.raw) expect([await store.raw('oidc:Session:s1'), await store.raw('oidc:uid:u1')]).toEqual([true, true]);
     now += 61_000;
     expect(await sessions.find('s1')).toBeUndefined();
     expect(await sessions.findByUid('u1')).toBeUndefined();
   });
 
   it('keeps models apart: the same id in two models is two records', async () => {
-    await new Session('Session').upsert('same', { uid: 'u2', kind: 'session' }, 60);
-    await new AccessToken('AccessToken').upsert('same', { kind: 'token' }, 60);
-    expect((await new Session('Session').find('same'))?.kind).toBe('session');
-    expect((await new AccessToken('AccessToken').find('same'))?.kind).toBe('token');
+    await adapter('Session').upsert('same', { uid: 'u2', kind: 'session' }, 60);
+    await adapter('AccessToken').upsert('same', { kind: 'token' }, 60);
+    expect((await adapter('Session').find('same'))?.kind).toBe('session');
+    expect((await adapter('AccessToken').find('same'))?.kind).toBe('token');
   });
 
   it('marks a record consumed and keeps it until it expires', async () => {
-    const codes = new (kvAdapter(stores.kv, clock.now))('AuthorizationCode');
+    const codes = adapter('AuthorizationCode');
     const exp = Math.floor(now / 1000) + 60;
     await codes.upsert('c1', { exp, grantId: 'g0' }, 60);
     await codes.consume('c1');
     expect((await codes.find('c1'))?.consumed).toBe(Math.floor(now / 1000));
-    now += 61_000;
+    now += 30_000;
+    expect((await codes.find('c1'))?.consumed).toBe(Math.floor((now - 30_000) / 1000));
+    now += 31_000;
     expect(await codes.find('c1')).toBeUndefined();
   });
 
+  it('consume of an unknown id does nothing', async () => {
+    await adapter('AuthorizationCode').consume('never-stored');
+    expect(await adapter('AuthorizationCode').find('never-stored')).toBeUndefined();
+  });
+
   it('destroys a record and its uid index', async () => {
-    const sessions = new Session('Session');
+    const sessions = adapter('Session');
     await sessions.upsert('s3', { uid: 'u3' }, 60);
     await sessions.destroy('s3');
     expect(await sessions.find('s3')).toBeUndefined();
     expect(await sessions.findByUid('u3')).toBeUndefined();
+    if (store.raw) expect([await store.raw('oidc:Session:s3'), await store.raw('oidc:uid:u3')]).toEqual([false, false]);
   });
 
   it('revokes every artefact of a grant and none of another grant', async () => {
-    const tokens = new AccessToken('AccessToken');
-    const refresh = new (kvAdapter(stores.kv, clock.now))('RefreshToken');
+    const tokens = adapter('AccessToken');
+    const refresh = adapter('RefreshToken');
     await tokens.upsert('t1', { grantId: 'g1' }, 60);
     await refresh.upsert('r1', { grantId: 'g1' }, 600);
     await tokens.upsert('t2', { grantId: 'g2' }, 60);
@@ -58,16 +120,45 @@ describe('kvAdapter (oidc-provider storage on stores.kv)', () => {
     expect(await tokens.find('t1')).toBeUndefined();
     expect(await refresh.find('r1')).toBeUndefined();
     expect(await tokens.find('t2')).toEqual({ grantId: 'g2' });
+    if (store.raw) expect([await store.raw('oidc:grant:g1'), await store.raw('oidc:grant:g2')]).toEqual([false, true]);
   });
 
-  it('finds a device code by its user code', async () => {
-    const devices = new (kvAdapter(stores.kv, clock.now))('DeviceCode');
+  it('finds a device code by its user code; destroying or revoking it removes the user code too', async () => {
+    const devices = adapter('DeviceCode');
     await devices.upsert('d1', { userCode: 'ABCD-EFGH' }, 60);
     expect(await devices.findByUserCode('ABCD-EFGH')).toEqual({ userCode: 'ABCD-EFGH' });
+    await devices.destroy('d1');
+    expect(await devices.findByUserCode('ABCD-EFGH')).toBeUndefined();
+    await devices.upsert('d2', { userCode: 'IJKL-MNOP', grantId: 'g3' }, 60);
+    await devices.revokeByGrantId('g3');
+    expect(await devices.findByUserCode('IJKL-MNOP')).toBeUndefined();
+    if (store.raw) expect(await store.raw('oidc:userCode:IJKL-MNOP')).toBe(false);
   });
 });
 
-describe('two provider processes sharing one set of stores', () => {
+describe('kvAdapter on Redis from two connections (two processes)', () => {
+  it('one reads what the other wrote, and sees it consumed and revoked', async () => {
+    let now = 1_700_000_000_000;
+    const clock: Clock = { now: () => now };
+    const store = backends[1]![1](clock);
+    const peer = await store.peer!();
+    try {
+      const mine = new (kvAdapter(store.kv, clock.now))('AuthorizationCode');
+      const theirs = new (kvAdapter(peer.kv, clock.now))('AuthorizationCode');
+      await mine.upsert('c-shared', { exp: Math.floor(now / 1000) + 60, grantId: 'g-shared' }, 60);
+      expect(await theirs.find('c-shared')).toMatchObject({ grantId: 'g-shared' });
+      now += 1000;
+      await theirs.consume('c-shared');
+      expect((await mine.find('c-shared'))?.consumed).toBe(Math.floor(now / 1000));
+      await theirs.revokeByGrantId('g-shared');
+      expect(await mine.find('c-shared')).toBeUndefined();
+    } finally {
+      peer.close();
+    }
+  });
+});
+
+describe('two provider instances in one process sharing memory stores', () => {
   let a: Stack;
   let b: Stack;
 
@@ -83,7 +174,7 @@ describe('two provider processes sharing one set of stores', () => {
     await b.close();
   });
 
-  it('answers at process B the sign-in page process A served, and B redeems the code A issued', async () => {
+  it('answers at instance B the sign-in page instance A served, and B redeems the code A issued', async () => {
     const config = await oidc.discovery(new URL(a.issuer), WEB_APP.id, WEB_APP.secret, undefined, {
       execute: [oidc.allowInsecureRequests],
     });
@@ -96,7 +187,7 @@ describe('two provider processes sharing one set of stores', () => {
     });
     const browser = new Browser();
     const page = await browser.follow(url.href, WEB_APP.redirect);
-    // The credentials form of process A is answered at process B (same keys, same stores).
+    // The credentials form of instance A is answered at instance B (same keys, same stores).
     const form = new URLSearchParams(
       Object.fromEntries([...page.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!])),
     );
@@ -140,5 +231,147 @@ describe('two provider processes sharing one set of stores', () => {
     } finally {
       await stack.close();
     }
+  });
+});
+
+interface ProviderProcess {
+  origin: string;
+  issuer: string;
+  stop(): Promise<void>;
+}
+
+/** Starts test/fixtures/provider-process.mjs (the built packages) and resolves once it listens. */
+function startProviderProcess(config: Record<string, unknown>): Promise<ProviderProcess> {
+  const child: ChildProcess = spawn(process.execPath, [new URL('./fixtures/provider-process.mjs', import.meta.url).pathname], {
+    cwd: root,
+    env: { ...process.env, WAYMARK_TEST_PROVIDER: JSON.stringify(config) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the provider process did not start within 20 s:\n${output}`)), 20_000);
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const line = output.split('\n').find((l) => l.startsWith('{'));
+      if (!line) return;
+      clearTimeout(timer);
+      resolve({ ...(JSON.parse(line) as { origin: string; issuer: string }), stop });
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the provider process exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+async function token(at: string, body: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${at}/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${WEB_APP.id}:${WEB_APP.secret}`).toString('base64')}`,
+    },
+    body: new URLSearchParams(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+describe('two provider processes sharing one redis-server', () => {
+  let a: ProviderProcess;
+  let b: ProviderProcess;
+  const prefix = 'oidc-processes:';
+
+  beforeAll(async () => {
+    // The processes run the built packages (dist), as a deployment does; tsc -b is incremental.
+    const build = spawnSync('npx', ['tsc', '-b', 'packages/oidc-provider', 'packages/redis', 'packages/nodes'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 170_000,
+    });
+    if (build.status !== 0) throw new Error(`npx tsc -b failed (the provider processes run dist):\n${build.stdout}${build.stderr}`);
+    // One deployment: the same redis-server, signing keys, cookie keys and journey sealing keys.
+    const common = {
+      redisUrl: redis.url,
+      prefix,
+      jwks: await testJwks(),
+      cookieKeys: ['a-cookie-signing-key-of-32-characters-or-more'],
+      secretKeys: [randomBytes(32).toString('base64url')],
+      usersFile: await testUsersFile(),
+      flows: [`${root}flows/login.json`],
+      clients: [webAppClient(['login'])],
+    };
+    a = await startProviderProcess(common);
+    // Behind one load balancer: B serves A's issuer.
+    b = await startProviderProcess({ ...common, issuer: a.issuer });
+  }, 200_000);
+
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+  });
+
+  it('a code + PKCE login started at A, signed in at B, redeemed at B; the code replayed at A is refused and the grant revoked everywhere', async () => {
+    const config = await oidc.discovery(new URL(a.issuer), WEB_APP.id, WEB_APP.secret, undefined, {
+      execute: [oidc.allowInsecureRequests],
+    });
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: WEB_APP.redirect,
+      scope: 'openid',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
+    const browser = new Browser();
+    // A serves the sign-in page (its interaction and the journey go to Redis)...
+    const page = await browser.follow(url.href, WEB_APP.redirect);
+    expect(page.url.startsWith(a.origin)).toBe(true);
+    const { action, fields } = formOf(page.body);
+    // ...and B answers it: the interaction, the journey and the session come from Redis.
+    const end = await browser.follow(new URL(action, page.url).href.replace(a.origin, b.origin), WEB_APP.redirect, {
+      method: 'POST',
+      body: new URLSearchParams({ ...fields, IDToken1: 'alice', IDToken2: 'correct horse' }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    const code = new URL(end.location as string).searchParams.get('code');
+    expect(code).toEqual(expect.any(String));
+
+    const redeemed = await token(`${b.origin}/oidc`, {
+      grant_type: 'authorization_code',
+      code: code!,
+      redirect_uri: WEB_APP.redirect,
+      code_verifier: verifier,
+    });
+    expect(redeemed.status).toBe(200);
+    const claims = JSON.parse(Buffer.from(String(redeemed.body.id_token).split('.')[1]!, 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
+    expect(claims).toMatchObject({ iss: a.issuer, sub: 'user-alice', aud: WEB_APP.id });
+    const accessToken = String(redeemed.body.access_token);
+    const userinfo = await fetch(`${a.origin}/oidc/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect({ status: userinfo.status, sub: ((await userinfo.json()) as { sub?: string }).sub }).toEqual({ status: 200, sub: 'user-alice' });
+
+    // Everything lives in the one Redis, under the deployment's prefix; the interaction is gone (the login finished).
+    const keys = await redisClient.keys(`${prefix}{oidc:*`);
+    expect(keys.some((k) => k.startsWith(`${prefix}{oidc:Interaction:`))).toBe(false);
+    for (const model of ['Session', 'AuthorizationCode', 'AccessToken', 'Grant'])
+      expect({ model, stored: keys.some((k) => k.startsWith(`${prefix}{oidc:${model}:`)) }).toEqual({ model, stored: true });
+
+    // RFC 6749 §4.1.2: a code is used once; a second use revokes what it issued (B's consume, seen by A).
+    const replayed = await token(`${a.origin}/oidc`, {
+      grant_type: 'authorization_code',
+      code: code!,
+      redirect_uri: WEB_APP.redirect,
+      code_verifier: verifier,
+    });
+    expect({ status: replayed.status, error: replayed.body.error }).toEqual({ status: 400, error: 'invalid_grant' });
+    const revoked = await fetch(`${b.origin}/oidc/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect(revoked.status).toBe(401);
   });
 });

@@ -60,7 +60,9 @@ async function handoffSession(stack: Stack, browser: Browser, sub = 'user-alice'
 /** Answers the credentials page and follows to the redirect URI. */
 async function signIn(browser: Browser, page: { url: string; body: string }, username = 'alice', password = 'correct horse') {
   const { action, fields } = formOf(page.body);
-  const body = new URLSearchParams({ ...fields, IDToken1: username, IDToken2: password });
+  // Fields are named after the callbacks' positions (IDToken1…): a message before them shifts them.
+  const named = (type: string) => new RegExp(`name="(IDToken\\d+)" type="${type}"`).exec(page.body)?.[1] ?? '';
+  const body = new URLSearchParams({ ...fields, [named('text')]: username, [named('password')]: password });
   return browser.follow(new URL(action, page.url).href, WEB_APP.redirect, {
     method: 'POST',
     body,
@@ -142,6 +144,7 @@ describe('@waymark/oidc-provider with openid-client as the web app', () => {
     expect(again.status).toBe(200);
     expect(again.location).toBeUndefined();
     expect(again.body).toContain('type="password"');
+    expect(again.body).toContain('<p role="alert" class="error">Wrong username or password. Try again.</p>');
     const end = await signIn(browser, again);
     expect((await redeem(config, end.location as string, request)).claims()!.sub).toBe('user-alice');
   });
@@ -187,6 +190,16 @@ describe('@waymark/oidc-provider with openid-client as the web app', () => {
     const res = await fetch(page.url, { redirect: 'manual' });
     expect(res.status).toBe(400);
     expect(await res.text()).not.toContain('type="password"');
+  });
+
+  it('answers a malformed JSON body with 400 invalid_request, never a 500 (the error table of @waymark/http)', async () => {
+    const browser = new Browser();
+    const request = await authorizationRequest(config);
+    const page = await browser.follow(request.url, WEB_APP.redirect);
+    const res = await browser.request(page.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"journeyId":' });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await res.json()).toEqual({ error: 'invalid_request', error_description: expect.stringMatching(/could not be read/) });
   });
 
   it('answers the interaction as AIC-style JSON for native callers', async () => {
@@ -332,6 +345,9 @@ describe('@waymark/oidc-provider at the live-journey cap of the memory stores', 
     const second = await new Browser().follow((await authorizationRequest(config)).url, WEB_APP.redirect);
     expect(second.status).toBe(503);
     expect(second.body).toContain('Sign-in is busy for a moment');
+    // The table's Retry-After: when the soonest journey expires, at least a second and at most a minute.
+    expect(Number(second.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(second.headers.get('retry-after'))).toBeLessThanOrEqual(60);
     const end = await signIn(first, page);
     expect((await redeem(config, end.location as string, firstRequest)).claims()!.sub).toBe('user-alice');
   });

@@ -63,14 +63,19 @@ export async function testJwks(): Promise<{ keys: PrivateJwk[] }> {
 }
 
 let usersFile: string | undefined;
-/** alice / correct horse, hashed with cheap scrypt parameters. */
-export async function testUsers(): Promise<FileUserStore> {
+/** The users file of {@link testUsers} (for a provider in another process). */
+export async function testUsersFile(): Promise<string> {
   if (!usersFile) {
     const passwordHash = await hashPassword('correct horse', { N: 1024, r: 8, p: 1 });
     usersFile = join(mkdtempSync(join(tmpdir(), 'waymark-oidc-')), 'users.json');
     writeFileSync(usersFile, JSON.stringify({ users: [{ sub: 'user-alice', username: 'alice', passwordHash }] }));
   }
-  return new FileUserStore(usersFile);
+  return usersFile;
+}
+
+/** alice / correct horse, hashed with cheap scrypt parameters. */
+export async function testUsers(): Promise<FileUserStore> {
+  return new FileUserStore(await testUsersFile());
 }
 
 export function webAppClient(flows: string[] = ['login'], extra: Partial<OidcClientConfig> = {}): OidcClientConfig {
@@ -185,14 +190,15 @@ export class Browser {
     url: string,
     stopAt: string,
     init: RequestInit = {},
-  ): Promise<{ url: string; status: number; body: string; location?: string }> {
+  ): Promise<{ url: string; status: number; body: string; location?: string; headers: Headers }> {
     let res = await this.request(url, init);
     let current = url;
     for (let hops = 0; hops < 10; hops++) {
       const location = res.headers.get('location');
-      if (res.status < 300 || res.status >= 400 || !location) return { url: current, status: res.status, body: await res.text() };
+      if (res.status < 300 || res.status >= 400 || !location)
+        return { url: current, status: res.status, body: await res.text(), headers: res.headers };
       const next = new URL(location, current).href;
-      if (next.startsWith(stopAt)) return { url: current, status: res.status, body: '', location: next };
+      if (next.startsWith(stopAt)) return { url: current, status: res.status, body: '', location: next, headers: res.headers };
       await res.arrayBuffer();
       current = next;
       res = await this.request(next);

@@ -1,9 +1,12 @@
 /**
- * @waymark/redis — Redis implementations of every Waymark store, for horizontal scale.
+ * @waymark/redis — Redis implementations of every Waymark store, for horizontal scale, and the
+ * Redis topologies (one server, Cluster, Sentinel) a host connects them to.
  */
 export { createRedisStores } from './redis-stores.js';
 export type { RedisStores, RedisStoresOptions, RedisHealth, RedisClient } from './redis-stores.js';
 export { connectRedis } from './connect.js';
+export { parseRedisSetting, redisSettingSchema, redactRedisUrl, redisLocation } from './setting.js';
+export type { RedisSetting, RedisTopology, RedisNode, ParseRedisSettingOptions } from './setting.js';
 export { REDIS_DEFAULTS, DEFAULT_PREFIX } from './defaults.js';
 export { RedisUnreachableError } from './lib/errors.js';
 export { createRedisRateLimiters } from './rate-limiters.js';

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Clock, Stores } from '@waymark/sdk';
 import { WaymarkError } from '@waymark/sdk';
-import { systemClock } from '@waymark/core';
+import { ConfigInvalidError, systemClock } from '@waymark/core';
 import { DEFAULT_PREFIX, REDIS_DEFAULTS } from './defaults.js';
 import { Connection } from './lib/connection.js';
 import type { RedisClient } from './lib/connection.js';
@@ -58,9 +58,13 @@ export function createRedisStores(options: RedisStoresOptions): RedisStores {
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   if (/[{}]/.test(prefix))
     // A brace in the prefix would become the Cluster hash tag and put every key in one slot.
-    throw new WaymarkError('ERR_CONFIG_INVALID', `prefix: "${prefix}" must not contain { or } (they are Redis Cluster hash tags)`, {
-      key: 'prefix',
-    });
+    throw new ConfigInvalidError('createRedisStores options', [
+      {
+        code: 'ERR_CONFIG_INVALID',
+        pointer: '/prefix',
+        message: `"${prefix}" must not contain { or }: they would become the Cluster hash tag and put every key in one slot.`,
+      },
+    ]);
   const clock = options.clock ?? systemClock;
   const owned = typeof options.redis === 'string';
   let client: RedisClient;

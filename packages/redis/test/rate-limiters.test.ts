@@ -2,8 +2,8 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { connectRedis, createRedisRateLimiters } from '@waymark/redis';
-import { startRedisServer } from './support/redis-server.js';
-import type { RedisServer } from './support/redis-server.js';
+import { startRedisServer } from '../../../test/support/redis-server.js';
+import type { RedisServer } from '../../../test/support/redis-server.js';
 
 /*
  * The Redis rate limiters on a real redis-server. Two clients stand for two processes: they

@@ -1,43 +1,36 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { Cluster, Redis } from 'ioredis';
-import { REDIS_DEFAULTS, createRedisRateLimiters, createRedisStores } from '@waymark/redis';
-import { manualClock, storeConformance } from '../../core/test/stores/conformance.js';
-import { startRedisServer } from './support/redis-server.js';
-import type { RedisServer } from './support/redis-server.js';
+import { Redis, type Cluster } from 'ioredis';
+import { connectRedis, createRedisRateLimiters, createRedisStores, parseRedisSetting } from '@waymark/redis';
+import { testClock as manualClock, storeConformance } from '@waymark/testing';
+import { startRedisCluster, type RedisCluster } from '../../../test/support/redis-cluster.js';
 import { deleteByPrefix } from './support/redis-keys.js';
 
-/* A real Redis Cluster of one node that owns all 16384 slots: Cluster mode still refuses a
- * multi-key command across slots, and ioredis's Cluster client routes every call by its key,
- * so the whole conformance suite passing here shows the stores are Cluster-safe. */
+/* A real Redis Cluster of three masters, the slots split between them, reached the way a host
+ * reaches it: `parseRedisSetting({ cluster: [...] })` then `connectRedis`. Cluster mode refuses
+ * a multi-key command across slots, and the client routes every call by its key to the shard
+ * that owns it, so the whole conformance suite passing here shows the stores are Cluster-safe. */
 
-let server: RedisServer;
-let admin: Redis;
+let redisCluster: RedisCluster;
+let admins: Redis[];
 let cluster: Cluster;
 
 beforeAll(async () => {
-  server = await startRedisServer({
-    args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-announce-ip', '127.0.0.1'],
-  });
-  admin = new Redis(server.url);
-  await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
-  for (let i = 0; !String(await admin.call('CLUSTER', 'INFO')).includes('cluster_state:ok'); i++) {
-    if (i > 200) throw new Error('the one-node cluster did not reach cluster_state:ok');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  cluster = new Cluster([{ host: '127.0.0.1', port: server.port }], { enableOfflineQueue: false, redisOptions: REDIS_DEFAULTS });
-  cluster.on('error', () => {});
-  await new Promise<void>((resolve, reject) => {
-    cluster.once('ready', () => resolve());
-    cluster.once('end', () => reject(new Error('cluster client could not connect')));
-    setTimeout(() => reject(new Error(`cluster client not ready within 10 s (status ${cluster.status})`)), 10_000).unref();
-  });
+  redisCluster = await startRedisCluster(3);
+  admins = redisCluster.nodes.map((node) => new Redis(node.url));
+  // One seed node is enough: the client discovers the others.
+  cluster = (await connectRedis(parseRedisSetting({ cluster: [redisCluster.nodes[0]!.url] }))) as Cluster;
 });
 
 afterAll(async () => {
-  await Promise.all([cluster?.quit(), admin?.quit()]);
-  await server?.dispose();
+  await Promise.all([cluster?.quit(), ...(admins ?? []).map((admin) => admin.quit())]);
+  await redisCluster?.dispose();
 });
+
+/** The keys under a prefix on each shard (each node answers for its own slots only). */
+async function keysPerShard(prefix: string): Promise<string[][]> {
+  return Promise.all(admins.map(async (admin) => (await admin.keys(`${prefix}*`)).sort()));
+}
 
 storeConformance('redis cluster', async () => {
   const clock = manualClock(Date.now());
@@ -46,9 +39,9 @@ storeConformance('redis cluster', async () => {
 });
 
 describe('redis cluster hash tags', () => {
-  const slot = async (key: string): Promise<number> => Number(await admin.call('CLUSTER', 'KEYSLOT', key));
+  const slot = async (key: string): Promise<number> => Number(await admins[0]!.call('CLUSTER', 'KEYSLOT', key));
 
-  it("the keys the stores write for one id, of every kind, all hash to that id's slot", async () => {
+  it("the keys the stores write for one id, of every kind, all hash to that id's slot (one shard)", async () => {
     const prefix = `test:${randomUUID()}:`;
     const clock = manualClock(Date.now());
     const stores = createRedisStores({ redis: cluster, prefix, clock });
@@ -69,18 +62,33 @@ describe('redis cluster hash tags', () => {
     await stores.counters.increment(id, 60);
     await stores.kv.set(id, true);
     try {
-      const keys = await admin.keys(`${prefix}*`);
-      expect(keys).toHaveLength(6);
-      const slots = await Promise.all(keys.map(slot));
+      const shards = await keysPerShard(prefix);
+      expect(shards.flat()).toHaveLength(6);
+      expect(shards.filter((keys) => keys.length > 0)).toHaveLength(1);
+      const slots = await Promise.all(shards.flat().map(slot));
       expect(new Set(slots)).toEqual(new Set([await slot(id)]));
     } finally {
       await deleteByPrefix(cluster, prefix);
     }
   });
 
-  it('different ids spread over different slots (the prefix is not the hash tag)', async () => {
-    const slots = await Promise.all(Array.from({ length: 20 }, (_, i) => slot(`waymark:{journey-${i}}:journey`)));
-    expect(new Set(slots).size).toBeGreaterThan(10);
+  it('different ids spread over different slots and shards (the prefix is not the hash tag)', async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const stores = createRedisStores({ redis: cluster, prefix, clock: manualClock(Date.now()) });
+    const ids = Array.from({ length: 30 }, (_, i) => `journey-${i}`);
+    for (const id of ids) expect(await stores.journeys.put(id, 'sealed', null, 600)).toBe(1);
+    try {
+      const shards = await keysPerShard(prefix);
+      // Every journey written, each on the shard that owns its slot, and read back through the stores.
+      expect(shards.flat()).toHaveLength(ids.length);
+      for (const id of ids) expect(await stores.journeys.get(id)).toMatchObject({ value: 'sealed', revision: 1 });
+      const slots = await Promise.all(shards.flat().map(slot));
+      expect(new Set(slots).size).toBeGreaterThan(20);
+      // 30 ids on three shards: each shard holds some (all on one would mean one hash tag for all).
+      expect(shards.map((keys) => keys.length > 0)).toEqual([true, true, true]);
+    } finally {
+      await deleteByPrefix(cluster, prefix);
+    }
   });
 });
 

@@ -2,9 +2,9 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { connectRedis, createRedisStores } from '@waymark/redis';
 import type { RedisStores } from '@waymark/redis';
-import { manualClock } from '../../core/test/stores/conformance.js';
-import { startRedisServer } from './support/redis-server.js';
-import type { RedisServer } from './support/redis-server.js';
+import { testClock as manualClock } from '@waymark/testing';
+import { startRedisServer } from '../../../test/support/redis-server.js';
+import type { RedisServer } from '../../../test/support/redis-server.js';
 
 /* Real outages against a real server, so these tests measure wall time. The bounds are loose
  * (a healthy call takes well under a millisecond); what they protect is "bounded", not "fast". */

@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { connectRedis, createRedisStores } from '@waymark/redis';
 import type { RedisStores } from '@waymark/redis';
-import { manualClock, storeConformance } from '../../core/test/stores/conformance.js';
-import { startRedisServer } from './support/redis-server.js';
-import type { RedisServer } from './support/redis-server.js';
+import { testClock as manualClock, storeConformance } from '@waymark/testing';
+import { startRedisServer } from '../../../test/support/redis-server.js';
+import type { RedisServer } from '../../../test/support/redis-server.js';
 import { deleteByPrefix, keysUnder } from './support/redis-keys.js';
 
 let server: RedisServer;

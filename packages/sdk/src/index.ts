@@ -5,6 +5,8 @@ export { defineNode, typeNamespace, NODE_API_VERSION, IMPLICIT_OUTCOMES } from '
 export type { NodeDefinition, NodeType, Plugin } from './define-node.js';
 export { WaymarkError, SDK_ERRORS } from './errors.js';
 export { callbacks, inputValue, outputValue } from './callbacks.js';
+export { normalizeIp, parseIp, samePrefix, parseCidr, inCidr, canonicalIp } from './ip.js';
+export type { IpAddress, CidrBlock } from './ip.js';
 export type { Callback, CallbackField, CallbackType } from './callbacks.js';
 export type {
   Clock,

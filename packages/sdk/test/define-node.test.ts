@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { defineNode, typeNamespace, WaymarkError, callbacks } from '@waymark/sdk';
+import { runNode } from '@waymark/testing';
 
 const valid = {
   type: 'acme.geofence',
@@ -42,12 +43,25 @@ describe('defineNode', () => {
     expect((error as WaymarkError).details.field).toBe(field);
   });
 
-  it('infers the config type from the schema, defaults included', () => {
+  it('infers the config type from the schema, defaults included, and the default is there when the node runs', async () => {
+    const seen: string[][] = [];
     const node = defineNode({
       ...valid,
-      run: (_ctx, config) => (config.countries.includes('GB') ? 'inside' : 'outside'),
+      // `config.countries` is typed string[] (not optional): the schema gives it a default. The
+      // typecheck proves the type; running the node proves the value is really there.
+      run: (_ctx, config) => {
+        const countries: string[] = config.countries;
+        seen.push(countries);
+        return countries.includes('GB') ? 'inside' : 'outside';
+      },
     });
-    expect(node.run({} as never, { countries: ['GB'] })).toBe('inside');
+    // An empty config, as a flow that leaves `countries` out holds it: the default applies.
+    const defaulted = await runNode(node, { config: {} });
+    expect(defaulted).toMatchObject({ outcome: 'inside', error: undefined });
+    expect(seen).toEqual([['GB']]);
+    // A given value wins over the default.
+    expect((await runNode(node, { config: { countries: ['FR'] } })).outcome).toBe('outside');
+    expect(seen[1]).toEqual(['FR']);
   });
 });
 

@@ -1,4 +1,5 @@
 import { WaymarkError, type Callback } from '@waymark/sdk';
+import { TESTING_ERRORS } from './errors.js';
 
 /** A value a user types or picks: what a callback input may carry. */
 export type AnswerValue = string | number | boolean | null;
@@ -17,7 +18,7 @@ export function answerCallbacks(callbacks: readonly Callback[], answers: readonl
   const asking = callbacks.filter((cb) => cb.input.length > 0);
   if (asking.length !== answers.length)
     throw new WaymarkError(
-      'ERR_TESTING_ANSWER',
+      TESTING_ERRORS.ERR_TESTING_ANSWER,
       `${answers.length} answer(s) given, but the step asks ${asking.length}: ${asking.map((cb) => cb.type).join(', ') || 'nothing'} (callbacks without input, such as TextOutputCallback, take no answer)`,
       { asked: asking.map((cb) => cb.type) },
     );

@@ -10,7 +10,8 @@ import {
 } from '@waymark/sdk';
 import { createEngine, type Engine, type EngineLimits, type JourneyResult, type TraceStep } from '@waymark/core';
 import { answerCallbacks, type AnswerValue } from './answer.js';
-import { testClock, type TestClock } from './run-node.js';
+import { testClock, type TestClock } from './test-clock.js';
+import { TESTING_ERRORS } from './errors.js';
 
 /** A request as a test writes it: every field optional, header names in any case. */
 export interface TestRequest {
@@ -76,7 +77,7 @@ export interface RunFlowResult {
 }
 
 function fail(message: string, details: Record<string, unknown> = {}): never {
-  throw new WaymarkError('ERR_TESTING_SCRIPT', `runFlow: ${message}`, details);
+  throw new WaymarkError(TESTING_ERRORS.ERR_TESTING_SCRIPT, `runFlow: ${message}`, details);
 }
 
 function toRequest(request: TestRequest | undefined): RequestInfo {

@@ -1,5 +1,7 @@
 import type { Callback, ClientInfo, Clock, CookieEffect, JsonObject, Logger, NodeType, PushedInfo, Services, Stores } from '@waymark/sdk';
-import { compileNodeConfig, createMemoryStores, createNodeContext, executeNode, Watchdog, type EffectLog } from '@waymark/core';
+import { createMemoryStores } from '@waymark/core';
+import { compileNodeConfig, createNodeContext, executeNode, Watchdog, type EffectLog } from '@waymark/core/internal';
+import { testClock } from './test-clock.js';
 
 export interface RunNodeOptions {
   /** The node's config as a flow would hold it; validated and defaulted like at flow load. */
@@ -33,25 +35,6 @@ export interface RunNodeResult {
   effects: { cookies: CookieEffect[]; redirect: string | undefined; session: { id: string; sub: string } | undefined };
   /** Everything the node logged. */
   logs: { level: string; message: string; fields?: Record<string, unknown> }[];
-}
-
-/** A clock that only moves when told. */
-export interface TestClock extends Clock {
-  set(ms: number): void;
-  advance(ms: number): void;
-}
-
-export function testClock(start = Date.UTC(2026, 0, 1)): TestClock {
-  let now = start;
-  return {
-    now: () => now,
-    set: (ms) => {
-      now = ms;
-    },
-    advance: (ms) => {
-      now += ms;
-    },
-  };
 }
 
 /**

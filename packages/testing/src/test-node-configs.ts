@@ -1,5 +1,8 @@
-import type { NodeType } from '@waymark/sdk';
-import { compileNodeConfig } from '@waymark/core';
+import { WaymarkError, type NodeType } from '@waymark/sdk';
+import { FLOW_PROBLEM_CODES } from '@waymark/core';
+import { compileNodeConfig } from '@waymark/core/internal';
+import { TESTING_ERRORS } from './errors.js';
+import { testFunctions, type TestRunner } from './test-runner.js';
 
 /** One config a flow must not be able to load, and what the error must say. */
 export interface InvalidConfigCase {
@@ -18,15 +21,6 @@ export interface NodeConfigCases {
   invalid: readonly InvalidConfigCase[];
 }
 
-/** The test functions `testNodeConfigs` declares its tests with: jest's, vitest's, or your own. */
-export interface TestFunctions {
-  describe(name: string, body: () => void): void;
-  it(name: string, body: () => void | Promise<void>): void;
-}
-
-/** What a caller may pass: `{ describe, it }`, or its whole `@jest/globals` import (`expect` is accepted and not needed). */
-export type TestRunner = Partial<TestFunctions> & { expect?: unknown };
-
 interface ConfigProblem {
   pointer: string;
   message: string;
@@ -40,24 +34,13 @@ function show(value: unknown): string {
 /** The problems of a refused config, their messages without the `<type>: ` prefix a flow load adds. */
 function problemsOf(error: unknown, type: string): ConfigProblem[] | undefined {
   const code = (error as { code?: unknown } | null)?.code;
-  if (code !== 'ERR_FLOW_CONFIG') return undefined;
+  if (code !== FLOW_PROBLEM_CODES.ERR_FLOW_CONFIG) return undefined;
   const problems = (error as { details?: { problems?: unknown } }).details?.problems;
   if (!Array.isArray(problems)) return [];
   return (problems as ConfigProblem[]).map((p) => ({
     pointer: p.pointer,
     message: p.message.startsWith(`${type}: `) ? p.message.slice(type.length + 2) : p.message,
   }));
-}
-
-function testFunctions(given: TestRunner | undefined): TestFunctions {
-  const g = globalThis as Partial<TestFunctions>;
-  const describe = given?.describe ?? g.describe;
-  const it = given?.it ?? g.it;
-  if (typeof describe !== 'function' || typeof it !== 'function')
-    throw new TypeError(
-      'testNodeConfigs: no describe/it found: pass them, e.g. testNodeConfigs(node, cases, { describe, it }) with the functions of your test runner',
-    );
-  return { describe, it };
 }
 
 /**
@@ -76,9 +59,11 @@ function testFunctions(given: TestRunner | undefined): TestFunctions {
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any node type, whatever its config
 export function testNodeConfigs(node: NodeType<any>, cases: NodeConfigCases, runner?: TestRunner): void {
-  const { describe, it } = testFunctions(runner);
+  const { describe, it } = testFunctions(runner, ['describe', 'it'], 'testNodeConfigs(node, cases, { describe, it })');
   if (cases.valid.length + cases.invalid.length === 0)
-    throw new TypeError(`testNodeConfigs(${node.type}): give at least one valid or invalid config`);
+    throw new WaymarkError(TESTING_ERRORS.ERR_TESTING_CASES, `testNodeConfigs(${node.type}): give at least one valid or invalid config`, {
+      type: node.type,
+    });
   describe(`${node.type} config`, () => {
     for (const config of cases.valid) {
       it(`accepts ${show(config)}`, () => {

@@ -18,6 +18,15 @@ const window = defineNode({
   run: () => 'open',
 });
 
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
 /** A runner that records the tests instead of running them, so each body can be judged. */
 function recorder() {
   const names: string[] = [];
@@ -109,6 +118,7 @@ describe('testNodeConfigs', () => {
     expect(() => testNodeConfigs(window, { valid: [], invalid: [] }, recorder().runner)).toThrow(
       /give at least one valid or invalid config/,
     );
+    expect(thrown(() => testNodeConfigs(window, { valid: [], invalid: [] }, recorder().runner))).toMatchObject({ code: 'ERR_TESTING_CASES' });
   });
 
   it('refuses to run without describe/it when the runner exposes no globals', () => {
@@ -120,6 +130,7 @@ describe('testNodeConfigs', () => {
       expect(() => testNodeConfigs(window, { valid: [{}], invalid: [] })).toThrow(
         /pass them, e.g. testNodeConfigs\(node, cases, \{ describe, it \}\)/,
       );
+      expect(thrown(() => testNodeConfigs(window, { valid: [{}], invalid: [] }))).toMatchObject({ code: 'ERR_TESTING_RUNNER' });
     } finally {
       Object.assign(g, saved);
     }

@@ -3,6 +3,7 @@ import { bench } from './bench.js';
 import { graph } from './graph.js';
 import { newNode } from './new-node.js';
 import { run } from './run.js';
+import { schema } from './schema.js';
 import { serve } from './serve.js';
 import { validate } from './validate.js';
 
@@ -15,6 +16,7 @@ export const commands: readonly Command[] = [
   validate,
   graph,
   run,
+  schema,
   serve, // HOOK serve: `waymark serve` — the express adapter on its own (commands/serve.ts).
   bench,
   newNode,

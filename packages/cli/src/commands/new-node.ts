@@ -2,7 +2,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { RESERVED_NAMESPACES } from '@waymark/core';
+import { RESERVED_NAMESPACES } from '@waymark/core/internal';
 import { parseOrUsage, type Command } from '../command.js';
 import { CliError } from '../errors.js';
 import { EXIT } from '../io.js';

@@ -1,21 +1,30 @@
-import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Engine, validateFlowJson, type JourneyResult } from '@waymark/core';
 import { FileUserStore } from '@waymark/nodes';
 import type { Callback, ClientInfo, JsonObject, PushedInfo, RequestInfo } from '@waymark/sdk';
+import { answerReader } from '../answers.js';
 import { parseOrUsage, type Command } from '../command.js';
 import { CliError } from '../errors.js';
 import { formatProblem, readArgumentFile } from '../flow-file.js';
 import { EXIT } from '../io.js';
 import { createCliRegistry } from '../registry.js';
+import { runSecretSource } from '../secrets.js';
 
-const usage = `Usage: waymark run [--input <file.json>] [--users <users.json>] [--plugin <package>]... <flow.json>
+const usage = `Usage: waymark run [--input <file.json>] [--users <users.json>] [--secret <name>=<value>]...
+                  [--env-file <file>] [--plugin <package>]... <flow.json>
 
 Runs one journey of a flow in the terminal, on memory stores: each callback the flow asks for
 becomes a prompt, and the trace (node, type, outcome, ms) is printed at the end. Walk a flow
-this way before deploying it.
+this way before deploying it. On a terminal, passwords are read without echo; from a pipe,
+answers are read one line each.
+
+Named secrets (what a flow names with "secretName", such as the remember-me cookie key
+remember-me-key) come from --secret, then from WAYMARK_SECRET_<NAME> lines of --env-file,
+then from the environment (remember-me-key → WAYMARK_SECRET_REMEMBER_ME_KEY), as for serve.
+A value on the command line is visible to other users of the machine (ps, shell history):
+keep real keys in an env file.
 
 --input names a JSON file with what an HTTP request would carry:
   { "request": { "ip": "203.0.113.7", "headers": {}, "cookies": {}, "userAgent": "..." },
@@ -26,6 +35,8 @@ this way before deploying it.
 Options:
   --input <file>      request, pushed request, client and initial state (JSON)
   --users <file>      the users file credentials.* and otp.challenge read (as serve's services.usersFile)
+  --secret <n>=<v>    the named secret <n> (repeatable)
+  --env-file <file>   NAME=value lines; WAYMARK_SECRET_<NAME> ones are named secrets
   --plugin <package>  also load the node types of this plugin package (repeatable)
   -h, --help          show this help
 
@@ -53,17 +64,6 @@ function promptOf(callback: Callback): string {
   }
 }
 
-/** Reads answers line by line from stdin (a TTY or a pipe). */
-function lineReader(input: NodeJS.ReadableStream) {
-  const lines = createInterface({ input, terminal: false })[Symbol.asyncIterator]();
-  return async (prompt: string, write: (s: string) => void): Promise<string> => {
-    write(`${prompt}: `);
-    const next = await lines.next();
-    if (next.done) throw new CliError('ERR_CLI_USAGE', 'run: the input ended while the journey was waiting for an answer');
-    return String(next.value);
-  };
-}
-
 function printResult(result: Exclude<JourneyResult, { status: 'suspended' }>, write: (s: string) => void): void {
   write(`\n${result.status === 'success' ? 'success' : `failure ${result.code}: ${result.reason}`}\n`);
   if (result.status === 'success') {
@@ -81,10 +81,17 @@ export const run: Command = {
   summary: 'run a journey of a flow in the terminal (callbacks become prompts)',
   usage,
   async run(argv, io) {
-    const { values, positionals } = parseOrUsage('run', ['input', 'users', 'plugin', 'help'], () =>
+    const { values, positionals } = parseOrUsage('run', ['input', 'users', 'secret', 'env-file', 'plugin', 'help'], () =>
       parseArgs({
         args: [...argv],
-        options: { input: { type: 'string' }, users: { type: 'string' }, plugin: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+        options: {
+          input: { type: 'string' },
+          users: { type: 'string' },
+          secret: { type: 'string', multiple: true },
+          'env-file': { type: 'string' },
+          plugin: { type: 'string', multiple: true },
+          help: { type: 'boolean', short: 'h' },
+        },
         allowPositionals: true,
       }),
     );
@@ -112,7 +119,10 @@ export const run: Command = {
       return EXIT.PROBLEMS;
     }
     if (values.users !== undefined) await readArgumentFile(values.users, io.cwd); // unreadable → ERR_CLI_FILE, exit 2
-    const services = values.users === undefined ? {} : { users: new FileUserStore(resolve(io.cwd, values.users)) };
+    const envFileName = values['env-file'];
+    const envFile = envFileName === undefined ? undefined : await readArgumentFile(envFileName, io.cwd);
+    const secretSource = runSecretSource({ flags: values.secret ?? [], envFile, envFileName, env: io.env });
+    const services = { secretSource, ...(values.users === undefined ? {} : { users: new FileUserStore(resolve(io.cwd, values.users)) }) };
     const engine = new Engine({ services }, registry);
     const flow = engine.load(checked.flow, file);
     const request: RequestInfo = {
@@ -121,7 +131,7 @@ export const run: Command = {
       cookies: input.request?.cookies ?? {},
       userAgent: input.request?.userAgent ?? 'waymark-cli',
     };
-    const ask = lineReader(io.stdin ?? Readable.from([]));
+    const ask = answerReader(io.stdin ?? Readable.from([]), (s) => void io.stdout.write(s));
     const write = (s: string) => void io.stdout.write(s);
     write(`${flow.id} v${flow.version}: ${flow.flow.description}\n`);
     let result = await engine.start(flow.id, { request, par: input.par, params: input.params, client: input.client, state: input.state });
@@ -138,7 +148,7 @@ export const run: Command = {
           answers.push(callback);
           continue;
         }
-        const raw = await ask(promptOf(callback), write);
+        const raw = await ask(promptOf(callback), { hidden: callback.type === 'PasswordCallback' });
         const numeric = callback.type === 'ChoiceCallback' || callback.type === 'ConfirmationCallback';
         answers.push({ ...callback, input: callback.input.map((f, j) => (j === 0 ? { name: f.name, value: numeric ? Number(raw) : raw } : f)) });
       }

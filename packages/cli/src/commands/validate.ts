@@ -12,7 +12,10 @@ const usage = `Usage: waymark validate [--plugin <package>]... <file|directory>.
 
 Checks flow files against the flow schema, the registered node types and their own graph,
 and prints every problem as "file: /json/pointer CODE what is wrong and how to fix it".
-A directory stands for every *.json file directly inside it.
+A directory stands for the flow files directly inside it: the *.json files whose "$schema"
+names flow.schema.json, or that have no "$schema" and a flow's "nodes" or "start"; the others
+(a policies file, package.json) are listed as skipped. Files named one by one are always
+validated as flows.
 
 Options:
   --plugin <package>  also load the node types of this plugin package (repeatable)
@@ -22,20 +25,55 @@ Options:
 Exit codes: 0 every flow is valid, 1 a flow has problems, 2 usage error or unreadable file.
 `;
 
-/** Files named on the command line, with directories expanded to their *.json files (sorted). */
-async function expand(args: readonly string[], cwd: string): Promise<string[]> {
-  const files: string[] = [];
+/** A file to validate, or one a directory held that is not a flow (and why). */
+interface Target {
+  file: string;
+  /** Set when the file was found in a directory and is not a flow. */
+  skipped?: string;
+}
+
+/**
+ * Whether a file found in a directory is a flow: its `$schema` names the flow schema, or it has
+ * none and has a flow's shape (`nodes` or `start`). A file that is not JSON counts as a flow, so
+ * its syntax error is reported rather than hidden. Files named on the command line are always
+ * validated.
+ */
+function notAFlow(text: string): string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch {
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object';
+  const doc = value as Record<string, unknown>;
+  const schema = doc['$schema'];
+  if (typeof schema === 'string') return /(^|\/)flow\.schema\.json$/.test(schema) ? undefined : `its "$schema" is ${JSON.stringify(schema)}, not the flow schema`;
+  return 'nodes' in doc || 'start' in doc ? undefined : 'no "$schema" naming flow.schema.json, and no "nodes" or "start"';
+}
+
+/** Files named on the command line, with directories expanded to their flow *.json files (sorted). */
+async function expand(args: readonly string[], cwd: string): Promise<Target[]> {
+  const targets: Target[] = [];
   for (const arg of args) {
     const info = await stat(resolve(cwd, arg)).catch(() => undefined);
-    if (info?.isDirectory()) {
-      const names = (await readdir(resolve(cwd, arg))).filter((n) => n.endsWith('.json')).sort();
-      if (names.length === 0) throw new CliError('ERR_CLI_FILE', `validate: ${arg} holds no *.json file: name flow files or a directory of them`);
-      files.push(...names.map((n) => join(arg, n)));
-    } else {
-      files.push(arg);
+    if (!info?.isDirectory()) {
+      targets.push({ file: arg });
+      continue;
     }
+    const names = (await readdir(resolve(cwd, arg))).filter((n) => n.endsWith('.json')).sort();
+    const found: Target[] = [];
+    for (const name of names) {
+      const file = join(arg, name);
+      const skipped = notAFlow(await readArgumentFile(file, cwd));
+      found.push(skipped === undefined ? { file } : { file, skipped });
+    }
+    if (!found.some((t) => t.skipped === undefined)) {
+      throw new CliError('ERR_CLI_FILE', `validate: ${arg} holds no flow file (*.json with a flow "$schema", or "nodes"): name flow files or a directory of them`);
+    }
+    targets.push(...found);
   }
-  return files;
+  return targets;
 }
 
 async function validateOne(file: string, registry: NodeRegistry, io: CliIo, quiet: boolean): Promise<number> {
@@ -67,11 +105,17 @@ export const validate: Command = {
       return EXIT.OK;
     }
     if (positionals.length === 0) throw new CliError('ERR_CLI_USAGE', 'validate: name at least one flow file, such as "waymark validate flows/*.json"');
-    const files = await expand(positionals, io.cwd);
+    const targets = await expand(positionals, io.cwd);
     const registry = await (io.registry ?? createCliRegistry)(values.plugin ?? [], io.cwd);
     let problems = 0;
     let invalid = 0;
-    for (const file of files) {
+    const files: string[] = [];
+    for (const { file, skipped } of targets) {
+      if (skipped !== undefined) {
+        if (!values.quiet) io.stdout.write(`${file}: skipped — not a flow (${skipped})\n`);
+        continue;
+      }
+      files.push(file);
       const found = await validateOne(file, registry, io, values.quiet === true);
       problems += found;
       if (found > 0) invalid++;

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { compileConfigSchema, ConfigInvalidError, type ConfigSchema } from '@waymark/core';
+import { redisSettingSchema } from '@waymark/redis';
 import { WaymarkError } from '@waymark/sdk';
-import { resolveHttpSettings, type HttpSettings } from './http-settings.js';
-import { LIMIT_KEYS, resolveLimitSettings, type LimitSettings } from './limits-config.js';
+import { httpProblems, httpSettingsSchema, type HttpSettings } from './http-settings.js';
+import { limitProblems, limitsOf, limitsSchemaProperties, type LimitSettings } from './limits-config.js';
 
 /**
  * The `waymark serve` configuration file (JSON). Relative paths resolve from the file's folder.
@@ -35,7 +37,7 @@ export interface ServerConfig {
   trustedProxies?: string[];
   /** Services nodes use. `usersFile`: the users JSON of credentials.* nodes. */
   services?: { usersFile?: string };
-  /** Reserved for the Redis stores (see stores.ts); not wired in yet. */
+  /** Where the Redis stores live (see @waymark/redis `RedisSetting`); absent: WAYMARK_REDIS_URL, else memory stores. */
   redis?: unknown;
   /** The PAR budget (RFC 9126 §2.3): `{ max, clientMax?, windowSeconds }` (max per public client and source IP, clientMax per client), or `false` for none. Default { max: 60, clientMax: 6000, windowSeconds: 60 }. */
   parRateLimit?: LimitSettings['parRateLimit'];
@@ -61,7 +63,7 @@ export interface ResolvedServerConfig {
   trustedProxies: string[];
   services: { usersFile?: string };
   redis: unknown;
-  /** The abuse limits: each undefined one keeps the adapter's (or the memory stores') default. */
+  /** The abuse limits, the adapter's defaults filled in; `maxLiveJourneys` undefined keeps the memory stores' default. */
   limits: LimitSettings;
   /** The HTTP server's timeouts, defaults applied. */
   http: HttpSettings;
@@ -69,118 +71,192 @@ export interface ResolvedServerConfig {
   baseDir: string;
 }
 
-const KEYS = [
-  '$schema',
-  'issuer',
-  'host',
-  'port',
-  'flows',
-  'clients',
-  'clientsFile',
-  'plugins',
-  'secretKeys',
-  'trustedProxies',
-  'services',
-  'redis',
-  ...LIMIT_KEYS,
-  'http',
-];
-const KEY = /^[A-Za-z0-9_-]{43}={0,1}$/;
+const nonEmpty = (description: string) => ({ type: 'string', minLength: 1, description });
 
-/** ERR_CONFIG_INVALID naming the key and the fix. */
-export function configError(key: string, fix: string): WaymarkError {
-  return new WaymarkError('ERR_CONFIG_INVALID', `config "${key}": ${fix}`, { key });
+/** One sealing key; writeOnly: a wrong key is never echoed in an error. */
+const SECRET_KEY = {
+  type: 'string',
+  pattern: '^[A-Za-z0-9_-]{43}=?$',
+  writeOnly: true,
+  description: `32 random bytes, base64url (node -e "console.log(crypto.randomBytes(32).toString('base64url'))")`,
+};
+
+const CLIENTS = {
+  type: 'array',
+  description: 'the OAuth client configurations (see @waymark/express ClientConfig), or name a "clientsFile"',
+};
+
+/**
+ * The JSON Schema (draft 2020-12) of {@link ServerConfig}: every key, its default and what it
+ * is for. `resolveServerConfig` checks with it, so every problem of a file is reported at once
+ * as ERR_CONFIG_INVALID with its JSON pointer and the fix.
+ */
+export const serverConfigSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['issuer'],
+  properties: {
+    $schema: { type: 'string', description: 'the JSON Schema of this file, for editors' },
+    issuer: {
+      type: 'string',
+      format: 'uri',
+      description: 'the issuer identifier (RFC 8414): the absolute URL clients use, such as "http://localhost:3000"',
+    },
+    host: {
+      type: 'string',
+      minLength: 1,
+      default: '127.0.0.1',
+      description:
+        'the interface to listen on, such as "127.0.0.1" (the default: nothing outside this machine reaches a development server)',
+    },
+    port: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 65535,
+      default: 3000,
+      description: 'the TCP port, 0 to 65535 (0 picks a free port). Default 3000',
+    },
+    flows: {
+      type: 'array',
+      items: nonEmpty('a flow folder (every *.json in it) or a flow file, relative to this file'),
+      default: ['flows'],
+      description: 'flow folders and files, relative to this file. Default ["flows"]',
+    },
+    clients: CLIENTS,
+    clientsFile: nonEmpty('a JSON file holding the array of client configurations, relative to this file'),
+    plugins: {
+      type: 'array',
+      items: nonEmpty('a node type plugin package name'),
+      default: [],
+      description: "node type plugin packages, resolved from this file's folder. Default []",
+    },
+    secretKeys: {
+      type: 'array',
+      items: SECRET_KEY,
+      default: [],
+      description:
+        'keys sealing persisted journey secrets, the first seals and all open (also WAYMARK_SECRET_KEYS, comma-separated). Default: a random key per process',
+    },
+    trustedProxies: {
+      type: 'array',
+      items: nonEmpty('an IP address or CIDR range, such as "10.0.0.0/8"'),
+      default: [],
+      description: 'proxies whose X-Forwarded-For is believed. Default []',
+    },
+    services: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: { usersFile: nonEmpty('the users JSON file of the credentials.* nodes, relative to this file') },
+      description: 'services nodes use, such as { "usersFile": "users.json" }',
+    },
+    redis: redisSettingSchema,
+    ...limitsSchemaProperties,
+    http: httpSettingsSchema,
+  },
+  // One of the two ways to give clients.
+  if: { required: ['clientsFile'] },
+  // The description only (for the fix): the type is checked once, above.
+  else: { required: ['clients'], properties: { clients: { description: CLIENTS.description } } },
+} as const;
+
+/** The environment variables a configuration reads, checked like the file (pointer `/WAYMARK_SECRET_KEYS/0`). */
+const environmentSchema = {
+  type: 'object',
+  properties: { WAYMARK_SECRET_KEYS: { type: 'array', items: SECRET_KEY, description: 'comma-separated sealing keys' } },
+};
+
+let compiled: { config: ConfigSchema<ServerConfig>; environment: ConfigSchema<unknown> } | undefined;
+
+function schemas(): NonNullable<typeof compiled> {
+  compiled ??= {
+    config: compileConfigSchema<ServerConfig>(serverConfigSchema, 'config'),
+    environment: compileConfigSchema<unknown>(environmentSchema, 'environment'),
+  };
+  return compiled;
 }
 
-function stringList(raw: Record<string, unknown>, key: string, fallback: string[]): string[] {
-  const value = raw[key];
-  if (value === undefined) return fallback;
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v === ''))
-    throw configError(key, 'must be an array of non-empty strings');
-  return value as string[];
+/** ERR_CONFIG_INVALID for one problem: the JSON pointer of the offending place and the fix. */
+export function configError(pointer: string, fix: string, subject = 'config'): ConfigInvalidError {
+  return new ConfigInvalidError(subject, [{ code: 'ERR_CONFIG_INVALID', pointer, message: fix }]);
+}
+
+/** Plain objects and arrays copied, so that filling in defaults never changes the caller's value. */
+function copy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(copy);
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copy(v)]));
+  return value;
 }
 
 /**
- * Validates a configuration object and applies defaults. Relative paths resolve from
- * `baseDir`. `env` supplies WAYMARK_SECRET_KEYS when the config lists no keys.
+ * Validates a configuration object against {@link serverConfigSchema} and applies defaults.
+ * Relative paths resolve from `baseDir`. `env` supplies WAYMARK_SECRET_KEYS when the config lists
+ * no keys. Every problem is reported at once (ERR_CONFIG_INVALID, one line per problem with its
+ * JSON pointer); `subject` names the configuration in the message (the file, when there is one).
  */
 export function resolveServerConfig(
   input: unknown,
   baseDir: string,
   env: Readonly<Record<string, string | undefined>> = process.env,
+  subject = 'config',
 ): ResolvedServerConfig {
-  if (input === null || typeof input !== 'object' || Array.isArray(input))
-    throw configError('/', 'the configuration must be a JSON object such as { "issuer": "http://localhost:3000", "clients": [...] }');
-  const raw = input as Record<string, unknown>;
-  for (const key of Object.keys(raw))
-    if (!KEYS.includes(key)) throw configError(key, `is not a setting; use one of ${KEYS.slice(1).join(', ')}`);
-  if (typeof raw.issuer !== 'string' || !URL.canParse(raw.issuer))
-    throw configError('issuer', 'is required: the absolute URL clients use, such as "http://localhost:3000"');
-  const host = raw.host ?? '127.0.0.1';
-  if (typeof host !== 'string' || host === '') throw configError('host', 'must be an interface name or address such as "127.0.0.1"');
-  const port = raw.port ?? 3000;
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535)
-    throw configError('port', 'must be an integer from 0 to 65535 (0 picks a free port)');
+  const raw = copy(input);
+  const problems = schemas().config.problems(raw);
+  const config = raw as ServerConfig & { services: { usersFile?: string }; http: HttpSettings };
+  // What the schema cannot say, checked once the shape is right.
+  if (problems.length === 0) {
+    if (config.clients !== undefined && config.clientsFile !== undefined)
+      problems.push({
+        code: 'ERR_CONFIG_INVALID',
+        pointer: '/clientsFile',
+        message: 'give either "clients" or "clientsFile", not both: remove one',
+      });
+    problems.push(...limitProblems(config), ...httpProblems(config.http));
+  }
+  if (problems.length > 0) throw new ConfigInvalidError(subject, problems);
   const at = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
 
   let clients: unknown[];
-  if (raw.clients !== undefined && raw.clientsFile !== undefined)
-    throw configError('clientsFile', 'give either "clients" or "clientsFile", not both');
-  if (raw.clientsFile !== undefined) {
-    if (typeof raw.clientsFile !== 'string') throw configError('clientsFile', 'must be a path to a JSON array of client configurations');
+  if (config.clientsFile !== undefined) {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(readFileSync(at(raw.clientsFile), 'utf8'));
+      parsed = JSON.parse(readFileSync(at(config.clientsFile), 'utf8'));
     } catch (error) {
       throw configError(
-        'clientsFile',
+        '/clientsFile',
         `cannot be read as JSON (${(error as Error).message.split('\n')[0]}); check the path, relative to the config file`,
+        subject,
       );
     }
-    if (!Array.isArray(parsed)) throw configError('clientsFile', 'must hold a JSON array of client configurations');
+    if (!Array.isArray(parsed)) throw configError('/clientsFile', 'must hold a JSON array of client configurations', subject);
     clients = parsed;
   } else {
-    if (raw.clients === undefined) throw configError('clients', 'is required: list the OAuth clients (or name a "clientsFile")');
-    if (!Array.isArray(raw.clients)) throw configError('clients', 'must be an array of client configurations');
-    clients = raw.clients;
+    clients = config.clients ?? [];
   }
 
-  const fromEnv = (env.WAYMARK_SECRET_KEYS ?? '')
-    .split(',')
-    .map((k) => k.trim())
-    .filter(Boolean);
-  const listed = stringList(raw, 'secretKeys', []);
-  const secretKeys = listed.length > 0 ? listed : fromEnv;
-  secretKeys.forEach((key, i) => {
-    if (!KEY.test(key) || Buffer.from(key, 'base64url').length !== 32)
-      throw configError(
-        listed.length > 0 ? `secretKeys[${i}]` : 'WAYMARK_SECRET_KEYS',
-        'each key must be 32 random bytes, base64url (node -e "console.log(crypto.randomBytes(32).toString(\'base64url\'))")',
-      );
-  });
-
-  const services = raw.services ?? {};
-  if (services === null || typeof services !== 'object' || Array.isArray(services))
-    throw configError('services', 'must be an object such as { "usersFile": "users.json" }');
-  for (const key of Object.keys(services))
-    if (key !== 'usersFile') throw configError(`services.${key}`, 'is not a service setting; use "usersFile"');
-  const usersFile = (services as { usersFile?: unknown }).usersFile;
-  if (usersFile !== undefined && (typeof usersFile !== 'string' || usersFile === ''))
-    throw configError('services.usersFile', 'must be a path to the users JSON file');
+  let secretKeys = config.secretKeys ?? [];
+  if (secretKeys.length === 0) {
+    secretKeys = (env.WAYMARK_SECRET_KEYS ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean);
+    schemas().environment.assert({ WAYMARK_SECRET_KEYS: secretKeys });
+  }
 
   return {
-    issuer: raw.issuer,
-    host,
-    port,
-    flows: stringList(raw, 'flows', ['flows']).map(at),
+    issuer: config.issuer,
+    host: config.host ?? '127.0.0.1',
+    port: config.port ?? 3000,
+    flows: (config.flows ?? ['flows']).map(at),
     clients,
-    plugins: stringList(raw, 'plugins', []),
+    plugins: config.plugins ?? [],
     secretKeys,
-    trustedProxies: stringList(raw, 'trustedProxies', []),
-    services: typeof usersFile === 'string' ? { usersFile: at(usersFile) } : {},
-    redis: raw.redis,
-    limits: resolveLimitSettings(raw),
-    http: resolveHttpSettings(raw.http),
+    trustedProxies: config.trustedProxies ?? [],
+    services: config.services.usersFile !== undefined ? { usersFile: at(config.services.usersFile) } : {},
+    redis: config.redis,
+    limits: limitsOf(config),
+    http: config.http,
     baseDir,
   };
 }
@@ -197,7 +273,7 @@ export function loadServerConfig(file: string, env: Readonly<Record<string, stri
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw configError('/', `${file} is not JSON (${(error as Error).message}); fix the syntax`);
+    throw configError('', `not JSON (${(error as Error).message}); fix the syntax`, file);
   }
-  return resolveServerConfig(parsed, dirname(resolve(file)), env);
+  return resolveServerConfig(parsed, dirname(resolve(file)), env, file);
 }

@@ -1,5 +1,5 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
-import { configError } from './config.js';
+import type { ConfigProblem } from '@waymark/core';
 
 /**
  * How `waymark serve` treats connections: Node's own server settings, in milliseconds, under
@@ -28,39 +28,56 @@ export const HTTP_DEFAULTS: Readonly<HttpSettings> = Object.freeze({
   maxRequestsPerSocket: 0,
 });
 
-const KEYS = Object.keys(HTTP_DEFAULTS) as (keyof HttpSettings)[];
+/** The JSON Schema of the config's `"http"` key: every setting optional, defaults from {@link HTTP_DEFAULTS}. */
+export const httpSettingsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  default: {},
+  description:
+    'the HTTP server\'s connection settings in milliseconds, such as { "headersTimeout": 10000, "requestTimeout": 30000, "keepAliveTimeout": 5000 }',
+  properties: {
+    headersTimeout: {
+      type: 'integer',
+      minimum: 1,
+      default: HTTP_DEFAULTS.headersTimeout,
+      description:
+        'ms a client has to send the request line and headers (slowloris), a positive integer not above requestTimeout. Default 10000',
+    },
+    requestTimeout: {
+      type: 'integer',
+      minimum: 1,
+      default: HTTP_DEFAULTS.requestTimeout,
+      description: 'ms a client has to send the whole request, body included, a positive integer. Default 30000',
+    },
+    keepAliveTimeout: {
+      type: 'integer',
+      minimum: 1,
+      default: HTTP_DEFAULTS.keepAliveTimeout,
+      description:
+        'ms an idle keep-alive connection stays open, a positive integer; above the idle timeout of a load balancer in front. Default 5000',
+    },
+    maxRequestsPerSocket: {
+      type: 'integer',
+      minimum: 0,
+      default: HTTP_DEFAULTS.maxRequestsPerSocket,
+      description: 'requests one connection may carry, an integer, 0 for no limit. Default 0',
+    },
+  },
+} as const;
 
 /**
- * Validates the config's `"http"` object (any key may be left out) and applies the defaults.
- * ERR_CONFIG_INVALID names the key and the fix.
- *
- * @example
- * resolveHttpSettings({ keepAliveTimeout: 65000 }); // behind a load balancer with a 60 s idle timeout
+ * What the schema cannot say: Node refuses a headers timeout longer than the request timeout
+ * (the headers are part of the request). `settings` has the defaults filled in.
  */
-export function resolveHttpSettings(raw: unknown): HttpSettings {
-  if (raw === undefined) return { ...HTTP_DEFAULTS };
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
-    throw configError('http', 'must be an object such as { "headersTimeout": 10000, "requestTimeout": 30000, "keepAliveTimeout": 5000 }');
-  const given = raw as Record<string, unknown>;
-  for (const key of Object.keys(given))
-    if (!KEYS.includes(key as keyof HttpSettings))
-      throw configError(`http.${key}`, `is not an http setting; use one of ${KEYS.join(', ')}`);
-  const settings = { ...HTTP_DEFAULTS };
-  for (const key of KEYS) {
-    const value = given[key];
-    if (value === undefined) continue;
-    const min = key === 'maxRequestsPerSocket' ? 0 : 1;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min)
-      throw configError(
-        `http.${key}`,
-        key === 'maxRequestsPerSocket' ? 'must be an integer, 0 or more (0: no limit)' : 'must be a positive integer of milliseconds',
-      );
-    settings[key] = value;
-  }
-  // Node refuses a headers timeout longer than the request timeout (the headers are part of the request).
-  if (settings.headersTimeout > settings.requestTimeout)
-    throw configError('http.headersTimeout', `must not be longer than http.requestTimeout (${settings.requestTimeout} ms)`);
-  return settings;
+export function httpProblems(settings: HttpSettings): ConfigProblem[] {
+  if (settings.headersTimeout <= settings.requestTimeout) return [];
+  return [
+    {
+      code: 'ERR_CONFIG_INVALID',
+      pointer: '/http/headersTimeout',
+      message: `must not be longer than http.requestTimeout (${settings.requestTimeout} ms): lower it, or raise requestTimeout`,
+    },
+  ];
 }
 
 /**

@@ -64,7 +64,7 @@ function loadFlows(engine: Engine, paths: readonly string[]): void {
     try {
       directory = statSync(path).isDirectory();
     } catch {
-      throw configError(`flows[${i}]`, `${path} does not exist; name a folder of flow JSON files or a flow file`);
+      throw configError(`/flows/${i}`, `${path} does not exist; name a folder of flow JSON files or a flow file`);
     }
     if (directory) {
       engine.loadDirectory(path);
@@ -74,7 +74,7 @@ function loadFlows(engine: Engine, paths: readonly string[]): void {
     try {
       flow = JSON.parse(readFileSync(path, 'utf8'));
     } catch (error) {
-      throw configError(`flows[${i}]`, `${path} is not JSON (${(error as Error).message.split('\n')[0]})`);
+      throw configError(`/flows/${i}`, `${path} is not JSON (${(error as Error).message.split('\n')[0]})`);
     }
     engine.load(flow, path);
   });
@@ -140,7 +140,7 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
       for (const flow of client.allowedFlows)
         if (!loaded.has(flow))
           throw configError(
-            'clients',
+            '/clients',
             `client "${client.clientId}" allows flow "${flow}", which no configured flow file defines; add it to "flows" or fix allowed_flows`,
           );
     const app = createWaymarkApp(router);

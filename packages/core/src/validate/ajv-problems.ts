@@ -3,7 +3,7 @@ import type { FlowProblem } from '../flow.js';
 import { escapeToken } from './pointer.js';
 import { didYouMean } from './suggest.js';
 
-type SchemaNode = { description?: unknown; properties?: Record<string, SchemaNode> };
+type SchemaNode = { description?: unknown; writeOnly?: unknown; properties?: Record<string, SchemaNode> };
 
 function asSchema(value: unknown): SchemaNode | undefined {
   return value !== null && typeof value === 'object' ? (value as SchemaNode) : undefined;
@@ -15,6 +15,26 @@ function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 37) + '...' : value);
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : typeof value;
+}
+
+/**
+ * What a message shows of the offending value. A schema marked `writeOnly` (JSON Schema's
+ * annotation for a value that is written and never read back: passwords, keys, URLs that may
+ * hold credentials) is never echoed, so a wrong secret cannot reach a log or a terminal.
+ */
+function shown(error: ErrorObject, parent: SchemaNode | undefined): string {
+  return parent?.writeOnly === true ? 'the value (not shown: it is secret)' : show(error.data);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The keys a `not` schema of the form `{ required: [...] }` (and nothing else) forbids. */
+function forbiddenKeys(schema: unknown): string[] {
+  if (!isRecord(schema) || !Array.isArray(schema['required'])) return [];
+  if (Object.keys(schema).some((k) => k !== 'required' && k !== 'description')) return [];
+  return schema['required'].filter((k): k is string => typeof k === 'string');
 }
 
 function article(type: string): string {
@@ -45,23 +65,40 @@ function describe(error: ErrorObject): { at: string; message: string } | undefin
         message: `unknown key "${extra}": remove it or fix its spelling${allowed}.${didYouMean(extra, known)}`,
       };
     }
-    // The inner errors of `propertyNames` carry the offending name; the outer one adds nothing.
+    // The inner errors of `propertyNames` carry the offending name, those of `then`/`else` the
+    // real problem; the outer one adds nothing (and would echo the value).
     case 'propertyNames':
+    case 'if':
       return undefined;
+    case 'not': {
+      // `not: { required: [k] }` is how a schema forbids a key (under a condition, in `then`):
+      // point at the key and say why, from the description of the schema that forbids it.
+      const forbidden = forbiddenKeys(error.schema).filter((k) => isRecord(error.data) && Object.hasOwn(error.data, k));
+      const why = typeof parent?.description === 'string' ? ` ${parent.description}` : '';
+      if (forbidden.length > 0) {
+        const key = forbidden[0] as string;
+        return { at: `${at}/${escapeToken(key)}`, message: `"${key}" is not allowed here${why === '' ? ': remove it.' : `.${why}`}` };
+      }
+      return { at, message: `${shown(error, parent)} is not allowed here${why === '' ? ': change it so that it no longer matches the excluded form.' : `.${why}`}` };
+    }
     case 'type':
-      return { at, message: `${show(error.data)} must be ${article(String(params['type']))}.${hint(parent)}` };
+      // A union (`type: ['string', 'object']`) reads "a string or an object".
+      return {
+        at,
+        message: `${shown(error, parent)} must be ${String(params['type']).split(',').map(article).join(' or ')}.${hint(parent)}`,
+      };
     case 'enum': {
       const allowed = Array.isArray(params['allowedValues']) ? params['allowedValues'].map(show).join(', ') : '';
-      return { at, message: `${show(error.data)} is not allowed: use one of ${allowed}.${hint(parent)}` };
+      return { at, message: `${shown(error, parent)} is not allowed: use one of ${allowed}.${hint(parent)}` };
     }
     case 'const':
-      return { at, message: `${show(error.data)} is not allowed: use ${show(params['allowedValue'])}.${hint(parent)}` };
+      return { at, message: `${shown(error, parent)} is not allowed: use ${show(params['allowedValue'])}.${hint(parent)}` };
     case 'pattern':
-      return { at, message: `${show(error.data)} does not match ${String(params['pattern'])}.${hint(parent)}` };
+      return { at, message: `${shown(error, parent)} does not match ${String(params['pattern'])}.${hint(parent)}` };
     case 'format':
-      return { at, message: `${show(error.data)} is not a valid ${String(params['format'])}.${hint(parent)}` };
+      return { at, message: `${shown(error, parent)} is not a valid ${String(params['format'])}.${hint(parent)}` };
     default:
-      return { at, message: `${error.message ?? 'is invalid'} (got ${show(error.data)}).${hint(parent)}` };
+      return { at, message: `${error.message ?? 'is invalid'} (got ${shown(error, parent)}).${hint(parent)}` };
   }
 }
 

@@ -3,10 +3,12 @@ import type { FlowProblem } from '../flow.js';
 import { ajvProblems } from './ajv-problems.js';
 import { FLOW_PROBLEM_CODES as C } from './codes.js';
 import { compiledConfig } from './node-config.js';
+import { OUTCOME_PATTERN } from './flow-schema.js';
 import { pointer } from './pointer.js';
 import { didYouMean } from './suggest.js';
 
 const implicit: ReadonlySet<string> = new Set(IMPLICIT_OUTCOMES);
+const OUTCOME = new RegExp(OUTCOME_PATTERN);
 
 function list(names: readonly string[]): string {
   return names.map((n) => `"${n}"`).join(', ');
@@ -52,16 +54,17 @@ export function checkNodeAgainstType(
     return undefined;
   }
   const configValid = compiled.validate(config);
-  if (!configValid) {
-    problems.push(...ajvProblems(compiled.validate.errors, C.ERR_FLOW_CONFIG, `${at}/config`, `config of ${type.type}`));
-    // Outcomes computed from the config cannot be judged against a config that is wrong.
-    if (typeof type.outcomes === 'function') return undefined;
-  }
+  if (!configValid) problems.push(...ajvProblems(compiled.validate.errors, C.ERR_FLOW_CONFIG, `${at}/config`, `config of ${type.type}`));
 
   let declared: readonly string[];
   try {
     declared = typeof type.outcomes === 'function' ? type.outcomes(config) : type.outcomes;
+    // Outcomes computed from a config that is wrong are still judged (an author fixes both in
+    // one pass), as far as the type could name them: what is no outcome name is left out.
+    if (!configValid) declared = declared.filter((o) => typeof o === 'string' && OUTCOME.test(o));
   } catch (error) {
+    // A type that cannot name its outcomes for a wrong config has said enough in the config problems.
+    if (!configValid) return undefined;
     problems.push({
       code: C.ERR_FLOW_CONFIG,
       pointer: `${at}/config`,

@@ -2,11 +2,13 @@
  * The flow JSON Schema (draft 2020-12): the contract of `flows/*.json`. It is published as
  * `@waymark/core/flow.schema.json` so editors complete flows through their `"$schema"` key.
  *
- * This const is the source; `packages/core/schema/flow.schema.json` is written from it and a
- * test fails when the two drift (regenerate with
- * `WAYMARK_WRITE_SCHEMA=1 npm test -- packages/core/test/validate/flow-schema`). The JSON is
- * not imported here because core compiles with `rootDir: src`, which a JSON file outside `src`
- * would break.
+ * This const is the source of the generic part, what validation checks a flow against (a
+ * node's config is then checked by its type, with better messages). The published
+ * `packages/core/schema/flow.schema.json` is this const plus each built-in node type's config
+ * typed by `type` (`flowSchemaForTypes`), written by `waymark schema`; tests fail when either
+ * drifts (regenerate with `WAYMARK_WRITE_SCHEMA=1 npm test -- packages/cli/test/schema`). The
+ * JSON is not imported here because core compiles with `rootDir: src`, which a JSON file
+ * outside `src` would break.
  *
  * Descriptions double as fix hints: a schema problem's message ends with the description of the
  * schema part that failed, so write them as "what it is, and an example".

@@ -5,5 +5,6 @@ export type { ParsedFlowJson } from './parse-json.js';
 export { FLOW_PROBLEM_CODES } from './codes.js';
 export type { FlowProblemCode } from './codes.js';
 export { flowSchema, FLOW_SCHEMA_ID } from './flow-schema.js';
+export { flowSchemaForTypes } from './typed-flow-schema.js';
 export { compileConfigSchema, ConfigInvalidError } from './config-schema.js';
 export type { ConfigSchema, ConfigProblem } from './config-schema.js';

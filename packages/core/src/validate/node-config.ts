@@ -1,14 +1,18 @@
 import type { ValidateFunction } from 'ajv/dist/2020.js';
-import type { NodeType } from '@waymark/sdk';
+import { WaymarkError, type NodeType } from '@waymark/sdk';
+import { ajvProblems } from './ajv-problems.js';
 import { createAjv, type Ajv } from './ajv.js';
+import { FLOW_PROBLEM_CODES } from './codes.js';
+
+// A node type's config: its schema compiled once per node type (fastify's rule: schemas are
+// compiled at load, never per request), used by flow validation and by the harnesses alike.
 
 /** A node type's compiled config validator, or why its schema does not compile. */
 export type CompiledConfig = { ok: true; validate: ValidateFunction } | { ok: false; error: string };
 
 let shared: Ajv | undefined;
-// Compiled once per node type, whatever the number of flows, versions and journeys that use it
-// (fastify's rule: schemas are compiled at load, never per request). A WeakMap keyed by the
-// NodeType object lets an unloaded plugin's types be collected.
+// Compiled once per node type, whatever the number of flows, versions and journeys that use it.
+// A WeakMap keyed by the NodeType object lets an unloaded plugin's types be collected.
 const cache = new WeakMap<NodeType<unknown>, CompiledConfig>();
 
 /** The config validator of a node type, compiled on first use and cached. */
@@ -32,4 +36,30 @@ function withoutId(schema: NodeType<unknown>['config']): NodeType<unknown>['conf
   if (typeof schema === 'boolean' || !('$id' in schema)) return schema;
   const { $id: _id, ...rest } = schema;
   return rest;
+}
+
+/**
+ * Validates one node config outside a flow (harnesses, `runNode`) with the same compiled
+ * validator a flow load uses, and applies its defaults. Returns a defaulted deep copy; throws
+ * ERR_FLOW_CONFIG naming every offending pointer.
+ */
+export function compileNodeConfig(node: NodeType<unknown>, config: unknown): unknown {
+  const compiled = compiledConfig(node);
+  if (!compiled.ok)
+    throw new WaymarkError(FLOW_PROBLEM_CODES.ERR_FLOW_CONFIG, `config schema of ${node.type} does not compile: ${compiled.error}`, {
+      type: node.type,
+    });
+  const copy = structuredClone(config ?? {});
+  if (!compiled.validate(copy)) {
+    const problems = ajvProblems(compiled.validate.errors, FLOW_PROBLEM_CODES.ERR_FLOW_CONFIG, '', node.type);
+    throw new WaymarkError(
+      FLOW_PROBLEM_CODES.ERR_FLOW_CONFIG,
+      `config of ${node.type} is invalid: ${problems.map((p) => `${p.pointer || '/'} ${p.message}`).join('; ')}`,
+      {
+        type: node.type,
+        problems,
+      },
+    );
+  }
+  return copy;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { createEngine, createMemoryStores, type JourneyEvent, type SuspendedResult } from '@waymark/core';
-import { defineNode, type Logger } from '@waymark/sdk';
+import { callbacks, defineNode, inputValue, outputValue, type Callback, type Logger } from '@waymark/sdk';
 import { answer, clock, loginFlow, request, testNodes } from './helpers.js';
 
 const key = Buffer.alloc(32, 7).toString('base64url');
@@ -85,12 +85,40 @@ describe('engine: start, suspend, resume', () => {
   });
 
   it('takes only input values from a submission, never the outputs a client rewrote', async () => {
-    const engine = await engineWith();
-    engine.load(loginFlow());
-    const first = (await engine.start('login', { request })) as SuspendedResult;
-    const forged = answer(first.callbacks, ['ada', 'wrong']).map((c) => ({ ...c, output: [{ name: 'prompt', value: 'HACKED' }] }));
-    await engine.resume(first.journeyId, { request, callbacks: forged }).catch(() => undefined);
-    expect(JSON.stringify(first.callbacks)).not.toContain('HACKED');
+    // The node that asked sees, on resume, exactly what it showed, with the user's inputs filled in.
+    const resumedWith: Callback[][] = [];
+    const echo = defineNode({
+      type: 'test.echo',
+      version: 1,
+      description: 'Asks a name under a notice; records the callbacks it is resumed with.',
+      outcomes: ['done'],
+      run(ctx) {
+        if (!ctx.callbacks) return ctx.suspend([callbacks.name('Name'), callbacks.textOutput('Welcome back')]);
+        resumedWith.push(structuredClone(ctx.callbacks));
+        ctx.state.prompt = String(outputValue(ctx.callbacks[0], 'prompt'));
+        ctx.state.notice = String(outputValue(ctx.callbacks[1], 'message'));
+        ctx.state.name = String(inputValue(ctx.callbacks[0]));
+        return 'done';
+      },
+    });
+    const engine = await engineWith({ nodes: [echo] });
+    engine.load({ id: 'echo', version: 1, description: 'One question.', start: 'ask', nodes: { ask: { type: 'test.echo', outcomes: { done: 'success' } } } });
+    const first = (await engine.start('echo', { request })) as SuspendedResult;
+    const forged = first.callbacks.map((c) => ({
+      type: c.type,
+      output: [{ name: c.type === 'NameCallback' ? 'prompt' : 'message', value: 'HACKED' }, { name: 'extra', value: 'HACKED' }],
+      input: c.input.map((f) => ({ name: f.name, value: 'ada' })),
+    }));
+    const done = await engine.resume(first.journeyId, { request, callbacks: forged });
+    expect(done.status).toBe('success');
+    expect(done.status === 'success' && done.state).toEqual({ prompt: 'Name', notice: 'Welcome back', name: 'ada' });
+    expect(resumedWith).toEqual([
+      [
+        { type: 'NameCallback', output: first.callbacks[0]!.output, input: [{ name: 'IDToken1', value: 'ada' }] },
+        { type: 'TextOutputCallback', output: first.callbacks[1]!.output, input: [] },
+      ],
+    ]);
+    expect(JSON.stringify(resumedWith)).not.toContain('HACKED');
   });
 });
 

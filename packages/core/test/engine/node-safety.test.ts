@@ -8,6 +8,8 @@ import { callbacks, defineNode, inputValue, type NodeContext, type NodeResult } 
 import { request } from './helpers.js';
 
 const SECRET = 'hunter2-vault-secret';
+/** A secret of the probe's own namespace, kept by a sibling node before the journey suspends. */
+const OWN_SECRET = 'evil-own-secret-7f3a';
 
 /** Stores a secret in the `vault` namespace after asking for it. */
 const vaultStore = defineNode({
@@ -19,6 +21,18 @@ const vaultStore = defineNode({
     if (!ctx.callbacks) return ctx.suspend([callbacks.password('Password')]);
     ctx.secrets.password = String(inputValue(ctx.callbacks[0]));
     return 'stored';
+  },
+});
+
+/** Keeps a secret in the `evil` namespace: the probe, its sibling, must see it (and only it). */
+const evilKeep = defineNode({
+  type: 'evil.keep',
+  version: 1,
+  description: 'Keeps a secret in the evil namespace.',
+  outcomes: ['kept'],
+  run(ctx) {
+    ctx.secrets.own = OWN_SECRET;
+    return 'kept';
   },
 });
 
@@ -56,20 +70,28 @@ function reachable(root: unknown, depth = 8): unknown[] {
   return out;
 }
 
-/** A flow: vault.store asks for the secret, then `probe` runs a node of another namespace. */
+/**
+ * A flow: `keep` puts a secret in the probe's own namespace, vault.store asks for the vault
+ * secret (the journey suspends: both are sealed, persisted and opened again), then `probe`
+ * runs. Real secrets on both sides, so "sees its own and not the vault's" can fail either way.
+ */
 function flowWith(probeType: string, outcomes: Record<string, string>) {
   return {
     id: 'probe',
     version: 1,
-    description: 'Stores a vault secret, then runs a probe of another namespace.',
-    start: 'store',
-    nodes: { store: { type: 'vault.store', outcomes: { stored: 'probe' } }, probe: { type: probeType, outcomes } },
+    description: 'Keeps an own secret, stores a vault secret, then runs a probe of the first namespace.',
+    start: 'keep',
+    nodes: {
+      keep: { type: 'evil.keep', outcomes: { kept: 'store' } },
+      store: { type: 'vault.store', outcomes: { stored: 'probe' } },
+      probe: { type: probeType, outcomes },
+    },
   };
 }
 
 async function runProbe(probe: (ctx: NodeContext) => NodeResult | Promise<NodeResult>, outcomes: readonly string[] = ['done']) {
   const node = defineNode({ type: 'evil.probe', version: 1, description: 'A hostile node.', outcomes, run: probe });
-  const engine = await createEngine({ nodes: [vaultStore, node], services: { users: { find: () => 'ada' } } });
+  const engine = await createEngine({ nodes: [evilKeep, vaultStore, node], services: { users: { find: () => 'ada' } } });
   engine.load(flowWith('evil.probe', Object.fromEntries([...outcomes, 'error'].map((o) => [o, o === 'error' ? 'failure' : 'success']))));
   const first = (await engine.start('probe', {
     request,
@@ -84,14 +106,14 @@ async function runProbe(probe: (ctx: NodeContext) => NodeResult | Promise<NodeRe
 }
 
 describe('node safety: what a node can reach', () => {
-  it('sees only the secrets of its own namespace, not the vault namespace stored earlier in the journey', async () => {
-    let seen: Record<string, string> = {};
+  it('sees the secrets of its own namespace, and not the vault namespace stored earlier in the journey', async () => {
+    let seen: Record<string, string> | undefined;
     const { done } = await runProbe((ctx) => {
       seen = { ...ctx.secrets };
       return 'done';
     });
     expect(done.status).toBe('success');
-    expect(seen).toEqual({});
+    expect(seen).toEqual({ own: OWN_SECRET });
   });
 
   it('finds neither another namespace secret nor the engine nor its registry anywhere reachable from ctx, prototypes and services included', async () => {
@@ -101,23 +123,27 @@ describe('node safety: what a node can reach', () => {
       return 'done';
     });
     expect(values.length).toBeGreaterThan(50); // the walk did reach into services and stores
+    expect(values).toContain(OWN_SECRET); // and into the node's own secrets
     expect(values.filter((v) => typeof v === 'string' && v.includes(SECRET))).toEqual([]);
     expect(values.filter((v) => v instanceof Engine || v instanceof NodeRegistry)).toEqual([]);
   });
 
   it("cannot build itself a context with the engine's secrets through the context's constructor", async () => {
-    let forged: unknown;
+    let forged: { withOwn: NodeContext; withNone: NodeContext } | undefined;
     await runProbe((ctx) => {
       const Ctor = Object.getPrototypeOf(ctx).constructor as new (...args: unknown[]) => NodeContext;
-      try {
-        forged = new Ctor({ request: ctx.request, services: ctx.services }, ctx.journey, {}, {}, undefined, () => ctx.signal).secrets;
-      } catch (error) {
-        forged = error;
-      }
+      const scope = { request: ctx.request, services: ctx.services, params: ctx.params, effects: ctx.effects };
+      // The node's real state and secrets, and then none at all: the constructor must add nothing.
+      forged = {
+        withOwn: new Ctor(scope, ctx.journey, ctx.state, ctx.secrets, undefined, () => ctx.signal),
+        withNone: new Ctor(scope, ctx.journey, ctx.state, undefined, undefined, () => ctx.signal),
+      };
       return 'done';
     });
-    // Whatever a forged context holds, it holds what the node passed in: an empty object.
-    expect(JSON.stringify(forged ?? null)).not.toContain(SECRET);
+    expect(forged?.withOwn.secrets).toEqual({ own: OWN_SECRET });
+    expect(forged?.withNone.secrets).toBeUndefined();
+    for (const context of [forged!.withOwn, forged!.withNone])
+      expect(reachable(context).filter((v) => typeof v === 'string' && v.includes(SECRET))).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { createMemoryStores, MEMORY_STORE_DEFAULTS, StoreFullError } from '@waymark/core';
-import { manualClock } from './conformance.js';
+import { testClock as manualClock } from '@waymark/testing';
 
 /*
  * What keeps one process's memory bounded: expired entries swept on a timer (so an idle process

@@ -1,7 +1,12 @@
+import { afterEach, beforeEach, describe, it } from '@jest/globals';
 import { createMemoryStores } from '@waymark/core';
-import { manualClock, storeConformance } from './conformance.js';
+import { storeConformance, testClock } from '@waymark/testing';
 
-storeConformance('memory', async () => {
-  const clock = manualClock();
-  return { stores: createMemoryStores(clock), clock, cleanup: async () => {} };
-});
+storeConformance(
+  'memory',
+  async () => {
+    const clock = testClock();
+    return { stores: createMemoryStores(clock), clock, cleanup: async () => {} };
+  },
+  { describe, it, beforeEach, afterEach },
+);

@@ -38,4 +38,42 @@ describe('compileConfigSchema', () => {
     expect(() => config.assert({ port: 'x' })).toThrow('serve config: /port: "x" must be an integer. Expected: the TCP port');
     expect(config.problems({ port: 0 }, '/serve')[0]).toMatchObject({ code: 'ERR_CONFIG_INVALID', pointer: '/serve/port' });
   });
+
+  it('never echoes a value whose schema is writeOnly (a secret), and still names its pointer and the fix', () => {
+    const secrets = compileConfigSchema<{ keys: string[] }>(
+      {
+        type: 'object',
+        properties: {
+          keys: {
+            type: 'array',
+            items: { type: 'string', minLength: 8, pattern: '^[a-z]+$', writeOnly: true, description: 'a sealing key' },
+          },
+        },
+      },
+      'secrets',
+    );
+    const problems = secrets.problems({ keys: ['Hunter2', 12345] });
+    expect(problems.map((p) => p.pointer).sort()).toEqual(['/keys/0', '/keys/0', '/keys/1']);
+    for (const problem of problems) {
+      expect(problem.message).not.toMatch(/Hunter2|12345/);
+      expect(problem.message).toContain('not shown');
+      expect(problem.message).toContain('Expected: a sealing key');
+    }
+  });
+
+  it('reports the problem inside then/else once, not the outer "if", and names a union of types in words', () => {
+    const either = compileConfigSchema<unknown>(
+      {
+        type: ['string', 'object'],
+        description: 'a URL or { url }',
+        if: { type: 'string' },
+        then: { pattern: '^https://', description: 'an https URL' },
+        else: { required: ['url'], properties: { url: { type: 'string', description: 'the URL' } } },
+      },
+      'endpoint',
+    );
+    expect(either.problems('http://x').map((p) => p.message)).toEqual(['"http://x" does not match ^https://. Expected: an https URL']);
+    expect(either.problems({}).map((p) => p.message)).toEqual(['"url" is missing: add it. Expected: the URL']);
+    expect(either.problems(7).map((p) => p.message)).toEqual(['7 must be a string or an object. Expected: a URL or { url }']);
+  });
 });

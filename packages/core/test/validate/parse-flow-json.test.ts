@@ -1,5 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
-import { parseFlowJson, FLOW_PROBLEM_CODES as C } from '@waymark/core';
+import { FLOW_PROBLEM_CODES as C } from '@waymark/core';
+import { parseFlowJson } from '@waymark/core/internal';
 
 describe('parseFlowJson', () => {
   it('returns the parsed value of valid JSON', () => {

@@ -1,7 +1,8 @@
 import { describe, it, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { defineNode, type NodeType } from '@waymark/sdk';
-import { NodeRegistry, validateFlow, validateFlowJson, assertValidFlow, FlowInvalidError, FLOW_PROBLEM_CODES as C, type Flow } from '@waymark/core';
+import { NodeRegistry, validateFlow, validateFlowJson, FlowInvalidError, FLOW_PROBLEM_CODES as C, type Flow } from '@waymark/core';
+import { assertValidFlow } from '@waymark/core/internal';
 import { testRegistry, gate } from './test-nodes.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
@@ -86,6 +87,32 @@ describe('validateFlow reports every problem at once', () => {
   });
 });
 
+describe('validateFlow on a node whose outcomes are computed from its config', () => {
+  const flow = (config: unknown, outcomes: Record<string, string>): unknown => ({
+    id: 'choose',
+    version: 1,
+    description: 'A choice node with a config problem and outcome problems.',
+    start: 'pick',
+    nodes: { pick: { type: 'test.choose', config, outcomes } },
+  });
+
+  it('reports a config problem and the outcome problems of the same node in one run', () => {
+    const result = validateFlow(flow({ options: ['a', 'b'], colour: 'red' }, { a: 'success', c: 'failure' }), testRegistry());
+    if (result.ok) throw new Error('expected problems');
+    expect(result.problems.map((p) => [p.code, p.pointer])).toEqual([
+      [C.ERR_FLOW_CONFIG, '/nodes/pick/config/colour'],
+      [C.ERR_FLOW_UNDECLARED_OUTCOME, '/nodes/pick/outcomes/c'],
+      [C.ERR_FLOW_UNWIRED_OUTCOME, '/nodes/pick/outcomes/b'],
+    ]);
+  });
+
+  it('leaves out what a wrong config makes of its outcomes when that is no outcome name', () => {
+    const result = validateFlow(flow({ options: ['a', 7] }, { a: 'success' }), testRegistry());
+    if (result.ok) throw new Error('expected problems');
+    expect(result.problems.map((p) => [p.code, p.pointer])).toEqual([[C.ERR_FLOW_CONFIG, '/nodes/pick/config/options/1']]);
+  });
+});
+
 describe('validateFlow messages', () => {
   it('suggests the closest registered type for an unknown type', () => {
     const flow = load('valid/two-nodes.json');
@@ -147,6 +174,47 @@ describe('node config validators', () => {
     const result = validateFlow({ id: 'b', version: 1, description: 'd', start: 'a', nodes: { a: { type: 'test.broken', outcomes: { done: 'success' } } } }, registry);
     if (result.ok) throw new Error('expected problems');
     expect(result.problems.map((p) => [p.code, p.pointer])).toEqual([[C.ERR_FLOW_CONFIG_SCHEMA, '/nodes/a/type']]);
+  });
+});
+
+describe('config messages for conditional rules (if / then / not)', () => {
+  const guarded = defineNode({
+    type: 'test.guarded',
+    version: 1,
+    description: 'A node whose config forbids a key under a condition.',
+    config: {
+      type: 'object',
+      properties: { mode: { type: 'string' }, host: { type: 'string' }, port: { type: 'integer' } },
+      allOf: [
+        { if: { properties: { mode: { const: 'local' } }, required: ['mode'] }, then: { description: 'A local node has no host: drop "host".', not: { required: ['host'] } } },
+        { if: { properties: { mode: { const: 'sealed' } }, required: ['mode'] }, then: { not: { required: ['port'] } } },
+        { if: { properties: { mode: { const: 'odd' } }, required: ['mode'] }, then: { not: { properties: { port: { const: 1 } } } } },
+      ],
+    },
+    outcomes: ['done'],
+    run: () => 'done',
+  });
+  function problemsOf(config: unknown): { pointer: string; message: string }[] {
+    const registry = new NodeRegistry();
+    registry.register(guarded as NodeType<unknown>);
+    const result = validateFlow({ id: 'g', version: 1, description: 'd', start: 'a', nodes: { a: { type: 'test.guarded', config, outcomes: { done: 'success' } } } }, registry);
+    return result.ok ? [] : result.problems.map(({ pointer, message }) => ({ pointer, message }));
+  }
+
+  it('points a forbidden key at the key, with the reason from the description, and drops the "then" noise', () => {
+    expect(problemsOf({ mode: 'local', host: 'h' })).toEqual([
+      { pointer: '/nodes/a/config/host', message: 'config of test.guarded: "host" is not allowed here. A local node has no host: drop "host".' },
+    ]);
+  });
+
+  it('says to remove a forbidden key when the schema gives no reason', () => {
+    expect(problemsOf({ mode: 'sealed', port: 1 })).toEqual([{ pointer: '/nodes/a/config/port', message: 'config of test.guarded: "port" is not allowed here: remove it.' }]);
+  });
+
+  it('never prints ajv\'s "must NOT be valid" for any other excluded form', () => {
+    const problems = problemsOf({ mode: 'odd', port: 1 });
+    expect(problems).toEqual([{ pointer: '/nodes/a/config', message: expect.stringContaining('is not allowed here') }]);
+    expect(JSON.stringify(problems)).not.toMatch(/must NOT|"then" schema/);
   });
 });
 

@@ -1,52 +1,23 @@
 import type { JSONWebKeySet } from 'jose';
+import { compileConfigSchema, type ConfigProblem } from '@waymark/core';
 import { ClientConfigError, type ClientConfigProblem } from '../errors.js';
-import { compileSchema, type SchemaViolation } from '../lib/ajv.js';
 import { compileRedirectUriPattern } from './redirect-uri.js';
 import { checkClientRules } from './rules.js';
 import { SIGNING_ALGORITHMS, clientConfigSchema } from './schema.js';
 import type { Client, ClientConfig } from './types.js';
 
-// Compiled once, at module load: start-up pays for it, requests never do.
-const validateClientConfig = compileSchema(clientConfigSchema);
+// Compiled once, at module load, by core's configuration validator (the one every Waymark
+// configuration goes through): start-up pays for it, requests never do.
+const clientSchema = compileConfigSchema<ClientConfig>(clientConfigSchema, 'client');
 
-function fieldOf(v: SchemaViolation): string {
-  const child = v.params['missingProperty'] ?? v.params['additionalProperty'];
-  return typeof child === 'string' ? `${v.pointer}/${child}` : v.pointer || '/';
-}
-
-/* Schema violations in words that say the fix. */
-function describe(v: SchemaViolation): string {
-  const p = v.params;
-  switch (v.keyword) {
-    case 'required':
-      return `is missing; add it`;
-    case 'additionalProperties':
-      return `is not a client setting; remove it or check its spelling`;
-    case 'enum':
-      return `must be one of ${(p['allowedValues'] as unknown[]).map((x) => JSON.stringify(x)).join(', ')}`;
-    case 'type':
-      return `must be of type ${String(p['type'])}`;
-    case 'minimum':
-    case 'maximum':
-      return v.pointer.endsWith('par_reference_timeout') ? 'must be a whole number of seconds from 1 to 600' : v.message;
-    case 'minLength':
-      return v.pointer.endsWith('client_secret')
-        ? 'is too short; use at least 32 random characters (openssl rand -base64 32)'
-        : `must not be empty`;
-    case 'maxLength':
-      return `is too long (at most ${String(p['limit'])} characters)`;
-    case 'pattern':
-      if (v.pointer === '/client_id') return 'must be printable ASCII without spaces or ":"';
-      if (v.pointer.startsWith('/allowed_flows')) return 'must be a flow id (letters, digits, ".", "_", "-")';
-      if (v.pointer.startsWith('/allowed_pushed_parameters')) return 'must be a lower-case parameter name (a-z, 0-9, "_")';
-      return v.message;
-    case 'uniqueItems':
-      return 'lists a value twice; remove the duplicate';
-    case 'minItems':
-      return 'must list at least one entry';
-    default:
-      return v.message;
-  }
+/*
+ * A schema problem in the client's words. Core's messages quote the offending value; a
+ * client_secret's value is a secret, so its problems say what a secret must be instead.
+ */
+function messageOf(problem: ConfigProblem): string {
+  if (problem.pointer === '/client_secret')
+    return 'must be a string of 32 to 512 characters: use at least 32 random characters (openssl rand -base64 32)';
+  return problem.message;
 }
 
 function resolve(config: ClientConfig): Client {
@@ -87,7 +58,7 @@ export function loadClients(input: unknown): Client[] {
   if (!Array.isArray(input)) {
     throw new ClientConfigError([{ index: -1, clientId: undefined, field: '/', message: 'clients must be an array of client configurations' }]);
   }
-  const problems: ClientConfigProblem[] = [];
+  const problems: Omit<ClientConfigProblem, 'pointer' | 'code'>[] = [];
   const resolved: Client[] = [];
   const seen = new Map<string, number>();
   input.forEach((raw: unknown, index) => {
@@ -98,10 +69,10 @@ export function loadClients(input: unknown): Client[] {
       report('/', 'must be an object such as { "client_id": ..., "type": ..., ... }');
       return;
     }
-    // ajv applies defaults in place: validate a copy so the caller's JSON stays as written.
+    // The validator fills in defaults in place: validate a copy so the caller's JSON stays as written.
     const config = structuredClone(raw) as ClientConfig;
-    const violations = validateClientConfig(config);
-    for (const v of violations) report(fieldOf(v), describe(v));
+    const violations = clientSchema.problems(config);
+    for (const v of violations) report(v.pointer || '/', messageOf(v));
     if (clientId !== undefined) {
       const first = seen.get(clientId);
       if (first !== undefined) report('/client_id', `duplicates the client_id of clients[${first}]; client ids must be unique`);

@@ -1,34 +1,12 @@
-import type { IncomingMessage } from 'node:http';
 import type { Request, Response } from 'express';
+import { requestInfoOf } from '@waymark/http';
 import type { RequestInfo } from '@waymark/sdk';
-import { parseCookieHeader } from './cookies.js';
 import { locals } from './locals.js';
 
 /**
- * What the engine sees of an HTTP request: the client IP resolved by the `clientIp` step
- * (socket peer, or X-Forwarded-For through trusted proxies only), lower-case header names
- * (repeated headers joined with ", ", RFC 9110 §5.3), cookies parsed per RFC 6265 and the
- * user agent; the header and cookie records are frozen. The `cookie` and `authorization`
- * headers are left out: cookies arrive parsed, and credentials are the adapter's business,
- * not a node's.
+ * What the engine sees of this request (`requestInfoOf` of `@waymark/http`), with the client IP
+ * the `clientIp` step resolved (socket peer, or X-Forwarded-For through trusted proxies only).
  */
 export function requestInfo(req: Request, res: Response): RequestInfo {
   return requestInfoOf(req, locals(res).clientIp ?? 'unknown');
-}
-
-/** The same for a plain node:http request whose client IP the caller resolved (e.g. a host mounting oidc-provider). */
-export function requestInfoOf(req: IncomingMessage, ip: string): RequestInfo {
-  const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    const key = name.toLowerCase();
-    if (key === 'cookie' || key === 'authorization') continue;
-    headers[key] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  // Frozen here, where they are built: the engine hands frozen views to nodes as they are (no copy per journey).
-  return {
-    ip,
-    headers: Object.freeze(headers),
-    cookies: Object.freeze(parseCookieHeader(req.headers.cookie)),
-    userAgent: req.headers['user-agent'],
-  };
 }

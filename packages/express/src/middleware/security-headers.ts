@@ -1,26 +1,12 @@
 import type { RequestHandler } from 'express';
+import { contentSecurityPolicy } from '@waymark/http';
 
-/**
- * The Content-Security-Policy of every response. Strict enough for the adapter's own simple
- * HTML forms: nothing loads but same-origin styles and images, no script at all, no framing,
- * forms post to this origin only. Inline styles are refused; pages link a stylesheet.
- * A page whose form POST may end in a redirect to another origin must widen `form-action`
- * (browsers apply it to the redirect too): pass the target origins to `contentSecurityPolicy`.
- *
- * @example
- * res.setHeader('Content-Security-Policy', contentSecurityPolicy(['https://app.example.com']));
+/*
+ * The Content-Security-Policy of every response is `contentSecurityPolicy()` of
+ * `@waymark/http`: nothing loads but same-origin styles and images, no script, no framing,
+ * forms post to this origin only. A page whose form may end in a cross-origin redirect sets
+ * its own, widened one.
  */
-export function contentSecurityPolicy(extraFormActions: readonly string[] = []): string {
-  return [
-    "default-src 'none'",
-    "base-uri 'none'",
-    `form-action ${["'self'", ...extraFormActions].join(' ')}`,
-    "frame-ancestors 'none'",
-    "img-src 'self'",
-    "style-src 'self'",
-  ].join('; ');
-}
-
 const CSP = contentSecurityPolicy();
 
 /** The security headers, computed once: one loop over a frozen list per response. */

@@ -1,10 +1,4 @@
-import type { EvaluateRequest, PolicyDecision } from '../policy/evaluate-request.js';
-import { PolicyError } from '../policy/errors.js';
-
-/** What an enforcement point needs of a decision point: in process, or over HTTP. */
-export interface PolicyEvaluator {
-  evaluate(request: EvaluateRequest): Promise<PolicyDecision[]>;
-}
+import { PolicyError, type PolicyDecision, type PolicyEvaluator } from '@waymark/policy';
 
 export interface RemotePdpOptions {
   /** `https://login.example.com/policies/evaluate`. */
@@ -22,6 +16,12 @@ function isDecision(v: unknown): v is PolicyDecision {
   if (v === null || typeof v !== 'object') return false;
   const d = v as Record<string, unknown>;
   return typeof d.resource === 'string' && typeof d.actions === 'object' && d.actions !== null && typeof d.advices === 'object' && d.advices !== null;
+}
+
+/** RFC 9110 §10.2.3: Retry-After in seconds; an HTTP-date or nothing falls back to a minute. */
+function retryAfterOf(response: Response): number {
+  const value = response.headers.get('retry-after')?.trim() ?? '';
+  return /^\d{1,9}$/.test(value) ? Number(value) : 60;
 }
 
 /**
@@ -51,7 +51,7 @@ export function remotePolicyDecisionPoint(options: RemotePdpOptions): PolicyEval
         throw new PolicyError('ERR_PDP_UNAVAILABLE', 'the policy decision point could not be reached', {}, { cause });
       }
       if (response.status === 429)
-        throw new PolicyError('ERR_TRANSACTION_RATE_LIMITED', 'too many transactions for this subject; retry later', {}, { headers: { 'Retry-After': response.headers.get('retry-after') ?? '60' } });
+        throw new PolicyError('ERR_TRANSACTION_RATE_LIMITED', 'too many transactions for this subject; retry later', {}, { retryAfterSeconds: retryAfterOf(response) });
       const body = (await response.json().catch(() => undefined)) as unknown;
       if (response.status !== 200 || !Array.isArray(body) || !body.every(isDecision))
         throw new PolicyError('ERR_PDP_UNAVAILABLE', `the policy decision point answered ${response.status} without decisions`, { status: response.status });

@@ -1,9 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from '@waymark/sdk';
-import type { PolicyDecision } from '../policy/evaluate-request.js';
-import { PolicyError } from '../policy/errors.js';
-import { TRANSACTION_ADVICE } from '../policy/pdp.js';
-import { remotePolicyDecisionPoint, type PolicyEvaluator } from './remote-pdp.js';
+import { PolicyError, TRANSACTION_ADVICE, type PolicyDecision, type PolicyEvaluator } from '@waymark/policy';
+import { remotePolicyDecisionPoint } from './remote-pdp.js';
 
 /** The header a client repeats the transaction id in when it retries after the step-up. */
 export const TRANSACTION_ID_HEADER = 'x-transaction-id';
@@ -97,7 +95,7 @@ export function requireTransaction(options: RequireTransactionOptions): RequestH
       decision = decisions[0];
     } catch (error) {
       if (error instanceof PolicyError && error.code === 'ERR_TRANSACTION_RATE_LIMITED') {
-        deny(res, 429, { error: 'temporarily_unavailable', error_description: error.message }, { ...error.headers });
+        deny(res, 429, { error: 'temporarily_unavailable', error_description: error.message }, error.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(error.retryAfterSeconds) });
         return;
       }
       options.logger?.error('policy decision failed; denying (fail closed)', { code: error instanceof PolicyError ? error.code : undefined, error: error instanceof Error ? error.message : String(error) });

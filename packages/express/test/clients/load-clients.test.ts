@@ -55,18 +55,18 @@ describe('loadClients — valid configurations', () => {
 type Case = [name: string, config: unknown, field: string, says: RegExp];
 
 const invalid: Case[] = [
-  ['a missing client_id', { ...base, client_id: undefined }, '/client_id', /missing; add it/],
-  ['an unknown field', { ...base, redirect_uri: 'x' }, '/redirect_uri', /not a client setting/],
-  ['an unknown type', { ...base, type: 'robot' }, '/type', /must be one of/],
-  ['an unknown auth method', { ...base, token_endpoint_auth_method: 'client_secret_jwt' }, '/token_endpoint_auth_method', /must be one of/],
+  ['a missing client_id', { ...base, client_id: undefined }, '/client_id', /"client_id" is missing: add it/],
+  ['an unknown field', { ...base, redirect_uri: 'x' }, '/redirect_uri', /unknown key "redirect_uri": remove it or fix its spelling.*Did you mean "redirect_uris"/],
+  ['an unknown type', { ...base, type: 'robot' }, '/type', /"robot" is not allowed: use one of "native", "web"/],
+  ['an unknown auth method', { ...base, token_endpoint_auth_method: 'client_secret_jwt' }, '/token_endpoint_auth_method', /is not allowed: use one of "none", "client_secret_basic"/],
   ['a client_id with a colon', { ...base, client_id: 'a:b' }, '/client_id', /printable ASCII/],
   ['a client_id with a space', { ...base, client_id: 'a b' }, '/client_id', /printable ASCII/],
   ['par_reference_timeout of 0', { ...base, par_reference_timeout: 0 }, '/par_reference_timeout', /1 to 600/],
   ['par_reference_timeout of 601', { ...base, par_reference_timeout: 601 }, '/par_reference_timeout', /1 to 600/],
   ['a fractional par_reference_timeout', { ...base, par_reference_timeout: 1.5 }, '/par_reference_timeout', /integer/],
-  ['an unknown pkce value', { ...base, pkce: 'S256' }, '/pkce', /must be one of/],
+  ['an unknown pkce value', { ...base, pkce: 'S256' }, '/pkce', /"S256" is not allowed: use one of "OPTIONAL", "REQUIRED", "S256_REQUIRED"/],
   ['no allowed_flows', { ...base, allowed_flows: [] }, '/allowed_flows', /at least one/],
-  ['a duplicated flow', { ...base, allowed_flows: ['a', 'a'] }, '/allowed_flows', /twice/],
+  ['a duplicated flow', { ...base, allowed_flows: ['a', 'a'] }, '/allowed_flows', /duplicate items.*each listed once/],
   ['a bad flow id', { ...base, allowed_flows: ['bad flow'] }, '/allowed_flows/0', /flow id/],
   ['require PAR as a string', { ...base, require_pushed_authorization_requests: 'yes' }, '/require_pushed_authorization_requests', /boolean/],
   ['a public client with a secret', { ...base, client_secret: SECRET }, '/client_secret', /public client.*no secret/],
@@ -81,14 +81,14 @@ const invalid: Case[] = [
   ['an http jwks_uri', { ...jwtClient, jwks: undefined, jwks_uri: 'http://agent.example.com/jwks' }, '/jwks_uri', /https/],
   ['a private_key_jwt client with a secret', { ...jwtClient, client_secret: SECRET }, '/client_secret', /remove client_secret/],
   ['signing algs on a secret client', { ...secretClient, token_endpoint_auth_signing_alg_values: ['ES256'] }, '/token_endpoint_auth_signing_alg_values', /private_key_jwt/],
-  ['HS256 as a signing alg', { ...jwtClient, token_endpoint_auth_signing_alg_values: ['HS256'] }, '/token_endpoint_auth_signing_alg_values/0', /must be one of/],
+  ['HS256 as a signing alg', { ...jwtClient, token_endpoint_auth_signing_alg_values: ['HS256'] }, '/token_endpoint_auth_signing_alg_values/0', /"HS256" is not allowed: use one of "RS256"/],
   ['a native client with a secret method', { ...base, token_endpoint_auth_method: 'client_secret_post', client_secret: SECRET }, '/token_endpoint_auth_method', /cannot keep a secret/],
   ['a service client without authentication', { ...base, type: 'service', redirect_uris: undefined }, '/token_endpoint_auth_method', /must authenticate/],
   ['a relative redirect_uri', { ...base, redirect_uris: ['/callback'] }, '/redirect_uris/0', /absolute URL/],
   ['a redirect_uri with a fragment', { ...secretClient, redirect_uris: ['https://app.example.com/cb#x'] }, '/redirect_uris/0', /fragment/],
   ['an http redirect_uri on a public host', { ...secretClient, redirect_uris: ['http://app.example.com/cb'] }, '/redirect_uris/0', /use https/],
   ['a custom scheme for a web client', { ...secretClient, redirect_uris: ['com.example.app:/cb'] }, '/redirect_uris/0', /use https/],
-  ['a duplicated redirect_uri', { ...base, redirect_uris: ['com.example.app:/cb', 'com.example.app:/cb'] }, '/redirect_uris', /twice/],
+  ['a duplicated redirect_uri', { ...base, redirect_uris: ['com.example.app:/cb', 'com.example.app:/cb'] }, '/redirect_uris', /duplicate items.*each listed once/],
   ['a pattern with a wildcard in the domain', { ...secretClient, redirect_uri_patterns: ['https://app.*.com/cb'] }, '/redirect_uri_patterns/0', /left-most label/],
   ['a pattern on a bare TLD', { ...secretClient, redirect_uri_patterns: ['https://*.com/cb'] }, '/redirect_uri_patterns/0', /two labels/],
   ['a pattern with a wildcard in the query', { ...secretClient, redirect_uri_patterns: ['https://app.example.com/cb?x=*'] }, '/redirect_uri_patterns/0', /query/],
@@ -126,6 +126,25 @@ describe('loadClients — invalid configurations fail with ERR_CLIENT_CONFIG nam
   it('rejects a duplicated client_id, naming the first', () => {
     const problems = problemsOf([base, base]);
     expect(problems).toEqual([expect.objectContaining({ index: 1, field: '/client_id', message: expect.stringContaining('clients[0]') })]);
+  });
+
+  it('never quotes a client_secret in a message, however it is wrong', () => {
+    for (const secret of ['short-secret-value', 'x'.repeat(600)]) {
+      const problem = problemsOf([{ ...secretClient, client_secret: secret }]).find((p) => p.field === '/client_secret');
+      expect(problem?.message).toMatch(/at least 32 random characters/);
+      expect(problem?.message).not.toContain(secret.slice(0, 10));
+    }
+  });
+
+  it('gives every problem a pointer into the clients array and the first one as details.key (the shape of every configuration)', () => {
+    let caught: ClientConfigError | undefined;
+    try {
+      loadClients([base, { ...secretClient, client_secret: undefined }]);
+    } catch (error) {
+      caught = error as ClientConfigError;
+    }
+    expect(caught?.problems).toEqual([expect.objectContaining({ index: 1, field: '/client_secret', pointer: '/1/client_secret', code: 'ERR_CLIENT_CONFIG' })]);
+    expect(caught?.details['key']).toBe('/1/client_secret');
   });
 
   it('rejects clients that are not an array', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import type { MemoryJourneyStore } from '@waymark/core';
+import type { MemoryStores } from '@waymark/core';
 import { journeyApp, plainAuthorize, WEB_AUTH } from '../support/journeys.js';
 
 /*
@@ -24,7 +24,7 @@ describe('journey starts — rate limited', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(59);
     expect((await start('198.51.100.7')).status).toBe(200);
     // Refused starts persisted nothing: 5 + 1 suspended journeys.
-    expect((stores.journeys as MemoryJourneyStore).size).toBe(6);
+    expect((stores.journeys as MemoryStores['journeys']).size).toBe(6);
   });
 
   it('POST /journeys/:flow: invalid starts (flow not allowed, bad params) spend nothing', async () => {

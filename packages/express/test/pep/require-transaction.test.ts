@@ -2,7 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { describe, it, expect } from '@jest/globals';
 import express from 'express';
 import request from 'supertest';
-import { requireTransaction, type PolicyEvaluator } from '@waymark/express';
+import { requireTransaction } from '@waymark/express';
+import { PolicyError, type PolicyEvaluator } from '@waymark/policy';
 import { SECRET } from '../support/app.js';
 import { answer, PAYMENT, policyTestApp, type PolicyTestApp } from '../policies/support.js';
 
@@ -87,6 +88,35 @@ describe('requireTransaction (policy enforcement point)', () => {
     app.post('/makepayment', paymentRoute(broken), (_req, res) => void res.json({ paid: true }));
     const res = await request(app).post('/makepayment').set('x-session-id', 's');
     expect(res.status).toBe(503);
+  });
+
+  it("answers 429 with the decision point's Retry-After when the subject opened too many transactions", async () => {
+    const limited: PolicyEvaluator = { evaluate: async () => Promise.reject(new PolicyError('ERR_TRANSACTION_RATE_LIMITED', 'too many transactions for this subject; retry later', {}, { retryAfterSeconds: 42 })) };
+    const app = express();
+    app.post('/makepayment', paymentRoute(limited), (_req, res) => void res.json({ paid: true }));
+    const res = await request(app).post('/makepayment').set('x-session-id', 's');
+    expect(res.status).toBe(429);
+    expect(res.headers['retry-after']).toBe('42');
+    expect(res.body).toEqual({ error: 'temporarily_unavailable', error_description: 'too many transactions for this subject; retry later' });
+  });
+
+  it("carries a remote decision point's 429 Retry-After through (seconds; an HTTP-date becomes 60)", async () => {
+    for (const [given, expected] of [['17', '17'], ['Wed, 21 Oct 2037 07:28:00 GMT', '60']] as const) {
+      const pdpServer = express();
+      pdpServer.post('/policies/evaluate', (_req, res) => void res.status(429).set('Retry-After', given).json({ error: 'temporarily_unavailable' }));
+      const server = pdpServer.listen(0, '127.0.0.1');
+      await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+      try {
+        const { port } = server.address() as AddressInfo;
+        const api = express();
+        api.post('/x', requireTransaction({ evaluateUrl: `http://127.0.0.1:${port}/policies/evaluate`, clientId: 'payments-pep', clientSecret: SECRET, resource: () => PAYMENT, subject: () => 's' }), (_req, res) => void res.json({}));
+        const res = await request(api).post('/x');
+        expect(res.status).toBe(429);
+        expect(res.headers['retry-after']).toBe(expected);
+      } finally {
+        server.close();
+      }
+    }
   });
 
   it('refuses bad options at start-up with ERR_PEP_CONFIG', () => {

@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import request from 'supertest';
-import { completeStepUp } from '@waymark/express';
+import { completeStepUp } from '@waymark/policy';
 import { answer, PAYMENT, PEP_AUTH, policyTestApp, type PolicyTestApp } from './support.js';
 
 async function newTransaction(t: PolicyTestApp, ssoToken: string): Promise<string> {
@@ -95,6 +95,16 @@ describe('transaction step-up (browser page)', () => {
     expect(done.status).toBe(200);
     expect(done.text).toMatch(/Transaction approved/);
     expect((await t.stores.transactions.get(txId))?.status).toBe('authenticated');
+
+    // Allows once: the first re-evaluation with the transaction id permits, the second is refused with a fresh advice.
+    const reevaluate = () => request(t.app).post('/policies/evaluate').set('Authorization', PEP_AUTH).send({ resources: [PAYMENT], subject: { ssoToken: alice }, environment: { TxId: [txId] } });
+    const first = await reevaluate();
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual([{ resource: PAYMENT, actions: { POST: true }, attributes: {}, advices: {}, ttl: 0 }]);
+    const second = await reevaluate();
+    expect(second.status).toBe(200);
+    expect(second.body).toEqual([{ resource: PAYMENT, actions: {}, attributes: {}, advices: { TransactionConditionAdvice: [expect.any(String)] }, ttl: 0 }]);
+    expect(second.body[0].advices.TransactionConditionAdvice[0]).not.toBe(txId);
   });
 
   it('refuses a form without the CSRF token of this session (403), and the page of another user (403)', async () => {

@@ -3,7 +3,8 @@ import express, { type Express } from 'express';
 import { createEngine, createMemoryStores, type Engine } from '@waymark/core';
 import { builtinNodes, generateTotp, type UserRecord, type UserStore } from '@waymark/nodes';
 import type { Stores } from '@waymark/sdk';
-import { createPolicyDecisionPoint, createWaymarkRouter, type PolicyDecisionPoint } from '@waymark/express';
+import { createWaymarkRouter } from '@waymark/express';
+import { createPolicyDecisionPoint, type PolicyDecisionPoint } from '@waymark/policy';
 import { basic, captureLogger, clients, ISSUER, SECRET, TestClock } from '../support/app.js';
 
 export const PAYMENT = 'https://api.bankingexample.com:443/makepayment';

@@ -1,32 +1,16 @@
 import express, { type Express } from 'express';
 import { createMemoryStores } from '@waymark/core';
-import type { Logger, Stores } from '@waymark/sdk';
+import type { Stores } from '@waymark/sdk';
 import { createWaymarkRouter, type ClientConfig, type WaymarkRouter, type WaymarkRouterOptions } from '@waymark/express';
+import { captureLogger } from '../../../../test/support/capture-logger.js';
+import { CHALLENGE } from '../../../../test/support/pkce.js';
+import { TestClock } from '../../../../test/support/test-clock.js';
 
 export const ISSUER = 'https://login.example.com';
 export const SECRET = 'a-very-long-client-secret-of-at-least-32-chars';
-/** A valid S256 challenge (43 base64url characters). */
-export const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
-
-export class TestClock {
-  constructor(public ms = Date.UTC(2030, 0, 1)) {}
-  now = (): number => this.ms;
-  advance(seconds: number): void {
-    this.ms += seconds * 1000;
-  }
-}
-
-export interface LogLine {
-  level: string;
-  message: string;
-  fields: Record<string, unknown> | undefined;
-}
-
-export function captureLogger(): Logger & { lines: LogLine[]; text(): string } {
-  const lines: LogLine[] = [];
-  const log = (level: string) => (message: string, fields?: Record<string, unknown>) => lines.push({ level, message, fields });
-  return { lines, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), text: () => JSON.stringify(lines) };
-}
+// Shared with the repository-level tests (flows/, test/): they live in test/support.
+export { CHALLENGE, TestClock, captureLogger };
+export type { LogLine } from '../../../../test/support/capture-logger.js';
 
 export const clients = {
   mobile: {

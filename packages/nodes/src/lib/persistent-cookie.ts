@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { WaymarkError, type CookieOptions, type NodeContext } from '@waymark/sdk';
+import { canonicalIp, parseIp, WaymarkError, type CookieOptions, type NodeContext } from '@waymark/sdk';
 import { SignJWT } from 'jose';
-import { canonicalIp, parseIp } from './ip-address.js';
 import { readNamedSecret } from './secret-source.js';
+import { NODES_ERRORS } from '../errors.js';
 
 /** Default name of the "remember me" cookie; `__Host-` forbids a Domain and requires Secure and Path=/. */
 export const PERSISTENT_COOKIE = '__Host-waymark-remember';
@@ -31,10 +31,23 @@ export const cookieAttributeProperties = {
 export const cookieAttributeRules = [
   {
     if: { properties: { name: { pattern: '^__Host-' } } },
-    then: { properties: { secure: { const: true }, path: { const: '/' } }, not: { required: ['domain'] } },
+    then: {
+      description: 'A cookie named __Host-… is pinned to this host: no Domain, Secure, Path=/ (RFC 6265bis §4.1.3.2). Drop "domain", or pick a name without the __Host- prefix to share the cookie with a domain.',
+      properties: {
+        secure: { const: true, description: 'A cookie named __Host-… must be Secure (RFC 6265bis §4.1.3.2).' },
+        path: { const: '/', description: 'A cookie named __Host-… must have Path=/ (RFC 6265bis §4.1.3.2).' },
+      },
+      not: { required: ['domain'] },
+    },
   },
-  { if: { properties: { name: { pattern: '^__Secure-' } } }, then: { properties: { secure: { const: true } } } },
-  { if: { properties: { sameSite: { const: 'None' } }, required: ['sameSite'] }, then: { properties: { secure: { const: true } } } },
+  {
+    if: { properties: { name: { pattern: '^__Secure-' } } },
+    then: { properties: { secure: { const: true, description: 'A cookie named __Secure-… must be Secure (RFC 6265bis §4.1.3.1).' } } },
+  },
+  {
+    if: { properties: { sameSite: { const: 'None' } }, required: ['sameSite'] },
+    then: { properties: { secure: { const: true, description: 'Browsers refuse SameSite=None without Secure.' } } },
+  },
 ] as const;
 
 /** One signing key: inline base64url (≥ 32 bytes), or the name of a secret in `services.secretSource`. */
@@ -99,10 +112,10 @@ export async function resolveKeys(ctx: NodeContext, keys: readonly unknown[]): P
     let text = raw.secret;
     if (text === undefined && raw.secretName !== undefined) text = await readNamedSecret(ctx.services, raw.secretName);
     if (text === undefined)
-      throw new WaymarkError('ERR_COOKIE_KEY', `persistent cookie key "${kid}": secret not found; wire services.secretSource or inline the key`, { kid });
+      throw new WaymarkError(NODES_ERRORS.ERR_COOKIE_KEY, `persistent cookie key "${kid}": secret not found; wire services.secretSource or inline the key`, { kid });
     const key = Buffer.from(text, 'base64url');
     if (key.length < 32 || !/^[A-Za-z0-9_-]+$/.test(text))
-      throw new WaymarkError('ERR_COOKIE_KEY', `persistent cookie key "${kid}" must be at least 32 random bytes, base64url`, { kid });
+      throw new WaymarkError(NODES_ERRORS.ERR_COOKIE_KEY, `persistent cookie key "${kid}" must be at least 32 random bytes, base64url`, { kid });
     out.push({ kid, key: new Uint8Array(key) });
   }
   return out;

@@ -1,4 +1,5 @@
 import { WaymarkError, type Logger } from '@waymark/sdk';
+import { NODES_ERRORS } from '../errors.js';
 
 /** A one-time code to deliver. `expiresAt` is epoch ms. */
 export interface OtpMessage {
@@ -48,7 +49,7 @@ export class ConsoleNotifier implements Notifier {
   async send(message: OtpMessage): Promise<void> {
     if (this.#refuse) {
       throw new WaymarkError(
-        'ERR_OTP_CONSOLE_NOTIFIER',
+        NODES_ERRORS.ERR_OTP_CONSOLE_NOTIFIER,
         'the console notifier prints one-time codes and is refused in production: wire services.notifier or use the webhook notifier',
       );
     }
@@ -97,11 +98,11 @@ export class WebhookNotifier implements Notifier {
         redirect: 'error',
       });
     } catch (cause) {
-      throw new WaymarkError('ERR_OTP_NOTIFY', `one-time code webhook unreachable (${new URL(this.#init.url).origin})`, {}, { cause });
+      throw new WaymarkError(NODES_ERRORS.ERR_OTP_NOTIFY, `one-time code webhook unreachable (${new URL(this.#init.url).origin})`, {}, { cause });
     }
     await response.body?.cancel();
     if (response.status < 200 || response.status > 299) {
-      throw new WaymarkError('ERR_OTP_NOTIFY', `one-time code webhook answered HTTP ${response.status}`, { status: response.status });
+      throw new WaymarkError(NODES_ERRORS.ERR_OTP_NOTIFY, `one-time code webhook answered HTTP ${response.status}`, { status: response.status });
     }
   }
 }

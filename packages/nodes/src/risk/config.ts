@@ -3,6 +3,7 @@ import { LOCAL_RISK_DEFAULTS as D } from './defaults.js';
 import { HttpRiskProvider } from './http-provider.js';
 import { LocalRiskProvider, type LocalRiskProviderInit } from './local-provider.js';
 import { RiskProviderError, type RiskProvider } from './provider.js';
+import { NODES_ERRORS } from '../errors.js';
 
 /* JSON Schema fragments shared by risk.evaluate and risk.feedback (both must talk to the same
  * provider). Defaults come from defaults.ts, where each one is explained. */
@@ -95,11 +96,11 @@ export async function resolveProvider(ctx: NodeContext, config: ProviderConfig):
   if (config.provider === undefined && ctx.services.riskProvider) return { provider: ctx.services.riskProvider, name: 'service' };
   if (config.provider === 'http') {
     const http = config.http;
-    if (!http) throw new RiskProviderError('ERR_RISK_CONFIG', 'provider "http" needs an "http" config block');
+    if (!http) throw new RiskProviderError(NODES_ERRORS.ERR_RISK_CONFIG, 'provider "http" needs an "http" config block');
     const secretName = http.tokenSecret;
     const token = http.token ?? (secretName === undefined ? undefined : await ctx.services.secretSource?.get(secretName));
     if (token === undefined || token === '') {
-      throw new RiskProviderError('ERR_RISK_CONFIG', 'provider "http" has no bearer token: set http.tokenSecret and wire services.secretSource', {
+      throw new RiskProviderError(NODES_ERRORS.ERR_RISK_CONFIG, 'provider "http" has no bearer token: set http.tokenSecret and wire services.secretSource', {
         key: 'http.tokenSecret',
       });
     }

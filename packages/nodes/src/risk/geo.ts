@@ -2,6 +2,7 @@ import { BlockList, isIP } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import maxmind, { type Reader, type Response } from 'maxmind';
+import { normalizeIp } from '@waymark/sdk';
 import { countryCentroid } from './centroids.js';
 
 /** Where an IP is, at country level. */
@@ -30,16 +31,9 @@ for (const [net, prefix] of [
   ['::', 127], ['64:ff9b:1::', 48], ['100::', 64], ['2001::', 23], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8],
 ] as const) special.addSubnet(net, prefix, 'ipv6');
 
-/** Folds `::ffff:1.2.3.4` to `1.2.3.4`; returns undefined for anything that is not an IP literal. */
-export function normaliseIp(ip: string): string | undefined {
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
-  const text = mapped?.[1] ?? ip;
-  return isIP(text) === 0 ? undefined : text;
-}
-
 /** True for addresses that have no geographic location (private, loopback, documentation…). */
 export function isSpecialAddress(ip: string): boolean {
-  const text = normaliseIp(ip);
+  const text = normalizeIp(ip);
   if (text === undefined) return true;
   return special.check(text, isIP(text) === 4 ? 'ipv4' : 'ipv6');
 }
@@ -76,7 +70,7 @@ function reader(path: string | undefined): Promise<Reader<Response>> {
  */
 export async function locateIp(ip: string, databasePath?: string): Promise<GeoLocation | undefined> {
   if (isSpecialAddress(ip)) return undefined;
-  const text = normaliseIp(ip);
+  const text = normalizeIp(ip);
   if (text === undefined) return undefined;
   // The reader is typed for MaxMind's own shapes; this database's records are `{ country_code }`.
   const record = (await reader(databasePath)).get(text) as CountryRecord | null;

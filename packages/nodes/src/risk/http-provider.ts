@@ -8,6 +8,7 @@ import {
   type RiskPredictorDetail,
   type RiskProvider,
 } from './provider.js';
+import { NODES_ERRORS } from '../errors.js';
 
 export interface HttpRiskProviderInit {
   /** API base, e.g. `https://api.pingone.eu/v1`. */
@@ -70,15 +71,15 @@ export class HttpRiskProvider implements RiskProvider {
     if (input.userAgent !== undefined) event.browser = { userAgent: input.userAgent };
     const response = await this.#call('POST', this.#base, { event }, options);
     if (response.status !== 201 && response.status !== 200) {
-      throw new RiskProviderError('ERR_RISK_STATUS', `risk service answered HTTP ${response.status} to an evaluation`, { status: response.status });
+      throw new RiskProviderError(NODES_ERRORS.ERR_RISK_STATUS, `risk service answered HTTP ${response.status} to an evaluation`, { status: response.status });
     }
     const body = await readJson(response);
     const result = isRecord(body) ? body.result : undefined;
     if (!isRecord(body) || typeof body.id !== 'string' || body.id === '' || !isRecord(result) || !isLevel(result.level)) {
-      throw new RiskProviderError('ERR_RISK_MALFORMED', 'risk service answer lacks id or result.level');
+      throw new RiskProviderError(NODES_ERRORS.ERR_RISK_MALFORMED, 'risk service answer lacks id or result.level');
     }
     const score = typeof result.score === 'number' && Number.isFinite(result.score) ? result.score : undefined;
-    if (score === undefined) throw new RiskProviderError('ERR_RISK_MALFORMED', 'risk service answer lacks a numeric result.score');
+    if (score === undefined) throw new RiskProviderError(NODES_ERRORS.ERR_RISK_MALFORMED, 'risk service answer lacks a numeric result.score');
     const evaluation: RiskEvaluation = { id: body.id, level: result.level, score, details: readDetails(body.details) };
     const action = isRecord(result.recommendedAction) ? result.recommendedAction.type : result.recommendedAction;
     if (typeof action === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(action)) evaluation.recommendedAction = action;
@@ -89,7 +90,7 @@ export class HttpRiskProvider implements RiskProvider {
     const response = await this.#call('PUT', `${this.#base}/${encodeURIComponent(id)}/event`, { completionStatus: status }, options);
     await response.body?.cancel();
     if (response.status < 200 || response.status > 299) {
-      throw new RiskProviderError('ERR_RISK_STATUS', `risk service answered HTTP ${response.status} to a completion`, { status: response.status });
+      throw new RiskProviderError(NODES_ERRORS.ERR_RISK_STATUS, `risk service answered HTTP ${response.status} to a completion`, { status: response.status });
     }
   }
 
@@ -107,17 +108,17 @@ export class HttpRiskProvider implements RiskProvider {
       });
     } catch (cause) {
       // The cause is kept for operators; the message never carries the token or the body.
-      throw new RiskProviderError('ERR_RISK_UNREACHABLE', `risk service unreachable (${method} ${new URL(url).origin})`, {}, { cause });
+      throw new RiskProviderError(NODES_ERRORS.ERR_RISK_UNREACHABLE, `risk service unreachable (${method} ${new URL(url).origin})`, {}, { cause });
     }
   }
 }
 
 async function readJson(response: Response): Promise<unknown> {
   const text = await response.text().catch(() => '');
-  if (text.length > MAX_BODY) throw new RiskProviderError('ERR_RISK_MALFORMED', 'risk service answer is too large');
+  if (text.length > MAX_BODY) throw new RiskProviderError(NODES_ERRORS.ERR_RISK_MALFORMED, 'risk service answer is too large');
   try {
     return JSON.parse(text);
   } catch {
-    throw new RiskProviderError('ERR_RISK_MALFORMED', 'risk service answer is not JSON');
+    throw new RiskProviderError(NODES_ERRORS.ERR_RISK_MALFORMED, 'risk service answer is not JSON');
   }
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock, CounterStore, JsonObject, JsonValue, KeyValueStore } from '@waymark/sdk';
+import { normalizeIp, type Clock, type CounterStore, type JsonObject, type JsonValue, type KeyValueStore } from '@waymark/sdk';
 import { isbot } from 'isbot';
 import { LOCAL_RISK_DEFAULTS, type LocalRiskOptions } from './defaults.js';
 import { deviceFingerprint, hashDeviceId } from './device.js';
-import { haversineKm, locateIp, normaliseIp, type GeoLocation } from './geo.js';
+import { haversineKm, locateIp, type GeoLocation } from './geo.js';
 import {
   RiskProviderError,
   type CompletionStatus,
@@ -13,6 +13,7 @@ import {
   type RiskPredictorDetail,
   type RiskProvider,
 } from './provider.js';
+import { NODES_ERRORS } from '../errors.js';
 
 /** Deep-partial options: a config may set any subset. */
 export interface LocalRiskProviderInit {
@@ -142,7 +143,7 @@ export class LocalRiskProvider implements RiskProvider {
   }
 
   async evaluate(input: RiskInput): Promise<RiskEvaluation> {
-    const ip = normaliseIp(input.ip) ?? input.ip;
+    const ip = normalizeIp(input.ip) ?? input.ip;
     const now = this.#clock.now();
     const geo = await locateIp(ip, this.#o.geoDatabasePath);
     const deviceHash = input.deviceId === undefined ? undefined : hashDeviceId(input.deviceId);
@@ -185,7 +186,7 @@ export class LocalRiskProvider implements RiskProvider {
   async complete(id: string, status: CompletionStatus, input: RiskInput): Promise<void> {
     const record = readEvaluation(await this.#kv.get(key.evaluation(id)));
     if (!record || record.userId !== input.userId) {
-      throw new RiskProviderError('ERR_RISK_UNKNOWN_EVALUATION', 'risk evaluation is unknown, expired, already completed or for another user');
+      throw new RiskProviderError(NODES_ERRORS.ERR_RISK_UNKNOWN_EVALUATION, 'risk evaluation is unknown, expired, already completed or for another user');
     }
     // An evaluation completes once: a replayed completion cannot teach a device twice.
     await this.#kv.delete(key.evaluation(id));

@@ -1,4 +1,5 @@
 import { WaymarkError, type JsonObject } from '@waymark/sdk';
+import type { NodesErrorCode } from '../errors.js';
 
 /** The three risk levels, as PingOne Protect names them. */
 export type RiskLevel = 'LOW' | 'MEDIUM' | 'HIGH';
@@ -75,7 +76,7 @@ declare module '@waymark/sdk' {
 }
 
 /** A risk provider failed (unreachable, refused, or answered something malformed). */
-export type RiskErrorCode = 'ERR_RISK_UNREACHABLE' | 'ERR_RISK_STATUS' | 'ERR_RISK_MALFORMED' | 'ERR_RISK_UNKNOWN_EVALUATION' | 'ERR_RISK_CONFIG';
+export type RiskErrorCode = Extract<NodesErrorCode, `ERR_RISK_${string}`>;
 
 /** A risk provider failed: unreachable, refused, answered something malformed, or is misconfigured. */
 export class RiskProviderError extends WaymarkError {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { WaymarkError, type JsonObject } from '@waymark/sdk';
 import { parsePasswordHash } from './password.js';
 import type { UserRecord, UserStore } from './user-store.js';
+import { NODES_ERRORS } from '../errors.js';
 
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
@@ -15,7 +16,7 @@ export function normaliseUsername(username: string): string {
 }
 
 function bad(path: string, message: string, pointer: string): never {
-  throw new WaymarkError('ERR_USERS_FILE', `users file ${path}: ${message}`, { path, pointer });
+  throw new WaymarkError(NODES_ERRORS.ERR_USERS_FILE, `users file ${path}: ${message}`, { path, pointer });
 }
 
 /** Parses and checks a users file's JSON text; throws ERR_USERS_FILE naming the offending entry. */
@@ -87,7 +88,7 @@ export class FileUserStore implements UserStore {
     if (!this.#loaded) {
       const loading = (async () => {
         const text = await readFile(this.path, 'utf8').catch((cause: unknown) => {
-          throw new WaymarkError('ERR_USERS_FILE', `users file ${this.path} cannot be read`, { path: this.path }, { cause });
+          throw new WaymarkError(NODES_ERRORS.ERR_USERS_FILE, `users file ${this.path} cannot be read`, { path: this.path }, { cause });
         });
         if (text.length > MAX_FILE_BYTES) bad(this.path, 'is too large', '');
         const users = parseUsersFile(text, this.path);

@@ -1,5 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { WaymarkError } from '@waymark/sdk';
+import { NODES_ERRORS } from '../errors.js';
 
 /* scrypt parameters: N = 2^15, r = 8, p = 3 — one of OWASP's equivalent minimums (the Password
  * Storage Cheat Sheet lists 2^17/8/1 … 2^15/8/3); this one needs 32 MiB per check instead of
@@ -68,7 +69,7 @@ export function parsePasswordHash(encoded: string): ParsedHash | undefined {
  */
 export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
   const parsed = parsePasswordHash(encoded);
-  if (!parsed) throw new WaymarkError('ERR_PASSWORD_HASH', 'password hash is not in the scrypt$N$r$p$salt$hash form');
+  if (!parsed) throw new WaymarkError(NODES_ERRORS.ERR_PASSWORD_HASH, 'password hash is not in the scrypt$N$r$p$salt$hash form');
   const key = await scryptAsync(password, parsed.salt, parsed.key.length, parsed);
   return timingSafeEqual(key, parsed.key);
 }

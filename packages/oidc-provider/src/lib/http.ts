@@ -1,14 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import type { Response } from 'express';
-import { parseCookieHeader, requestInfoOf, resolveClientIp, type TrustedProxies } from '@waymark/express';
+import { clientIpOf, parseCookieHeader, requestInfoOf, type TrustedProxies } from '@waymark/http';
 import type { CookieEffect, RequestInfo } from '@waymark/sdk';
 
-/** Cookie header → name/value: the adapter's RFC 6265 parser. */
+/** Cookie header → name/value: Waymark's RFC 6265 parser. */
 export const parseCookies = parseCookieHeader;
 
-/** What the engine sees of this request (the adapter's view); the client IP honours only the trusted proxies. */
+/** What the engine sees of this request (as the express adapter builds it); the client IP honours only the trusted proxies. */
 export function requestInfo(req: IncomingMessage, trusted: TrustedProxies): RequestInfo {
-  return requestInfoOf(req, resolveClientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], trusted));
+  return requestInfoOf(req, clientIpOf(req, trusted));
 }
 
 /** Puts a journey's cookie effects on the response (sets and clears alike). */

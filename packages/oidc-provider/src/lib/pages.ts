@@ -1,17 +1,18 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Response } from 'express';
-import { callbackForm, escapeHtml, layout, messagePage } from '@waymark/express';
+import { callbackForm, escapeHtml, layout, messagePage } from '@waymark/http';
 import type { Callback } from '@waymark/sdk';
 
 /*
- * The interaction pages are the adapter's: its layout, stylesheet (`/assets/waymark.css`, served
- * by the Waymark router mounted at the root of the same app) and callback form, whose inputs are
- * named after the callback fields (`IDToken1`…) and are mapped back with the adapter's
- * `formToCallbacks`. Only the CSRF binding differs: it is bound to oidc-provider's interaction.
+ * The interaction pages are the adapter's (`@waymark/http`): its layout, stylesheet
+ * (`/assets/waymark.css`, served by the Waymark router mounted at the root of the same app) and
+ * callback form, whose inputs are named after the callback fields (`IDToken1`…) and are mapped
+ * back with `formToCallbacks`. Only the CSRF binding differs: it is bound to oidc-provider's
+ * interaction.
  */
 
 /** Pages live under `<mount>/interaction/…`; the stylesheet is at the origin's root. */
-const BASE = '/';
+export const BASE = '/';
 
 export const esc = escapeHtml;
 

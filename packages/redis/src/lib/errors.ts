@@ -21,25 +21,21 @@ export function toStoreError(store: string, error: unknown): unknown {
   return new StoreUnavailableError(`redis ${store}`, error);
 }
 
-/** A Redis URL with any username and password removed, safe to log and to put in errors. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return '(unparseable Redis URL)';
-  }
-}
-
-/** StoreUnavailableError for start-up: names where it looked (without credentials) and why. */
+/**
+ * StoreUnavailableError for start-up: names where it looked (without credentials), where that
+ * came from (`the "redis" setting`, `WAYMARK_REDIS_URL`) when known, why, and the fix.
+ */
 export class RedisUnreachableError extends StoreUnavailableError {
   readonly target: string;
-  constructor(target: string, cause: unknown) {
+  constructor(target: string, cause: unknown, source?: string) {
     super('redis', cause);
     this.target = target;
-    const why = cause instanceof Error ? cause.message : String(cause);
-    this.message = `cannot reach Redis at ${target}: ${why}. Check that Redis is running and that the URL, password and TLS settings are right.`;
+    Object.assign(this.details, source === undefined ? { target } : { target, source });
+    const inner = cause instanceof StoreUnavailableError && cause.cause instanceof Error ? cause.cause : cause;
+    const why = (inner instanceof Error ? inner.message : String(inner)).replace(/\.+$/, '');
+    this.message =
+      source === undefined
+        ? `cannot reach Redis at ${target}: ${why}. Start Redis there, or fix the address, password or TLS settings.`
+        : `cannot reach Redis at ${target} (from ${source}): ${why}. Start Redis there, or fix ${source} (address, password, TLS).`;
   }
 }

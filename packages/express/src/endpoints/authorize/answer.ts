@@ -1,12 +1,10 @@
 import type { Request, Response } from 'express';
 import type { JourneyResult, SuccessResult, SuspendedResult } from '@waymark/core';
+import { callbackForm, contentSecurityPolicy, layout, messagePage, prefersJson, serializeCookie } from '@waymark/http';
 import type { CookieEffect } from '@waymark/sdk';
 import type { Client } from '../../clients/types.js';
-import { serializeCookie } from '../../lib/cookies.js';
-import { callbackForm, layout, messagePage } from '../../lib/html.js';
 import { locals } from '../../lib/locals.js';
 import { seeOther } from '../../lib/respond.js';
-import { contentSecurityPolicy } from '../../middleware/security-headers.js';
 import { isAllowedRedirectTarget } from '../../oauth/redirect-target.js';
 import type { RouterContext } from '../../options.js';
 import { csrfBinding, csrfToken } from './csrf.js';
@@ -16,15 +14,6 @@ export interface BrowserJourneyMeta {
   clientId: string;
   redirectUri?: string;
   state?: string;
-}
-
-/** True when the caller asked for JSON (AIC-style clients) rather than a page. */
-export function wantsJson(req: Request): boolean {
-  const accept = req.headers.accept;
-  // No Accept header, or */*: every type is equally acceptable and the first, html, wins
-  // (RFC 9110 §12.5.1), so there is nothing to negotiate.
-  if (accept === undefined || accept === '*/*') return false;
-  return req.accepts(['html', 'json']) === 'json';
 }
 
 /** Adds `Set-Cookie` for each effect; `clearsOnly` drops every set (failure, suspension). */
@@ -100,7 +89,7 @@ export function answerJourney(
   const base = ctx.basePath;
   if (result.status === 'suspended') {
     applyCookies(res, result.cookies, true);
-    if (wantsJson(req)) {
+    if (prefersJson(req)) {
       res.status(200).json(suspendedJson(result));
       return;
     }
@@ -120,7 +109,7 @@ export function answerJourney(
     const redirect = result.redirect;
     if (redirect !== undefined && !(client && isAllowedRedirectTarget(client, redirect))) return refuseRedirect(ctx, req, res, result, client, meta);
     applyCookies(res, result.cookies, false);
-    if (wantsJson(req)) {
+    if (prefersJson(req)) {
       res.status(200).json({ status: 'success', ...(redirect !== undefined ? { redirect } : {}) });
       return;
     }
@@ -178,7 +167,7 @@ function answerFailure(
   reason: string,
 ): void {
   locals(res).oauthError = 'access_denied';
-  if (wantsJson(req)) {
+  if (prefersJson(req)) {
     res.status(401).json({ status: 'failure', code, reason });
     return;
   }

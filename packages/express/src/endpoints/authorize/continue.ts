@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
-import { WaymarkError, type Callback } from '@waymark/sdk';
+import { formToCallbacks } from '@waymark/http';
+import { WaymarkError } from '@waymark/sdk';
 import { HttpError, invalidRequest } from '../../errors.js';
 import { locals, params } from '../../lib/locals.js';
 import { requestInfo } from '../../lib/request-info.js';
@@ -37,25 +38,6 @@ export function loadPendingStep(ctx: RouterContext): RequestHandler {
     pendingSteps.set(res, pending);
     next();
   };
-}
-
-/**
- * Maps the posted form back onto the callbacks the journey waits for: each input named
- * `IDToken1`, `IDToken2_1`… takes the field of the same name (numbers stay numbers for choice
- * and confirmation answers); a field not posted keeps its value. Fields the step did not ask
- * for are ignored.
- */
-export function formToCallbacks(pending: readonly Callback[], form: Readonly<Record<string, string>>): Callback[] {
-  return pending.map((cb) => ({
-    type: cb.type,
-    output: cb.output,
-    input: cb.input.map((field) => {
-      const posted = form[field.name];
-      if (posted === undefined) return { name: field.name, value: field.value };
-      if (typeof field.value === 'number' && /^-?\d{1,6}$/.test(posted)) return { name: field.name, value: Number(posted) };
-      return { name: field.name, value: posted };
-    }),
-  }));
 }
 
 /** Resumes the journey with the posted answers and answers its next result. */

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { HttpError } from '../../errors.js';
-import { parseCookieHeader, serializeCookie } from '../../lib/cookies.js';
+import { parseCookieHeader, serializeCookie } from '@waymark/http';
 
 /*
  * CSRF protection of the browser form, two locks:

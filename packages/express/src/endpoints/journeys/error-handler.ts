@@ -1,13 +1,13 @@
 import type { ErrorRequestHandler } from 'express';
-import { answerOrServerError } from '../../middleware/error-handler.js';
+import { answerOrServerError, journeyErrorBody } from '@waymark/http';
 import { locals } from '../../lib/locals.js';
 import type { RouterContext } from '../../options.js';
 
 /**
- * Errors of the JSON journey API: `{ error, error_description, code }` with the mapped status
- * (400 malformed JSON or submission, 401 client authentication, 403 flow or origin not allowed,
- * 404 unknown journey or flow, 409 conflict, 413 too large, 503 store down); anything
- * unexpected is 500 `server_error`, logged, never a stack.
+ * Errors of the JSON journey API: `{ error, error_description, code }` with the status of
+ * `@waymark/http`'s error table (400 malformed JSON or submission, 401 client authentication,
+ * 403 flow or origin not allowed, 404 unknown journey or flow, 409 conflict, 413 too large,
+ * 503 store down); anything unexpected is 500 `server_error`, logged, never a stack.
  */
 export function journeyErrorHandler(ctx: RouterContext): ErrorRequestHandler {
   return function journeyErrorHandler(err: unknown, req, res, next) {
@@ -19,6 +19,6 @@ export function journeyErrorHandler(ctx: RouterContext): ErrorRequestHandler {
     locals(res).oauthError = answer.error;
     for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
     res.setHeader('Cache-Control', 'no-store');
-    res.status(answer.status).json({ error: answer.error, error_description: answer.description, code: answer.code });
+    res.status(answer.status).json(journeyErrorBody(answer));
   };
 }

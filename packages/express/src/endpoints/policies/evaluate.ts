@@ -2,8 +2,7 @@ import type { RequestHandler } from 'express';
 import { clientIp } from '../../middleware/client-ip.js';
 import { noStore } from '../../middleware/security-headers.js';
 import type { RouterContext } from '../../options.js';
-import { parseEvaluateRequest } from '../../policy/evaluate-request.js';
-import type { PolicyDecisionPoint } from '../../policy/pdp.js';
+import { parseEvaluateRequest, type PolicyDecisionPoint } from '@waymark/policy';
 import { authenticateServiceClient } from './authenticate-service.js';
 import { readJsonBody, requireJson } from './json-body.js';
 

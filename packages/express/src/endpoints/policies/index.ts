@@ -1,15 +1,14 @@
 import { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
+import { ConfigInvalidError } from '@waymark/core';
+import { createPolicyDecisionPoint, type PolicyDecisionPoint } from '@waymark/policy';
 import { clientIp } from '../../middleware/client-ip.js';
 import { parseFormParams, readFormBody, requireFormContentType } from '../../middleware/form-body.js';
 import { noStore, securityHeaders } from '../../middleware/security-headers.js';
 import type { RouterContext } from '../../options.js';
-import { POLICY_DEFAULTS } from '../../policy/defaults.js';
-import { PolicyConfigError } from '../../policy/errors.js';
-import { createPolicyDecisionPoint, type PolicyDecisionPoint } from '../../policy/pdp.js';
 import { policyErrorHandler } from './error-handler.js';
 import { evaluateSteps } from './evaluate.js';
 import { readJsonBody, requireJson } from './json-body.js';
-import type { PolicyRouterOptions } from './options.js';
+import { STEPUP_SESSION_COOKIE, type PolicyRouterOptions } from './options.js';
 import { stepUpPages } from './stepup-page.js';
 import { continueStepUpJson, startStepUpJson } from './stepup-json.js';
 import type { StepUpDeps } from './transaction-step-up.js';
@@ -19,19 +18,25 @@ export interface PolicyRoutes extends Router {
   readonly pdp: PolicyDecisionPoint | undefined;
 }
 
+/** What every error of the `policies` option says it is about. */
+const SUBJECT = 'router option "policies"';
+
 function checkStepUpFlows(ctx: RouterContext, pdp: PolicyDecisionPoint): void {
   const engine = ctx.engine as { flow?: (id: string) => unknown } | undefined;
   if (typeof engine?.flow !== 'function') return;
   const missing = [...pdp.config.flows].filter((id) => engine.flow?.(id) === undefined);
   if (missing.length > 0)
-    throw new PolicyConfigError(missing.map((id) => ({ field: '/policySets/*/policies/*/condition/flow', message: `names flow "${id}", which the engine has not loaded; load flows/${id}.json or fix the name` })));
+    throw new ConfigInvalidError(
+      SUBJECT,
+      missing.map((id) => ({ code: 'ERR_CONFIG_INVALID', pointer: '/policies/config/policySets/*/policies/*/condition/flow', message: `names flow "${id}", which the engine has not loaded: load flows/${id}.json or fix the name` })),
+    );
 }
 
 /**
  * Transactional authorization on the adapter: `POST /policies/evaluate` for enforcement
  * points, and the step-up of a transaction as JSON (`POST /policies/transactions/:txId/stepup`,
  * `…/stepup/continue`) and as a browser page (`GET`/`POST /policies/transactions/:txId/stepup`).
- * Without `options` it is an empty router. Bad configuration throws `ERR_POLICY_CONFIG` here,
+ * Without `options` it is an empty router. Bad configuration throws `ERR_CONFIG_INVALID` here,
  * at start-up.
  *
  * @example
@@ -41,10 +46,11 @@ export function policyRoutes(ctx: RouterContext, options: PolicyRouterOptions | 
   const router = Router();
   if (options === undefined) return Object.assign(router, { pdp: undefined });
   if ((options.config === undefined) === (options.pdp === undefined))
-    throw new PolicyConfigError([{ field: '/', message: 'give exactly one of "config" (the policy JSON) or "pdp" (a createPolicyDecisionPoint result)' }]);
+    throw new ConfigInvalidError(SUBJECT, [{ code: 'ERR_CONFIG_INVALID', pointer: '/policies', message: 'give exactly one of "config" (the policy JSON) or "pdp" (a createPolicyDecisionPoint result)' }]);
   const maxStepUps = options.maxStepUpsPerTransaction ?? 3;
-  if (!Number.isInteger(maxStepUps) || maxStepUps < 1) throw new PolicyConfigError([{ field: '/maxStepUpsPerTransaction', message: 'must be a positive integer (default 3)' }]);
-  const cookie = options.sessionCookie ?? POLICY_DEFAULTS.sessionCookie;
+  if (!Number.isInteger(maxStepUps) || maxStepUps < 1)
+    throw new ConfigInvalidError(SUBJECT, [{ code: 'ERR_CONFIG_INVALID', pointer: '/policies/maxStepUpsPerTransaction', message: 'must be a positive integer (default 3)' }]);
+  const cookie = options.sessionCookie ?? STEPUP_SESSION_COOKIE;
   const pdp = options.pdp ?? createPolicyDecisionPoint(options.config, { stores: ctx.stores, clock: ctx.clock, ...(options.resolveJwt ? { resolveJwt: options.resolveJwt } : {}) });
   checkStepUpFlows(ctx, pdp);
 
@@ -73,4 +79,3 @@ export function policyRoutes(ctx: RouterContext, options: PolicyRouterOptions | 
 }
 
 export type { PolicyRouterOptions } from './options.js';
-export { completeStepUp } from './transaction-step-up.js';

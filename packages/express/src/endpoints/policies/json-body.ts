@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
+import { badPolicyRequest } from '@waymark/policy';
 import { readJsonBody as readJson } from '../../middleware/json-body.js';
-import { badPolicyRequest } from '../../policy/errors.js';
 
 /** The policy endpoints take JSON only (AIC's REST shape); anything else is refused before parsing. */
 export function requireJson(): RequestHandler {

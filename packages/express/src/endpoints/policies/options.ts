@@ -1,4 +1,7 @@
-import type { JwtSubjectResolver, PolicyDecisionPoint } from '../../policy/pdp.js';
+import type { JwtSubjectResolver, PolicyDecisionPoint } from '@waymark/policy';
+
+/** The browser session cookie the step-up page reads: the one `session.create` sets by default. */
+export const STEPUP_SESSION_COOKIE = '__Host-waymark-session';
 
 /**
  * The `policies` option of `createWaymarkRouter`: transactional authorization. Give the JSON
@@ -9,7 +12,7 @@ import type { JwtSubjectResolver, PolicyDecisionPoint } from '../../policy/pdp.j
  * createWaymarkRouter({ issuer, clients, stores, engine, policies: { config: JSON.parse(readFileSync('policies.json', 'utf8')) } });
  */
 export interface PolicyRouterOptions {
-  /** The policy configuration (JSON); validated at start-up (`ERR_POLICY_CONFIG`). */
+  /** The policy configuration (JSON); validated at start-up (`ERR_CONFIG_INVALID`). */
   config?: unknown;
   /** A decision point made with `createPolicyDecisionPoint`; instead of `config`. */
   pdp?: PolicyDecisionPoint;

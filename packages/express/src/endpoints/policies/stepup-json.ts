@@ -1,10 +1,10 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { JourneyResult } from '@waymark/core';
 import type { Callback } from '@waymark/sdk';
-import { badPolicyRequest, PolicyError } from '../../policy/errors.js';
-import { parseCookieHeader } from '../../lib/cookies.js';
+import { badPolicyRequest, completeStepUp, PolicyError } from '@waymark/policy';
+import { parseCookieHeader } from '@waymark/http';
 import { requestInfo } from '../../lib/request-info.js';
-import { completeStepUp, startStepUp, transactionForSession, type StepUpDeps } from './transaction-step-up.js';
+import { startStepUp, transactionForSession, type StepUpDeps } from './transaction-step-up.js';
 
 function body(req: Request): Record<string, unknown> {
   const b = req.body as unknown;

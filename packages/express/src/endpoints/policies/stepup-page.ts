@@ -1,13 +1,13 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import type { JourneyResult } from '@waymark/core';
+import { ERROR_ANSWERS, parseCookieHeader } from '@waymark/http';
 import type { Callback, Transaction } from '@waymark/sdk';
 import { params } from '../../lib/locals.js';
-import { PolicyError, POLICY_HTTP } from '../../policy/errors.js';
-import { parseCookieHeader } from '../../lib/cookies.js';
+import { completeStepUp, PolicyError } from '@waymark/policy';
 import { requestInfo } from '../../lib/request-info.js';
 import { assertJourneyOf } from './stepup-json.js';
-import { completeStepUp, startStepUp, transactionForSession, type StepUpDeps } from './transaction-step-up.js';
+import { startStepUp, transactionForSession, type StepUpDeps } from './transaction-step-up.js';
 
 /*
  * The browser step-up: a minimal, accessible HTML form of the journey's callbacks (the
@@ -127,9 +127,9 @@ ${hidden.join('\n')}
     },
     /** Renders policy errors as pages for the browser routes; false for errors it leaves to the router. */
     errors(err, res) {
-      const mapping = err instanceof PolicyError ? POLICY_HTTP[err.code] : undefined;
-      if (!mapping || res.headersSent) return false;
-      send(res, mapping.status, page('Transaction not approved', `<p role="alert">${esc((err as PolicyError).message)}</p>`));
+      const answer = err instanceof PolicyError ? ERROR_ANSWERS[err.code] : undefined;
+      if (!answer || res.headersSent) return false;
+      send(res, answer.status, page('Transaction not approved', `<p role="alert">${esc((err as PolicyError).message)}</p>`));
       return true;
     },
   };

@@ -1,9 +1,7 @@
 import type { JourneyResult } from '@waymark/core';
-import type { CounterStore } from '@waymark/sdk';
+import { PolicyError, type PolicyDecisionPoint } from '@waymark/policy';
+import type { CounterStore, RequestInfo, SessionStore, Transaction } from '@waymark/sdk';
 import type { WaymarkEngine } from '../../engine.js';
-import { PolicyError } from '../../policy/errors.js';
-import type { PolicyDecisionPoint } from '../../policy/pdp.js';
-import type { RequestInfo, SessionStore, Transaction } from '@waymark/sdk';
 
 /** What the step-up endpoints share. */
 export interface StepUpDeps {
@@ -40,17 +38,4 @@ export async function startStepUp(deps: StepUpDeps, tx: Transaction, request: Re
   const flow = typeof tx.data?.flow === 'string' ? tx.data.flow : undefined;
   if (!flow) throw new PolicyError('ERR_TRANSACTION_NOT_FOUND', 'the transaction names no step-up flow');
   return deps.engine.start(flow, { request, state: { sub: tx.sub }, meta: { txId: tx.id } });
-}
-
-/**
- * Turns a finished step-up journey into an authenticated transaction, when and only when the
- * journey was started for this transaction (`meta.txId`) and succeeded for its subject.
- * Returns whether the transaction is now authenticated.
- *
- * @example
- * if (result.status === 'success') await completeStepUp(pdp, txId, result);
- */
-export async function completeStepUp(pdp: PolicyDecisionPoint, txId: string, result: JourneyResult): Promise<boolean> {
-  if (result.status !== 'success' || result.meta?.txId !== txId || typeof result.sub !== 'string') return false;
-  return pdp.authenticateTransaction(txId, result.sub);
 }

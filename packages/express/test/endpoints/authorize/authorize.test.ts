@@ -3,7 +3,7 @@ import request from 'supertest';
 import { StoreUnavailableError } from '@waymark/core';
 import { WaymarkError } from '@waymark/sdk';
 import { ISSUER } from '../../support/app.js';
-import { cookieSets, setCookies } from '../../support/handoff.js';
+import { cookieSets, setCookies } from '../../../../../test/support/handoff-app.js';
 import { formOf, journeyApp, plainAuthorize } from '../../support/journeys.js';
 
 const FORM = 'application/x-www-form-urlencoded';

@@ -15,7 +15,7 @@ import {
   signingKeys,
   SESSION_COOKIE,
   TARGET,
-} from '../../support/handoff.js';
+} from '../../../../../test/support/handoff-app.js';
 
 /*
  * The handoff security policy, each rule through the real adapter: POST /par as the app, then

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { cookieSets } from '../../support/handoff.js';
+import { cookieSets } from '../../../../../test/support/handoff-app.js';
 import { journeyApp, WEB_AUTH } from '../../support/journeys.js';
 
 type Callback = { type: string; output: unknown[]; input: Array<{ name: string; value: unknown }> };

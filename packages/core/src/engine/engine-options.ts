@@ -1,0 +1,25 @@
+import type { Clock, Logger, NodeType, Stores } from '@waymark/sdk';
+import type { EngineLimits } from '../defaults.js';
+
+/** What `createEngine` takes. Every option has a default: `createEngine()` runs in memory. */
+export interface EngineOptions {
+  /** Node types to register (the CLI and servers pass `builtinNodes` from @waymark/nodes). */
+  nodes?: readonly NodeType<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any -- config types vary per node
+  /** Plugin package names, resolved from `cwd`. */
+  plugins?: readonly string[];
+  /** Where plugins resolve from; default process.cwd(). */
+  cwd?: string;
+  /** Stores; any not given is in memory (the embedded default). */
+  stores?: Partial<Stores>;
+  clock?: Clock;
+  logger?: Logger;
+  fetch?: typeof fetch;
+  /** Extra services nodes use (users, riskProvider, notifier…). */
+  services?: Record<string, unknown>;
+  /**
+   * Keys that seal persisted secrets (32 bytes, base64url); the first seals, all open. Absent:
+   * a random key per process, so suspended journeys cannot move between processes.
+   */
+  secretKeys?: readonly (string | Uint8Array)[];
+  limits?: Partial<EngineLimits>;
+}

@@ -1,0 +1,69 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WaymarkError } from '@waymark/sdk';
+import { CORE_ERRORS, FlowInvalidError } from '../errors.js';
+import type { Flow } from '../flow.js';
+import type { NodeRegistry } from '../registry.js';
+import { validateFlow } from '../validate/index.js';
+import { compileFlow, type CompiledFlow } from './compile.js';
+
+/**
+ * The loaded flows of one engine: every version compiled once and kept (journeys stay pinned to
+ * the version they started on), and the latest version of each id.
+ */
+export class FlowLibrary {
+  readonly #registry: NodeRegistry;
+  readonly #flows = new Map<string, Map<number, CompiledFlow>>();
+  readonly #latest = new Map<string, CompiledFlow>();
+
+  constructor(registry: NodeRegistry) {
+    this.#registry = registry;
+  }
+
+  /**
+   * Validates and compiles a flow (once per version) and makes it the latest of its id.
+   * Throws FlowInvalidError (ERR_FLOW_INVALID) with every problem.
+   */
+  load(input: unknown, label?: string): CompiledFlow {
+    const result = validateFlow(input, this.#registry);
+    if (!result.ok) {
+      const id = (input as { id?: unknown } | null)?.id;
+      throw new FlowInvalidError(label ?? (typeof id === 'string' ? id : 'flow'), result.problems);
+    }
+    const flow = result.flow as Flow;
+    const compiled = compileFlow(flow, result.configs, (type) => this.#registry.get(type)!);
+    let versions = this.#flows.get(flow.id);
+    if (!versions) this.#flows.set(flow.id, (versions = new Map()));
+    versions.set(flow.version, compiled);
+    const latest = this.#latest.get(flow.id);
+    if (!latest || latest.version <= flow.version) this.#latest.set(flow.id, compiled);
+    return compiled;
+  }
+
+  /** Loads every `*.json` in a directory; reports all invalid files at once. */
+  loadDirectory(dir: string): CompiledFlow[] {
+    const loaded: CompiledFlow[] = [];
+    const problems: string[] = [];
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
+      try {
+        loaded.push(this.load(JSON.parse(readFileSync(join(dir, file), 'utf8')), join(dir, file)));
+      } catch (error) {
+        problems.push(error instanceof Error ? error.message : String(error));
+      }
+    }
+    if (problems.length > 0) throw new WaymarkError(CORE_ERRORS.ERR_FLOW_INVALID, problems.join('\n'), { dir });
+    return loaded;
+  }
+
+  /** A loaded flow: the latest version, or the one asked for. */
+  get(id: string, version?: number): CompiledFlow | undefined {
+    return version === undefined ? this.#latest.get(id) : this.#flows.get(id)?.get(version);
+  }
+
+  /** The ids of the loaded flows. */
+  ids(): string[] {
+    return [...this.#latest.keys()];
+  }
+}

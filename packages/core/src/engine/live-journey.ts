@@ -1,0 +1,24 @@
+import type { ClientInfo, JsonObject, PushedInfo } from '@waymark/sdk';
+import type { TraceStep } from '../journey.js';
+import type { CompiledFlow } from './compile.js';
+import type { EffectLog } from './context.js';
+
+/** What a journey holds while it runs (in memory; `journey-record.ts` is its persisted form). */
+export interface LiveJourney {
+  id: string;
+  flow: CompiledFlow;
+  node: string;
+  startedAt: number;
+  steps: number;
+  state: JsonObject;
+  /** Secrets per namespace: a node sees only `secrets[its namespace]`. */
+  secrets: Record<string, Record<string, string>>;
+  par: PushedInfo | undefined;
+  params: Record<string, string>;
+  client: ClientInfo | undefined;
+  effects: EffectLog;
+  trace: TraceStep[];
+  meta: JsonObject | undefined;
+  /** Revision in the store; null when never persisted. */
+  revision: number | null;
+}

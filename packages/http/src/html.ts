@@ -1,0 +1,163 @@
+import type { Callback } from '@waymark/sdk';
+
+/*
+ * Waymark's HTML: one small layout, escaped text only, no script, no inline style (the CSP has
+ * no 'unsafe-inline'); the look comes from the stylesheet the express adapter serves at
+ * `/assets/waymark.css`. The OpenID Provider's interaction pages use the same pieces.
+ */
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/**
+ * Escapes text for HTML content and double-quoted attribute values.
+ *
+ * @example
+ * escapeHtml('<b>"x"</b>'); // '&lt;b&gt;&quot;x&quot;&lt;/b&gt;'
+ */
+export function escapeHtml(text: unknown): string {
+  return String(text).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+}
+
+/** Where the stylesheet lives, relative to the page (pages are served at the router's root). */
+const STYLESHEET_PATH = 'assets/waymark.css';
+
+/**
+ * A complete page. `main` is trusted HTML built by this module's helpers; `base` is where the
+ * stylesheet is relative to the page.
+ *
+ * @example
+ * layout('Sign in', callbackForm({ action: '/authorize/continue', callbacks, hidden: { journeyId, csrf } }), '/');
+ */
+export function layout(title: string, main: string, base = ''): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${escapeHtml(title)}</title>
+<link rel="stylesheet" href="${escapeHtml(base)}${STYLESHEET_PATH}">
+</head>
+<body>
+<main>
+<h1>${escapeHtml(title)}</h1>
+${main}
+</main>
+</body>
+</html>
+`;
+}
+
+/**
+ * A page with one message: `alert` for errors (announced by screen readers), `status` otherwise.
+ *
+ * @example
+ * messagePage('Signed in', 'You can close this page.', 'status', '/');
+ */
+export function messagePage(title: string, message: string, kind: 'alert' | 'status', base = ''): string {
+  return layout(title, `<p role="${kind}"${kind === 'alert' ? ' class="error"' : ''}>${escapeHtml(message)}</p>`, base);
+}
+
+function output(cb: Callback, name: string): unknown {
+  return cb.output.find((f) => f.name === name)?.value;
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
+}
+
+function choices(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(text) : [];
+}
+
+/* autocomplete tokens (HTML §4.10.18.7.1) let password managers and OTP autofill help. */
+function autocompleteOf(cb: Callback): string {
+  switch (cb.type) {
+    case 'NameCallback':
+      return 'username';
+    case 'PasswordCallback':
+      return 'current-password';
+    case 'TextInputCallback':
+      return 'one-time-code';
+    default:
+      return 'off';
+  }
+}
+
+/** One callback as accessible form controls; each input is named after its field (`IDToken1`…). */
+function controls(cb: Callback, first: boolean): string {
+  const field = cb.input[0];
+  const name = escapeHtml(field?.name ?? '');
+  const prompt = text(output(cb, 'prompt'));
+  const focus = first ? ' autofocus' : '';
+  switch (cb.type) {
+    case 'TextOutputCallback': {
+      const type = text(output(cb, 'messageType'));
+      const alert = type === '2' || type === '1';
+      return `<p role="${alert ? 'alert' : 'status'}"${type === '2' ? ' class="error"' : ''}>${escapeHtml(text(output(cb, 'message')))}</p>`;
+    }
+    case 'HiddenValueCallback':
+      return field ? `<input type="hidden" name="${name}" value="${escapeHtml(text(field.value))}">` : '';
+    case 'ChoiceCallback': {
+      if (!field) return '';
+      const selected = text(field.value);
+      const items = choices(output(cb, 'choices')).map(
+        (label, i) =>
+          `<p><input type="radio" id="${name}-${i}" name="${name}" value="${i}"${String(i) === selected ? ' checked' : ''}${i === 0 ? focus : ''}> <label for="${name}-${i}">${escapeHtml(label)}</label></p>`,
+      );
+      return `<fieldset><legend>${escapeHtml(prompt || 'Choose one')}</legend>\n${items.join('\n')}\n</fieldset>`;
+    }
+    case 'ConfirmationCallback': {
+      if (!field) return '';
+      // One submit button per option: the button pressed carries the answer.
+      const buttons = choices(output(cb, 'options')).map(
+        (label, i) => `<button type="submit" name="${name}" value="${i}">${escapeHtml(label)}</button>`,
+      );
+      return `${prompt ? `<p>${escapeHtml(prompt)}</p>\n` : ''}<p class="actions">${buttons.join(' ')}</p>`;
+    }
+    default: {
+      if (!field) return '';
+      const password = cb.type === 'PasswordCallback';
+      const otp = cb.type === 'TextInputCallback';
+      const type = password ? 'password' : 'text';
+      const extra = otp ? ' inputmode="numeric"' : '';
+      const value = password ? '' : text(field.value);
+      return `<p><label for="${name}">${escapeHtml(prompt || field.name)}</label>
+<input id="${name}" name="${name}" type="${type}" autocomplete="${autocompleteOf(cb)}" required${extra}${value ? ` value="${escapeHtml(value)}"` : ''}${focus}></p>`;
+    }
+  }
+}
+
+export interface CallbackFormInput {
+  /** Where the form posts (same origin). */
+  action: string;
+  callbacks: readonly Callback[];
+  /** Hidden fields the host adds (journey id, CSRF token). */
+  hidden: Readonly<Record<string, string>>;
+}
+
+/**
+ * The one form of a suspended step. A step that asks a ConfirmationCallback is answered by its
+ * buttons; any other step gets a "Continue" button. Inputs are named after the callback fields
+ * (`IDToken1`…), which `formToCallbacks` maps back.
+ *
+ * @example
+ * callbackForm({ action: '/authorize/continue', callbacks: result.callbacks, hidden: { journeyId, csrf } });
+ */
+export function callbackForm(input: CallbackFormInput): string {
+  let first = true;
+  const parts: string[] = [];
+  for (const cb of input.callbacks) {
+    const interactive = cb.type !== 'TextOutputCallback' && cb.type !== 'HiddenValueCallback';
+    parts.push(controls(cb, interactive && first));
+    if (interactive) first = false;
+  }
+  const hidden = Object.entries(input.hidden).map(
+    ([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`,
+  );
+  const confirm = input.callbacks.some((cb) => cb.type === 'ConfirmationCallback');
+  return `<form method="post" action="${escapeHtml(input.action)}">
+${parts.filter(Boolean).join('\n')}
+${hidden.join('\n')}
+${confirm ? '' : '<p class="actions"><button type="submit">Continue</button></p>\n'}</form>`;
+}
