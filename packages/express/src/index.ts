@@ -9,9 +9,6 @@ export type { WaymarkRouter } from './router.js';
 export { createWaymarkApp } from './app.js';
 export { DEFAULTS } from './defaults.js';
 export type { RateLimit, ClientRateLimit } from './defaults.js';
-// Rate limiting: one contract for every limit, memory-backed here and Redis-backed in @waymark/redis.
-export { createMemoryRateLimiters } from './rate-limit/index.js';
-export type { RateLimiter, RateLimiterFactory, RateLimitSpec, RateLimitDecision } from './rate-limit/index.js';
 export type { WaymarkRouterOptions, RouterContext, EndpointUrls } from './options.js';
 export type { WaymarkEngine, PendingStep } from './engine.js';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock, Logger, Stores } from '@waymark/sdk';
-import { compileTrustedProxies, type TrustedProxies } from '@waymark/http';
+import type { Clock, Logger, RateLimiter, RateLimiterFactory, Stores } from '@waymark/sdk';
+import { compileTrustedProxies, createMemoryRateLimiters, type TrustedProxies } from '@waymark/http';
 import { ClientRegistry } from './clients/client-registry.js';
 import { loadClients } from './clients/load-clients.js';
 import type { Client } from './clients/types.js';
@@ -10,7 +10,6 @@ import { parseByteSize } from './lib/byte-size.js';
 import { RouterOptionsError } from './errors.js';
 import type { AdapterMetrics } from './metrics/adapter-metrics.js';
 import { clientBudget, type ClientBudget } from './limits/client-budget.js';
-import { createMemoryRateLimiters, type RateLimiter, type RateLimiterFactory } from './rate-limit/index.js';
 import { createAdapterMetrics } from './metrics/adapter-metrics.js';
 
 /**
@@ -40,9 +39,10 @@ export interface WaymarkRouterOptions {
   /** Failed client authentications per client and source IP. Default `{ max: 20, windowSeconds: 600 }`; `false` disables. */
   authFailureRateLimit?: RateLimit | false;
   /**
-   * Where every limit keeps its counts. Default: `createMemoryRateLimiters()`, one per router
-   * (one process). Several processes behind one issuer pass `createRedisRateLimiters()` from
-   * @waymark/redis so that they share one budget.
+   * Where every limit keeps its counts (the `RateLimiterFactory` contract of @waymark/sdk).
+   * Default: `createMemoryRateLimiters()` from @waymark/http, one per router (one process).
+   * Several processes behind one issuer pass `createRedisRateLimiters()` from @waymark/redis so
+   * that they share one budget.
    */
   rateLimiters?: RateLimiterFactory;
   /** Default: JSON lines on stderr. */
@@ -77,6 +77,8 @@ export interface RouterContext {
   readonly trustedProxies: TrustedProxies;
   readonly bodyLimit: string | number;
   readonly parRateLimit: Required<ClientRateLimit> | false;
+  /** The router's rate limiter factory (`rateLimiters`): every limit below, and the policy decision point's per-subject limit. */
+  readonly rateLimiters: RateLimiterFactory;
   /** The limits, each spent through the router's `rateLimiters`; undefined when disabled. */
   readonly limits: {
     readonly par: ClientBudget | undefined;
@@ -146,7 +148,7 @@ export function resolveOptions(options: WaymarkRouterOptions, metrics: AdapterMe
     throw new RouterOptionsError('trustedProxies', `${(error as Error).message}; list IPs or CIDR ranges such as "10.0.0.0/8"`);
   }
   const limiters = options.rateLimiters ?? createMemoryRateLimiters();
-  if (typeof limiters !== 'function') throw new RouterOptionsError('rateLimiters', 'must be a rate limiter factory such as createMemoryRateLimiters()');
+  if (typeof limiters !== 'function') throw new RouterOptionsError('rateLimiters', 'must be a rate limiter factory such as createMemoryRateLimiters() from @waymark/http');
   const parLimit = checkClientRateLimit('parRateLimit', options.parRateLimit ?? DEFAULTS.parRateLimit);
   const journeyLimit = checkClientRateLimit('journeyStartRateLimit', options.journeyStartRateLimit ?? DEFAULTS.journeyStartRateLimit);
   const failureLimit = checkRateLimit('authFailureRateLimit', options.authFailureRateLimit ?? DEFAULTS.authFailureRateLimit);
@@ -170,6 +172,7 @@ export function resolveOptions(options: WaymarkRouterOptions, metrics: AdapterMe
     trustedProxies,
     bodyLimit,
     parRateLimit: parLimit,
+    rateLimiters: limiters,
     limits: Object.freeze({
       par: parLimit === false ? undefined : clientBudget(limiters, 'par', parLimit),
       journeyStart: journeyLimit === false ? undefined : clientBudget(limiters, 'journey-start', journeyLimit),

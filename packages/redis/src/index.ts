@@ -10,4 +10,4 @@ export type { RedisSetting, RedisTopology, RedisNode, ParseRedisSettingOptions }
 export { REDIS_DEFAULTS, DEFAULT_PREFIX } from './defaults.js';
 export { RedisUnreachableError } from './lib/errors.js';
 export { createRedisRateLimiters } from './rate-limiters.js';
-export type { RedisRateLimiterFactory, RedisRateLimitersOptions } from './rate-limiters.js';
+export type { RedisRateLimitersOptions } from './rate-limiters.js';

@@ -1,33 +1,8 @@
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { WaymarkError } from '@waymark/sdk';
+import { WaymarkError, type RateLimitDecision, type RateLimiter, type RateLimiterFactory, type RateLimitSpec } from '@waymark/sdk';
 import { DEFAULT_PREFIX } from './defaults.js';
 import type { RedisClient } from './lib/connection.js';
 import { toStoreError } from './lib/errors.js';
-
-/*
- * The rate-limit contract of Waymark's HTTP packages (`RateLimiter`, `RateLimiterFactory` in
- * @waymark/express), restated structurally: this package never imports the adapter, and the
- * CLI's wiring type-checks that the two agree.
- */
-interface RateLimitSpec {
-  name: string;
-  max: number;
-  windowSeconds: number;
-}
-interface RateLimitDecision {
-  allowed: boolean;
-  remaining: number;
-  retryAfterSeconds: number;
-}
-interface RedisRateLimiter {
-  readonly spec: Readonly<RateLimitSpec>;
-  consume(key: string, points?: number): Promise<RateLimitDecision>;
-  peek(key: string): Promise<RateLimitDecision>;
-  reset(key: string): Promise<void>;
-}
-
-/** Makes one limiter per limit, all on one Redis. */
-export type RedisRateLimiterFactory = (spec: RateLimitSpec) => RedisRateLimiter;
 
 export interface RedisRateLimitersOptions {
   /** The connected client the stores use (`connectRedis`, or your own `Redis` or `Cluster` with `REDIS_DEFAULTS`). */
@@ -36,7 +11,7 @@ export interface RedisRateLimitersOptions {
   prefix?: string;
 }
 
-/* Mirrors decisionOf in @waymark/express: msBeforeNext is the window's own remaining life (PTTL), so Retry-After is exact. */
+/* The same mapping as @waymark/http's memory limiters (a few lines, restated so that this package needs no HTTP package): msBeforeNext is the window's own remaining life (PTTL), so Retry-After is exact. */
 function decisionOf(max: number, result: { consumedPoints: number; msBeforeNext: number } | null, spend: boolean): RateLimitDecision {
   if (result === null) return { allowed: true, remaining: max, retryAfterSeconds: 0 };
   const allowed = spend ? result.consumedPoints <= max : result.consumedPoints < max;
@@ -50,7 +25,8 @@ function failure(error: unknown): unknown {
 }
 
 /**
- * Rate limiters on Redis (rate-limiter-flexible's `RateLimiterRedis`), so that every process
+ * Rate limiters on Redis (rate-limiter-flexible's `RateLimiterRedis`): the `RateLimiterFactory`
+ * contract of @waymark/sdk, as `createMemoryRateLimiters` of @waymark/http is, so that every process
  * behind one issuer spends one budget. Each consume is one Lua script on one key (`SET NX EX`,
  * `INCRBY`, `PTTL`): atomic, one round trip, and Cluster-safe. A window opens with a key's first
  * point and ends `windowSeconds` later by the Redis server's clock. Keys:
@@ -65,13 +41,13 @@ function failure(error: unknown): unknown {
  * const redis = await connectRedis(url);
  * const router = createWaymarkRouter({ ..., stores: createRedisStores({ redis }), rateLimiters: createRedisRateLimiters({ redis }) });
  */
-export function createRedisRateLimiters(options: RedisRateLimitersOptions): RedisRateLimiterFactory {
+export function createRedisRateLimiters(options: RedisRateLimitersOptions): RateLimiterFactory {
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   if (/[{}]/.test(prefix))
     throw new WaymarkError('ERR_CONFIG_INVALID', `prefix: "${prefix}" must not contain { or } (they are Redis Cluster hash tags)`, {
       key: 'prefix',
     });
-  return function redisRateLimiter(spec: RateLimitSpec): RedisRateLimiter {
+  return function redisRateLimiter(spec: RateLimitSpec): RateLimiter {
     if (!/^[a-z0-9-]+$/.test(spec.name))
       throw new RangeError(`rate limit name "${spec.name}" must be lower-case letters, digits and dashes`);
     if (!(Number.isInteger(spec.max) && spec.max > 0 && Number.isInteger(spec.windowSeconds) && spec.windowSeconds > 0))

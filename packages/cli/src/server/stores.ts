@@ -9,8 +9,8 @@ import {
   type RedisClient,
   type RedisTopology,
 } from '@waymark/redis';
-import { WaymarkError, type Clock, type Stores } from '@waymark/sdk';
-import { createMemoryRateLimiters, type RateLimiterFactory } from '@waymark/express';
+import { createMemoryRateLimiters } from '@waymark/http';
+import { WaymarkError, type Clock, type RateLimiterFactory, type Stores } from '@waymark/sdk';
 import { configError, type ResolvedServerConfig } from './config.js';
 
 /** The stores a server runs on, how to describe them at start-up, and how to let them go. */

@@ -1,6 +1,7 @@
+import { rateLimitSource } from '@waymark/http';
 import { WaymarkError } from '@waymark/sdk';
 import type { Client } from '../clients/types.js';
-import { rateLimited, sourceOf } from '../limits/client-budget.js';
+import { rateLimited } from '../limits/client-budget.js';
 import type { RouterContext } from '../options.js';
 import { authenticateClient } from './authenticate-client.js';
 import type { PresentedCredentials } from './presented-credentials.js';
@@ -24,7 +25,7 @@ export function authenticateClientLimited(
 ): Promise<void> | undefined {
   const limiter = ctx.limits.authFailures;
   if (!limiter || presented.method === 'none') return authenticateClient(ctx, client, presented);
-  const key = `${encodeURIComponent(client.clientId)}|${sourceOf(ip ?? 'unknown')}`;
+  const key = `${encodeURIComponent(client.clientId)}|${rateLimitSource(ip ?? 'unknown')}`;
   return limiter.peek(key).then(async (state) => {
     if (!state.allowed) throw rateLimited(MESSAGE, state);
     try {

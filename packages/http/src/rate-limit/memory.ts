@@ -1,12 +1,6 @@
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import {
-  checkRateLimitSpec,
-  decisionOf,
-  type RateLimitDecision,
-  type RateLimiter,
-  type RateLimiterFactory,
-  type RateLimitSpec,
-} from './rate-limiter.js';
+import type { RateLimitDecision, RateLimiter, RateLimiterFactory, RateLimitSpec } from '@waymark/sdk';
+import { checkRateLimitSpec, decisionOf } from './decision.js';
 
 /**
  * Rate limiters in this process's memory (rate-limiter-flexible's `RateLimiterMemory`): the
