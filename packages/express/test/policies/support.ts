@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import express, { type Express } from 'express';
 import { createEngine, createMemoryStores, type Engine } from '@waymark/core';
 import { builtinNodes, generateTotp, type UserRecord, type UserStore } from '@waymark/nodes';
-import type { Stores } from '@waymark/sdk';
+import type { RateLimiterFactory, Stores } from '@waymark/sdk';
 import { createWaymarkRouter } from '@waymark/express';
 import { createPolicyDecisionPoint, type PolicyDecisionPoint } from '@waymark/policy';
 import { basic, captureLogger, clients, ISSUER, SECRET, TestClock } from '../support/app.js';
@@ -47,14 +47,28 @@ export interface PolicyTestApp {
   totp(sub: string): Promise<string>;
 }
 
-export async function policyTestApp(options: { config?: unknown; configure?: (app: Express, pdp: PolicyDecisionPoint) => void } = {}): Promise<PolicyTestApp> {
+export interface PolicyTestAppOptions {
+  config?: unknown;
+  configure?: (app: Express, pdp: PolicyDecisionPoint) => void;
+  /**
+   * The router builds its own decision point from `config` (`policies: { config }`) with these
+   * rate limiters (`rateLimiters`), instead of taking the one this app returns as `pdp`: the
+   * router's endpoints then use a decision point the test cannot reach (leave `t.pdp` alone).
+   */
+  routerRateLimiters?: RateLimiterFactory;
+}
+
+export async function policyTestApp(options: PolicyTestAppOptions = {}): Promise<PolicyTestApp> {
   const clock = new TestClock();
   const stores = createMemoryStores(clock);
   const logger = captureLogger();
   const engine = await createEngine({ nodes: builtinNodes, stores, clock, logger, services: { users } });
   engine.load(JSON.parse(readFileSync(new URL('../../../../flows/transactional-stepup.json', import.meta.url), 'utf8')));
   const pdp = createPolicyDecisionPoint(options.config ?? policyConfig(), { stores, clock });
-  const router = createWaymarkRouter({ issuer: ISSUER, clients: [...Object.values(clients), SERVICE], stores, clock, logger, engine, policies: { pdp } });
+  const base = { issuer: ISSUER, clients: [...Object.values(clients), SERVICE], stores, clock, logger, engine };
+  const router = options.routerRateLimiters
+    ? createWaymarkRouter({ ...base, rateLimiters: options.routerRateLimiters, policies: { config: options.config ?? policyConfig() } })
+    : createWaymarkRouter({ ...base, policies: { pdp } });
   const app = express();
   app.use('/', router);
   options.configure?.(app, pdp);

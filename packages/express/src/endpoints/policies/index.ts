@@ -51,7 +51,15 @@ export function policyRoutes(ctx: RouterContext, options: PolicyRouterOptions | 
   if (!Number.isInteger(maxStepUps) || maxStepUps < 1)
     throw new ConfigInvalidError(SUBJECT, [{ code: 'ERR_CONFIG_INVALID', pointer: '/policies/maxStepUpsPerTransaction', message: 'must be a positive integer (default 3)' }]);
   const cookie = options.sessionCookie ?? STEPUP_SESSION_COOKIE;
-  const pdp = options.pdp ?? createPolicyDecisionPoint(options.config, { stores: ctx.stores, clock: ctx.clock, ...(options.resolveJwt ? { resolveJwt: options.resolveJwt } : {}) });
+  const pdp =
+    options.pdp ??
+    createPolicyDecisionPoint(options.config, {
+      stores: ctx.stores,
+      clock: ctx.clock,
+      // The per-subject transaction limit counts where every other limit of the router does.
+      rateLimiters: ctx.rateLimiters,
+      ...(options.resolveJwt ? { resolveJwt: options.resolveJwt } : {}),
+    });
   checkStepUpFlows(ctx, pdp);
 
   const headers = securityHeaders();
