@@ -114,6 +114,7 @@ async function serveWaymark(setup) {
     flows: [dir],
     clients: [transferClient()],
     parRateLimit: false, // a load test is one client pushing thousands of times a second
+    journeyStartRateLimit: false, // …and starting as many journeys, from one address
     redis: { url: setup.redisUrl, prefix: 'bench-waymark:' },
     secretKeys: [setup.secretKey],
   });

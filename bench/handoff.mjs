@@ -39,9 +39,11 @@ const WARMUP = Number(process.env.HANDOFF_BENCH_WARMUP ?? 2);
 const VUS = Number(process.env.HANDOFF_BENCH_VUS ?? 32);
 const SLICE = Number(process.env.HANDOFF_BENCH_SLICE ?? 0.5);
 
-// One session-transfer client. Its PAR rate limit stays on (every handoff pays for the
-// counter) with a budget no benchmark reaches: `parRateLimit` in the serve config.
+// One session-transfer client on one address. Its PAR and journey-start limits stay on (every
+// handoff pays for them) with budgets no benchmark reaches: `parRateLimit` and
+// `journeyStartRateLimit` in the serve config.
 const PAR_RATE_LIMIT = { max: 1e9, windowSeconds: 60 };
+const JOURNEY_START_RATE_LIMIT = { max: 1e9, windowSeconds: 60 };
 
 // ---------------------------------------------------------------- server side (child process)
 
@@ -56,6 +58,7 @@ async function serveWaymark(setup) {
     port,
     flows: [dir],
     parRateLimit: PAR_RATE_LIMIT,
+    journeyStartRateLimit: JOURNEY_START_RATE_LIMIT,
     clients: [transferClient()],
   });
   return { url: server.url, close: async () => (await server.close(), rmSync(dir, { recursive: true, force: true })) };

@@ -16,6 +16,7 @@ import {
   requestUriOf,
   setsSession,
   TARGET,
+  TRANSFER_CLIENT,
   USERS_FILE,
   WEB_CLIENT,
   type Answer,
@@ -115,6 +116,10 @@ describe('two waymark serve processes sharing one Redis', () => {
       flows: ['session-transfer.json', 'password-login.json'],
       clients,
       services: { usersFile: USERS_FILE },
+      // The test client is a trusted proxy, so the budget test below can name its own source
+      // addresses; a small PAR budget that the tests above stay well under.
+      trustedProxies: ['127.0.0.1'],
+      parRateLimit: { max: 4, clientMax: 1000, windowSeconds: 60 },
     };
     writeFileSync(
       join(dir, 'a.config.json'),
@@ -167,6 +172,37 @@ describe('two waymark serve processes sharing one Redis', () => {
     const answers = await Promise.all(Array.from({ length: RACERS }, (_, i) => authorize(i % 2 === 0 ? a.url : b.url, requestUri)));
     expect(answers.filter(setsSession)).toHaveLength(1);
     expect(tally(answers)).toEqual({ 303: 1, 400: RACERS - 1 });
+  });
+
+  it('one PAR budget for both processes: pushes from one address spread over A and B stop at max, with Retry-After; another address still pushes', async () => {
+    const token = await tokens.mint({ sub: 'carol' });
+    const pushFrom = async (base: string, ip: string) => {
+      const res = await fetch(`${base}/par`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': ip },
+        body: new URLSearchParams({
+          client_id: TRANSFER_CLIENT,
+          response_type: 'code',
+          code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+          code_challenge_method: 'S256',
+          subject_token: token,
+          target: TARGET,
+        }),
+      });
+      await res.arrayBuffer();
+      return { status: res.status, retryAfter: res.headers.get('retry-after') };
+    };
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await pushFrom(i % 2 === 0 ? a.url : b.url, '203.0.113.77')).status);
+    expect(statuses).toEqual([201, 201, 201, 201]);
+    // Each process alone has seen two: only a shared count refuses the fifth, on either.
+    for (const base of [a.url, b.url]) {
+      const refused = await pushFrom(base, '203.0.113.77');
+      expect(refused.status).toBe(429);
+      expect(Number(refused.retryAfter)).toBeGreaterThan(0);
+      expect(Number(refused.retryAfter)).toBeLessThanOrEqual(60);
+    }
+    expect((await pushFrom(b.url, '198.51.100.23')).status).toBe(201);
   });
 
   it(`a suspended journey resumed on A and B at once (${RACERS} attempts) advances exactly once; the others get 409 or 404, never a 5xx`, async () => {

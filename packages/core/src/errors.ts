@@ -38,6 +38,8 @@ export const CORE_ERRORS = {
   ERR_CONFIG_INVALID: 'ERR_CONFIG_INVALID',
   /** A store did not answer (Redis down): callers fail closed. */
   ERR_STORE_UNAVAILABLE: 'ERR_STORE_UNAVAILABLE',
+  /** A memory store holds as many live entries as it may (`maxJourneys`): nothing live is dropped, the new one is refused; retry later. */
+  ERR_STORE_FULL: 'ERR_STORE_FULL',
 } as const;
 
 export type CoreErrorCode = keyof typeof CORE_ERRORS;
@@ -59,5 +61,16 @@ export class FlowInvalidError extends WaymarkError {
 export class StoreUnavailableError extends WaymarkError {
   constructor(store: string, cause?: unknown) {
     super('ERR_STORE_UNAVAILABLE', `the ${store} store is unavailable`, { store }, { cause });
+  }
+}
+
+/**
+ * Thrown by a memory store at its capacity: the new entry is refused, never a live one dropped.
+ * `retryAfterSeconds` is when the soonest live entry expires (at most a minute); the adapter
+ * answers 503 with `Retry-After`.
+ */
+export class StoreFullError extends WaymarkError {
+  constructor(store: string, limit: number, retryAfterSeconds: number) {
+    super('ERR_STORE_FULL', `the ${store} store holds ${limit} live entries, its limit; retry later`, { store, limit, retryAfterSeconds });
   }
 }

@@ -7,7 +7,7 @@
  */
 export { TERMINALS } from './flow.js';
 export type { Flow, FlowNode, FlowLimits, FlowProblem, Terminal } from './flow.js';
-export { CORE_ERRORS, FlowInvalidError, StoreUnavailableError } from './errors.js';
+export { CORE_ERRORS, FlowInvalidError, StoreUnavailableError, StoreFullError } from './errors.js';
 export type { CoreErrorCode } from './errors.js';
 export { NodeRegistry } from './registry.js';
 export {
@@ -22,7 +22,8 @@ export {
 } from './validate/index.js';
 export type { ConfigSchema, ConfigProblem } from './validate/index.js';
 export type { FlowValidation, ValidFlow, FlowProblemCode } from './validate/index.js';
-export { createMemoryStores, systemClock } from './stores/memory/memory-stores.js';
+export { createMemoryStores, systemClock, MEMORY_STORE_DEFAULTS } from './stores/memory/memory-stores.js';
+export type { MemoryStores, MemoryStoresOptions } from './stores/memory/memory-stores.js';
 export type {
   TraceStep,
   StartInput,

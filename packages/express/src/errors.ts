@@ -21,7 +21,7 @@ export const EXPRESS_ERRORS = {
   ERR_INVALID_SCOPE: 'ERR_INVALID_SCOPE',
   /** The endpoint does not answer this HTTP method. */
   ERR_METHOD_NOT_ALLOWED: 'ERR_METHOD_NOT_ALLOWED',
-  /** The client exceeded its request budget (`parRateLimit`). */
+  /** A budget is spent (`parRateLimit`, `journeyStartRateLimit`, `authFailureRateLimit`): 429 with `Retry-After`. */
   ERR_RATE_LIMITED: 'ERR_RATE_LIMITED',
   /** The `request_uri` is unknown, used already, expired or pushed by another client (RFC 9126 §4). */
   ERR_REQUEST_URI_INVALID: 'ERR_REQUEST_URI_INVALID',

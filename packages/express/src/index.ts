@@ -8,7 +8,7 @@ export { createWaymarkRouter } from './router.js';
 export type { WaymarkRouter } from './router.js';
 export { createWaymarkApp } from './app.js';
 export { DEFAULTS } from './defaults.js';
-export type { RateLimit } from './defaults.js';
+export type { RateLimit, ClientRateLimit } from './defaults.js';
 export type { WaymarkRouterOptions, RouterContext, EndpointUrls } from './options.js';
 export type { HstsOptions } from './middleware/security-headers.js';
 export type { LogClientIp } from './lib/log-ip.js';

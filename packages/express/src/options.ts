@@ -1,16 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock, Logger, Stores } from '@waymark/sdk';
-import { compileTrustedProxies, type TrustedProxies } from '@waymark/http';
+import type { Clock, Logger, RateLimiter, RateLimiterFactory, Stores } from '@waymark/sdk';
+import { compileTrustedProxies, createMemoryRateLimiters, type TrustedProxies } from '@waymark/http';
 import { ClientRegistry } from './clients/client-registry.js';
 import { loadClients } from './clients/load-clients.js';
 import type { Client } from './clients/types.js';
-import { DEFAULTS, type RateLimit } from './defaults.js';
+import { CLIENT_CEILING_FACTOR, DEFAULTS, type ClientRateLimit, type RateLimit } from './defaults.js';
 import type { WaymarkEngine } from './engine.js';
 import { parseByteSize } from './lib/byte-size.js';
 import { LOG_CLIENT_IP_MODES, logIpFormatter, type LogClientIp } from './lib/log-ip.js';
 import { hstsHeader, type HstsOptions } from './middleware/security-headers.js';
 import { RouterOptionsError } from './errors.js';
 import type { AdapterMetrics } from './metrics/adapter-metrics.js';
+import { clientBudget, type ClientBudget } from './limits/client-budget.js';
 import { createAdapterMetrics } from './metrics/adapter-metrics.js';
 
 /**
@@ -29,8 +30,23 @@ export interface WaymarkRouterOptions {
   trustedProxies?: readonly string[];
   /** Default `'16kb'` (bytes, or a string such as `'16kb'`). */
   bodyLimit?: string | number;
-  /** Default `{ max: 30, windowSeconds: 60 }`; `false` disables. */
-  parRateLimit?: RateLimit | false;
+  /**
+   * Default `{ max: 60, clientMax: 6000, windowSeconds: 60 }`: `max` per public client and
+   * source IP, `clientMax` per client (the only budget of a confidential client); `false`
+   * disables. A `{ max, windowSeconds }` without `clientMax` gets 100 × max as its ceiling.
+   */
+  parRateLimit?: ClientRateLimit | false;
+  /** Journey starts, counted like `parRateLimit`. Default `{ max: 60, clientMax: 6000, windowSeconds: 60 }`; `false` disables. */
+  journeyStartRateLimit?: ClientRateLimit | false;
+  /** Failed client authentications per client and source IP. Default `{ max: 20, windowSeconds: 600 }`; `false` disables. */
+  authFailureRateLimit?: RateLimit | false;
+  /**
+   * Where every limit keeps its counts (the `RateLimiterFactory` contract of @waymark/sdk).
+   * Default: `createMemoryRateLimiters()` from @waymark/http, one per router (one process).
+   * Several processes behind one issuer pass `createRedisRateLimiters()` from @waymark/redis so
+   * that they share one budget.
+   */
+  rateLimiters?: RateLimiterFactory;
   /** Default: JSON lines on stderr. */
   logger?: Logger;
   /** The engine that runs journeys (authorize, the journey API, step-up); without it those answer ERR_NO_ENGINE. */
@@ -75,7 +91,15 @@ export interface RouterContext {
   readonly logger: Logger;
   readonly trustedProxies: TrustedProxies;
   readonly bodyLimit: string | number;
-  readonly parRateLimit: RateLimit | false;
+  readonly parRateLimit: Required<ClientRateLimit> | false;
+  /** The router's rate limiter factory (`rateLimiters`): every limit below, and the policy decision point's per-subject limit. */
+  readonly rateLimiters: RateLimiterFactory;
+  /** The limits, each spent through the router's `rateLimiters`; undefined when disabled. */
+  readonly limits: {
+    readonly par: ClientBudget | undefined;
+    readonly journeyStart: ClientBudget | undefined;
+    readonly authFailures: RateLimiter | undefined;
+  };
   readonly engine: WaymarkEngine | undefined;
   readonly healthCheckTimeoutMs: number;
   readonly metrics: AdapterMetrics;
@@ -127,6 +151,28 @@ function checkStores(stores: unknown): Stores {
   return stores as Stores;
 }
 
+const positive = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n > 0;
+
+function checkRateLimit(option: string, limit: unknown): RateLimit | false {
+  if (limit === false) return false;
+  const l = limit as Partial<RateLimit> | null;
+  if (l === null || typeof l !== 'object' || Object.keys(l).some((k) => k !== 'max' && k !== 'windowSeconds') || !positive(l.max) || !positive(l.windowSeconds))
+    throw new RouterOptionsError(option, 'must be false or { max, windowSeconds } with positive integers');
+  return { max: l.max, windowSeconds: l.windowSeconds };
+}
+
+function checkClientRateLimit(option: string, limit: unknown): Required<ClientRateLimit> | false {
+  if (limit === false) return false;
+  const l = limit as Partial<ClientRateLimit> | null;
+  const keys = ['max', 'clientMax', 'windowSeconds'];
+  if (l === null || typeof l !== 'object' || Object.keys(l).some((k) => !keys.includes(k)) || !positive(l.max) || !positive(l.windowSeconds))
+    throw new RouterOptionsError(option, 'must be false or { max, clientMax?, windowSeconds } with positive integers');
+  const clientMax = l.clientMax ?? l.max * CLIENT_CEILING_FACTOR;
+  if (!positive(clientMax) || clientMax < l.max)
+    throw new RouterOptionsError(option, 'clientMax (the ceiling per client over every source) must be an integer at least max');
+  return { max: l.max, clientMax, windowSeconds: l.windowSeconds };
+}
+
 /** Validates the options, loads the clients and builds the context every endpoint shares. */
 export function resolveOptions(options: WaymarkRouterOptions, metrics: AdapterMetrics = createAdapterMetrics()): RouterContext {
   if (options === null || typeof options !== 'object') throw new RouterOptionsError('options', 'pass { issuer, clients, stores }');
@@ -139,9 +185,11 @@ export function resolveOptions(options: WaymarkRouterOptions, metrics: AdapterMe
   } catch (error) {
     throw new RouterOptionsError('trustedProxies', `${(error as Error).message}; list IPs or CIDR ranges such as "10.0.0.0/8"`);
   }
-  const limit = options.parRateLimit ?? DEFAULTS.parRateLimit;
-  if (limit !== false && !(Number.isInteger(limit.max) && limit.max > 0 && Number.isInteger(limit.windowSeconds) && limit.windowSeconds > 0))
-    throw new RouterOptionsError('parRateLimit', 'must be false or { max, windowSeconds } with positive integers');
+  const limiters = options.rateLimiters ?? createMemoryRateLimiters();
+  if (typeof limiters !== 'function') throw new RouterOptionsError('rateLimiters', 'must be a rate limiter factory such as createMemoryRateLimiters() from @waymark/http');
+  const parLimit = checkClientRateLimit('parRateLimit', options.parRateLimit ?? DEFAULTS.parRateLimit);
+  const journeyLimit = checkClientRateLimit('journeyStartRateLimit', options.journeyStartRateLimit ?? DEFAULTS.journeyStartRateLimit);
+  const failureLimit = checkRateLimit('authFailureRateLimit', options.authFailureRateLimit ?? DEFAULTS.authFailureRateLimit);
   const bodyLimit = options.bodyLimit ?? DEFAULTS.bodyLimit;
   if (!((typeof bodyLimit === 'number' && bodyLimit > 0) || (typeof bodyLimit === 'string' && parseByteSize(bodyLimit) !== undefined)))
     throw new RouterOptionsError('bodyLimit', 'must be a positive number of bytes or a size such as "16kb"');
@@ -165,7 +213,13 @@ export function resolveOptions(options: WaymarkRouterOptions, metrics: AdapterMe
     logger: options.logger ?? DEFAULTS.logger,
     trustedProxies,
     bodyLimit,
-    parRateLimit: limit,
+    parRateLimit: parLimit,
+    rateLimiters: limiters,
+    limits: Object.freeze({
+      par: parLimit === false ? undefined : clientBudget(limiters, 'par', parLimit),
+      journeyStart: journeyLimit === false ? undefined : clientBudget(limiters, 'journey-start', journeyLimit),
+      authFailures: failureLimit === false ? undefined : limiters({ name: 'auth-failure', ...failureLimit }),
+    }),
     engine: options.engine,
     healthCheckTimeoutMs,
     metrics,

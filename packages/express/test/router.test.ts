@@ -10,7 +10,7 @@ describe('createWaymarkRouter options', () => {
     const router = createWaymarkRouter(valid);
     expect(router.clients.get('mobile-app')?.defaultFlow).toBe('login');
     expect(router.context.endpoints.pushedAuthorizationRequest).toBe('https://login.example.com/par');
-    expect(router.context.parRateLimit).toEqual({ max: 30, windowSeconds: 60 });
+    expect(router.context.parRateLimit).toEqual({ max: 60, clientMax: 6000, windowSeconds: 60 });
     expect(router.context.bodyLimit).toBe('16kb');
     expect(typeof router.metrics.render).toBe('function');
   });

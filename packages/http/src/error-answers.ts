@@ -16,6 +16,12 @@ export interface ErrorAnswerSpec {
   readonly page?: string;
   /** The status on a browser endpoint (a page, or the JSON answer of a browser flow) when it differs. */
   readonly pageStatus?: number;
+  /**
+   * The answer says when to come back: `Retry-After` (RFC 9110 §10.2.3, delay-seconds) from the
+   * error's `retryAfterSeconds` (a property, as the policy layer's errors have, or in `details`,
+   * as core's `ERR_STORE_FULL` has), unless the error carries the header itself.
+   */
+  readonly retryAfter?: true;
 }
 
 /**
@@ -35,8 +41,13 @@ export const ERROR_ANSWERS: Readonly<Record<string, ErrorAnswerSpec>> = Object.f
   ERR_BODY_TOO_LARGE: { status: 413, error: 'invalid_request' },
   // RFC 9126 §2.3: 405 for any method but POST.
   ERR_METHOD_NOT_ALLOWED: { status: 405, error: 'invalid_request' },
-  // RFC 9126 §2.3: 429 when a client goes beyond its budget; "try later" is what the client must do.
-  ERR_RATE_LIMITED: { status: 429, error: 'temporarily_unavailable' },
+  // RFC 9126 §2.3: 429 when a client goes beyond its budget; "try later" is what the client must do (RFC 6585 §4: and when).
+  ERR_RATE_LIMITED: {
+    status: 429,
+    error: 'temporarily_unavailable',
+    page: 'The sign-in service is temporarily unavailable. Please try again in a moment.',
+    retryAfter: true,
+  },
   // RFC 9101 §7 / OIDC Core §3.1.2.6: the error for a request_uri that is not usable.
   ERR_REQUEST_URI_INVALID: {
     status: 400,
@@ -65,6 +76,14 @@ export const ERROR_ANSWERS: Readonly<Record<string, ErrorAnswerSpec>> = Object.f
     description: 'a backing store is unavailable; retry later',
     page: 'The sign-in service is temporarily unavailable. Please try again in a moment.',
   },
+  // The memory journey store at its cap: the new journey is refused (never a live one dropped) until one ends or expires.
+  ERR_STORE_FULL: {
+    status: 503,
+    error: 'temporarily_unavailable',
+    description: 'the server holds as many journeys as it may; retry later',
+    page: 'The sign-in service is temporarily unavailable. Please try again in a moment.',
+    retryAfter: true,
+  },
   ERR_JOURNEY_NOT_FOUND: {
     status: 404,
     error: 'invalid_request',
@@ -84,7 +103,7 @@ export const ERROR_ANSWERS: Readonly<Record<string, ErrorAnswerSpec>> = Object.f
 
   // Transactional authorization (the policy layer); the messages say what to do.
   ERR_POLICY_REQUEST: { status: 400, error: 'invalid_request' },
-  ERR_TRANSACTION_RATE_LIMITED: { status: 429, error: 'temporarily_unavailable' },
+  ERR_TRANSACTION_RATE_LIMITED: { status: 429, error: 'temporarily_unavailable', retryAfter: true },
   ERR_TRANSACTION_NOT_FOUND: { status: 404, error: 'invalid_request' },
   ERR_TRANSACTION_FORBIDDEN: { status: 403, error: 'access_denied' },
   ERR_STEPUP_FAILED: { status: 401, error: 'access_denied' },
@@ -133,10 +152,26 @@ function bodyParserAnswer(type: string, status: number | undefined): ErrorAnswer
   }
 }
 
-/* A WaymarkError may carry response headers (express's HttpError, the policy layer's PolicyError). */
+/* A WaymarkError may carry response headers (express's HttpError). */
 function headersOf(err: WaymarkError): Readonly<Record<string, string>> {
   const headers = (err as { headers?: unknown }).headers;
   return headers !== null && typeof headers === 'object' ? (headers as Record<string, string>) : NO_HEADERS;
+}
+
+/* Whole seconds, at least 1, from the error (`retryAfterSeconds`, else `details.retryAfterSeconds`); undefined when it says nothing usable. */
+function retryAfterSecondsOf(err: WaymarkError): number | undefined {
+  const own = (err as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+  const seconds = own !== undefined ? own : err.details.retryAfterSeconds;
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : undefined;
+}
+
+/* The error's headers, plus Retry-After when its code says so and the error does not send one itself. */
+function answerHeaders(err: WaymarkError, spec: ErrorAnswerSpec): Readonly<Record<string, string>> {
+  const headers = headersOf(err);
+  if (!spec.retryAfter || Object.keys(headers).some((name) => name.toLowerCase() === 'retry-after')) return headers;
+  const seconds = retryAfterSecondsOf(err);
+  // RFC 9110 §10.2.3: Retry-After = delay-seconds.
+  return seconds === undefined ? headers : { ...headers, 'Retry-After': String(seconds) };
 }
 
 /**
@@ -157,7 +192,7 @@ export function answerFor(err: unknown): ErrorAnswer | undefined {
       error: spec.error,
       description: spec.description ?? err.message,
       code: err.code,
-      headers: headersOf(err),
+      headers: answerHeaders(err, spec),
     };
   }
   // body-parser / raw-body errors (http-errors style): a `type`, or a 4xx `status` (a broken gzip stream has no type).

@@ -41,6 +41,7 @@ const TITLES: Readonly<Record<number, string>> = {
   404: 'Not found',
   409: 'Already submitted',
   413: 'Request too large',
+  429: 'Try again later',
   503: 'Try again later',
 };
 

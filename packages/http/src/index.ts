@@ -1,8 +1,8 @@
 /**
  * @waymark/http — the HTTP helpers every Waymark HTTP package shares (the express adapter, the
  * OpenID Provider bridge): pages, cookies, request info, client IP, CSP, form to callbacks,
- * content negotiation, and the one table that turns errors into HTTP answers. Framework-free:
- * node:http types and `@waymark/sdk` only.
+ * content negotiation, the one table that turns errors into HTTP answers, and the in-memory
+ * rate limiters. Framework-free: node:http types, `@waymark/sdk` and rate-limiter-flexible.
  */
 
 // Pages: one layout, escaped text, accessible callback forms (no script, no inline style).
@@ -43,3 +43,7 @@ export { oauthErrorBody } from './error-renderers.js';
 export { journeyErrorBody } from './error-renderers.js';
 export { errorPage } from './error-renderers.js';
 export type { ErrorPageOptions } from './error-renderers.js';
+
+// Rate limits: the memory implementation of the SDK's RateLimiter contract, and the per-source key.
+export { createMemoryRateLimiters } from './rate-limit/memory.js';
+export { rateLimitSource } from './rate-limit/source.js';

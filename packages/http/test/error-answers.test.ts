@@ -66,6 +66,20 @@ describe('answerFor', () => {
     expect(answerFor(new WithHeaders('ERR_RATE_LIMITED', 'slow down'))?.headers).toEqual({ 'Retry-After': '60' });
   });
 
+  it("adds Retry-After for a code marked retryAfter, from details.retryAfterSeconds (a full store) or the error's own retryAfterSeconds", () => {
+    const full = answerFor(new WaymarkError('ERR_STORE_FULL', 'the journeys store holds 3 live entries', { retryAfterSeconds: 42 }));
+    expect(full).toMatchObject({ status: 503, error: 'temporarily_unavailable', headers: { 'Retry-After': '42' } });
+    expect(full?.description).toBe('the server holds as many journeys as it may; retry later');
+    class Limited extends WaymarkError {
+      readonly retryAfterSeconds = 30;
+    }
+    expect(answerFor(new Limited('ERR_TRANSACTION_RATE_LIMITED', 'too many'))?.headers).toEqual({ 'Retry-After': '30' });
+    // A header the error carries wins; a code not marked, or no usable number, adds nothing.
+    expect(answerFor(new WithHeaders('ERR_RATE_LIMITED', 'slow down'))?.headers).toEqual({ 'Retry-After': '60' });
+    expect(answerFor(new WaymarkError('ERR_STORE_UNAVAILABLE', 'down', { retryAfterSeconds: 5 }))?.headers).toEqual({});
+    expect(answerFor(new WaymarkError('ERR_STORE_FULL', 'full', { retryAfterSeconds: 'soon' }))?.headers).toEqual({});
+  });
+
   it('maps body-parser failures to 413 and 400', () => {
     expect(answerFor({ type: 'entity.too.large', status: 413 })).toMatchObject({
       status: 413,

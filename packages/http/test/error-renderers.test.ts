@@ -49,6 +49,14 @@ describe('errorPage', () => {
     );
   });
 
+  it('asks a person to come back on a spent rate limit (429) or a full store (503), never calling the request invalid', () => {
+    for (const code of ['ERR_RATE_LIMITED', 'ERR_STORE_FULL']) {
+      const html = errorPage(answerFor(new WaymarkError(code, 'x', { retryAfterSeconds: 5 }))!);
+      expect(html).toContain('<title>Try again later</title>');
+      expect(html).toContain('The sign-in service is temporarily unavailable. Please try again in a moment.');
+    }
+  });
+
   it("takes a surface's own title and sentence", () => {
     const html = errorPage({ pageStatus: 400, code: undefined }, { title: 'Sign-in could not continue', sentence: 'Try again.' });
     expect(html).toContain('<h1>Sign-in could not continue</h1>');

@@ -15,6 +15,8 @@ const SENTENCES: Readonly<Record<string, string>> = {
   ERR_JOURNEY_CONFLICT: 'This step was already submitted. Return to the application and sign in again.',
   ERR_SUBMISSION_INVALID: 'The form was incomplete. Return to the application and sign in again.',
   ERR_STORE_UNAVAILABLE: 'Sign-in is unavailable for a moment. Try again shortly.',
+  // The memory journey store at its cap (core): the new journey is refused, no live one dropped.
+  ERR_STORE_FULL: 'Sign-in is busy for a moment. Try again shortly.',
   ERR_BODY_TOO_LARGE: 'The form was too large.',
   ERR_INVALID_REQUEST: 'The form could not be read. Return to the application and sign in again.',
 };
@@ -28,6 +30,8 @@ export interface InteractionErrorAnswer {
   error: string;
   description: string;
   code: string | undefined;
+  /** Headers the table's answer carries (`Retry-After` of a full store). */
+  headers: Readonly<Record<string, string>>;
 }
 
 
@@ -39,11 +43,11 @@ export interface InteractionErrorAnswer {
 export function interactionErrorAnswer(err: unknown): InteractionErrorAnswer {
   const code = err instanceof WaymarkError ? err.code : undefined;
   // oidc-provider's own errors (SessionNotFound when the interaction cookie is missing…) carry an OAuth `error` and a status.
-  if (err instanceof errors.OIDCProviderError) return { pageStatus: err.status, error: err.error, description: EXPIRED, code };
+  if (err instanceof errors.OIDCProviderError) return { pageStatus: err.status, error: err.error, description: EXPIRED, code, headers: {} };
   const known = answerFor(err);
-  if (!known) return { pageStatus: 500, error: 'server_error', description: GENERIC_SERVER, code };
+  if (!known) return { pageStatus: 500, error: 'server_error', description: GENERIC_SERVER, code, headers: {} };
   // express could not percent-decode the uid of the path (a 400 URIError): the link is bad, not a form.
-  if (err instanceof URIError) return { pageStatus: 400, error: known.error, description: GENERIC_CLIENT, code };
+  if (err instanceof URIError) return { pageStatus: 400, error: known.error, description: GENERIC_CLIENT, code, headers: {} };
   const sentence = SENTENCES[known.code] ?? ERROR_ANSWERS[known.code]?.page ?? (known.pageStatus >= 500 ? GENERIC_SERVER : GENERIC_CLIENT);
-  return { pageStatus: known.pageStatus, error: known.error, description: sentence, code };
+  return { pageStatus: known.pageStatus, error: known.error, description: sentence, code, headers: known.headers };
 }

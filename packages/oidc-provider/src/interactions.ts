@@ -190,6 +190,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       deps.logger.error('interaction failed', { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
     // A client's mistake (an unreadable body, a bad uid, a stale form): worth a warning, never an error.
     else deps.logger.warn('interaction refused', { status: answer.pageStatus, error: answer.error, code: answer.code });
+    for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
     res.setHeader('Cache-Control', 'no-store');
     if (wantsJson(req)) {
       res.status(answer.pageStatus).json(journeyErrorBody(answer));

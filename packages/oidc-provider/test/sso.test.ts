@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import * as oidc from 'openid-client';
+import { createMemoryStores, systemClock } from '@waymark/core';
 import { Browser, formOf, SESSION_COOKIE, startStack, webAppClient, WEB_APP, type Stack } from './support.js';
 
 /*
@@ -323,5 +324,31 @@ describe('@waymark/oidc-provider failure and logout', () => {
     expect(res.status).toBe(303);
     expect(await stack.stores.sessions.get(sessionId)).toMatchObject({ sub: 'user-alice' });
     expect(res.headers.getSetCookie().some((c) => c.startsWith(`${SESSION_COOKIE}=`))).toBe(false);
+  });
+});
+
+describe('@waymark/oidc-provider at the live-journey cap of the memory stores', () => {
+  let stack: Stack;
+  let config: oidc.Configuration;
+
+  beforeAll(async () => {
+    stack = await startStack({ clients: [webAppClient(['password'])], stores: createMemoryStores(systemClock, { maxJourneys: 1 }) });
+    config = await discover(stack);
+  });
+  afterAll(() => stack.close());
+
+  it('answers a new sign-in with 503 (not 500) while the store is full, and the sign-in in flight still finishes', async () => {
+    const first = new Browser();
+    const firstRequest = await authorizationRequest(config);
+    const page = await first.follow(firstRequest.url, WEB_APP.redirect);
+    expect(page.body).toContain('type="password"');
+    const second = await new Browser().follow((await authorizationRequest(config)).url, WEB_APP.redirect);
+    expect(second.status).toBe(503);
+    expect(second.body).toContain('Sign-in is busy for a moment');
+    // The table's Retry-After: when the soonest journey expires, at least a second and at most a minute.
+    expect(Number(second.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(second.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    const end = await signIn(first, page);
+    expect((await redeem(config, end.location as string, firstRequest)).claims()!.sub).toBe('user-alice');
   });
 });

@@ -190,14 +190,15 @@ export class Browser {
     url: string,
     stopAt: string,
     init: RequestInit = {},
-  ): Promise<{ url: string; status: number; body: string; location?: string }> {
+  ): Promise<{ url: string; status: number; body: string; location?: string; headers: Headers }> {
     let res = await this.request(url, init);
     let current = url;
     for (let hops = 0; hops < 10; hops++) {
       const location = res.headers.get('location');
-      if (res.status < 300 || res.status >= 400 || !location) return { url: current, status: res.status, body: await res.text() };
+      if (res.status < 300 || res.status >= 400 || !location)
+        return { url: current, status: res.status, body: await res.text(), headers: res.headers };
       const next = new URL(location, current).href;
-      if (next.startsWith(stopAt)) return { url: current, status: res.status, body: '', location: next };
+      if (next.startsWith(stopAt)) return { url: current, status: res.status, body: '', location: next, headers: res.headers };
       await res.arrayBuffer();
       current = next;
       res = await this.request(next);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock, JsonObject, JsonValue, Stores, Transaction } from '@waymark/sdk';
+import type { Clock, JsonObject, JsonValue, RateLimiterFactory, Stores, Transaction } from '@waymark/sdk';
 import { compilePolicyConfig, type CompiledPolicy, type CompiledPolicyConfig } from './config.js';
 import { badPolicyRequest, PolicyError } from './errors.js';
 import { parseEvaluateRequest, type EvaluateRequest, type EvaluateSubject, type PolicyDecision } from './evaluate-request.js';
@@ -23,6 +23,13 @@ export interface PolicyDecisionPointOptions {
   stores: Pick<Stores, 'sessions' | 'transactions' | 'counters'>;
   clock: Clock;
   resolveJwt?: JwtSubjectResolver;
+  /**
+   * Where the per-subject transaction limit (`transactionRateLimit`) counts: a rate limiter
+   * factory (`createMemoryRateLimiters` of @waymark/http, `createRedisRateLimiters` of
+   * @waymark/redis; the router passes its own), whose `Retry-After` is the time left in the
+   * subject's window. Without it, `stores.counters` counts, and `Retry-After` is the whole window.
+   */
+  rateLimiters?: RateLimiterFactory;
 }
 
 /** The advice name AIC uses for a transaction condition. */
@@ -89,6 +96,18 @@ export function createPolicyDecisionPoint(config: unknown, options: PolicyDecisi
   const compiled = compilePolicyConfig(config);
   const { stores, clock, resolveJwt } = options;
   const limit = compiled.transactionRateLimit;
+  const limiter = options.rateLimiters?.({ name: 'policy-transaction', max: limit.max, windowSeconds: limit.windowSeconds });
+
+  /** Spends one transaction of `sub`'s budget: the seconds to wait when it is spent, else undefined. */
+  async function spendTransaction(sub: string): Promise<number | undefined> {
+    const key = encodeURIComponent(sub);
+    if (limiter) {
+      const decision = await limiter.consume(key);
+      return decision.allowed ? undefined : decision.retryAfterSeconds;
+    }
+    const count = await stores.counters.increment(`waymark:tx-rate:${key}`, limit.windowSeconds);
+    return count > limit.max ? limit.windowSeconds : undefined;
+  }
 
   async function resolveSubject(subject: EvaluateSubject): Promise<PolicySubject | undefined> {
     if (subject.ssoToken !== undefined) {
@@ -104,10 +123,10 @@ export function createPolicyDecisionPoint(config: unknown, options: PolicyDecisi
   }
 
   async function openTransaction(policy: CompiledPolicy & { condition: NonNullable<CompiledPolicy['condition']> }, sub: string, resource: string): Promise<string> {
-    // Rate limit per subject, on its own counter: transactional step-ups never touch account lockout.
-    const count = await stores.counters.increment(`waymark:tx-rate:${encodeURIComponent(sub)}`, limit.windowSeconds);
-    if (count > limit.max)
-      throw new PolicyError('ERR_TRANSACTION_RATE_LIMITED', 'too many transactions for this subject; retry later', {}, { retryAfterSeconds: limit.windowSeconds });
+    // Rate limit per subject, on its own budget: transactional step-ups never touch account lockout.
+    const retryAfterSeconds = await spendTransaction(sub);
+    if (retryAfterSeconds !== undefined)
+      throw new PolicyError('ERR_TRANSACTION_RATE_LIMITED', 'too many transactions for this subject; retry later', {}, { retryAfterSeconds });
     const now = clock.now();
     // 256 random bits: a transaction id is a bearer of nothing alone, but must not be guessable.
     const id = randomBytes(32).toString('base64url');

@@ -1,5 +1,6 @@
-import { describe, it, expect } from '@jest/globals';
+import { describe, it, expect, jest } from '@jest/globals';
 import type { JourneyResult } from '@waymark/core';
+import { createMemoryRateLimiters } from '@waymark/http';
 import { completeStepUp, createPolicyDecisionPoint, TRANSACTION_ADVICE, type PolicyDecisionPoint } from '@waymark/policy';
 import { domain, PAYMENT, policyConfig, REFUND } from './support.js';
 
@@ -70,6 +71,27 @@ describe('createPolicyDecisionPoint (in process)', () => {
     await advised(pdp, alice);
     await advised(pdp, alice);
     await expect(pdp.evaluate({ resources: [PAYMENT], subject: { ssoToken: alice } })).rejects.toMatchObject({ code: 'ERR_TRANSACTION_RATE_LIMITED', retryAfterSeconds: 60 });
+  });
+
+  it('spends the transaction limit through an injected rate limiter factory when given: Retry-After is the time left, the counter store untouched', async () => {
+    // The memory limiters' windows follow the system time: move jest's fake Date, never sleep.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    try {
+      const d = domain();
+      const pdp = createPolicyDecisionPoint({ ...policyConfig(), transactionRateLimit: { max: 2, windowSeconds: 60 } }, { ...d, rateLimiters: createMemoryRateLimiters() });
+      const alice = await d.session('user-alice');
+      await advised(pdp, alice);
+      await advised(pdp, alice);
+      jest.setSystemTime(Date.now() + 20_000);
+      await expect(pdp.evaluate({ resources: [PAYMENT], subject: { ssoToken: alice } })).rejects.toMatchObject({ code: 'ERR_TRANSACTION_RATE_LIMITED', retryAfterSeconds: 40 });
+      expect(await d.stores.counters.get('waymark:tx-rate:user-alice')).toBe(0);
+      // Another subject has a budget of its own; alice's comes back when her window ends.
+      await advised(pdp, await d.session('user-bob'));
+      jest.setSystemTime(Date.now() + 41_000);
+      await advised(pdp, alice);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('refuses a JWT subject without a resolver, and a malformed request, with ERR_POLICY_REQUEST naming the field', async () => {

@@ -9,3 +9,5 @@ export { parseRedisSetting, redisSettingSchema, redactRedisUrl, redisLocation } 
 export type { RedisSetting, RedisTopology, RedisNode, ParseRedisSettingOptions } from './setting.js';
 export { REDIS_DEFAULTS, DEFAULT_PREFIX } from './defaults.js';
 export { RedisUnreachableError } from './lib/errors.js';
+export { createRedisRateLimiters } from './rate-limiters.js';
+export type { RedisRateLimitersOptions } from './rate-limiters.js';

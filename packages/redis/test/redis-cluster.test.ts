@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { Redis, type Cluster } from 'ioredis';
-import { connectRedis, createRedisStores, parseRedisSetting } from '@waymark/redis';
+import { connectRedis, createRedisRateLimiters, createRedisStores, parseRedisSetting } from '@waymark/redis';
 import { testClock as manualClock, storeConformance } from '@waymark/testing';
 import { startRedisCluster, type RedisCluster } from '../../../test/support/redis-cluster.js';
 import { deleteByPrefix } from './support/redis-keys.js';
@@ -86,6 +86,25 @@ describe('redis cluster hash tags', () => {
       expect(new Set(slots).size).toBeGreaterThan(20);
       // 30 ids on three shards: each shard holds some (all on one would mean one hash tag for all).
       expect(shards.map((keys) => keys.length > 0)).toEqual([true, true, true]);
+    } finally {
+      await deleteByPrefix(cluster, prefix);
+    }
+  });
+});
+
+describe('redis cluster rate limiters', () => {
+  it('consume, peek and reset work through the Cluster client (one key per call)', async () => {
+    const prefix = `test:${randomUUID()}:`;
+    const limiter = createRedisRateLimiters({ redis: cluster, prefix })({ name: 'par-source', max: 2, windowSeconds: 60 });
+    try {
+      expect((await limiter.consume('mobile-app|203.0.113.9')).allowed).toBe(true);
+      expect((await limiter.consume('mobile-app|203.0.113.9')).allowed).toBe(true);
+      const refused = await limiter.consume('mobile-app|203.0.113.9');
+      expect(refused.allowed).toBe(false);
+      expect(refused.retryAfterSeconds).toBeGreaterThanOrEqual(59);
+      expect((await limiter.peek('mobile-app|203.0.113.9')).allowed).toBe(false);
+      await limiter.reset('mobile-app|203.0.113.9');
+      expect((await limiter.peek('mobile-app|203.0.113.9')).remaining).toBe(2);
     } finally {
       await deleteByPrefix(cluster, prefix);
     }

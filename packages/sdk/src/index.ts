@@ -40,3 +40,4 @@ export type {
   KeyValueStore,
   Stores,
 } from './stores.js';
+export type { RateLimitSpec, RateLimitDecision, RateLimiter, RateLimiterFactory } from './rate-limit.js';

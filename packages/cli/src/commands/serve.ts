@@ -24,6 +24,13 @@ Config (JSON; relative paths from the file's folder):
     "plugins": [], "secretKeys": [], "trustedProxies": [],
     "services": { "usersFile": "users.json" } }
   secretKeys may also come from WAYMARK_SECRET_KEYS (comma-separated, 32 bytes base64url each).
+  Abuse limits (defaults shown; false turns a rate limit off):
+    "parRateLimit": { "max": 60, "clientMax": 6000, "windowSeconds": 60 },
+    "journeyStartRateLimit": { "max": 60, "clientMax": 6000, "windowSeconds": 60 },
+    "authFailureRateLimit": { "max": 20, "windowSeconds": 600 },
+    "maxLiveJourneys": 20000 (memory stores only),
+    "http": { "headersTimeout": 10000, "requestTimeout": 30000, "keepAliveTimeout": 5000,
+              "maxRequestsPerSocket": 0 } (milliseconds)
 
 Options:
   --config <file>  the configuration file

@@ -3,6 +3,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { compileConfigSchema, ConfigInvalidError, type ConfigSchema } from '@waymark/core';
 import { redisSettingSchema } from '@waymark/redis';
 import { WaymarkError } from '@waymark/sdk';
+import { httpProblems, httpSettingsSchema, type HttpSettings } from './http-settings.js';
+import { limitProblems, limitsOf, limitsSchemaProperties, type LimitSettings } from './limits-config.js';
 
 /**
  * The `waymark serve` configuration file (JSON). Relative paths resolve from the file's folder.
@@ -37,8 +39,16 @@ export interface ServerConfig {
   services?: { usersFile?: string };
   /** Where the Redis stores live (see @waymark/redis `RedisSetting`); absent: WAYMARK_REDIS_URL, else memory stores. */
   redis?: unknown;
-  /** The PAR rate limit per client (RFC 9126 §2.3): `{ max, windowSeconds }`, or `false` for none. Default { max: 30, windowSeconds: 60 }. */
-  parRateLimit?: { max: number; windowSeconds: number } | false;
+  /** The PAR budget (RFC 9126 §2.3): `{ max, clientMax?, windowSeconds }` (max per public client and source IP, clientMax per client), or `false` for none. Default { max: 60, clientMax: 6000, windowSeconds: 60 }. */
+  parRateLimit?: LimitSettings['parRateLimit'];
+  /** Journey starts, counted as PAR is. Default { max: 60, clientMax: 6000, windowSeconds: 60 }. */
+  journeyStartRateLimit?: LimitSettings['journeyStartRateLimit'];
+  /** Failed client authentications per client and source IP. Default { max: 20, windowSeconds: 600 }. */
+  authFailureRateLimit?: LimitSettings['authFailureRateLimit'];
+  /** Live journeys one process holds with memory stores; past it new journeys get 503. Default 20000. */
+  maxLiveJourneys?: number;
+  /** Node HTTP server settings (ms): headersTimeout, requestTimeout, keepAliveTimeout, maxRequestsPerSocket. Defaults in http-settings.ts. */
+  http?: Partial<HttpSettings>;
   /** How the access log writes client IPs: "full" (default), "truncated" (IPv4 /24, IPv6 /48), "hashed" or "none". */
   logClientIp?: 'full' | 'truncated' | 'hashed' | 'none';
   /** Strict-Transport-Security: { maxAgeSeconds?, includeSubDomains?, preload? } or false. Default: a year when the issuer is https. */
@@ -57,8 +67,10 @@ export interface ResolvedServerConfig {
   trustedProxies: string[];
   services: { usersFile?: string };
   redis: unknown;
-  /** The PAR rate limit per client, or false; undefined keeps the adapter's default (30 per minute). */
-  parRateLimit?: { max: number; windowSeconds: number } | false;
+  /** The abuse limits, the adapter's defaults filled in; `maxLiveJourneys` undefined keeps the memory stores' default. */
+  limits: LimitSettings;
+  /** The HTTP server's timeouts, defaults applied. */
+  http: HttpSettings;
   /** The access log's client IPs; undefined keeps the adapter's default (full). */
   logClientIp?: ServerConfig['logClientIp'];
   /** Strict-Transport-Security; undefined keeps the adapter's default (on for an https issuer). */
@@ -147,21 +159,8 @@ export const serverConfigSchema = {
       description: 'services nodes use, such as { "usersFile": "users.json" }',
     },
     redis: redisSettingSchema,
-    parRateLimit: {
-      description:
-        'the PAR rate limit per client (RFC 9126 §2.3): false for none, or { "max": 30, "windowSeconds": 60 }. Default 30 per 60 s',
-      type: ['boolean', 'object'],
-      if: { type: 'boolean' },
-      then: { const: false, description: 'false turns the limit off' },
-      else: {
-        additionalProperties: false,
-        required: ['max', 'windowSeconds'],
-        properties: {
-          max: { type: 'integer', minimum: 1, description: 'pushed requests a client may make per window, a positive integer' },
-          windowSeconds: { type: 'integer', minimum: 1, description: 'the window in seconds, a positive integer' },
-        },
-      },
-    },
+    ...limitsSchemaProperties,
+    http: httpSettingsSchema,
     logClientIp: {
       enum: ['full', 'truncated', 'hashed', 'none'],
       description: 'how the access log writes client IPs: "full" (default), "truncated" (IPv4 /24, IPv6 /48), "hashed" or "none"',
@@ -231,13 +230,17 @@ export function resolveServerConfig(
 ): ResolvedServerConfig {
   const raw = copy(input);
   const problems = schemas().config.problems(raw);
-  const config = raw as ServerConfig & { services: { usersFile?: string } };
-  if (problems.length === 0 && config.clients !== undefined && config.clientsFile !== undefined)
-    problems.push({
-      code: 'ERR_CONFIG_INVALID',
-      pointer: '/clientsFile',
-      message: 'give either "clients" or "clientsFile", not both: remove one',
-    });
+  const config = raw as ServerConfig & { services: { usersFile?: string }; http: HttpSettings };
+  // What the schema cannot say, checked once the shape is right.
+  if (problems.length === 0) {
+    if (config.clients !== undefined && config.clientsFile !== undefined)
+      problems.push({
+        code: 'ERR_CONFIG_INVALID',
+        pointer: '/clientsFile',
+        message: 'give either "clients" or "clientsFile", not both: remove one',
+      });
+    problems.push(...limitProblems(config), ...httpProblems(config.http));
+  }
   if (problems.length > 0) throw new ConfigInvalidError(subject, problems);
   const at = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
 
@@ -279,9 +282,10 @@ export function resolveServerConfig(
     trustedProxies: config.trustedProxies ?? [],
     services: config.services.usersFile !== undefined ? { usersFile: at(config.services.usersFile) } : {},
     redis: config.redis,
-    ...(config.parRateLimit !== undefined ? { parRateLimit: config.parRateLimit } : {}),
     ...(config.logClientIp !== undefined ? { logClientIp: config.logClientIp } : {}),
     ...(config.hsts !== undefined ? { hsts: config.hsts } : {}),
+    limits: limitsOf(config),
+    http: config.http,
     baseDir,
   };
 }

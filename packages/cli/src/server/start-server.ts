@@ -8,6 +8,7 @@ import type { Clock, Logger } from '@waymark/sdk';
 import { createWaymarkApp, createWaymarkRouter, DEFAULTS, type WaymarkRouter } from '@waymark/express';
 import { CliError } from '../errors.js';
 import { configError, resolveServerConfig, type ResolvedServerConfig, type ServerConfig } from './config.js';
+import { createHttpServer } from './http-settings.js';
 import { createStoresFromConfig } from './stores.js';
 
 /** A running server. */
@@ -104,7 +105,7 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
   const resolved = isResolved(config) ? config : resolveServerConfig(config, options.baseDir ?? process.cwd(), options.env ?? process.env);
   const logger = options.logger ?? DEFAULTS.logger;
   const print = options.print ?? (() => undefined);
-  const { stores, description, close: closeStores } = await createStoresFromConfig(resolved, options.clock, options.env ?? process.env);
+  const { stores, description, rateLimiters, close: closeStores } = await createStoresFromConfig(resolved, options.clock, options.env ?? process.env);
   try {
     const services: Record<string, unknown> = { secretSource: environmentSecretSource(options.env ?? process.env) };
     if (resolved.services.usersFile !== undefined) services.users = new FileUserStore(resolved.services.usersFile);
@@ -127,7 +128,10 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
       engine,
       logger,
       trustedProxies: resolved.trustedProxies,
-      ...(resolved.parRateLimit !== undefined ? { parRateLimit: resolved.parRateLimit } : {}),
+      rateLimiters,
+      ...(resolved.limits.parRateLimit !== undefined ? { parRateLimit: resolved.limits.parRateLimit } : {}),
+      ...(resolved.limits.journeyStartRateLimit !== undefined ? { journeyStartRateLimit: resolved.limits.journeyStartRateLimit } : {}),
+      ...(resolved.limits.authFailureRateLimit !== undefined ? { authFailureRateLimit: resolved.limits.authFailureRateLimit } : {}),
       ...(resolved.logClientIp !== undefined ? { logClientIp: resolved.logClientIp } : {}),
       ...(resolved.hsts !== undefined ? { hsts: resolved.hsts } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
@@ -142,10 +146,15 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
             `client "${client.clientId}" allows flow "${flow}", which no configured flow file defines; add it to "flows" or fix allowed_flows`,
           );
     const app = createWaymarkApp(router);
-    const server: Server = await new Promise((resolveListen, reject) => {
+    // Node's server with the configured timeouts (http-settings.ts), not app.listen's defaults.
+    const server: Server = createHttpServer(app, resolved.http);
+    await new Promise<void>((resolveListen, reject) => {
       const failed = (error: NodeJS.ErrnoException) => reject(listenError(error, resolved.host, resolved.port));
-      const s = app.listen(resolved.port, resolved.host, (error?: Error) => (error ? failed(error) : resolveListen(s)));
-      s.once('error', failed);
+      server.once('error', failed);
+      server.listen(resolved.port, resolved.host, () => {
+        server.off('error', failed);
+        resolveListen();
+      });
     });
     const { port } = server.address() as AddressInfo;
     const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;

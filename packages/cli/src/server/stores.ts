@@ -1,6 +1,7 @@
 import { createMemoryStores } from '@waymark/core';
 import {
   connectRedis,
+  createRedisRateLimiters,
   createRedisStores,
   parseRedisSetting,
   RedisUnreachableError,
@@ -8,7 +9,8 @@ import {
   type RedisClient,
   type RedisTopology,
 } from '@waymark/redis';
-import { WaymarkError, type Clock, type Stores } from '@waymark/sdk';
+import { createMemoryRateLimiters } from '@waymark/http';
+import { WaymarkError, type Clock, type RateLimiterFactory, type Stores } from '@waymark/sdk';
 import { configError, type ResolvedServerConfig } from './config.js';
 
 /** The stores a server runs on, how to describe them at start-up, and how to let them go. */
@@ -16,6 +18,8 @@ export interface ServerStores {
   stores: Stores;
   /** One line for the start-up log: `memory (single process)`, `redis redis://10.0.0.5:6379 (prefix waymark:)`. */
   description: string;
+  /** Where every rate limit counts: Redis with the Redis stores (one budget for every process), memory otherwise. */
+  rateLimiters: RateLimiterFactory;
   close(): Promise<void>;
 }
 
@@ -36,7 +40,7 @@ async function quit(client: RedisClient): Promise<void> {
 }
 
 /**
- * Builds the stores a configuration asks for: Redis when `redis` is set (a URL, `{ url,
+ * Builds the stores (and the rate limiters beside them) a configuration asks for: Redis when `redis` is set (a URL, `{ url,
  * prefix }`, `{ cluster: [...] }` or `{ sentinels: [...], name }`: @waymark/redis
  * `parseRedisSetting`) or `WAYMARK_REDIS_URL` is in `env`; otherwise memory (the embedded
  * default: one process, nothing else to run).
@@ -50,13 +54,26 @@ async function quit(client: RedisClient): Promise<void> {
  * const { stores, description } = await createStoresFromConfig(config);
  */
 export async function createStoresFromConfig(
-  config: Pick<ResolvedServerConfig, 'redis'> & Partial<Pick<ResolvedServerConfig, 'secretKeys'>>,
+  config: Pick<ResolvedServerConfig, 'redis'> & Partial<Pick<ResolvedServerConfig, 'secretKeys' | 'limits'>>,
   clock?: Clock,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<ServerStores> {
   const topology = redisTopology(config.redis, env);
-  if (topology === undefined)
-    return { stores: createMemoryStores(clock), description: 'memory (single process)', close: async () => undefined };
+  const maxJourneys = config.limits?.maxLiveJourneys;
+  if (topology === undefined) {
+    const memory = createMemoryStores(clock, maxJourneys !== undefined ? { maxJourneys } : {});
+    return {
+      stores: memory,
+      description: 'memory (single process)',
+      rateLimiters: createMemoryRateLimiters(),
+      close: async () => memory.close(),
+    };
+  }
+  if (maxJourneys !== undefined)
+    throw configError(
+      '/maxLiveJourneys',
+      `caps the memory stores of one process; with Redis (${topology.source}) bound memory with Redis's maxmemory instead, and remove it`,
+    );
   if ((config.secretKeys ?? []).length === 0)
     throw configError(
       '/secretKeys',
@@ -83,5 +100,10 @@ export async function createStoresFromConfig(
   const { journeys, pushedRequests, sessions, transactions, counters, kv } = redisStores;
   const stores: Stores = { journeys, pushedRequests, sessions, transactions, counters, kv };
   Object.defineProperty(stores, 'commands', { value: () => redisStores.commands(), enumerable: false });
-  return { stores, description: `redis ${redisLocation(topology)} (prefix ${topology.prefix})`, close: () => quit(client) };
+  return {
+    stores,
+    description: `redis ${redisLocation(topology)} (prefix ${topology.prefix})`,
+    rateLimiters: createRedisRateLimiters({ redis: client, prefix: topology.prefix }),
+    close: () => quit(client),
+  };
 }

@@ -1,7 +1,9 @@
-import { describe, it, expect } from '@jest/globals';
+import { describe, it, expect, jest } from '@jest/globals';
 import request from 'supertest';
+import { createMemoryRateLimiters } from '@waymark/http';
+import type { RateLimitSpec } from '@waymark/sdk';
 import { basic, SECRET } from '../support/app.js';
-import { answer, PAYMENT, PEP_AUTH, policyTestApp, REFUND, type PolicyTestApp } from './support.js';
+import { answer, PAYMENT, PEP_AUTH, policyConfig, policyTestApp, REFUND, type PolicyTestApp } from './support.js';
 
 function evaluate(t: PolicyTestApp, body: unknown) {
   return request(t.app).post('/policies/evaluate').set('Authorization', PEP_AUTH).set('Content-Type', 'application/json').send(JSON.stringify(body));
@@ -107,6 +109,31 @@ describe('POST /policies/evaluate — transactional authorization', () => {
     // Another subject is unaffected.
     const bob = await t.session('user-bob');
     expect((await evaluate(t, { resources: [PAYMENT], subject: { ssoToken: bob } })).status).toBe(200);
+  });
+
+  it("spends the transaction limit through the router's rateLimiters when the router builds the decision point: Retry-After is the time left", async () => {
+    // The memory limiters' windows follow the system time: move jest's fake Date, never sleep.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    try {
+      const made: RateLimitSpec[] = [];
+      const memory = createMemoryRateLimiters();
+      const t = await policyTestApp({
+        config: { ...policyConfig(), transactionRateLimit: { max: 2, windowSeconds: 60 } },
+        routerRateLimiters: (spec) => (made.push(spec), memory(spec)),
+      });
+      expect(made).toContainEqual({ name: 'policy-transaction', max: 2, windowSeconds: 60 });
+      const alice = await t.session('user-alice');
+      await advice(t, alice);
+      await advice(t, alice);
+      jest.setSystemTime(Date.now() + 20_000);
+      const over = await evaluate(t, { resources: [PAYMENT], subject: { ssoToken: alice } });
+      expect(over.status).toBe(429);
+      expect(over.body.code).toBe('ERR_TRANSACTION_RATE_LIMITED');
+      expect(over.headers['retry-after']).toBe('40');
+      expect(await t.stores.counters.get('waymark:tx-rate:user-alice')).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('allows a plain policy when the subject condition holds (claims) and not otherwise, without any advice', async () => {

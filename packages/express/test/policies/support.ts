@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import express, { type Express } from 'express';
 import { createEngine, createMemoryStores, type Engine } from '@waymark/core';
 import { builtinNodes, generateTotp, type UserRecord, type UserStore } from '@waymark/nodes';
-import type { Stores } from '@waymark/sdk';
+import type { RateLimiterFactory, Stores } from '@waymark/sdk';
 import { createWaymarkRouter } from '@waymark/express';
 import { createPolicyDecisionPoint, type PolicyDecisionPoint } from '@waymark/policy';
 import { basic, captureLogger, clients, ISSUER, SECRET, TestClock } from '../support/app.js';
@@ -57,7 +57,15 @@ export interface PolicyTestOptions {
   secretKeys?: string[];
   /** More flows to load (a step-up flow of a test's own). */
   flows?: unknown[];
+  /**
+   * The router builds its own decision point from `config` (`policies: { config }`) with these
+   * rate limiters (`rateLimiters`), instead of taking the one this app returns as `pdp`: the
+   * router's endpoints then use a decision point the test cannot reach (leave `t.pdp` alone).
+   */
+  routerRateLimiters?: RateLimiterFactory;
 }
+/** The options' former name. */
+export type PolicyTestAppOptions = PolicyTestOptions;
 
 export async function policyTestApp(options: PolicyTestOptions = {}): Promise<PolicyTestApp> {
   const clock = options.peerOf?.clock ?? new TestClock();
@@ -67,16 +75,18 @@ export async function policyTestApp(options: PolicyTestOptions = {}): Promise<Po
   engine.load(JSON.parse(readFileSync(new URL('../../../../flows/transactional-stepup.json', import.meta.url), 'utf8')));
   for (const flow of options.flows ?? []) engine.load(flow);
   const pdp = createPolicyDecisionPoint(options.config ?? policyConfig(), { stores, clock });
-  const router = createWaymarkRouter({
+  const base = {
     issuer: ISSUER,
     clients: [...Object.values(clients), SERVICE],
     stores,
     clock,
     logger,
     engine,
-    policies: { pdp },
     ...(options.csrfKey ? { csrfKey: options.csrfKey } : {}),
-  });
+  };
+  const router = options.routerRateLimiters
+    ? createWaymarkRouter({ ...base, rateLimiters: options.routerRateLimiters, policies: { config: options.config ?? policyConfig() } })
+    : createWaymarkRouter({ ...base, policies: { pdp } });
   const app = express();
   app.use('/', router);
   options.configure?.(app, pdp);

@@ -2,7 +2,7 @@ import express, { type Express } from 'express';
 import { createEngine, createMemoryStores, type Engine } from '@waymark/core';
 import { builtinNodes } from '@waymark/nodes';
 import { callbacks, defineNode, type Stores } from '@waymark/sdk';
-import { createWaymarkRouter, type ClientConfig, type WaymarkRouter } from '@waymark/express';
+import { createWaymarkRouter, type ClientConfig, type WaymarkRouter, type WaymarkRouterOptions } from '@waymark/express';
 import { captureLogger, CHALLENGE, ISSUER, SECRET, TestClock, basic } from './app.js';
 
 /*
@@ -95,9 +95,9 @@ export interface JourneyTestApp {
   logger: ReturnType<typeof captureLogger>;
 }
 
-export async function journeyApp(): Promise<JourneyTestApp> {
+export async function journeyApp(overrides: Partial<WaymarkRouterOptions> = {}): Promise<JourneyTestApp> {
   const clock = new TestClock();
-  const stores = createMemoryStores(clock);
+  const stores = overrides.stores ?? createMemoryStores(clock);
   const logger = captureLogger();
   const engine = await createEngine({ nodes: [...builtinNodes, askNode], stores, clock, logger });
   engine.load(askLoginFlow);
@@ -110,6 +110,7 @@ export async function journeyApp(): Promise<JourneyTestApp> {
     logger,
     engine,
     parRateLimit: false,
+    ...overrides,
   });
   const app = express();
   app.use('/', router);

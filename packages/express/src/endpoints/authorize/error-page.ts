@@ -31,12 +31,10 @@ export function authorizeErrorPage(ctx: RouterContext): ErrorRequestHandler {
       return;
     }
     const request = state.authorization;
-    if (request?.redirectUri !== undefined && status < 500) {
+    // A server error the client can do something about (a store down or full: retry) goes back
+    // to it as temporarily_unavailable (RFC 6749 §4.1.2.1); any other server error gets the page.
+    if (request?.redirectUri !== undefined && (status < 500 || answer.error === 'temporarily_unavailable')) {
       seeOther(res, errorRedirect(ctx, request.redirectUri, answer.error, answer.description, request.state));
-      return;
-    }
-    if (request?.redirectUri !== undefined && answer.code === 'ERR_STORE_UNAVAILABLE') {
-      seeOther(res, errorRedirect(ctx, request.redirectUri, 'temporarily_unavailable', answer.description, request.state));
       return;
     }
     res.status(status).type('html').send(errorPage(answer, { base: ctx.basePath }));

@@ -14,7 +14,7 @@ import { authenticateJourneyClient, continueJourneyJson, observeJourneyApi, read
 export function journeyRoutes(ctx: RouterContext): Router {
   const router = Router();
   const headers = securityHeaders(ctx.hsts);
-  const common = [headers, noStore(), corsEarly(ctx), clientIp(ctx), requireJsonBody(), readJson(ctx.bodyLimit)];
+  const common = [headers, noStore(), corsEarly(ctx), clientIp(ctx), requireJsonBody(), ...readJson(ctx.bodyLimit)];
   router.options('/journeys/:flow', headers, corsPreflight(ctx, 'start'));
   router.options('/journeys/:id/continue', headers, corsPreflight(ctx, 'continue'));
   router.post('/journeys/:id/continue', observeJourneyApi(ctx, 'journey_continue'), ...common, continueJourneyJson(ctx));

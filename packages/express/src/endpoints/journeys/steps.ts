@@ -1,15 +1,17 @@
-import express, { type Request, type RequestHandler, type Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { JourneyResult } from '@waymark/core';
 import type { JsonObject } from '@waymark/sdk';
-import { authenticateClient } from '../../client-auth/authenticate-client.js';
+import { authenticateClientLimited } from '../../client-auth/failure-limit.js';
 import { invalidClient, presentedCredentials } from '../../client-auth/presented-credentials.js';
 import { toClientInfo } from '../../clients/client-registry.js';
 import type { Client } from '../../clients/types.js';
 import { HttpError, invalidRequest } from '../../errors.js';
 import { locals } from '../../lib/locals.js';
+import { spendJourneyStart } from '../../limits/journey-start.js';
 import { CLIENT_AUTH_PARAMETERS, REQUEST_OBJECT_PARAMETERS, STANDARD_AUTHORIZATION_PARAMETERS } from '../../lib/oauth-parameters.js';
 import { printableName } from '../../lib/printable.js';
 import { requestInfo } from '../../lib/request-info.js';
+import { readJsonBody } from '../../middleware/json-body.js';
 import { observeRequests } from '../../middleware/observe.js';
 import { isAllowedRedirectTarget } from '../../oauth/redirect-target.js';
 import type { RouterContext } from '../../options.js';
@@ -29,9 +31,9 @@ export function requireJsonBody(): RequestHandler {
   };
 }
 
-/** Parses JSON within the body limit: 413 past it, 400 when malformed. */
-export function readJson(limit: string | number): RequestHandler {
-  return express.json({ limit, strict: true, type: () => true });
+/** Parses JSON within the body limit: 413 as soon as the body passes it (the rest is never read), 400 when malformed. */
+export function readJson(limit: string | number): RequestHandler[] {
+  return readJsonBody(limit, { strict: true });
 }
 
 function bodyObject(req: Request): Record<string, unknown> {
@@ -68,7 +70,7 @@ export function authenticateJourneyClient(ctx: RouterContext): RequestHandler {
     const client = ctx.clients.get(presented.clientId);
     if (!client) throw invalidClient('unknown client', presented.method === 'client_secret_basic');
     locals(res).client = client;
-    await authenticateClient(ctx, client, presented);
+    await authenticateClientLimited(ctx, client, presented, locals(res).clientIp);
     locals(res).authenticated = true;
     enforceClientOrigin(ctx, req, res, client);
     next();
@@ -142,6 +144,7 @@ export function startJourneyJson(ctx: RouterContext): RequestHandler {
     locals(res).flowId = client.allowedFlows.includes(flow) ? flow : undefined;
     if (!client.allowedFlows.includes(flow)) throw new HttpError('ERR_FLOW_NOT_ALLOWED', 'this client may not run this flow');
     const params = startParams(client, bodyObject(req)['params']);
+    await spendJourneyStart(ctx, client, locals(res).clientIp, !client.isPublic && locals(res).authenticated === true);
     const result = await engine.start(flow, {
       request: requestInfo(req, res),
       params,

@@ -25,9 +25,9 @@ export function parSteps(ctx: RouterContext): RequestHandler[] {
     parseFormParams(), //                RFC 6749 §3.1: no duplicates, empty = omitted
     rejectRequestUri(), //               §2.1: request_uri must not be pushed
     authenticate(ctx), //                §2: client authentication as at the token endpoint
-    rateLimit(ctx), //                   §2.3: 429 past the client's budget
     checkParameterNames(), //            standard parameters + the client's allowed_pushed_parameters
     checkAuthorizationRequest(), //      §2.1: validated as the authorize endpoint would
+    rateLimit(ctx), //                   §2.3: 429 past the budget; only valid requests spend it
     storePushedRequest(ctx), //          §2.2: 201 { request_uri, expires_in }
   ];
 }

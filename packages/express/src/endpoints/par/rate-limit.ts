@@ -1,24 +1,27 @@
 import type { RequestHandler } from 'express';
-import { HttpError } from '../../errors.js';
+import type { Client } from '../../clients/types.js';
 import { locals } from '../../lib/locals.js';
+import { rateLimited } from '../../limits/client-budget.js';
 import type { RouterContext } from '../../options.js';
 
 /**
- * RFC 9126 §2.3: 429 when a client goes beyond its budget. Counted per authenticated client,
- * after authentication, so that nobody can spend another client's budget. `Retry-After` is the
- * window length: an upper bound, since the counter store does not report the time left.
+ * RFC 9126 §2.3: 429 when a client goes beyond its budget (`parRateLimit`). Runs after every
+ * check, so only a request that would be stored spends budget: junk (400) and failed
+ * authentication (401) spend nothing, and naming a public client's id is not enough to spend
+ * its budget. A public client is counted per source IP under a client-wide ceiling; an
+ * authenticated client per client. `Retry-After` is the time left in the window that is spent.
  */
 export function rateLimit(ctx: RouterContext): RequestHandler {
+  const budget = ctx.limits.par;
   return async function rateLimit(_req, res, next) {
-    const limit = ctx.parRateLimit;
-    const client = locals(res).client;
-    if (limit === false || !client) {
+    if (!budget) {
       next();
       return;
     }
-    const count = await ctx.stores.counters.increment(`waymark:par-rate:${client.clientId}`, limit.windowSeconds);
-    if (count > limit.max)
-      throw new HttpError('ERR_RATE_LIMITED', 'too many pushed authorization requests; retry later', {}, { headers: { 'Retry-After': String(limit.windowSeconds) } });
+    const state = locals(res);
+    const client = state.client as Client;
+    const decision = await budget.spend(client, state.clientIp ?? 'unknown', client.isPublic);
+    if (!decision.allowed) throw rateLimited('too many pushed authorization requests; retry later', decision);
     next();
   };
 }

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { authenticateClient } from '../../client-auth/authenticate-client.js';
+import { authenticateClientLimited } from '../../client-auth/failure-limit.js';
 import { invalidClient, presentedCredentials } from '../../client-auth/presented-credentials.js';
 import { locals } from '../../lib/locals.js';
 import type { RouterContext } from '../../options.js';
@@ -16,7 +16,7 @@ export function authenticateServiceClient(ctx: RouterContext): RequestHandler {
     const presented = presentedCredentials(req.headers, {});
     const client = ctx.clients.get(presented.clientId);
     if (!client) throw invalidClient('unknown client', true);
-    await authenticateClient(ctx, client, presented);
+    await authenticateClientLimited(ctx, client, presented, locals(res).clientIp);
     if (client.type !== 'service') throw invalidClient('only "service" clients may evaluate policies', true);
     locals(res).client = client;
     locals(res).authenticated = true;

@@ -15,9 +15,8 @@ export function policyErrorHandler(): ErrorRequestHandler {
       next(err);
       return;
     }
+    // The table adds Retry-After (RFC 9110 §10.2.3) from the error's retryAfterSeconds for rate limits.
     for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
-    // RFC 9110 §10.2.3: tells the caller when a retry may succeed (rate limits).
-    if (err instanceof PolicyError && err.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(err.retryAfterSeconds));
     res.setHeader('Cache-Control', 'no-store');
     res.status(answer.status).json(journeyErrorBody(answer));
   };

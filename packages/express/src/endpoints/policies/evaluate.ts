@@ -23,7 +23,7 @@ export function evaluateSteps(ctx: RouterContext, pdp: PolicyDecisionPoint): Req
     clientIp(ctx), //                    for the access log and future risk signals
     authenticateServiceClient(ctx), //   the PEP is a service client (client_secret_basic)
     requireJson(), //                    application/json only
-    readJsonBody(ctx.bodyLimit), //      413 past the body limit, 400 when malformed
+    ...readJsonBody(ctx.bodyLimit), //   413 past the body limit (the rest never read), 400 when malformed
     decide(pdp), //                      200 [{ resource, actions, attributes, advices, ttl }]
   ];
 }

@@ -51,7 +51,15 @@ export function policyRoutes(ctx: RouterContext, options: PolicyRouterOptions | 
   if (!Number.isInteger(maxStepUps) || maxStepUps < 1)
     throw new ConfigInvalidError(SUBJECT, [{ code: 'ERR_CONFIG_INVALID', pointer: '/policies/maxStepUpsPerTransaction', message: 'must be a positive integer (default 3)' }]);
   const cookie = options.sessionCookie ?? STEPUP_SESSION_COOKIE;
-  const pdp = options.pdp ?? createPolicyDecisionPoint(options.config, { stores: ctx.stores, clock: ctx.clock, ...(options.resolveJwt ? { resolveJwt: options.resolveJwt } : {}) });
+  const pdp =
+    options.pdp ??
+    createPolicyDecisionPoint(options.config, {
+      stores: ctx.stores,
+      clock: ctx.clock,
+      // The per-subject transaction limit counts where every other limit of the router does.
+      rateLimiters: ctx.rateLimiters,
+      ...(options.resolveJwt ? { resolveJwt: options.resolveJwt } : {}),
+    });
   checkStepUpFlows(ctx, pdp);
 
   const headers = securityHeaders(ctx.hsts);
@@ -59,7 +67,7 @@ export function policyRoutes(ctx: RouterContext, options: PolicyRouterOptions | 
 
   if (ctx.engine) {
     const deps: StepUpDeps = { pdp, engine: ctx.engine, sessions: ctx.stores.sessions, counters: ctx.stores.counters, maxStepUps };
-    const json = [headers, noStore(), clientIp(ctx), requireJson(), readJsonBody(ctx.bodyLimit)];
+    const json = [headers, noStore(), clientIp(ctx), requireJson(), ...readJsonBody(ctx.bodyLimit)];
     router.post('/policies/transactions/:txId/stepup/continue', ...json, continueStepUpJson(deps, cookie));
     const pages = stepUpPages(deps, { cookie, csrfKey: ctx.csrfKey });
     const pageErrors: ErrorRequestHandler = (err, _req, res, next) => {

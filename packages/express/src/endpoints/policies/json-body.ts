@@ -1,5 +1,6 @@
-import express, { type RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import { badPolicyRequest } from '@waymark/policy';
+import { readJsonBody as readJson } from '../../middleware/json-body.js';
 
 /** The policy endpoints take JSON only (AIC's REST shape); anything else is refused before parsing. */
 export function requireJson(): RequestHandler {
@@ -10,7 +11,7 @@ export function requireJson(): RequestHandler {
   };
 }
 
-/** Parses the JSON body within the router's body limit (413 past it, 400 when malformed); any JSON value parses, so the shape check names what is wrong. */
-export function readJsonBody(limit: string | number): RequestHandler {
-  return express.json({ limit, strict: false, type: () => true });
+/** Parses the JSON body within the router's body limit (413 as soon as it passes, the rest never read; 400 when malformed); any JSON value parses, so the shape check names what is wrong. */
+export function readJsonBody(limit: string | number): RequestHandler[] {
+  return readJson(limit, { strict: false });
 }

@@ -1,6 +1,6 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import request from 'supertest';
-import { CHALLENGE, SECRET, basic, form, mobilePar, testApp } from '../../support/app.js';
+import { CHALLENGE, SECRET, basic, form, mobilePar, testApp, type TestApp } from '../../support/app.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 const requestUriPattern = /^urn:ietf:params:oauth:request_uri:([A-Za-z0-9_-]+)$/;
@@ -235,28 +235,86 @@ describe('POST /par — authorization parameters', () => {
 });
 
 describe('POST /par — rate limit', () => {
-  it('answers 429 with Retry-After past the per-client budget, and not for another client', async () => {
-    const { app, clock } = testApp({ parRateLimit: { max: 2, windowSeconds: 60 } });
+  // Two callers on two addresses: the loopback client is a trusted proxy, X-Forwarded-For names the source.
+  const proxied = { trustedProxies: ['127.0.0.1'] };
+  const from = (app: TestApp['app'], ip: string) => request(app).post('/par').set('X-Forwarded-For', ip).type('form');
+  const web = { response_type: 'code', redirect_uri: 'https://app.example.com/callback', code_challenge: CHALLENGE, code_challenge_method: 'S256' };
+
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('answers 429 with the exact Retry-After past the budget of a public client on one address, and not for another client; the window ends', async () => {
+    // Rate windows follow the system time (the limiter's own clock): move it, never sleep.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'] });
+    const { app } = testApp({ parRateLimit: { max: 2, windowSeconds: 60 } });
     for (let i = 0; i < 2; i++) expect((await request(app).post('/par').type('form').send(form(mobilePar()))).status).toBe(201);
+    jest.setSystemTime(Date.now() + 20_000);
     const limited = await request(app).post('/par').type('form').send(form(mobilePar()));
     expect(limited.status).toBe(429);
-    expect(limited.headers['retry-after']).toBe('60');
+    expect(limited.headers['retry-after']).toBe('40');
     expect(limited.body.error).toBe('temporarily_unavailable');
     const other = await request(app).post('/par').type('form').send(form({ client_id: 'post-app', client_secret: SECRET, response_type: 'code' }));
     expect(other.status).toBe(201);
-    clock.advance(61);
+    jest.setSystemTime(Date.now() + 41_000);
     expect((await request(app).post('/par').type('form').send(form(mobilePar()))).status).toBe(201);
   });
 
   it('does not spend a client budget on requests that fail authentication', async () => {
     const { app } = testApp({ parRateLimit: { max: 1, windowSeconds: 60 } });
     for (let i = 0; i < 3; i++) await request(app).post('/par').set('Authorization', basic('web-app', 'wrong')).type('form').send(form({ response_type: 'code' }));
-    const res = await request(app)
-      .post('/par')
-      .set('Authorization', basic('web-app', SECRET))
-      .type('form')
-      .send(form({ response_type: 'code', redirect_uri: 'https://app.example.com/callback', code_challenge: CHALLENGE, code_challenge_method: 'S256' }));
+    const res = await request(app).post('/par').set('Authorization', basic('web-app', SECRET)).type('form').send(form(web));
     expect(res.status).toBe(201);
+  });
+
+  it('does not spend budget on invalid requests: 40 junk PARs naming a public client, then its real PAR from the same address succeeds', async () => {
+    const { app } = testApp({ ...proxied, parRateLimit: { max: 2, windowSeconds: 60 } });
+    const junk = [mobilePar({ response_type: undefined }), mobilePar({ code_challenge: undefined }), mobilePar({ redirect_uri: 'https://evil.example/' }), mobilePar({ scope: 'a  b' })];
+    for (let i = 0; i < 40; i++) expect((await from(app, '203.0.113.66').send(form(junk[i % junk.length]!))).status).toBe(400);
+    expect((await from(app, '203.0.113.66').send(form(mobilePar()))).status).toBe(201);
+    expect((await from(app, '203.0.113.66').send(form(mobilePar()))).status).toBe(201);
+    expect((await from(app, '203.0.113.66').send(form(mobilePar()))).status).toBe(429);
+  });
+
+  it('counts a public client per source address: 30 PARs from one address do not stop the real app on another', async () => {
+    const { app } = testApp({ ...proxied, parRateLimit: { max: 20, windowSeconds: 60 } });
+    const attacker = [];
+    for (let i = 0; i < 30; i++) attacker.push((await from(app, '203.0.113.66').send(form(mobilePar()))).status);
+    expect(attacker.filter((s) => s === 201)).toHaveLength(20);
+    expect(attacker.slice(20).every((s) => s === 429)).toBe(true);
+    const real = await from(app, '198.51.100.7').send(form(mobilePar()));
+    expect(real.status).toBe(201);
+  });
+
+  it('counts IPv6 sources per /64: rotating the interface id does not buy budget', async () => {
+    const { app } = testApp({ ...proxied, parRateLimit: { max: 2, windowSeconds: 60 } });
+    expect((await from(app, '2001:db8:1:2::1').send(form(mobilePar()))).status).toBe(201);
+    expect((await from(app, '2001:db8:1:2:aaaa::9').send(form(mobilePar()))).status).toBe(201);
+    expect((await from(app, '2001:db8:1:2:ffff:1:2:3').send(form(mobilePar()))).status).toBe(429);
+    expect((await from(app, '2001:db8:1:3::1').send(form(mobilePar()))).status).toBe(201);
+  });
+
+  it('keeps a client-wide ceiling over every address, so a flood from many addresses still stops', async () => {
+    const { app } = testApp({ ...proxied, parRateLimit: { max: 2, clientMax: 5, windowSeconds: 60 } });
+    const statuses = [];
+    for (let i = 0; i < 8; i++) statuses.push((await from(app, `203.0.113.${i}`).send(form(mobilePar()))).status);
+    expect(statuses).toEqual([201, 201, 201, 201, 201, 429, 429, 429]);
+    const limited = await from(app, '198.51.100.7').send(form(mobilePar()));
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('counts an authenticated confidential client per client, whatever its address', async () => {
+    const { app } = testApp({ ...proxied, parRateLimit: { max: 1, clientMax: 3, windowSeconds: 60 } });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await from(app, '10.1.1.1').set('Authorization', basic('web-app', SECRET)).send(form(web))).status);
+    expect(statuses).toEqual([201, 201, 201, 429]);
+    expect((await from(app, '10.2.2.2').set('Authorization', basic('web-app', SECRET)).send(form(web))).status).toBe(429);
+  });
+
+  it('false turns the limit off', async () => {
+    const { app } = testApp({ parRateLimit: false });
+    for (let i = 0; i < 70; i++) expect((await request(app).post('/par').type('form').send(form(mobilePar()))).status).toBe(201);
   });
 });
 
