@@ -55,7 +55,8 @@ const RULES: Readonly<Record<string, Rule>> = {
     libraries: 'declared',
     why: 'node types import @waymark/sdk and @waymark/access-token only among Waymark packages',
   },
-  '@waymark/http': { waymark: ['@waymark/sdk'], libraries: [], why: '@waymark/http builds on @waymark/sdk only' },
+  // rate-limiter-flexible: the one limiter of every limit in Waymark (issue 13), with memory and Redis backends.
+  '@waymark/http': { waymark: ['@waymark/sdk'], libraries: ['rate-limiter-flexible'], why: '@waymark/http builds on @waymark/sdk (and the rate limiter library) only' },
   '@waymark/policy': {
     waymark: ['@waymark/sdk', '@waymark/core', '@waymark/access-token'],
     libraries: 'declared',
