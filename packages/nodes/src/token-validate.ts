@@ -1,5 +1,6 @@
 import { ASYMMETRIC_ALGORITHMS, createAccessTokenValidator, type AccessTokenValidator, type AccessTokenValidatorOptions, type JsonWebKeySet } from '@waymark/access-token';
 import { defineNode, WaymarkError, type NodeContext, type Services } from '@waymark/sdk';
+import { bindingProblem } from './lib/dpop-binding.js';
 import { readNamedSecret } from './lib/secret-source.js';
 
 const stringList = { type: 'array', items: { type: 'string', minLength: 1 } } as const;
@@ -135,11 +136,14 @@ function jwtValidatorOf(config: JwtConfig, services: Services): AccessTokenValid
  * (RFC 7662). Beyond signature and lifetime it checks who the token was issued to: its
  * `client_id` (or `azp`) must be one of `allowedClients` and must not be the client that
  * pushed the request — a session-transfer client must not transfer its own tokens. On success
- * it writes `sub`, `client_id` and `scope` to state (with `statePrefix`); never the token.
+ * it writes `sub`, `client_id` and `scope` to state (with `statePrefix`); never the token. A
+ * token bound to a key (`cnf`) needs its DPoP proof (see lib/dpop-binding.ts). It runs in the
+ * push phase (at the PAR endpoint).
  *
  * Outcomes: `valid`; `invalid` (reasons `missing`, `malformed`, `algorithm`, `signature`,
  * `unknown_kid`, `expired`, `no_expiry`, `not_yet_valid`, `issuer`, `audience`, `type`,
- * `client`, `scope`, `inactive`); `error` (`jwks_unavailable`, `introspection_unavailable`).
+ * `client`, `scope`, `inactive`, `dpop_missing`, `dpop_invalid`, `dpop_binding`, `dpop_replay`,
+ * `unsupported_binding`); `error` (`jwks_unavailable`, `introspection_unavailable`).
  *
  * @example
  * { "type": "token.validate",
@@ -153,6 +157,8 @@ export const tokenValidate = defineNode({
   description: 'Validates an access token (JWT or by introspection) and puts its subject into state.',
   config: schema,
   outcomes: ['valid', 'invalid', 'error'],
+  // Judges what was pushed and needs no browser: it runs at the PAR endpoint, so a bad token is refused there.
+  pushPhase: true,
   async run(ctx, config) {
     const token = readToken(ctx, config.from as From);
     if (token === undefined || token === '') return { outcome: 'invalid', reason: 'missing' };
@@ -191,6 +197,8 @@ export const tokenValidate = defineNode({
     if (clientId === undefined || !config.allowedClients.includes(clientId)) return { outcome: 'invalid', reason: 'client' };
     if (ctx.par && clientId === ctx.par.clientId) return { outcome: 'invalid', reason: 'client' };
     if (!config.requiredScopes.every((s) => scopes.includes(s))) return { outcome: 'invalid', reason: 'scope' };
+    const binding = await bindingProblem(ctx, token, claims, config.clockToleranceSeconds);
+    if (binding !== undefined) return { outcome: 'invalid', reason: binding };
     ctx.state[`${config.statePrefix}sub`] = claims.sub;
     ctx.state[`${config.statePrefix}client_id`] = clientId;
     ctx.state[`${config.statePrefix}scope`] = scopes.join(' ');
