@@ -12,6 +12,7 @@ import { printableName } from '../../lib/printable.js';
 import { requestInfo } from '../../lib/request-info.js';
 import { observeRequests } from '../../middleware/observe.js';
 import { isAllowedRedirectTarget } from '../../oauth/redirect-target.js';
+import { checkScope } from '../../oauth/scope.js';
 import type { RouterContext } from '../../options.js';
 import { applyCookies, dropRefusedRedirect, suspendedJson } from '../authorize/answer.js';
 import { enforceClientOrigin } from './cors.js';
@@ -92,6 +93,8 @@ function startParams(client: Client, raw: unknown): Record<string, string> {
       throw invalidRequest(`parameter "${printableName(name)}" must be a string`, { param: printableName(name) });
     out[name] = value;
   }
+  // The same scope rule as PAR and authorize (RFC 6749 §3.3): within the client's allowed_scopes.
+  checkScope(client, out['scope']);
   return out;
 }
 
