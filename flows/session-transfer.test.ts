@@ -9,7 +9,9 @@ import {
   DEMO_AS,
   handoffApp,
   mintToken,
+  plantPushedRequest,
   pushHandoff,
+  pushRaw,
   serveJwks,
   sessionIdFrom,
   shippedFlow,
@@ -68,24 +70,33 @@ describe('flows/session-transfer.json', () => {
     expect(jwks.hits()).toBeGreaterThanOrEqual(1);
   });
 
-  it('writes no session record at all when the pushed target is not allowlisted', async () => {
+  it('runs validateToken in the push phase: a token of another authorization server is refused at PAR, with no request_uri', async () => {
+    const { app, clock } = await handoffApp(jwks.base);
+    const res = await pushRaw(app, { subject_token: await mintToken(clock, { iss: 'https://evil.example' }) });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'the pushed request was refused by validateToken: issuer' });
+  });
+
+  it('refuses a target that is not allowlisted at PAR, and writes no session record when one reaches the flow anyway', async () => {
     const { app, stores, clock } = await handoffApp(jwks.base);
+    expect((await pushRaw(app, { subject_token: await mintToken(clock), target: 'https://evil.example/profile' })).status).toBe(400);
     const written: unknown[] = [];
     const put = stores.sessions.put.bind(stores.sessions);
     stores.sessions.put = async (session) => {
       written.push(session);
       return put(session);
     };
-    const requestUri = await pushHandoff(app, { subject_token: await mintToken(clock), target: 'https://evil.example/profile' });
+    // Past the PAR check: the redirect node still refuses it, before any session exists.
+    const requestUri = await plantPushedRequest(stores, clock, { subject_token: await mintToken(clock), target: 'https://evil.example/profile' });
     const res = await request(app).get(authorizeUrl(requestUri));
     expect(res.status).toBe(403);
     expect(cookieSets(res)).toEqual([]);
     expect(written).toEqual([]);
   });
 
-  it('fails without a cookie when the token was issued by another authorization server', async () => {
-    const { app, clock } = await handoffApp(jwks.base);
-    const requestUri = await pushHandoff(app, { subject_token: await mintToken(clock, { iss: 'https://evil.example' }) });
+  it('fails without a cookie when a token of another authorization server reaches the flow without the push phase', async () => {
+    const { app, clock, stores } = await handoffApp(jwks.base);
+    const requestUri = await plantPushedRequest(stores, clock, { subject_token: await mintToken(clock, { iss: 'https://evil.example' }) });
     const res = await request(app).get(authorizeUrl(requestUri));
     expect(res.status).toBe(403);
     expect(cookieSets(res)).toEqual([]);

@@ -10,8 +10,9 @@ const PREFETCH = /\bpre(fetch|render)\b/i;
  * (Fetch Metadata: `Sec-Fetch-Dest` other than `document`, `Sec-Fetch-Mode` other than
  * `navigate`), a browser's prefetch or prerender (`Sec-Purpose`) and a HEAD request (a link
  * preview's probe) are refused before the
- * pushed request is taken, so it stays usable for the real navigation. A request without these
- * headers (a native app's HTTP client, an older browser) is not judged by them.
+ * pushed request is taken, so it stays usable for the real navigation. A request without
+ * `Sec-Fetch-Dest` (a native app's HTTP client, Node's fetch, which sends `Sec-Fetch-Mode: cors`
+ * alone, an older browser) is not judged by Fetch Metadata.
  */
 export function requireTopLevelNavigation(): RequestHandler {
   return function requireTopLevelNavigation(req, res, next) {
@@ -24,7 +25,9 @@ export function requireTopLevelNavigation(): RequestHandler {
     const dest = req.headers['sec-fetch-dest'];
     const mode = req.headers['sec-fetch-mode'];
     const purpose = req.headers['sec-purpose'] ?? req.headers['purpose'];
-    if ((dest !== undefined && dest !== 'document') || (mode !== undefined && mode !== 'navigate') || (typeof purpose === 'string' && PREFETCH.test(purpose)))
+    // Browsers send Sec-Fetch-Dest with Sec-Fetch-Mode; Node's fetch sends Sec-Fetch-Mode alone (always "cors"): it is no browser page.
+    const fromBrowser = dest !== undefined;
+    if ((fromBrowser && (dest !== 'document' || (mode !== undefined && mode !== 'navigate'))) || (typeof purpose === 'string' && PREFETCH.test(purpose)))
       throw new HttpError('ERR_NAVIGATION_REQUIRED', 'a request_uri may be redeemed by a top-level navigation only; open the link in the browser itself');
     next();
   };

@@ -56,6 +56,11 @@ describe('GET /authorize: only a top-level navigation redeems a request_uri', ()
     const { app, requestUri } = await pushed();
     expect((await request(app).get(authorizeUrl(requestUri))).status).toBe(303);
   });
+
+  it('redeems a request of Node\'s fetch, which sends Sec-Fetch-Mode: cors alone (no Sec-Fetch-Dest: no browser page)', async () => {
+    const { app, requestUri } = await pushed();
+    expect((await request(app).get(authorizeUrl(requestUri)).set('Sec-Fetch-Mode', 'cors')).status).toBe(303);
+  });
 });
 
 describe('GET /authorize: request objects and foreign request_uri values', () => {
