@@ -9,7 +9,9 @@ import {
   DEMO_AS,
   handoffApp,
   mintToken,
+  plantPushedRequest,
   pushHandoff,
+  pushRaw,
   serveJwks,
   sessionIdFrom,
   shippedFlow,
@@ -69,48 +71,56 @@ describe('flows/session-transfer.json', () => {
     expect(jwks.hits()).toBeGreaterThanOrEqual(1);
   });
 
-  it('accepts a token once: the same token pushed again creates no second session (singleUse)', async () => {
+  it('accepts a token once: the same token pushed again is refused at PAR, with no second session (singleUse)', async () => {
     const { app, stores, clock } = await handoffApp(jwks.base);
     const token = await mintToken(clock);
     const first = await request(app).get(authorizeUrl(await pushHandoff(app, { subject_token: token, ip: '127.0.0.1' })));
     expect(first.status).toBe(303);
     expect(await stores.sessions.get(sessionIdFrom(first) as string)).toMatchObject({ sub: 'user-alice' });
-    // The same token, pushed again as a new request: the push is accepted, the journey refuses it.
-    const again = await request(app).get(authorizeUrl(await pushHandoff(app, { subject_token: token, ip: '127.0.0.1' })));
-    expect(again.status).toBe(403);
-    expect(cookieSets(again)).toEqual([]);
+    // The same token, pushed again as a new request: validateToken runs in the push phase, so the
+    // replay is refused at PAR and no request_uri exists to redeem.
+    const again = await pushRaw(app, { subject_token: token, ip: '127.0.0.1' });
+    expect(again.status).toBe(400);
+    expect(again.body).toEqual({ error: 'invalid_request', error_description: 'the pushed request was refused by validateToken: replayed' });
     // A fresh token of the app works as before.
     const fresh = await request(app).get(authorizeUrl(await pushHandoff(app, { subject_token: await mintToken(clock), ip: '127.0.0.1' })));
     expect(fresh.status).toBe(303);
   });
 
-  it('refuses a client-credentials token of the app (its subject is the client) without a session', async () => {
+  it('refuses a client-credentials token of the app (its subject is the client) at PAR, without a request_uri', async () => {
     const { app, clock } = await handoffApp(jwks.base);
-    const res = await request(app).get(
-      authorizeUrl(await pushHandoff(app, { subject_token: await mintToken(clock, { sub: 'mobile-app' }), ip: '127.0.0.1' })),
-    );
-    expect(res.status).toBe(403);
-    expect(cookieSets(res)).toEqual([]);
+    const res = await pushRaw(app, { subject_token: await mintToken(clock, { sub: 'mobile-app' }), ip: '127.0.0.1' });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'the pushed request was refused by validateToken: not_a_user' });
   });
 
-  it('writes no session record at all when the pushed target is not allowlisted', async () => {
+  it('runs validateToken in the push phase: a token of another authorization server is refused at PAR, with no request_uri', async () => {
+    const { app, clock } = await handoffApp(jwks.base);
+    const res = await pushRaw(app, { subject_token: await mintToken(clock, { iss: 'https://evil.example' }) });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'the pushed request was refused by validateToken: issuer' });
+  });
+
+  it('refuses a target that is not allowlisted at PAR, and writes no session record when one reaches the flow anyway', async () => {
     const { app, stores, clock } = await handoffApp(jwks.base);
+    expect((await pushRaw(app, { subject_token: await mintToken(clock), target: 'https://evil.example/profile' })).status).toBe(400);
     const written: unknown[] = [];
     const put = stores.sessions.put.bind(stores.sessions);
     stores.sessions.put = async (session) => {
       written.push(session);
       return put(session);
     };
-    const requestUri = await pushHandoff(app, { subject_token: await mintToken(clock), target: 'https://evil.example/profile' });
+    // Past the PAR check: the redirect node still refuses it, before any session exists.
+    const requestUri = await plantPushedRequest(stores, clock, { subject_token: await mintToken(clock), target: 'https://evil.example/profile' });
     const res = await request(app).get(authorizeUrl(requestUri));
     expect(res.status).toBe(403);
     expect(cookieSets(res)).toEqual([]);
     expect(written).toEqual([]);
   });
 
-  it('fails without a cookie when the token was issued by another authorization server', async () => {
-    const { app, clock } = await handoffApp(jwks.base);
-    const requestUri = await pushHandoff(app, { subject_token: await mintToken(clock, { iss: 'https://evil.example' }) });
+  it('fails without a cookie when a token of another authorization server reaches the flow without the push phase', async () => {
+    const { app, clock, stores } = await handoffApp(jwks.base);
+    const requestUri = await plantPushedRequest(stores, clock, { subject_token: await mintToken(clock, { iss: 'https://evil.example' }) });
     const res = await request(app).get(authorizeUrl(requestUri));
     expect(res.status).toBe(403);
     expect(cookieSets(res)).toEqual([]);

@@ -23,6 +23,7 @@ export const transferClient = () => ({
   allowed_flows: ['session-transfer'],
   redirect_targets: ['http://localhost:4000/'],
   allowed_pushed_parameters: ['subject_token', 'target'],
+  allowed_scopes: ['session_transfer'],
 });
 
 /** The shipped flow's shape (flows/session-transfer.json), with this run's token issuer. */

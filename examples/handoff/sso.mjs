@@ -132,6 +132,7 @@ export async function main() {
           allowed_flows: ['session-transfer'],
           redirect_targets: [`${profile.origin}/`],
           allowed_pushed_parameters: ['subject_token', 'target', 'ip'],
+          allowed_scopes: ['session_transfer'],
         },
       ],
     }),

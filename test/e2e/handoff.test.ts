@@ -66,6 +66,7 @@ describe('app-to-web handoff in headless Chromium', () => {
           allowed_flows: ['session-transfer'],
           redirect_targets: [`${target.origin}/`],
           allowed_pushed_parameters: ['subject_token', 'target', 'ip'],
+          allowed_scopes: ['session_transfer'],
         },
       ],
     });

@@ -87,6 +87,7 @@ async function startWaymark(tokens: TokenIssuer, port: number, profile: ProfileA
           allowed_flows: ['session-transfer'],
           redirect_targets: [`${profile.origin}/`],
           allowed_pushed_parameters: ['subject_token', 'target', 'ip'],
+          allowed_scopes: ['session_transfer'],
         },
       ],
     }),

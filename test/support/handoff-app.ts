@@ -34,7 +34,8 @@ export const sessionTransferClient = {
   pkce: 'S256_REQUIRED',
   allowed_flows: ['session-transfer'],
   redirect_targets: ['https://profile.example.com/', 'http://localhost:4000/'],
-  allowed_pushed_parameters: ['subject_token', 'target', 'ip'],
+  allowed_pushed_parameters: ['subject_token', 'subject_token_type', 'target', 'ip'],
+  allowed_scopes: ['session_transfer'],
 } satisfies ClientConfig;
 
 export const mobileClient = {
@@ -145,12 +146,8 @@ export async function handoffApp(
   return { app, router, engine, clock, stores, logger };
 }
 
-/** The app's back channel: POST /par as the session-transfer client. Returns the request_uri. */
-export async function pushHandoff(
-  app: Express,
-  params: Record<string, string | undefined>,
-  headers: Record<string, string> = {},
-): Promise<string> {
+/** The PAR body of the session-transfer client with these parameters (undefined ones left out). */
+export function handoffForm(params: Record<string, string | undefined>): string {
   const body = new URLSearchParams();
   const all: Record<string, string | undefined> = {
     client_id: 'session-transfer',
@@ -161,9 +158,38 @@ export async function pushHandoff(
     ...params,
   };
   for (const [k, v] of Object.entries(all)) if (v !== undefined) body.append(k, v);
-  const res = await request(app).post('/par').set(headers).type('form').send(body.toString());
+  return body.toString();
+}
+
+/** POST /par as the session-transfer client: the raw answer. */
+export function pushRaw(app: Express, params: Record<string, string | undefined>, headers: Record<string, string> = {}) {
+  return request(app).post('/par').set(headers).type('form').send(handoffForm(params));
+}
+
+/** The app's back channel: POST /par as the session-transfer client. Returns the request_uri. */
+export async function pushHandoff(
+  app: Express,
+  params: Record<string, string | undefined>,
+  headers: Record<string, string> = {},
+): Promise<string> {
+  const res = await pushRaw(app, params, headers);
   if (res.status !== 201) throw new Error(`PAR failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.request_uri as string;
+}
+
+/**
+ * Puts a pushed request straight into the store, as a PAR endpoint that checked nothing (and
+ * ran no push phase) would have kept it, token and all: what proves that the flow and the final
+ * redirect check still refuse on their own. Returns its request_uri.
+ */
+export async function plantPushedRequest(stores: Stores, clock: TestClock, params: Record<string, string>, clientId = 'session-transfer'): Promise<string> {
+  const id = `planted-${Math.random().toString(36).slice(2)}`;
+  await stores.pushedRequests.put(
+    id,
+    { clientId, params: { client_id: clientId, response_type: 'code', target: TARGET, ...params }, ip: '127.0.0.1', createdAt: clock.now(), expiresAt: clock.now() + 60_000 },
+    60,
+  );
+  return `urn:ietf:params:oauth:request_uri:${id}`;
 }
 
 /** The browser's front channel: GET /authorize?client_id&request_uri. */

@@ -20,4 +20,6 @@ export const ACCESS_TOKEN_DEFAULTS = {
   authMethod: 'client_secret_basic',
   /** Accepted `token_type` of an introspection answer (compared case-insensitively, RFC 6749 §5.1). `DPoP` is not: a DPoP-bound token is only valid with its proof (RFC 9449 §7), which a bearer validator does not check. */
   introspectionTokenTypes: ['Bearer'],
+  /** Seconds a DPoP proof is accepted after its `iat` (RFC 9449 §11.1: a short window): a client makes a fresh proof for each request, so a minute covers the network and no more; the clock tolerance is added for skew. */
+  dpopProofMaxAgeSeconds: 60,
 } as const;

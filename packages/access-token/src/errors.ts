@@ -36,6 +36,14 @@ export const ACCESS_TOKEN_ERRORS = {
   ERR_ACCESS_TOKEN_JWKS_UNAVAILABLE: 'ERR_ACCESS_TOKEN_JWKS_UNAVAILABLE',
   /** The introspection endpoint failed (down, timeout, refused our client, not an RFC 7662 answer): retry later; fail closed. */
   ERR_ACCESS_TOKEN_INTROSPECTION_UNAVAILABLE: 'ERR_ACCESS_TOKEN_INTROSPECTION_UNAVAILABLE',
+  /** A DPoP-bound token (`cnf.jkt`) came without a DPoP proof (RFC 9449 §7.1: it is valid only with its proof). */
+  ERR_DPOP_PROOF_MISSING: 'ERR_DPOP_PROOF_MISSING',
+  /** The DPoP proof fails a check of RFC 9449 §4.3 (type, algorithm, public key, signature, method, URL, age, token hash). */
+  ERR_DPOP_PROOF_INVALID: 'ERR_DPOP_PROOF_INVALID',
+  /** The DPoP proof is signed by another key than the one the token is bound to (`cnf.jkt`, RFC 9449 §6.1). */
+  ERR_DPOP_BINDING: 'ERR_DPOP_BINDING',
+  /** The DPoP proof (its `jti`) was used already (RFC 9449 §11.1). */
+  ERR_DPOP_PROOF_REPLAYED: 'ERR_DPOP_PROOF_REPLAYED',
 } as const;
 
 export type AccessTokenErrorCode = keyof typeof ACCESS_TOKEN_ERRORS;
@@ -59,6 +67,10 @@ export const ACCESS_TOKEN_REASONS = {
   inactive: 'ERR_ACCESS_TOKEN_INACTIVE',
   jwks_unavailable: 'ERR_ACCESS_TOKEN_JWKS_UNAVAILABLE',
   introspection_unavailable: 'ERR_ACCESS_TOKEN_INTROSPECTION_UNAVAILABLE',
+  dpop_missing: 'ERR_DPOP_PROOF_MISSING',
+  dpop_invalid: 'ERR_DPOP_PROOF_INVALID',
+  dpop_binding: 'ERR_DPOP_BINDING',
+  dpop_replay: 'ERR_DPOP_PROOF_REPLAYED',
 } as const satisfies Record<string, AccessTokenErrorCode>;
 
 export type AccessTokenReason = keyof typeof ACCESS_TOKEN_REASONS;
@@ -79,6 +91,10 @@ const MESSAGES: Record<AccessTokenReason, string> = {
   inactive: 'the authorization server says the access token is not active',
   jwks_unavailable: "the issuer's key set could not be fetched",
   introspection_unavailable: 'the introspection endpoint could not answer',
+  dpop_missing: 'the access token is bound to a key (DPoP) and came without a DPoP proof',
+  dpop_invalid: 'the DPoP proof is not valid for this request',
+  dpop_binding: 'the DPoP proof is signed by another key than the one the access token is bound to',
+  dpop_replay: 'the DPoP proof was used already',
 };
 
 /**

@@ -9,5 +9,7 @@ export type { AccessTokenValidator, AccessTokenResult, AccessTokenClaims } from 
 export { ASYMMETRIC_ALGORITHMS } from './options.js';
 export type { AccessTokenValidatorOptions, IntrospectionOptions, IntrospectionAuthMethod, JsonWebKeySet, FetchLike } from './options.js';
 export { ACCESS_TOKEN_DEFAULTS } from './defaults.js';
+export { verifyDpopProof } from './dpop.js';
+export type { DpopProofCheck, DpopProofResult } from './dpop.js';
 export { ACCESS_TOKEN_ERRORS, ACCESS_TOKEN_REASONS, AccessTokenError, AccessTokenConfigError } from './errors.js';
 export type { AccessTokenErrorCode, AccessTokenReason, AccessTokenConfigProblem } from './errors.js';

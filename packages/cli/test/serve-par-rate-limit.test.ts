@@ -1,5 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import type { Logger } from '@waymark/sdk';
 import { resolveServerConfig, startServer, type RunningServer } from '@waymark/cli';
 
@@ -18,8 +20,23 @@ const client = {
   allowed_flows: ['session-transfer'],
   redirect_targets: ['http://localhost:4000/'],
   allowed_pushed_parameters: ['subject_token', 'target'],
+  allowed_scopes: ['session_transfer'],
 };
-const base = { issuer: 'http://localhost:3000', port: 0, flows: [join(root, 'flows/session-transfer.json')], clients: [client] };
+// A flow whose push phase passes every request (its first node needs the browser), so that PAR
+// answers 201 until the budget is spent: what is measured here is the budget, not the token.
+const flowsDir = mkdtempSync(join(tmpdir(), 'waymark-par-rate-'));
+writeFileSync(
+  join(flowsDir, 'session-transfer.json'),
+  JSON.stringify({
+    id: 'session-transfer',
+    version: 1,
+    description: 'Browser first: the push phase parks at once.',
+    start: 'matchIp',
+    nodes: { matchIp: { type: 'ip.match', outcomes: { match: 'success', mismatch: 'failure' } } },
+  }),
+);
+afterAll(() => rmSync(flowsDir, { recursive: true, force: true }));
+const base = { issuer: 'http://localhost:3000', port: 0, flows: [flowsDir], clients: [client] };
 
 function errorOf(fn: () => unknown): { code?: string; message: string } {
   try {

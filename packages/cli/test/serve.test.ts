@@ -20,6 +20,7 @@ const transferClient = {
   allowed_flows: ['session-transfer'],
   redirect_targets: ['http://localhost:4000/'],
   allowed_pushed_parameters: ['subject_token', 'target', 'ip'],
+  allowed_scopes: ['session_transfer'],
 };
 
 function codeOf(fn: () => unknown): { code?: string; message: string } {
@@ -53,12 +54,13 @@ describe('startServer', () => {
         target: 'http://localhost:4000/',
       }),
     });
-    expect(par.status).toBe(201);
-    const { request_uri } = (await par.json()) as { request_uri: string };
-    const authorize = await fetch(`${server.url}/authorize?${new URLSearchParams({ client_id: 'session-transfer', request_uri })}`, {
+    // Not a valid token: the flow's push phase refuses it at PAR, and no request_uri is issued.
+    expect(par.status).toBe(400);
+    expect(await par.json()).toEqual({ error: 'invalid_request', error_description: 'the pushed request was refused by validateToken: malformed' });
+    const authorize = await fetch(`${server.url}/authorize?${new URLSearchParams({ client_id: 'session-transfer', request_uri: 'urn:ietf:params:oauth:request_uri:unknown' })}`, {
       redirect: 'manual',
     });
-    expect(authorize.status).toBe(403); // not a valid token: the journey fails, without a cookie
+    expect(authorize.status).toBe(400);
     expect(authorize.headers.get('set-cookie')).toBeNull();
   });
 

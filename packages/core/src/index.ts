@@ -33,6 +33,8 @@ export type {
   SuccessResult,
   FailureResult,
   JourneyEvent,
+  PushedResult,
+  RedeemInput,
 } from './journey.js';
 export { Engine, createEngine } from './engine/engine.js';
 export type { EngineOptions } from './engine/engine-options.js';

@@ -26,6 +26,11 @@ export interface StartInput {
   version?: number;
 }
 
+/** What continues a pushed journey (`Engine.redeem`): the browser's request. */
+export interface RedeemInput {
+  request: RequestInfo;
+}
+
 /** What resumes a suspended journey: the callbacks as the step sent them, with inputs filled. */
 export interface ResumeInput {
   callbacks: Callback[];
@@ -73,6 +78,24 @@ export interface FailureResult extends ResultBase {
 }
 
 export type JourneyResult = SuspendedResult | SuccessResult | FailureResult;
+
+/**
+ * A journey whose push phase passed (`Engine.push`): it waits for the browser at the first node
+ * that needs one. `sealed` is the whole journey, sealed with the engine's secret keys; hand it
+ * to `Engine.redeem` with the browser's request. It is not in the journey store: the caller
+ * keeps it, and making it single use is the caller's part (the adapter keeps it in the pushed
+ * request, which is taken once).
+ */
+export interface PushedResult {
+  status: 'pushed';
+  journeyId: string;
+  flowId: string;
+  flowVersion: number;
+  trace: TraceStep[];
+  /** Opaque; holds the pushed parameters (a token included) and the journey state, encrypted. */
+  sealed: string;
+  meta?: JsonObject;
+}
 
 /** Engine events, for logs, metrics and tracing. None carries a secret. */
 export type JourneyEvent =

@@ -17,7 +17,7 @@ export const EXPRESS_ERRORS = {
   ERR_INVALID_CLIENT: 'ERR_INVALID_CLIENT',
   /** `response_type` is not one the adapter serves. */
   ERR_UNSUPPORTED_RESPONSE_TYPE: 'ERR_UNSUPPORTED_RESPONSE_TYPE',
-  /** `scope` is malformed. */
+  /** `scope` is malformed, or names a scope outside the client's `allowed_scopes`. */
   ERR_INVALID_SCOPE: 'ERR_INVALID_SCOPE',
   /** The endpoint does not answer this HTTP method. */
   ERR_METHOD_NOT_ALLOWED: 'ERR_METHOD_NOT_ALLOWED',
@@ -25,6 +25,16 @@ export const EXPRESS_ERRORS = {
   ERR_RATE_LIMITED: 'ERR_RATE_LIMITED',
   /** The `request_uri` is unknown, used already, expired or pushed by another client (RFC 9126 §4). */
   ERR_REQUEST_URI_INVALID: 'ERR_REQUEST_URI_INVALID',
+  /** A `request` parameter (a request object by value, RFC 9101): not supported; push the parameters instead (PAR). */
+  ERR_REQUEST_NOT_SUPPORTED: 'ERR_REQUEST_NOT_SUPPORTED',
+  /** A `request_uri` this server did not issue (a URL to fetch, RFC 9101 §5.2): only PAR's own are supported. */
+  ERR_REQUEST_URI_NOT_SUPPORTED: 'ERR_REQUEST_URI_NOT_SUPPORTED',
+  /** A `request_uri` redeemed by an iframe, a `fetch()` or a prefetch (`Sec-Fetch-*`): only a top-level navigation may redeem it; it stays usable. */
+  ERR_NAVIGATION_REQUIRED: 'ERR_NAVIGATION_REQUIRED',
+  /** The client's flow refused the pushed request in its push phase (a bad token, a missing DPoP proof): 400 `invalid_request` at the PAR endpoint. */
+  ERR_PUSH_REFUSED: 'ERR_PUSH_REFUSED',
+  /** The push phase could not judge the pushed request (a node's `error` or `timeout`: the token issuer unreachable): 503, retry. */
+  ERR_PUSH_UNAVAILABLE: 'ERR_PUSH_UNAVAILABLE',
   /** The client may not run the flow asked for (`acr_values`, `/journeys/:flow`). */
   ERR_FLOW_NOT_ALLOWED: 'ERR_FLOW_NOT_ALLOWED',
   /** A browser form came back without a valid CSRF token (stale page, other browser, forged post). */

@@ -4,7 +4,7 @@ import { healthzEndpoint } from './endpoints/healthz/index.js';
 import { metricsEndpoint } from './endpoints/metrics/index.js';
 import { parMethodNotAllowed, parSteps } from './endpoints/par/index.js';
 import { stylesheetEndpoint } from './endpoints/assets/index.js';
-import { authorizeSteps, continueSteps } from './endpoints/authorize/index.js';
+import { authorizeMethodNotAllowed, authorizeSteps, continueSteps } from './endpoints/authorize/index.js';
 import { authorizeErrorPage } from './endpoints/authorize/error-page.js';
 import { journeyRoutes } from './endpoints/journeys/index.js';
 import { journeyMetricsListener } from './metrics/journey-metrics.js';
@@ -68,6 +68,7 @@ export function createWaymarkRouter(options: WaymarkRouterOptions): WaymarkRoute
     target.get('/authorize', authorize, pageErrors);
     target.post('/authorize/continue', authorizeContinue, pageErrors);
     target.all('/par', headers, parMethodNotAllowed());
+    target.all('/authorize', headers, authorizeMethodNotAllowed(), pageErrors);
     target.get('/.well-known/oauth-authorization-server', headers, metadataEndpoint(ctx));
     target.get('/healthz', headers, healthzEndpoint(ctx));
     target.get('/metrics', headers, metricsEndpoint(ctx));

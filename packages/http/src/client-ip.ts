@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { BlockList, isIP, type Socket } from 'node:net';
-import { normalizeIp } from '@waymark/sdk';
+import { normalizeIp, WaymarkError } from '@waymark/sdk';
+import { HTTP_ERRORS } from './errors.js';
 
 /*
  * Client IP resolution. The IP is the socket peer's, unless that peer is a trusted proxy: then
@@ -51,7 +52,11 @@ export function compileTrustedProxies(entries: readonly string[]): TrustedProxie
 }
 
 /**
- * The client IP of a request, from its socket peer and `X-Forwarded-For` header.
+ * The client IP of a request, from its socket peer and `X-Forwarded-For` header. Throws
+ * `ERR_INVALID_REQUEST` (400) when the walk through trusted proxies reaches an entry that is
+ * not an IP address: what a trusted proxy passed on is unusable, and answering with the proxy's
+ * own address would bind a handoff to every user behind that proxy. Malformed entries left of
+ * the client (which the client itself may have sent) are never read.
  *
  * @example
  * resolveClientIp('10.0.0.2', '203.0.113.9, 10.0.0.1', compileTrustedProxies(['10.0.0.0/8'])); // '203.0.113.9'
@@ -68,8 +73,10 @@ export function resolveClientIp(
   let client = peer;
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = normalizeIp(hops[i]);
-    // A malformed hop ends the walk: nothing left of it can be vouched for.
-    if (hop === undefined) break;
+    if (hop === undefined)
+      throw new WaymarkError(HTTP_ERRORS.ERR_INVALID_REQUEST, 'X-Forwarded-For from a trusted proxy is malformed: each entry must be an IP address; fix the proxy', {
+        header: 'x-forwarded-for',
+      });
     client = hop;
     if (!trusted.has(hop)) break;
   }

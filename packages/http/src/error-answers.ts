@@ -54,6 +54,24 @@ export const ERROR_ANSWERS: Readonly<Record<string, ErrorAnswerSpec>> = Object.f
     error: 'invalid_request_uri',
     page: 'This sign-in link has expired or has been used already. Return to the application and try again.',
   },
+  // OIDC Core §3.1.2.6 (used by RFC 9101): request objects by value are not supported; use PAR.
+  ERR_REQUEST_NOT_SUPPORTED: { status: 400, error: 'request_not_supported' },
+  // OIDC Core §3.1.2.6: only request_uri values this server's PAR endpoint issued are supported, never a URL to fetch.
+  ERR_REQUEST_URI_NOT_SUPPORTED: { status: 400, error: 'request_uri_not_supported' },
+  // A request_uri redeemed by an iframe, a fetch() or a prefetch: refused, and left intact for the real navigation.
+  ERR_NAVIGATION_REQUIRED: {
+    status: 400,
+    error: 'invalid_request',
+    page: 'This sign-in link must be opened directly in the browser, not inside another page. Return to the application and try again.',
+  },
+  // RFC 9126 §2.1 / RFC 8693 §2.2.2: the flow's push phase refused a pushed parameter (the token, typically).
+  ERR_PUSH_REFUSED: { status: 400, error: 'invalid_request' },
+  // The push phase could not judge the request (the token issuer's keys unreachable, a node timed out): the client may retry.
+  ERR_PUSH_UNAVAILABLE: {
+    status: 503,
+    error: 'temporarily_unavailable',
+    description: 'the pushed request could not be checked now; retry later',
+  },
   ERR_FLOW_NOT_ALLOWED: { status: 403, error: 'unauthorized_client' },
   ERR_CSRF: {
     status: 403,

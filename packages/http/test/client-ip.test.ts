@@ -39,8 +39,13 @@ describe('resolveClientIp', () => {
     expect(resolveClientIp('10.0.0.1', ['6.6.6.6', '198.51.100.1'], trusted)).toBe('198.51.100.1');
   });
 
-  it('stops at a malformed hop and keeps the last address it could vouch for', () => {
-    expect(resolveClientIp('10.0.0.1', 'garbage, 10.0.0.2', trusted)).toBe('10.0.0.2');
+  it('refuses a malformed hop reached through trusted proxies (400) instead of answering with a proxy address', () => {
+    for (const header of ['garbage, 10.0.0.2', 'garbage', '', ' , 10.0.0.2', '198.51.100.1:443'])
+      expect(() => resolveClientIp('10.0.0.1', header, trusted)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_REQUEST', details: { header: 'x-forwarded-for' } }));
+  });
+
+  it('never reads what lies left of the client: garbage the client sent itself does not matter', () => {
+    expect(resolveClientIp('10.0.0.1', 'garbage, 198.51.100.1, 10.0.0.2', trusted)).toBe('198.51.100.1');
   });
 });
 

@@ -8,6 +8,7 @@ import {
   type JsonWebKeySet,
 } from '@waymark/access-token';
 import { defineNode, WaymarkError, type NodeContext, type Services } from '@waymark/sdk';
+import { bindingProblem } from './lib/dpop-binding.js';
 import { readNamedSecret } from './lib/secret-source.js';
 import type { UserStore } from './users/user-store.js';
 
@@ -197,12 +198,14 @@ async function spendJti(ctx: NodeContext, config: { issuer: string; clockToleran
  * it is a user's: not a client-credentials token (`sub` the client), a user the user store
  * knows (when one is configured), signed in within `maxAuthAgeSeconds` when set. With
  * `singleUse` each token is accepted once. On success it writes `sub`, `client_id` and `scope`
- * to state (with `statePrefix`); never the token.
+ * to state (with `statePrefix`); never the token. A token bound to a key (`cnf`) needs its DPoP
+ * proof (see lib/dpop-binding.ts). It runs in the push phase (at the PAR endpoint).
  *
  * Outcomes: `valid`; `invalid` (reasons `missing`, `malformed`, `algorithm`, `signature`,
  * `unknown_kid`, `expired`, `no_expiry`, `not_yet_valid`, `issuer`, `audience`, `type`,
  * `client`, `scope`, `inactive`, `not_a_user`, `auth_time`, `unknown_user`, `no_jti`,
- * `replayed`); `error` (`jwks_unavailable`, `introspection_unavailable`).
+ * `replayed`, `dpop_missing`, `dpop_invalid`, `dpop_binding`, `dpop_replay`,
+ * `unsupported_binding`); `error` (`jwks_unavailable`, `introspection_unavailable`).
  *
  * @example
  * { "type": "token.validate",
@@ -216,6 +219,8 @@ export const tokenValidate = defineNode({
   description: 'Validates an access token (JWT or by introspection) and puts its subject into state.',
   config: schema,
   outcomes: ['valid', 'invalid', 'error'],
+  // Judges what was pushed and needs no browser: it runs at the PAR endpoint, so a bad token is refused there.
+  pushPhase: true,
   async run(ctx, config) {
     const token = readToken(ctx, config.from as From);
     if (token === undefined || token === '') return { outcome: 'invalid', reason: 'missing' };
@@ -254,6 +259,8 @@ export const tokenValidate = defineNode({
     if (clientId === undefined || !config.allowedClients.includes(clientId)) return { outcome: 'invalid', reason: 'client' };
     if (ctx.par && clientId === ctx.par.clientId) return { outcome: 'invalid', reason: 'client' };
     if (!config.requiredScopes.every((s) => scopes.includes(s))) return { outcome: 'invalid', reason: 'scope' };
+    const binding = await bindingProblem(ctx, token, claims, config.clockToleranceSeconds);
+    if (binding !== undefined) return { outcome: 'invalid', reason: binding };
     const notAUser = await notAUsersToken(ctx, config, claims, clientId);
     if (notAUser !== undefined) return { outcome: 'invalid', reason: notAUser };
     // Last: only a token that passed every other check spends its jti.

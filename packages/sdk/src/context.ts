@@ -37,6 +37,17 @@ export interface RequestInfo {
   headers: Readonly<Record<string, string | undefined>>;
   cookies: Readonly<Record<string, string>>;
   userAgent: string | undefined;
+  /**
+   * The HTTP method, where the caller sets it (the adapter does for the PAR request of the
+   * push phase): what a DPoP proof's `htm` is compared with (RFC 9449 §4.3).
+   */
+  method?: string;
+  /**
+   * The absolute URL of the endpoint the request came to, without query, as the server names
+   * it (from its issuer, not from a Host header), where the caller sets it: what a DPoP
+   * proof's `htu` is compared with (RFC 9449 §4.3).
+   */
+  url?: string;
 }
 
 /** The pushed authorization request (RFC 9126) this journey was started from, if any. */

@@ -20,6 +20,14 @@ export interface NodeDefinition<S extends JsonSchema, O extends string> {
   outcomes: readonly O[] | ((config: FromSchema<S>) => readonly string[]);
   /** Per-node timeout in ms; overrides the engine default. */
   timeoutMs?: number;
+  /**
+   * True when the node may run in the push phase: at the PAR endpoint, before any browser has
+   * come (the engine's `push`). Only for a node that needs nothing of the browser (no cookie,
+   * no browser IP, no user to answer: it never suspends) and judges what was pushed, such as
+   * `token.validate`. Default false: a node runs only once the browser is there, so a
+   * third-party node never runs early by accident.
+   */
+  pushPhase?: boolean;
   run(ctx: NodeContext, config: FromSchema<S>): NodeResult | Promise<NodeResult>;
 }
 
@@ -31,6 +39,8 @@ export interface NodeType<C = unknown> {
   readonly config: JsonSchema;
   readonly outcomes: readonly string[] | ((config: C) => readonly string[]);
   readonly timeoutMs: number | undefined;
+  /** May run in the push phase (see `NodeDefinition.pushPhase`); false unless the definition says so. */
+  readonly pushPhase: boolean;
   readonly apiVersion: number;
   run(ctx: NodeContext, config: C): NodeResult | Promise<NodeResult>;
 }
@@ -62,7 +72,7 @@ export function defineNode<const S extends JsonSchema, const O extends string>(
   definition: NodeDefinition<S, O>,
 ): NodeType<FromSchema<S>> {
   if (definition === null || typeof definition !== 'object') fail('definition', 'pass an object { type, version, description, config, outcomes, run }');
-  const { type, version, description, config, outcomes, run, timeoutMs } = definition;
+  const { type, version, description, config, outcomes, run, timeoutMs, pushPhase } = definition;
   if (typeof type !== 'string' || !TYPE_NAME.test(type))
     fail('type', `"type" must be a lower-case name, namespaced with dots such as "acme.geofence" (got ${JSON.stringify(type)})`);
   if (!Number.isInteger(version) || version < 1) fail('version', `"version" of ${type} must be a positive integer`);
@@ -71,6 +81,7 @@ export function defineNode<const S extends JsonSchema, const O extends string>(
     fail('config', `"config" of ${type} must be a JSON Schema object`);
   if (typeof run !== 'function') fail('run', `"run" of ${type} must be a function (ctx, config) => outcome`);
   if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs <= 0)) fail('timeoutMs', `"timeoutMs" of ${type} must be a positive integer of milliseconds`);
+  if (pushPhase !== undefined && typeof pushPhase !== 'boolean') fail('pushPhase', `"pushPhase" of ${type} must be true or false (true: the node may run at the PAR endpoint, before the browser)`);
   if (typeof outcomes !== 'function') {
     if (!Array.isArray(outcomes) || outcomes.length === 0) fail('outcomes', `"outcomes" of ${type} must be a non-empty array of names, or a function of the config`);
     const seen = new Set<string>();
@@ -87,6 +98,7 @@ export function defineNode<const S extends JsonSchema, const O extends string>(
     config: config ?? EMPTY_CONFIG,
     outcomes: typeof outcomes === 'function' ? outcomes : Object.freeze([...outcomes]),
     timeoutMs,
+    pushPhase: pushPhase ?? false,
     apiVersion: NODE_API_VERSION,
     run: run as NodeType<FromSchema<S>>['run'],
   }) as NodeType<FromSchema<S>>;

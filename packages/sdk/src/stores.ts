@@ -16,6 +16,12 @@ export interface PushedRequest {
   ip: string;
   createdAt: number;
   expiresAt: number;
+  /**
+   * The journey the push phase started (the engine's `push`), sealed by the engine: it holds
+   * the pushed parameters a flow may still need (a token included) encrypted, so `params`
+   * never holds a token. Opaque to the store and the adapter; absent when no journey ran.
+   */
+  journey?: string;
 }
 
 export interface PushedRequestStore {

@@ -20,6 +20,11 @@ describe('defineNode', () => {
     expect(Object.isFrozen(node)).toBe(true);
   });
 
+  it('runs a node in the browser phase only unless it opts into the push phase', () => {
+    expect(defineNode(valid).pushPhase).toBe(false);
+    expect(defineNode({ ...valid, pushPhase: true }).pushPhase).toBe(true);
+  });
+
   it.each([
     ['type', { ...valid, type: 'acme..geo' }],
     ['type', { ...valid, type: 'Acme.Geo' }],
@@ -31,6 +36,7 @@ describe('defineNode', () => {
     ['run', { ...valid, run: undefined }],
     ['config', { ...valid, config: null }],
     ['timeoutMs', { ...valid, timeoutMs: -5 }],
+    ['pushPhase', { ...valid, pushPhase: 'yes' }],
   ])('rejects a malformed %s at once with ERR_NODE_DEFINITION naming the field', (field, def) => {
     let error: unknown;
     try {

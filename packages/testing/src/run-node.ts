@@ -9,7 +9,8 @@ export interface RunNodeOptions {
   state?: JsonObject;
   /** Secrets of the node's namespace. */
   secrets?: Record<string, string>;
-  request?: { ip?: string; headers?: Record<string, string>; cookies?: Record<string, string>; userAgent?: string };
+  /** The request of the step; `method` and `url` as the adapter sets them for the PAR request of the push phase. */
+  request?: { ip?: string; headers?: Record<string, string>; cookies?: Record<string, string>; userAgent?: string; method?: string; url?: string };
   par?: PushedInfo;
   params?: Record<string, string>;
   client?: ClientInfo;
@@ -69,6 +70,8 @@ export async function runNode(node: NodeType<any>, options: RunNodeOptions = {})
       headers: Object.fromEntries(Object.entries(options.request?.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
       cookies: options.request?.cookies ?? {},
       userAgent: options.request?.userAgent ?? options.request?.headers?.['user-agent'],
+      ...(options.request?.method !== undefined ? { method: options.request.method } : {}),
+      ...(options.request?.url !== undefined ? { url: options.request.url } : {}),
     },
     par: options.par,
     params: options.params ?? { ...(options.par?.params ?? {}) },

@@ -24,6 +24,7 @@ export const clients = [
     allowed_flows: ['session-transfer'],
     redirect_targets: ['http://localhost:4000/'],
     allowed_pushed_parameters: ['subject_token', 'target', 'ip'],
+    allowed_scopes: ['session_transfer'],
   },
   {
     client_id: WEB_CLIENT,

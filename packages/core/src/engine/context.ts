@@ -80,15 +80,18 @@ function frozenClient(client: ClientInfo): ClientInfo {
   return Object.freeze({ ...client, redirectTargets: frozenList(client.redirectTargets), redirectUris: frozenList(client.redirectUris) });
 }
 
+function requestView(request: RequestInfo): RequestInfo {
+  const view: RequestInfo = { ip: request.ip, headers: frozen(request.headers), cookies: frozen(request.cookies), userAgent: request.userAgent };
+  // Set where the adapter knows them (the PAR request of the push phase): a DPoP proof is checked against them.
+  if (request.method !== undefined) view.method = request.method;
+  if (request.url !== undefined) view.url = request.url;
+  return view;
+}
+
 /** Builds the per-call views: copies, frozen, so a node can change none of them for the next. */
 export function createRunScope(input: Omit<ContextInput, 'journey' | 'state' | 'secrets' | 'callbacks' | 'signal'>): RunScope {
   return {
-    request: Object.freeze({
-      ip: input.request.ip,
-      headers: frozen(input.request.headers),
-      cookies: frozen(input.request.cookies),
-      userAgent: input.request.userAgent,
-    }),
+    request: Object.freeze(requestView(input.request)),
     par: input.par && Object.freeze({ clientId: input.par.clientId, ip: input.par.ip, params: frozen(input.par.params) }),
     params: frozen(input.params),
     // Copies of the arrays too: a node must not add a redirect target to the caller's client.

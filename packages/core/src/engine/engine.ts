@@ -1,7 +1,17 @@
 import { WaymarkError, type Callback, type Clock, type Logger, type RequestInfo, type Services, type Stores } from '@waymark/sdk';
 import type { EngineLimits } from '../defaults.js';
 import { CORE_ERRORS } from '../errors.js';
-import type { FailureResult, JourneyEvent, JourneyResult, ResumeInput, StartInput, SuccessResult, TraceStep } from '../journey.js';
+import type {
+  FailureResult,
+  JourneyEvent,
+  JourneyResult,
+  PushedResult,
+  RedeemInput,
+  ResumeInput,
+  StartInput,
+  SuccessResult,
+  TraceStep,
+} from '../journey.js';
 import { loadPlugins } from '../plugins.js';
 import { NodeRegistry } from '../registry.js';
 import { createMemoryStores, systemClock } from '../stores/memory/memory-stores.js';
@@ -16,6 +26,7 @@ import { openJourney, parseJourneyRecord, pendingStep, serialiseJourney, type Pe
 import { engineLimits } from './limits.js';
 import type { LiveJourney } from './live-journey.js';
 import { outcomeOf } from './outcome.js';
+import { openPushedJourney, sealPushedJourney } from './pushed-journey.js';
 import { endedResult, suspendedResult } from './results.js';
 import { Sealer } from './seal.js';
 import { nodeServices, silentLogger } from './services.js';
@@ -24,6 +35,22 @@ import { applySubmission } from './submission.js';
 const now = () => performance.now();
 const conflict = (journeyId: string) =>
   new WaymarkError(CORE_ERRORS.ERR_JOURNEY_CONFLICT, 'this journey was already continued by another request', { journeyId });
+const notFound = () =>
+  new WaymarkError(CORE_ERRORS.ERR_JOURNEY_NOT_FOUND, 'no such journey: it finished, expired, or never existed; start again', {});
+
+/**
+ * Errors a node may throw that no flow wiring may turn into an outcome: the caller must see
+ * them and answer for them (503 `temporarily_unavailable` for a store that is down), not a
+ * journey that "failed" and a user told they could not be signed in.
+ */
+const PROPAGATED_CODES: ReadonlySet<string> = new Set([CORE_ERRORS.ERR_STORE_UNAVAILABLE]);
+
+function propagates(error: unknown): boolean {
+  return error instanceof WaymarkError && PROPAGATED_CODES.has(error.code);
+}
+
+/** What one engine call ends with: a journey result, or (push phase only) a pushed journey. */
+type RunResult = JourneyResult | PushedResult;
 
 /**
  * Compiles flows once per version and runs journeys: start, suspend, resume, finish.
@@ -93,6 +120,41 @@ export class Engine {
 
   /** Starts a journey of the latest (or the given) version of a flow and runs it until it ends or suspends. */
   async start(flowId: string, input: StartInput): Promise<JourneyResult> {
+    // Not the push phase: the run never parks, so its result is a journey result.
+    return this.#run(this.#begin(flowId, input), input.request, undefined, false) as Promise<JourneyResult>;
+  }
+
+  /**
+   * The push phase: starts a journey from a pushed authorization request (RFC 9126) before any
+   * browser has come, and runs the nodes whose type opts in (`pushPhase: true`, such as
+   * `token.validate`) until the first node that needs the browser, where the journey parks:
+   * the result is `pushed`, with the journey sealed. A flow that reaches `failure` ends here
+   * with a failure result, so the PAR endpoint can refuse the request at once (RFC 9126 §2.1
+   * asks it to validate the request as the authorization endpoint would). A flow that reaches
+   * `success` parks too: its cookies and redirect belong to the browser. A push-phase node that
+   * asks for callbacks fails (there is nobody to answer). `input.request` is the PAR request.
+   *
+   * @example
+   * const pushed = await engine.push('session-transfer', { request: parRequest, par, params, client });
+   * if (pushed.status === 'pushed') store(pushed.sealed); // later: engine.redeem(sealed, { request: browserRequest })
+   */
+  async push(flowId: string, input: StartInput): Promise<PushedResult | FailureResult> {
+    return this.#run(this.#begin(flowId, input), input.request, undefined, true) as Promise<PushedResult | FailureResult>;
+  }
+
+  /**
+   * Continues a pushed journey (`push`) with the browser's request, from the node it parked at,
+   * until it ends or suspends, as `start` would have. Throws ERR_JOURNEY_NOT_FOUND once the
+   * journey is older than its flow's timeout, ERR_JOURNEY_SEALED for a string this engine's
+   * keys did not seal, ERR_FLOW_NOT_FOUND when its flow version is no longer loaded.
+   */
+  async redeem(sealed: string, input: RedeemInput): Promise<JourneyResult> {
+    const live = openPushedJourney(sealed, this.#sealer, (id, version) => this.flow(id, version));
+    if (this.clock.now() >= live.startedAt + this.#ttl(live.flow) * 1000) throw notFound();
+    return this.#run(live, input.request, undefined, false) as Promise<JourneyResult>;
+  }
+
+  #begin(flowId: string, input: StartInput): LiveJourney {
     const flow = this.flow(flowId, input.version);
     if (!flow)
       throw new WaymarkError(
@@ -121,7 +183,7 @@ export class Engine {
     };
     if (this.#events.listening)
       this.#events.emit({ type: 'journey.started', journeyId: live.id, flowId: flow.id, flowVersion: flow.version, at: live.startedAt });
-    return this.#run(live, input.request, undefined);
+    return live;
   }
 
   /**
@@ -141,7 +203,7 @@ export class Engine {
     );
     if (claimed === false) throw conflict(journeyId);
     live.revision = claimed;
-    return this.#run(live, input.request, submitted);
+    return this.#run(live, input.request, submitted, false) as Promise<JourneyResult>;
   }
 
   /** The callbacks a suspended journey waits for (to render its page again), or undefined. */
@@ -158,8 +220,7 @@ export class Engine {
 
   async #restore(journeyId: string): Promise<{ live: LiveJourney; pending: Callback[]; revision: number }> {
     const stored = typeof journeyId === 'string' && journeyId.length <= 64 ? await this.stores.journeys.get(journeyId) : undefined;
-    if (!stored)
-      throw new WaymarkError(CORE_ERRORS.ERR_JOURNEY_NOT_FOUND, 'no such journey: it finished, expired, or never existed; start again', {});
+    if (!stored) throw notFound();
     const record = parseJourneyRecord(stored.value);
     // Another resume claimed this journey and is running it: this one loses, before any node runs.
     if (record.busy) throw conflict(journeyId);
@@ -180,7 +241,7 @@ export class Engine {
     return flow.flow.timeout ?? this.limits.journeyTtlSeconds;
   }
 
-  async #run(live: LiveJourney, request: RequestInfo, submitted: Callback[] | undefined): Promise<JourneyResult> {
+  async #run(live: LiveJourney, request: RequestInfo, submitted: Callback[] | undefined, push: boolean): Promise<RunResult> {
     const scope: RunScope = createRunScope({
       request,
       par: live.par,
@@ -191,23 +252,29 @@ export class Engine {
     });
     const watchdog = new Watchdog();
     try {
-      return await this.#loop(live, scope, submitted, watchdog);
+      return await this.#loop(live, scope, submitted, watchdog, push);
     } finally {
       watchdog.stop();
     }
   }
 
-  async #loop(live: LiveJourney, scope: RunScope, submitted: Callback[] | undefined, watchdog: Watchdog): Promise<JourneyResult> {
+  async #loop(live: LiveJourney, scope: RunScope, submitted: Callback[] | undefined, watchdog: Watchdog, push: boolean): Promise<RunResult> {
     const flow = live.flow;
     const maxSteps = flow.flow.limits?.maxSteps ?? this.limits.maxSteps;
     const listening = this.#events.listening;
     let nodeId = live.node;
     let callbacks = submitted;
     for (;;) {
-      if (nodeId === 'success' || nodeId === 'failure') return this.#finish(live, nodeId === 'success', CORE_ERRORS.ERR_JOURNEY_FAILED);
+      if (nodeId === 'success' || nodeId === 'failure') {
+        // The push phase never ends in success: the browser must come for the cookies and the redirect.
+        if (push && nodeId === 'success') return this.#park(live, nodeId);
+        return this.#finish(live, nodeId === 'success', CORE_ERRORS.ERR_JOURNEY_FAILED);
+      }
       if (live.steps >= maxSteps)
         return this.#finish(live, false, CORE_ERRORS.ERR_JOURNEY_MAX_STEPS, `the journey took more than ${maxSteps} steps (loop guard)`);
       const node = flow.nodes.get(nodeId) as CompiledNode;
+      // The push phase stops before the first node that needs the browser.
+      if (push && !node.type.pushPhase) return this.#park(live, nodeId);
       live.steps++;
       live.node = nodeId;
       const secrets = (live.secrets[node.namespace] ??= {});
@@ -225,7 +292,12 @@ export class Engine {
       let execution = executeNode(node.type, ctx, node.config, node.timeoutMs ?? this.limits.nodeTimeoutMs, watchdog, t0);
       if (execution instanceof Promise) execution = await execution;
       const ms = now() - t0;
-      if (execution.kind === 'suspend') return this.#suspend(live, node, execution, ms);
+      if (execution.kind === 'suspend') {
+        if (!push) return this.#suspend(live, node, execution, ms);
+        execution = { kind: 'error', error: new Error(`node ${nodeId} (${node.type.type}) asked for callbacks in the push phase, where nobody can answer`) };
+      }
+      // A store that is down is the caller's to answer (503), whatever the flow wires: never a journey failure.
+      if (execution.kind === 'error' && propagates(execution.error)) throw execution.error;
       const step = outcomeOf(node, execution, live, this.logger);
       if ('code' in step) return this.#finish(live, false, step.code, step.reason);
       const traceStep: TraceStep =
@@ -274,6 +346,24 @@ export class Engine {
       this.#events.emit({ type: 'journey.suspended', ...base, node: node.id });
     }
     return suspendedResult(live, callbacks, execution.header, execution.stage);
+  }
+
+  /** Parks a journey at the end of its push phase: sealed, for the caller to keep until the browser comes. */
+  #park(live: LiveJourney, nodeId: string): PushedResult | FailureResult | Promise<FailureResult> {
+    live.node = nodeId;
+    const sealed = sealPushedJourney(live, this.#sealer);
+    if (Buffer.byteLength(sealed) > (live.flow.flow.limits?.maxPersistedBytes ?? this.limits.maxPersistedBytes))
+      return this.#finish(live, false, CORE_ERRORS.ERR_JOURNEY_TOO_LARGE, 'the journey grew past its persisted size limit') as FailureResult | Promise<FailureResult>;
+    const result: PushedResult = {
+      status: 'pushed',
+      journeyId: live.id,
+      flowId: live.flow.id,
+      flowVersion: live.flow.version,
+      trace: live.trace,
+      sealed,
+    };
+    if (live.meta !== undefined) result.meta = live.meta;
+    return result;
   }
 
   /** Ends the journey: drops its stored record, if it was ever suspended, then builds the result. */

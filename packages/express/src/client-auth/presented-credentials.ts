@@ -62,11 +62,12 @@ export function presentedCredentials(headers: IncomingHttpHeaders, params: Reado
 
   if (authorization !== undefined) {
     const basic = parseBasic(authorization);
-    if (bodyId !== undefined && bodyId !== basic.clientId) throw invalidClient('client_id does not match the authenticated client', true);
+    // RFC 6749 §2.3.1 / §4.1.1: one request names one client; two different ids are a malformed request (400), not failed authentication.
+    if (bodyId !== undefined && bodyId !== basic.clientId) throw invalidRequest('client_id does not match the client of the Authorization header', { param: 'client_id' });
     return { method: 'client_secret_basic', ...basic };
   }
   if (secret !== undefined) {
-    if (bodyId === undefined) throw invalidClient('client_secret_post needs client_id in the body', false);
+    if (bodyId === undefined) throw invalidRequest('client_id is required with client_secret (client_secret_post)', { param: 'client_id' });
     return { method: 'client_secret_post', clientId: bodyId, secret };
   }
   if (assertion !== undefined || assertionType !== undefined) {
@@ -76,9 +77,10 @@ export function presentedCredentials(headers: IncomingHttpHeaders, params: Reado
     // RFC 7523 §3: iss (and sub) name the client; client_id in the body is optional but must agree.
     const issuer = assertionIssuer(assertion);
     if (issuer === undefined) throw invalidClient('client_assertion is not a JWT with an iss claim', false);
-    if (bodyId !== undefined && bodyId !== issuer) throw invalidClient('client_id does not match the client assertion', false);
+    if (bodyId !== undefined && bodyId !== issuer) throw invalidRequest('client_id does not match the client of the client assertion', { param: 'client_id' });
     return { method: 'private_key_jwt', clientId: issuer, assertion };
   }
-  if (bodyId === undefined) throw invalidClient('client_id is required', false);
+  // RFC 9126 §2.1 / RFC 6749 §4.1.1: client_id is a required parameter; without it (and no other credentials) the request is malformed.
+  if (bodyId === undefined) throw invalidRequest('client_id is required', { param: 'client_id' });
   return { method: 'none', clientId: bodyId };
 }

@@ -42,6 +42,7 @@ function resolve(config: ClientConfig): Client {
     redirectTargets: Object.freeze([...(config.redirect_targets ?? [])]),
     allowedPushedParameters: Object.freeze([...(config.allowed_pushed_parameters ?? [])]),
     corsOrigins: Object.freeze([...(config.cors_origins ?? [])]),
+    allowedScopes: Object.freeze([...(config.allowed_scopes ?? [])]),
   };
   return Object.freeze(client);
 }

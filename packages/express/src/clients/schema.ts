@@ -71,6 +71,12 @@ export const clientConfigSchema = {
       pattern: '^[a-z][a-z0-9_]*$',
       description: 'a lower-case parameter name (a-z, 0-9, "_")',
     }),
+    // RFC 6749 §3.3 scope-token; PingOne's "selected scopes" of an application.
+    allowed_scopes: stringList('the scopes the client may request', {
+      type: 'string',
+      pattern: '^[\\x21\\x23-\\x5B\\x5D-\\x7E]+$',
+      description: 'a scope token (RFC 6749 §3.3: printable ASCII without space, " or \\)',
+    }),
     cors_origins: stringList('the origins allowed to call the journey API from a browser'),
   },
 } as const;

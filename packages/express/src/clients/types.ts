@@ -13,7 +13,7 @@ export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
  * @example
  * const app: ClientConfig = {
  *   client_id: 'mobile-app', type: 'native', token_endpoint_auth_method: 'none',
- *   redirect_uris: ['com.example.app:/callback'], allowed_flows: ['login'],
+ *   redirect_uris: ['com.example.app:/callback'], allowed_flows: ['login'], allowed_scopes: ['openid'],
  * };
  */
 export interface ClientConfig {
@@ -47,6 +47,12 @@ export interface ClientConfig {
   allowed_pushed_parameters?: string[];
   /** Origins allowed to call the JSON endpoints from a browser. */
   cors_origins?: string[];
+  /**
+   * The scopes the client may request (PingOne's selected scopes): a request naming any other
+   * is refused with `invalid_scope` (RFC 6749 §3.3). Default none: a client that sends `scope`
+   * must list what it sends.
+   */
+  allowed_scopes?: string[];
 }
 
 /** A validated client with its defaults applied, as the endpoints use it. Frozen. */
@@ -73,4 +79,5 @@ export interface Client {
   readonly redirectTargets: readonly string[];
   readonly allowedPushedParameters: readonly string[];
   readonly corsOrigins: readonly string[];
+  readonly allowedScopes: readonly string[];
 }

@@ -12,6 +12,8 @@ export interface AuthorizationRequest {
   /** The registered redirect_uri errors may be sent to (validated at PAR or here), if any. */
   redirectUri: string | undefined;
   state: string | undefined;
+  /** The journey the push phase started at PAR (sealed by the engine): authorize redeems it instead of starting one. */
+  pushedJourney?: string;
 }
 
 /**
@@ -32,6 +34,8 @@ export interface WaymarkLocals {
   authorization?: AuthorizationRequest;
   /** The flow the request starts. */
   flowId?: string;
+  /** POST /par: the journey its push phase started, sealed, for the pushed request to keep. */
+  pushedJourney?: string;
   /** How a journey request ended, for metrics and the access log (`suspended`, `success`, `failure`). */
   journeyResult?: string;
 }

@@ -41,7 +41,10 @@ describe('loadClients — valid configurations', () => {
       pkce: 'S256_REQUIRED',
       defaultFlow: 'login',
       allowedPushedParameters: [],
+      // A client asks for no scope unless it lists it (PingOne's selected scopes).
+      allowedScopes: [],
     });
+    expect(loadClients([{ ...base, allowed_scopes: ['openid', 'session_transfer'] }])[0]?.allowedScopes).toEqual(['openid', 'session_transfer']);
   });
 
   it('accepts every shipped fixture and a private_key_jwt client, and leaves the input untouched', () => {
@@ -101,6 +104,8 @@ const invalid: Case[] = [
   ['pushing client_secret', { ...base, allowed_pushed_parameters: ['client_secret'] }, '/allowed_pushed_parameters/0', /never be pushed/],
   ['pushing a token without requiring PAR', { ...base, allowed_pushed_parameters: ['subject_token'] }, '/require_pushed_authorization_requests', /never travels in a URL/],
   ['an upper-case pushed parameter', { ...base, allowed_pushed_parameters: ['Target'] }, '/allowed_pushed_parameters/0', /lower-case/],
+  ['a scope with a space', { ...base, allowed_scopes: ['openid profile'] }, '/allowed_scopes/0', /scope token \(RFC 6749 §3\.3/],
+  ['a duplicated scope', { ...base, allowed_scopes: ['openid', 'openid'] }, '/allowed_scopes', /each listed once/],
   ['a CORS origin with a path', { ...base, cors_origins: ['https://app.example.com/'] }, '/cors_origins/0', /bare origin/],
   ['a non-object entry', 'mobile-app', '/', /must be an object/],
 ];

@@ -16,6 +16,14 @@ export interface BrowserJourneyMeta {
   state?: string;
 }
 
+/** The meta of a browser journey: where its errors go. */
+export function browserJourneyMeta(clientId: string, redirectUri: string | undefined, state: string | undefined): BrowserJourneyMeta {
+  const meta: BrowserJourneyMeta = { clientId };
+  if (redirectUri !== undefined) meta.redirectUri = redirectUri;
+  if (state !== undefined) meta.state = state;
+  return meta;
+}
+
 /** Adds `Set-Cookie` for each effect; `clearsOnly` drops every set (failure, suspension). */
 export function applyCookies(res: Response, cookies: readonly CookieEffect[], clearsOnly: boolean, extra: readonly string[] = []): void {
   const values = cookies.filter((c) => !clearsOnly || c.value === null).map((c) => serializeCookie(c));

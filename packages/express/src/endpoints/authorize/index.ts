@@ -1,13 +1,22 @@
 import type { RequestHandler } from 'express';
+import { HttpError } from '../../errors.js';
 import { clientIp } from '../../middleware/client-ip.js';
 import { parseFormParams, readFormBody, requireFormContentType } from '../../middleware/form-body.js';
 import { noStore } from '../../middleware/security-headers.js';
 import type { RouterContext } from '../../options.js';
 import { checkContinueCsrf, loadPendingStep, resumeJourney } from './continue.js';
+import { requireTopLevelNavigation } from './navigation.js';
 import { observeAuthorize } from './observe.js';
 import { readQueryParams } from './read-query.js';
 import { checkPlainRequest, chooseFlow, identifyClient, takePushedRequest } from './resolve-request.js';
 import { startJourney } from './start-journey.js';
+
+/** RFC 6749 §3.1 asks for GET; POST is not served here: 405 with `Allow: GET`. */
+export function authorizeMethodNotAllowed(): RequestHandler {
+  return function authorizeMethodNotAllowed(_req, _res, next) {
+    next(new HttpError('ERR_METHOD_NOT_ALLOWED', 'use GET for the authorization endpoint', {}, { headers: { Allow: 'GET' } }));
+  };
+}
 
 /**
  * `GET /authorize` — the authorization endpoint, read top to bottom. Errors are answered by
@@ -21,10 +30,11 @@ export function authorizeSteps(ctx: RouterContext): RequestHandler[] {
     clientIp(ctx), //                      socket peer, or X-Forwarded-For through trusted proxies
     readQueryParams(), //                  RFC 6749 §3.1: single values, empty = omitted
     identifyClient(ctx), //                client_id (unknown → page, never a redirect)
+    requireTopLevelNavigation(), //        Sec-Fetch-*: an iframe, a fetch() or a prefetch never spends a request_uri
     takePushedRequest(ctx), //             RFC 9126 §4: request_uri once, unexpired, same client; pushed params only
     checkPlainRequest(), //                RFC 9126 §4: PAR-only clients refused; else validated as PAR validates
     chooseFlow(), //                       acr_values naming an allowed flow, else the client's default
-    startJourney(ctx), //                  run the journey; page / JSON / 303
+    startJourney(ctx), //                  redeem the pushed journey, or start one; page / JSON / 303
   ];
 }
 

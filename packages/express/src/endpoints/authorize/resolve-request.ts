@@ -9,13 +9,14 @@ import {
   TOKEN_PARAMETERS,
 } from '../../lib/oauth-parameters.js';
 import { printableName } from '../../lib/printable.js';
+import { flowFor } from '../../oauth/flow-choice.js';
 import { checkPkce } from '../../oauth/pkce.js';
+import { checkPushedValues } from '../../oauth/pushed-values.js';
 import { resolveRedirectUri } from '../../oauth/redirect-uri.js';
+import { checkScope } from '../../oauth/scope.js';
 import type { RouterContext } from '../../options.js';
 import { repeatedParams } from './read-query.js';
 
-// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), separated by single spaces.
-const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/;
 const REQUEST_URI_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 function refuseRepeats(names: Iterable<string>, counted: (name: string) => boolean): void {
@@ -47,6 +48,9 @@ export function identifyClient(ctx: RouterContext): RequestHandler {
  * and then uses the pushed parameters only, whatever else the URL carries (RFC 9101 §6.3: "MUST
  * only use the parameters in the Request Object, even if the same parameter is provided in the
  * query parameter"). The request is consumed before those checks, so a wrong client burns it too.
+ * Refused before anything is taken: `request` beside it (RFC 9101 §5: "If this parameter is
+ * present in the authorization request, request MUST NOT be present"), and a request_uri this
+ * server did not issue (a URL to fetch: `request_uri_not_supported`).
  */
 export function takePushedRequest(ctx: RouterContext): RequestHandler {
   return async function takePushedRequest(_req, res, next) {
@@ -56,9 +60,15 @@ export function takePushedRequest(ctx: RouterContext): RequestHandler {
       next();
       return;
     }
+    if (params(res)['request'] !== undefined)
+      throw invalidRequest('request must not be sent with request_uri (RFC 9101 §5)', { param: 'request' });
+    if (!requestUri.startsWith(REQUEST_URI_PREFIX))
+      throw new HttpError('ERR_REQUEST_URI_NOT_SUPPORTED', `only request_uri values of this server's PAR endpoint (${REQUEST_URI_PREFIX}…) are supported`, {
+        param: 'request_uri',
+      });
     const invalid = () =>
       new HttpError('ERR_REQUEST_URI_INVALID', 'request_uri is unknown, used already or expired; push the request again (RFC 9126 §4)');
-    const id = requestUri.startsWith(REQUEST_URI_PREFIX) ? requestUri.slice(REQUEST_URI_PREFIX.length) : '';
+    const id = requestUri.slice(REQUEST_URI_PREFIX.length);
     if (!REQUEST_URI_ID.test(id)) throw invalid();
     const pushed = await ctx.stores.pushedRequests.take(id);
     if (!pushed || pushed.expiresAt <= ctx.clock.now() || pushed.clientId !== client.clientId) throw invalid();
@@ -71,6 +81,8 @@ export function takePushedRequest(ctx: RouterContext): RequestHandler {
       // Validated as registered when it was pushed (RFC 9126 §2.1), and resolved there when omitted.
       redirectUri: pushedParams['redirect_uri'],
       state: pushedParams['state'],
+      // The journey its push phase started (it holds the pushed token, sealed): redeemed, not started again.
+      ...(pushed.journey !== undefined ? { pushedJourney: pushed.journey } : {}),
     };
     next();
   };
@@ -96,7 +108,8 @@ export function checkPlainRequest(): RequestHandler {
       });
     refuseRepeats(repeatedParams(res), () => true);
     const p = { ...params(res) };
-    if (p['request'] !== undefined) throw invalidRequest('request objects are not supported; use PAR', { param: 'request' });
+    if (p['request'] !== undefined)
+      throw new HttpError('ERR_REQUEST_NOT_SUPPORTED', 'request objects are not supported; send the parameters, or push them (PAR)', { param: 'request' });
     const allowed = new Set(client.allowedPushedParameters);
     for (const name of Object.keys(p)) {
       if (CLIENT_AUTH_PARAMETERS.has(name) || TOKEN_PARAMETERS.has(name))
@@ -114,32 +127,23 @@ export function checkPlainRequest(): RequestHandler {
     if (p['response_type'] !== 'code')
       throw new HttpError('ERR_UNSUPPORTED_RESPONSE_TYPE', 'response_type must be "code"', { param: 'response_type' });
     checkPkce(client, p['code_challenge'], p['code_challenge_method']);
-    if (p['scope'] !== undefined && !SCOPE.test(p['scope']))
-      throw new HttpError('ERR_INVALID_SCOPE', 'scope must be space-separated scope tokens (RFC 6749 §3.3)', { param: 'scope' });
+    checkScope(client, p['scope']);
+    checkPushedValues(client, p);
     next();
   };
 }
 
 /**
  * The flow: `acr_values` naming one of the client's `allowed_flows` (the first such value),
- * else the client's default flow (its first allowed flow). An `acr_values` that names none of
- * them is refused rather than silently downgraded.
+ * else the client's default flow (its first allowed flow); see `flowFor`. A pushed request
+ * whose push phase started a journey already has its flow (chosen at PAR, the same way).
  */
 export function chooseFlow(): RequestHandler {
   return function chooseFlow(_req, res, next) {
     const state = locals(res);
     const request = state.authorization;
     if (!request) throw invalidRequest('no authorization request');
-    const acr = request.params['acr_values'];
-    if (acr === undefined) {
-      state.flowId = request.client.defaultFlow;
-    } else {
-      const wanted = acr.split(' ').filter(Boolean);
-      const flow = wanted.find((value) => request.client.allowedFlows.includes(value));
-      if (flow === undefined)
-        throw new HttpError('ERR_FLOW_NOT_ALLOWED', 'acr_values names no flow this client may run', { param: 'acr_values' });
-      state.flowId = flow;
-    }
+    if (request.pushedJourney === undefined) state.flowId = flowFor(request.client, request.params['acr_values']);
     next();
   };
 }

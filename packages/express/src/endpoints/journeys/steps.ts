@@ -14,6 +14,7 @@ import { requestInfo } from '../../lib/request-info.js';
 import { readJsonBody } from '../../middleware/json-body.js';
 import { observeRequests } from '../../middleware/observe.js';
 import { isAllowedRedirectTarget } from '../../oauth/redirect-target.js';
+import { checkScope } from '../../oauth/scope.js';
 import type { RouterContext } from '../../options.js';
 import { applyCookies, dropRefusedRedirect, suspendedJson } from '../authorize/answer.js';
 import { enforceClientOrigin } from './cors.js';
@@ -94,6 +95,8 @@ function startParams(client: Client, raw: unknown): Record<string, string> {
       throw invalidRequest(`parameter "${printableName(name)}" must be a string`, { param: printableName(name) });
     out[name] = value;
   }
+  // The same scope rule as PAR and authorize (RFC 6749 §3.3): within the client's allowed_scopes.
+  checkScope(client, out['scope']);
   return out;
 }
 

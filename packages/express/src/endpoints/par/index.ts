@@ -8,8 +8,9 @@ import { authenticate } from './authenticate.js';
 import { checkAuthorizationRequest } from './check-authorization-request.js';
 import { checkParameterNames } from './check-parameters.js';
 import { observePar } from './observe.js';
+import { runPushPhase } from './push-phase.js';
 import { rateLimit } from './rate-limit.js';
-import { rejectRequestUri } from './reject-request-uri.js';
+import { rejectRequestObjects } from './reject-request-objects.js';
 import { storePushedRequest } from './store-request.js';
 
 /**
@@ -23,12 +24,13 @@ export function parSteps(ctx: RouterContext): RequestHandler[] {
     requireFormContentType(), //         §2.1: application/x-www-form-urlencoded only
     readFormBody(ctx.bodyLimit), //      §2.3: 413 past the body limit
     parseFormParams(), //                RFC 6749 §3.1: no duplicates, empty = omitted
-    rejectRequestUri(), //               §2.1: request_uri must not be pushed
+    rejectRequestObjects(), //           §2.1: no request_uri; §3: no request object (request_not_supported)
     authenticate(ctx), //                §2: client authentication as at the token endpoint
     checkParameterNames(), //            standard parameters + the client's allowed_pushed_parameters
-    checkAuthorizationRequest(), //      §2.1: validated as the authorize endpoint would
+    checkAuthorizationRequest(), //      §2.1: validated as the authorize endpoint would (scope, target, flow…)
+    runPushPhase(ctx), //                §2.1: the flow's push phase (token.validate) judges the pushed values
     rateLimit(ctx), //                   §2.3: 429 past the budget; only valid requests spend it
-    storePushedRequest(ctx), //          §2.2: 201 { request_uri, expires_in }
+    storePushedRequest(ctx), //          §2.2: 201 { request_uri, expires_in }; no token kept in clear
   ];
 }
 

@@ -4,9 +4,12 @@ import { generateKeyPair } from 'jose';
 import {
   authorizeUrl,
   cookieSets,
+  DEMO_AS,
   handoffApp,
   mintToken,
+  plantPushedRequest,
   pushHandoff,
+  pushRaw,
   serveJwks,
   sessionIdFrom,
   sessionTransferClient,
@@ -103,35 +106,70 @@ describe('handoff: single use and lifetime of the request_uri', () => {
   });
 });
 
-describe('handoff: no cookie on any failure', () => {
-  it('sets no cookie when the token is signed by a key the issuer does not publish', async () => {
-    const { app, clock } = await handoffApp(jwks.base);
+describe('handoff: a bad token is refused at PAR (the push phase), and by the flow should it get past', () => {
+  const refusedAtPar = async (token: string, reason: string) => {
+    const { app, stores } = await handoffApp(jwks.base);
+    const puts: unknown[] = [];
+    const put = stores.pushedRequests.put.bind(stores.pushedRequests);
+    stores.pushedRequests.put = async (...args) => {
+      puts.push(args[1]);
+      return put(...args);
+    };
+    const res = await pushRaw(app, { subject_token: token });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: `the pushed request was refused by validateToken: ${reason}` });
+    expect(res.body.request_uri).toBeUndefined();
+    expect(puts).toEqual([]);
+  };
+
+  it('refuses a token signed by a key the issuer does not publish: 400 invalid_request, no request_uri', async () => {
     const { privateKey } = await generateKeyPair('ES256');
-    const requestUri = await pushHandoff(app, { subject_token: await mintToken(clock, {}, { key: privateKey }) });
+    const { clock } = await handoffApp(jwks.base);
+    await refusedAtPar(await mintToken(clock, {}, { key: privateKey }), 'signature');
+  });
+
+  it('refuses an expired token', async () => {
+    const { clock } = await handoffApp(jwks.base);
+    await refusedAtPar(await mintToken(clock, { exp: Math.floor(clock.now() / 1000) - 31 }), 'expired');
+  });
+
+  it('refuses a token issued to another client than the native app', async () => {
+    const { clock } = await handoffApp(jwks.base);
+    await refusedAtPar(await mintToken(clock, { client_id: 'some-other-app' }), 'client');
+  });
+
+  it('refuses a push without a token', async () => {
+    const { app } = await handoffApp(jwks.base);
+    const res = await pushRaw(app, {});
+    expect(res.status).toBe(400);
+    expect(res.body.error_description).toBe('the pushed request was refused by validateToken: missing');
+  });
+
+  it('answers 503 temporarily_unavailable when the token issuer\'s keys cannot be fetched (not judged: retry)', async () => {
+    const down = await serveJwks((await signingKeys()).jwk);
+    await down.close();
+    // Its own key set URL: the key set cache is per URL for the whole process.
+    const flow = structuredClone(shippedFlow) as { version: number; nodes: { validateToken: { config: Record<string, unknown> } } };
+    flow.version = 2;
+    flow.nodes.validateToken.config.jwksUri = `${DEMO_AS}/unreachable/jwks.json`;
+    const { app, clock } = await handoffApp(down.base, { flows: [flow] });
+    const res = await pushRaw(app, { subject_token: await mintToken(clock) });
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ error: 'temporarily_unavailable', error_description: 'the pushed request could not be checked now; retry later' });
+  });
+
+  it('still refuses, with no cookie, a bad token that reaches authorize without a push phase (the flow checks it again)', async () => {
+    const { app, clock, stores } = await handoffApp(jwks.base);
+    const { privateKey } = await generateKeyPair('ES256');
+    const requestUri = await plantPushedRequest(stores, clock, { subject_token: await mintToken(clock, {}, { key: privateKey }) });
     const res = await request(app).get(authorizeUrl(requestUri));
     expect(res.status).toBe(403);
     expect(cookieSets(res)).toEqual([]);
     expect(res.headers.location).toBeUndefined();
   });
+});
 
-  it('sets no cookie for an expired token', async () => {
-    const { app, clock } = await handoffApp(jwks.base);
-    const token = await mintToken(clock);
-    clock.advance(301 + 30); // past exp and the 30 s skew
-    const requestUri = await pushHandoff(app, { subject_token: token });
-    const res = await request(app).get(authorizeUrl(requestUri));
-    expect(res.status).toBe(403);
-    expect(cookieSets(res)).toEqual([]);
-  });
-
-  it('sets no cookie when the token was issued to another client than the native app', async () => {
-    const { app, clock } = await handoffApp(jwks.base);
-    const requestUri = await pushHandoff(app, { subject_token: await mintToken(clock, { client_id: 'some-other-app' }) });
-    const res = await request(app).get(authorizeUrl(requestUri));
-    expect(res.status).toBe(403);
-    expect(cookieSets(res)).toEqual([]);
-  });
-
+describe('handoff: no cookie on any failure', () => {
   it('sets no cookie when the browser comes from another IP than the one Waymark observed on PAR', async () => {
     const { app, clock } = await handoffApp(jwks.base, { trustedProxies: ['127.0.0.1', '::1'] });
     const requestUri = await pushHandoff(app, { subject_token: await mintToken(clock) }, { 'X-Forwarded-For': '198.51.100.7' });
@@ -203,17 +241,18 @@ describe('handoff: sessions', () => {
 });
 
 describe('handoff: the token stays in the back channel', () => {
-  it('never puts the token in a URL, a page or a log line, on success or on failure', async () => {
+  it('never puts the token in a URL, a page, an answer or a log line, on success or on failure', async () => {
     const { app, clock, logger } = await handoffApp(jwks.base);
     const good = await mintToken(clock);
     const bad = await mintToken(clock, { aud: 'https://elsewhere.example' });
     const seen: string[] = [];
-    for (const token of [good, bad]) {
-      const requestUri = await pushHandoff(app, { subject_token: token });
-      expect(requestUri).not.toContain(token);
-      const res = await request(app).get(authorizeUrl(requestUri));
-      seen.push(res.text ?? '', String(res.headers.location ?? ''), JSON.stringify(res.headers));
-    }
+    const requestUri = await pushHandoff(app, { subject_token: good });
+    expect(requestUri).not.toContain(good);
+    const res = await request(app).get(authorizeUrl(requestUri));
+    seen.push(res.text ?? '', String(res.headers.location ?? ''), JSON.stringify(res.headers));
+    const refused = await pushRaw(app, { subject_token: bad });
+    expect(refused.status).toBe(400);
+    seen.push(refused.text, JSON.stringify(refused.headers));
     const replay = await request(app).get(authorizeUrl('urn:ietf:params:oauth:request_uri:nope'));
     seen.push(replay.text);
     for (const token of [good, bad]) {
@@ -223,6 +262,27 @@ describe('handoff: the token stays in the back channel', () => {
       expect(logger.text()).not.toContain(token.split('.')[2] as string);
     }
     expect(logger.lines.some((l) => l.message === 'authorize')).toBe(true);
+  });
+
+  it('keeps no token in the pushed request: only the non-secret parameters and the push phase journey, sealed', async () => {
+    const { app, clock, stores } = await handoffApp(jwks.base);
+    const kept: unknown[] = [];
+    const put = stores.pushedRequests.put.bind(stores.pushedRequests);
+    stores.pushedRequests.put = async (...args) => {
+      kept.push(structuredClone(args[1]));
+      return put(...args);
+    };
+    const token = await mintToken(clock, { sub: 'user-carol' });
+    const requestUri = await pushHandoff(app, { subject_token: token, ip: '127.0.0.1' });
+    expect(kept).toHaveLength(1);
+    const record = kept[0] as { params: Record<string, string>; journey?: string };
+    expect(Object.keys(record.params).sort()).toEqual(['client_id', 'code_challenge', 'code_challenge_method', 'ip', 'response_type', 'target']);
+    expect(typeof record.journey).toBe('string');
+    const text = JSON.stringify(record);
+    for (const part of [token, ...token.split('.'), 'user-carol']) expect(text).not.toContain(part);
+    // And the sealed journey is what the browser redeems.
+    const res = await request(app).get(authorizeUrl(requestUri));
+    expect(res.status).toBe(303);
   });
 });
 
@@ -245,9 +305,17 @@ describe('handoff: every redirect target is allowlisted', () => {
     ['a relative path', '/me'],
   ];
 
-  it.each(hostile)('ends without a session and without a redirect for %s', async (_name, target) => {
+  it.each(hostile)('refuses %s at PAR (400 invalid_request, no request_uri)', async (_name, target) => {
     const { app, clock } = await handoffApp(jwks.base);
-    const requestUri = await pushHandoff(app, { subject_token: await mintToken(clock), target });
+    const res = await pushRaw(app, { subject_token: await mintToken(clock), target });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: "target is not one of this client's redirect_targets" });
+    expect(res.text).not.toContain('evil.example');
+  });
+
+  it.each(hostile)('still ends without a session and without a redirect for %s that reaches the flow without PAR checks', async (_name, target) => {
+    const { app, clock, stores } = await handoffApp(jwks.base);
+    const requestUri = await plantPushedRequest(stores, clock, { subject_token: await mintToken(clock), target });
     const res = await request(app).get(authorizeUrl(requestUri));
     expect(res.status).toBe(403);
     expect(res.headers.location).toBeUndefined();
@@ -270,11 +338,8 @@ describe('handoff: every redirect target is allowlisted', () => {
       created.push(session.id);
       await put(session);
     };
-    const requestUri = await pushHandoff(app, {
-      client_id: 'lenient',
-      subject_token: await mintToken(clock),
-      target: 'https://evil.example/phish',
-    });
+    // Past the PAR check (which refuses this target): planted as a PAR endpoint that checked nothing would keep it.
+    const requestUri = await plantPushedRequest(stores, clock, { subject_token: await mintToken(clock), target: 'https://evil.example/phish' }, 'lenient');
     const res = await request(app).get(authorizeUrl(requestUri, 'lenient'));
     expect(res.status).toBe(403);
     expect(res.headers.location).toBeUndefined();

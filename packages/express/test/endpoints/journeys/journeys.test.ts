@@ -39,6 +39,13 @@ describe('POST /journeys/:flow', () => {
     expect((await request(app).post('/journeys/confirm').send({ client_id: 'spa-app' })).status).toBe(404);
   });
 
+  it('refuses a scope the client may not request with invalid_scope, as PAR and authorize do', async () => {
+    const { app } = await journeyApp();
+    const res = await request(app).post('/journeys/ask-login').send({ client_id: 'spa-app', params: { scope: 'admin' } });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: 'invalid_scope', code: 'ERR_INVALID_SCOPE' });
+  });
+
   it('does not let a caller pass initial state, meta or a pushed request', async () => {
     const { app } = await journeyApp();
     for (const key of ['state', 'meta', 'par']) {

@@ -45,10 +45,11 @@ describe('client_secret_basic (RFC 6749 §2.3.1)', () => {
     expect(res.headers['www-authenticate']).toMatch(/^Basic/);
   });
 
-  it('refuses a body client_id that differs from the Basic user', async () => {
+  it('refuses a body client_id that differs from the Basic user as a malformed request: 400 invalid_request', async () => {
     const { app } = testApp();
     const res = await request(app).post('/par').set('Authorization', basic('web-app', SECRET)).type('form').send(form({ client_id: 'post-app', ...webBody }));
-    expect(res.status).toBe(401);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'client_id does not match the client of the Authorization header' });
   });
 
   it('refuses two authentication methods in one request (RFC 6749 §2.3)', async () => {
@@ -85,10 +86,11 @@ describe('public clients', () => {
     expect(res.body.error).toBe('invalid_client');
   });
 
-  it('answers 401 invalid_client when no client is named at all', async () => {
+  it('answers 400 invalid_request when no client is named at all (client_id is a required parameter)', async () => {
     const { app } = testApp();
     const res = await request(app).post('/par').type('form').send(form({ response_type: 'code' }));
-    expect(res.status).toBe(401);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'client_id is required' });
   });
 
   it('refuses a public client that sends a secret', async () => {
@@ -201,8 +203,10 @@ describe('private_key_jwt (RFC 7523)', () => {
     expect(res.status).toBe(401);
   });
 
-  it('refuses a client_id that differs from the assertion issuer', async () => {
+  it('refuses a client_id that differs from the assertion issuer as a malformed request (400)', async () => {
     const { sign, push } = await setup();
-    expect((await push(await sign(), { client_id: 'mobile-app' })).status).toBe(401);
+    const res = await push(await sign(), { client_id: 'mobile-app' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_request');
   });
 });

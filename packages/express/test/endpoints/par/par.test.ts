@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import request from 'supertest';
+import { createEngine, createMemoryStores } from '@waymark/core';
+import { defineNode } from '@waymark/sdk';
 import { CHALLENGE, SECRET, basic, form, mobilePar, testApp, type TestApp } from '../../support/app.js';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -27,17 +29,34 @@ describe('POST /par — success', () => {
     const res = await request(app)
       .post('/par')
       .type('form')
-      .send(form({ client_id: 'session-transfer', response_type: 'code', code_challenge: CHALLENGE, code_challenge_method: 'S256', subject_token: 'tok', target: 'https://profile.example.com/me', ip: '198.51.100.7' }));
+      .send(form({ client_id: 'session-transfer', response_type: 'code', code_challenge: CHALLENGE, code_challenge_method: 'S256', target: 'https://profile.example.com/me', ip: '198.51.100.7' }));
     expect(res.status).toBe(201);
     expect(res.body.expires_in).toBe(30);
     const stored = await stores.pushedRequests.take(idOf(res.body.request_uri));
     expect(stored).toEqual({
       clientId: 'session-transfer',
-      params: { client_id: 'session-transfer', response_type: 'code', code_challenge: CHALLENGE, code_challenge_method: 'S256', subject_token: 'tok', target: 'https://profile.example.com/me', ip: '198.51.100.7' },
+      params: { client_id: 'session-transfer', response_type: 'code', code_challenge: CHALLENGE, code_challenge_method: 'S256', target: 'https://profile.example.com/me', ip: '198.51.100.7' },
       ip: '127.0.0.1',
       createdAt: clock.ms,
       expiresAt: clock.ms + 30_000,
     });
+  });
+
+  it('refuses a pushed token when the router has no engine to judge it: no pushed request ever keeps one', async () => {
+    const { app, stores } = testApp();
+    const puts: unknown[] = [];
+    const put = stores.pushedRequests.put.bind(stores.pushedRequests);
+    stores.pushedRequests.put = async (...args) => {
+      puts.push(args[1]);
+      return put(...args);
+    };
+    const res = await request(app)
+      .post('/par')
+      .type('form')
+      .send(form({ client_id: 'session-transfer', response_type: 'code', code_challenge: CHALLENGE, code_challenge_method: 'S256', subject_token: 'tok' }));
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ error: 'server_error', error_description: 'the server is not configured to run journeys' });
+    expect(puts).toEqual([]);
   });
 
   it('expires the pushed request after par_reference_timeout seconds', async () => {
@@ -345,7 +364,12 @@ describe('POST /par — client IP', () => {
 
 describe('POST /par — tokens never leak', () => {
   it('never echoes or logs a pushed subject_token or access_token, on success or failure', async () => {
-    const { app, logger } = testApp();
+    // An engine whose session-transfer flow takes any token in its push phase: the success case.
+    const accept = defineNode({ type: 'test.accept', version: 1, description: 'Accepts anything.', outcomes: ['ok'], pushPhase: true, run: () => 'ok' });
+    const stores = createMemoryStores();
+    const engine = await createEngine({ nodes: [accept], stores });
+    engine.load({ id: 'session-transfer', version: 1, description: 'Accepts.', start: 'a', nodes: { a: { type: 'test.accept', outcomes: { ok: 'success' } } } });
+    const { app, logger } = testApp({ engine, stores });
     const token = 'eyJhbGciOiJSUzI1NiJ9.SECRET-TOKEN-VALUE.sig';
     const base = { client_id: 'session-transfer', response_type: 'code', code_challenge: CHALLENGE, code_challenge_method: 'S256' };
     const responses = [
