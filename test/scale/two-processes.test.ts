@@ -175,8 +175,9 @@ describe('two waymark serve processes sharing one Redis', () => {
   });
 
   it('one PAR budget for both processes: pushes from one address spread over A and B stop at max, with Retry-After; another address still pushes', async () => {
-    const token = await tokens.mint({ sub: 'carol' });
+    // A fresh token per push: the shipped flow accepts each token once (singleUse), at PAR.
     const pushFrom = async (base: string, ip: string) => {
+      const token = await tokens.mint({ sub: 'user-alice' });
       const res = await fetch(`${base}/par`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': ip },

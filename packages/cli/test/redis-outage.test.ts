@@ -84,13 +84,13 @@ describe('waymark serve when Redis is lost and comes back', () => {
 
   it('with Redis stopped: PAR, authorize, journey start and continue answer 503 temporarily_unavailable with no session and no stack; /healthz answers 503', async () => {
     // State made before the outage: a pushed request and a suspended journey.
-    const pushed = requestUriOf(await push(server.url, await tokens.mint({ sub: 'alice' })));
+    const pushed = requestUriOf(await push(server.url, await tokens.mint({ sub: 'user-alice' })));
     const suspended = credentialsFor(await startLogin(server.url));
     expect((await healthz(server.url)).status).toBe(200);
 
     await redis.stop();
     try {
-      const par = await push(server.url, await tokens.mint({ sub: 'bob' }));
+      const par = await push(server.url, await tokens.mint({ sub: 'user-alice' }));
       expectUnavailable(par, 'PAR');
       expect(oauthError(par)).toBe('temporarily_unavailable');
 
@@ -132,7 +132,7 @@ describe('waymark serve when Redis is lost and comes back', () => {
   });
 
   it('what was in flight when Redis was lost fails closed after the restart (data gone): the old request_uri and journey give no session', async () => {
-    const pushed = requestUriOf(await push(server.url, await tokens.mint({ sub: 'dave' })));
+    const pushed = requestUriOf(await push(server.url, await tokens.mint({ sub: 'user-alice' })));
     const suspended = credentialsFor(await startLogin(server.url));
     await redis.stop();
     await redis.start(); // persistence is off: the restarted server is empty
@@ -152,7 +152,7 @@ describe('waymark serve when Redis is lost and comes back', () => {
     redis.freeze();
     const started = performance.now();
     try {
-      const par = await push(server.url, await tokens.mint({ sub: 'erin' }));
+      const par = await push(server.url, await tokens.mint({ sub: 'user-alice' }));
       expectUnavailable(par, 'PAR on a frozen Redis');
       expect(performance.now() - started).toBeLessThan(5000);
       expect((await healthz(server.url)).status).toBe(503);
@@ -160,7 +160,7 @@ describe('waymark serve when Redis is lost and comes back', () => {
       redis.thaw();
     }
     await until(async () => (await healthz(server.url)).status === 200, 10_000, '/healthz back to 200 after Redis thawed');
-    expect((await push(server.url, await tokens.mint({ sub: 'erin' }))).status).toBe(201);
+    expect((await push(server.url, await tokens.mint({ sub: 'user-alice' }))).status).toBe(201);
   });
 
   it('with Redis read-only (demoted to a replica in a failover): PAR and journey start answer 503 temporarily_unavailable, not 500, and work again once it is a master', async () => {
@@ -169,7 +169,7 @@ describe('waymark serve when Redis is lost and comes back', () => {
     const admin = await connectRedis(redis.url);
     try {
       await admin.call('REPLICAOF', '127.0.0.1', String(gone.port));
-      const par = await push(server.url, await tokens.mint({ sub: 'frank' }));
+      const par = await push(server.url, await tokens.mint({ sub: 'user-alice' }));
       expectUnavailable(par, 'PAR on a read-only Redis');
       expect(oauthError(par)).toBe('temporarily_unavailable');
       const start = await startLogin(server.url);
@@ -179,6 +179,6 @@ describe('waymark serve when Redis is lost and comes back', () => {
       await admin.call('REPLICAOF', 'NO', 'ONE');
       admin.disconnect();
     }
-    expect((await push(server.url, await tokens.mint({ sub: 'frank' }))).status).toBe(201);
+    expect((await push(server.url, await tokens.mint({ sub: 'user-alice' }))).status).toBe(201);
   });
 });

@@ -31,9 +31,10 @@ describe('createWaymarkApp', () => {
     expect(bad.status).toBe(401);
     expect(bad.body.error).toBe('invalid_client');
     const journeys = await request(app).post('/journeys/no-such-flow').set('Content-Type', 'application/json').send('{}');
-    // The journey API authenticates the client before it looks at the flow.
-    expect(journeys.status).toBe(401);
-    expect(journeys.body).toEqual({ error: 'invalid_client', error_description: 'client_id is required', code: 'ERR_INVALID_CLIENT' });
+    // The journey API identifies the client before it looks at the flow: a request that names none
+    // is malformed (400 invalid_request, as at PAR), not a failed authentication.
+    expect(journeys.status).toBe(400);
+    expect(journeys.body).toEqual({ error: 'invalid_request', error_description: 'client_id is required', code: 'ERR_INVALID_REQUEST' });
     const unknown = await request(app).get('/nothing-here');
     expect(unknown.status).toBe(404);
     expect(unknown.body).toEqual({ error: 'not_found', error_description: 'no such endpoint' });
