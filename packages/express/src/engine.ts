@@ -1,15 +1,7 @@
-import type { FailureResult, JourneyEvent, JourneyResult, PushedResult, RedeemInput, ResumeInput, StartInput } from '@waymark/core';
-import type { Callback, JsonObject } from '@waymark/sdk';
+import type { FailureResult, JourneyEvent, JourneyResult, PendingStep, PushedResult, RedeemInput, ResumeInput, StartInput } from '@waymark/core';
 
-/** What a suspended journey waits for, as `Engine.pending` answers it. */
-export interface PendingStep {
-  flowId: string;
-  flowVersion: number;
-  callbacks: Callback[];
-  header?: string;
-  stage?: string;
-  meta?: JsonObject;
-}
+/** What a suspended journey waits for, as `Engine.pending` answers it (core's type). */
+export type { PendingStep };
 
 /**
  * What the adapter needs of the engine: start a flow, resume a journey, and run the push phase
