@@ -126,8 +126,9 @@ async function serveWaymark(setup) {
 }
 
 /**
- * The hand-written baseline on Redis: the checks of bench/handoff-baseline.mjs, with the
- * pushed request and the session in Redis the way a team would write it by hand. Two round
+ * The hand-written baseline on Redis: the checks of bench/handoff-baseline.mjs (the token
+ * judged at PAR, only its subject kept), with the pushed request and the session in Redis the
+ * way a team would write it by hand. Two round
  * trips per handoff: SET PX on PAR; GETDEL (single use) then SET PX of the session on authorize.
  */
 async function serveBaselineRedis({ tokenIssuer, jwksUri, redisUrl }) {
@@ -154,16 +155,34 @@ async function serveBaselineRedis({ tokenIssuer, jwksUri, redisUrl }) {
   app.disable('x-powered-by');
   app.post('/par', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
     const p = req.body ?? {};
+    if (typeof p.client_id !== 'string') return fail(res, 400, 'invalid_request');
     if (p.client_id !== CLIENT) return fail(res, 401, 'invalid_client');
     if (p.response_type !== 'code') return fail(res, 400, 'unsupported_response_type');
     if (p.code_challenge_method !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(p.code_challenge ?? '')) return fail(res, 400, 'invalid_request');
-    if (typeof p.subject_token !== 'string' || typeof p.target !== 'string') return fail(res, 400, 'invalid_request');
+    if (p.scope !== undefined && !(typeof p.scope === 'string' && p.scope.split(' ').every((s) => s === 'session_transfer'))) return fail(res, 400, 'invalid_scope');
+    if (typeof p.subject_token !== 'string' || !allowedTarget(p.target)) return fail(res, 400, 'invalid_request');
+    if (p.subject_token_type !== undefined && p.subject_token_type !== 'urn:ietf:params:oauth:token-type:access_token') return fail(res, 400, 'invalid_request');
+    // The token is judged here (RFC 9126 §2.1), as Waymark's push phase does; only its subject is kept.
+    let claims;
+    try {
+      ({ payload: claims } = await jwtVerify(p.subject_token, jwks, {
+        issuer: tokenIssuer,
+        audience: AUDIENCE,
+        typ: 'at+jwt',
+        algorithms: ['RS256', 'ES256', 'PS256', 'EdDSA'],
+        clockTolerance: 30,
+        requiredClaims: ['exp', 'sub'],
+      }));
+    } catch {
+      return fail(res, 400, 'invalid_request');
+    }
+    if (claims.client_id !== NATIVE_APP || claims.cnf !== undefined) return fail(res, 400, 'invalid_request');
     const id = randomBytes(32).toString('base64url');
     try {
       commands++;
       await redis.set(
         `bench-hand:par:${id}`,
-        JSON.stringify({ clientId: CLIENT, params: p, ip: ip(req), expiresAt: Date.now() + TTL_MS }),
+        JSON.stringify({ clientId: CLIENT, sub: claims.sub, target: p.target, ip: ip(req), expiresAt: Date.now() + TTL_MS }),
         'PX',
         TTL_MS,
       );
@@ -187,33 +206,19 @@ async function serveBaselineRedis({ tokenIssuer, jwksUri, redisUrl }) {
       return fail(res, 503, 'temporarily_unavailable');
     }
     if (!entry || entry.clientId !== req.query.client_id || entry.expiresAt <= Date.now()) return fail(res, 400, 'invalid_request_uri');
-    let claims;
-    try {
-      ({ payload: claims } = await jwtVerify(entry.params.subject_token, jwks, {
-        issuer: tokenIssuer,
-        audience: AUDIENCE,
-        typ: 'at+jwt',
-        algorithms: ['RS256', 'ES256', 'PS256', 'EdDSA'],
-        clockTolerance: 30,
-        requiredClaims: ['exp', 'sub'],
-      }));
-    } catch {
-      return fail(res, 401, 'access_denied');
-    }
-    if (claims.client_id !== NATIVE_APP) return fail(res, 401, 'access_denied');
     if (entry.ip !== ip(req)) return fail(res, 401, 'access_denied');
-    if (!allowedTarget(entry.params.target)) return fail(res, 400, 'access_denied');
+    if (!allowedTarget(entry.target)) return fail(res, 400, 'access_denied');
     const sid = randomBytes(32).toString('base64url');
     const ttl = 8 * 3600_000;
     try {
       commands++;
-      await redis.set(`bench-hand:session:${sid}`, JSON.stringify({ sub: claims.sub, expiresAt: Date.now() + ttl }), 'PX', ttl);
+      await redis.set(`bench-hand:session:${sid}`, JSON.stringify({ sub: entry.sub, expiresAt: Date.now() + ttl }), 'PX', ttl);
     } catch {
       return fail(res, 503, 'temporarily_unavailable');
     }
     res.set('Cache-Control', 'no-store');
     res.set('Set-Cookie', `__Host-waymark-session=${sid}; Path=/; Secure; HttpOnly; SameSite=Lax`);
-    res.redirect(303, entry.params.target);
+    res.redirect(303, entry.target);
   });
 
   const server = app.listen(0, '127.0.0.1');
