@@ -8,8 +8,8 @@
 //                    allowed scopes, subject_token_type (when sent) the access token type,
 //                    target in the allowlist; then the JWT access token with jose against the
 //                    issuer's JWKS (remote set, cached), typ at+jwt, iss, aud, exp, sub,
-//                    client_id one of the allowed clients and not the pushing client, no
-//                    sender constraint it cannot check (cnf) → a Map entry with a TTL (swept
+//                    client_id one of the allowed clients and not the pushing client, a
+//                    user's token (sub ≠ client_id), no sender constraint it cannot check (cnf) → a Map entry with a TTL (swept
 //                    every second) holding the subject, the target and the IP, never the token;
 //                    201 { request_uri, expires_in }. A refused token is 400 invalid_request.
 //   GET /authorize   take the entry once (delete), expiry, client; socket IP equals the PAR IP;
@@ -29,7 +29,16 @@ const ip = (req) => {
 const fail = (res, status, error) => res.status(status).json({ error });
 
 /** Starts the baseline on 127.0.0.1:<port>; resolves with { url, close }. */
-export async function startBaseline({ port = 0, clientIds, tokenIssuer, jwksUri, audience, allowedClients, targets, allowedScopes = ['session_transfer'] }) {
+export async function startBaseline({
+  port = 0,
+  clientIds,
+  tokenIssuer,
+  jwksUri,
+  audience,
+  allowedClients,
+  targets,
+  allowedScopes = ['session_transfer'],
+}) {
   const jwks = createRemoteJWKSet(new URL(jwksUri), { cacheMaxAge: 600_000, cooldownDuration: 30_000 });
   const clients = new Set(clientIds);
   const scopes = new Set(allowedScopes);
@@ -57,7 +66,8 @@ export async function startBaseline({ port = 0, clientIds, tokenIssuer, jwksUri,
     if (!clients.has(p.client_id)) return fail(res, 401, 'invalid_client');
     if (p.response_type !== 'code') return fail(res, 400, 'unsupported_response_type');
     if (p.code_challenge_method !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(p.code_challenge ?? '')) return fail(res, 400, 'invalid_request');
-    if (p.scope !== undefined && !(typeof p.scope === 'string' && p.scope.split(' ').every((s) => scopes.has(s)))) return fail(res, 400, 'invalid_scope');
+    if (p.scope !== undefined && !(typeof p.scope === 'string' && p.scope.split(' ').every((s) => scopes.has(s))))
+      return fail(res, 400, 'invalid_scope');
     if (typeof p.subject_token !== 'string' || !allowedTarget(p.target)) return fail(res, 400, 'invalid_request');
     if (p.subject_token_type !== undefined && p.subject_token_type !== ACCESS_TOKEN_TYPE) return fail(res, 400, 'invalid_request');
     let claims;
@@ -73,7 +83,14 @@ export async function startBaseline({ port = 0, clientIds, tokenIssuer, jwksUri,
     } catch {
       return fail(res, 400, 'invalid_request');
     }
-    if (!allowedClients.includes(claims.client_id) || claims.client_id === p.client_id || claims.cnf !== undefined) return fail(res, 400, 'invalid_request');
+    // A user's token (sub ≠ client_id), issued to the app, not to the pushing client, with no sender constraint it cannot check (cnf).
+    if (
+      !allowedClients.includes(claims.client_id) ||
+      claims.client_id === p.client_id ||
+      claims.sub === claims.client_id ||
+      claims.cnf !== undefined
+    )
+      return fail(res, 400, 'invalid_request');
     const id = randomBytes(32).toString('base64url');
     pushed.set(id, { clientId: p.client_id, sub: claims.sub, target: p.target, ip: ip(req), expiresAt: Date.now() + TTL_MS });
     res

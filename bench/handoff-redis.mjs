@@ -159,9 +159,11 @@ async function serveBaselineRedis({ tokenIssuer, jwksUri, redisUrl }) {
     if (p.client_id !== CLIENT) return fail(res, 401, 'invalid_client');
     if (p.response_type !== 'code') return fail(res, 400, 'unsupported_response_type');
     if (p.code_challenge_method !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(p.code_challenge ?? '')) return fail(res, 400, 'invalid_request');
-    if (p.scope !== undefined && !(typeof p.scope === 'string' && p.scope.split(' ').every((s) => s === 'session_transfer'))) return fail(res, 400, 'invalid_scope');
+    if (p.scope !== undefined && !(typeof p.scope === 'string' && p.scope.split(' ').every((s) => s === 'session_transfer')))
+      return fail(res, 400, 'invalid_scope');
     if (typeof p.subject_token !== 'string' || !allowedTarget(p.target)) return fail(res, 400, 'invalid_request');
-    if (p.subject_token_type !== undefined && p.subject_token_type !== 'urn:ietf:params:oauth:token-type:access_token') return fail(res, 400, 'invalid_request');
+    if (p.subject_token_type !== undefined && p.subject_token_type !== 'urn:ietf:params:oauth:token-type:access_token')
+      return fail(res, 400, 'invalid_request');
     // The token is judged here (RFC 9126 §2.1), as Waymark's push phase does; only its subject is kept.
     let claims;
     try {
@@ -176,7 +178,8 @@ async function serveBaselineRedis({ tokenIssuer, jwksUri, redisUrl }) {
     } catch {
       return fail(res, 400, 'invalid_request');
     }
-    if (claims.client_id !== NATIVE_APP || claims.cnf !== undefined) return fail(res, 400, 'invalid_request');
+    if (claims.client_id !== NATIVE_APP || claims.sub === claims.client_id || claims.cnf !== undefined)
+      return fail(res, 400, 'invalid_request');
     const id = randomBytes(32).toString('base64url');
     try {
       commands++;

@@ -7,7 +7,16 @@ import type { Browser, Request as PlaywrightRequest } from 'playwright-core';
 import { startServer } from '@waymark/cli';
 import { cookieNames, follow, launchBrowser, type Visit } from '../support/browser.js';
 import { pushHandoff } from '../support/native-app.js';
-import { closeServer, freePort, listenLoopback, SESSION_COOKIE, startTargetApp, startTokenIssuer, type TargetApp, type TokenIssuer } from '../support/servers.js';
+import {
+  closeServer,
+  freePort,
+  listenLoopback,
+  SESSION_COOKIE,
+  startTargetApp,
+  startTokenIssuer,
+  type TargetApp,
+  type TokenIssuer,
+} from '../support/servers.js';
 
 /**
  * The headline use case end to end, in a real browser: a native app pushes its access token
