@@ -9,9 +9,10 @@
 //                    target in the allowlist; then the JWT access token with jose against the
 //                    issuer's JWKS (remote set, cached), typ at+jwt, iss, aud, exp, sub,
 //                    client_id one of the allowed clients and not the pushing client, a
-//                    user's token (sub ≠ client_id), no sender constraint it cannot check (cnf) → a Map entry with a TTL (swept
-//                    every second) holding the subject, the target and the IP, never the token;
-//                    201 { request_uri, expires_in }. A refused token is 400 invalid_request.
+//                    user's token (sub ≠ client_id), no sender constraint it cannot check
+//                    (cnf) → a Map entry with a TTL (swept every second) holding the subject,
+//                    the target and the IP, never the token; 201 { request_uri, expires_in }.
+//                    A refused token is 400 invalid_request.
 //   GET /authorize   take the entry once (delete), expiry, client; socket IP equals the PAR IP;
 //                    the target checked again; a 32-byte session id in a Map; __Host-
 //                    Set-Cookie; 303 to the target.
