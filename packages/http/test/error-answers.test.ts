@@ -17,6 +17,8 @@ describe('ERROR_ANSWERS', () => {
   it('gives every code a 4xx or 5xx status and an OAuth error (RFC 6749 §5.2 / RFC 6750 §3.1 / RFC 9126 §2.3 values)', () => {
     const oauth = new Set([
       'invalid_request',
+      'request_not_supported', // RFC 9101 §6.3 (and OpenID Connect Core §3.1.2.6)
+      'request_uri_not_supported',
       'invalid_client',
       'unauthorized_client',
       'access_denied',
