@@ -1,22 +1,28 @@
 // The hand-written baseline of the handoff benchmark: the same checks as Waymark's
-// session-transfer flow, written directly on express with no engine, no flow, no metrics and
-// no logging — what a team would write by hand. Fast on purpose: it is the yardstick.
+// session-transfer flow and PAR endpoint, written directly on express with no engine, no flow,
+// no metrics and no logging — what a team would write by hand. Lean on purpose, but correct: it
+// is the bar Waymark is measured against, so it validates what Waymark validates, where Waymark
+// does (at PAR, RFC 9126 §2.1), and keeps no token.
 //
-//   POST /par        client_id, response_type=code, S256 PKCE, subject_token, target; validated
-//                    as authorize would (RFC 9126 §2.1), as Waymark now does at PAR: the
-//                    target in the allowlist, the JWT access token with jose against the
-//                    issuer's JWKS (remote set, cached), typ at+jwt, iss, aud, exp, client_id,
-//                    a user's token (sub ≠ client_id) → a Map entry keeping the validated
-//                    claims, never the token, with a TTL (swept every second), 201
-//                    { request_uri, expires_in }
-//   GET /authorize   take the entry once (delete), expiry, same client; socket IP equals the
-//                    PAR IP; a 32-byte session id in a Map; __Host- Set-Cookie; 303 to the target.
+//   POST /par        client_id, response_type=code, S256 PKCE, scope within the client's
+//                    allowed scopes, subject_token_type (when sent) the access token type,
+//                    target in the allowlist; then the JWT access token with jose against the
+//                    issuer's JWKS (remote set, cached), typ at+jwt, iss, aud, exp, sub,
+//                    client_id one of the allowed clients and not the pushing client, a
+//                    user's token (sub ≠ client_id), no sender constraint it cannot check
+//                    (cnf) → a Map entry with a TTL (swept every second) holding the subject,
+//                    the target and the IP, never the token; 201 { request_uri, expires_in }.
+//                    A refused token is 400 invalid_request.
+//   GET /authorize   take the entry once (delete), expiry, client; socket IP equals the PAR IP;
+//                    the target checked again; a 32-byte session id in a Map; __Host-
+//                    Set-Cookie; 303 to the target.
 import { randomBytes } from 'node:crypto';
 import express from 'express';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 
 const PREFIX = 'urn:ietf:params:oauth:request_uri:';
 const TTL_MS = 60_000;
+const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 const ip = (req) => {
   const a = req.socket.remoteAddress ?? '';
   return a.startsWith('::ffff:') ? a.slice(7) : a;
@@ -24,9 +30,19 @@ const ip = (req) => {
 const fail = (res, status, error) => res.status(status).json({ error });
 
 /** Starts the baseline on 127.0.0.1:<port>; resolves with { url, close }. */
-export async function startBaseline({ port = 0, clientIds, tokenIssuer, jwksUri, audience, allowedClients, targets }) {
+export async function startBaseline({
+  port = 0,
+  clientIds,
+  tokenIssuer,
+  jwksUri,
+  audience,
+  allowedClients,
+  targets,
+  allowedScopes = ['session_transfer'],
+}) {
   const jwks = createRemoteJWKSet(new URL(jwksUri), { cacheMaxAge: 600_000, cooldownDuration: 30_000 });
   const clients = new Set(clientIds);
+  const scopes = new Set(allowedScopes);
   const pushed = new Map();
   const sessions = new Map();
   const sweep = setInterval(() => {
@@ -47,11 +63,14 @@ export async function startBaseline({ port = 0, clientIds, tokenIssuer, jwksUri,
   app.disable('x-powered-by');
   app.post('/par', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
     const p = req.body ?? {};
+    if (typeof p.client_id !== 'string') return fail(res, 400, 'invalid_request');
     if (!clients.has(p.client_id)) return fail(res, 401, 'invalid_client');
     if (p.response_type !== 'code') return fail(res, 400, 'unsupported_response_type');
     if (p.code_challenge_method !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(p.code_challenge ?? '')) return fail(res, 400, 'invalid_request');
-    if (typeof p.subject_token !== 'string' || typeof p.target !== 'string') return fail(res, 400, 'invalid_request');
-    if (!allowedTarget(p.target)) return fail(res, 400, 'invalid_request');
+    if (p.scope !== undefined && !(typeof p.scope === 'string' && p.scope.split(' ').every((s) => scopes.has(s))))
+      return fail(res, 400, 'invalid_scope');
+    if (typeof p.subject_token !== 'string' || !allowedTarget(p.target)) return fail(res, 400, 'invalid_request');
+    if (p.subject_token_type !== undefined && p.subject_token_type !== ACCESS_TOKEN_TYPE) return fail(res, 400, 'invalid_request');
     let claims;
     try {
       ({ payload: claims } = await jwtVerify(p.subject_token, jwks, {
@@ -65,7 +84,14 @@ export async function startBaseline({ port = 0, clientIds, tokenIssuer, jwksUri,
     } catch {
       return fail(res, 400, 'invalid_request');
     }
-    if (!allowedClients.includes(claims.client_id) || claims.sub === claims.client_id) return fail(res, 400, 'invalid_request');
+    // A user's token (sub ≠ client_id), issued to the app, not to the pushing client, with no sender constraint it cannot check (cnf).
+    if (
+      !allowedClients.includes(claims.client_id) ||
+      claims.client_id === p.client_id ||
+      claims.sub === claims.client_id ||
+      claims.cnf !== undefined
+    )
+      return fail(res, 400, 'invalid_request');
     const id = randomBytes(32).toString('base64url');
     pushed.set(id, { clientId: p.client_id, sub: claims.sub, target: p.target, ip: ip(req), expiresAt: Date.now() + TTL_MS });
     res
@@ -80,6 +106,7 @@ export async function startBaseline({ port = 0, clientIds, tokenIssuer, jwksUri,
     pushed.delete(id); // single use, whatever happens next
     if (!entry || entry.clientId !== req.query.client_id || entry.expiresAt <= Date.now()) return fail(res, 400, 'invalid_request_uri');
     if (entry.ip !== ip(req)) return fail(res, 401, 'access_denied');
+    if (!allowedTarget(entry.target)) return fail(res, 400, 'access_denied');
     const sid = randomBytes(32).toString('base64url');
     sessions.set(sid, { sub: entry.sub, expiresAt: Date.now() + 8 * 3600_000 });
     res.set('Cache-Control', 'no-store');

@@ -114,7 +114,6 @@ async function serveWaymark(setup) {
     flows: [dir],
     clients: [transferClient()],
     parRateLimit: false, // a load test is one client pushing thousands of times a second
-    journeyStartRateLimit: false, // …and starting as many journeys, from one address
     redis: { url: setup.redisUrl, prefix: 'bench-waymark:' },
     secretKeys: [setup.secretKey],
   });
@@ -128,8 +127,8 @@ async function serveWaymark(setup) {
 
 /**
  * The hand-written baseline on Redis: the checks of bench/handoff-baseline.mjs (the token
- * validated at PAR, the claims kept, as Waymark's push phase does), with the
- * pushed request and the session in Redis the way a team would write it by hand. Two round
+ * judged at PAR, only its subject kept), with the pushed request and the session in Redis the
+ * way a team would write it by hand. Two round
  * trips per handoff: SET PX on PAR; GETDEL (single use) then SET PX of the session on authorize.
  */
 async function serveBaselineRedis({ tokenIssuer, jwksUri, redisUrl }) {
@@ -156,13 +155,16 @@ async function serveBaselineRedis({ tokenIssuer, jwksUri, redisUrl }) {
   app.disable('x-powered-by');
   app.post('/par', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
     const p = req.body ?? {};
+    if (typeof p.client_id !== 'string') return fail(res, 400, 'invalid_request');
     if (p.client_id !== CLIENT) return fail(res, 401, 'invalid_client');
     if (p.response_type !== 'code') return fail(res, 400, 'unsupported_response_type');
     if (p.code_challenge_method !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(p.code_challenge ?? '')) return fail(res, 400, 'invalid_request');
-    if (typeof p.subject_token !== 'string' || typeof p.target !== 'string') return fail(res, 400, 'invalid_request');
-    // RFC 9126 §2.1: validated as authorize would, at PAR (as Waymark's push phase does); only
-    // the validated claims are kept, never the token.
-    if (!allowedTarget(p.target)) return fail(res, 400, 'invalid_request');
+    if (p.scope !== undefined && !(typeof p.scope === 'string' && p.scope.split(' ').every((s) => s === 'session_transfer')))
+      return fail(res, 400, 'invalid_scope');
+    if (typeof p.subject_token !== 'string' || !allowedTarget(p.target)) return fail(res, 400, 'invalid_request');
+    if (p.subject_token_type !== undefined && p.subject_token_type !== 'urn:ietf:params:oauth:token-type:access_token')
+      return fail(res, 400, 'invalid_request');
+    // The token is judged here (RFC 9126 §2.1), as Waymark's push phase does; only its subject is kept.
     let claims;
     try {
       ({ payload: claims } = await jwtVerify(p.subject_token, jwks, {
@@ -176,7 +178,8 @@ async function serveBaselineRedis({ tokenIssuer, jwksUri, redisUrl }) {
     } catch {
       return fail(res, 400, 'invalid_request');
     }
-    if (claims.client_id !== NATIVE_APP || claims.sub === claims.client_id) return fail(res, 400, 'invalid_request');
+    if (claims.client_id !== NATIVE_APP || claims.sub === claims.client_id || claims.cnf !== undefined)
+      return fail(res, 400, 'invalid_request');
     const id = randomBytes(32).toString('base64url');
     try {
       commands++;
@@ -207,6 +210,7 @@ async function serveBaselineRedis({ tokenIssuer, jwksUri, redisUrl }) {
     }
     if (!entry || entry.clientId !== req.query.client_id || entry.expiresAt <= Date.now()) return fail(res, 400, 'invalid_request_uri');
     if (entry.ip !== ip(req)) return fail(res, 401, 'access_denied');
+    if (!allowedTarget(entry.target)) return fail(res, 400, 'access_denied');
     const sid = randomBytes(32).toString('base64url');
     const ttl = 8 * 3600_000;
     try {

@@ -73,6 +73,7 @@ async function serveBaseline(setup) {
     audience: AUDIENCE,
     allowedClients: [NATIVE_APP],
     targets: ['http://localhost:4000/'],
+    allowedScopes: transferClient().allowed_scopes,
   });
 }
 

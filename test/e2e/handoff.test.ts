@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, expect, beforeAll, afterAll, jest } from '@jest/globals';
-import type { Browser } from 'playwright-core';
+import type { Browser, Request as PlaywrightRequest } from 'playwright-core';
 import { startServer } from '@waymark/cli';
 import { cookieNames, follow, launchBrowser, type Visit } from '../support/browser.js';
 import { pushHandoff } from '../support/native-app.js';
-import { freePort, SESSION_COOKIE, startTargetApp, startTokenIssuer, type TargetApp, type TokenIssuer } from '../support/servers.js';
+import { closeServer, freePort, listenLoopback, SESSION_COOKIE, startTargetApp, startTokenIssuer, type TargetApp, type TokenIssuer } from '../support/servers.js';
 import { NATIVE_APP, sessionTransferFlow } from '../support/session-transfer-flow.js';
 
 /**
@@ -120,6 +121,42 @@ describe('app-to-web handoff in headless Chromium', () => {
     expect(jar).not.toContain(SESSION_COOKIE);
     expect(target.visits.length).toBe(visitsBefore);
     expect(replay.text).not.toContain(token);
+  });
+
+  it('lets no cross-site iframe or fetch() spend the link: the user opening it afterwards still lands with a session', async () => {
+    const token = await tokens.mint({ sub: 'dana' });
+    const url = await pushHandoff({ issuer, clientId: TRANSFER_CLIENT, subjectToken: token, target: target.profileUrl });
+    const context = await browser.newContext();
+    const attacker = await context.newPage();
+    // A page of another site (127.0.0.1 is not the site `localhost`) that loads the link in an
+    // iframe and with fetch() as soon as it opens. A real loopback server: Chromium's local
+    // network checks let a loopback page reach a loopback Waymark, as a public site reaches a public one.
+    const html = `<!doctype html><title>Win a prize</title><iframe src="${url.href}"></iframe><script>fetch(${JSON.stringify(url.href)}, { mode: 'no-cors', credentials: 'include' }).catch(() => {})</script>`;
+    const site = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
+    const attackerUrl = `http://127.0.0.1:${await listenLoopback(site)}/prize`;
+    // Both loads (the iframe's document, the fetch) settle as finished or as failed: the browser
+    // blocks what it receives (the answer forbids framing and cross-origin reads), but each
+    // request reached Waymark.
+    const settled = new Promise<string[]>((resolve) => {
+      const kinds: string[] = [];
+      const seen = (r: PlaywrightRequest) => {
+        if (new URL(r.url()).pathname !== '/authorize') return;
+        kinds.push(r.resourceType());
+        if (kinds.length === 2) resolve(kinds.sort());
+      };
+      attacker.on('requestfinished', seen);
+      attacker.on('requestfailed', seen);
+    });
+    const [kinds] = await Promise.all([settled, attacker.goto(attackerUrl, { waitUntil: 'load' })]);
+    expect(kinds).toEqual(['document', 'fetch']);
+    await attacker.close();
+    await closeServer(site);
+
+    const visit = await follow(await context.newPage(), url.href);
+    await context.close().catch(() => undefined);
+    expect(authorizeHop(visit)).toMatchObject({ status: 303, location: target.profileUrl });
+    expect(authorizeHop(visit)?.setCookies).toContain(SESSION_COOKIE);
+    expect(visit.text).toContain('session: present');
   });
 
   it('refuses a browser whose IP differs from the IP that pushed: no session, no landing on the target', async () => {

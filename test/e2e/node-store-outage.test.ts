@@ -34,7 +34,10 @@ import { TestClock } from '../support/test-clock.js';
  */
 
 const USERS_FILE = new URL('../../flows/fixtures/users.json', import.meta.url).pathname;
-const passwordLogin = JSON.parse(readFileSync(new URL('../../flows/password-login.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const passwordLogin = JSON.parse(readFileSync(new URL('../../flows/password-login.json', import.meta.url), 'utf8')) as Record<
+  string,
+  unknown
+>;
 
 let redis: RedisServer;
 let remote: RedisStores;
@@ -71,7 +74,13 @@ async function appWith(down: keyof Stores, flows: unknown[]): Promise<{ app: Exp
     clients: [
       sessionTransferClient,
       mobileClient,
-      { client_id: 'web-app', type: 'web', token_endpoint_auth_method: 'none', redirect_uris: ['https://app.example.com/cb'], allowed_flows: ['password-login'] },
+      {
+        client_id: 'web-app',
+        type: 'web',
+        token_endpoint_auth_method: 'none',
+        redirect_uris: ['https://app.example.com/cb'],
+        allowed_flows: ['password-login'],
+      },
     ],
     stores,
     clock,
@@ -110,7 +119,9 @@ describe('a store that is down inside a node answers 503 temporarily_unavailable
     expect(res.text).toContain('temporarily unavailable');
     expect(cookieSets(res)).toEqual([]);
     expect(res.headers.location).toBeUndefined();
-    const json = await request(app).get(authorizeUrl(await pushHandoff(app, { subject_token: await mintToken(clock) }))).set('Accept', 'application/json');
+    const json = await request(app)
+      .get(authorizeUrl(await pushHandoff(app, { subject_token: await mintToken(clock) })))
+      .set('Accept', 'application/json');
     expect(json.status).toBe(503);
     expect(json.body).toMatchObject({ error: 'temporarily_unavailable', code: 'ERR_STORE_UNAVAILABLE' });
   });
@@ -126,7 +137,9 @@ describe('a store that is down inside a node answers 503 temporarily_unavailable
       ...cb,
       input: cb.input.map((f) => ({ ...f, value: cb.type === 'NameCallback' ? 'alice' : 'correct horse battery staple' })),
     }));
-    const res = await request(app).post(`/journeys/${started.body.journeyId as string}/continue`).send({ callbacks });
+    const res = await request(app)
+      .post(`/journeys/${started.body.journeyId as string}/continue`)
+      .send({ callbacks });
     expect(res.status).toBe(503);
     expect(res.body).toMatchObject({ error: 'temporarily_unavailable', code: 'ERR_STORE_UNAVAILABLE' });
   });

@@ -28,7 +28,8 @@ interface PushedJourneyRecord {
   state: JsonObject;
   s: LiveJourney['secrets'];
   p?: PushedInfo;
-  q: Record<string, string>;
+  /** The authorization parameters; left out when they are the pushed ones (the usual case: the token once, not twice). */
+  q?: Record<string, string>;
   client?: ClientInfo;
   fx: EffectLog;
   trace: TraceStep[];
@@ -36,6 +37,14 @@ interface PushedJourneyRecord {
 }
 
 const JOURNEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+function sameParams(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>> | undefined): boolean {
+  if (b === undefined) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) if (a[key] !== b[key]) return false;
+  return true;
+}
 const additionalData = (journeyId: string) => `push\0${journeyId}`;
 
 /** Seals a journey parked at `live.node` for the browser. */
@@ -49,7 +58,7 @@ export function sealPushedJourney(live: LiveJourney, sealer: Sealer): string {
     state: live.state,
     s: live.secrets,
     p: live.par,
-    q: live.params,
+    q: sameParams(live.params, live.par?.params) ? undefined : live.params,
     client: live.client,
     fx: live.effects,
     trace: live.trace,
@@ -83,7 +92,7 @@ export function openPushedJourney(sealed: string, sealer: Sealer, flowOf: (id: s
     state: record.state,
     secrets: record.s,
     par: record.p,
-    params: Object.freeze(record.q),
+    params: Object.freeze(record.q ?? { ...(record.p?.params ?? {}) }),
     client: record.client,
     effects: record.fx,
     trace: record.trace,

@@ -197,6 +197,26 @@ describe('engine: the sealed pushed journey', () => {
     await expect(engine.redeem(pushed.sealed, { request: browserRequest })).rejects.toMatchObject({ code: 'ERR_JOURNEY_NOT_FOUND' });
   });
 
+  it('gives the browser phase the authorization parameters it was pushed with, whether or not they are the pushed ones', async () => {
+    const seen = defineNode({
+      type: 'test.params',
+      version: 1,
+      description: 'Records the parameters.',
+      outcomes: ['done'],
+      run(ctx) {
+        ctx.state.params = { ...ctx.params };
+        return 'done';
+      },
+    });
+    const engine = await engineWith();
+    engine.registry.register(seen, 'inline');
+    engine.load({ id: 'params', version: 1, description: 'Params.', start: 'p', nodes: { p: { type: 'test.params', outcomes: { done: 'success' } } } });
+    const same = (await engine.push('params', { request: parRequest, par })) as PushedResult;
+    expect(await engine.redeem(same.sealed, { request: browserRequest })).toMatchObject({ status: 'success', state: { params: par.params } });
+    const other = (await engine.push('params', { request: parRequest, par, params: { scope: 'openid' } })) as PushedResult;
+    expect(await engine.redeem(other.sealed, { request: browserRequest })).toMatchObject({ status: 'success', state: { params: { scope: 'openid' } } });
+  });
+
   it('finishes on the flow version it was pushed on after a new version is loaded', async () => {
     const engine = await engineWith();
     const pushed = (await engine.push('handoff', { request: parRequest, par })) as PushedResult;
