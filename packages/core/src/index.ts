@@ -42,3 +42,12 @@ export type { PendingStep } from './engine/journey-record.js';
 export type { CompiledFlow, CompiledNode } from './engine/compile.js';
 export { DEFAULT_LIMITS } from './defaults.js';
 export type { EngineLimits } from './defaults.js';
+export {
+  createMemoryControlStores,
+  MemoryFlowStore,
+  MemoryClientStore,
+  MemoryAuditStore,
+  MemoryJourneyLogStore,
+  QUERY_PAGE,
+} from './stores/memory/control-stores.js';
+export type { MemoryControlStoresOptions, MemoryAuditStoreOptions, MemoryJourneyLogOptions } from './stores/memory/control-stores.js';

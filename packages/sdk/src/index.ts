@@ -40,4 +40,23 @@ export type {
   KeyValueStore,
   Stores,
 } from './stores.js';
+export type {
+  FlowVersionRecord,
+  FlowEntry,
+  FlowStore,
+  ClientRecord,
+  ClientStore,
+  AuditEventType,
+  AuditEvent,
+  AuditSink,
+  AuditQuery,
+  AuditPage,
+  AuditStore,
+  JourneyTraceStep,
+  JourneyRecord,
+  JourneyQuery,
+  JourneyPage,
+  JourneyLogStore,
+  ControlStores,
+} from './control-stores.js';
 export type { RateLimitSpec, RateLimitDecision, RateLimiter, RateLimiterFactory } from './rate-limit.js';

@@ -29,7 +29,7 @@ const OBJECT_PROTO = Object.prototype;
  * these stores hold. Anything else (a Date, a Map, a class instance) goes to structuredClone,
  * so the result is what structuredClone would give.
  */
-function copyValue<T>(value: T): T {
+export function copyValue<T>(value: T): T {
   if (value === null || typeof value !== 'object') return typeof value === 'function' ? structuredClone(value) : value; // a function: DataCloneError, as before
   if (Array.isArray(value)) {
     const out = new Array<unknown>(value.length);
