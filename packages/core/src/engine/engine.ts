@@ -50,6 +50,11 @@ function propagates(error: unknown): boolean {
   return error instanceof WaymarkError && PROPAGATED_CODES.has(error.code);
 }
 
+function frozenParams(params: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> {
+  if (params === undefined) return Object.freeze({});
+  return Object.isFrozen(params) ? params : Object.freeze({ ...params });
+}
+
 /** What one engine call ends with: a journey result, or (push phase only) a pushed journey. */
 type RunResult = JourneyResult | PushedResult;
 
@@ -176,8 +181,8 @@ export class Engine {
       state: input.state ? structuredClone(input.state) : {},
       secrets: {},
       par: input.par,
-      // Copied and frozen once: the run scope hands this very object to nodes (no second copy).
-      params: Object.freeze({ ...(input.params ?? input.par?.params ?? {}) }),
+      // Frozen once (copied unless the caller froze it): the run scope hands this very object to nodes (no second copy).
+      params: frozenParams(input.params ?? input.par?.params),
       client: input.client,
       effects: { cookies: [] },
       trace: [],

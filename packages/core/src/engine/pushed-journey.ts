@@ -41,6 +41,7 @@ const JOURNEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 function sameParams(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>> | undefined): boolean {
   if (b === undefined) return false;
+  if (a === b) return true;
   const keys = Object.keys(a);
   if (keys.length !== Object.keys(b).length) return false;
   for (const key of keys) if (a[key] !== b[key]) return false;
