@@ -16,7 +16,14 @@
 //   GET /authorize   take the entry once (delete), expiry, client; socket IP equals the PAR IP;
 //                    the target checked again; a 32-byte session id in a Map; __Host-
 //                    Set-Cookie; 303 to the target.
+//
+// Every answer carries the security headers Waymark sends (a CSP that loads nothing, no
+// framing, no referrer, nosniff, same-origin COOP/CORP) and Cache-Control: no-store with
+// Pragma: no-cache (RFC 6749 §5.1, RFC 9126 §2.2), written as a hand-written server writes
+// them: with setHeader, JSON without an ETag (nothing here is cacheable) and the 303 with an
+// empty body (a browser following it never shows one).
 import { randomBytes } from 'node:crypto';
+import encodeUrl from 'encodeurl';
 import express from 'express';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 
@@ -27,7 +34,41 @@ const ip = (req) => {
   const a = req.socket.remoteAddress ?? '';
   return a.startsWith('::ffff:') ? a.slice(7) : a;
 };
-const fail = (res, status, error) => res.status(status).json({ error });
+const HEADERS = [
+  [
+    'Content-Security-Policy',
+    "default-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; img-src 'self'; style-src 'self'",
+  ],
+  ['Referrer-Policy', 'no-referrer'],
+  ['X-Frame-Options', 'DENY'],
+  ['X-Content-Type-Options', 'nosniff'],
+  ['Cross-Origin-Opener-Policy', 'same-origin'],
+  ['Cross-Origin-Resource-Policy', 'same-origin'],
+  ['Cache-Control', 'no-store'],
+  ['Pragma', 'no-cache'],
+];
+const headers = (res) => {
+  for (const [name, value] of HEADERS) res.setHeader(name, value);
+};
+/** A JSON answer with the headers above (also used by bench/handoff-redis.mjs). */
+export const json = (res, status, body) => {
+  const text = JSON.stringify(body);
+  headers(res);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
+};
+/** 303 to `target` with the session cookie, the headers above and an empty body (also used by bench/handoff-redis.mjs). */
+export const seeOther = (res, target, cookie) => {
+  headers(res);
+  res.setHeader('Set-Cookie', cookie);
+  res.statusCode = 303;
+  res.setHeader('Location', encodeUrl(target)); // as express's res.location encodes it
+  res.setHeader('Content-Length', '0');
+  res.end();
+};
+const fail = (res, status, error) => json(res, status, { error });
 
 /** Starts the baseline on 127.0.0.1:<port>; resolves with { url, close }. */
 export async function startBaseline({
@@ -94,10 +135,7 @@ export async function startBaseline({
       return fail(res, 400, 'invalid_request');
     const id = randomBytes(32).toString('base64url');
     pushed.set(id, { clientId: p.client_id, sub: claims.sub, target: p.target, ip: ip(req), expiresAt: Date.now() + TTL_MS });
-    res
-      .set('Cache-Control', 'no-store')
-      .status(201)
-      .json({ request_uri: `${PREFIX}${id}`, expires_in: TTL_MS / 1000 });
+    json(res, 201, { request_uri: `${PREFIX}${id}`, expires_in: TTL_MS / 1000 });
   });
   app.get('/authorize', (req, res) => {
     const requestUri = typeof req.query.request_uri === 'string' ? req.query.request_uri : '';
@@ -109,9 +147,7 @@ export async function startBaseline({
     if (!allowedTarget(entry.target)) return fail(res, 400, 'access_denied');
     const sid = randomBytes(32).toString('base64url');
     sessions.set(sid, { sub: entry.sub, expiresAt: Date.now() + 8 * 3600_000 });
-    res.set('Cache-Control', 'no-store');
-    res.set('Set-Cookie', `__Host-waymark-session=${sid}; Path=/; Secure; HttpOnly; SameSite=Lax`);
-    res.redirect(303, entry.target);
+    seeOther(res, entry.target, `__Host-waymark-session=${sid}; Path=/; Secure; HttpOnly; SameSite=Lax`);
   });
 
   const server = app.listen(port, '127.0.0.1');

@@ -23,6 +23,7 @@ import { delimiter, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import express from 'express';
+import { json, seeOther } from './handoff-baseline.mjs';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import {
   alternate,
@@ -143,7 +144,8 @@ async function serveBaselineRedis({ tokenIssuer, jwksUri, redisUrl }) {
     const a = req.socket.remoteAddress ?? '';
     return a.startsWith('::ffff:') ? a.slice(7) : a;
   };
-  const fail = (res, status, error) => res.status(status).json({ error });
+  // The answers as bench/handoff-baseline.mjs writes them: Waymark's security headers, no-store, JSON without an ETag, an empty 303.
+  const fail = (res, status, error) => json(res, status, { error });
   const allowedTarget = (raw) => {
     if (typeof raw !== 'string' || !URL.canParse(raw)) return false;
     const url = new URL(raw);
@@ -192,10 +194,7 @@ async function serveBaselineRedis({ tokenIssuer, jwksUri, redisUrl }) {
     } catch {
       return fail(res, 503, 'temporarily_unavailable');
     }
-    res
-      .set('Cache-Control', 'no-store')
-      .status(201)
-      .json({ request_uri: `${PREFIX}${id}`, expires_in: TTL_MS / 1000 });
+    json(res, 201, { request_uri: `${PREFIX}${id}`, expires_in: TTL_MS / 1000 });
   });
   app.get('/authorize', async (req, res) => {
     const requestUri = typeof req.query.request_uri === 'string' ? req.query.request_uri : '';
@@ -219,9 +218,7 @@ async function serveBaselineRedis({ tokenIssuer, jwksUri, redisUrl }) {
     } catch {
       return fail(res, 503, 'temporarily_unavailable');
     }
-    res.set('Cache-Control', 'no-store');
-    res.set('Set-Cookie', `__Host-waymark-session=${sid}; Path=/; Secure; HttpOnly; SameSite=Lax`);
-    res.redirect(303, entry.target);
+    seeOther(res, entry.target, `__Host-waymark-session=${sid}; Path=/; Secure; HttpOnly; SameSite=Lax`);
   });
 
   const server = app.listen(0, '127.0.0.1');

@@ -13,3 +13,4 @@ export { loadPlugins, RESERVED_NAMESPACES } from './plugins.js';
 export type { LoadedPlugin } from './plugins.js';
 export { assertValidFlow, parseFlowJson } from './validate/index.js';
 export type { ParsedFlowJson } from './validate/index.js';
+export { ParkedJourneys, PARKED_JOURNEYS_MAX } from './engine/parked-journeys.js';

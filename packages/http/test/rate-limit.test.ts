@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import type { RateLimiterFactory } from '@waymark/sdk';
 import { createMemoryRateLimiters, rateLimitSource } from '@waymark/http';
+import { canonicalIp, normalizeIp, parseIp } from '@waymark/sdk';
 
 /*
  * The memory implementation of the SDK's RateLimiter contract, and the per-source key every
@@ -73,6 +74,18 @@ describe('rateLimitSource', () => {
     expect(rateLimitSource('2001:0db8:0001:0002::1')).toBe('2001:db8:1:2::/64');
     expect(rateLimitSource('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64');
     expect(rateLimitSource('::')).toBe('0:0:0:0::/64');
+  });
+
+  it('gives every dotted-quad spelling the source the parsed address gives (canonical ones take a path without parsing)', () => {
+    const oracle = (ip: string) => {
+      const address = parseIp(normalizeIp(ip));
+      return address?.family === 4 ? canonicalIp(address) : ip;
+    };
+    const octets = ['0', '9', '10', '99', '100', '199', '249', '250', '255', '256', '300', '00', '01', '010', '-1', '1a', ''];
+    for (const a of octets)
+      for (const b of ['0', '255', '07', '256'])
+        for (const ip of [`${a}.${b}.0.1`, `1.2.${b}.${a}`, ` ${a}.1.1.1`, `${a}.1.1`, `${a}.1.1.1.1`])
+          expect(rateLimitSource(ip)).toBe(oracle(ip));
   });
 
   it('counts an IPv4-mapped IPv6 address as the IPv4 address, and a non-address as itself', () => {

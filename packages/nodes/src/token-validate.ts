@@ -249,7 +249,8 @@ export const tokenValidate = defineNode({
     } else {
       validator = jwtValidatorOf(config as JwtConfig, ctx.services);
     }
-    const result = await validator.validate(token, { signal: ctx.signal });
+    // The signal (the node's timeout) aborts an introspection request; a JWT is verified locally (its key set has its own timeout), so none is made for it.
+    const result = await validator.validate(token, validator.mode === 'introspection' ? { signal: ctx.signal } : {});
     if (!result.ok) {
       const { error } = result;
       if (error.kind === 'unavailable') ctx.services.logger.warn('token.validate: key or introspection endpoint unavailable', { reason: error.reason, cause: error.details.cause });

@@ -26,6 +26,7 @@ import { openJourney, parseJourneyRecord, pendingStep, serialiseJourney, type Pe
 import { engineLimits } from './limits.js';
 import type { LiveJourney } from './live-journey.js';
 import { outcomeOf } from './outcome.js';
+import { ParkedJourneys } from './parked-journeys.js';
 import { openPushedJourney, sealPushedJourney } from './pushed-journey.js';
 import { endedResult, suspendedResult } from './results.js';
 import { Sealer } from './seal.js';
@@ -49,6 +50,11 @@ function propagates(error: unknown): boolean {
   return error instanceof WaymarkError && PROPAGATED_CODES.has(error.code);
 }
 
+function frozenParams(params: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> {
+  if (params === undefined) return Object.freeze({});
+  return Object.isFrozen(params) ? params : Object.freeze({ ...params });
+}
+
 /** What one engine call ends with: a journey result, or (push phase only) a pushed journey. */
 type RunResult = JourneyResult | PushedResult;
 
@@ -70,6 +76,8 @@ export class Engine {
   readonly #sealer: Sealer;
   readonly #flows: FlowLibrary;
   readonly #events: JourneyEvents;
+  /** What this engine sealed at the end of a push phase, for it to redeem without decrypting (see parked-journeys.ts). */
+  readonly #parked = new ParkedJourneys();
 
   constructor(options: EngineOptions = {}, registry = new NodeRegistry()) {
     this.registry = registry;
@@ -149,7 +157,7 @@ export class Engine {
    * keys did not seal, ERR_FLOW_NOT_FOUND when its flow version is no longer loaded.
    */
   async redeem(sealed: string, input: RedeemInput): Promise<JourneyResult> {
-    const live = openPushedJourney(sealed, this.#sealer, (id, version) => this.flow(id, version));
+    const live = openPushedJourney(sealed, this.#sealer, (id, version) => this.flow(id, version), this.#parked);
     if (this.clock.now() >= live.startedAt + this.#ttl(live.flow) * 1000) throw notFound();
     return this.#run(live, input.request, undefined, false) as Promise<JourneyResult>;
   }
@@ -173,8 +181,8 @@ export class Engine {
       state: input.state ? structuredClone(input.state) : {},
       secrets: {},
       par: input.par,
-      // Copied and frozen once: the run scope hands this very object to nodes (no second copy).
-      params: Object.freeze({ ...(input.params ?? input.par?.params ?? {}) }),
+      // Frozen once (copied unless the caller froze it): the run scope hands this very object to nodes (no second copy).
+      params: frozenParams(input.params ?? input.par?.params),
       client: input.client,
       effects: { cookies: [] },
       trace: [],
@@ -351,9 +359,10 @@ export class Engine {
   /** Parks a journey at the end of its push phase: sealed, for the caller to keep until the browser comes. */
   #park(live: LiveJourney, nodeId: string): PushedResult | FailureResult | Promise<FailureResult> {
     live.node = nodeId;
-    const sealed = sealPushedJourney(live, this.#sealer);
+    const { sealed, text } = sealPushedJourney(live, this.#sealer);
     if (Buffer.byteLength(sealed) > (live.flow.flow.limits?.maxPersistedBytes ?? this.limits.maxPersistedBytes))
       return this.#finish(live, false, CORE_ERRORS.ERR_JOURNEY_TOO_LARGE, 'the journey grew past its persisted size limit') as FailureResult | Promise<FailureResult>;
+    this.#parked.keep(live.id, sealed, text);
     const result: PushedResult = {
       status: 'pushed',
       journeyId: live.id,

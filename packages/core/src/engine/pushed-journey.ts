@@ -4,6 +4,7 @@ import type { TraceStep } from '../journey.js';
 import type { CompiledFlow } from './compile.js';
 import type { EffectLog } from './context.js';
 import type { LiveJourney } from './live-journey.js';
+import type { ParkedJourneys } from './parked-journeys.js';
 import type { Sealer } from './seal.js';
 
 /*
@@ -40,6 +41,7 @@ const JOURNEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 function sameParams(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>> | undefined): boolean {
   if (b === undefined) return false;
+  if (a === b) return true;
   const keys = Object.keys(a);
   if (keys.length !== Object.keys(b).length) return false;
   for (const key of keys) if (a[key] !== b[key]) return false;
@@ -47,8 +49,8 @@ function sameParams(a: Readonly<Record<string, string>>, b: Readonly<Record<stri
 }
 const additionalData = (journeyId: string) => `push\0${journeyId}`;
 
-/** Seals a journey parked at `live.node` for the browser. */
-export function sealPushedJourney(live: LiveJourney, sealer: Sealer): string {
+/** Seals a journey parked at `live.node` for the browser: the sealed string, and the text it seals (for `ParkedJourneys`). */
+export function sealPushedJourney(live: LiveJourney, sealer: Sealer): { sealed: string; text: string } {
   const record: PushedJourneyRecord = {
     f: live.flow.id,
     fv: live.flow.version,
@@ -64,19 +66,27 @@ export function sealPushedJourney(live: LiveJourney, sealer: Sealer): string {
     trace: live.trace,
     meta: live.meta,
   };
-  return `${live.id}.${sealer.seal(JSON.stringify(record), additionalData(live.id))}`;
+  const text = JSON.stringify(record);
+  return { sealed: `${live.id}.${sealer.seal(text, additionalData(live.id))}`, text };
 }
 
 /**
  * Opens a pushed journey: ERR_JOURNEY_SEALED when it is not one this engine's keys sealed
  * (tampered, another key, not a pushed journey), ERR_FLOW_NOT_FOUND when its pinned flow
- * version is not loaded.
+ * version is not loaded. A string this process sealed is read from `parked` (the same text,
+ * without decrypting).
  */
-export function openPushedJourney(sealed: string, sealer: Sealer, flowOf: (id: string, version: number) => CompiledFlow | undefined): LiveJourney {
+export function openPushedJourney(
+  sealed: string,
+  sealer: Sealer,
+  flowOf: (id: string, version: number) => CompiledFlow | undefined,
+  parked?: ParkedJourneys,
+): LiveJourney {
   const dot = typeof sealed === 'string' ? sealed.indexOf('.') : -1;
   const id = dot > 0 ? sealed.slice(0, dot) : '';
   if (!JOURNEY_ID.test(id)) throw new WaymarkError(CORE_ERRORS.ERR_JOURNEY_SEALED, 'not a pushed journey sealed by this engine');
-  const record = JSON.parse(sealer.open(sealed.slice(dot + 1), additionalData(id))) as PushedJourneyRecord;
+  const text = parked?.take(id, sealed) ?? sealer.open(sealed.slice(dot + 1), additionalData(id));
+  const record = JSON.parse(text) as PushedJourneyRecord;
   const flow = flowOf(record.f, record.fv);
   if (!flow)
     throw new WaymarkError(CORE_ERRORS.ERR_FLOW_NOT_FOUND, `journey is pinned to flow "${record.f}" version ${record.fv}, which this engine has not loaded`, {

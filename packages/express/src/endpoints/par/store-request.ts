@@ -6,11 +6,23 @@ import { CLIENT_AUTH_PARAMETERS, REQUEST_URI_PREFIX, TOKEN_PARAMETERS } from '..
 import { sendJson } from '../../lib/respond.js';
 import type { RouterContext } from '../../options.js';
 
-/** The authorization parameters of a pushed request: what was pushed, without client credentials, with the client's id. */
-export function pushedParameters(res: Response, client: Client): Record<string, string> {
-  const pushed: Record<string, string> = {};
-  for (const [name, value] of Object.entries(params(res))) if (!CLIENT_AUTH_PARAMETERS.has(name)) pushed[name] = value;
-  pushed['client_id'] = client.clientId;
+const pushedOf = new WeakMap<Response, Readonly<Record<string, string>>>();
+
+/**
+ * The authorization parameters of a pushed request: what was pushed, without client
+ * credentials, with the client's id. Built once per request and frozen (the push phase hands
+ * this very record to the engine, and the store step reads it again).
+ */
+export function pushedParameters(res: Response, client: Client): Readonly<Record<string, string>> {
+  let pushed = pushedOf.get(res);
+  if (pushed === undefined) {
+    const built: Record<string, string> = {};
+    const p = params(res);
+    for (const name in p) if (!CLIENT_AUTH_PARAMETERS.has(name)) built[name] = p[name] as string;
+    built['client_id'] = client.clientId;
+    pushed = Object.freeze(built);
+    pushedOf.set(res, pushed);
+  }
   return pushed;
 }
 
@@ -26,8 +38,9 @@ export function pushedParameters(res: Response, client: Client): Record<string, 
 export function storePushedRequest(ctx: RouterContext): RequestHandler {
   return async function storePushedRequest(_req, res) {
     const client = locals(res).client as Client;
-    const stored = pushedParameters(res, client);
-    for (const name of Object.keys(stored)) if (TOKEN_PARAMETERS.has(name)) delete stored[name];
+    const pushed = pushedParameters(res, client);
+    const stored: Record<string, string> = {};
+    for (const name in pushed) if (!TOKEN_PARAMETERS.has(name)) stored[name] = pushed[name] as string;
     const id = randomBytes(32).toString('base64url');
     const now = ctx.clock.now();
     const ttl = client.parReferenceTimeout;
