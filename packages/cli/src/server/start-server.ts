@@ -131,6 +131,27 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
       ...(resolved.secretKeys.length > 0 ? { secretKeys: resolved.secretKeys } : {}),
     });
     loadFlows(engine, resolved.flows);
+    // Before the router: every problem of the services and of production mode is reported together, not the router's first.
+    const flows = engine.flowIds().map((id) => engine.flow(id) as CompiledFlow);
+    const secretSource = environmentSecretSource(env);
+    const unmet = serviceProblems({
+      usersFile: resolved.services.usersFile,
+      flows,
+      secret: (name) => secretSource.get(name) !== undefined,
+      secretVariable: secretEnvName,
+    });
+    if (unmet.length > 0) throw new ConfigInvalidError('config', unmet);
+    if (mode === 'production') {
+      const refused = productionProblems({
+        issuer: resolved.issuer,
+        secretKeys: resolved.secretKeys,
+        clients: resolved.clients,
+        flows,
+        tls,
+        notifierWired: false,
+      });
+      if (refused.length > 0) throw productionRefused(refused);
+    }
     const csrfKey = csrfKeyFrom(resolved.secretKeys);
     const router = createWaymarkRouter({
       issuer: resolved.issuer,
@@ -156,26 +177,6 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
             '/clients',
             `client "${client.clientId}" allows flow "${flow}", which no configured flow file defines; add it to "flows" or fix allowed_flows`,
           );
-    const flows = engine.flowIds().map((id) => engine.flow(id) as CompiledFlow);
-    const secretSource = environmentSecretSource(env);
-    const unmet = serviceProblems({
-      usersFile: resolved.services.usersFile,
-      flows,
-      secret: (name) => secretSource.get(name) !== undefined,
-      secretVariable: secretEnvName,
-    });
-    if (unmet.length > 0) throw new ConfigInvalidError('config', unmet);
-    if (mode === 'production') {
-      const refused = productionProblems({
-        issuer: resolved.issuer,
-        secretKeys: resolved.secretKeys,
-        clients: resolved.clients,
-        flows,
-        tls,
-        notifierWired: false,
-      });
-      if (refused.length > 0) throw productionRefused(refused);
-    }
     const app = createWaymarkApp(router);
     // Node's server with the configured timeouts (http-settings.ts), not app.listen's defaults.
     const server: Server = createHttpServer(app, resolved.http, tls);
