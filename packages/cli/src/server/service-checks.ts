@@ -40,7 +40,7 @@ function at(value: unknown, pointer: string): unknown {
   return current;
 }
 
-/** Why `text` is not an absolute http(s) URL with a host, or undefined when it is one. */
+/** Why `text` is not an absolute http(s) URL (with a host, as http(s) URLs must have), or undefined when it is one. */
 export function urlProblem(text: string): string | undefined {
   let url: URL;
   try {
@@ -48,8 +48,8 @@ export function urlProblem(text: string): string | undefined {
   } catch {
     return 'is not an absolute URL';
   }
+  // WHATWG URL: an http(s) URL without a host, or with a port past 65535, does not parse at all.
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return `uses ${url.protocol}, not https`;
-  if (url.hostname === '') return 'has no host';
   return undefined;
 }
 
