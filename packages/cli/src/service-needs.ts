@@ -55,5 +55,7 @@ function needsOf(flow: string, node: string, type: string, config: NeedsConfig, 
  * // [{ service: 'users', flow: 'password-login', node: 'verify', type: 'credentials.verify' }]
  */
 export function serviceNeeds(flows: readonly CompiledFlow[], has: AvailableServices): ServiceNeed[] {
-  return flows.flatMap((flow) => [...flow.nodes.values()].flatMap((node) => needsOf(flow.id, node.id, node.type.type, node.config as NeedsConfig, has)));
+  return flows.flatMap((flow) =>
+    [...flow.nodes.values()].flatMap((node) => needsOf(flow.id, node.id, node.type.type, node.config as NeedsConfig, has)),
+  );
 }

@@ -50,7 +50,10 @@ describe('waymark run: the services a flow needs', () => {
   });
 
   it('runs the same flow once --users names the users file', async () => {
-    const r = await run(['--users', 'flows/fixtures/users.json', 'flows/password-login.json'], root, ['alice', 'correct horse battery staple']);
+    const r = await run(['--users', 'flows/fixtures/users.json', 'flows/password-login.json'], root, [
+      'alice',
+      'correct horse battery staple',
+    ]);
     expect(r).toMatchObject({ code: 0, stderr: '' });
   });
 

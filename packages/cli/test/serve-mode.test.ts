@@ -62,19 +62,31 @@ describe('serve: mode', () => {
     const issuer = { issuer: 'http://localhost:3000', clients: [] };
     expect(resolveServerConfig(issuer, root, {})).toMatchObject({ mode: 'development', modeSource: 'default' });
     expect(resolveServerConfig(issuer, root, { NODE_ENV: 'production' })).toMatchObject({ mode: 'production', modeSource: 'NODE_ENV' });
-    expect(resolveServerConfig({ ...issuer, mode: 'development' }, root, { NODE_ENV: 'production' })).toMatchObject({ mode: 'development', modeSource: 'config' });
-    expect(resolveServerConfig({ ...issuer, mode: 'production' }, root, { NODE_ENV: 'test' })).toMatchObject({ mode: 'production', modeSource: 'config' });
+    expect(resolveServerConfig({ ...issuer, mode: 'development' }, root, { NODE_ENV: 'production' })).toMatchObject({
+      mode: 'development',
+      modeSource: 'config',
+    });
+    expect(resolveServerConfig({ ...issuer, mode: 'production' }, root, { NODE_ENV: 'test' })).toMatchObject({
+      mode: 'production',
+      modeSource: 'config',
+    });
     expect(() => resolveServerConfig({ ...issuer, mode: 'staging' }, root, {})).toThrow(/\/mode: .*"development" or "production"/);
   });
 
   it('prints the mode and where it came from at start-up', async () => {
     const lines: string[] = [];
-    const server = await startServer({ ...base, issuer: 'http://localhost:3000' }, { logger: silent, print: (l) => lines.push(l), env: {} });
+    const server = await startServer(
+      { ...base, issuer: 'http://localhost:3000' },
+      { logger: silent, print: (l) => lines.push(l), env: {} },
+    );
     running.push(server);
     expect(lines[0]).toBe('mode: development (the default; set "mode" or NODE_ENV=production for production)');
     expect(server.mode).toBe('development');
     const lines2: string[] = [];
-    const dev = await startServer({ ...base, issuer: 'http://localhost:3000', mode: 'development' }, { logger: silent, print: (l) => lines2.push(l), env: { NODE_ENV: 'production' } });
+    const dev = await startServer(
+      { ...base, issuer: 'http://localhost:3000', mode: 'development' },
+      { logger: silent, print: (l) => lines2.push(l), env: { NODE_ENV: 'production' } },
+    );
     running.push(dev);
     expect(lines2[0]).toBe('mode: development (the config\'s "mode"; NODE_ENV=production is not used)');
   });
@@ -85,7 +97,9 @@ describe('serve: mode', () => {
     expect(error.code).toBe('ERR_PRODUCTION_REFUSED');
     expect(error.message.split('\n')).toEqual([
       'production mode refuses to start (4 problems; fix each, or set "mode": "development" for a development server):',
-      expect.stringMatching(/^ {2}\/secretKeys: is empty and WAYMARK_SECRET_KEYS is not set, .*: set WAYMARK_SECRET_KEYS \(or "secretKeys"\) to 32 random bytes/),
+      expect.stringMatching(
+        /^ {2}\/secretKeys: is empty and WAYMARK_SECRET_KEYS is not set, .*: set WAYMARK_SECRET_KEYS \(or "secretKeys"\) to 32 random bytes/,
+      ),
       '  /clients/0/demo: client "mobile-app" is a demo client ("demo": true): remove it and register your own clients (or run in development mode)',
       '  /clients/1/demo: client "session-transfer" is a demo client ("demo": true): remove it and register your own clients (or run in development mode)',
       '  /clients/2/demo: client "web-app" is a demo client ("demo": true): remove it and register your own clients (or run in development mode)',
@@ -112,7 +126,9 @@ describe('serve: mode', () => {
     );
     expect(error.code).toBe('ERR_PRODUCTION_REFUSED');
     const lines = error.message.split('\n');
-    expect(lines[0]).toBe('production mode refuses to start (5 problems; fix each, or set "mode": "development" for a development server):');
+    expect(lines[0]).toBe(
+      'production mode refuses to start (5 problems; fix each, or set "mode": "development" for a development server):',
+    );
     expect(lines.slice(1).map((l) => l.split(':')[0])).toEqual(['  /secretKeys', '  /clients/0/demo', '  /flows', '  /issuer', '  /tls']);
     expect(lines[3]).toBe(
       '  /flows: flow "otp-code" node "otp" (otp.challenge) sends one-time codes through the console notifier, which writes them to the log: set its config "notifier" to { "type": "webhook", "url": "https://…" }',
@@ -120,7 +136,9 @@ describe('serve: mode', () => {
     expect(lines[4]).toBe(
       '  /issuer: "http://auth.example.com" is plain http on another machine than this one: use the https URL clients reach (RFC 8414 §2: the issuer uses the https scheme)',
     );
-    expect(lines[5]).toMatch(/^ {2}\/tls: is "self-signed", a development certificate: give \{ "cert": "cert\.pem", "key": "key\.pem" \} issued by a certificate authority/);
+    expect(lines[5]).toMatch(
+      /^ {2}\/tls: is "self-signed", a development certificate: give \{ "cert": "cert\.pem", "key": "key\.pem" \} issued by a certificate authority/,
+    );
   });
 
   it('starts in production with fixed keys, real clients, an https issuer and a CA-issued certificate', async () => {
@@ -165,8 +183,15 @@ describe('serve: mode', () => {
     const dir = folderWith({});
     writeFileSync(join(dir, 'waymark.config.json'), JSON.stringify({ ...base, issuer: 'http://auth.example.com', mode: 'production' }));
     let stderr = '';
-    const code = await main(['serve', '--config', 'waymark.config.json'], { stdout: { write: () => true }, stderr: { write: (s: string) => (stderr += s) }, cwd: dir, env: {} });
+    const code = await main(['serve', '--config', 'waymark.config.json'], {
+      stdout: { write: () => true },
+      stderr: { write: (s: string) => (stderr += s) },
+      cwd: dir,
+      env: {},
+    });
     expect(code).toBe(2);
-    expect(stderr).toMatch(/^waymark: ERR_PRODUCTION_REFUSED: production mode refuses to start \(2 problems; .*\):\n {2}\/secretKeys: .*\n {2}\/issuer: /);
+    expect(stderr).toMatch(
+      /^waymark: ERR_PRODUCTION_REFUSED: production mode refuses to start \(2 problems; .*\):\n {2}\/secretKeys: .*\n {2}\/issuer: /,
+    );
   });
 });

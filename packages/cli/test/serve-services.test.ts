@@ -50,7 +50,9 @@ function flowWith(type: string, config: Record<string, unknown>, outcomes: strin
 
 describe('serve: services checked at start-up', () => {
   it('stops when services.usersFile does not exist, naming /services/usersFile and the fix', async () => {
-    const error = await failure(startServer({ ...base, services: { usersFile: 'no-such-users.json' } }, { baseDir: root, logger: silent, env: {} }));
+    const error = await failure(
+      startServer({ ...base, services: { usersFile: 'no-such-users.json' } }, { baseDir: root, logger: silent, env: {} }),
+    );
     expect(error).toMatchObject({ code: 'ERR_CONFIG_INVALID' });
     expect(error.message).toBe(
       `config: /services/usersFile: ${join(root, 'no-such-users.json')} cannot be read (ENOENT): check the path, relative to the config file`,
@@ -61,11 +63,16 @@ describe('serve: services checked at start-up', () => {
     const dir = folderWith({ 'users.json': '{ "users": [{ "sub": "u1", "username": "ada", "passwordHash": "plain" }] }' });
     const error = await failure(startServer({ ...base, services: { usersFile: 'users.json' } }, { baseDir: dir, logger: silent, env: {} }));
     expect(error.code).toBe('ERR_CONFIG_INVALID');
-    expect(error.message).toMatch(/^config: \/services\/usersFile: users file .*users\.json: user needs "passwordHash" in the scrypt\$N\$r\$p\$salt\$hash form .*: fix the file/);
+    expect(error.message).toMatch(
+      /^config: \/services\/usersFile: users file .*users\.json: user needs "passwordHash" in the scrypt\$N\$r\$p\$salt\$hash form .*: fix the file/,
+    );
   });
 
   it('starts with the shipped users file', async () => {
-    const server = await startServer({ ...base, services: { usersFile: 'flows/fixtures/users.json' } }, { baseDir: root, logger: silent, env: {} });
+    const server = await startServer(
+      { ...base, services: { usersFile: 'flows/fixtures/users.json' } },
+      { baseDir: root, logger: silent, env: {} },
+    );
     running.push(server);
   });
 
@@ -78,14 +85,21 @@ describe('serve: services checked at start-up', () => {
 
   it('checks a users file a node names in its own config', async () => {
     const flows = flowWith('credentials.verify', { usersFile: '/nonexistent/users.json' }, ['valid', 'invalid', 'locked']);
-    const error = await failure(startServer({ ...base, flows: [flows], clients: [{ ...webApp, allowed_flows: ['service-flow'] }] }, { logger: silent, env: {} }));
+    const error = await failure(
+      startServer({ ...base, flows: [flows], clients: [{ ...webApp, allowed_flows: ['service-flow'] }] }, { logger: silent, env: {} }),
+    );
     expect(error.message).toBe(
       'config: /flows: flow "service-flow" node "call" (credentials.verify): config /usersFile: /nonexistent/users.json cannot be read (ENOENT): check the path, relative to the config file',
     );
   });
 
   it.each([
-    ['a JWKS URL without a host', 'token.validate', { issuer: 'https://as.example', audience: 'https://rp.example', allowedClients: ['app'], jwksUri: 'https://' }, '/jwksUri "https://" is not an absolute URL'],
+    [
+      'a JWKS URL without a host',
+      'token.validate',
+      { issuer: 'https://as.example', audience: 'https://rp.example', allowedClients: ['app'], jwksUri: 'https://' },
+      '/jwksUri "https://" is not an absolute URL',
+    ],
     [
       'an introspection endpoint with a port past 65535',
       'token.validate',
@@ -97,13 +111,23 @@ describe('serve: services checked at start-up', () => {
       },
       '/introspection/endpoint "https://as.example:99999/introspect" is not an absolute URL',
     ],
-    ['a risk service without a host', 'risk.evaluate', { provider: 'http', http: { baseUrl: 'https://:8443/v1', environmentId: 'env', token: 't' } }, '/http/baseUrl "https://:8443/v1" is not an absolute URL'],
+    [
+      'a risk service without a host',
+      'risk.evaluate',
+      { provider: 'http', http: { baseUrl: 'https://:8443/v1', environmentId: 'env', token: 't' } },
+      '/http/baseUrl "https://:8443/v1" is not an absolute URL',
+    ],
   ])('stops on %s, naming the flow, the node and the config key', async (_what, type, config, message) => {
-    const outcomes = type === 'token.validate' ? ['valid', 'invalid', 'error'] : ['exceed', 'low', 'medium', 'high', 'error', 'clientError'];
+    const outcomes =
+      type === 'token.validate' ? ['valid', 'invalid', 'error'] : ['exceed', 'low', 'medium', 'high', 'error', 'clientError'];
     const flows = flowWith(type, config, outcomes);
-    const error = await failure(startServer({ ...base, flows: [flows], clients: [{ ...webApp, allowed_flows: ['service-flow'] }] }, { logger: silent, env: {} }));
+    const error = await failure(
+      startServer({ ...base, flows: [flows], clients: [{ ...webApp, allowed_flows: ['service-flow'] }] }, { logger: silent, env: {} }),
+    );
     expect(error.code).toBe('ERR_CONFIG_INVALID');
-    expect(error.message).toBe(`config: /flows: flow "service-flow" node "call" (${type}): config ${message}: give the absolute https URL of the service`);
+    expect(error.message).toBe(
+      `config: /flows: flow "service-flow" node "call" (${type}): config ${message}: give the absolute https URL of the service`,
+    );
   });
 
   it('stops when a node names a secret the environment does not hold, naming the variable', async () => {
@@ -113,7 +137,11 @@ describe('serve: services checked at start-up', () => {
       allowedClients: ['app'],
       introspection: { endpoint: 'https://as.example/introspect', clientId: 'rp', clientSecretName: 'introspection-secret' },
     };
-    const options = { ...base, flows: [flowWith('token.validate', config, ['valid', 'invalid', 'error'])], clients: [{ ...webApp, allowed_flows: ['service-flow'] }] };
+    const options = {
+      ...base,
+      flows: [flowWith('token.validate', config, ['valid', 'invalid', 'error'])],
+      clients: [{ ...webApp, allowed_flows: ['service-flow'] }],
+    };
     const error = await failure(startServer(options, { logger: silent, env: {} }));
     expect(error.message).toBe(
       'config: /flows: flow "service-flow" node "call" (token.validate): config /introspection/clientSecretName names the secret "introspection-secret", which is not set: set WAYMARK_SECRET_INTROSPECTION_SECRET in the environment',
@@ -124,7 +152,23 @@ describe('serve: services checked at start-up', () => {
 
   it('reports every service problem at once', async () => {
     const error = await failure(
-      startServer({ ...base, flows: [...base.flows, flowWith('risk.evaluate', { provider: 'http', http: { baseUrl: 'https://', environmentId: 'e', tokenSecret: 'risk-token' } }, ['exceed', 'low', 'medium', 'high', 'error', 'clientError'])] }, { logger: silent, env: {} }),
+      startServer(
+        {
+          ...base,
+          flows: [
+            ...base.flows,
+            flowWith('risk.evaluate', { provider: 'http', http: { baseUrl: 'https://', environmentId: 'e', tokenSecret: 'risk-token' } }, [
+              'exceed',
+              'low',
+              'medium',
+              'high',
+              'error',
+              'clientError',
+            ]),
+          ],
+        },
+        { logger: silent, env: {} },
+      ),
     );
     expect(error.message.split('\n')).toEqual([
       'config is invalid (3 problems):',

@@ -61,7 +61,9 @@ describe('serve: "tls": "self-signed"', () => {
     running.push(server);
     expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(lines).toContain(`waymark listening on ${server.url} (issuer http://localhost:3000)`);
-    expect(lines.some((l) => /^tls: self-signed development certificate for localhost, 127\.0\.0\.1, ::1 \(SHA-256 [0-9A-F:]+\)/.test(l))).toBe(true);
+    expect(
+      lines.some((l) => /^tls: self-signed development certificate for localhost, 127\.0\.0\.1, ::1 \(SHA-256 [0-9A-F:]+\)/.test(l)),
+    ).toBe(true);
     const certificate = new X509Certificate(server.certificate!);
     expect(certificate.subjectAltName).toBe('DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1');
     expect(certificate.ca).toBe(false);
@@ -77,11 +79,16 @@ describe('serve: "tls": "self-signed"', () => {
     const server = await startServer({ ...base, tls: 'self-signed' }, { logger: silent });
     running.push(server);
     const other = await makeLeaf();
-    await expect(httpsGet(`${server.url}/healthz`, other.cert)).rejects.toMatchObject({ code: expect.stringMatching(/SELF_SIGNED|UNABLE_TO_VERIFY|CERT/) });
+    await expect(httpsGet(`${server.url}/healthz`, other.cert)).rejects.toMatchObject({
+      code: expect.stringMatching(/SELF_SIGNED|UNABLE_TO_VERIFY|CERT/),
+    });
   });
 
   it('keeps the configured http timeouts: a slow TLS client is cut off with 408 after headersTimeout', async () => {
-    const server = await startServer({ ...base, tls: 'self-signed', http: { headersTimeout: 300, requestTimeout: 1000 } }, { logger: silent });
+    const server = await startServer(
+      { ...base, tls: 'self-signed', http: { headersTimeout: 300, requestTimeout: 1000 } },
+      { logger: silent },
+    );
     running.push(server);
     const { port, hostname } = new URL(server.url);
     const talk = await new Promise<{ received: string; ms: number }>((resolve, reject) => {
@@ -118,7 +125,10 @@ describe('serve: "tls": { "cert", "key" } files', () => {
     const dir = folderWith({ 'cert.pem': leaf.cert, 'key.pem': leaf.key });
     writeFileSync(join(dir, 'waymark.config.json'), JSON.stringify({ ...base, tls: { cert: 'cert.pem', key: 'key.pem' } }));
     const lines: string[] = [];
-    const server = await startServer(loadServerConfig(join(dir, 'waymark.config.json'), {}), { logger: silent, print: (l) => lines.push(l) });
+    const server = await startServer(loadServerConfig(join(dir, 'waymark.config.json'), {}), {
+      logger: silent,
+      print: (l) => lines.push(l),
+    });
     running.push(server);
     expect(server.url).toMatch(/^https:\/\//);
     expect(lines.some((l) => l.startsWith('tls: CN=localhost, valid until ') && !l.includes('self-signed'))).toBe(true);
@@ -132,25 +142,33 @@ describe('serve: "tls": { "cert", "key" } files', () => {
     const failure = startServer(config, { logger: silent });
     await expect(failure).rejects.toMatchObject({ code: 'ERR_CONFIG_INVALID' });
     const message = ((await failure.catch((e: unknown) => e)) as Error).message;
-    expect(message).toContain(`/tls/cert: ${join(dir, 'missing.pem')} cannot be read (ENOENT): check the path, relative to the config file`);
+    expect(message).toContain(
+      `/tls/cert: ${join(dir, 'missing.pem')} cannot be read (ENOENT): check the path, relative to the config file`,
+    );
     expect(message).toContain(`/tls/key: ${join(dir, 'key.pem')} is not an unencrypted PEM private key`);
   });
 
   it('stops at start-up when the certificate file holds no certificate', async () => {
     const leaf = await makeLeaf();
     const dir = folderWith({ 'cert.pem': leaf.key, 'key.pem': leaf.key });
-    await expect(startServer(resolveServerConfig({ ...base, tls: { cert: 'cert.pem', key: 'key.pem' } }, dir, {}), { logger: silent })).rejects.toMatchObject({
+    await expect(
+      startServer(resolveServerConfig({ ...base, tls: { cert: 'cert.pem', key: 'key.pem' } }, dir, {}), { logger: silent }),
+    ).rejects.toMatchObject({
       code: 'ERR_CONFIG_INVALID',
       message: expect.stringMatching(/^config: \/tls\/cert: .*cert\.pem is not a PEM certificate \(.*\): name the certificate file/),
     });
   });
 
-  it('stops at start-up when the key is not the certificate\'s', async () => {
+  it("stops at start-up when the key is not the certificate's", async () => {
     const [one, two] = await Promise.all([makeLeaf(), makeLeaf()]);
     const dir = folderWith({ 'cert.pem': one.cert, 'key.pem': two.key });
-    await expect(startServer(resolveServerConfig({ ...base, tls: { cert: 'cert.pem', key: 'key.pem' } }, dir, {}), { logger: silent })).rejects.toMatchObject({
+    await expect(
+      startServer(resolveServerConfig({ ...base, tls: { cert: 'cert.pem', key: 'key.pem' } }, dir, {}), { logger: silent }),
+    ).rejects.toMatchObject({
       code: 'ERR_CONFIG_INVALID',
-      message: expect.stringMatching(/^config: \/tls\/key: .*key\.pem is not the private key of the certificate in .*cert\.pem: name the key the certificate was issued for$/),
+      message: expect.stringMatching(
+        /^config: \/tls\/key: .*key\.pem is not the private key of the certificate in .*cert\.pem: name the key the certificate was issued for$/,
+      ),
     });
   });
 
@@ -168,7 +186,11 @@ describe('serve: "tls": { "cert", "key" } files', () => {
   });
 
   it('refuses a "tls" that is neither "self-signed" nor { cert, key } (ERR_CONFIG_INVALID with the fix)', () => {
-    expect(codeOf(() => resolveServerConfig({ ...base, tls: 'yes' }, root, {})).message).toMatch(/^config: \/tls: .*"self-signed", or an object \{ "cert": "cert\.pem", "key": "key\.pem" \}/);
-    expect(codeOf(() => resolveServerConfig({ ...base, tls: { cert: 'cert.pem' } }, root, {})).message).toMatch(/^config: \/tls\/key: "key" is missing/);
+    expect(codeOf(() => resolveServerConfig({ ...base, tls: 'yes' }, root, {})).message).toMatch(
+      /^config: \/tls: .*"self-signed", or an object \{ "cert": "cert\.pem", "key": "key\.pem" \}/,
+    );
+    expect(codeOf(() => resolveServerConfig({ ...base, tls: { cert: 'cert.pem' } }, root, {})).message).toMatch(
+      /^config: \/tls\/key: "key" is missing/,
+    );
   });
 });

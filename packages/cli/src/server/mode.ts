@@ -27,7 +27,10 @@ export const modeSchema = {
  * @example
  * modeOf(undefined, { NODE_ENV: 'production' }); // { mode: 'production', source: 'NODE_ENV' }
  */
-export function modeOf(configured: ServerMode | undefined, env: Readonly<Record<string, string | undefined>>): { mode: ServerMode; source: ModeSource } {
+export function modeOf(
+  configured: ServerMode | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): { mode: ServerMode; source: ModeSource } {
   if (configured !== undefined) return { mode: configured, source: 'config' };
   if (env.NODE_ENV === 'production') return { mode: 'production', source: 'NODE_ENV' };
   return { mode: 'development', source: 'default' };
@@ -85,7 +88,12 @@ const noDemoClients: ProductionRule = ({ clients }) =>
   clients.flatMap((raw, i) => {
     const client = (raw ?? {}) as { client_id?: unknown; demo?: unknown };
     return client.demo === true
-      ? [refused(`/clients/${i}/demo`, `client "${String(client.client_id)}" is a demo client ("demo": true): remove it and register your own clients (or run in development mode)`)]
+      ? [
+          refused(
+            `/clients/${i}/demo`,
+            `client "${String(client.client_id)}" is a demo client ("demo": true): remove it and register your own clients (or run in development mode)`,
+          ),
+        ]
       : [];
   });
 
@@ -98,7 +106,12 @@ const secureIssuer: ProductionRule = ({ issuer }) => {
     return [];
   }
   return url.protocol === 'http:' && !isLoopbackHost(url.hostname)
-    ? [refused('/issuer', `"${issuer}" is plain http on another machine than this one: use the https URL clients reach (RFC 8414 §2: the issuer uses the https scheme)`)]
+    ? [
+        refused(
+          '/issuer',
+          `"${issuer}" is plain http on another machine than this one: use the https URL clients reach (RFC 8414 §2: the issuer uses the https scheme)`,
+        ),
+      ]
     : [];
 };
 
@@ -142,7 +155,13 @@ const noConsoleNotifier: ProductionRule = ({ flows, notifierWired }) => {
  * Every rule production mode applies, in the order problems are listed. A new rule (the admin
  * API's writes, say) is one more function here.
  */
-export const PRODUCTION_RULES: readonly ProductionRule[] = [fixedSecretKeys, noDemoClients, noConsoleNotifier, secureIssuer, trustedCertificate];
+export const PRODUCTION_RULES: readonly ProductionRule[] = [
+  fixedSecretKeys,
+  noDemoClients,
+  noConsoleNotifier,
+  secureIssuer,
+  trustedCertificate,
+];
 
 /** Every production problem of a server about to start; `[]` when it may start. */
 export function productionProblems(context: ProductionContext, rules: readonly ProductionRule[] = PRODUCTION_RULES): ConfigProblem[] {

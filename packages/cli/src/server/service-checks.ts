@@ -89,7 +89,8 @@ export function serviceProblems(context: ServiceContext): ConfigProblem[] {
         const value = at(node.config, pointer);
         if (typeof value !== 'string') continue;
         const why = urlProblem(value);
-        if (why !== undefined) problem('/flows', `${where}: config ${pointer} "${value}" ${why}: give the absolute https URL of the service`);
+        if (why !== undefined)
+          problem('/flows', `${where}: config ${pointer} "${value}" ${why}: give the absolute https URL of the service`);
       }
       const ownFile = (node.config as { usersFile?: unknown } | undefined)?.usersFile;
       if (context.usersFile === undefined && USERS_FILE_TYPES.has(node.type.type) && typeof ownFile === 'string') {
@@ -101,7 +102,10 @@ export function serviceProblems(context: ServiceContext): ConfigProblem[] {
   for (const need of serviceNeeds(context.flows, { users: context.usersFile !== undefined, secret: context.secret })) {
     const where = `flow "${need.flow}" node "${need.node}" (${need.type})`;
     if (need.service === 'users')
-      problem('/services/usersFile', `is not set, and ${where} needs a user store: set "services": { "usersFile": "users.json" } (or "usersFile" in the node's config)`);
+      problem(
+        '/services/usersFile',
+        `is not set, and ${where} needs a user store: set "services": { "usersFile": "users.json" } (or "usersFile" in the node's config)`,
+      );
     else
       problem(
         '/flows',

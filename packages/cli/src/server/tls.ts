@@ -70,7 +70,10 @@ function fromFiles(setting: { cert: string; key: string }, now: number, subject:
     try {
       return readFileSync(path, 'utf8');
     } catch (error) {
-      problem(pointer, `${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? firstLine(error)}): check the path, relative to the config file`);
+      problem(
+        pointer,
+        `${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? firstLine(error)}): check the path, relative to the config file`,
+      );
       return undefined;
     }
   };
@@ -82,7 +85,10 @@ function fromFiles(setting: { cert: string; key: string }, now: number, subject:
       if (!PEM_CERTIFICATE.test(certText)) throw new Error('no "-----BEGIN CERTIFICATE-----" block');
       certificate = new X509Certificate(certText);
     } catch (error) {
-      problem('/tls/cert', `${setting.cert} is not a PEM certificate (${firstLine(error)}): name the certificate file, "-----BEGIN CERTIFICATE-----", leaf first`);
+      problem(
+        '/tls/cert',
+        `${setting.cert} is not a PEM certificate (${firstLine(error)}): name the certificate file, "-----BEGIN CERTIFICATE-----", leaf first`,
+      );
     }
   }
   let key: KeyObject | undefined;
@@ -98,14 +104,21 @@ function fromFiles(setting: { cert: string; key: string }, now: number, subject:
     }
   }
   if (certificate !== undefined && key !== undefined && !certificate.checkPrivateKey(key))
-    problem('/tls/key', `${setting.key} is not the private key of the certificate in ${setting.cert}: name the key the certificate was issued for`);
+    problem(
+      '/tls/key',
+      `${setting.key} is not the private key of the certificate in ${setting.cert}: name the key the certificate was issued for`,
+    );
   if (certificate !== undefined) {
     if (Date.parse(certificate.validTo) <= now)
       problem('/tls/cert', `${setting.cert} expired on ${new Date(certificate.validTo).toISOString()}: renew the certificate`);
     else if (Date.parse(certificate.validFrom) > now)
-      problem('/tls/cert', `${setting.cert} is not valid before ${new Date(certificate.validFrom).toISOString()}: check the machine's clock or the certificate`);
+      problem(
+        '/tls/cert',
+        `${setting.cert} is not valid before ${new Date(certificate.validFrom).toISOString()}: check the machine's clock or the certificate`,
+      );
   }
-  if (problems.length > 0 || certificate === undefined || certText === undefined || keyText === undefined) throw new ConfigInvalidError(subject, problems);
+  if (problems.length > 0 || certificate === undefined || certText === undefined || keyText === undefined)
+    throw new ConfigInvalidError(subject, problems);
   return { cert: certText, key: keyText, certificate, selfSigned: isSelfSigned(certificate), source: 'files' };
 }
 
@@ -128,7 +141,14 @@ async function generated(now: number): Promise<TlsCredentials> {
       { name: 'keyUsage', digitalSignature: true, critical: true },
       { name: 'extKeyUsage', serverAuth: true },
       // RFC 6125 §6.4.4: clients match the host against the subjectAltName, never the CN.
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+          { type: 7, ip: '::1' },
+        ],
+      },
     ],
   });
   return { cert: pems.cert, key: pems.private, certificate: new X509Certificate(pems.cert), selfSigned: true, source: 'generated' };
@@ -142,7 +162,11 @@ async function generated(now: number): Promise<TlsCredentials> {
  * @example
  * const tls = await loadTls({ cert: '/etc/waymark/cert.pem', key: '/etc/waymark/key.pem' });
  */
-export async function loadTls(setting: TlsSetting | undefined, now: number = Date.now(), subject = 'config'): Promise<TlsCredentials | undefined> {
+export async function loadTls(
+  setting: TlsSetting | undefined,
+  now: number = Date.now(),
+  subject = 'config',
+): Promise<TlsCredentials | undefined> {
   if (setting === undefined) return undefined;
   if (setting === 'self-signed') return generated(now);
   return fromFiles(setting, now, subject);
