@@ -16,6 +16,10 @@ export const CLI_ERRORS = {
   ERR_CLI_NOT_BUILT: 'ERR_CLI_NOT_BUILT',
   /** `serve`: the port is taken by another process (or not allowed); names the port and the fix. */
   ERR_SERVE_PORT_IN_USE: 'ERR_SERVE_PORT_IN_USE',
+  /** `serve` in production mode: something only a development server may have (random keys, demo clients, the console one-time-code notifier, a plain-http issuer, a self-signed certificate); every problem listed with its fix. */
+  ERR_PRODUCTION_REFUSED: 'ERR_PRODUCTION_REFUSED',
+  /** `run`: the flow needs a service (a users file, a named secret) the command was not given; names the node and the flag that gives it. */
+  ERR_CLI_SERVICE_MISSING: 'ERR_CLI_SERVICE_MISSING',
 } as const;
 
 /** A failure that ends a command with exit code 2 and a one-line coded message. */

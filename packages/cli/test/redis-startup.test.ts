@@ -27,7 +27,14 @@ const client = {
   redirect_uris: ['http://localhost:4000/callback'],
   allowed_flows: ['password-login'],
 };
-const base = { issuer: 'http://localhost:3000', port: 0, flows: [join(root, 'flows/password-login.json')], clients: [client] };
+// credentials.verify needs a user store: serve checks at start-up that it has one.
+const base = {
+  issuer: 'http://localhost:3000',
+  port: 0,
+  flows: [join(root, 'flows/password-login.json')],
+  clients: [client],
+  services: { usersFile: join(root, 'flows/fixtures/users.json') },
+};
 
 /** A port nothing listens on: a redis-server started and stopped for good. */
 async function deadPort(): Promise<number> {

@@ -14,6 +14,18 @@ export interface NodeNames {
   identifier: string;
   /** The @waymark/sdk range the package peer-depends on. */
   sdkRange: string;
+  /**
+   * From a clone: package name → `file:vendor/<tarball>` of the clone's @waymark/sdk, core and
+   * testing (not on the npm registry). Absent: the published packages, by `sdkRange`.
+   */
+  vendored?: Readonly<Record<string, string>>;
+}
+
+/** The development copies of the @waymark packages: the vendored tarballs, else the published range. */
+function waymarkDevDependencies(n: NodeNames): Record<string, string> {
+  if (n.vendored === undefined) return { '@waymark/sdk': n.sdkRange, '@waymark/testing': n.sdkRange };
+  // @waymark/core too: @waymark/testing depends on it, and only the tarball satisfies that without the registry.
+  return Object.fromEntries(Object.entries(n.vendored).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 export function packageJson(n: NodeNames): string {
@@ -36,8 +48,7 @@ export function packageJson(n: NodeNames): string {
       '@jest/globals': '^30.0.0',
       '@swc/core': '^1.16.0',
       '@swc/jest': '^0.2.39',
-      '@waymark/sdk': n.sdkRange,
-      '@waymark/testing': n.sdkRange,
+      ...waymarkDevDependencies(n),
       jest: '^30.0.0',
       typescript: '~5.9.3',
     },
@@ -175,6 +186,16 @@ testNodeConfigs(
 `;
 }
 
+/** The README paragraph of a package scaffolded from a clone. */
+function vendoredNote(range: string): string {
+  return `
+It was scaffolded from a clone of Waymark, whose packages are not on the npm registry: its
+development copies of \`@waymark/sdk\`, \`@waymark/core\` and \`@waymark/testing\` are the tarballs
+in \`vendor/\`, installed as \`file:\` dev dependencies. Keep them in version control until the
+packages are published, then depend on \`${range}\` instead.
+`;
+}
+
 export function readme(n: NodeNames): string {
   return `# ${n.packageName}
 
@@ -217,5 +238,5 @@ npm run build   # type-checks and writes dist/
 The package peer-depends on \`@waymark/sdk\` ${n.sdkRange}: an engine that implements another SDK
 version refuses to load it at start-up, naming the range. Secrets your node keeps in
 \`ctx.secrets\` are shared only with node types of the same namespace (\`${n.type.slice(0, n.type.lastIndexOf('.'))}\`).
-`;
+${n.vendored === undefined ? '' : vendoredNote(n.sdkRange)}`;
 }

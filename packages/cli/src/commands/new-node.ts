@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
 import { RESERVED_NAMESPACES } from '@waymark/core/internal';
 import { parseOrUsage, type Command } from '../command.js';
 import { CliError } from '../errors.js';
@@ -11,7 +14,48 @@ import { gitignore, indexTs, jestConfig, nodeTs, packageJson, readme, testTs, ts
 /** The @waymark/sdk range a new package peer-depends on: the SDK this CLI ships with. */
 export const NEW_NODE_SDK_RANGE = '^0.1.0';
 
-const usage = `Usage: waymark new-node <package-name> [--type <namespace>.<name>] [--dir <path>]
+/**
+ * The @waymark packages a new package's development needs: the SDK, @waymark/testing and what
+ * @waymark/testing depends on. From a clone they are packed into the new package's `vendor/`.
+ */
+export const VENDORED_PACKAGES = ['sdk', 'core', 'testing'] as const;
+
+/** The Waymark clone this CLI runs from (packages/sdk beside packages/cli), or undefined for an installed CLI. */
+export function cloneRoot(): string | undefined {
+  // src/commands or dist/commands → packages/cli → packages → the repository.
+  const root = fileURLToPath(new URL('../../../../', import.meta.url)).replace(/[\\/]$/, '');
+  try {
+    const manifest = JSON.parse(readFileSync(join(root, 'packages/sdk/package.json'), 'utf8')) as { name?: string };
+    return manifest.name === '@waymark/sdk' ? root : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Packs the clone's @waymark/sdk, core and testing with `npm pack` into `dir`/vendor and
+ * returns the `file:` spec of each: the @waymark packages are not on the npm registry, so a
+ * package scaffolded from a clone installs them from these tarballs, offline.
+ */
+async function vendorFromClone(root: string, dir: string): Promise<Record<string, string>> {
+  const missing = VENDORED_PACKAGES.filter((name) => !existsSync(join(root, 'packages', name, 'dist/index.js')));
+  if (missing.length > 0)
+    throw new CliError(
+      'ERR_CLI_NOT_BUILT',
+      `new-node: ${missing.map((n) => `@waymark/${n}`).join(', ')} of the clone at ${root} ${missing.length === 1 ? 'is' : 'are'} not built, so cannot be packed for the new package: run "npm run build" there first (or pass --sdk registry)`,
+    );
+  const vendor = join(dir, 'vendor');
+  await mkdir(vendor, { recursive: true });
+  const { stdout } = await promisify(execFile)(
+    process.platform === 'win32' ? 'npm.cmd' : 'npm',
+    ['pack', '--json', '--ignore-scripts', '--pack-destination', vendor, ...VENDORED_PACKAGES.map((name) => join(root, 'packages', name))],
+    { cwd: root },
+  );
+  const packed = JSON.parse(stdout) as { name: string; filename: string }[];
+  return Object.fromEntries(packed.map((p) => [p.name, `file:vendor/${p.filename}`]));
+}
+
+const usage = `Usage: waymark new-node <package-name> [--type <namespace>.<name>] [--dir <path>] [--sdk clone|registry]
 
 Scaffolds an npm package holding one Waymark node type: package.json (peer-depends on
 @waymark/sdk ${NEW_NODE_SDK_RANGE}), tsconfig.json, src/index.ts exporting { nodes }, the node with a
@@ -21,9 +65,13 @@ Options:
   --type <type>  the node type, namespaced: "acme.geofence" (default: from a scoped name,
                  @acme/waymark-geofence gives acme.geofence)
   --dir <path>   where to write it (default: ./<name without scope>); must be empty or absent
+  --sdk <from>   where the package's development copies of @waymark/sdk and @waymark/testing
+                 come from: "clone" packs this clone's (built) packages into vendor/ and
+                 depends on them by file: (the default when waymark runs from a clone: the
+                 @waymark packages are not on the npm registry), "registry" the published ones
   -h, --help     show this help
 
-Exit codes: 0 written, 2 usage error (bad name or type, folder not empty).
+Exit codes: 0 written, 2 usage error (bad name or type, folder not empty, clone not built).
 `;
 
 // npm's rules (validate-npm-package-name): lower case, URL-safe, at most 214 characters,
@@ -99,10 +147,10 @@ export const newNode: Command = {
   summary: 'scaffold an npm package holding a node type, with tests',
   usage,
   async run(argv, io) {
-    const { values, positionals } = parseOrUsage('new-node', ['type', 'dir', 'help'], () =>
+    const { values, positionals } = parseOrUsage('new-node', ['type', 'dir', 'sdk', 'help'], () =>
       parseArgs({
         args: [...argv],
-        options: { type: { type: 'string' }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+        options: { type: { type: 'string' }, dir: { type: 'string' }, sdk: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
         allowPositionals: true,
       }),
     );
@@ -121,6 +169,12 @@ export const newNode: Command = {
         `new-node: "${packageName}" has no scope to take a namespace from: pass --type <namespace>.<name>, such as --type acme.geofence`,
       );
     checkType(type);
+    const root = cloneRoot();
+    const from = values.sdk ?? (root === undefined ? 'registry' : 'clone');
+    if (from !== 'clone' && from !== 'registry')
+      throw new CliError('ERR_CLI_USAGE', `new-node: --sdk takes "clone" or "registry" (got "${from}")`);
+    if (from === 'clone' && root === undefined)
+      throw new CliError('ERR_CLI_USAGE', 'new-node: --sdk clone needs waymark run from a clone of the Waymark repository; this one is installed: use --sdk registry');
     const dir = resolve(io.cwd, values.dir ?? bare);
     const existing = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return [];
@@ -134,16 +188,19 @@ export const newNode: Command = {
         { dir },
       );
     const file = type.slice(type.lastIndexOf('.') + 1);
-    const files = newNodeFiles({ packageName, type, file, identifier: identifierOf(file), sdkRange: NEW_NODE_SDK_RANGE });
+    await mkdir(dir, { recursive: true });
+    const vendored = from === 'clone' ? await vendorFromClone(root as string, dir) : undefined;
+    const files = newNodeFiles({ packageName, type, file, identifier: identifierOf(file), sdkRange: NEW_NODE_SDK_RANGE, ...(vendored ? { vendored } : {}) });
     for (const [path, text] of Object.entries(files)) {
       await mkdir(dirname(join(dir, path)), { recursive: true });
       await writeFile(join(dir, path), text, { flag: 'wx' });
     }
     const shown = relative(io.cwd, dir) || '.';
+    const listed = [...Object.keys(files), ...Object.values(vendored ?? {}).map((spec) => spec.slice('file:'.length))];
     io.stdout.write(
-      `Created ${packageName} (node type ${type}) in ${shown}:\n${Object.keys(files)
-        .map((f) => `  ${f}\n`)
-        .join('')}\nNext: cd ${shown} && npm install && npm test && npm run build\n`,
+      `Created ${packageName} (node type ${type}) in ${shown}:\n${listed.map((f) => `  ${f}\n`).join('')}${
+        vendored ? `(@waymark/sdk, core and testing packed from the clone at ${root}: the @waymark packages are not on the npm registry)\n` : ''
+      }\nNext: cd ${shown} && npm install && npm test && npm run build\n`,
     );
     return EXIT.OK;
   },

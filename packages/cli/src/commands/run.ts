@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Engine, validateFlowJson, type JourneyResult } from '@waymark/core';
-import { FileUserStore } from '@waymark/nodes';
+import { FileUserStore, parseUsersFile } from '@waymark/nodes';
 import type { Callback, ClientInfo, JsonObject, PushedInfo, RequestInfo } from '@waymark/sdk';
 import { answerReader } from '../answers.js';
 import { parseOrUsage, type Command } from '../command.js';
@@ -11,6 +11,8 @@ import { formatProblem, readArgumentFile } from '../flow-file.js';
 import { EXIT } from '../io.js';
 import { createCliRegistry } from '../registry.js';
 import { runSecretSource } from '../secrets.js';
+import { secretEnvName } from '../server/start-server.js';
+import { serviceNeeds, type ServiceNeed } from '../service-needs.js';
 
 const usage = `Usage: waymark run [--input <file.json>] [--users <users.json>] [--secret <name>=<value>]...
                   [--env-file <file>] [--plugin <package>]... <flow.json>
@@ -42,6 +44,17 @@ Options:
 
 Exit codes: 0 the journey succeeded, 1 it failed (or the flow is invalid), 2 usage error.
 `;
+
+/** ERR_CLI_SERVICE_MISSING naming each service the flow needs and the flag that gives it. */
+function missingServices(needs: readonly ServiceNeed[]): CliError {
+  const lines = needs.map((need) => {
+    const where = `node "${need.node}" (${need.type})`;
+    return need.service === 'users'
+      ? `${where} needs a user store: pass --users <users.json> (the users file, as serve's services.usersFile)`
+      : `${where} needs the secret "${need.name}" (config ${need.key}): pass --secret ${need.name}=<value>, or a ${secretEnvName(need.name)} line in --env-file`;
+  });
+  return new CliError('ERR_CLI_SERVICE_MISSING', `run: ${lines.length === 1 ? lines[0] : `the flow needs what it was not given:\n  ${lines.join('\n  ')}`}`, { needs });
+}
 
 interface RunInput {
   request?: Partial<RequestInfo>;
@@ -118,13 +131,23 @@ export const run: Command = {
       for (const problem of checked.problems) io.stderr.write(formatProblem(file, problem));
       return EXIT.PROBLEMS;
     }
-    if (values.users !== undefined) await readArgumentFile(values.users, io.cwd); // unreadable → ERR_CLI_FILE, exit 2
+    if (values.users !== undefined) {
+      const text = await readArgumentFile(values.users, io.cwd); // unreadable → ERR_CLI_FILE, exit 2
+      try {
+        parseUsersFile(text, values.users);
+      } catch (error) {
+        throw new CliError('ERR_CLI_FILE', `run: --users ${(error as Error).message}: name a users file { "users": [{ "sub", "username", "passwordHash" }] }`);
+      }
+    }
     const envFileName = values['env-file'];
     const envFile = envFileName === undefined ? undefined : await readArgumentFile(envFileName, io.cwd);
     const secretSource = runSecretSource({ flags: values.secret ?? [], envFile, envFileName, env: io.env });
     const services = { secretSource, ...(values.users === undefined ? {} : { users: new FileUserStore(resolve(io.cwd, values.users)) }) };
     const engine = new Engine({ services }, registry);
     const flow = engine.load(checked.flow, file);
+    // Before the first prompt: a node that needs a service it was not given would fail the journey at its step.
+    const needs = serviceNeeds([flow], { users: values.users !== undefined, secret: (name) => secretSource.get(name) !== undefined });
+    if (needs.length > 0) throw missingServices(needs);
     const request: RequestInfo = {
       ip: input.request?.ip ?? '127.0.0.1',
       headers: input.request?.headers ?? {},

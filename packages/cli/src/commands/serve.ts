@@ -24,6 +24,10 @@ Config (JSON; relative paths from the file's folder):
     "plugins": [], "secretKeys": [], "trustedProxies": [],
     "services": { "usersFile": "users.json" } }
   secretKeys may also come from WAYMARK_SECRET_KEYS (comma-separated, 32 bytes base64url each).
+  "tls": { "cert": "cert.pem", "key": "key.pem" } or "self-signed" (development): https.
+  "mode": "development" (default) or "production" (default with NODE_ENV=production; the key
+    wins): production refuses random keys, "demo": true clients, the console one-time-code
+    notifier, a non-loopback http issuer and a self-signed certificate (ERR_PRODUCTION_REFUSED).
   Abuse limits (defaults shown; false turns a rate limit off):
     "parRateLimit": { "max": 60, "clientMax": 6000, "windowSeconds": 60 },
     "journeyStartRateLimit": { "max": 60, "clientMax": 6000, "windowSeconds": 60 },
@@ -38,7 +42,8 @@ Options:
                    the flag wins over the variable, both over the file; 0 picks a free port)
   -h, --help       show this help
 
-Exit codes: 0 stopped by a signal, 2 the configuration is invalid or the port is taken.
+Exit codes: 0 stopped by a signal, 2 the configuration is invalid, production mode refuses it,
+or the port is taken.
 `;
 
 /** The shipped default: waymark.config.json at the repository root (three levels above dist/commands). */

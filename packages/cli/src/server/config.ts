@@ -5,6 +5,8 @@ import { redisSettingSchema } from '@waymark/redis';
 import { WaymarkError } from '@waymark/sdk';
 import { httpProblems, httpSettingsSchema, type HttpSettings } from './http-settings.js';
 import { limitProblems, limitsOf, limitsSchemaProperties, type LimitSettings } from './limits-config.js';
+import { modeOf, modeSchema, type ModeSource, type ServerMode } from './mode.js';
+import { tlsSettingSchema, type TlsSetting } from './tls.js';
 
 /**
  * The `waymark serve` configuration file (JSON). Relative paths resolve from the file's folder.
@@ -53,6 +55,10 @@ export interface ServerConfig {
   logClientIp?: 'full' | 'truncated' | 'hashed' | 'none';
   /** Strict-Transport-Security: { maxAgeSeconds?, includeSubDomains?, preload? } or false. Default: a year when the issuer is https. */
   hsts?: { maxAgeSeconds?: number; includeSubDomains?: boolean; preload?: boolean } | false;
+  /** HTTPS: `{ cert, key }` PEM files (relative to the config file) or "self-signed" (development). Default: plain http. See tls.ts. */
+  tls?: TlsSetting;
+  /** "development" or "production" (refuses what only development may have; see mode.ts). Default: production when NODE_ENV=production, else development. */
+  mode?: ServerMode;
 }
 
 /** A configuration after validation: defaults applied, paths absolute. */
@@ -75,6 +81,12 @@ export interface ResolvedServerConfig {
   logClientIp?: ServerConfig['logClientIp'];
   /** Strict-Transport-Security; undefined keeps the adapter's default (on for an https issuer). */
   hsts?: ServerConfig['hsts'];
+  /** HTTPS, paths absolute; undefined: plain http. */
+  tls?: TlsSetting;
+  /** development or production; undefined (a hand-made config) is development. */
+  mode?: ServerMode;
+  /** Where `mode` came from, for the start-up line. */
+  modeSource?: ModeSource;
   /** Folder relative paths and plugins resolve from. */
   baseDir: string;
 }
@@ -159,6 +171,8 @@ export const serverConfigSchema = {
       description: 'services nodes use, such as { "usersFile": "users.json" }',
     },
     redis: redisSettingSchema,
+    tls: tlsSettingSchema,
+    mode: modeSchema,
     ...limitsSchemaProperties,
     http: httpSettingsSchema,
     logClientIp: {
@@ -271,6 +285,7 @@ export function resolveServerConfig(
     schemas().environment.assert({ WAYMARK_SECRET_KEYS: secretKeys });
   }
 
+  const { mode, source: modeSource } = modeOf(config.mode, env);
   return {
     issuer: config.issuer,
     host: config.host ?? '127.0.0.1',
@@ -284,6 +299,9 @@ export function resolveServerConfig(
     redis: config.redis,
     ...(config.logClientIp !== undefined ? { logClientIp: config.logClientIp } : {}),
     ...(config.hsts !== undefined ? { hsts: config.hsts } : {}),
+    ...(config.tls !== undefined ? { tls: config.tls === 'self-signed' ? config.tls : { cert: at(config.tls.cert), key: at(config.tls.key) } } : {}),
+    mode,
+    modeSource,
     limits: limitsOf(config),
     http: config.http,
     baseDir,

@@ -1,4 +1,5 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { ConfigProblem } from '@waymark/core';
 
 /**
@@ -81,20 +82,19 @@ export function httpProblems(settings: HttpSettings): ConfigProblem[] {
 }
 
 /**
- * A Node HTTP server with the settings applied. Node checks the header and request timeouts
- * on a timer (`connectionsCheckingInterval`, 30 s by default, so a 10 s timeout could take
- * 40 s): here it runs every quarter of the shorter timeout, at most every second.
+ * A Node HTTP server with the settings applied; an HTTPS one, with the same settings, when `tls`
+ * (PEM certificate and key) is given. Node checks the header and request timeouts on a timer
+ * (`connectionsCheckingInterval`, 30 s by default, so a 10 s timeout could take 40 s): here it
+ * runs every quarter of the shorter timeout, at most every second.
  */
-export function createHttpServer(listener: RequestListener, settings: HttpSettings): Server {
-  const server = createServer(
-    {
-      headersTimeout: settings.headersTimeout,
-      requestTimeout: settings.requestTimeout,
-      keepAliveTimeout: settings.keepAliveTimeout,
-      connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(settings.headersTimeout / 4))),
-    },
-    listener,
-  );
+export function createHttpServer(listener: RequestListener, settings: HttpSettings, tls?: { cert: string; key: string }): Server {
+  const options = {
+    headersTimeout: settings.headersTimeout,
+    requestTimeout: settings.requestTimeout,
+    keepAliveTimeout: settings.keepAliveTimeout,
+    connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(settings.headersTimeout / 4))),
+  };
+  const server: Server = tls === undefined ? createServer(options, listener) : createHttpsServer({ ...options, cert: tls.cert, key: tls.key }, listener);
   server.keepAliveTimeout = settings.keepAliveTimeout;
   server.maxRequestsPerSocket = settings.maxRequestsPerSocket;
   return server;

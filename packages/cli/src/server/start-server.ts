@@ -2,19 +2,26 @@ import { hkdfSync } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createEngine, type Engine } from '@waymark/core';
+import { ConfigInvalidError, createEngine, type CompiledFlow, type Engine } from '@waymark/core';
 import { builtinNodes, FileUserStore } from '@waymark/nodes';
 import type { Clock, Logger } from '@waymark/sdk';
 import { createWaymarkApp, createWaymarkRouter, DEFAULTS, type WaymarkRouter } from '@waymark/express';
 import { CliError } from '../errors.js';
 import { configError, resolveServerConfig, type ResolvedServerConfig, type ServerConfig } from './config.js';
 import { createHttpServer } from './http-settings.js';
+import { describeMode, productionProblems, productionRefused, type ServerMode } from './mode.js';
+import { serviceProblems } from './service-checks.js';
 import { createStoresFromConfig } from './stores.js';
+import { describeTls, loadTls } from './tls.js';
 
 /** A running server. */
 export interface RunningServer {
-  /** Where it listens, e.g. `http://127.0.0.1:3000` (the real port when `port` was 0). */
+  /** Where it listens, e.g. `http://127.0.0.1:3000` (the real port when `port` was 0); `https://` with `tls`. */
   url: string;
+  /** development or production. */
+  mode: ServerMode;
+  /** With `tls`: the certificate it presents (PEM), for a client to trust a self-signed one. */
+  certificate?: string;
   /** The issuer it serves. */
   issuer: string;
   engine: Engine;
@@ -105,9 +112,13 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
   const resolved = isResolved(config) ? config : resolveServerConfig(config, options.baseDir ?? process.cwd(), options.env ?? process.env);
   const logger = options.logger ?? DEFAULTS.logger;
   const print = options.print ?? (() => undefined);
+  const env = options.env ?? process.env;
+  // Certificate problems stop start-up before any store is connected.
+  const tls = await loadTls(resolved.tls, options.clock?.now() ?? Date.now());
+  const mode = resolved.mode ?? 'development';
   const { stores, description, rateLimiters, close: closeStores } = await createStoresFromConfig(resolved, options.clock, options.env ?? process.env);
   try {
-    const services: Record<string, unknown> = { secretSource: environmentSecretSource(options.env ?? process.env) };
+    const services: Record<string, unknown> = { secretSource: environmentSecretSource(env) };
     if (resolved.services.usersFile !== undefined) services.users = new FileUserStore(resolved.services.usersFile);
     const engine = await createEngine({
       nodes: builtinNodes,
@@ -120,6 +131,27 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
       ...(resolved.secretKeys.length > 0 ? { secretKeys: resolved.secretKeys } : {}),
     });
     loadFlows(engine, resolved.flows);
+    // Before the router: every problem of the services and of production mode is reported together, not the router's first.
+    const flows = engine.flowIds().map((id) => engine.flow(id) as CompiledFlow);
+    const secretSource = environmentSecretSource(env);
+    const unmet = serviceProblems({
+      usersFile: resolved.services.usersFile,
+      flows,
+      secret: (name) => secretSource.get(name) !== undefined,
+      secretVariable: secretEnvName,
+    });
+    if (unmet.length > 0) throw new ConfigInvalidError('config', unmet);
+    if (mode === 'production') {
+      const refused = productionProblems({
+        issuer: resolved.issuer,
+        secretKeys: resolved.secretKeys,
+        clients: resolved.clients,
+        flows,
+        tls,
+        notifierWired: false,
+      });
+      if (refused.length > 0) throw productionRefused(refused);
+    }
     const csrfKey = csrfKeyFrom(resolved.secretKeys);
     const router = createWaymarkRouter({
       issuer: resolved.issuer,
@@ -147,7 +179,7 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
           );
     const app = createWaymarkApp(router);
     // Node's server with the configured timeouts (http-settings.ts), not app.listen's defaults.
-    const server: Server = createHttpServer(app, resolved.http);
+    const server: Server = createHttpServer(app, resolved.http, tls);
     await new Promise<void>((resolveListen, reject) => {
       const failed = (error: NodeJS.ErrnoException) => reject(listenError(error, resolved.host, resolved.port));
       server.once('error', failed);
@@ -158,7 +190,9 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
     });
     const { port } = server.address() as AddressInfo;
     const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
-    const url = `http://${host}:${port}`;
+    const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
+    print(describeMode(mode, resolved.modeSource ?? 'default', env));
+    if (tls) print(describeTls(tls));
     print(`stores: ${description}`);
     if (resolved.secretKeys.length === 0)
       print('secret keys: random per process (set secretKeys or WAYMARK_SECRET_KEYS to share journeys between processes)');
@@ -168,6 +202,8 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
     let closed: Promise<void> | undefined;
     return {
       url,
+      mode,
+      ...(tls ? { certificate: tls.cert } : {}),
       issuer: resolved.issuer,
       engine,
       router,

@@ -35,6 +35,8 @@ export const clientConfigSchema = {
       description: 'the client id: 1 to 255 characters of printable ASCII without spaces or ":"',
     },
     name: { type: 'string', maxLength: 255, description: 'a label for people, at most 255 characters' },
+    // A client shipped for demos (public, loopback targets): `waymark serve` in production mode refuses it.
+    demo: { type: 'boolean', default: false, description: 'true marks a client shipped for demos, which production mode refuses; false or absent for a real client' },
     type: { type: 'string', enum: CLIENT_TYPES, description: 'the kind of application' },
     token_endpoint_auth_method: { type: 'string', enum: TOKEN_ENDPOINT_AUTH_METHODS, description: 'how the client authenticates' },
     // Its problems are reported without the value (load-clients.ts): the value is a secret.

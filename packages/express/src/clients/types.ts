@@ -20,6 +20,8 @@ export interface ClientConfig {
   client_id: string;
   /** A label for people; never used for decisions. */
   name?: string;
+  /** True for a client shipped for demos (the shipped waymark.config.json's): `waymark serve` refuses it in production mode. Default false. */
+  demo?: boolean;
   type: ClientType;
   token_endpoint_auth_method: TokenEndpointAuthMethod;
   /** For `client_secret_basic` / `client_secret_post`: at least 32 characters. */
