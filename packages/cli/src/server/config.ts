@@ -5,6 +5,8 @@ import { redisSettingSchema } from '@waymark/redis';
 import { WaymarkError } from '@waymark/sdk';
 import { httpProblems, httpSettingsSchema, type HttpSettings } from './http-settings.js';
 import { limitProblems, limitsOf, limitsSchemaProperties, type LimitSettings } from './limits-config.js';
+import { oidcSettingsSchema, resolveOidcSettings, type OidcSettings, type ResolvedOidcSettings } from './oidc-config.js';
+import { policyProblems, policySettingsSchema, type PolicySettings } from './policies-config.js';
 
 /**
  * The `waymark serve` configuration file (JSON). Relative paths resolve from the file's folder.
@@ -53,6 +55,10 @@ export interface ServerConfig {
   logClientIp?: 'full' | 'truncated' | 'hashed' | 'none';
   /** Strict-Transport-Security: { maxAgeSeconds?, includeSubDomains?, preload? } or false. Default: a year when the issuer is https. */
   hsts?: { maxAgeSeconds?: number; includeSubDomains?: boolean; preload?: boolean } | false;
+  /** An OpenID Provider mounted beside the adapter at `<issuer>/oidc` (oidc-config.ts). Default: none. */
+  oidc?: OidcSettings;
+  /** Transactional authorization: `POST /policies/evaluate` and the step-up (policies-config.ts). Default: off. */
+  policies?: PolicySettings;
 }
 
 /** A configuration after validation: defaults applied, paths absolute. */
@@ -75,6 +81,10 @@ export interface ResolvedServerConfig {
   logClientIp?: ServerConfig['logClientIp'];
   /** Strict-Transport-Security; undefined keeps the adapter's default (on for an https issuer). */
   hsts?: ServerConfig['hsts'];
+  /** The OpenID Provider: its issuer, clients and keys (generated per process when no file is named). */
+  oidc?: ResolvedOidcSettings;
+  /** The policies section as written (read when the server starts). */
+  policies?: PolicySettings;
   /** Folder relative paths and plugins resolve from. */
   baseDir: string;
 }
@@ -180,6 +190,8 @@ export const serverConfigSchema = {
         },
       },
     },
+    oidc: oidcSettingsSchema,
+    policies: policySettingsSchema,
   },
   // One of the two ways to give clients.
   if: { required: ['clientsFile'] },
@@ -239,7 +251,7 @@ export function resolveServerConfig(
         pointer: '/clientsFile',
         message: 'give either "clients" or "clientsFile", not both: remove one',
       });
-    problems.push(...limitProblems(config), ...httpProblems(config.http));
+    problems.push(...limitProblems(config), ...httpProblems(config.http), ...policyProblems(config.policies, config.oidc !== undefined));
   }
   if (problems.length > 0) throw new ConfigInvalidError(subject, problems);
   const at = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
@@ -284,6 +296,8 @@ export function resolveServerConfig(
     redis: config.redis,
     ...(config.logClientIp !== undefined ? { logClientIp: config.logClientIp } : {}),
     ...(config.hsts !== undefined ? { hsts: config.hsts } : {}),
+    ...(config.oidc !== undefined ? { oidc: resolveOidcSettings(config.oidc, config.issuer, baseDir, env) } : {}),
+    ...(config.policies !== undefined ? { policies: config.policies } : {}),
     limits: limitsOf(config),
     http: config.http,
     baseDir,

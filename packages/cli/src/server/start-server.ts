@@ -2,13 +2,15 @@ import { hkdfSync } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createEngine, type Engine } from '@waymark/core';
+import { ConfigInvalidError, createEngine, systemClock, type Engine } from '@waymark/core';
 import { builtinNodes, FileUserStore } from '@waymark/nodes';
 import type { Clock, Logger } from '@waymark/sdk';
 import { createWaymarkApp, createWaymarkRouter, DEFAULTS, type WaymarkRouter } from '@waymark/express';
 import { CliError } from '../errors.js';
 import { configError, resolveServerConfig, type ResolvedServerConfig, type ServerConfig } from './config.js';
 import { createHttpServer } from './http-settings.js';
+import { createConfiguredProvider, fetchWithOwnJwks, providerMetadataAlias, publicJwks } from './oidc-config.js';
+import { placePolicyProblems, policyRouterOptions } from './policies-config.js';
 import { createStoresFromConfig } from './stores.js';
 
 /** A running server. */
@@ -17,6 +19,8 @@ export interface RunningServer {
   url: string;
   /** The issuer it serves. */
   issuer: string;
+  /** The OpenID Provider's issuer (`<issuer>/oidc`), when the config has an `oidc` section. */
+  oidcIssuer?: string;
   engine: Engine;
   router: WaymarkRouter;
   /** Stops listening, ends open connections and releases the stores. */
@@ -80,6 +84,17 @@ function loadFlows(engine: Engine, paths: readonly string[]): void {
   });
 }
 
+/** Builds the router; problems of the policy configuration are named where they are in the serve config. */
+function routerWithPolicies(settings: ResolvedServerConfig['policies'], build: () => WaymarkRouter): WaymarkRouter {
+  try {
+    return build();
+  } catch (error) {
+    if (settings !== undefined && error instanceof ConfigInvalidError && /polic/i.test(error.message.split(':')[0] ?? ''))
+      throw placePolicyProblems(error, settings);
+    throw error;
+  }
+}
+
 /** A port that cannot be bound becomes a coded error naming the port and the fix (exit 2), not a stack. */
 function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
   if (error.code === 'EADDRINUSE')
@@ -109,6 +124,13 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
   try {
     const services: Record<string, unknown> = { secretSource: environmentSecretSource(options.env ?? process.env) };
     if (resolved.services.usersFile !== undefined) services.users = new FileUserStore(resolved.services.usersFile);
+    const oidc = resolved.oidc;
+    const ownKeys = oidc ? publicJwks(oidc.jwks) : undefined;
+    if (oidc && description.startsWith('redis') && (oidc.generatedKeys || oidc.generatedCookieKeys))
+      throw configError(
+        oidc.generatedKeys ? '/oidc/jwksFile' : '/oidc/cookieKeys',
+        `is required with Redis stores: every process must sign the provider's ${oidc.generatedKeys ? 'tokens with the same keys (a private JWK set file)' : 'cookies with the same keys (or WAYMARK_OIDC_COOKIE_KEYS)'}`,
+      );
     const engine = await createEngine({
       nodes: builtinNodes,
       plugins: resolved.plugins,
@@ -118,10 +140,20 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
       services,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(resolved.secretKeys.length > 0 ? { secretKeys: resolved.secretKeys } : {}),
+      // Flows that trust Waymark's own provider read its keys in process (oidc-config.ts).
+      ...(oidc && ownKeys ? { fetch: fetchWithOwnJwks(oidc.issuer, ownKeys) } : {}),
     });
     loadFlows(engine, resolved.flows);
+    const policies = resolved.policies
+      ? policyRouterOptions(
+          resolved.policies,
+          resolved.baseDir,
+          oidc && ownKeys ? { issuer: oidc.issuer, jwks: ownKeys, audiences: Object.keys(oidc.resourceServers) } : undefined,
+          options.clock ?? systemClock,
+        )
+      : undefined;
     const csrfKey = csrfKeyFrom(resolved.secretKeys);
-    const router = createWaymarkRouter({
+    const router = routerWithPolicies(resolved.policies, () => createWaymarkRouter({
       issuer: resolved.issuer,
       clients: resolved.clients,
       stores,
@@ -136,7 +168,8 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
       ...(resolved.hsts !== undefined ? { hsts: resolved.hsts } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
       ...(csrfKey ? { csrfKey } : {}),
-    });
+      ...(policies ? { policies: policies.options } : {}),
+    }));
     const loaded = new Set(engine.flowIds());
     for (const client of router.clients.all())
       for (const flow of client.allowedFlows)
@@ -145,7 +178,9 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
             '/clients',
             `client "${client.clientId}" allows flow "${flow}", which no configured flow file defines; add it to "flows" or fix allowed_flows`,
           );
-    const app = createWaymarkApp(router);
+    // The provider after the adapter's routes (its hot paths first), before the 404.
+    const provider = oidc ? createConfiguredProvider(oidc, { engine, stores, logger, trustedProxies: resolved.trustedProxies }) : undefined;
+    const app = createWaymarkApp(router, provider ? [provider.router, providerMetadataAlias(provider)] : []);
     // Node's server with the configured timeouts (http-settings.ts), not app.listen's defaults.
     const server: Server = createHttpServer(app, resolved.http);
     await new Promise<void>((resolveListen, reject) => {
@@ -163,12 +198,19 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
     if (resolved.secretKeys.length === 0)
       print('secret keys: random per process (set secretKeys or WAYMARK_SECRET_KEYS to share journeys between processes)');
     print(`flows: ${engine.flowIds().sort().join(', ')}`);
+    if (oidc) {
+      print(`openid provider: ${oidc.issuer} (clients ${oidc.clients.map((c) => c.client_id).join(', ')})`);
+      if (oidc.generatedKeys) print('openid provider signing keys: generated for this process, development only (set oidc.jwksFile to a private JWK set)');
+      if (oidc.generatedCookieKeys) print('openid provider cookie keys: random per process (set oidc.cookieKeys or WAYMARK_OIDC_COOKIE_KEYS)');
+    }
+    if (policies) print(`policies: POST /policies/evaluate (${policies.description})`);
     print(`waymark listening on ${url} (issuer ${resolved.issuer})`);
     logger.info('listening', { url, issuer: resolved.issuer, stores: description });
     let closed: Promise<void> | undefined;
     return {
       url,
       issuer: resolved.issuer,
+      ...(oidc ? { oidcIssuer: oidc.issuer } : {}),
       engine,
       router,
       close() {
