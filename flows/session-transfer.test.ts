@@ -38,7 +38,7 @@ describe('flows/session-transfer.json', () => {
     expect(shippedFlow.$schema).toBe('../packages/core/schema/flow.schema.json');
   });
 
-  it('validates the pushed subject_token against Waymark's own provider (issuer, audience, JWKS) and the native app as client', () => {
+  it("validates the pushed subject_token against Waymark's own provider (issuer, audience, JWKS) and the native app as client", () => {
     const nodes = shippedFlow.nodes as Record<string, { type: string; config: Record<string, unknown>; outcomes: Record<string, string> }>;
     expect(nodes.validateToken?.config).toMatchObject({
       issuer: DEMO_AS,

@@ -57,7 +57,7 @@ export class Browser {
   }
 
   async request(url, init = {}) {
-    const headers = new Headers(init.headers);
+    const headers = new globalThis.Headers(init.headers);
     headers.set('user-agent', this.userAgent);
     if (this.cookies.size > 0) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
     const res = await fetch(connectTo(url), { ...init, headers, redirect: 'manual' });
