@@ -38,12 +38,12 @@ describe('flows/session-transfer.json', () => {
     expect(shippedFlow.$schema).toBe('../packages/core/schema/flow.schema.json');
   });
 
-  it('validates the pushed subject_token against the demo issuer, audience, JWKS and the native app as client', () => {
+  it("validates the pushed subject_token against Waymark's own provider (issuer, audience, JWKS) and the native app as client", () => {
     const nodes = shippedFlow.nodes as Record<string, { type: string; config: Record<string, unknown>; outcomes: Record<string, string> }>;
     expect(nodes.validateToken?.config).toMatchObject({
       issuer: DEMO_AS,
       audience: AUDIENCE,
-      jwksUri: `${DEMO_AS}/.well-known/jwks.json`,
+      jwksUri: `${DEMO_AS}/jwks`,
       allowedClients: ['mobile-app'],
       from: { pushed: 'subject_token' },
       singleUse: true,

@@ -15,11 +15,11 @@ import { TestClock } from './test-clock.js';
 /*
  * The handoff through the real adapter: the shipped flows/session-transfer.json, PAR, then
  * authorize, with real ES256 tokens and a JWKS served over HTTP on a loopback port. The flow
- * names the demo authorization server (http://localhost:4000); the engine's fetch sends those
- * URLs to the local JWKS server instead, so the shipped flow runs unchanged.
+ * names Waymark's own provider of the shipped config (http://localhost:3000/oidc); the engine's
+ * fetch sends those URLs to the local JWKS server instead, so the shipped flow runs unchanged.
  */
 
-export const DEMO_AS = 'http://localhost:4000';
+export const DEMO_AS = 'http://localhost:3000/oidc';
 export const AUDIENCE = 'http://localhost:3000/session-transfer';
 export const HANDOFF_ISSUER = 'http://localhost:3000';
 export const SESSION_COOKIE = '__Host-waymark-session';

@@ -3,7 +3,9 @@ import { Router } from 'express';
 import { compileTrustedProxies, type TrustedProxies } from '@waymark/http';
 import type { JsonObject, Logger } from '@waymark/sdk';
 import Provider, {
+  errors,
   interactionPolicy,
+  type AsymmetricSigningAlgorithm,
   type Client,
   type ClientMetadata,
   type Configuration,
@@ -47,6 +49,42 @@ function keysOf(options: CheckedOidcProviderOptions): { jwks: { keys: JsonObject
   const jwks = options.jwks ? { keys: [...options.jwks.keys] as JsonObject[] } : undefined;
   const cookieKeys = options.cookieKeys ? [...options.cookieKeys] : [randomBytes(32).toString('base64url')];
   return { jwks, cookieKeys };
+}
+
+/** The JWS algorithm of the provider's JWT access tokens: the first key's (RS256 for RSA, ES256 for P-256, EdDSA for Ed25519). */
+function accessTokenAlg(jwks: { keys: JsonObject[] } | undefined): AsymmetricSigningAlgorithm {
+  const first = jwks?.keys[0];
+  if (typeof first?.alg === 'string') return first.alg as AsymmetricSigningAlgorithm;
+  if (first?.kty === 'EC' && first.crv === 'P-256') return 'ES256';
+  if (first?.kty === 'OKP') return 'EdDSA';
+  return 'RS256';
+}
+
+/**
+ * RFC 8707 resource indicators: an authorization or token request naming `resource` gets an RFC
+ * 9068 JWT access token whose `aud` is that indicator and whose scope is the requested scopes the
+ * API lists. An indicator the configuration does not list, or a client it does not allow, is
+ * `invalid_target` (RFC 8707 §2).
+ */
+function resourceIndicators(options: CheckedOidcProviderOptions, alg: AsymmetricSigningAlgorithm): NonNullable<Configuration['features']>['resourceIndicators'] {
+  const servers = options.resourceServers;
+  return {
+    enabled: true,
+    // The token request may omit `resource` when the grant was for exactly one (RFC 8707 §2.2).
+    useGrantedResource: async () => true,
+    async getResourceServerInfo(_ctx, indicator, client) {
+      const server = servers[indicator];
+      if (server === undefined || (server.clients !== undefined && !server.clients.includes(client.clientId)))
+        throw new errors.InvalidTarget();
+      return {
+        audience: indicator,
+        scope: server.scopes.join(' '),
+        accessTokenFormat: 'jwt',
+        ...(server.accessTokenTtl !== undefined ? { accessTokenTTL: server.accessTokenTtl } : {}),
+        jwt: { sign: { alg } },
+      };
+    },
+  };
 }
 
 function clientsOf(options: CheckedOidcProviderOptions): { metadata: ClientMetadata[]; policies: Map<string, ResolvedPolicy> } {
@@ -145,6 +183,7 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
       rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
       userinfo: { enabled: true },
       revocation: { enabled: true },
+      resourceIndicators: resourceIndicators(options, accessTokenAlg(jwks)),
     },
     interactions: { url: (_ctx, interaction) => `${mountPath}/interaction/${interaction.uid}`, policy },
     async findAccount(_ctx, sub) {
@@ -171,6 +210,11 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
       if (scopes !== '') grant.addOIDCScope(scopes);
       const requested = [...ctx.oidc.requestParamClaims];
       if (requested.length > 0) grant.addOIDCClaims(requested);
+      // RFC 8707: the requested scopes each resource server lists (getResourceServerInfo vetted the indicator).
+      for (const [indicator, server] of Object.entries(ctx.oidc.resourceServers ?? {})) {
+        const granted = [...ctx.oidc.requestParamScopes].filter((scope) => server.scopes.has(scope));
+        if (granted.length > 0) grant.addResourceScope(indicator, granted.join(' '));
+      }
       await grant.save();
       return grant;
     },
@@ -181,7 +225,11 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
     clientBasedCORS(_ctx: KoaContextWithOIDC, origin: string, client: Client) {
       return policies.get(client.clientId)?.corsOrigins.includes(origin) ?? false;
     },
-    ttl: { ...ttl },
+    ttl: {
+      ...ttl,
+      // A resource server's own lifetime wins (oidc-provider's default function does the same).
+      AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl.AccessToken,
+    },
   };
   try {
     provider = new Provider(issuer, configuration);

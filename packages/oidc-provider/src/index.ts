@@ -4,7 +4,7 @@
  */
 export { createOidcProvider } from './create-provider.js';
 export type { WaymarkOidcProvider } from './create-provider.js';
-export type { OidcProviderOptions, OidcClientConfig, WaymarkClientPolicy, OidcEngine, OidcProvider, PrivateJwk } from './options.js';
+export type { OidcProviderOptions, OidcClientConfig, WaymarkClientPolicy, OidcEngine, OidcProvider, PrivateJwk, ResourceServerConfig } from './options.js';
 export { DEFAULTS } from './defaults.js';
 export type { OidcTtl } from './defaults.js';
 export { OIDC_PROVIDER_ERRORS, OidcProviderOptionsError } from './errors.js';

@@ -165,6 +165,23 @@ export const oidcProviderOptionsSchema = {
       properties: ttl,
       description: 'lifetimes in seconds; any not given keeps its default',
     },
+    resourceServers: {
+      type: 'object',
+      default: {},
+      description:
+        'the APIs the provider issues JWT access tokens for (RFC 8707 resource indicators), keyed by resource indicator (the token\'s aud): { "https://api.example.com/": { "scopes": ["payments"] } }. Default none',
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['scopes'],
+        description: 'one API: { "scopes": [...], "clients"?: [...], "accessTokenTtl"?: seconds }',
+        properties: {
+          scopes: { ...strings('the scopes a token for this API may carry, at least one', 'a scope such as "payments"'), minItems: 1 },
+          clients: strings('the clients that may ask for its tokens. Default every client', 'a client_id of "clients"'),
+          accessTokenTtl: { type: 'integer', minimum: 1, description: 'the lifetime of its access tokens in seconds. Default ttl.AccessToken' },
+        },
+      },
+    },
     logger: { description: 'a Waymark logger. Default: silent' },
   },
 };

@@ -44,6 +44,22 @@ export interface OidcClientConfig {
   [metadata: string]: unknown;
 }
 
+/**
+ * A resource server (an API) the provider issues JWT access tokens for (RFC 8707 resource
+ * indicators, RFC 9068 tokens), keyed by its resource indicator, which becomes the token's `aud`.
+ *
+ * @example
+ * { "http://localhost:3000/session-transfer": { "scopes": ["session_transfer"], "clients": ["mobile-app"] } }
+ */
+export interface ResourceServerConfig {
+  /** Scopes of this API a token may carry (the requested ones among them). Required, at least one. */
+  scopes: string[];
+  /** Clients that may ask for tokens for it. Default: every client. */
+  clients?: string[];
+  /** Lifetime of its access tokens in seconds. Default: `ttl.AccessToken`. */
+  accessTokenTtl?: number;
+}
+
 /** A private JSON Web Key (RFC 7517) the provider signs with. */
 export type PrivateJwk = JsonObject & { kty: string };
 
@@ -81,6 +97,8 @@ export interface OidcProviderOptions {
   trustedProxies?: readonly string[];
   /** Lifetimes in seconds; any not given keeps its default. */
   ttl?: Partial<OidcTtl>;
+  /** APIs the provider issues JWT access tokens for (RFC 8707 `resource`), keyed by resource indicator. Default none. */
+  resourceServers?: Readonly<Record<string, ResourceServerConfig>>;
   /** Default: silent. */
   logger?: Logger;
 }
@@ -107,6 +125,7 @@ export interface CheckedOidcProviderOptions extends OidcProviderOptions {
   proxy: boolean;
   trustedProxies: readonly string[];
   ttl: OidcTtl;
+  resourceServers: Readonly<Record<string, ResourceServerConfig>>;
 }
 
 const SUBJECT = 'OpenID Provider options';
@@ -146,6 +165,16 @@ function semanticProblems(options: CheckedOidcProviderOptions): ConfigProblem[] 
   if (engine !== undefined && (typeof engine.start !== 'function' || typeof engine.flow !== 'function'))
     problem('/engine', 'must be the engine from createEngine() (with start, resume, pending and flow)');
   if (!Array.isArray(options.clients)) return problems;
+  const ids = new Set(options.clients.map((c) => c?.client_id));
+  for (const [indicator, server] of Object.entries(options.resourceServers ?? {})) {
+    const at = `/resourceServers/${indicator.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    // RFC 8707 §2: an absolute URI without a fragment.
+    if (!URL.canParse(indicator) || indicator.includes('#'))
+      problem(at, `"${indicator}" must be an absolute URI without a fragment (RFC 8707 §2), such as "https://api.example.com/"`);
+    (server?.clients ?? []).forEach((id, i) => {
+      if (!ids.has(id)) problem(`${at}/clients/${i}`, `names client "${id}", which is not one of "clients": add it or fix the id`);
+    });
+  }
   const seen = new Map<string, number>();
   options.clients.forEach((client, i) => {
     if (typeof client?.client_id !== 'string') return;

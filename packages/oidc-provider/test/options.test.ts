@@ -48,6 +48,21 @@ describe('createOidcProvider options', () => {
     expect(() => createOidcProvider({ ...withoutKeys, development: true })).not.toThrow();
   });
 
+  it('refuses a resource server that is no absolute URI, names an unknown client or lists no scope', () => {
+    const r = refusal({
+      ...base,
+      resourceServers: {
+        'not a uri': { scopes: ['a'] },
+        'https://api.example.com/x': { scopes: ['a'], clients: ['nobody'] },
+        'https://api.example.com/y': { scopes: [] },
+      },
+    });
+    expect(r.code).toBe('ERR_CONFIG_INVALID');
+    expect(r.pointers.sort()).toEqual(['/resourceServers/https:~1~1api.example.com~1x/clients/0', '/resourceServers/https:~1~1api.example.com~1y/scopes', '/resourceServers/not a uri']);
+    expect(r.message).toContain('must be an absolute URI without a fragment (RFC 8707 §2)');
+    expect(r.message).toContain('names client "nobody", which is not one of "clients"');
+  });
+
   it('refuses public keys as signing keys', () => {
     const { d: _d, ...publicKey } = base.jwks!.keys[0]!;
     const r = refusal({ ...base, jwks: { keys: [{ ...publicKey, kty: 'RSA' }] } });

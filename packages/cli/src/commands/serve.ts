@@ -23,6 +23,11 @@ Config (JSON; relative paths from the file's folder):
     "flows": ["flows"], "clients": [ ... ] | "clientsFile": "clients.json",
     "plugins": [], "secretKeys": [], "trustedProxies": [],
     "services": { "usersFile": "users.json" } }
+  Optional parts:
+    "oidc": { "clients": [ ... ], "jwksFile"?, "cookieKeys"?, "resourceServers"?, "path"?: "/oidc" }
+      an OpenID Provider at <issuer>/oidc (keys generated per process without jwksFile)
+    "policies": { "file": "policies.json" } | { "config": { ... } }, "jwt"?
+      transactional authorization: POST /policies/evaluate and the step-up
   secretKeys may also come from WAYMARK_SECRET_KEYS (comma-separated, 32 bytes base64url each).
   "tls": { "cert": "cert.pem", "key": "key.pem" } or "self-signed" (development): https.
   "mode": "development" (default) or "production" (default with NODE_ENV=production; the key

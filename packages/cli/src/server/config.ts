@@ -7,6 +7,8 @@ import { httpProblems, httpSettingsSchema, type HttpSettings } from './http-sett
 import { limitProblems, limitsOf, limitsSchemaProperties, type LimitSettings } from './limits-config.js';
 import { modeOf, modeSchema, type ModeSource, type ServerMode } from './mode.js';
 import { tlsSettingSchema, type TlsSetting } from './tls.js';
+import { oidcSettingsSchema, resolveOidcSettings, type OidcSettings, type ResolvedOidcSettings } from './oidc-config.js';
+import { policyProblems, policySettingsSchema, type PolicySettings } from './policies-config.js';
 
 /**
  * The `waymark serve` configuration file (JSON). Relative paths resolve from the file's folder.
@@ -59,6 +61,10 @@ export interface ServerConfig {
   tls?: TlsSetting;
   /** "development" or "production" (refuses what only development may have; see mode.ts). Default: production when NODE_ENV=production, else development. */
   mode?: ServerMode;
+  /** An OpenID Provider mounted beside the adapter at `<issuer>/oidc` (oidc-config.ts). Default: none. */
+  oidc?: OidcSettings;
+  /** Transactional authorization: `POST /policies/evaluate` and the step-up (policies-config.ts). Default: off. */
+  policies?: PolicySettings;
 }
 
 /** A configuration after validation: defaults applied, paths absolute. */
@@ -87,6 +93,10 @@ export interface ResolvedServerConfig {
   mode?: ServerMode;
   /** Where `mode` came from, for the start-up line. */
   modeSource?: ModeSource;
+  /** The OpenID Provider: its issuer, clients and keys (generated per process when no file is named). */
+  oidc?: ResolvedOidcSettings;
+  /** The policies section as written (read when the server starts). */
+  policies?: PolicySettings;
   /** Folder relative paths and plugins resolve from. */
   baseDir: string;
 }
@@ -194,6 +204,8 @@ export const serverConfigSchema = {
         },
       },
     },
+    oidc: oidcSettingsSchema,
+    policies: policySettingsSchema,
   },
   // One of the two ways to give clients.
   if: { required: ['clientsFile'] },
@@ -253,7 +265,7 @@ export function resolveServerConfig(
         pointer: '/clientsFile',
         message: 'give either "clients" or "clientsFile", not both: remove one',
       });
-    problems.push(...limitProblems(config), ...httpProblems(config.http));
+    problems.push(...limitProblems(config), ...httpProblems(config.http), ...policyProblems(config.policies, config.oidc !== undefined));
   }
   if (problems.length > 0) throw new ConfigInvalidError(subject, problems);
   const at = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
@@ -299,9 +311,13 @@ export function resolveServerConfig(
     redis: config.redis,
     ...(config.logClientIp !== undefined ? { logClientIp: config.logClientIp } : {}),
     ...(config.hsts !== undefined ? { hsts: config.hsts } : {}),
-    ...(config.tls !== undefined ? { tls: config.tls === 'self-signed' ? config.tls : { cert: at(config.tls.cert), key: at(config.tls.key) } } : {}),
+    ...(config.tls !== undefined
+      ? { tls: config.tls === 'self-signed' ? config.tls : { cert: at(config.tls.cert), key: at(config.tls.key) } }
+      : {}),
     mode,
     modeSource,
+    ...(config.oidc !== undefined ? { oidc: resolveOidcSettings(config.oidc, config.issuer, baseDir, env) } : {}),
+    ...(config.policies !== undefined ? { policies: config.policies } : {}),
     limits: limitsOf(config),
     http: config.http,
     baseDir,

@@ -2,7 +2,7 @@ import { hkdfSync } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigInvalidError, createEngine, type CompiledFlow, type Engine } from '@waymark/core';
+import { ConfigInvalidError, createEngine, systemClock, type CompiledFlow, type Engine } from '@waymark/core';
 import { builtinNodes, FileUserStore } from '@waymark/nodes';
 import type { Clock, Logger } from '@waymark/sdk';
 import { createWaymarkApp, createWaymarkRouter, DEFAULTS, type WaymarkRouter } from '@waymark/express';
@@ -11,6 +11,8 @@ import { configError, resolveServerConfig, type ResolvedServerConfig, type Serve
 import { createHttpServer } from './http-settings.js';
 import { describeMode, productionProblems, productionRefused, type ServerMode } from './mode.js';
 import { serviceProblems } from './service-checks.js';
+import { createConfiguredProvider, fetchWithOwnJwks, providerMetadataAlias, publicJwks } from './oidc-config.js';
+import { placePolicyProblems, policyRouterOptions } from './policies-config.js';
 import { createStoresFromConfig } from './stores.js';
 import { describeTls, loadTls } from './tls.js';
 
@@ -24,6 +26,8 @@ export interface RunningServer {
   certificate?: string;
   /** The issuer it serves. */
   issuer: string;
+  /** The OpenID Provider's issuer (`<issuer>/oidc`), when the config has an `oidc` section. */
+  oidcIssuer?: string;
   engine: Engine;
   router: WaymarkRouter;
   /** Stops listening, ends open connections and releases the stores. */
@@ -87,14 +91,36 @@ function loadFlows(engine: Engine, paths: readonly string[]): void {
   });
 }
 
+/** Builds the router; problems of the policy configuration are named where they are in the serve config. */
+function routerWithPolicies(settings: ResolvedServerConfig['policies'], build: () => WaymarkRouter): WaymarkRouter {
+  try {
+    return build();
+  } catch (error) {
+    if (settings !== undefined && error instanceof ConfigInvalidError && /polic/i.test(error.message.split(':')[0] ?? ''))
+      throw placePolicyProblems(error, settings);
+    throw error;
+  }
+}
+
 /** A port that cannot be bound becomes a coded error naming the port and the fix (exit 2), not a stack. */
 function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
   if (error.code === 'EADDRINUSE')
-    return new CliError('ERR_SERVE_PORT_IN_USE', `port ${port} on ${host} is already in use; stop the other process or choose another port (--port <port>, PORT=<port> or "port" in the config)`, { port });
+    return new CliError(
+      'ERR_SERVE_PORT_IN_USE',
+      `port ${port} on ${host} is already in use; stop the other process or choose another port (--port <port>, PORT=<port> or "port" in the config)`,
+      { port },
+    );
   if (error.code === 'EACCES')
-    return new CliError('ERR_SERVE_PORT_IN_USE', `port ${port} on ${host} is not allowed for this user; choose a port above 1023 (--port <port>, PORT=<port> or "port" in the config)`, { port });
+    return new CliError(
+      'ERR_SERVE_PORT_IN_USE',
+      `port ${port} on ${host} is not allowed for this user; choose a port above 1023 (--port <port>, PORT=<port> or "port" in the config)`,
+      { port },
+    );
   if (error.code === 'EADDRNOTAVAIL')
-    return new CliError('ERR_SERVE_PORT_IN_USE', `host ${host} is not an address of this machine; fix "host" in the config`, { port, host });
+    return new CliError('ERR_SERVE_PORT_IN_USE', `host ${host} is not an address of this machine; fix "host" in the config`, {
+      port,
+      host,
+    });
   return error;
 }
 
@@ -116,10 +142,22 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
   // Certificate problems stop start-up before any store is connected.
   const tls = await loadTls(resolved.tls, options.clock?.now() ?? Date.now());
   const mode = resolved.mode ?? 'development';
-  const { stores, description, rateLimiters, close: closeStores } = await createStoresFromConfig(resolved, options.clock, options.env ?? process.env);
+  const {
+    stores,
+    description,
+    rateLimiters,
+    close: closeStores,
+  } = await createStoresFromConfig(resolved, options.clock, options.env ?? process.env);
   try {
     const services: Record<string, unknown> = { secretSource: environmentSecretSource(env) };
     if (resolved.services.usersFile !== undefined) services.users = new FileUserStore(resolved.services.usersFile);
+    const oidc = resolved.oidc;
+    const ownKeys = oidc ? publicJwks(oidc.jwks) : undefined;
+    if (oidc && description.startsWith('redis') && (oidc.generatedKeys || oidc.generatedCookieKeys))
+      throw configError(
+        oidc.generatedKeys ? '/oidc/jwksFile' : '/oidc/cookieKeys',
+        `is required with Redis stores: every process must sign the provider's ${oidc.generatedKeys ? 'tokens with the same keys (a private JWK set file)' : 'cookies with the same keys (or WAYMARK_OIDC_COOKIE_KEYS)'}`,
+      );
     const engine = await createEngine({
       nodes: builtinNodes,
       plugins: resolved.plugins,
@@ -129,6 +167,8 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
       services,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(resolved.secretKeys.length > 0 ? { secretKeys: resolved.secretKeys } : {}),
+      // Flows that trust Waymark's own provider read its keys in process (oidc-config.ts).
+      ...(oidc && ownKeys ? { fetch: fetchWithOwnJwks(oidc.issuer, ownKeys) } : {}),
     });
     loadFlows(engine, resolved.flows);
     // Before the router: every problem of the services and of production mode is reported together, not the router's first.
@@ -152,23 +192,34 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
       });
       if (refused.length > 0) throw productionRefused(refused);
     }
+    const policies = resolved.policies
+      ? policyRouterOptions(
+          resolved.policies,
+          resolved.baseDir,
+          oidc && ownKeys ? { issuer: oidc.issuer, jwks: ownKeys, audiences: Object.keys(oidc.resourceServers) } : undefined,
+          options.clock ?? systemClock,
+        )
+      : undefined;
     const csrfKey = csrfKeyFrom(resolved.secretKeys);
-    const router = createWaymarkRouter({
-      issuer: resolved.issuer,
-      clients: resolved.clients,
-      stores,
-      engine,
-      logger,
-      trustedProxies: resolved.trustedProxies,
-      rateLimiters,
-      ...(resolved.limits.parRateLimit !== undefined ? { parRateLimit: resolved.limits.parRateLimit } : {}),
-      ...(resolved.limits.journeyStartRateLimit !== undefined ? { journeyStartRateLimit: resolved.limits.journeyStartRateLimit } : {}),
-      ...(resolved.limits.authFailureRateLimit !== undefined ? { authFailureRateLimit: resolved.limits.authFailureRateLimit } : {}),
-      ...(resolved.logClientIp !== undefined ? { logClientIp: resolved.logClientIp } : {}),
-      ...(resolved.hsts !== undefined ? { hsts: resolved.hsts } : {}),
-      ...(options.clock ? { clock: options.clock } : {}),
-      ...(csrfKey ? { csrfKey } : {}),
-    });
+    const router = routerWithPolicies(resolved.policies, () =>
+      createWaymarkRouter({
+        issuer: resolved.issuer,
+        clients: resolved.clients,
+        stores,
+        engine,
+        logger,
+        trustedProxies: resolved.trustedProxies,
+        rateLimiters,
+        ...(resolved.limits.parRateLimit !== undefined ? { parRateLimit: resolved.limits.parRateLimit } : {}),
+        ...(resolved.limits.journeyStartRateLimit !== undefined ? { journeyStartRateLimit: resolved.limits.journeyStartRateLimit } : {}),
+        ...(resolved.limits.authFailureRateLimit !== undefined ? { authFailureRateLimit: resolved.limits.authFailureRateLimit } : {}),
+        ...(resolved.logClientIp !== undefined ? { logClientIp: resolved.logClientIp } : {}),
+        ...(resolved.hsts !== undefined ? { hsts: resolved.hsts } : {}),
+        ...(options.clock ? { clock: options.clock } : {}),
+        ...(csrfKey ? { csrfKey } : {}),
+        ...(policies ? { policies: policies.options } : {}),
+      }),
+    );
     const loaded = new Set(engine.flowIds());
     for (const client of router.clients.all())
       for (const flow of client.allowedFlows)
@@ -177,7 +228,9 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
             '/clients',
             `client "${client.clientId}" allows flow "${flow}", which no configured flow file defines; add it to "flows" or fix allowed_flows`,
           );
-    const app = createWaymarkApp(router);
+    // The provider after the adapter's routes (its hot paths first), before the 404.
+    const provider = oidc ? createConfiguredProvider(oidc, { engine, stores, logger, trustedProxies: resolved.trustedProxies }) : undefined;
+    const app = createWaymarkApp(router, provider ? [provider.router, providerMetadataAlias(provider)] : []);
     // Node's server with the configured timeouts (http-settings.ts), not app.listen's defaults.
     const server: Server = createHttpServer(app, resolved.http, tls);
     await new Promise<void>((resolveListen, reject) => {
@@ -197,6 +250,14 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
     if (resolved.secretKeys.length === 0)
       print('secret keys: random per process (set secretKeys or WAYMARK_SECRET_KEYS to share journeys between processes)');
     print(`flows: ${engine.flowIds().sort().join(', ')}`);
+    if (oidc) {
+      print(`openid provider: ${oidc.issuer} (clients ${oidc.clients.map((c) => c.client_id).join(', ')})`);
+      if (oidc.generatedKeys)
+        print('openid provider signing keys: generated for this process, development only (set oidc.jwksFile to a private JWK set)');
+      if (oidc.generatedCookieKeys)
+        print('openid provider cookie keys: random per process (set oidc.cookieKeys or WAYMARK_OIDC_COOKIE_KEYS)');
+    }
+    if (policies) print(`policies: POST /policies/evaluate (${policies.description})`);
     print(`waymark listening on ${url} (issuer ${resolved.issuer})`);
     logger.info('listening', { url, issuer: resolved.issuer, stores: description });
     let closed: Promise<void> | undefined;
@@ -205,6 +266,7 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
       mode,
       ...(tls ? { certificate: tls.cert } : {}),
       issuer: resolved.issuer,
+      ...(oidc ? { oidcIssuer: oidc.issuer } : {}),
       engine,
       router,
       close() {

@@ -11,6 +11,7 @@ export interface AuthorizationServerMetadata {
   token_endpoint_auth_signing_alg_values_supported?: string[];
   code_challenge_methods_supported: string[];
   response_types_supported: string[];
+  grant_types_supported: string[];
   response_modes_supported: string[];
   authorization_response_iss_parameter_supported: boolean;
 }
@@ -24,7 +25,14 @@ export interface AuthorizationServerMetadata {
  * - `code_challenge_methods_supported` lists `plain` only when some client's PKCE enforcement
  *   allows it (OPTIONAL or REQUIRED); S256 always.
  * - `token_endpoint_auth_methods_supported` lists the methods registered clients use (all four
- *   when there is no client yet).
+ *   when there is no client yet); they are what `/par` authenticates with (RFC 9126 §2).
+ * - No claim the adapter cannot honour: it has no token endpoint and never answers with an
+ *   authorization code (a journey ends in a redirect to an allowlisted target or a page), so
+ *   `response_types_supported` and `grant_types_supported` are empty (RFC 8414 §2 would
+ *   otherwise default the grant types to authorization_code and implicit) and no
+ *   `token_endpoint` or `jwks_uri` is named. `response_type=code` is still what `/par` and
+ *   `/authorize` require, as the syntax of an authorization request (RFC 6749 §4.1.1). An OpenID
+ *   Provider mounted beside the adapter is another issuer with its own document.
  */
 export function buildMetadata(ctx: RouterContext): AuthorizationServerMetadata {
   const clients = ctx.clients.all();
@@ -38,7 +46,8 @@ export function buildMetadata(ctx: RouterContext): AuthorizationServerMetadata {
     token_endpoint_auth_methods_supported: methods,
     ...(jwtAlgs.length > 0 ? { token_endpoint_auth_signing_alg_values_supported: jwtAlgs } : {}),
     code_challenge_methods_supported: clients.some((c) => c.pkce !== 'S256_REQUIRED') ? ['S256', 'plain'] : ['S256'],
-    response_types_supported: ['code'],
+    response_types_supported: [],
+    grant_types_supported: [],
     response_modes_supported: ['query'],
     // RFC 9207: the authorization response carries iss.
     authorization_response_iss_parameter_supported: true,

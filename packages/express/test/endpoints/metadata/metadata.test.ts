@@ -15,10 +15,19 @@ describe('GET /.well-known/oauth-authorization-server (RFC 8414)', () => {
       require_pushed_authorization_requests: false,
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
       code_challenge_methods_supported: ['S256', 'plain'],
-      response_types_supported: ['code'],
+      response_types_supported: [],
+      grant_types_supported: [],
       response_modes_supported: ['query'],
       authorization_response_iss_parameter_supported: true,
     });
+  });
+
+  it('claims no token endpoint, keys, response type or grant it cannot honour (RFC 8414 §2 defaults grant_types_supported otherwise)', async () => {
+    const { app } = testApp();
+    const res = await request(app).get('/.well-known/oauth-authorization-server');
+    for (const key of ['token_endpoint', 'jwks_uri', 'userinfo_endpoint', 'registration_endpoint']) expect(res.body).not.toHaveProperty(key);
+    expect(res.body.grant_types_supported).toEqual([]);
+    expect(res.body.response_types_supported).toEqual([]);
   });
 
   it('says require_pushed_authorization_requests only when every client requires PAR', async () => {

@@ -1,0 +1,98 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import type { Logger } from '@waymark/sdk';
+import { resolveServerConfig, startServer } from '@waymark/cli';
+
+/* Bad `oidc` and `policies` sections: ERR_CONFIG_INVALID naming the field (JSON pointer) and the fix. */
+
+const root = new URL('../../../', import.meta.url).pathname;
+const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const base = { issuer: 'http://localhost:3000', port: 0, flows: [join(root, 'flows')], clients: [] };
+const mobile = { client_id: 'mobile-app', application_type: 'native', token_endpoint_auth_method: 'none', redirect_uris: ['com.example.app:/callback'], waymark: { flows: ['login'] } };
+const policy = {
+  policySets: [
+    {
+      name: 'set',
+      policies: [{ name: 'p', resources: ['https://api.example.com/pay'], actions: ['POST'], subject: { type: 'AuthenticatedUsers' }, condition: { type: 'Transaction', flow: 'transactional-stepup' } }],
+    },
+  ],
+};
+
+/** The coded error of a configuration, checked and then started. */
+async function refusal(config: Record<string, unknown>): Promise<{ code?: string; pointers: string[]; message: string }> {
+  try {
+    const server = await startServer(resolveServerConfig({ ...base, ...config }, root, {}), { logger: silent, env: {} });
+    await server.close();
+  } catch (error) {
+    const e = error as { code?: string; message: string; details?: { problems?: { pointer: string }[] } };
+    return { code: e.code, pointers: (e.details?.problems ?? []).map((p) => p.pointer), message: e.message };
+  }
+  throw new Error('the configuration was accepted');
+}
+
+describe('serve config: oidc', () => {
+  it('refuses an empty client list and unknown keys, each with its pointer', async () => {
+    const r = await refusal({ oidc: { clients: [], jwks: {} } });
+    expect(r.code).toBe('ERR_CONFIG_INVALID');
+    expect(r.pointers.sort()).toEqual(['/oidc/clients', '/oidc/jwks']);
+  });
+
+  it("places the provider's own checks under /oidc: a client without a flow policy, a flow the engine has not loaded", async () => {
+    const { waymark: _w, ...noPolicy } = mobile;
+    const r = await refusal({ oidc: { clients: [noPolicy, { ...mobile, client_id: 'other', waymark: { flows: ['nope'] } }] } });
+    expect(r.code).toBe('ERR_CONFIG_INVALID');
+    expect(r.pointers.sort()).toEqual(['/oidc/clients/0/waymark', '/oidc/clients/1/waymark/flows/0']);
+    expect(r.message).toContain('client "other" names flow "nope", which the engine has not loaded');
+  });
+
+  it('refuses a resource server naming an unknown client, under /oidc/resourceServers', async () => {
+    const r = await refusal({ oidc: { clients: [mobile], resourceServers: { 'http://localhost:3000/api': { scopes: ['a'], clients: ['nobody'] } } } });
+    expect(r.pointers).toEqual(['/oidc/resourceServers/http:~1~1localhost:3000~1api/clients/0']);
+  });
+
+  it('refuses a jwksFile that cannot be read or holds no keys, naming /oidc/jwksFile', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waymark-oidc-'));
+    writeFileSync(join(dir, 'empty.json'), '{"keys":[]}');
+    expect(await refusal({ oidc: { clients: [mobile], jwksFile: join(dir, 'missing.json') } })).toMatchObject({ code: 'ERR_CONFIG_INVALID', pointers: ['/oidc/jwksFile'] });
+    expect((await refusal({ oidc: { clients: [mobile], jwksFile: join(dir, 'empty.json') } })).message).toContain('must hold a private JWK set');
+  });
+
+  it('refuses a short cookie key without echoing it', async () => {
+    const r = await refusal({ oidc: { clients: [mobile], cookieKeys: ['short-secret-value'] } });
+    expect(r.pointers).toEqual(['/oidc/cookieKeys/0']);
+    expect(r.message).not.toContain('short-secret-value');
+  });
+});
+
+describe('serve config: policies', () => {
+  it('takes exactly one of file and config', async () => {
+    const both = await refusal({ policies: { file: 'p.json', config: policy } });
+    expect(both.code).toBe('ERR_CONFIG_INVALID');
+    expect(both.pointers).toContain('/policies');
+    expect((await refusal({ policies: {} })).pointers).toContain('/policies');
+  });
+
+  it('places problems of the policy configuration under /policies/config', async () => {
+    const bad = { policySets: [{ name: 'set', policies: [{ ...policy.policySets[0]!.policies[0]!, resources: ['ftp://x'] }] }] };
+    const r = await refusal({ policies: { config: bad } });
+    expect(r.pointers).toEqual(['/policies/config/policySets/0/policies/0/resources/0']);
+  });
+
+  it('names a step-up flow the engine has not loaded', async () => {
+    const missing = { policySets: [{ name: 'set', policies: [{ ...policy.policySets[0]!.policies[0]!, condition: { type: 'Transaction', flow: 'nope' } }] }] };
+    const r = await refusal({ policies: { config: missing } });
+    expect(r.code).toBe('ERR_CONFIG_INVALID');
+    expect(r.message).toContain('names flow "nope", which the engine has not loaded');
+  });
+
+  it('refuses an unreadable policies file, naming /policies/file', async () => {
+    expect(await refusal({ policies: { file: 'no-such-policies.json' } })).toMatchObject({ code: 'ERR_CONFIG_INVALID', pointers: ['/policies/file'] });
+  });
+
+  it('without an oidc provider, JWT subjects need their issuer and JWKS URL', async () => {
+    const r = await refusal({ policies: { config: policy, jwt: { audience: 'https://api.example.com/' } } });
+    expect(r.pointers.sort()).toEqual(['/policies/jwt/issuer', '/policies/jwt/jwksUri']);
+  });
+});
