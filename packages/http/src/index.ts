@@ -25,7 +25,7 @@ export { compileTrustedProxies } from './client-ip.js';
 export type { TrustedProxies } from './client-ip.js';
 
 // The request's id (`X-Request-Id`): a trusted proxy's, when well formed, else a fresh one.
-export { requestIdOf, isWellFormedRequestId, REQUEST_ID_HEADER } from './request-id.js';
+export { requestIdOf, assignRequestId, requestIdFor, isWellFormedRequestId, REQUEST_ID_HEADER } from './request-id.js';
 
 // Page security and the form of a suspended step.
 export { contentSecurityPolicy } from './csp.js';

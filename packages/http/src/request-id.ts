@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { peerOf, type TrustedProxies } from './client-ip.js';
 
 /** The header that carries a request's id, in and out. */
@@ -34,4 +34,29 @@ export function requestIdOf(req: IncomingMessage, trusted: TrustedProxies): stri
     if (typeof offered === 'string' && WELL_FORMED.test(offered) && trusted.has(peerOf(req.socket))) return offered;
   }
   return randomUUID();
+}
+
+const assigned = new WeakMap<IncomingMessage, string>();
+
+/**
+ * The request's id, worked out once per request (`requestIdOf`) and echoed on its response
+ * (`X-Request-Id`): every Waymark router an app mounts (the adapter, the OpenID Provider) that
+ * sees the same request gets the same id, and the header is set once.
+ *
+ * @example
+ * app.use((req, res, next) => { assignRequestId(req, res, trusted); next(); });
+ */
+export function assignRequestId(req: IncomingMessage, res: ServerResponse, trusted: TrustedProxies): string {
+  let id = assigned.get(req);
+  if (id === undefined) {
+    id = requestIdOf(req, trusted);
+    assigned.set(req, id);
+  }
+  if (!res.headersSent) res.setHeader(REQUEST_ID_HEADER, id);
+  return id;
+}
+
+/** The id `assignRequestId` gave this request, if it ran. */
+export function requestIdFor(req: IncomingMessage): string | undefined {
+  return assigned.get(req);
 }

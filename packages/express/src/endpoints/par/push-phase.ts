@@ -4,7 +4,7 @@ import { WaymarkError, type JsonObject } from '@waymark/sdk';
 import { toClientInfo } from '../../clients/client-registry.js';
 import type { Client } from '../../clients/types.js';
 import { HttpError } from '../../errors.js';
-import { locals } from '../../lib/locals.js';
+import { journeyFailure, locals } from '../../lib/locals.js';
 import { TOKEN_PARAMETERS } from '../../lib/oauth-parameters.js';
 import { requestInfo } from '../../lib/request-info.js';
 import type { RouterContext } from '../../options.js';
@@ -73,7 +73,12 @@ export function runPushPhase(ctx: RouterContext): RequestHandler {
       client: toClientInfo(client),
       meta: browserJourneyMeta(client.clientId, pushed['redirect_uri'], pushed['state']) as unknown as JsonObject,
     });
-    if (result.status === 'failure') throw refusal(result);
+    state.flowVersion = result.flowVersion;
+    state.journeyId = result.journeyId;
+    if (result.status === 'failure') {
+      state.failure = journeyFailure(result);
+      throw refusal(result);
+    }
     state.pushedJourney = result.sealed;
     next();
   };
