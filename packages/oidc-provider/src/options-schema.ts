@@ -166,5 +166,9 @@ export const oidcProviderOptionsSchema = {
       description: 'lifetimes in seconds; any not given keeps its default',
     },
     logger: { description: 'a Waymark logger. Default: silent' },
+    audit: {
+      description:
+        'an Auditor (createAuditor of @waymark/core, or the adapter router\'s `audit`): authorize.ended per login interaction, session.ended on logout. Default: none',
+    },
   },
 };
