@@ -140,6 +140,10 @@ export class MemoryClientStore implements ClientStore {
 export interface MemoryAuditStoreOptions {
   /** Events kept; the oldest go first. Default 10000. */
   capacity?: number;
+  /** Events older than this (by their `time`, on `clock`) are no longer returned. Default: kept until the ring drops them. */
+  retentionSeconds?: number;
+  /** The clock retention is judged by. Default: system time. */
+  clock?: Clock;
 }
 
 function matchesAudit(event: AuditEvent, q: AuditQuery): boolean {
@@ -157,11 +161,15 @@ function matchesAudit(event: AuditEvent, q: AuditQuery): boolean {
 /** A bounded ring of audit events, oldest first. */
 export class MemoryAuditStore implements AuditStore {
   readonly #capacity: number;
+  readonly #retentionMs: number | undefined;
+  readonly #clock: Clock;
   readonly #events: { seq: number; event: AuditEvent }[] = [];
   #seq = 0;
 
   constructor(options: MemoryAuditStoreOptions = {}) {
     this.#capacity = options.capacity ?? 10_000;
+    this.#retentionMs = options.retentionSeconds === undefined ? undefined : options.retentionSeconds * 1000;
+    this.#clock = options.clock ?? { now: () => Date.now() };
   }
   async append(event: AuditEvent): Promise<void> {
     this.#events.push({ seq: this.#seq++, event: copyValue(event) });
@@ -171,9 +179,10 @@ export class MemoryAuditStore implements AuditStore {
     const after = decodeCursor(query.cursor);
     const limit = pageSize(query.limit);
     const events: AuditEvent[] = [];
+    const oldest = this.#retentionMs === undefined ? -Infinity : this.#clock.now() - this.#retentionMs;
     let last = -1;
     for (const { seq, event } of this.#events) {
-      if (seq <= after || !matchesAudit(event, query)) continue;
+      if (seq <= after || event.time < oldest || !matchesAudit(event, query)) continue;
       if (events.length === limit) return { events, next: encodeCursor(last) };
       events.push(copyValue(event));
       last = seq;
@@ -262,7 +271,7 @@ export function createMemoryControlStores(options: MemoryControlStoresOptions = 
   return {
     flows: new MemoryFlowStore(),
     clients: new MemoryClientStore(),
-    audit: new MemoryAuditStore(options.audit),
+    audit: new MemoryAuditStore({ clock, ...options.audit }),
     journeyLog: new MemoryJourneyLogStore(clock, options.journeyLog),
   };
 }
