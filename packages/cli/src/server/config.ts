@@ -5,6 +5,7 @@ import { redisSettingSchema } from '@waymark/redis';
 import { WaymarkError } from '@waymark/sdk';
 import { httpProblems, httpSettingsSchema, type HttpSettings } from './http-settings.js';
 import { limitProblems, limitsOf, limitsSchemaProperties, type LimitSettings } from './limits-config.js';
+import { auditOf, auditSchemaProperties, type AuditSettings, type ResolvedAuditSettings } from './audit-config.js';
 
 /**
  * The `waymark serve` configuration file (JSON). Relative paths resolve from the file's folder.
@@ -53,6 +54,8 @@ export interface ServerConfig {
   logClientIp?: 'full' | 'truncated' | 'hashed' | 'none';
   /** Strict-Transport-Security: { maxAgeSeconds?, includeSubDomains?, preload? } or false. Default: a year when the issuer is https. */
   hsts?: { maxAgeSeconds?: number; includeSubDomains?: boolean; preload?: boolean } | false;
+  /** The audit trail and the journey log (audit-config.ts). Default: both kept, bounded, in memory (Redis with `redis`). */
+  audit?: AuditSettings;
 }
 
 /** A configuration after validation: defaults applied, paths absolute. */
@@ -75,6 +78,8 @@ export interface ResolvedServerConfig {
   logClientIp?: ServerConfig['logClientIp'];
   /** Strict-Transport-Security; undefined keeps the adapter's default (on for an https issuer). */
   hsts?: ServerConfig['hsts'];
+  /** The audit trail and the journey log, defaults filled in. */
+  audit: ResolvedAuditSettings;
   /** Folder relative paths and plugins resolve from. */
   baseDir: string;
 }
@@ -160,6 +165,7 @@ export const serverConfigSchema = {
     },
     redis: redisSettingSchema,
     ...limitsSchemaProperties,
+    ...auditSchemaProperties,
     http: httpSettingsSchema,
     logClientIp: {
       enum: ['full', 'truncated', 'hashed', 'none'],
@@ -285,6 +291,7 @@ export function resolveServerConfig(
     ...(config.logClientIp !== undefined ? { logClientIp: config.logClientIp } : {}),
     ...(config.hsts !== undefined ? { hsts: config.hsts } : {}),
     limits: limitsOf(config),
+    audit: auditOf(config.audit),
     http: config.http,
     baseDir,
   };

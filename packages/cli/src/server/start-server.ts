@@ -10,6 +10,7 @@ import { CliError } from '../errors.js';
 import { configError, resolveServerConfig, type ResolvedServerConfig, type ServerConfig } from './config.js';
 import { createHttpServer } from './http-settings.js';
 import { createStoresFromConfig } from './stores.js';
+import { auditOf, createServerControl, type ServerControl } from './audit-config.js';
 
 /** A running server. */
 export interface RunningServer {
@@ -19,6 +20,8 @@ export interface RunningServer {
   issuer: string;
   engine: Engine;
   router: WaymarkRouter;
+  /** The audit store and journey log (the `audit` key), for the admin API to query. */
+  control: ServerControl;
   /** Stops listening, ends open connections and releases the stores. */
   close(): Promise<void>;
 }
@@ -105,7 +108,10 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
   const resolved = isResolved(config) ? config : resolveServerConfig(config, options.baseDir ?? process.cwd(), options.env ?? process.env);
   const logger = options.logger ?? DEFAULTS.logger;
   const print = options.print ?? (() => undefined);
-  const { stores, description, rateLimiters, close: closeStores } = await createStoresFromConfig(resolved, options.clock, options.env ?? process.env);
+  const { stores, description, rateLimiters, redis, close: closeStores } = await createStoresFromConfig(resolved, options.clock, options.env ?? process.env);
+  // A resolved config from before the `audit` key gets its defaults.
+  const auditSettings = resolved.audit ?? auditOf(undefined);
+  const control = createServerControl(auditSettings, redis, options.clock);
   try {
     const services: Record<string, unknown> = { secretSource: environmentSecretSource(options.env ?? process.env) };
     if (resolved.services.usersFile !== undefined) services.users = new FileUserStore(resolved.services.usersFile);
@@ -136,6 +142,8 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
       ...(resolved.hsts !== undefined ? { hsts: resolved.hsts } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
       ...(csrfKey ? { csrfKey } : {}),
+      ...(control.audit || auditSettings.log ? { audit: { ...(control.audit ? { store: control.audit } : {}), log: auditSettings.log } } : {}),
+      ...(control.journeyLog ? { journeyLog: control.journeyLog } : {}),
     });
     const loaded = new Set(engine.flowIds());
     for (const client of router.clients.all())
@@ -171,6 +179,7 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
       issuer: resolved.issuer,
       engine,
       router,
+      control,
       close() {
         closed ??= new Promise<void>((done) => {
           server.close(() => done());
