@@ -154,7 +154,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
         return finish(req, res, { login }, false);
       }
       deps.logger.warn('login journey succeeded without a subject', { requestId: requestIdFor(req), flowId: result.flowId, journeyId: result.journeyId });
-      auditLogin(req, result, 'failure', 'ERR_NO_SUBJECT', 'the sign-in journey identified nobody');
+      auditLogin(req, result, 'failure', 'no_subject', 'the sign-in journey identified nobody');
       return finish(req, res, { error: 'access_denied', error_description: 'the sign-in journey identified nobody' }, false);
     }
     // A failed journey's line says where and why it failed.

@@ -45,7 +45,7 @@ export function storeAuditSink(store: AuditStore, options: StoreAuditSinkOptions
   return {
     write(event) {
       if (pending.size >= maxPending) {
-        fail(event, Object.assign(new Error('too many audit appends pending'), { code: 'ERR_AUDIT_BACKLOG' }));
+        fail(event, Object.assign(new Error('too many audit appends pending'), { code: 'audit_backlog' }));
         return;
       }
       let appended: Promise<void>;
