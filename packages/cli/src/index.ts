@@ -13,6 +13,8 @@ export { createCliRegistry } from './registry.js';
 export { toMermaid } from './mermaid.js';
 export { startServer, secretEnvName } from './server/start-server.js';
 export type { RunningServer, StartServerOptions } from './server/start-server.js';
+export { AUDIT_DEFAULTS } from './server/audit-config.js';
+export type { AuditSettings, ServerControl } from './server/audit-config.js';
 export { loadServerConfig, resolveServerConfig } from './server/config.js';
 export type { ServerConfig, ResolvedServerConfig } from './server/config.js';
 export { createStoresFromConfig } from './server/stores.js';

@@ -51,3 +51,15 @@ export {
   QUERY_PAGE,
 } from './stores/memory/control-stores.js';
 export type { MemoryControlStoresOptions, MemoryAuditStoreOptions, MemoryJourneyLogOptions } from './stores/memory/control-stores.js';
+// Audit: the auditor and its sinks (store, log line, fan-out, a function), and the engine-event listeners that feed the audit trail and the journey log.
+export {
+  createAuditor,
+  auditEventId,
+  fanOutAuditSink,
+  functionAuditSink,
+  storeAuditSink,
+  logAuditSink,
+  journeyAuditListener,
+  journeyLogListener,
+} from './audit/index.js';
+export type { Auditor, AuditFields, StoreAuditSink, StoreAuditSinkOptions, JourneyLogListenerOptions } from './audit/index.js';

@@ -9,6 +9,12 @@ export interface TraceStep {
   ms: number;
   /** Reason code a node gave with its outcome (`expired`, `audience`, …). */
   reason?: string;
+  /**
+   * The engine's error code when the node did not give a usable outcome (it threw, timed out or
+   * answered an undeclared outcome) and no `error` / `timeout` outcome was wired: the journey
+   * failed at this node with this code (`ERR_NODE_FAILED`, `ERR_NODE_TIMEOUT`, `ERR_NODE_OUTCOME`).
+   */
+  code?: string;
 }
 
 /** What starts a journey. */
@@ -74,6 +80,8 @@ export interface FailureResult extends ResultBase {
   reason: string;
   /** The last node's outcome reason, if any (`expired`, `mismatch`…). */
   nodeReason?: string;
+  /** The node the journey failed at: the last node that ran (absent when none ran). */
+  node?: string;
   state: JsonObject;
 }
 
@@ -97,18 +105,59 @@ export interface PushedResult {
   meta?: JsonObject;
 }
 
-/** Engine events, for logs, metrics and tracing. None carries a secret. */
-export type JourneyEvent =
-  | { type: 'journey.started'; journeyId: string; flowId: string; flowVersion: number; at: number }
-  | { type: 'journey.step'; journeyId: string; flowId: string; flowVersion: number; step: TraceStep; at: number }
-  | { type: 'journey.suspended'; journeyId: string; flowId: string; flowVersion: number; node: string; at: number }
-  | {
-      type: 'journey.finished';
-      journeyId: string;
-      flowId: string;
-      flowVersion: number;
-      status: 'success' | 'failure';
-      code?: string;
-      steps: number;
-      at: number;
-    };
+/**
+ * What every journey event says of the request it happened in and the client it ran for, where
+ * known: the request's id (`RequestInfo.requestId`) and the client's id.
+ */
+export interface JourneyEventContext {
+  requestId?: string;
+  client_id?: string;
+}
+
+/**
+ * Engine events, for logs, metrics, tracing, audit and the journey log. None carries a secret:
+ * ids, codes, reasons and the trace (node, type, outcome, ms) only.
+ */
+export type JourneyEvent = JourneyEventContext &
+  (
+    | { type: 'journey.started'; journeyId: string; flowId: string; flowVersion: number; at: number }
+    | { type: 'journey.step'; journeyId: string; flowId: string; flowVersion: number; step: TraceStep; at: number }
+    | {
+        type: 'journey.suspended';
+        journeyId: string;
+        flowId: string;
+        flowVersion: number;
+        node: string;
+        at: number;
+        /** When the journey started (epoch ms). */
+        startedAt: number;
+        /** The trace so far (the engine's own array: copy it to keep it). */
+        trace: readonly TraceStep[];
+      }
+    | {
+        type: 'journey.finished';
+        journeyId: string;
+        flowId: string;
+        flowVersion: number;
+        status: 'success' | 'failure';
+        /** The failure's stable code. */
+        code?: string;
+        /** The failure's reason, safe to show (no secret). */
+        reason?: string;
+        /** The failing node's own reason (`expired`, `mismatch`), if it gave one. */
+        nodeReason?: string;
+        /** Where it ended: the last node that ran (on a failure, the failing node). */
+        node?: string;
+        /** The subject, when the journey identified one. */
+        sub?: string;
+        /** True when the journey created a session (`session.create`). */
+        sessionCreated?: boolean;
+        /** The client IP and user agent of the request it ended in. */
+        ip?: string;
+        userAgent?: string;
+        steps: number;
+        at: number;
+        startedAt: number;
+        trace: readonly TraceStep[];
+      }
+  );

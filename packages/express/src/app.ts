@@ -19,7 +19,7 @@ export function createWaymarkApp(router: WaymarkRouter, beside: readonly Request
   // At the root, the routes go on the app itself (one router level fewer per request).
   if (router.context.basePath !== '/' || !installRoutes(router, app)) app.use(router.context.basePath, router);
   for (const handler of beside) app.use(handler);
-  app.use(securityHeaders(router.context.hsts), (_req, res) => {
+  app.use(securityHeaders(router.context.hsts, router.context.trustedProxies), (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     res.status(404).json({ error: 'not_found', error_description: 'no such endpoint' });
   });

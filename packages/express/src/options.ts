@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock, Logger, RateLimiter, RateLimiterFactory, Stores } from '@waymark/sdk';
+import type { Auditor } from '@waymark/core';
+import type { Clock, JourneyLogStore, Logger, RateLimiter, RateLimiterFactory, Stores } from '@waymark/sdk';
+import { routerAuditor, type RouterAuditOptions } from './audit/options.js';
 import { compileTrustedProxies, createMemoryRateLimiters, type TrustedProxies } from '@waymark/http';
 import { ClientRegistry } from './clients/client-registry.js';
 import { loadClients } from './clients/load-clients.js';
@@ -73,6 +75,17 @@ export interface WaymarkRouterOptions {
    * `hashed` (a keyed hash, to correlate lines without the address) or `none`.
    */
   logClientIp?: LogClientIp;
+  /**
+   * Audit events (journey ends, PAR accepted or refused, authorize outcomes, policy decisions,
+   * step-ups, sessions, client authentication failures): to an `AuditStore`, JSON log lines,
+   * and any other sinks. Default: none.
+   */
+  audit?: RouterAuditOptions;
+  /**
+   * Keep finished journeys (and suspended ones, as `live`) with their traces in this store,
+   * from the engine's events (`journeyLogListener` of @waymark/core). Default: none.
+   */
+  journeyLog?: JourneyLogStore;
 }
 
 /** The absolute URLs of the adapter's endpoints, derived from the issuer. */
@@ -111,6 +124,10 @@ export interface RouterContext {
   readonly logIp: (ip: string | undefined) => string | undefined;
   /** The issuer's path with a trailing slash (`/` for `https://login.example.com`): pages link the stylesheet and post forms under it. */
   readonly basePath: string;
+  /** Records audit events (the `audit` option); undefined when there is none. */
+  readonly audit: Auditor | undefined;
+  /** The journey log (the `journeyLog` option). */
+  readonly journeyLog: JourneyLogStore | undefined;
 }
 
 function checkIssuer(issuer: unknown): string {
@@ -201,6 +218,11 @@ export function resolveOptions(options: WaymarkRouterOptions, metrics: AdapterMe
   if (csrfKey.length < 32) throw new RouterOptionsError('csrfKey', 'must be at least 32 bytes (openssl rand -base64 32)');
   const path = new URL(issuer).pathname;
   const hsts = checkHsts(options.hsts, issuer);
+  const clock = options.clock ?? DEFAULTS.clock;
+  const logger = options.logger ?? DEFAULTS.logger;
+  const audit = routerAuditor(options.audit, clock, logger, metrics);
+  if (options.journeyLog !== undefined && typeof options.journeyLog?.record !== 'function')
+    throw new RouterOptionsError('journeyLog', 'must be a JourneyLogStore (record, get, query)');
   const logClientIp = options.logClientIp ?? DEFAULTS.logClientIp;
   if (!LOG_CLIENT_IP_MODES.includes(logClientIp))
     throw new RouterOptionsError('logClientIp', `must be one of ${LOG_CLIENT_IP_MODES.map((m) => `"${m}"`).join(', ')}`);
@@ -209,8 +231,8 @@ export function resolveOptions(options: WaymarkRouterOptions, metrics: AdapterMe
     endpoints: { authorization: `${base}/authorize`, pushedAuthorizationRequest: `${base}/par` },
     clients: new ClientRegistry(clients),
     stores,
-    clock: options.clock ?? DEFAULTS.clock,
-    logger: options.logger ?? DEFAULTS.logger,
+    clock,
+    logger,
     trustedProxies,
     bodyLimit,
     parRateLimit: parLimit,
@@ -227,5 +249,7 @@ export function resolveOptions(options: WaymarkRouterOptions, metrics: AdapterMe
     hsts,
     logIp: logIpFormatter(logClientIp, csrfKey),
     basePath: path.endsWith('/') ? path : `${path}/`,
+    audit,
+    journeyLog: options.journeyLog,
   });
 }

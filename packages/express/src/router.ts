@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { journeyAuditListener, journeyLogListener, type Auditor } from '@waymark/core';
 import { buildMetadata, metadataEndpoint } from './endpoints/metadata/index.js';
 import { healthzEndpoint } from './endpoints/healthz/index.js';
 import { metricsEndpoint } from './endpoints/metrics/index.js';
@@ -24,6 +25,11 @@ export interface WaymarkRouter extends Router {
   readonly clients: ClientRegistry;
   /** The resolved options every endpoint shares (an endpoint added to the router takes its steps from it). */
   readonly context: RouterContext;
+  /**
+   * The router's auditor (the `audit` option), or undefined: hand it to the OpenID Provider
+   * (`createOidcProvider({ audit })`) or the admin API, so that every event goes to the same sinks.
+   */
+  readonly audit: Auditor | undefined;
 }
 
 /**
@@ -52,7 +58,7 @@ export function createWaymarkRouter(options: WaymarkRouterOptions): WaymarkRoute
   // Every handler is built once; `install` registers them, on this router or (createWaymarkApp)
   // directly on an app. Headers go on the router's own routes only, never on host routes the
   // request falls through to.
-  const headers = securityHeaders(ctx.hsts);
+  const headers = securityHeaders(ctx.hsts, ctx.trustedProxies);
   const pageErrors = authorizeErrorPage(ctx);
   const par = sequence([headers, ...parSteps(ctx)]);
   const authorize = sequence([headers, ...authorizeSteps(ctx)]);
@@ -78,10 +84,16 @@ export function createWaymarkRouter(options: WaymarkRouterOptions): WaymarkRoute
     target.use(errors);
   };
   ctx.engine?.on?.(journeyMetricsListener(ctx.metrics));
+  // The audit trail's journey ends and sessions, and the journey log, come from the engine's events.
+  if (ctx.audit) ctx.engine?.on?.(journeyAuditListener(ctx.audit));
+  if (ctx.journeyLog) {
+    const failed = ctx.metrics.auditFailures.bind({ sink: 'journey_log' });
+    ctx.engine?.on?.(journeyLogListener(ctx.journeyLog, { logger: ctx.logger, onFailure: () => failed() }));
+  }
 
   const router = Router();
   install(router);
-  const waymark = Object.assign(router, { metrics: ctx.metrics.registry, clients: ctx.clients, context: ctx });
+  const waymark = Object.assign(router, { metrics: ctx.metrics.registry, clients: ctx.clients, context: ctx, audit: ctx.audit });
   installers.set(waymark, install);
   return waymark;
 }

@@ -85,7 +85,8 @@ export function resolveClientIp(
 
 const peers = new WeakMap<Socket, string>();
 
-function peerOf(socket: Socket): string {
+/** The socket peer's normalised address (worked out once per connection), or `unknown`. */
+export function peerOf(socket: Socket): string {
   let peer = peers.get(socket);
   if (peer === undefined) {
     peer = normalizeIp(socket.remoteAddress) ?? 'unknown';

@@ -24,6 +24,9 @@ export { resolveClientIp } from './client-ip.js';
 export { compileTrustedProxies } from './client-ip.js';
 export type { TrustedProxies } from './client-ip.js';
 
+// The request's id (`X-Request-Id`): a trusted proxy's, when well formed, else a fresh one.
+export { requestIdOf, assignRequestId, requestIdFor, isWellFormedRequestId, REQUEST_ID_HEADER } from './request-id.js';
+
 // Page security and the form of a suspended step.
 export { contentSecurityPolicy } from './csp.js';
 export { formToCallbacks } from './form-to-callbacks.js';

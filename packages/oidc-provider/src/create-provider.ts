@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Router } from 'express';
-import { compileTrustedProxies, type TrustedProxies } from '@waymark/http';
+import { assignRequestId, compileTrustedProxies, type TrustedProxies } from '@waymark/http';
 import type { JsonObject, Logger } from '@waymark/sdk';
 import Provider, {
   errors,
@@ -237,7 +237,7 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
     throw new OidcProviderOptionsError('options', `were refused by oidc-provider: ${(error as Error).message}`);
   }
   provider.proxy = options.proxy ?? DEFAULTS.proxy;
-  provider.use(endWaymarkSession(stores, sessionCookie));
+  provider.use(endWaymarkSession(stores, sessionCookie, options.audit ? { auditor: options.audit, trustedProxies } : undefined));
   provider.on('server_error', (_ctx, error) =>
     logger.error('oidc-provider server_error', { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }),
   );
@@ -248,6 +248,11 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
     .digest();
   const router = Router();
   const mount = mountPath === '' ? '/' : mountPath;
+  // X-Request-Id on every response of the provider (the same id the adapter gives the request when both are mounted).
+  router.use(mount, (req, res, next) => {
+    assignRequestId(req, res, trustedProxies);
+    next();
+  });
   router.use(
     mount,
     requireValidHost(() => provider.proxy, logger),
@@ -263,6 +268,7 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
       trustedProxies,
       bodyLimit: DEFAULTS.bodyLimit,
       logger,
+      ...(options.audit ? { audit: options.audit } : {}),
       now: Date.now,
     }),
   );

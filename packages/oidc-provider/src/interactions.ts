@@ -1,6 +1,15 @@
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import type { JourneyResult } from '@waymark/core';
-import { contentSecurityPolicy, errorPage, formToCallbacks, journeyErrorBody, prefersJson, type TrustedProxies } from '@waymark/http';
+import type { Auditor, JourneyResult } from '@waymark/core';
+import {
+  clientIpOf,
+  contentSecurityPolicy,
+  errorPage,
+  formToCallbacks,
+  journeyErrorBody,
+  prefersJson,
+  requestIdFor,
+  type TrustedProxies,
+} from '@waymark/http';
 import { WaymarkError, type Callback, type ClientInfo, type Logger, type Stores } from '@waymark/sdk';
 import type { Interaction, InteractionResults, Provider } from 'oidc-provider';
 import { OIDC_PROVIDER_ERRORS } from './errors.js';
@@ -30,6 +39,8 @@ export interface InteractionDeps {
   trustedProxies: TrustedProxies;
   bodyLimit: string | number;
   logger: Logger;
+  /** `authorize.ended` for each login interaction that ends. */
+  audit?: Auditor;
   now: () => number;
 }
 
@@ -90,6 +101,25 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     await provider.interactionFinished(req, res, result, { mergeWithLastSubmission: merge });
   }
 
+  /** One `authorize.ended` audit event for a login interaction that ended. */
+  function auditLogin(req: Request, result: Exclude<JourneyResult, { status: 'suspended' }>, outcome: 'success' | 'failure', code?: string, reason?: string): void {
+    const meta = result.meta as { clientId?: unknown } | undefined;
+    deps.audit?.emit({
+      type: 'authorize.ended',
+      outcome,
+      requestId: requestIdFor(req),
+      sub: result.status === 'success' ? result.sub : undefined,
+      client_id: typeof meta?.clientId === 'string' ? meta.clientId : undefined,
+      flow: `${result.flowId}@${result.flowVersion}`,
+      node: result.status === 'failure' ? result.node : undefined,
+      code,
+      reason,
+      ip: clientIpOf(req, deps.trustedProxies),
+      userAgent: req.headers['user-agent'],
+      journeyId: result.journeyId,
+    });
+  }
+
   async function respond(req: Request, res: Response, interaction: Interaction, result: JourneyResult): Promise<void> {
     applyCookies(res, result.cookies);
     if (result.status === 'suspended') {
@@ -119,11 +149,24 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     }
     if (result.status === 'success') {
       const login = await loginResult(result, stores, deps.now());
-      if (login) return finish(req, res, { login }, false);
-      deps.logger.warn('login journey succeeded without a subject', { flowId: result.flowId, journeyId: result.journeyId });
+      if (login) {
+        auditLogin(req, result, 'success');
+        return finish(req, res, { login }, false);
+      }
+      deps.logger.warn('login journey succeeded without a subject', { requestId: requestIdFor(req), flowId: result.flowId, journeyId: result.journeyId });
+      auditLogin(req, result, 'failure', 'no_subject', 'the sign-in journey identified nobody');
       return finish(req, res, { error: 'access_denied', error_description: 'the sign-in journey identified nobody' }, false);
     }
-    deps.logger.info('login journey failed', { flowId: result.flowId, code: result.code, nodeReason: result.nodeReason });
+    // A failed journey's line says where and why it failed.
+    deps.logger.info('login journey failed', {
+      requestId: requestIdFor(req),
+      flowId: result.flowId,
+      journeyId: result.journeyId,
+      node: result.node,
+      code: result.code,
+      reason: result.nodeReason ?? result.reason,
+    });
+    auditLogin(req, result, 'failure', result.code, result.nodeReason ?? result.reason);
     return finish(req, res, { error: 'access_denied', error_description: result.reason }, false);
   }
 
@@ -186,10 +229,11 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   router.use(function interactionErrors(err: unknown, req: Request, res: Response, next: NextFunction) {
     if (res.headersSent) return next(err);
     const answer = interactionErrorAnswer(err);
+    const requestId = requestIdFor(req);
     if (answer.pageStatus === 500)
-      deps.logger.error('interaction failed', { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+      deps.logger.error('interaction failed', { requestId, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
     // A client's mistake (an unreadable body, a bad uid, a stale form): worth a warning, never an error.
-    else deps.logger.warn('interaction refused', { status: answer.pageStatus, error: answer.error, code: answer.code });
+    else deps.logger.warn('interaction refused', { requestId, status: answer.pageStatus, error: answer.error, code: answer.code });
     for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
     res.setHeader('Cache-Control', 'no-store');
     if (wantsJson(req)) {

@@ -1,3 +1,5 @@
+import type { Auditor } from '@waymark/core';
+import { clientIpOf, requestIdFor, type TrustedProxies } from '@waymark/http';
 import type { Stores } from '@waymark/sdk';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { clearedCookie, parseCookies } from './lib/http.js';
@@ -37,14 +39,31 @@ export async function postLogoutSuccessSource(ctx: KoaContextWithOIDC): Promise<
 /** Middleware of the provider's koa app, on its context (`ctx.oidc` is set on the provider's routes). */
 export type ProviderMiddleware = (ctx: KoaContextWithOIDC, next: () => Promise<unknown>) => Promise<void>;
 
-/** Provider middleware that ends the Waymark session when the user confirmed a full sign-out. */
-export function endWaymarkSession(stores: Stores, cookieName: string): ProviderMiddleware {
+/**
+ * Provider middleware that ends the Waymark session when the user confirmed a full sign-out,
+ * and records it (`session.ended`, with the session's subject, never its id) when given an auditor.
+ */
+export function endWaymarkSession(stores: Stores, cookieName: string, audit?: { auditor: Auditor; trustedProxies: TrustedProxies }): ProviderMiddleware {
   return async function endWaymarkSession(ctx, next) {
     await next();
     // `logout` is set only by the "Sign out" button; "Stay signed in" ends the client's part only.
     if (ctx.oidc?.route !== 'end_session_confirm' || ctx.status !== 303 || !ctx.oidc.params?.logout) return;
     const id = parseCookies(ctx.get('cookie'))[cookieName];
-    if (id !== undefined && id !== '') await stores.sessions.delete(id);
+    if (id !== undefined && id !== '') {
+      const session = audit ? await stores.sessions.get(id) : undefined;
+      await stores.sessions.delete(id);
+      if (audit && session)
+        audit.auditor.emit({
+          type: 'session.ended',
+          outcome: 'ended',
+          requestId: requestIdFor(ctx.req),
+          sub: session.sub,
+          client_id: ctx.oidc.client?.clientId,
+          reason: 'logout',
+          ip: clientIpOf(ctx.req, audit.trustedProxies),
+          userAgent: ctx.get('user-agent') || undefined,
+        });
+    }
     ctx.append('Set-Cookie', clearedCookie(cookieName));
   };
 }

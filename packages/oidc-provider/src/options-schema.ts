@@ -183,5 +183,9 @@ export const oidcProviderOptionsSchema = {
       },
     },
     logger: { description: 'a Waymark logger. Default: silent' },
+    audit: {
+      description:
+        'an Auditor (createAuditor of @waymark/core, or the adapter router\'s `audit`): authorize.ended per login interaction, session.ended on logout. Default: none',
+    },
   },
 };

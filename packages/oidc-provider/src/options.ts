@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { compileConfigSchema, ConfigInvalidError, type ConfigProblem, type ConfigSchema, type Engine } from '@waymark/core';
+import { compileConfigSchema, ConfigInvalidError, type Auditor, type ConfigProblem, type ConfigSchema, type Engine } from '@waymark/core';
 import type { JsonObject, Logger, Stores } from '@waymark/sdk';
 import type { OidcTtl } from './defaults.js';
 import { oidcProviderOptionsSchema } from './options-schema.js';
@@ -101,6 +101,14 @@ export interface OidcProviderOptions {
   resourceServers?: Readonly<Record<string, ResourceServerConfig>>;
   /** Default: silent. */
   logger?: Logger;
+  /**
+   * Audit events of the provider: `authorize.ended` for each login interaction that ends
+   * (success, or failure with its code, reason and failing node) and `session.ended` on logout.
+   * Pass the adapter router's `audit` so that one trail holds both. Journey ends and sessions
+   * created come from the engine's events, which whoever owns the engine subscribes once (the
+   * adapter router does). Default: none.
+   */
+  audit?: Auditor;
 }
 
 /**
@@ -214,7 +222,7 @@ export function checkOidcProviderOptions(options: OidcProviderOptions): CheckedO
   compiled ??= compileConfigSchema<CheckedOidcProviderOptions>(oidcProviderOptionsSchema, SUBJECT);
   // Engine, stores and functions by reference; the JSON parts copied (defaults go into them).
   const checked = Object.fromEntries(
-    Object.entries(options).map(([key, value]) => [key, ['engine', 'stores', 'findClaims', 'logger'].includes(key) ? value : copy(value)]),
+    Object.entries(options).map(([key, value]) => [key, ['engine', 'stores', 'findClaims', 'logger', 'audit'].includes(key) ? value : copy(value)]),
   ) as unknown as CheckedOidcProviderOptions;
   const problems = compiled.problems(checked);
   problems.push(...semanticProblems(checked));

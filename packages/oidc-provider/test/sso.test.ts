@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import * as oidc from 'openid-client';
-import { createMemoryStores, systemClock } from '@waymark/core';
+import { createAuditor, createMemoryStores, systemClock } from '@waymark/core';
+import type { AuditEvent } from '@waymark/sdk';
 import { Browser, formOf, SESSION_COOKIE, startStack, webAppClient, WEB_APP, type Stack } from './support.js';
 
 /*
@@ -252,9 +253,10 @@ describe('@waymark/oidc-provider with openid-client as the web app', () => {
 describe('@waymark/oidc-provider failure and logout', () => {
   let stack: Stack;
   let config: oidc.Configuration;
+  const events: AuditEvent[] = [];
 
   beforeAll(async () => {
-    stack = await startStack({ clients: [webAppClient(['session-only'])] });
+    stack = await startStack({ clients: [webAppClient(['session-only'])], extra: { audit: createAuditor([(e) => events.push(e)]) } });
     config = await discover(stack);
   });
   afterAll(() => stack.close());
@@ -268,6 +270,15 @@ describe('@waymark/oidc-provider failure and logout', () => {
     expect(params.get('error_description')).toMatch(/failure/);
     expect(params.get('state')).toBe(request.state);
     expect(params.get('code')).toBeNull();
+    // The audit trail: the login interaction ended in failure at the flow's failing node.
+    expect(events.filter((e) => e.type === 'authorize.ended').at(-1)).toMatchObject({
+      outcome: 'failure',
+      client_id: WEB_APP.id,
+      flow: 'session-only@1',
+      code: 'ERR_JOURNEY_FAILED',
+      node: expect.any(String),
+      requestId: expect.any(String),
+    });
   });
 
   it('RP-initiated logout ends the provider session and the Waymark session, and clears the cookie', async () => {
@@ -292,6 +303,12 @@ describe('@waymark/oidc-provider failure and logout', () => {
     });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe(`${WEB_APP.loggedOut}?state=bye`);
+    // The provider's responses carry a request id, and the logout is an audit event with the session's subject, never its id.
+    const requestId = res.headers.get('x-request-id');
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    const ended = events.filter((e) => e.type === 'session.ended');
+    expect(ended).toEqual([expect.objectContaining({ outcome: 'ended', sub: 'user-alice', reason: 'logout', requestId, client_id: WEB_APP.id })]);
+    expect(JSON.stringify(events)).not.toContain(sessionId);
     expect(res.headers.getSetCookie().some((c) => c.startsWith(`${SESSION_COOKIE}=;`) && /Max-Age=0/.test(c))).toBe(true);
     expect(await stack.stores.sessions.get(sessionId)).toBeUndefined();
     expect(browser.cookies.has(SESSION_COOKIE)).toBe(false);

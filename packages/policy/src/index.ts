@@ -7,7 +7,7 @@
 
 // The decision point: evaluate a request (a TxId in its environment is consumed, atomically), check a transaction, authenticate it after a step-up.
 export { createPolicyDecisionPoint, transactionAction, TRANSACTION_ADVICE } from './pdp.js';
-export type { PolicyDecisionPoint, PolicyDecisionPointOptions, PolicyEvaluator, PolicySubject, JwtSubjectResolver } from './pdp.js';
+export type { PolicyDecisionPoint, PolicyDecisionPointOptions, PolicyEvaluator, PolicySubject, JwtSubjectResolver, DecisionContext } from './pdp.js';
 export { completeStepUp } from './step-up.js';
 
 // The request and decision shapes (AIC's `_action=evaluate`).

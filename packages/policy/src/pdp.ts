@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Auditor } from '@waymark/core';
 import type { Clock, JsonObject, JsonValue, RateLimiterFactory, Stores, Transaction } from '@waymark/sdk';
 import { compilePolicyConfig, type CompiledPolicy, type CompiledPolicyConfig } from './config.js';
 import { badPolicyRequest, PolicyError } from './errors.js';
@@ -30,6 +31,44 @@ export interface PolicyDecisionPointOptions {
    * subject's window. Without it, `stores.counters` counts, and `Retry-After` is the whole window.
    */
   rateLimiters?: RateLimiterFactory;
+  /**
+   * Records a `policy.decision` audit event per resource decided: `permit`, `deny`, or `advice`
+   * with the transaction id the step-up completes (the router passes its own auditor).
+   */
+  audit?: Auditor;
+}
+
+/** What an enforcement point knows of the request a decision is for: its audit events say it. */
+export interface DecisionContext {
+  requestId?: string | undefined;
+  /** The enforcement point (the service client that asked). */
+  client_id?: string | undefined;
+  ip?: string | undefined;
+  userAgent?: string | undefined;
+}
+
+/**
+ * One `policy.decision` event: `advice` (the first transaction id it opened), `permit` (some
+ * action allowed) or `deny`. The subject's `ssoToken` or JWT is never in it: its `sub` only.
+ */
+function auditDecision(audit: Auditor, decision: PolicyDecision, subject: PolicySubject | undefined, application: string | undefined, context: DecisionContext): void {
+  const advice = decision.advices[TRANSACTION_ADVICE];
+  const permitted = Object.values(decision.actions).some(Boolean);
+  const outcome = advice !== undefined && advice.length > 0 ? 'advice' : permitted ? 'permit' : 'deny';
+  audit.emit({
+    type: 'policy.decision',
+    outcome,
+    requestId: context.requestId,
+    client_id: context.client_id,
+    ip: context.ip,
+    userAgent: context.userAgent,
+    sub: subject?.sub,
+    target: decision.resource,
+    action: Object.keys(decision.actions).filter((a) => decision.actions[a]).join(' ') || undefined,
+    code: outcome === 'deny' ? (subject === undefined ? 'no_subject' : 'not_permitted') : outcome === 'advice' ? TRANSACTION_ADVICE : undefined,
+    reason: application !== undefined ? `policy set ${application}` : undefined,
+    transactionId: advice?.[0],
+  });
 }
 
 /** The advice name AIC uses for a transaction condition. */
@@ -45,7 +84,7 @@ export interface PolicyEvaluator {
    * `environment.TxId` is checked and consumed here, atomically: the re-evaluation after a
    * step-up allows once. Throws `ERR_POLICY_REQUEST` on a malformed request.
    */
-  evaluate(request: EvaluateRequest): Promise<PolicyDecision[]>;
+  evaluate(request: EvaluateRequest, context?: DecisionContext): Promise<PolicyDecision[]>;
 }
 
 /**
@@ -183,7 +222,7 @@ export function createPolicyDecisionPoint(config: unknown, options: PolicyDecisi
   return Object.freeze({
     config: compiled,
     resolveSubject,
-    async evaluate(input: EvaluateRequest): Promise<PolicyDecision[]> {
+    async evaluate(input: EvaluateRequest, context: DecisionContext = {}): Promise<PolicyDecision[]> {
       const request = parseEvaluateRequest(input);
       if (request.application !== undefined && !compiled.sets.has(request.application))
         throw badPolicyRequest('application', 'names no policy set of this server');
@@ -191,6 +230,7 @@ export function createPolicyDecisionPoint(config: unknown, options: PolicyDecisi
       const txIds = request.environment?.TxId ?? [];
       const decisions: PolicyDecision[] = [];
       for (const resource of request.resources) decisions.push(await decide(resource, canonicalResource(resource) as string, request.application, subject, txIds));
+      if (options.audit) for (const decision of decisions) auditDecision(options.audit, decision, subject, request.application, context);
       return decisions;
     },
     async transaction(txId: string) {

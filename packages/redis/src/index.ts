@@ -11,3 +11,5 @@ export { REDIS_DEFAULTS, DEFAULT_PREFIX } from './defaults.js';
 export { RedisUnreachableError } from './lib/errors.js';
 export { createRedisRateLimiters } from './rate-limiters.js';
 export type { RedisRateLimitersOptions } from './rate-limiters.js';
+export { RedisAuditStore, RedisJourneyLogStore } from './control-stores.js';
+export type { RedisAuditStoreOptions, RedisJourneyLogStoreOptions } from './control-stores.js';

@@ -48,6 +48,12 @@ export interface RequestInfo {
    * proof's `htu` is compared with (RFC 9449 §4.3).
    */
   url?: string;
+  /**
+   * The request's id (`X-Request-Id`), where the caller sets it (the adapter always does): the
+   * engine puts it on its journey events, so every log line, audit event and journey record of
+   * one request carries the same id.
+   */
+  requestId?: string;
 }
 
 /** The pushed authorization request (RFC 9126) this journey was started from, if any. */

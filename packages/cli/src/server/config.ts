@@ -9,6 +9,7 @@ import { modeOf, modeSchema, type ModeSource, type ServerMode } from './mode.js'
 import { tlsSettingSchema, type TlsSetting } from './tls.js';
 import { oidcSettingsSchema, resolveOidcSettings, type OidcSettings, type ResolvedOidcSettings } from './oidc-config.js';
 import { policyProblems, policySettingsSchema, type PolicySettings } from './policies-config.js';
+import { auditOf, auditSchemaProperties, type AuditSettings, type ResolvedAuditSettings } from './audit-config.js';
 
 /**
  * The `waymark serve` configuration file (JSON). Relative paths resolve from the file's folder.
@@ -65,6 +66,8 @@ export interface ServerConfig {
   oidc?: OidcSettings;
   /** Transactional authorization: `POST /policies/evaluate` and the step-up (policies-config.ts). Default: off. */
   policies?: PolicySettings;
+  /** The audit trail and the journey log (audit-config.ts). Default: both kept, bounded, in memory (Redis with `redis`). */
+  audit?: AuditSettings;
 }
 
 /** A configuration after validation: defaults applied, paths absolute. */
@@ -97,6 +100,8 @@ export interface ResolvedServerConfig {
   oidc?: ResolvedOidcSettings;
   /** The policies section as written (read when the server starts). */
   policies?: PolicySettings;
+  /** The audit trail and the journey log, defaults filled in. */
+  audit: ResolvedAuditSettings;
   /** Folder relative paths and plugins resolve from. */
   baseDir: string;
 }
@@ -184,6 +189,7 @@ export const serverConfigSchema = {
     tls: tlsSettingSchema,
     mode: modeSchema,
     ...limitsSchemaProperties,
+    ...auditSchemaProperties,
     http: httpSettingsSchema,
     logClientIp: {
       enum: ['full', 'truncated', 'hashed', 'none'],
@@ -319,6 +325,7 @@ export function resolveServerConfig(
     ...(config.oidc !== undefined ? { oidc: resolveOidcSettings(config.oidc, config.issuer, baseDir, env) } : {}),
     ...(config.policies !== undefined ? { policies: config.policies } : {}),
     limits: limitsOf(config),
+    audit: auditOf(config.audit),
     http: config.http,
     baseDir,
   };

@@ -94,7 +94,8 @@ export function createHttpServer(listener: RequestListener, settings: HttpSettin
     keepAliveTimeout: settings.keepAliveTimeout,
     connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(settings.headersTimeout / 4))),
   };
-  const server: Server = tls === undefined ? createServer(options, listener) : createHttpsServer({ ...options, cert: tls.cert, key: tls.key }, listener);
+  const server: Server =
+    tls === undefined ? createServer(options, listener) : createHttpsServer({ ...options, cert: tls.cert, key: tls.key }, listener);
   server.keepAliveTimeout = settings.keepAliveTimeout;
   server.maxRequestsPerSocket = settings.maxRequestsPerSocket;
   return server;

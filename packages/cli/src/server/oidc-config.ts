@@ -1,8 +1,14 @@
 import { generateKeyPairSync, randomBytes, createPublicKey, type JsonWebKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { ConfigInvalidError, type ConfigProblem, type Engine } from '@waymark/core';
-import { createOidcProvider, type OidcClientConfig, type PrivateJwk, type ResourceServerConfig, type WaymarkOidcProvider } from '@waymark/oidc-provider';
+import { ConfigInvalidError, type Auditor, type ConfigProblem, type Engine } from '@waymark/core';
+import {
+  createOidcProvider,
+  type OidcClientConfig,
+  type PrivateJwk,
+  type ResourceServerConfig,
+  type WaymarkOidcProvider,
+} from '@waymark/oidc-provider';
 import type { Logger, Stores } from '@waymark/sdk';
 import type { RequestHandler } from 'express';
 
@@ -69,19 +75,24 @@ export const oidcSettingsSchema = {
     clients: {
       type: 'array',
       minItems: 1,
-      items: { type: 'object', description: 'an OpenID Connect client: { "client_id", "redirect_uris", "waymark": { "flows": ["login"] }, ... }' },
+      items: {
+        type: 'object',
+        description: 'an OpenID Connect client: { "client_id", "redirect_uris", "waymark": { "flows": ["login"] }, ... }',
+      },
       description: 'the OpenID Connect clients of the provider, at least one',
     },
     jwksFile: {
       type: 'string',
       minLength: 1,
-      description: 'a JSON file of the private signing keys { "keys": [...] }, relative to this file. Default: an RSA key generated per process (development only)',
+      description:
+        'a JSON file of the private signing keys { "keys": [...] }, relative to this file. Default: an RSA key generated per process (development only)',
     },
     cookieKeys: {
       type: 'array',
       minItems: 1,
       items: { type: 'string', minLength: 32, writeOnly: true, description: 'a random secret of 32 characters or more' },
-      description: "keys signing the provider's cookies, the first signs (also WAYMARK_OIDC_COOKIE_KEYS, comma-separated). Default: random per process",
+      description:
+        "keys signing the provider's cookies, the first signs (also WAYMARK_OIDC_COOKIE_KEYS, comma-separated). Default: random per process",
     },
     resourceServers: {
       type: 'object',
@@ -110,7 +121,10 @@ function readJwks(file: string): { keys: PrivateJwk[] } {
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw problem('/oidc/jwksFile', `cannot be read as JSON (${(error as Error).message.split('\n')[0]}); check the path, relative to the config file`);
+    throw problem(
+      '/oidc/jwksFile',
+      `cannot be read as JSON (${(error as Error).message.split('\n')[0]}); check the path, relative to the config file`,
+    );
   }
   const keys = (parsed as { keys?: unknown } | null)?.keys;
   if (!Array.isArray(keys) || keys.length === 0)
@@ -130,7 +144,8 @@ export function resolveOidcSettings(
   env: Readonly<Record<string, string | undefined>>,
 ): ResolvedOidcSettings {
   const path = settings.path ?? '/oidc';
-  const file = settings.jwksFile === undefined ? undefined : isAbsolute(settings.jwksFile) ? settings.jwksFile : resolve(baseDir, settings.jwksFile);
+  const file =
+    settings.jwksFile === undefined ? undefined : isAbsolute(settings.jwksFile) ? settings.jwksFile : resolve(baseDir, settings.jwksFile);
   const fromEnv = (env.WAYMARK_OIDC_COOKIE_KEYS ?? '')
     .split(',')
     .map((k) => k.trim())
@@ -160,7 +175,12 @@ export function publicJwks(jwks: { keys: readonly PrivateJwk[] }): { keys: JsonW
     keys: jwks.keys.map((key) => {
       const { kid, alg, use } = key as { kid?: string; alg?: string; use?: string };
       const jwk = createPublicKey({ key: key as JsonWebKey, format: 'jwk' }).export({ format: 'jwk' });
-      return { ...jwk, ...(kid !== undefined ? { kid } : {}), ...(alg !== undefined ? { alg } : {}), ...(use !== undefined ? { use } : {}) };
+      return {
+        ...jwk,
+        ...(kid !== undefined ? { kid } : {}),
+        ...(alg !== undefined ? { alg } : {}),
+        ...(use !== undefined ? { use } : {}),
+      };
     }),
   };
 }
@@ -175,7 +195,7 @@ const POINTERS: Record<string, string> = { '/jwks': '/oidc/jwksFile', '/cookieKe
  */
 export function createConfiguredProvider(
   settings: ResolvedOidcSettings,
-  deps: { engine: Engine; stores: Stores; logger: Logger; trustedProxies: readonly string[] },
+  deps: { engine: Engine; stores: Stores; logger: Logger; trustedProxies: readonly string[]; audit?: Auditor | undefined },
 ): WaymarkOidcProvider {
   try {
     return createOidcProvider({
@@ -191,6 +211,7 @@ export function createConfiguredProvider(
       proxy: settings.proxy,
       trustedProxies: deps.trustedProxies,
       logger: deps.logger,
+      ...(deps.audit ? { audit: deps.audit } : {}),
     });
   } catch (error) {
     if (!(error instanceof ConfigInvalidError)) throw error;

@@ -48,13 +48,26 @@ export const policySettingsSchema = {
           issuer: { type: 'string', format: 'uri', description: 'the tokens\' issuer. Default: the "oidc" provider' },
           audience: {
             description: 'the audience (one of) the tokens must name',
-            oneOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }],
+            oneOf: [
+              { type: 'string', minLength: 1 },
+              { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+            ],
           },
-          jwksUri: { type: 'string', format: 'uri', pattern: '^https?://', description: 'the issuer\'s JWKS URL. Default: the "oidc" provider\'s keys, in process' },
+          jwksUri: {
+            type: 'string',
+            format: 'uri',
+            pattern: '^https?://',
+            description: 'the issuer\'s JWKS URL. Default: the "oidc" provider\'s keys, in process',
+          },
         },
       },
     },
-    maxStepUpsPerTransaction: { type: 'integer', minimum: 1, default: 3, description: 'step-up journeys one transaction may start. Default 3' },
+    maxStepUpsPerTransaction: {
+      type: 'integer',
+      minimum: 1,
+      default: 3,
+      description: 'step-up journeys one transaction may start. Default 3',
+    },
   },
   oneOf: [{ required: ['file'] }, { required: ['config'] }],
 } as const;
@@ -82,7 +95,11 @@ function readPolicies(file: string): unknown {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     throw new ConfigInvalidError('config', [
-      { code: 'ERR_CONFIG_INVALID', pointer: '/policies/file', message: `cannot be read as JSON (${(error as Error).message.split('\n')[0]}); check the path, relative to the config file` },
+      {
+        code: 'ERR_CONFIG_INVALID',
+        pointer: '/policies/file',
+        message: `cannot be read as JSON (${(error as Error).message.split('\n')[0]}); check the path, relative to the config file`,
+      },
     ]);
   }
 }
@@ -98,7 +115,10 @@ export function policyRouterOptions(
   own: OwnIssuer | undefined,
   clock: Clock,
 ): { options: PolicyRouterOptions; description: string } {
-  const config = settings.file !== undefined ? readPolicies(isAbsolute(settings.file) ? settings.file : resolve(baseDir, settings.file)) : settings.config;
+  const config =
+    settings.file !== undefined
+      ? readPolicies(isAbsolute(settings.file) ? settings.file : resolve(baseDir, settings.file))
+      : settings.config;
   let resolveJwt: JwtSubjectResolver | undefined;
   let description = 'JWT subjects: none';
   const jwt = settings.jwt;
@@ -107,7 +127,8 @@ export function policyRouterOptions(
     const audience = jwt?.audience ?? (own !== undefined && own.audiences.length > 0 ? own.audiences : undefined);
     if (issuer !== undefined && audience !== undefined) {
       // The own provider's keys are handed over in process: no request to ourselves, whatever the host and port.
-      const keys = jwt?.jwksUri !== undefined ? { jwksUri: jwt.jwksUri } : own !== undefined && issuer === own.issuer ? { jwks: own.jwks } : undefined;
+      const keys =
+        jwt?.jwksUri !== undefined ? { jwksUri: jwt.jwksUri } : own !== undefined && issuer === own.issuer ? { jwks: own.jwks } : undefined;
       if (keys !== undefined) {
         resolveJwt = jwtSubjectResolver({ issuer, audience, ...keys, clock } as Parameters<typeof jwtSubjectResolver>[0]);
         description = `JWT subjects: tokens of ${issuer} for ${[audience].flat().join(', ')}`;
@@ -127,6 +148,9 @@ export function placePolicyProblems(error: ConfigInvalidError, settings: PolicyS
   const base = settings.file !== undefined ? '/policies/file' : '/policies/config';
   return new ConfigInvalidError(
     'config',
-    error.problems.map((p) => ({ ...p, pointer: `${base}${p.pointer.startsWith('/policies') ? p.pointer.replace(/^\/policies(\/config)?/, '') : p.pointer}` })),
+    error.problems.map((p) => ({
+      ...p,
+      pointer: `${base}${p.pointer.startsWith('/policies') ? p.pointer.replace(/^\/policies(\/config)?/, '') : p.pointer}`,
+    })),
   );
 }

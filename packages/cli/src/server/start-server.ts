@@ -15,6 +15,7 @@ import { createConfiguredProvider, fetchWithOwnJwks, providerMetadataAlias, publ
 import { placePolicyProblems, policyRouterOptions } from './policies-config.js';
 import { createStoresFromConfig } from './stores.js';
 import { describeTls, loadTls } from './tls.js';
+import { auditOf, createServerControl, type ServerControl } from './audit-config.js';
 
 /** A running server. */
 export interface RunningServer {
@@ -30,6 +31,8 @@ export interface RunningServer {
   oidcIssuer?: string;
   engine: Engine;
   router: WaymarkRouter;
+  /** The audit store and journey log (the `audit` key), for the admin API to query. */
+  control: ServerControl;
   /** Stops listening, ends open connections and releases the stores. */
   close(): Promise<void>;
 }
@@ -142,12 +145,10 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
   // Certificate problems stop start-up before any store is connected.
   const tls = await loadTls(resolved.tls, options.clock?.now() ?? Date.now());
   const mode = resolved.mode ?? 'development';
-  const {
-    stores,
-    description,
-    rateLimiters,
-    close: closeStores,
-  } = await createStoresFromConfig(resolved, options.clock, options.env ?? process.env);
+  const { stores, description, rateLimiters, redis, close: closeStores } = await createStoresFromConfig(resolved, options.clock, env);
+  // A resolved config from before the `audit` key gets its defaults.
+  const auditSettings = resolved.audit ?? auditOf(undefined);
+  const control = createServerControl(auditSettings, redis, options.clock);
   try {
     const services: Record<string, unknown> = { secretSource: environmentSecretSource(env) };
     if (resolved.services.usersFile !== undefined) services.users = new FileUserStore(resolved.services.usersFile);
@@ -218,6 +219,10 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
         ...(options.clock ? { clock: options.clock } : {}),
         ...(csrfKey ? { csrfKey } : {}),
         ...(policies ? { policies: policies.options } : {}),
+        ...(control.audit || auditSettings.log
+          ? { audit: { ...(control.audit ? { store: control.audit } : {}), log: auditSettings.log } }
+          : {}),
+        ...(control.journeyLog ? { journeyLog: control.journeyLog } : {}),
       }),
     );
     const loaded = new Set(engine.flowIds());
@@ -229,7 +234,9 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
             `client "${client.clientId}" allows flow "${flow}", which no configured flow file defines; add it to "flows" or fix allowed_flows`,
           );
     // The provider after the adapter's routes (its hot paths first), before the 404.
-    const provider = oidc ? createConfiguredProvider(oidc, { engine, stores, logger, trustedProxies: resolved.trustedProxies }) : undefined;
+    const provider = oidc
+      ? createConfiguredProvider(oidc, { engine, stores, logger, trustedProxies: resolved.trustedProxies, audit: router.audit })
+      : undefined;
     const app = createWaymarkApp(router, provider ? [provider.router, providerMetadataAlias(provider)] : []);
     // Node's server with the configured timeouts (http-settings.ts), not app.listen's defaults.
     const server: Server = createHttpServer(app, resolved.http, tls);
@@ -269,6 +276,7 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
       ...(oidc ? { oidcIssuer: oidc.issuer } : {}),
       engine,
       router,
+      control,
       close() {
         closed ??= new Promise<void>((done) => {
           server.close(() => done());

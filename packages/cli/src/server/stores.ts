@@ -20,6 +20,8 @@ export interface ServerStores {
   description: string;
   /** Where every rate limit counts: Redis with the Redis stores (one budget for every process), memory otherwise. */
   rateLimiters: RateLimiterFactory;
+  /** The Redis client and prefix the stores use, when they are on Redis (the audit trail and journey log go there too). */
+  redis?: { client: RedisClient; prefix: string };
   close(): Promise<void>;
 }
 
@@ -104,6 +106,7 @@ export async function createStoresFromConfig(
     stores,
     description: `redis ${redisLocation(topology)} (prefix ${topology.prefix})`,
     rateLimiters: createRedisRateLimiters({ redis: client, prefix: topology.prefix }),
+    redis: { client, prefix: topology.prefix },
     close: () => quit(client),
   };
 }

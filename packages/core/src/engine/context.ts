@@ -85,6 +85,7 @@ function requestView(request: RequestInfo): RequestInfo {
   // Set where the adapter knows them (the PAR request of the push phase): a DPoP proof is checked against them.
   if (request.method !== undefined) view.method = request.method;
   if (request.url !== undefined) view.url = request.url;
+  if (request.requestId !== undefined) view.requestId = request.requestId;
   return view;
 }
 

@@ -190,7 +190,14 @@ export class Engine {
       revision: null,
     };
     if (this.#events.listening)
-      this.#events.emit({ type: 'journey.started', journeyId: live.id, flowId: flow.id, flowVersion: flow.version, at: live.startedAt });
+      this.#events.emit({
+        type: 'journey.started',
+        ...this.#context(live, input.request),
+        journeyId: live.id,
+        flowId: flow.id,
+        flowVersion: flow.version,
+        at: live.startedAt,
+      });
     return live;
   }
 
@@ -266,7 +273,13 @@ export class Engine {
     }
   }
 
-  async #loop(live: LiveJourney, scope: RunScope, submitted: Callback[] | undefined, watchdog: Watchdog, push: boolean): Promise<RunResult> {
+  async #loop(
+    live: LiveJourney,
+    scope: RunScope,
+    submitted: Callback[] | undefined,
+    watchdog: Watchdog,
+    push: boolean,
+  ): Promise<RunResult> {
     const flow = live.flow;
     const maxSteps = flow.flow.limits?.maxSteps ?? this.limits.maxSteps;
     const listening = this.#events.listening;
@@ -275,14 +288,20 @@ export class Engine {
     for (;;) {
       if (nodeId === 'success' || nodeId === 'failure') {
         // The push phase never ends in success: the browser must come for the cookies and the redirect.
-        if (push && nodeId === 'success') return this.#park(live, nodeId);
-        return this.#finish(live, nodeId === 'success', CORE_ERRORS.ERR_JOURNEY_FAILED);
+        if (push && nodeId === 'success') return this.#park(live, nodeId, scope.request);
+        return this.#finish(live, nodeId === 'success', CORE_ERRORS.ERR_JOURNEY_FAILED, undefined, scope.request);
       }
       if (live.steps >= maxSteps)
-        return this.#finish(live, false, CORE_ERRORS.ERR_JOURNEY_MAX_STEPS, `the journey took more than ${maxSteps} steps (loop guard)`);
+        return this.#finish(
+          live,
+          false,
+          CORE_ERRORS.ERR_JOURNEY_MAX_STEPS,
+          `the journey took more than ${maxSteps} steps (loop guard)`,
+          scope.request,
+        );
       const node = flow.nodes.get(nodeId) as CompiledNode;
       // The push phase stops before the first node that needs the browser.
-      if (push && !node.type.pushPhase) return this.#park(live, nodeId);
+      if (push && !node.type.pushPhase) return this.#park(live, nodeId, scope.request);
       live.steps++;
       live.node = nodeId;
       const secrets = (live.secrets[node.namespace] ??= {});
@@ -301,13 +320,38 @@ export class Engine {
       if (execution instanceof Promise) execution = await execution;
       const ms = now() - t0;
       if (execution.kind === 'suspend') {
-        if (!push) return this.#suspend(live, node, execution, ms);
-        execution = { kind: 'error', error: new Error(`node ${nodeId} (${node.type.type}) asked for callbacks in the push phase, where nobody can answer`) };
+        if (!push) return this.#suspend(live, node, execution, ms, scope.request);
+        execution = {
+          kind: 'error',
+          error: new Error(`node ${nodeId} (${node.type.type}) asked for callbacks in the push phase, where nobody can answer`),
+        };
       }
       // A store that is down is the caller's to answer (503), whatever the flow wires: never a journey failure.
       if (execution.kind === 'error' && propagates(execution.error)) throw execution.error;
-      const step = outcomeOf(node, execution, live, this.logger);
-      if ('code' in step) return this.#finish(live, false, step.code, step.reason);
+      const step = outcomeOf(node, execution, live, this.logger, scope.request.requestId);
+      if ('code' in step) {
+        // No outcome to follow: the node still shows in the trace, with the code the journey fails with.
+        const failed: TraceStep = {
+          node: nodeId,
+          type: node.type.type,
+          outcome: step.failed.outcome,
+          ms,
+          reason: step.failed.stepReason,
+          code: step.code,
+        };
+        live.trace.push(failed);
+        if (listening)
+          this.#events.emit({
+            type: 'journey.step',
+            ...this.#context(live, scope.request),
+            journeyId: live.id,
+            flowId: flow.id,
+            flowVersion: flow.version,
+            step: failed,
+            at: this.clock.now(),
+          });
+        return this.#finish(live, false, step.code, step.reason, scope.request);
+      }
       const traceStep: TraceStep =
         step.reason === undefined
           ? { node: nodeId, type: node.type.type, outcome: step.outcome, ms }
@@ -316,6 +360,7 @@ export class Engine {
       if (listening)
         this.#events.emit({
           type: 'journey.step',
+          ...this.#context(live, scope.request),
           journeyId: live.id,
           flowId: flow.id,
           flowVersion: flow.version,
@@ -331,6 +376,7 @@ export class Engine {
     node: CompiledNode,
     execution: Extract<Execution, { kind: 'suspend' }>,
     ms: number,
+    request: RequestInfo,
   ): Promise<JourneyResult> {
     // AIC numbering: the first input of callback i is IDToken<i+1>.
     const callbacks: Callback[] = execution.callbacks.map((cb, i) => ({
@@ -343,25 +389,32 @@ export class Engine {
     const value = serialiseJourney(live, callbacks, execution.header, execution.stage, this.#sealer);
     if (Buffer.byteLength(value) > (live.flow.flow.limits?.maxPersistedBytes ?? this.limits.maxPersistedBytes)) {
       live.trace.pop();
-      return this.#finish(live, false, CORE_ERRORS.ERR_JOURNEY_TOO_LARGE, 'the journey grew past its persisted size limit');
+      return this.#finish(live, false, CORE_ERRORS.ERR_JOURNEY_TOO_LARGE, 'the journey grew past its persisted size limit', request);
     }
     const revision = await this.stores.journeys.put(live.id, value, live.revision, this.#ttl(live.flow));
     if (revision === false) throw conflict(live.id);
     live.revision = revision;
     if (this.#events.listening) {
-      const base = { journeyId: live.id, flowId: live.flow.id, flowVersion: live.flow.version, at: this.clock.now() };
+      const base = {
+        ...this.#context(live, request),
+        journeyId: live.id,
+        flowId: live.flow.id,
+        flowVersion: live.flow.version,
+        at: this.clock.now(),
+      };
       this.#events.emit({ type: 'journey.step', ...base, step: traceStep });
-      this.#events.emit({ type: 'journey.suspended', ...base, node: node.id });
+      this.#events.emit({ type: 'journey.suspended', ...base, node: node.id, startedAt: live.startedAt, trace: live.trace });
     }
     return suspendedResult(live, callbacks, execution.header, execution.stage);
   }
 
   /** Parks a journey at the end of its push phase: sealed, for the caller to keep until the browser comes. */
-  #park(live: LiveJourney, nodeId: string): PushedResult | FailureResult | Promise<FailureResult> {
+  #park(live: LiveJourney, nodeId: string, request: RequestInfo): PushedResult | FailureResult | Promise<FailureResult> {
     live.node = nodeId;
     const { sealed, text } = sealPushedJourney(live, this.#sealer);
     if (Buffer.byteLength(sealed) > (live.flow.flow.limits?.maxPersistedBytes ?? this.limits.maxPersistedBytes))
-      return this.#finish(live, false, CORE_ERRORS.ERR_JOURNEY_TOO_LARGE, 'the journey grew past its persisted size limit') as FailureResult | Promise<FailureResult>;
+      return this.#finish(live, false, CORE_ERRORS.ERR_JOURNEY_TOO_LARGE, 'the journey grew past its persisted size limit', request) as
+        FailureResult | Promise<FailureResult>;
     this.#parked.keep(live.id, sealed, text);
     const result: PushedResult = {
       status: 'pushed',
@@ -380,26 +433,59 @@ export class Engine {
     live: LiveJourney,
     success: boolean,
     code: string,
-    reason?: string,
+    reason: string | undefined,
+    request: RequestInfo,
   ): SuccessResult | FailureResult | Promise<SuccessResult | FailureResult> {
     // A journey that never suspended has no record: nothing to wait for (most single-run flows).
-    if (live.revision === null) return this.#ended(live, success, code, reason);
-    return this.stores.journeys.delete(live.id).then(() => this.#ended(live, success, code, reason));
+    if (live.revision === null) return this.#ended(live, success, code, reason, request);
+    return this.stores.journeys.delete(live.id).then(() => this.#ended(live, success, code, reason, request));
   }
 
-  #ended(live: LiveJourney, success: boolean, code: string, reason?: string): SuccessResult | FailureResult {
-    if (this.#events.listening)
-      this.#events.emit({
+  #ended(
+    live: LiveJourney,
+    success: boolean,
+    code: string,
+    reason: string | undefined,
+    request: RequestInfo,
+  ): SuccessResult | FailureResult {
+    const result = endedResult(live, success, code, reason);
+    if (this.#events.listening) {
+      const event: Extract<JourneyEvent, { type: 'journey.finished' }> = {
         type: 'journey.finished',
+        ...this.#context(live, request),
         journeyId: live.id,
         flowId: live.flow.id,
         flowVersion: live.flow.version,
-        status: success ? 'success' : 'failure',
-        ...(success ? {} : { code }),
+        status: result.status,
         steps: live.steps,
         at: this.clock.now(),
-      });
-    return endedResult(live, success, code, reason);
+        startedAt: live.startedAt,
+        trace: live.trace,
+        ip: request.ip,
+      };
+      if (request.userAgent !== undefined) event.userAgent = request.userAgent;
+      const last = live.trace[live.trace.length - 1];
+      if (last !== undefined) event.node = last.node;
+      if (result.status === 'failure') {
+        event.code = result.code;
+        event.reason = result.reason;
+        if (result.nodeReason !== undefined) event.nodeReason = result.nodeReason;
+      } else {
+        if (result.sub !== undefined) event.sub = result.sub;
+        if (result.sessionId !== undefined) event.sessionCreated = true;
+      }
+      if (event.sub === undefined && typeof live.state.sub === 'string') event.sub = live.state.sub;
+      this.#events.emit(event);
+    }
+    return result;
+  }
+
+  /** The request id and client id every event of this journey carries (only the keys that are known). */
+  #context(live: LiveJourney, request: RequestInfo): { requestId?: string; client_id?: string } {
+    const clientId =
+      live.client?.clientId ?? live.par?.clientId ?? (typeof live.meta?.clientId === 'string' ? live.meta.clientId : undefined);
+    if (request.requestId === undefined) return clientId === undefined ? {} : { client_id: clientId };
+    return clientId === undefined ? { requestId: request.requestId } : { requestId: request.requestId, client_id: clientId };
   }
 }
 

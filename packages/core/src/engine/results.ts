@@ -49,6 +49,7 @@ export function endedResult(live: LiveJourney, success: boolean, code: string, r
     reason: reason ?? (last ? `the flow ended in failure after ${last.node} (${last.outcome})` : 'the flow ended in failure'),
   };
   if (last?.reason !== undefined) result.nodeReason = last.reason;
+  if (last !== undefined) result.node = last.node;
   if (live.meta !== undefined) result.meta = live.meta;
   return result;
 }

@@ -23,6 +23,8 @@ export interface AdapterMetrics {
   readonly journeysSuspended: Counter;
   /** `waymark_node_duration_seconds{type}`: time of one node run, by node type; from engine events. */
   readonly nodeDuration: Histogram;
+  /** `waymark_audit_failures_total{sink}`: audit events (sink `store`) or journey log records (sink `journey_log`) not kept. */
+  readonly auditFailures: Counter;
 }
 
 export function createAdapterMetrics(registry: MetricsRegistry = new MetricsRegistry()): AdapterMetrics {
@@ -35,6 +37,7 @@ export function createAdapterMetrics(registry: MetricsRegistry = new MetricsRegi
     journeysStarted: registry.counter('waymark_journeys_started_total', 'Journeys started, by flow.', ['flow']),
     journeys: registry.counter('waymark_journeys_total', 'Journeys finished, by flow and outcome (success or failure).', ['flow', 'outcome']),
     journeysSuspended: registry.counter('waymark_journeys_suspended_total', 'Journey steps that suspended for callbacks, by flow.', ['flow']),
+    auditFailures: registry.counter('waymark_audit_failures_total', 'Audit events and journey log records not kept (the store failed or was backlogged), by sink.', ['sink']),
     nodeDuration: registry.histogram('waymark_node_duration_seconds', 'Time of one node run, by node type.', ['type'], [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5]),
   };
 }

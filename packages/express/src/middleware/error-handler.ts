@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
-import { answerOrServerError, oauthErrorBody } from '@waymark/http';
-import { locals } from '../lib/locals.js';
+import { oauthErrorBody } from '@waymark/http';
+import { answerError } from '../audit/request-events.js';
 import type { RouterContext } from '../options.js';
 
 /**
@@ -16,8 +16,7 @@ export function oauthErrorHandler(ctx: RouterContext): ErrorRequestHandler {
       next(err);
       return;
     }
-    const answer = answerOrServerError(err, req.path, ctx.logger);
-    locals(res).oauthError = answer.error;
+    const answer = answerError(ctx, err, req, res);
     for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
     // RFC 6749 §5.1: OAuth answers must not be cached.
     res.setHeader('Cache-Control', 'no-store');

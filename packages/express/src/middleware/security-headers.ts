@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
-import { contentSecurityPolicy } from '@waymark/http';
+import { assignRequestId, contentSecurityPolicy, type TrustedProxies } from '@waymark/http';
+import { locals } from '../lib/locals.js';
 
 /*
  * The Content-Security-Policy of every response is `contentSecurityPolicy()` of
@@ -53,13 +54,18 @@ export function hstsHeader(options: HstsOptions, defaultMaxAge: number): string 
 
 /**
  * Sets the security headers on every response of the router, and `Strict-Transport-Security`
- * when given (the router's `hsts` option: on by default for an https issuer).
+ * when given (the router's `hsts` option: on by default for an https issuer). With
+ * `trustedProxies` it also gives the request its id (`assignRequestId` of @waymark/http: a
+ * trusted proxy's well-formed `X-Request-Id`, else a fresh one), echoes it as `X-Request-Id` and
+ * keeps it in the request's locals for the log lines and audit events.
  */
-export function securityHeaders(hsts?: string): RequestHandler {
+export function securityHeaders(hsts?: string, trustedProxies?: TrustedProxies): RequestHandler {
   const headers =
     hsts === undefined ? SECURITY_HEADERS : Object.freeze([...SECURITY_HEADERS, ['Strict-Transport-Security', hsts] as const]);
-  return function securityHeaders(_req, res, next) {
+  return function securityHeaders(req, res, next) {
     setAll(res, headers);
+    // The request's id (X-Request-Id): a trusted proxy's when well formed, else a fresh one; echoed here, on every response of the router.
+    if (trustedProxies !== undefined) locals(res).requestId = assignRequestId(req, res, trustedProxies);
     // Do not advertise the framework (express sets it before any router runs).
     if (res.hasHeader('X-Powered-By')) res.removeHeader('X-Powered-By');
     next();

@@ -1,14 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import type { Response } from 'express';
-import { clientIpOf, parseCookieHeader, requestInfoOf, type TrustedProxies } from '@waymark/http';
+import { clientIpOf, parseCookieHeader, requestIdFor, requestInfoOf, type TrustedProxies } from '@waymark/http';
 import type { CookieEffect, RequestInfo } from '@waymark/sdk';
 
 /** Cookie header → name/value: Waymark's RFC 6265 parser. */
 export const parseCookies = parseCookieHeader;
 
-/** What the engine sees of this request (as the express adapter builds it); the client IP honours only the trusted proxies. */
+/** What the engine sees of this request (as the express adapter builds it); the client IP honours only the trusted proxies; its id is the one the router gave it. */
 export function requestInfo(req: IncomingMessage, trusted: TrustedProxies): RequestInfo {
-  return requestInfoOf(req, clientIpOf(req, trusted));
+  return requestInfoOf(req, clientIpOf(req, trusted), requestIdFor(req));
 }
 
 /** Puts a journey's cookie effects on the response (sets and clears alike). */

@@ -42,6 +42,17 @@ export class Connection {
     );
   }
 
+  /** Runs a script on several keys of one slot (one hash tag), as `eval` does on one. */
+  evalKeys(store: string, script: Script, keys: readonly string[], args: Arg[]): Promise<unknown> {
+    return this.#run(store, () =>
+      this.client.evalsha(script.sha, keys.length, ...keys, ...args).catch((error: unknown) => {
+        if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
+        this.#commands++;
+        return this.client.eval(script.source, keys.length, ...keys, ...args);
+      }),
+    );
+  }
+
   del(store: string, key: string): Promise<void> {
     return this.#run(store, () => this.client.del(key)).then(() => undefined);
   }

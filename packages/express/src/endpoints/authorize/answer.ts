@@ -3,7 +3,8 @@ import type { JourneyResult, SuccessResult, SuspendedResult } from '@waymark/cor
 import { callbackForm, contentSecurityPolicy, layout, messagePage, prefersJson, serializeCookie } from '@waymark/http';
 import type { CookieEffect } from '@waymark/sdk';
 import type { Client } from '../../clients/types.js';
-import { locals } from '../../lib/locals.js';
+import { journeyFailure, locals } from '../../lib/locals.js';
+import { requestLogger } from '../../lib/request-logger.js';
 import { seeOther } from '../../lib/respond.js';
 import { isAllowedRedirectTarget } from '../../oauth/redirect-target.js';
 import type { RouterContext } from '../../options.js';
@@ -22,6 +23,15 @@ export function browserJourneyMeta(clientId: string, redirectUri: string | undef
   if (redirectUri !== undefined) meta.redirectUri = redirectUri;
   if (state !== undefined) meta.state = state;
   return meta;
+}
+
+/** Notes a journey's result in the request's locals: the access log line and the audit events say how it ended (and where it failed). */
+export function noteJourney(state: ReturnType<typeof locals>, result: JourneyResult): void {
+  state.journeyResult = result.status;
+  state.flowId = result.flowId;
+  state.flowVersion = result.flowVersion;
+  state.journeyId = result.journeyId;
+  if (result.status === 'failure') state.failure = journeyFailure(result);
 }
 
 /** Adds `Set-Cookie` for each effect; `clearsOnly` drops every set (failure, suspension). */
@@ -93,7 +103,7 @@ export function answerJourney(
   meta: BrowserJourneyMeta | undefined,
 ): void | Promise<void> {
   const state = locals(res);
-  state.journeyResult = result.status;
+  noteJourney(state, result);
   const base = ctx.basePath;
   if (result.status === 'suspended') {
     applyCookies(res, result.cookies, true);
@@ -143,10 +153,34 @@ export function answerJourney(
  * logged, and only the journey's cookie clears are applied. The caller then answers the failure
  * its own way (page or redirect, or JSON).
  */
-export async function dropRefusedRedirect(ctx: RouterContext, res: Response, result: SuccessResult, client: Client | undefined): Promise<void> {
-  locals(res).journeyResult = 'failure';
-  if (result.sessionId !== undefined) await ctx.stores.sessions.delete(result.sessionId);
-  ctx.logger.warn('journey redirect refused', {
+export async function dropRefusedRedirect(
+  ctx: RouterContext,
+  res: Response,
+  result: SuccessResult,
+  client: Client | undefined,
+  userAgent?: string,
+): Promise<void> {
+  const state = locals(res);
+  state.journeyResult = 'failure';
+  const last = result.trace[result.trace.length - 1];
+  state.failure = { code: 'ERR_REDIRECT_NOT_ALLOWED', reason: 'redirect_not_allowed', ...(last ? { node: last.node } : {}) };
+  if (result.sessionId !== undefined) {
+    await ctx.stores.sessions.delete(result.sessionId);
+    ctx.audit?.emit({
+      type: 'session.ended',
+      outcome: 'ended',
+      requestId: state.requestId,
+      sub: result.sub,
+      client_id: client?.clientId,
+      flow: `${result.flowId}@${result.flowVersion}`,
+      code: 'ERR_REDIRECT_NOT_ALLOWED',
+      reason: 'the journey ended with a redirect this client does not allow; its session was deleted',
+      ip: state.clientIp,
+      userAgent,
+      journeyId: result.journeyId,
+    });
+  }
+  requestLogger(ctx.logger, state.requestId).warn('journey redirect refused', {
     journeyId: result.journeyId,
     flow: result.flowId,
     client: client?.clientId ?? 'unknown',
@@ -162,7 +196,7 @@ async function refuseRedirect(
   client: Client | undefined,
   meta: BrowserJourneyMeta | undefined,
 ): Promise<void> {
-  await dropRefusedRedirect(ctx, res, result, client);
+  await dropRefusedRedirect(ctx, res, result, client, req.headers['user-agent']);
   answerFailure(ctx, req, res, meta, 'ERR_REDIRECT_NOT_ALLOWED', 'the journey ended with a redirect this client does not allow');
 }
 

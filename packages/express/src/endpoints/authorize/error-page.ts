@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
-import { answerOrServerError, errorPage, journeyErrorBody, prefersJson } from '@waymark/http';
+import { errorPage, journeyErrorBody, prefersJson } from '@waymark/http';
+import { answerError } from '../../audit/request-events.js';
 import { locals } from '../../lib/locals.js';
 import { seeOther } from '../../lib/respond.js';
 import type { RouterContext } from '../../options.js';
@@ -20,10 +21,9 @@ export function authorizeErrorPage(ctx: RouterContext): ErrorRequestHandler {
       next(err);
       return;
     }
-    const answer = answerOrServerError(err, req.path, ctx.logger);
+    const answer = answerError(ctx, err, req, res);
     const status = answer.pageStatus;
     const state = locals(res);
-    state.oauthError = answer.error;
     res.setHeader('Cache-Control', 'no-store');
     for (const [name, value] of Object.entries(answer.headers)) if (name.toLowerCase() !== 'www-authenticate') res.setHeader(name, value);
     if (prefersJson(req)) {

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
-import { answerOrServerError, journeyErrorBody } from '@waymark/http';
-import { locals } from '../../lib/locals.js';
+import { journeyErrorBody } from '@waymark/http';
+import { answerError } from '../../audit/request-events.js';
 import type { RouterContext } from '../../options.js';
 
 /**
@@ -15,8 +15,7 @@ export function journeyErrorHandler(ctx: RouterContext): ErrorRequestHandler {
       next(err);
       return;
     }
-    const answer = answerOrServerError(err, req.path, ctx.logger);
-    locals(res).oauthError = answer.error;
+    const answer = answerError(ctx, err, req, res);
     for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
     res.setHeader('Cache-Control', 'no-store');
     res.status(answer.status).json(journeyErrorBody(answer));

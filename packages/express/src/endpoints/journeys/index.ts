@@ -13,7 +13,7 @@ import { authenticateJourneyClient, continueJourneyJson, observeJourneyApi, read
  */
 export function journeyRoutes(ctx: RouterContext): Router {
   const router = Router();
-  const headers = securityHeaders(ctx.hsts);
+  const headers = securityHeaders(ctx.hsts, ctx.trustedProxies);
   const common = [headers, noStore(), corsEarly(ctx), clientIp(ctx), requireJsonBody(), ...readJson(ctx.bodyLimit)];
   router.options('/journeys/:flow', headers, corsPreflight(ctx, 'start'));
   router.options('/journeys/:id/continue', headers, corsPreflight(ctx, 'continue'));

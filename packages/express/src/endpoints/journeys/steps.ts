@@ -16,7 +16,7 @@ import { observeRequests } from '../../middleware/observe.js';
 import { isAllowedRedirectTarget } from '../../oauth/redirect-target.js';
 import { checkScope } from '../../oauth/scope.js';
 import type { RouterContext } from '../../options.js';
-import { applyCookies, dropRefusedRedirect, suspendedJson } from '../authorize/answer.js';
+import { applyCookies, dropRefusedRedirect, noteJourney, suspendedJson } from '../authorize/answer.js';
 import { enforceClientOrigin } from './cors.js';
 
 const JOURNEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -107,7 +107,7 @@ export async function answerJourneyJson(
   result: JourneyResult,
   client: Client | undefined,
 ): Promise<void> {
-  locals(res).journeyResult = result.status;
+  noteJourney(locals(res), result);
   if (result.status === 'suspended') {
     applyCookies(res, result.cookies, true);
     res.status(200).json(suspendedJson(result));
@@ -115,7 +115,7 @@ export async function answerJourneyJson(
   }
   if (result.status === 'success') {
     if (result.redirect !== undefined && !(client && isAllowedRedirectTarget(client, result.redirect))) {
-      await dropRefusedRedirect(ctx, res, result, client);
+      await dropRefusedRedirect(ctx, res, result, client, res.req.headers['user-agent']);
       res
         .status(401)
         .json({

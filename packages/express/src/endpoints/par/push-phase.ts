@@ -4,7 +4,7 @@ import { WaymarkError, type JsonObject } from '@waymark/sdk';
 import { toClientInfo } from '../../clients/client-registry.js';
 import type { Client } from '../../clients/types.js';
 import { HttpError } from '../../errors.js';
-import { locals } from '../../lib/locals.js';
+import { journeyFailure, locals } from '../../lib/locals.js';
 import { TOKEN_PARAMETERS } from '../../lib/oauth-parameters.js';
 import { requestInfo } from '../../lib/request-info.js';
 import type { RouterContext } from '../../options.js';
@@ -26,7 +26,9 @@ import { pushedParameters } from './store-request.js';
  */
 function refusal(result: FailureResult): WaymarkError {
   const last = result.trace[result.trace.length - 1];
-  if (result.code === 'ERR_NODE_TIMEOUT' || last?.outcome === 'error' || last?.outcome === 'timeout')
+  // A wired error/timeout outcome (no `code` on the step) means the node's dependency failed; a
+  // step with a `code` is the engine's own failure (nothing wired), answered below.
+  if (result.code === 'ERR_NODE_TIMEOUT' || (last?.code === undefined && (last?.outcome === 'error' || last?.outcome === 'timeout')))
     return new HttpError('ERR_PUSH_UNAVAILABLE', 'the pushed request could not be checked now; retry later');
   if (result.code === 'ERR_JOURNEY_FAILED')
     return new HttpError(
@@ -57,7 +59,9 @@ export function runPushPhase(ctx: RouterContext): RequestHandler {
     if (!engine?.push) {
       for (const name of Object.keys(pushed))
         if (TOKEN_PARAMETERS.has(name))
-          throw new HttpError('ERR_NO_ENGINE', `"${name}" can only be pushed to a router whose engine runs the push phase`, { param: name });
+          throw new HttpError('ERR_NO_ENGINE', `"${name}" can only be pushed to a router whose engine runs the push phase`, {
+            param: name,
+          });
       next();
       return;
     }
@@ -69,7 +73,12 @@ export function runPushPhase(ctx: RouterContext): RequestHandler {
       client: toClientInfo(client),
       meta: browserJourneyMeta(client.clientId, pushed['redirect_uri'], pushed['state']) as unknown as JsonObject,
     });
-    if (result.status === 'failure') throw refusal(result);
+    state.flowVersion = result.flowVersion;
+    state.journeyId = result.journeyId;
+    if (result.status === 'failure') {
+      state.failure = journeyFailure(result);
+      throw refusal(result);
+    }
     state.pushedJourney = result.sealed;
     next();
   };

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { locals } from '../../lib/locals.js';
 import { clientIp } from '../../middleware/client-ip.js';
 import { noStore } from '../../middleware/security-headers.js';
 import type { RouterContext } from '../../options.js';
@@ -10,7 +11,17 @@ import { readJsonBody, requireJson } from './json-body.js';
 function decide(pdp: PolicyDecisionPoint): RequestHandler {
   return async function decide(req, res) {
     const request = parseEvaluateRequest(req.body as unknown);
-    res.status(200).json(await pdp.evaluate(request));
+    const state = locals(res);
+    res
+      .status(200)
+      .json(
+        await pdp.evaluate(request, {
+          requestId: state.requestId,
+          client_id: state.client?.clientId,
+          ip: state.clientIp,
+          userAgent: req.headers['user-agent'],
+        }),
+      );
   };
 }
 

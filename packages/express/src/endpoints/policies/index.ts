@@ -58,15 +58,17 @@ export function policyRoutes(ctx: RouterContext, options: PolicyRouterOptions | 
       clock: ctx.clock,
       // The per-subject transaction limit counts where every other limit of the router does.
       rateLimiters: ctx.rateLimiters,
+      // Its decisions go to the router's audit sinks.
+      ...(ctx.audit ? { audit: ctx.audit } : {}),
       ...(options.resolveJwt ? { resolveJwt: options.resolveJwt } : {}),
     });
   checkStepUpFlows(ctx, pdp);
 
-  const headers = securityHeaders(ctx.hsts);
+  const headers = securityHeaders(ctx.hsts, ctx.trustedProxies);
   router.post('/policies/evaluate', headers, ...evaluateSteps(ctx, pdp));
 
   if (ctx.engine) {
-    const deps: StepUpDeps = { pdp, engine: ctx.engine, sessions: ctx.stores.sessions, counters: ctx.stores.counters, maxStepUps };
+    const deps: StepUpDeps = { pdp, engine: ctx.engine, sessions: ctx.stores.sessions, counters: ctx.stores.counters, maxStepUps, audit: ctx.audit };
     const json = [headers, noStore(), clientIp(ctx), requireJson(), ...readJsonBody(ctx.bodyLimit)];
     router.post('/policies/transactions/:txId/stepup/continue', ...json, continueStepUpJson(deps, cookie));
     const pages = stepUpPages(deps, { cookie, csrfKey: ctx.csrfKey });

@@ -4,7 +4,7 @@ import type { Callback } from '@waymark/sdk';
 import { badPolicyRequest, completeStepUp, PolicyError } from '@waymark/policy';
 import { parseCookieHeader } from '@waymark/http';
 import { requestInfo } from '../../lib/request-info.js';
-import { startStepUp, stepUpRequest, transactionForSession, type StepUpDeps } from './transaction-step-up.js';
+import { auditStepUp, startStepUp, stepUpRequest, transactionForSession, type StepUpDeps } from './transaction-step-up.js';
 
 function body(req: Request): Record<string, unknown> {
   const b = req.body as unknown;
@@ -48,7 +48,9 @@ export function startStepUpJson(deps: StepUpDeps, cookie: string): RequestHandle
 
 async function finish(deps: StepUpDeps, res: Response, txId: string, result: JourneyResult): Promise<void> {
   if (result.status === 'suspended') return answerStep(res, txId, result);
-  if (await completeStepUp(deps.pdp, txId, result)) {
+  const authenticated = await completeStepUp(deps.pdp, txId, result);
+  auditStepUp(deps, res, txId, result, authenticated);
+  if (authenticated) {
     res.status(200).json({ status: 'success', txId });
     return;
   }

@@ -7,7 +7,7 @@ import { params } from '../../lib/locals.js';
 import { completeStepUp, PolicyError } from '@waymark/policy';
 import { requestInfo } from '../../lib/request-info.js';
 import { assertJourneyOf } from './stepup-json.js';
-import { startStepUp, transactionForSession, type StepUpDeps } from './transaction-step-up.js';
+import { auditStepUp, startStepUp, transactionForSession, type StepUpDeps } from './transaction-step-up.js';
 
 /*
  * The browser step-up: a minimal, accessible HTML form of the journey's callbacks (the
@@ -97,7 +97,9 @@ ${hidden.join('\n')}
 
   async function finish(res: Response, tx: Transaction, sessionId: string, result: JourneyResult): Promise<void> {
     if (result.status === 'suspended') return render(res, tx, sessionId, result);
-    if (await completeStepUp(deps.pdp, tx.id, result)) return done(res);
+    const authenticated = await completeStepUp(deps.pdp, tx.id, result);
+    auditStepUp(deps, res, tx.id, result, authenticated);
+    if (authenticated) return done(res);
     throw new PolicyError('ERR_STEPUP_FAILED', 'the step-up did not approve this transaction; retry the request for a new one');
   }
 

@@ -1,4 +1,6 @@
-import type { JourneyResult } from '@waymark/core';
+import type { Response } from 'express';
+import type { Auditor, JourneyResult } from '@waymark/core';
+import { locals } from '../../lib/locals.js';
 import { PolicyError, type PolicyDecisionPoint } from '@waymark/policy';
 import { STEP_UP_STATE, type CounterStore, type RequestInfo, type SessionStore, type Transaction } from '@waymark/sdk';
 import type { WaymarkEngine } from '../../engine.js';
@@ -10,6 +12,32 @@ export interface StepUpDeps {
   sessions: SessionStore;
   counters: Pick<CounterStore, 'increment'>;
   maxStepUps: number;
+  /** The router's auditor: `stepup.ended` for every step-up journey that ended. */
+  audit?: Auditor | undefined;
+}
+
+/**
+ * Records the end of a step-up journey (`stepup.ended`): `success` when it authenticated the
+ * transaction, else `failure` with the journey's code and failing node.
+ */
+export function auditStepUp(deps: StepUpDeps, res: Response, txId: string, result: Exclude<JourneyResult, { status: 'suspended' }>, authenticated: boolean): void {
+  if (!deps.audit) return;
+  const state = locals(res);
+  const failed = result.status === 'failure' ? result : undefined;
+  deps.audit.emit({
+    type: 'stepup.ended',
+    outcome: authenticated ? 'success' : 'failure',
+    requestId: state.requestId,
+    sub: result.status === 'success' ? result.sub : undefined,
+    flow: `${result.flowId}@${result.flowVersion}`,
+    node: failed?.node,
+    code: authenticated ? undefined : (failed?.code ?? 'ERR_STEPUP_FAILED'),
+    reason: authenticated ? undefined : (failed?.nodeReason ?? failed?.reason ?? 'the journey did not authenticate this transaction'),
+    ip: state.clientIp,
+    userAgent: res.req.headers['user-agent'],
+    journeyId: result.journeyId,
+    transactionId: txId,
+  });
 }
 
 /**
