@@ -19,3 +19,5 @@ export { storeConformance } from './store-conformance.js';
 export type { ConformanceSubject } from './store-conformance.js';
 export { TESTING_ERRORS } from './errors.js';
 export type { TestingErrorCode } from './errors.js';
+export { flowStoreConformance, clientStoreConformance } from './control-store-conformance.js';
+export type { ControlStoreSubject } from './control-store-conformance.js';
