@@ -11,3 +11,5 @@ export { REDIS_DEFAULTS, DEFAULT_PREFIX } from './defaults.js';
 export { RedisUnreachableError } from './lib/errors.js';
 export { createRedisRateLimiters } from './rate-limiters.js';
 export type { RedisRateLimitersOptions } from './rate-limiters.js';
+export { createRedisControlStores, RedisFlowStore, RedisClientStore } from './control-stores.js';
+export type { RedisControlStores, RedisControlStoresOptions } from './control-stores.js';

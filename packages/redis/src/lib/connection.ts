@@ -42,12 +42,28 @@ export class Connection {
     );
   }
 
+  /** As `eval`, on several keys (all under one hash tag, so the script runs on one Cluster shard). */
+  evalKeys(store: string, script: Script, keys: string[], args: Arg[]): Promise<unknown> {
+    return this.#run(store, () =>
+      this.client.evalsha(script.sha, keys.length, ...keys, ...args).catch((error: unknown) => {
+        if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
+        this.#commands++;
+        return this.client.eval(script.source, keys.length, ...keys, ...args);
+      }),
+    );
+  }
+
   del(store: string, key: string): Promise<void> {
     return this.#run(store, () => this.client.del(key)).then(() => undefined);
   }
 
   ping(): Promise<void> {
     return this.#run('health', () => this.client.ping()).then(() => undefined);
+  }
+
+  /** Any other command, under the same rules (fail fast while disconnected, errors mapped, counted). */
+  run<T>(store: string, command: () => Promise<T>): Promise<T> {
+    return this.#run(store, command);
   }
 
   #run<T>(store: string, command: () => Promise<T>): Promise<T> {
