@@ -16,6 +16,12 @@ export const CLI_ERRORS = {
   ERR_CLI_NOT_BUILT: 'ERR_CLI_NOT_BUILT',
   /** `serve`: the port is taken by another process (or not allowed); names the port and the fix. */
   ERR_SERVE_PORT_IN_USE: 'ERR_SERVE_PORT_IN_USE',
+  /** `serve`: a flow file holds a version the flow store already has, with other content; versions are immutable: raise `version`. */
+  ERR_SERVE_FLOW_VERSION_EXISTS: 'ERR_SERVE_FLOW_VERSION_EXISTS',
+  /** `serve`: a flow file holds a version below the latest saved one that the store does not have; raise `version` above the latest. */
+  ERR_SERVE_FLOW_VERSION_STALE: 'ERR_SERVE_FLOW_VERSION_STALE',
+  /** `serve`: a flow id the file flow store cannot use as a file name (the flow schema's kebab-case is required). */
+  ERR_SERVE_FLOW_ID: 'ERR_SERVE_FLOW_ID',
 } as const;
 
 /** A failure that ends a command with exit code 2 and a one-line coded message. */

@@ -10,6 +10,7 @@ import { CliError } from '../errors.js';
 import { configError, resolveServerConfig, type ResolvedServerConfig, type ServerConfig } from './config.js';
 import { createHttpServer } from './http-settings.js';
 import { createStoresFromConfig } from './stores.js';
+import { liveControlPlane, startLive, type ControlPlane, type LiveControl } from './live/index.js';
 
 /** A running server. */
 export interface RunningServer {
@@ -19,6 +20,15 @@ export interface RunningServer {
   issuer: string;
   engine: Engine;
   router: WaymarkRouter;
+  /**
+   * Where flows and clients live at run time (live/control-plane.ts). An admin API saves
+   * through these stores (after validating a flow with core's `validateFlow(flow,
+   * engine.registry)` and a client with express's `loadClients([config])`); `live` makes every
+   * change served within a second, in every process.
+   */
+  control: ControlPlane;
+  /** Follows the control plane; `live.reloadFiles()` reads the flow files again (what SIGHUP does). */
+  live: LiveControl;
   /** Stops listening, ends open connections and releases the stores. */
   close(): Promise<void>;
 }
@@ -105,7 +115,10 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
   const resolved = isResolved(config) ? config : resolveServerConfig(config, options.baseDir ?? process.cwd(), options.env ?? process.env);
   const logger = options.logger ?? DEFAULTS.logger;
   const print = options.print ?? (() => undefined);
-  const { stores, description, rateLimiters, close: closeStores } = await createStoresFromConfig(resolved, options.clock, options.env ?? process.env);
+  const serverStores = await createStoresFromConfig(resolved, options.clock, options.env ?? process.env);
+  const { stores, description, rateLimiters, close: closeStores } = serverStores;
+  const control = liveControlPlane(resolved, serverStores);
+  let live: LiveControl | undefined;
   try {
     const services: Record<string, unknown> = { secretSource: environmentSecretSource(options.env ?? process.env) };
     if (resolved.services.usersFile !== undefined) services.users = new FileUserStore(resolved.services.usersFile);
@@ -116,6 +129,7 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
       stores,
       logger,
       services,
+      flowStore: control.flows,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(resolved.secretKeys.length > 0 ? { secretKeys: resolved.secretKeys } : {}),
     });
@@ -145,6 +159,7 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
             '/clients',
             `client "${client.clientId}" allows flow "${flow}", which no configured flow file defines; add it to "flows" or fix allowed_flows`,
           );
+    live = await startLive({ config: resolved, engine, router, control, logger, clock: options.clock ?? { now: () => Date.now() }, env: options.env ?? process.env });
     const app = createWaymarkApp(router);
     // Node's server with the configured timeouts (http-settings.ts), not app.listen's defaults.
     const server: Server = createHttpServer(app, resolved.http);
@@ -163,6 +178,7 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
     if (resolved.secretKeys.length === 0)
       print('secret keys: random per process (set secretKeys or WAYMARK_SECRET_KEYS to share journeys between processes)');
     print(`flows: ${engine.flowIds().sort().join(', ')}`);
+    print(control.description);
     print(`waymark listening on ${url} (issuer ${resolved.issuer})`);
     logger.info('listening', { url, issuer: resolved.issuer, stores: description });
     let closed: Promise<void> | undefined;
@@ -171,15 +187,26 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
       issuer: resolved.issuer,
       engine,
       router,
+      control,
+      live: live as LiveControl,
       close() {
-        closed ??= new Promise<void>((done) => {
-          server.close(() => done());
-          server.closeAllConnections();
-        }).then(closeStores);
+        closed ??= (live as LiveControl)
+          .close()
+          .then(
+            () =>
+              new Promise<void>((done) => {
+                server.close(() => done());
+                server.closeAllConnections();
+              }),
+          )
+          .then(() => control.close())
+          .then(closeStores);
         return closed;
       },
     };
   } catch (error) {
+    await live?.close();
+    await control.close();
     await closeStores();
     throw error;
   }

@@ -20,6 +20,8 @@ export interface ServerStores {
   description: string;
   /** Where every rate limit counts: Redis with the Redis stores (one budget for every process), memory otherwise. */
   rateLimiters: RateLimiterFactory;
+  /** With Redis: the client and prefix, for the control-plane stores beside these. */
+  redis?: { client: RedisClient; prefix: string };
   close(): Promise<void>;
 }
 
@@ -104,6 +106,7 @@ export async function createStoresFromConfig(
     stores,
     description: `redis ${redisLocation(topology)} (prefix ${topology.prefix})`,
     rateLimiters: createRedisRateLimiters({ redis: client, prefix: topology.prefix }),
+    redis: { client, prefix: topology.prefix },
     close: () => quit(client),
   };
 }
