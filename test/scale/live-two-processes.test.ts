@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { connectRedis, createRedisControlStores, type RedisControlStores } from '@waymark/redis';
 import type { Redis } from 'ioredis';
+import type { JsonObject } from '@waymark/sdk';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { freePort } from '../support/servers.js';
 
@@ -51,7 +52,10 @@ function serve(config: string, env: Record<string, string>): Promise<Serve> {
       child.kill('SIGTERM');
     });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`waymark serve did not start within 15 s:\n${output.join('\n')}\n${errors.join('\n')}`)), 15_000);
+    const timer = setTimeout(
+      () => reject(new Error(`waymark serve did not start within 15 s:\n${output.join('\n')}\n${errors.join('\n')}`)),
+      15_000,
+    );
     child.stderr?.on('data', (chunk: Buffer) => errors.push(...chunk.toString().split('\n').filter(Boolean)));
     child.stdout?.on('data', (chunk: Buffer) => {
       output.push(...chunk.toString().split('\n').filter(Boolean));
@@ -69,13 +73,15 @@ function serve(config: string, env: Record<string, string>): Promise<Serve> {
 }
 
 /** Version n shows "version <n>"; odd versions end in success, even ones in failure. */
-function liveFlow(version: number): Record<string, unknown> {
+function liveFlow(version: number): JsonObject {
   return {
     id: 'live',
     version,
     description: 'A message, then an end that tells the version.',
     start: 'show',
-    nodes: { show: { type: 'message', config: { message: `version ${version}` }, outcomes: { shown: version % 2 === 1 ? 'success' : 'failure' } } },
+    nodes: {
+      show: { type: 'message', config: { message: `version ${version}` }, outcomes: { shown: version % 2 === 1 ? 'success' : 'failure' } },
+    },
   };
 }
 
@@ -116,15 +122,25 @@ describe('live flows and clients across two waymark serve processes on one Redis
 
   beforeAll(async () => {
     const build = spawnSync('npx', ['tsc', '-b', 'packages/cli'], { cwd: root, encoding: 'utf8', timeout: 170_000 });
-    if (build.status !== 0) throw new Error(`npx tsc -b packages/cli failed (the processes run dist/bin.js):\n${build.stdout}${build.stderr}`);
+    if (build.status !== 0)
+      throw new Error(`npx tsc -b packages/cli failed (the processes run dist/bin.js):\n${build.stdout}${build.stderr}`);
     redis = await startRedisServer();
     client = await connectRedis(redis.url);
     store = createRedisControlStores({ redis: client, prefix: 'live:' });
     dir = mkdtempSync(join(tmpdir(), 'waymark-live-scale-'));
     const [portA, portB] = [await freePort(), await freePort()];
     const key = randomBytes(32).toString('base64url');
-    const spa = { client_id: 'spa-app', type: 'spa', token_endpoint_auth_method: 'none', redirect_uris: ['http://localhost:4000/cb'], allowed_flows: ['live'] };
-    for (const [p, port] of [['a', portA], ['b', portB]] as const) {
+    const spa = {
+      client_id: 'spa-app',
+      type: 'spa',
+      token_endpoint_auth_method: 'none',
+      redirect_uris: ['http://localhost:4000/cb'],
+      allowed_flows: ['live'],
+    };
+    for (const [p, port] of [
+      ['a', portA],
+      ['b', portB],
+    ] as const) {
       mkdirSync(join(dir, p, 'flows'), { recursive: true });
       writeFileSync(flowFile(p), JSON.stringify(liveFlow(1)));
       writeFileSync(
@@ -139,7 +155,10 @@ describe('live flows and clients across two waymark serve processes on one Redis
         }),
       );
     }
-    [a, b] = await Promise.all([serve(join(dir, 'a', 'config.json'), { NODE_ENV: 'development' }), serve(join(dir, 'b', 'config.json'), { NODE_ENV: 'production' })]);
+    [a, b] = await Promise.all([
+      serve(join(dir, 'a', 'config.json'), { NODE_ENV: 'development' }),
+      serve(join(dir, 'b', 'config.json'), { NODE_ENV: 'production' }),
+    ]);
   }, 200_000);
 
   afterAll(async () => {
@@ -158,7 +177,9 @@ describe('live flows and clients across two waymark serve processes on one Redis
 
   it("a version saved through A's flow store is served by B within a second; a journey started on version 1 finishes on version 1", async () => {
     const onOne = await startJourney(b);
-    expect(await store.flows.saveVersion({ id: 'live', version: 2, flow: liveFlow(2), savedAt: Date.now(), savedBy: 'admin' }, 1)).toBe(true);
+    expect(await store.flows.saveVersion({ id: 'live', version: 2, flow: liveFlow(2), savedAt: Date.now(), savedBy: 'admin' }, 1)).toBe(
+      true,
+    );
     const ms = await msUntil(async () => (await shown(b)) === '2');
     expect(ms).toBeLessThan(WITHIN_MS);
     await msUntil(async () => (await shown(a)) === '2');
@@ -186,7 +207,10 @@ describe('live flows and clients across two waymark serve processes on one Redis
   });
 
   it('an invalid edit is refused with its problems logged (ERR_FLOW_INVALID with pointers); the old version keeps serving', async () => {
-    writeFileSync(flowFile('a'), JSON.stringify({ ...liveFlow(5), nodes: { show: { type: 'message', config: { message: 'x' }, outcomes: { shown: 'nowhere' } } } }));
+    writeFileSync(
+      flowFile('a'),
+      JSON.stringify({ ...liveFlow(5), nodes: { show: { type: 'message', config: { message: 'x' }, outcomes: { shown: 'nowhere' } } } }),
+    );
     await msUntil(() => a.errors.some((l) => l.includes('ERR_FLOW_INVALID')));
     const line = JSON.parse(a.errors.find((l) => l.includes('ERR_FLOW_INVALID'))!) as { file: string; problems: { pointer: string }[] };
     expect(line.file).toBe(flowFile('a'));

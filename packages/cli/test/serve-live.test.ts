@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { startServer, type RunningServer } from '@waymark/cli';
+import type { JsonObject } from '@waymark/sdk';
 import { captureLogger } from '../../../test/support/capture-logger.js';
 
 /*
@@ -27,7 +28,7 @@ const spa = {
 };
 
 /** Version n shows "version <n>"; odd versions end in success, even ones in failure (so a finished journey tells its version). */
-function liveFlow(version: number, text = `version ${version}`): Record<string, unknown> {
+function liveFlow(version: number, text = `version ${version}`): JsonObject {
   return {
     id: 'live',
     version,
@@ -59,14 +60,16 @@ async function post(url: string, body: unknown): Promise<Step> {
 }
 
 const startJourney = (server: RunningServer) => post(`${server.url}/journeys/live`, { client_id: 'spa-app' });
-const finish = (server: RunningServer, step: Step) => post(`${server.url}/journeys/${step.body.journeyId}/continue`, { callbacks: step.body.callbacks });
+const finish = (server: RunningServer, step: Step) =>
+  post(`${server.url}/journeys/${step.body.journeyId}/continue`, { callbacks: step.body.callbacks });
 /** The version a new journey shows. */
 const shown = async (server: RunningServer) => /version (\d+)/.exec((await startJourney(server)).text)?.[1];
 
 async function serveFolder(files: Record<string, unknown>, env: Record<string, string> = { NODE_ENV: 'production' }) {
   const dir = mkdtempSync(join(tmpdir(), 'waymark-live-'));
   dirs.push(dir);
-  for (const [name, value] of Object.entries(files)) writeFileSync(join(dir, name), typeof value === 'string' ? value : JSON.stringify(value));
+  for (const [name, value] of Object.entries(files))
+    writeFileSync(join(dir, name), typeof value === 'string' ? value : JSON.stringify(value));
   const logger = captureLogger();
   const start = () => startServer({ issuer: 'http://localhost:3000', port: 0, flows: [dir], clients: [spa] }, { logger, env });
   const server = await start();
@@ -78,7 +81,9 @@ describe('flows saved through the flow store (the files)', () => {
   it('a saved version lands in the flows folder as reviewable JSON, earlier versions kept, and new journeys start on it', async () => {
     const { dir, server } = await serveFolder({ 'live.json': liveFlow(1) });
     expect(await shown(server)).toBe('1');
-    expect(await server.control.flows.saveVersion({ id: 'live', version: 2, flow: liveFlow(2), savedAt: 1, savedBy: 'admin-7' }, 1)).toBe(true);
+    expect(await server.control.flows.saveVersion({ id: 'live', version: 2, flow: liveFlow(2), savedAt: 1, savedBy: 'admin-7' }, 1)).toBe(
+      true,
+    );
     await until(async () => (await shown(server)) === '2');
     expect(readFileSync(join(dir, 'live.json'), 'utf8')).toBe(`${JSON.stringify(liveFlow(2), null, 2)}\n`);
     expect(JSON.parse(readFileSync(join(dir, '.versions/live/2.json'), 'utf8'))).toEqual(liveFlow(2));
@@ -105,7 +110,9 @@ describe('flows saved through the flow store (the files)', () => {
   it('activate rolls back: live.json holds the active version again, and a restart serves what the folder says', async () => {
     const { dir, server, start } = await serveFolder({ 'live.json': liveFlow(1) });
     await server.control.flows.saveVersion({ id: 'live', version: 2, flow: liveFlow(2), savedAt: 1, savedBy: 'admin' }, 1);
-    await server.control.flows.saveVersion({ id: 'live', version: 3, flow: liveFlow(3), savedAt: 2, savedBy: 'admin' }, 2, { activate: false });
+    await server.control.flows.saveVersion({ id: 'live', version: 3, flow: liveFlow(3), savedAt: 2, savedBy: 'admin' }, 2, {
+      activate: false,
+    });
     await until(async () => (await shown(server)) === '2');
     expect(await server.control.flows.activate('live', 1, 'admin', 3)).toBe(true);
     await until(async () => (await shown(server)) === '1');
@@ -132,7 +139,11 @@ describe('flows saved through the flow store (the files)', () => {
     await server.control.flows.saveVersion({ id: 'live', version: 2, flow: broken, savedAt: 1, savedBy: 'admin' }, 1);
     await until(() => logger.lines.some((l) => l.message.startsWith('flow refused')));
     const line = logger.lines.find((l) => l.message.startsWith('flow refused'))!;
-    expect(line.fields).toMatchObject({ flow: 'live@2', code: 'ERR_FLOW_INVALID', problems: [expect.objectContaining({ pointer: '/nodes/show/type', code: 'ERR_FLOW_UNKNOWN_TYPE' })] });
+    expect(line.fields).toMatchObject({
+      flow: 'live@2',
+      code: 'ERR_FLOW_INVALID',
+      problems: [expect.objectContaining({ pointer: '/nodes/show/type', code: 'ERR_FLOW_UNKNOWN_TYPE' })],
+    });
     expect(await shown(server)).toBe('1');
   });
 });
@@ -145,7 +156,10 @@ describe('flow files edited on disk', () => {
     writeFileSync(join(dir, 'live.json'), JSON.stringify({ ...liveFlow(3), start: 'nowhere' }));
     await until(() => logger.lines.some((l) => l.message.startsWith('flow file refused') && l.fields?.code === 'ERR_FLOW_INVALID'));
     const line = logger.lines.find((l) => l.fields?.code === 'ERR_FLOW_INVALID')!;
-    expect(line.fields).toMatchObject({ file: join(dir, 'live.json'), problems: [expect.objectContaining({ pointer: '/start', code: 'ERR_FLOW_MISSING_START' })] });
+    expect(line.fields).toMatchObject({
+      file: join(dir, 'live.json'),
+      problems: [expect.objectContaining({ pointer: '/start', code: 'ERR_FLOW_MISSING_START' })],
+    });
     expect(await shown(server)).toBe('2');
     writeFileSync(join(dir, 'live.json'), '{ "id": "live", ');
     await until(() => logger.lines.filter((l) => l.fields?.code === 'ERR_FLOW_INVALID').length >= 2);
@@ -156,7 +170,9 @@ describe('flow files edited on disk', () => {
     const { dir, server } = await serveFolder({ 'live.json': liveFlow(1) });
     writeFileSync(join(dir, 'live.json'), JSON.stringify(liveFlow(1, 'changed in place')));
     const outcomes = await server.live.reloadFiles();
-    expect(outcomes).toEqual([expect.objectContaining({ action: 'refused', error: expect.objectContaining({ code: 'ERR_SERVE_FLOW_VERSION_EXISTS' }) })]);
+    expect(outcomes).toEqual([
+      expect.objectContaining({ action: 'refused', error: expect.objectContaining({ code: 'ERR_SERVE_FLOW_VERSION_EXISTS' }) }),
+    ]);
     expect(await shown(server)).toBe('1');
   });
 

@@ -35,7 +35,11 @@ export interface RedisControlStores {
 function checkPrefix(prefix: string): void {
   if (/[{}]/.test(prefix))
     throw new ConfigInvalidError('createRedisControlStores options', [
-      { code: 'ERR_CONFIG_INVALID', pointer: '/prefix', message: `"${prefix}" must not contain { or }: they would become the Cluster hash tag.` },
+      {
+        code: 'ERR_CONFIG_INVALID',
+        pointer: '/prefix',
+        message: `"${prefix}" must not contain { or }: they would become the Cluster hash tag.`,
+      },
     ]);
 }
 
@@ -112,27 +116,30 @@ export class RedisFlowStore implements FlowStore {
   }
   async saveVersion(record: FlowVersionRecord, expectedLatest: number | null, options: { activate?: boolean } = {}): Promise<boolean> {
     if (!Number.isSafeInteger(record.version)) return false;
-    const saved = await this.#conn.evalKeys('flows', FLOW_SAVE, [this.#keys.entries, this.#keys.versions, this.#keys.revision], [
-      record.id,
-      expectedLatest === null ? '' : expectedLatest,
-      record.version,
-      JSON.stringify(record),
-      options.activate === false ? '0' : '1',
-      record.savedAt,
-      record.savedBy,
-      this.#channel,
-    ]);
+    const saved = await this.#conn.evalKeys(
+      'flows',
+      FLOW_SAVE,
+      [this.#keys.entries, this.#keys.versions, this.#keys.revision],
+      [
+        record.id,
+        expectedLatest === null ? '' : expectedLatest,
+        record.version,
+        JSON.stringify(record),
+        options.activate === false ? '0' : '1',
+        record.savedAt,
+        record.savedBy,
+        this.#channel,
+      ],
+    );
     return saved === 1;
   }
   async activate(id: string, version: number, by: string, at: number, expectedActive?: number): Promise<boolean> {
-    const done = await this.#conn.evalKeys('flows', FLOW_ACTIVATE, [this.#keys.entries, this.#keys.revision], [
-      id,
-      version,
-      by,
-      at,
-      expectedActive ?? '',
-      this.#channel,
-    ]);
+    const done = await this.#conn.evalKeys(
+      'flows',
+      FLOW_ACTIVATE,
+      [this.#keys.entries, this.#keys.revision],
+      [id, version, by, at, expectedActive ?? '', this.#channel],
+    );
     return done === 1;
   }
   async revision(): Promise<number> {
@@ -165,11 +172,15 @@ export class RedisClientStore implements ClientStore {
   }
 
   async list(): Promise<ClientRecord[]> {
-    const [records, revisions] = (await this.#conn.evalKeys('clients', CLIENT_LIST, [this.#keys.records, this.#keys.revisions], [])) as [string[], string[]];
+    const [records, revisions] = (await this.#conn.evalKeys('clients', CLIENT_LIST, [this.#keys.records, this.#keys.revisions], [])) as [
+      string[],
+      string[],
+    ];
     const revisionOf = new Map<string, number>();
     for (let i = 0; i < revisions.length; i += 2) revisionOf.set(revisions[i]!, int(revisions[i + 1]));
     const list: ClientRecord[] = [];
-    for (let i = 0; i < records.length; i += 2) list.push({ ...(JSON.parse(records[i + 1]!) as Omit<ClientRecord, 'revision'>), revision: revisionOf.get(records[i]!) ?? 1 });
+    for (let i = 0; i < records.length; i += 2)
+      list.push({ ...(JSON.parse(records[i + 1]!) as Omit<ClientRecord, 'revision'>), revision: revisionOf.get(records[i]!) ?? 1 });
     return list;
   }
   async get(clientId: string): Promise<ClientRecord | undefined> {
@@ -179,24 +190,27 @@ export class RedisClientStore implements ClientStore {
       if (error) throw error;
       return result as string | null;
     });
-    return value === null || value === undefined ? undefined : { ...(JSON.parse(value) as Omit<ClientRecord, 'revision'>), revision: int(revision) };
+    return value === null || value === undefined
+      ? undefined
+      : { ...(JSON.parse(value) as Omit<ClientRecord, 'revision'>), revision: int(revision) };
   }
   async put(clientId: string, record: Omit<ClientRecord, 'revision'>, expectedRevision: number | null): Promise<number | false> {
     const { revision: _ignored, ...value } = record as ClientRecord;
-    const revision = await this.#conn.evalKeys('clients', CLIENT_PUT, [this.#keys.records, this.#keys.revisions, this.#keys.revision], [
-      clientId,
-      expectedRevision === null ? '' : expectedRevision,
-      JSON.stringify(value),
-      this.#channel,
-    ]);
+    const revision = await this.#conn.evalKeys(
+      'clients',
+      CLIENT_PUT,
+      [this.#keys.records, this.#keys.revisions, this.#keys.revision],
+      [clientId, expectedRevision === null ? '' : expectedRevision, JSON.stringify(value), this.#channel],
+    );
     return int(revision) > 0 ? int(revision) : false;
   }
   async delete(clientId: string, expectedRevision?: number): Promise<boolean> {
-    const done = await this.#conn.evalKeys('clients', CLIENT_DELETE, [this.#keys.records, this.#keys.revisions, this.#keys.revision], [
-      clientId,
-      expectedRevision ?? '',
-      this.#channel,
-    ]);
+    const done = await this.#conn.evalKeys(
+      'clients',
+      CLIENT_DELETE,
+      [this.#keys.records, this.#keys.revisions, this.#keys.revision],
+      [clientId, expectedRevision ?? '', this.#channel],
+    );
     return done === 1;
   }
   async revision(): Promise<number> {

@@ -91,6 +91,8 @@ describe('redis control stores: keys, channels, prefix', () => {
   });
 
   it('a prefix with a brace is refused (ERR_CONFIG_INVALID)', () => {
-    expect(() => createRedisControlStores({ redis: client, prefix: 'a{b}:' })).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }));
+    expect(() => createRedisControlStores({ redis: client, prefix: 'a{b}:' })).toThrow(
+      expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }),
+    );
   });
 });

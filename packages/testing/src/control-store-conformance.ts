@@ -94,7 +94,13 @@ export function flowStoreConformance(name: string, factory: () => Promise<Contro
       const record = versionRecord('login', 1);
       assert.equal(await store.saveVersion(record, null), true);
       assert.deepEqual(await store.getVersion('login', 1), record);
-      assert.deepEqual(await store.entry('login'), { id: 'login', versions: [1], activeVersion: 1, updatedAt: record.savedAt, updatedBy: 'admin-1' });
+      assert.deepEqual(await store.entry('login'), {
+        id: 'login',
+        versions: [1],
+        activeVersion: 1,
+        updatedAt: record.savedAt,
+        updatedBy: 'admin-1',
+      });
       assert.deepEqual(await store.list(), [await store.entry('login')]);
     });
 
@@ -130,7 +136,9 @@ export function flowStoreConformance(name: string, factory: () => Promise<Contro
     });
 
     it('of concurrent first saves of a new id, exactly one wins', async () => {
-      const results = await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => instance(i).saveVersion(versionRecord('new', 1, `racer-${i}`), null)));
+      const results = await Promise.all(
+        Array.from({ length: CONCURRENCY }, (_, i) => instance(i).saveVersion(versionRecord('new', 1, `racer-${i}`), null)),
+      );
       assert.equal(results.filter(Boolean).length, 1);
     });
 
@@ -150,7 +158,13 @@ export function flowStoreConformance(name: string, factory: () => Promise<Contro
       assert.equal(await store.saveVersion(versionRecord('login', 2), 1, { activate: false }), true);
       assert.equal((await store.entry('login'))?.activeVersion, 1);
       assert.equal(await store.activate('login', 2, 'admin-2', 1_800_000_000_000), true);
-      assert.deepEqual(await store.entry('login'), { id: 'login', versions: [1, 2], activeVersion: 2, updatedAt: 1_800_000_000_000, updatedBy: 'admin-2' });
+      assert.deepEqual(await store.entry('login'), {
+        id: 'login',
+        versions: [1, 2],
+        activeVersion: 2,
+        updatedAt: 1_800_000_000_000,
+        updatedBy: 'admin-2',
+      });
       assert.equal(await store.activate('login', 1, 'admin-3', 1_800_000_000_001), true, 'roll back');
       assert.equal((await store.entry('login'))?.activeVersion, 1);
       assert.equal(await store.saveVersion(versionRecord('login', 3), 2), true);
@@ -212,7 +226,13 @@ export function flowStoreConformance(name: string, factory: () => Promise<Contro
 
 function clientRecord(marker: string, extra: Partial<ClientRecord> = {}): Omit<ClientRecord, 'revision'> {
   return {
-    config: { client_id: 'web-app', type: 'web', token_endpoint_auth_method: 'client_secret_basic', allowed_flows: ['login'], name: marker },
+    config: {
+      client_id: 'web-app',
+      type: 'web',
+      token_endpoint_auth_method: 'client_secret_basic',
+      allowed_flows: ['login'],
+      name: marker,
+    },
     secret: 'a-secret-of-at-least-thirty-two-characters',
     enabled: true,
     updatedAt: 1_700_000_000_000,
@@ -282,7 +302,9 @@ export function clientStoreConformance(name: string, factory: () => Promise<Cont
 
     it('of concurrent puts from the same read, exactly one wins', async () => {
       await store.put('web-app', clientRecord('one'), null);
-      const results = await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => instance(i).put('web-app', clientRecord(`racer-${i}`), 1)));
+      const results = await Promise.all(
+        Array.from({ length: CONCURRENCY }, (_, i) => instance(i).put('web-app', clientRecord(`racer-${i}`), 1)),
+      );
       assert.equal(results.filter((r) => r !== false).length, 1);
       const winner = results.findIndex((r) => r !== false);
       assert.deepEqual(await store.get('web-app'), { ...clientRecord(`racer-${winner}`), revision: 2 });

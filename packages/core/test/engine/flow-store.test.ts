@@ -10,9 +10,22 @@ import { answer, loginFlow, request, testNodes } from './helpers.js';
  */
 
 const key = Buffer.alloc(32, 9).toString('base64url');
-const record = (flow: JsonObject, savedAt = 1): FlowVersionRecord => ({ id: flow.id as string, version: flow.version as number, flow, savedAt, savedBy: 'admin' });
+const record = (flow: JsonObject, savedAt = 1): FlowVersionRecord => ({
+  id: flow.id as string,
+  version: flow.version as number,
+  flow,
+  savedAt,
+  savedBy: 'admin',
+});
 
-const early = defineNode({ type: 'test.early', version: 1, description: 'Runs before the browser.', outcomes: ['next'], pushPhase: true, run: () => 'next' });
+const early = defineNode({
+  type: 'test.early',
+  version: 1,
+  description: 'Runs before the browser.',
+  outcomes: ['next'],
+  pushPhase: true,
+  run: () => 'next',
+});
 
 async function twoProcesses() {
   const stores = createMemoryStores();
@@ -43,7 +56,13 @@ describe('engine: flows from a flow store', () => {
     await flowStore.saveVersion(record({ ...loginFlow(2), start: 'nowhere' } as JsonObject), 1);
     const report = await one.syncFlows();
     expect(report.activated).toEqual([]);
-    expect(report.refused).toEqual([{ id: 'login', version: 2, error: expect.objectContaining({ code: 'ERR_FLOW_INVALID', problems: [expect.objectContaining({ pointer: '/start' })] }) }]);
+    expect(report.refused).toEqual([
+      {
+        id: 'login',
+        version: 2,
+        error: expect.objectContaining({ code: 'ERR_FLOW_INVALID', problems: [expect.objectContaining({ pointer: '/start' })] }),
+      },
+    ]);
     expect(one.flow('login')?.version).toBe(1);
   });
 
@@ -63,7 +82,16 @@ describe('engine: flows from a flow store', () => {
 
   it('a pushed journey pinned to a version this engine never compiled is compiled from the store on redeem', async () => {
     const { flowStore, one, two } = await twoProcesses();
-    const pushFlow = { id: 'push', version: 3, description: 'Early, then a question.', start: 'early', nodes: { early: { type: 'test.early', outcomes: { next: 'collect' } }, collect: { type: 'test.ask', outcomes: { collected: 'success' } } } };
+    const pushFlow = {
+      id: 'push',
+      version: 3,
+      description: 'Early, then a question.',
+      start: 'early',
+      nodes: {
+        early: { type: 'test.early', outcomes: { next: 'collect' } },
+        collect: { type: 'test.ask', outcomes: { collected: 'success' } },
+      },
+    };
     await flowStore.saveVersion(record(pushFlow), null);
     await one.syncFlows();
     const pushed = (await one.push('push', { request })) as PushedResult;
@@ -76,7 +104,9 @@ describe('engine: flows from a flow store', () => {
     const { one, two } = await twoProcesses();
     one.load(loginFlow(1));
     const started = (await one.start('login', { request })) as SuspendedResult;
-    await expect(two.resume(started.journeyId, { request, callbacks: started.callbacks })).rejects.toMatchObject({ code: 'ERR_FLOW_NOT_FOUND' });
+    await expect(two.resume(started.journeyId, { request, callbacks: started.callbacks })).rejects.toMatchObject({
+      code: 'ERR_FLOW_NOT_FOUND',
+    });
   });
 
   it('load keeps the latest active by default; activate picks a loaded version; load "never" only compiles', async () => {

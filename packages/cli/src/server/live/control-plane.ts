@@ -35,10 +35,18 @@ export function firstFlowsFolder(flows: readonly string[], baseDir: string): str
   }
 }
 
-export function createControlPlane(config: { flows: readonly string[]; baseDir: string }, redis?: { client: RedisClient; prefix: string }): ControlPlane {
+export function createControlPlane(
+  config: { flows: readonly string[]; baseDir: string },
+  redis?: { client: RedisClient; prefix: string },
+): ControlPlane {
   if (redis) {
     const stores = createRedisControlStores({ redis: redis.client, prefix: redis.prefix });
-    return { flows: stores.flows, clients: stores.clients, description: 'flows and clients: redis (shared by every process)', close: stores.close };
+    return {
+      flows: stores.flows,
+      clients: stores.clients,
+      description: 'flows and clients: redis (shared by every process)',
+      close: stores.close,
+    };
   }
   const home = firstFlowsFolder(config.flows, config.baseDir);
   return {
@@ -61,10 +69,20 @@ export const CONFIG_AUTHOR = 'config';
 export async function seedClients(store: ClientStore, clients: readonly unknown[], at: number): Promise<void> {
   for (const raw of clients) {
     const { client_secret: secret, ...config } = raw as JsonObject & { client_id: string; client_secret?: string };
-    const record = { config: config as JsonObject, ...(typeof secret === 'string' ? { secret } : {}), enabled: true, updatedAt: at, updatedBy: CONFIG_AUTHOR };
+    const record = {
+      config: config as JsonObject,
+      ...(typeof secret === 'string' ? { secret } : {}),
+      enabled: true,
+      updatedAt: at,
+      updatedBy: CONFIG_AUTHOR,
+    };
     for (let attempt = 0; attempt < 3; attempt++) {
       const current = await store.get(config.client_id);
-      if (current && (current.updatedBy !== CONFIG_AUTHOR || (isDeepStrictEqual(current.config, record.config) && current.secret === record.secret && current.enabled)))
+      if (
+        current &&
+        (current.updatedBy !== CONFIG_AUTHOR ||
+          (isDeepStrictEqual(current.config, record.config) && current.secret === record.secret && current.enabled))
+      )
         break;
       if ((await store.put(config.client_id, record, current?.revision ?? null)) !== false) break;
     }

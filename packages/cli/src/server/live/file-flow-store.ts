@@ -118,13 +118,24 @@ export class FileFlowStore implements FlowStore {
       }
       // The reviewed files win over a copy under .versions.
       for (const source of sources)
-        records.set(source.flow.version, { id, version: source.flow.version, flow: source.flow, savedAt: source.savedAt, savedBy: `file:${source.path}` });
+        records.set(source.flow.version, {
+          id,
+          version: source.flow.version,
+          flow: source.flow,
+          savedAt: source.savedAt,
+          savedBy: `file:${source.path}`,
+        });
       let latest: number | null = null;
       for (const record of [...records.values()].sort((a, b) => a.version - b.version)) {
         await this.#memory.saveVersion(record, latest, { activate: false });
         latest = record.version;
       }
-      await this.#memory.activate(id, active.flow.version, history?.updatedBy ?? `file:${active.path}`, history?.updatedAt ?? active.savedAt);
+      await this.#memory.activate(
+        id,
+        active.flow.version,
+        history?.updatedBy ?? `file:${active.path}`,
+        history?.updatedAt ?? active.savedAt,
+      );
     }
   }
 
@@ -141,7 +152,11 @@ export class FileFlowStore implements FlowStore {
   saveVersion(record: FlowVersionRecord, expectedLatest: number | null, options: { activate?: boolean } = {}): Promise<boolean> {
     return this.#serial(async () => {
       if (!SAFE_ID.test(record.id))
-        throw new CliError('ERR_SERVE_FLOW_ID', `flow id "${record.id}" cannot be a file name; use kebab-case (a-z, 0-9, -) as the flow schema asks`, { id: record.id });
+        throw new CliError(
+          'ERR_SERVE_FLOW_ID',
+          `flow id "${record.id}" cannot be a file name; use kebab-case (a-z, 0-9, -) as the flow schema asks`,
+          { id: record.id },
+        );
       const entry = await this.#memory.entry(record.id);
       const latest = entry ? entry.versions[entry.versions.length - 1]! : null;
       if (latest !== expectedLatest || (latest !== null && record.version <= latest)) return false;
@@ -188,7 +203,14 @@ export class FileFlowStore implements FlowStore {
     this.#files.set(id, file);
   }
 
-  async #writeHistory(id: string, versions: number[], activeVersion: number, at: number, by: string, added?: FlowVersionRecord): Promise<void> {
+  async #writeHistory(
+    id: string,
+    versions: number[],
+    activeVersion: number,
+    at: number,
+    by: string,
+    added?: FlowVersionRecord,
+  ): Promise<void> {
     const records = await Promise.all(versions.filter((v) => v !== added?.version).map((v) => this.#memory.getVersion(id, v)));
     const history: History = {
       activeVersion,

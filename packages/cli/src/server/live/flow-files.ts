@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { FlowInvalidError, validateFlowJson, type NodeRegistry } from '@waymark/core';
-import { WaymarkError, type FlowStore, type JsonObject } from '@waymark/sdk';
+import type { FlowStore, JsonObject, WaymarkError } from '@waymark/sdk';
 import { CliError } from '../../errors.js';
 import type { FlowFile } from './file-flow-store.js';
 
@@ -42,7 +42,9 @@ export async function readFlowFile(path: string, registry: NodeRegistry): Promis
   try {
     [text, savedAt] = await Promise.all([readFile(path, 'utf8'), stat(path).then((s) => Math.trunc(s.mtimeMs))]);
   } catch (error) {
-    return new FlowInvalidError(path, [{ code: 'ERR_FLOW_SCHEMA', pointer: '', message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` }]);
+    return new FlowInvalidError(path, [
+      { code: 'ERR_FLOW_SCHEMA', pointer: '', message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` },
+    ]);
   }
   // The JSON text, so a syntax error gets its line and column and a duplicate key is caught.
   const result = validateFlowJson(text, registry, path);
@@ -67,7 +69,8 @@ export async function applyFlowFile(store: FlowStore, file: FlowFile, at: number
   for (let attempt = 0; attempt < 3; attempt++) {
     const entry = await store.entry(id);
     if (!entry) {
-      if (await store.saveVersion({ id, version, flow: file.flow as JsonObject, savedAt: at, savedBy: by }, null)) return { action: 'saved', id, version };
+      if (await store.saveVersion({ id, version, flow: file.flow as JsonObject, savedAt: at, savedBy: by }, null))
+        return { action: 'saved', id, version };
       continue;
     }
     const latest = entry.versions[entry.versions.length - 1]!;
@@ -99,7 +102,8 @@ export async function applyFlowFile(store: FlowStore, file: FlowFile, at: number
           { id, version, file: file.path, pointer: '/version' },
         ),
       };
-    if (await store.saveVersion({ id, version, flow: file.flow as JsonObject, savedAt: at, savedBy: by }, latest)) return { action: 'saved', id, version };
+    if (await store.saveVersion({ id, version, flow: file.flow as JsonObject, savedAt: at, savedBy: by }, latest))
+      return { action: 'saved', id, version };
   }
   return { action: 'unchanged', id, version };
 }

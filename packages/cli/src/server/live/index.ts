@@ -66,7 +66,11 @@ export async function startLive(options: StartLiveOptions): Promise<LiveControl>
   for (const file of files) {
     const outcome = await applyFlowFile(control.flows, file, clock.now());
     if (outcome.action === 'refused')
-      logger.warn('flow file refused: the stored version keeps serving', { file: file.path, code: outcome.error.code, reason: outcome.error.message });
+      logger.warn('flow file refused: the stored version keeps serving', {
+        file: file.path,
+        code: outcome.error.code,
+        reason: outcome.error.message,
+      });
   }
   await seedClients(control.clients, config.clients, clock.now());
   const live = new LiveControl({

@@ -72,7 +72,10 @@ export class LiveControl {
       try {
         this.#unsubscribe.push(await store.subscribe(() => void sync()));
       } catch (error) {
-        logger.warn('live reload: no change notification, polling only', { code: (error as WaymarkError).code, reason: (error as Error).message });
+        logger.warn('live reload: no change notification, polling only', {
+          code: (error as WaymarkError).code,
+          reason: (error as Error).message,
+        });
       }
     }
     await Promise.all([this.syncFlows(), this.syncClients()]);
@@ -90,10 +93,18 @@ export class LiveControl {
         const report = await engine.syncFlows();
         for (const { id, version } of report.activated) logger.info('flow activated', { flow: `${id}@${version}` });
         for (const { id, version, error } of report.refused)
-          logger.warn('flow refused: the running version keeps serving', { flow: `${id}@${version}`, code: error.code, reason: error.message, ...error.details });
+          logger.warn('flow refused: the running version keeps serving', {
+            flow: `${id}@${version}`,
+            code: error.code,
+            reason: error.message,
+            ...error.details,
+          });
         this.#flowRevision = revision;
       } catch (error) {
-        logger.warn('live reload: flows not reloaded, trying again', { code: (error as WaymarkError).code, reason: (error as Error).message });
+        logger.warn('live reload: flows not reloaded, trying again', {
+          code: (error as WaymarkError).code,
+          reason: (error as Error).message,
+        });
       }
     });
   }
@@ -123,7 +134,10 @@ export class LiveControl {
         clients.replace(next);
         this.#clientRevision = revision;
       } catch (error) {
-        logger.warn('live reload: clients not reloaded, trying again', { code: (error as WaymarkError).code, reason: (error as Error).message });
+        logger.warn('live reload: clients not reloaded, trying again', {
+          code: (error as WaymarkError).code,
+          reason: (error as Error).message,
+        });
       }
     });
   }
@@ -140,15 +154,25 @@ export class LiveControl {
     for (const path of flowFilePaths(this.#options.flowPaths)) {
       const file = await readFlowFile(path, engine.registry);
       if (file instanceof WaymarkError) {
-        logger.warn('flow file refused: the running version keeps serving', { file: path, code: file.code, reason: file.message, ...file.details });
+        logger.warn('flow file refused: the running version keeps serving', {
+          file: path,
+          code: file.code,
+          reason: file.message,
+          ...file.details,
+        });
         outcomes.push({ action: 'invalid', file: path, error: file });
         continue;
       }
       try {
         const outcome = await applyFlowFile(control.flows, file, clock.now());
         if (outcome.action === 'refused')
-          logger.warn('flow file refused: the running version keeps serving', { file: path, code: outcome.error.code, reason: outcome.error.message });
-        else if (outcome.action !== 'unchanged') logger.info(`flow file ${outcome.action}`, { file: path, flow: `${outcome.id}@${outcome.version}` });
+          logger.warn('flow file refused: the running version keeps serving', {
+            file: path,
+            code: outcome.error.code,
+            reason: outcome.error.message,
+          });
+        else if (outcome.action !== 'unchanged')
+          logger.info(`flow file ${outcome.action}`, { file: path, flow: `${outcome.id}@${outcome.version}` });
         outcomes.push(outcome);
       } catch (error) {
         logger.warn('flow file not applied', { file: path, code: (error as WaymarkError).code, reason: (error as Error).message });
