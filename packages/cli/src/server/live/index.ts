@@ -57,22 +57,25 @@ export interface StartLiveOptions {
  */
 export async function startLive(options: StartLiveOptions): Promise<LiveControl> {
   const { config, engine, router, control, logger, clock, env } = options;
-  const files = [];
-  for (const path of flowFilePaths(config.flows)) {
-    const file = await readFlowFile(path, engine.registry);
-    if (!(file instanceof Error)) files.push(file);
-  }
-  if (control.flows instanceof FileFlowStore) await control.flows.seed(files);
-  for (const file of files) {
-    const outcome = await applyFlowFile(control.flows, file, clock.now());
-    if (outcome.action === 'refused')
-      logger.warn('flow file refused: the stored version keeps serving', {
-        file: file.path,
-        code: outcome.error.code,
-        reason: outcome.error.message,
-      });
-  }
-  await seedClients(control.clients, config.clients, clock.now());
+  const seed = async (first: boolean) => {
+    const files = [];
+    for (const path of flowFilePaths(config.flows)) {
+      const file = await readFlowFile(path, engine.registry);
+      if (!(file instanceof Error)) files.push(file);
+    }
+    if (first && control.flows instanceof FileFlowStore) await control.flows.seed(files);
+    for (const file of files) {
+      const outcome = await applyFlowFile(control.flows, file, clock.now());
+      if (outcome.action === 'refused')
+        logger.warn('flow file refused: the stored version keeps serving', {
+          file: file.path,
+          code: outcome.error.code,
+          reason: outcome.error.message,
+        });
+    }
+    await seedClients(control.clients, config.clients, clock.now());
+  };
+  await seed(true);
   const live = new LiveControl({
     engine,
     clients: router.clients,
@@ -81,6 +84,7 @@ export async function startLive(options: StartLiveOptions): Promise<LiveControl>
     logger,
     clock,
     watchFiles: isDevelopment(config, env),
+    reseed: () => seed(false),
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
   });
   await live.start();

@@ -31,6 +31,12 @@ export interface LiveControlOptions {
   watchFiles: boolean;
   pollMs?: number;
   debounceMs?: number;
+  /**
+   * Puts the config's clients and the flow files into the stores again. Called when a store's
+   * revision goes back (a Redis restarted without persistence lost the control plane), before
+   * the empty store would be served as "no clients".
+   */
+  reseed?: () => Promise<void>;
 }
 
 /**
@@ -89,7 +95,7 @@ export class LiveControl {
     return this.#flows.run(async () => {
       const { control, engine, logger } = this.#options;
       try {
-        const revision = await control.flows.revision();
+        const revision = await this.#revision('flows', this.#flowRevision);
         const report = await engine.syncFlows();
         for (const { id, version } of report.activated) logger.info('flow activated', { flow: `${id}@${version}` });
         for (const { id, version, error } of report.refused)
@@ -114,7 +120,7 @@ export class LiveControl {
     return this.#clients.run(async () => {
       const { control, clients, logger } = this.#options;
       try {
-        const revision = await control.clients.revision();
+        const revision = await this.#revision('clients', this.#clientRevision);
         const next: Client[] = [];
         for (const record of await control.clients.list()) {
           if (!record.enabled) continue;
@@ -189,6 +195,23 @@ export class LiveControl {
     for (const watcher of this.#watchers) watcher.close();
     await Promise.all(this.#unsubscribe.map((unsubscribe) => unsubscribe().catch(() => undefined)));
     await Promise.all([this.#flows.idle(), this.#clients.idle()]);
+  }
+
+  /** A store's revision; when it went back below the one loaded, the store lost its data: seed it again first. */
+  async #revision(store: 'flows' | 'clients', loaded: number | undefined): Promise<number> {
+    const { control, logger, reseed } = this.#options;
+    const revision = await control[store].revision();
+    if (loaded === undefined || revision >= loaded || !reseed) return revision;
+    logger.warn(
+      'live reload: the control-plane store lost its data (its revision went back); seeding it again from the config and the flow files',
+      {
+        store,
+        revision,
+        loaded,
+      },
+    );
+    await reseed();
+    return control[store].revision();
   }
 
   /** The poll: one revision read per store; a sync only when it moved. */
