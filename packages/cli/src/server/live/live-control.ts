@@ -93,7 +93,7 @@ export class LiveControl {
   /** Makes the engine serve the flow store's active versions now (serialised; a call while one runs runs once more after it). */
   syncFlows(): Promise<void> {
     return this.#flows.run(async () => {
-      const { control, engine, logger } = this.#options;
+      const { engine, logger } = this.#options;
       try {
         const revision = await this.#revision('flows', this.#flowRevision);
         const report = await engine.syncFlows();
