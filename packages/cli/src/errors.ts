@@ -20,6 +20,12 @@ export const CLI_ERRORS = {
   ERR_PRODUCTION_REFUSED: 'ERR_PRODUCTION_REFUSED',
   /** `run`: the flow needs a service (a users file, a named secret) the command was not given; names the node and the flag that gives it. */
   ERR_CLI_SERVICE_MISSING: 'ERR_CLI_SERVICE_MISSING',
+  /** `serve`: a flow file holds a version the flow store already has, with other content; versions are immutable: raise `version`. */
+  ERR_SERVE_FLOW_VERSION_EXISTS: 'ERR_SERVE_FLOW_VERSION_EXISTS',
+  /** `serve`: a flow file holds a version below the latest saved one that the store does not have; raise `version` above the latest. */
+  ERR_SERVE_FLOW_VERSION_STALE: 'ERR_SERVE_FLOW_VERSION_STALE',
+  /** `serve`: a flow id the file flow store cannot use as a file name (the flow schema's kebab-case is required). */
+  ERR_SERVE_FLOW_ID: 'ERR_SERVE_FLOW_ID',
 } as const;
 
 /** A failure that ends a command with exit code 2 and a one-line coded message. */

@@ -21,3 +21,15 @@ export { createStoresFromConfig } from './server/stores.js';
 export type { ServerStores } from './server/stores.js';
 export { benchEngine, formatEngineBench } from './bench-engine.js';
 export type { EngineBenchResult } from './bench-engine.js';
+export {
+  LiveControl,
+  LIVE_DEFAULTS,
+  FileFlowStore,
+  createControlPlane,
+  seedClients,
+  applyFlowFile,
+  readFlowFile,
+  flowFilePaths,
+  isDevelopment,
+} from './server/live/index.js';
+export type { ControlPlane, LiveControlOptions, FlowFileOutcome } from './server/live/index.js';

@@ -38,6 +38,8 @@ export type {
 } from './journey.js';
 export { Engine, createEngine } from './engine/engine.js';
 export type { EngineOptions } from './engine/engine-options.js';
+export type { FlowSyncReport } from './engine/engine.js';
+export type { LoadActivation } from './engine/flow-library.js';
 export type { PendingStep } from './engine/journey-record.js';
 export type { CompiledFlow, CompiledNode } from './engine/compile.js';
 export { DEFAULT_LIMITS } from './defaults.js';

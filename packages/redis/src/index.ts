@@ -13,3 +13,5 @@ export { createRedisRateLimiters } from './rate-limiters.js';
 export type { RedisRateLimitersOptions } from './rate-limiters.js';
 export { RedisAuditStore, RedisJourneyLogStore } from './control-stores.js';
 export type { RedisAuditStoreOptions, RedisJourneyLogStoreOptions } from './control-stores.js';
+export { createRedisControlStores, RedisFlowStore, RedisClientStore } from './live-control-stores.js';
+export type { RedisControlStores, RedisControlStoresOptions } from './live-control-stores.js';

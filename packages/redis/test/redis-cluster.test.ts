@@ -1,8 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { Redis, type Cluster } from 'ioredis';
-import { connectRedis, createRedisRateLimiters, createRedisStores, parseRedisSetting } from '@waymark/redis';
-import { testClock as manualClock, storeConformance } from '@waymark/testing';
+import { connectRedis, createRedisControlStores, createRedisRateLimiters, createRedisStores, parseRedisSetting } from '@waymark/redis';
+import { clientStoreConformance, flowStoreConformance, testClock as manualClock, storeConformance } from '@waymark/testing';
 import { startRedisCluster, type RedisCluster } from '../../../test/support/redis-cluster.js';
 import { deleteByPrefix } from './support/redis-keys.js';
 
@@ -36,6 +36,16 @@ storeConformance('redis cluster', async () => {
   const clock = manualClock(Date.now());
   const prefix = `test:${randomUUID()}:`;
   return { stores: createRedisStores({ redis: cluster, prefix, clock }), clock, cleanup: () => deleteByPrefix(cluster, prefix) };
+});
+
+// The control plane: every script touches keys of the one `{control}` tag (one shard); pub/sub crosses the shards.
+flowStoreConformance('redis cluster', async () => {
+  const prefix = `test:${randomUUID()}:`;
+  return { store: createRedisControlStores({ redis: cluster, prefix }).flows, cleanup: () => deleteByPrefix(cluster, prefix) };
+});
+clientStoreConformance('redis cluster', async () => {
+  const prefix = `test:${randomUUID()}:`;
+  return { store: createRedisControlStores({ redis: cluster, prefix }).clients, cleanup: () => deleteByPrefix(cluster, prefix) };
 });
 
 describe('redis cluster hash tags', () => {

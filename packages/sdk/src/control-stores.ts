@@ -52,7 +52,13 @@ export interface FlowStore {
    * compares it with the one it loaded to know it must reload (the 1 s propagation rule).
    */
   revision(): Promise<number>;
-  /** Optional push notification of a change made by any process; resolves to the unsubscribe function. */
+  /**
+   * Optional push notification of a change made by any process; resolves to the unsubscribe
+   * function. The listener may also be called with no change (Redis calls it when its
+   * subscription reconnects, as messages published meanwhile are lost): it compares
+   * `revision()` with the one it loaded rather than trusting the call. Pair it with a poll of
+   * `revision()`: a notification may be lost.
+   */
   subscribe?(listener: () => void): Promise<() => Promise<void>>;
 }
 

@@ -22,3 +22,5 @@ export { auditStoreConformance, journeyLogConformance } from './audit-conformanc
 export type { ControlStoreBounds, ControlConformanceSubject } from './audit-conformance.js';
 export { TESTING_ERRORS } from './errors.js';
 export type { TestingErrorCode } from './errors.js';
+export { flowStoreConformance, clientStoreConformance } from './control-store-conformance.js';
+export type { ControlStoreSubject } from './control-store-conformance.js';

@@ -13,6 +13,11 @@ const usage = `Usage: waymark serve [--config <file.json>] [--port <port>]
 Runs the Waymark HTTP adapter on its own: PAR, authorize, the journey API, metadata, health
 and metrics. Memory stores (one process) unless the config's "redis" (or WAYMARK_REDIS_URL)
 names a Redis, which lets several processes share journeys. Stops on SIGTERM or SIGINT.
+Flows and clients are live: a change saved in the flow or client store (the flow files, or
+Redis) is served within a second without a restart. SIGHUP reads the flow files again; in
+development mode (the config's "mode", else NODE_ENV not "production") an edited flow file is
+picked up by itself. A flow file that fails validation is refused (logged) and the running
+version keeps serving.
 
 Without --config it uses waymark.config.json in the current folder, else the shipped default
 (the repository's waymark.config.json: the shipped flows and demo clients on
@@ -105,7 +110,14 @@ export const serve: Command = {
     const loaded = loadServerConfig(file);
     const config = port === undefined ? loaded : { ...loaded, port };
     const server = await startServer(config, { print: (line) => io.stdout.write(`${line}\n`) });
+    // SIGHUP: read the flow files again (in any mode); a file that fails validation is refused and logged.
+    const onHangUp = () => {
+      io.stdout.write('SIGHUP: reloading flow files\n');
+      void server.live.reloadFiles().then((outcomes) => io.stdout.write(`flow files reloaded: ${outcomes.map((o) => o.action).join(', ')}\n`));
+    };
+    process.on('SIGHUP', onHangUp);
     const signal = await untilSignal();
+    process.off('SIGHUP', onHangUp);
     io.stdout.write(`${signal}: shutting down\n`);
     await server.close();
     return EXIT.OK;

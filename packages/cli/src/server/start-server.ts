@@ -16,6 +16,7 @@ import { placePolicyProblems, policyRouterOptions } from './policies-config.js';
 import { createStoresFromConfig } from './stores.js';
 import { describeTls, loadTls } from './tls.js';
 import { auditOf, createServerControl, type ServerControl } from './audit-config.js';
+import { liveControlPlane, startLive, type ControlPlane, type LiveControl } from './live/index.js';
 
 /** A running server. */
 export interface RunningServer {
@@ -31,8 +32,14 @@ export interface RunningServer {
   oidcIssuer?: string;
   engine: Engine;
   router: WaymarkRouter;
-  /** The audit store and journey log (the `audit` key), for the admin API to query. */
-  control: ServerControl;
+  /**
+   * The control plane: where flows and clients live at run time (live/control-plane.ts; an admin
+   * API saves through `flows`/`clients` after validating, and `live` makes every change served
+   * within a second in every process), and the audit store and journey log (the `audit` key).
+   */
+  control: ControlPlane & ServerControl;
+  /** Follows the control plane; `live.reloadFiles()` reads the flow files again (what SIGHUP does). */
+  live: LiveControl;
   /** Stops listening, ends open connections and releases the stores. */
   close(): Promise<void>;
 }
@@ -145,10 +152,13 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
   // Certificate problems stop start-up before any store is connected.
   const tls = await loadTls(resolved.tls, options.clock?.now() ?? Date.now());
   const mode = resolved.mode ?? 'development';
-  const { stores, description, rateLimiters, redis, close: closeStores } = await createStoresFromConfig(resolved, options.clock, env);
+  const serverStores = await createStoresFromConfig(resolved, options.clock, env);
+  const { stores, description, rateLimiters, redis, close: closeStores } = serverStores;
   // A resolved config from before the `audit` key gets its defaults.
   const auditSettings = resolved.audit ?? auditOf(undefined);
-  const control = createServerControl(auditSettings, redis, options.clock);
+  const recorded = createServerControl(auditSettings, redis, options.clock);
+  const control = Object.assign(liveControlPlane(resolved, serverStores), recorded);
+  let live: LiveControl | undefined;
   try {
     const services: Record<string, unknown> = { secretSource: environmentSecretSource(env) };
     if (resolved.services.usersFile !== undefined) services.users = new FileUserStore(resolved.services.usersFile);
@@ -166,6 +176,7 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
       stores,
       logger,
       services,
+      flowStore: control.flows,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(resolved.secretKeys.length > 0 ? { secretKeys: resolved.secretKeys } : {}),
       // Flows that trust Waymark's own provider read its keys in process (oidc-config.ts).
@@ -222,7 +233,7 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
         ...(control.audit || auditSettings.log
           ? { audit: { ...(control.audit ? { store: control.audit } : {}), log: auditSettings.log } }
           : {}),
-        ...(control.journeyLog ? { journeyLog: control.journeyLog } : {}),
+        ...(recorded.journeyLog ? { journeyLog: recorded.journeyLog } : {}),
       }),
     );
     const loaded = new Set(engine.flowIds());
@@ -238,6 +249,7 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
       ? createConfiguredProvider(oidc, { engine, stores, logger, trustedProxies: resolved.trustedProxies, audit: router.audit })
       : undefined;
     const app = createWaymarkApp(router, provider ? [provider.router, providerMetadataAlias(provider)] : []);
+    live = await startLive({ config: resolved, engine, router, control, logger, clock: options.clock ?? { now: () => Date.now() }, env });
     // Node's server with the configured timeouts (http-settings.ts), not app.listen's defaults.
     const server: Server = createHttpServer(app, resolved.http, tls);
     await new Promise<void>((resolveListen, reject) => {
@@ -265,6 +277,7 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
         print('openid provider cookie keys: random per process (set oidc.cookieKeys or WAYMARK_OIDC_COOKIE_KEYS)');
     }
     if (policies) print(`policies: POST /policies/evaluate (${policies.description})`);
+    print(control.description);
     print(`waymark listening on ${url} (issuer ${resolved.issuer})`);
     logger.info('listening', { url, issuer: resolved.issuer, stores: description });
     let closed: Promise<void> | undefined;
@@ -277,15 +290,25 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
       engine,
       router,
       control,
+      live: live as LiveControl,
       close() {
-        closed ??= new Promise<void>((done) => {
-          server.close(() => done());
-          server.closeAllConnections();
-        }).then(closeStores);
+        closed ??= (live as LiveControl)
+          .close()
+          .then(
+            () =>
+              new Promise<void>((done) => {
+                server.close(() => done());
+                server.closeAllConnections();
+              }),
+          )
+          .then(() => control.close())
+          .then(closeStores);
         return closed;
       },
     };
   } catch (error) {
+    await live?.close();
+    await control.close();
     await closeStores();
     throw error;
   }

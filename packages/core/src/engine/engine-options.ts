@@ -1,4 +1,4 @@
-import type { Clock, Logger, NodeType, Stores } from '@waymark/sdk';
+import type { Clock, FlowStore, Logger, NodeType, Stores } from '@waymark/sdk';
 import type { EngineLimits } from '../defaults.js';
 
 /** What `createEngine` takes. Every option has a default: `createEngine()` runs in memory. */
@@ -22,4 +22,11 @@ export interface EngineOptions {
    */
   secretKeys?: readonly (string | Uint8Array)[];
   limits?: Partial<EngineLimits>;
+  /**
+   * Where flows live at run time (the control plane: memory, files, Redis). With it,
+   * `syncFlows()` makes the store's active versions the ones new journeys start on, and a
+   * journey pinned to a version this engine has not compiled (saved by another process) is
+   * compiled from the store when it resumes. Without it, flows are what `load` loaded.
+   */
+  flowStore?: FlowStore;
 }

@@ -1,4 +1,13 @@
-import { WaymarkError, type Callback, type Clock, type Logger, type RequestInfo, type Services, type Stores } from '@waymark/sdk';
+import {
+  WaymarkError,
+  type Callback,
+  type Clock,
+  type FlowStore,
+  type Logger,
+  type RequestInfo,
+  type Services,
+  type Stores,
+} from '@waymark/sdk';
 import type { EngineLimits } from '../defaults.js';
 import { CORE_ERRORS } from '../errors.js';
 import type {
@@ -20,7 +29,7 @@ import { createRunScope, stepContext, type RunScope } from './context.js';
 import type { EngineOptions } from './engine-options.js';
 import { JourneyEvents } from './events.js';
 import { executeNode, Watchdog, type Execution } from './execute.js';
-import { FlowLibrary } from './flow-library.js';
+import { FlowLibrary, type LoadActivation } from './flow-library.js';
 import { newJourneyId } from './journey-id.js';
 import { openJourney, parseJourneyRecord, pendingStep, serialiseJourney, type PendingStep } from './journey-record.js';
 import { engineLimits } from './limits.js';
@@ -55,6 +64,14 @@ function frozenParams(params: Readonly<Record<string, string>> | undefined): Rea
   return Object.isFrozen(params) ? params : Object.freeze({ ...params });
 }
 
+/** What `Engine.syncFlows` did: the versions it made active, and the stored versions it refused. */
+export interface FlowSyncReport {
+  /** `{ id, version }` of each flow whose active version changed. */
+  activated: { id: string; version: number }[];
+  /** Stored versions that failed validation here (ERR_FLOW_INVALID with every problem): the running version keeps serving. */
+  refused: { id: string; version: number; error: WaymarkError }[];
+}
+
 /** What one engine call ends with: a journey result, or (push phase only) a pushed journey. */
 type RunResult = JourneyResult | PushedResult;
 
@@ -78,6 +95,9 @@ export class Engine {
   readonly #events: JourneyEvents;
   /** What this engine sealed at the end of a push phase, for it to redeem without decrypting (see parked-journeys.ts). */
   readonly #parked = new ParkedJourneys();
+  readonly #flowStore: FlowStore | undefined;
+  /* One fetch per missing pinned version, however many resumes ask for it at once. */
+  readonly #fetching = new Map<string, Promise<CompiledFlow | undefined>>();
 
   constructor(options: EngineOptions = {}, registry = new NodeRegistry()) {
     this.registry = registry;
@@ -96,6 +116,7 @@ export class Engine {
     this.#sealer = options.secretKeys ? new Sealer(options.secretKeys) : Sealer.ephemeral();
     this.#flows = new FlowLibrary(registry);
     this.#events = new JourneyEvents(this.logger);
+    this.#flowStore = options.flowStore;
     if (options.nodes) registry.registerAll(options.nodes, 'inline');
   }
 
@@ -105,11 +126,75 @@ export class Engine {
   }
 
   /**
-   * Validates and compiles a flow (once per version) and makes it the latest of its id.
-   * Throws FlowInvalidError (ERR_FLOW_INVALID) with every problem.
+   * Validates and compiles a flow (once per version). By default it becomes the active
+   * version of its id (the one new journeys start on) unless a higher one is active;
+   * `activation` `always` or `never` says otherwise. Throws FlowInvalidError
+   * (ERR_FLOW_INVALID) with every problem.
    */
-  load(input: unknown, label?: string): CompiledFlow {
-    return this.#flows.load(input, label);
+  load(input: unknown, label?: string, activation?: LoadActivation): CompiledFlow {
+    return this.#flows.load(input, label, activation);
+  }
+
+  /** Makes a loaded version the one new journeys start on; ERR_FLOW_NOT_FOUND when it is not loaded. */
+  activate(id: string, version: number): void {
+    if (!this.#flows.activate(id, version))
+      throw new WaymarkError(CORE_ERRORS.ERR_FLOW_NOT_FOUND, `no flow "${id}" version ${version} is loaded`, {
+        flowId: id,
+        flowVersion: version,
+      });
+  }
+
+  /**
+   * Makes the flow store's active versions the ones new journeys start on, compiling each
+   * once. A stored version that fails validation here is refused (in the report, with every
+   * problem) and the version running before keeps serving. Journeys already running stay on
+   * their version. Without a flow store it does nothing.
+   *
+   * @example
+   * const { activated, refused } = await engine.syncFlows();
+   */
+  async syncFlows(): Promise<FlowSyncReport> {
+    const report: FlowSyncReport = { activated: [], refused: [] };
+    const store = this.#flowStore;
+    if (!store) return report;
+    for (const entry of await store.list()) {
+      const { id, activeVersion: version } = entry;
+      if (this.#flows.get(id)?.version === version) continue;
+      if (!this.#flows.get(id, version)) {
+        const record = await store.getVersion(id, version);
+        if (!record) continue;
+        try {
+          this.#flows.load(record.flow, `${id}@${version}`, 'never');
+        } catch (error) {
+          report.refused.push({
+            id,
+            version,
+            error: error instanceof WaymarkError ? error : new WaymarkError(CORE_ERRORS.ERR_FLOW_INVALID, String(error)),
+          });
+          continue;
+        }
+      }
+      this.#flows.activate(id, version);
+      report.activated.push({ id, version });
+    }
+    return report;
+  }
+
+  /** A loaded version, or (with a flow store) the stored one compiled now; undefined when neither has it. */
+  async #pinned(id: string, version: number): Promise<CompiledFlow | undefined> {
+    const loaded = this.#flows.get(id, version);
+    if (loaded || !this.#flowStore) return loaded;
+    const key = `${id}@${version}`;
+    let fetching = this.#fetching.get(key);
+    if (!fetching) {
+      const store = this.#flowStore;
+      fetching = (async () => {
+        const record = await store.getVersion(id, version);
+        return record ? this.#flows.load(record.flow, key, 'never') : undefined;
+      })().finally(() => this.#fetching.delete(key));
+      this.#fetching.set(key, fetching);
+    }
+    return fetching;
   }
 
   /** Loads every `*.json` in a directory; reports all invalid files at once. */
@@ -117,7 +202,7 @@ export class Engine {
     return this.#flows.loadDirectory(dir);
   }
 
-  /** A loaded flow: the latest version, or the one asked for. */
+  /** A loaded flow: the active version (the one new journeys start on), or the one asked for. */
   flow(id: string, version?: number): CompiledFlow | undefined {
     return this.#flows.get(id, version);
   }
@@ -126,7 +211,7 @@ export class Engine {
     return this.#flows.ids();
   }
 
-  /** Starts a journey of the latest (or the given) version of a flow and runs it until it ends or suspends. */
+  /** Starts a journey of the active (or the given) version of a flow and runs it until it ends or suspends. */
   async start(flowId: string, input: StartInput): Promise<JourneyResult> {
     // Not the push phase: the run never parks, so its result is a journey result.
     return this.#run(this.#begin(flowId, input), input.request, undefined, false) as Promise<JourneyResult>;
@@ -157,7 +242,18 @@ export class Engine {
    * keys did not seal, ERR_FLOW_NOT_FOUND when its flow version is no longer loaded.
    */
   async redeem(sealed: string, input: RedeemInput): Promise<JourneyResult> {
-    const live = openPushedJourney(sealed, this.#sealer, (id, version) => this.flow(id, version), this.#parked);
+    let live: LiveJourney;
+    try {
+      live = openPushedJourney(sealed, this.#sealer, (id, version) => this.flow(id, version), this.#parked);
+    } catch (error) {
+      // Pinned to a version another process saved: compile it from the flow store, then open again.
+      const pinned =
+        error instanceof WaymarkError && error.code === CORE_ERRORS.ERR_FLOW_NOT_FOUND
+          ? (error.details as { flowId: string; flowVersion: number })
+          : undefined;
+      if (!pinned || !(await this.#pinned(pinned.flowId, pinned.flowVersion))) throw error;
+      live = openPushedJourney(sealed, this.#sealer, (id, version) => this.flow(id, version), this.#parked);
+    }
     if (this.clock.now() >= live.startedAt + this.#ttl(live.flow) * 1000) throw notFound();
     return this.#run(live, input.request, undefined, false) as Promise<JourneyResult>;
   }
@@ -239,11 +335,11 @@ export class Engine {
     const record = parseJourneyRecord(stored.value);
     // Another resume claimed this journey and is running it: this one loses, before any node runs.
     if (record.busy) throw conflict(journeyId);
-    const flow = this.flow(record.f, record.fv);
+    const flow = await this.#pinned(record.f, record.fv);
     if (!flow)
       throw new WaymarkError(
         CORE_ERRORS.ERR_FLOW_NOT_FOUND,
-        `journey is pinned to flow "${record.f}" version ${record.fv}, which this engine has not loaded`,
+        `journey is pinned to flow "${record.f}" version ${record.fv}, which this engine has not loaded${this.#flowStore ? ' and the flow store does not hold' : ''}`,
         {
           flowId: record.f,
           flowVersion: record.fv,

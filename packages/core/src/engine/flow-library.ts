@@ -7,24 +7,30 @@ import type { NodeRegistry } from '../registry.js';
 import { validateFlow } from '../validate/index.js';
 import { compileFlow, type CompiledFlow } from './compile.js';
 
+/** Whether `load` makes the loaded version the one new journeys start on. */
+export type LoadActivation = 'if-newer' | 'always' | 'never';
+
 /**
  * The loaded flows of one engine: every version compiled once and kept (journeys stay pinned to
- * the version they started on), and the latest version of each id.
+ * the version they started on), and the active version of each id (the one new journeys start
+ * on: the latest loaded, unless a flow store or `activate` says otherwise).
  */
 export class FlowLibrary {
   readonly #registry: NodeRegistry;
   readonly #flows = new Map<string, Map<number, CompiledFlow>>();
-  readonly #latest = new Map<string, CompiledFlow>();
+  readonly #active = new Map<string, CompiledFlow>();
 
   constructor(registry: NodeRegistry) {
     this.#registry = registry;
   }
 
   /**
-   * Validates and compiles a flow (once per version) and makes it the latest of its id.
-   * Throws FlowInvalidError (ERR_FLOW_INVALID) with every problem.
+   * Validates and compiles a flow (once per version). By default (`if-newer`) it becomes the
+   * active version of its id when no higher one is active; `always` activates it, `never`
+   * only keeps it for the journeys pinned to it. Throws FlowInvalidError (ERR_FLOW_INVALID)
+   * with every problem.
    */
-  load(input: unknown, label?: string): CompiledFlow {
+  load(input: unknown, label?: string, activation: LoadActivation = 'if-newer'): CompiledFlow {
     const result = validateFlow(input, this.#registry);
     if (!result.ok) {
       const id = (input as { id?: unknown } | null)?.id;
@@ -35,9 +41,18 @@ export class FlowLibrary {
     let versions = this.#flows.get(flow.id);
     if (!versions) this.#flows.set(flow.id, (versions = new Map()));
     versions.set(flow.version, compiled);
-    const latest = this.#latest.get(flow.id);
-    if (!latest || latest.version <= flow.version) this.#latest.set(flow.id, compiled);
+    const active = this.#active.get(flow.id);
+    if (activation === 'always' || (activation === 'if-newer' && (!active || active.version <= flow.version)))
+      this.#active.set(flow.id, compiled);
     return compiled;
+  }
+
+  /** Makes a compiled version the active one; false when that version is not compiled here. */
+  activate(id: string, version: number): boolean {
+    const compiled = this.#flows.get(id)?.get(version);
+    if (!compiled) return false;
+    this.#active.set(id, compiled);
+    return true;
   }
 
   /** Loads every `*.json` in a directory; reports all invalid files at once. */
@@ -57,13 +72,13 @@ export class FlowLibrary {
     return loaded;
   }
 
-  /** A loaded flow: the latest version, or the one asked for. */
+  /** A loaded flow: the active version, or the one asked for. */
   get(id: string, version?: number): CompiledFlow | undefined {
-    return version === undefined ? this.#latest.get(id) : this.#flows.get(id)?.get(version);
+    return version === undefined ? this.#active.get(id) : this.#flows.get(id)?.get(version);
   }
 
   /** The ids of the loaded flows. */
   ids(): string[] {
-    return [...this.#latest.keys()];
+    return [...this.#active.keys()];
   }
 }

@@ -61,6 +61,11 @@ export class Connection {
     return this.#run('health', () => this.client.ping()).then(() => undefined);
   }
 
+  /** Any other command, under the same rules (fail fast while disconnected, errors mapped, counted). */
+  run<T>(store: string, command: () => Promise<T>): Promise<T> {
+    return this.#run(store, command);
+  }
+
   #run<T>(store: string, command: () => Promise<T>): Promise<T> {
     if (!SENDABLE.has(this.client.status))
       return Promise.reject(new StoreUnavailableError(`redis ${store}`, new Error(`connection is ${this.client.status}`)));

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { formToCallbacks } from '@waymark/http';
 import { WaymarkError } from '@waymark/sdk';
+import { invalidClient } from '../../client-auth/presented-credentials.js';
 import { HttpError, invalidRequest } from '../../errors.js';
 import { locals, params } from '../../lib/locals.js';
 import { requestInfo } from '../../lib/request-info.js';
@@ -34,6 +35,8 @@ export function loadPendingStep(ctx: RouterContext): RequestHandler {
     if (!pending) throw new WaymarkError('ERR_JOURNEY_NOT_FOUND', 'no such journey: it finished, expired, or never existed');
     const meta = pending.meta as Partial<BrowserJourneyMeta> | undefined;
     const client = typeof meta?.clientId === 'string' ? ctx.clients.get(meta.clientId) : undefined;
+    // A client disabled or deleted since the journey started is refused here too, as an unknown one.
+    if (typeof meta?.clientId === 'string' && !client) throw invalidClient('the client this journey runs for is not registered', false);
     if (client) locals(res).client = client;
     pendingSteps.set(res, pending);
     next();

@@ -176,6 +176,8 @@ export function continueJourneyJson(ctx: RouterContext): RequestHandler {
       const pending = await engine.pending(journeyId);
       const clientId = (pending?.meta as { clientId?: unknown } | undefined)?.clientId;
       client = typeof clientId === 'string' ? ctx.clients.get(clientId) : undefined;
+      // A client disabled or deleted since the journey started is refused here too, as an unknown one.
+      if (typeof clientId === 'string' && !client) throw invalidClient('the client this journey runs for is not registered', false);
       if (client) locals(res).client = client;
       if (pending) locals(res).flowId = pending.flowId;
     }

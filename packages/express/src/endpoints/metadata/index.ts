@@ -56,8 +56,14 @@ export function buildMetadata(ctx: RouterContext): AuthorizationServerMetadata {
 
 /** `GET /.well-known/oauth-authorization-server` (RFC 8414 §3). */
 export function metadataEndpoint(ctx: RouterContext): RequestHandler {
-  const body = JSON.stringify(buildMetadata(ctx));
+  // Built once per set of clients: the clients may be replaced at run time (ClientRegistry.replace).
+  let body = JSON.stringify(buildMetadata(ctx));
+  let generation = ctx.clients.generation;
   return function metadata(_req, res) {
+    if (generation !== ctx.clients.generation) {
+      generation = ctx.clients.generation;
+      body = JSON.stringify(buildMetadata(ctx));
+    }
     // Public and stable for the process lifetime: caching briefly is safe.
     res.setHeader('Cache-Control', 'public, max-age=300');
     res.type('application/json').send(body);
