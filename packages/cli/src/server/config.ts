@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { compileConfigSchema, ConfigInvalidError, type ConfigSchema } from '@waymark/core';
 import { redisSettingSchema } from '@waymark/redis';
 import { WaymarkError } from '@waymark/sdk';
+import { adminSettingsSchema, type AdminSettings } from './admin-config.js';
 import { httpProblems, httpSettingsSchema, type HttpSettings } from './http-settings.js';
 import { limitProblems, limitsOf, limitsSchemaProperties, type LimitSettings } from './limits-config.js';
 
@@ -53,6 +54,8 @@ export interface ServerConfig {
   logClientIp?: 'full' | 'truncated' | 'hashed' | 'none';
   /** Strict-Transport-Security: { maxAgeSeconds?, includeSubDomains?, preload? } or false. Default: a year when the issuer is https. */
   hsts?: { maxAgeSeconds?: number; includeSubDomains?: boolean; preload?: boolean } | false;
+  /** The admin API at /admin/v1 (see admin-config.ts). Absent: none. */
+  admin?: AdminSettings;
 }
 
 /** A configuration after validation: defaults applied, paths absolute. */
@@ -75,6 +78,8 @@ export interface ResolvedServerConfig {
   logClientIp?: ServerConfig['logClientIp'];
   /** Strict-Transport-Security; undefined keeps the adapter's default (on for an https issuer). */
   hsts?: ServerConfig['hsts'];
+  /** The admin API's settings; undefined: no admin API. */
+  admin?: AdminSettings;
   /** Folder relative paths and plugins resolve from. */
   baseDir: string;
 }
@@ -180,6 +185,7 @@ export const serverConfigSchema = {
         },
       },
     },
+    admin: adminSettingsSchema,
   },
   // One of the two ways to give clients.
   if: { required: ['clientsFile'] },
@@ -284,6 +290,7 @@ export function resolveServerConfig(
     redis: config.redis,
     ...(config.logClientIp !== undefined ? { logClientIp: config.logClientIp } : {}),
     ...(config.hsts !== undefined ? { hsts: config.hsts } : {}),
+    ...(config.admin !== undefined ? { admin: config.admin } : {}),
     limits: limitsOf(config),
     http: config.http,
     baseDir,

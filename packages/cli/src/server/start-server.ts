@@ -7,6 +7,7 @@ import { builtinNodes, FileUserStore } from '@waymark/nodes';
 import type { Clock, Logger } from '@waymark/sdk';
 import { createWaymarkApp, createWaymarkRouter, DEFAULTS, type WaymarkRouter } from '@waymark/express';
 import { CliError } from '../errors.js';
+import { serveMode, withAdmin } from './admin-config.js';
 import { configError, resolveServerConfig, type ResolvedServerConfig, type ServerConfig } from './config.js';
 import { createHttpServer } from './http-settings.js';
 import { createStoresFromConfig } from './stores.js';
@@ -145,7 +146,18 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
             '/clients',
             `client "${client.clientId}" allows flow "${flow}", which no configured flow file defines; add it to "flows" or fix allowed_flows`,
           );
-    const app = createWaymarkApp(router);
+    // The admin API in front of the adapter's app when the config has an `admin` section.
+    const app = await withAdmin(createWaymarkApp(router), {
+      settings: resolved.admin,
+      issuer: resolved.issuer,
+      mode: serveMode(resolved as { mode?: unknown }, options.env ?? process.env),
+      engine,
+      router,
+      clients: resolved.clients,
+      trustedProxies: resolved.trustedProxies,
+      logger,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
     // Node's server with the configured timeouts (http-settings.ts), not app.listen's defaults.
     const server: Server = createHttpServer(app, resolved.http);
     await new Promise<void>((resolveListen, reject) => {
