@@ -136,11 +136,11 @@ export const ERROR_ANSWERS: Readonly<Record<string, ErrorAnswerSpec>> = Object.f
   ERR_ADMIN_READ_ONLY: { status: 403, error: 'access_denied' },
   ERR_ADMIN_WRITES_IN_PRODUCTION: { status: 403, error: 'access_denied' },
   ERR_ADMIN_RATE_LIMITED: { status: 429, error: 'temporarily_unavailable', retryAfter: true },
-  ERR_ADMIN_NOT_FOUND: { status: 404, error: 'not_found' },
+  ERR_ADMIN_NOT_FOUND: { status: 404, error: 'invalid_request' },
   ERR_ADMIN_BAD_REQUEST: { status: 400, error: 'invalid_request' },
   ERR_ADMIN_FLOW_INVALID: { status: 400, error: 'invalid_request' },
   ERR_ADMIN_CLIENT_INVALID: { status: 400, error: 'invalid_request' },
-  ERR_ADMIN_CONFLICT: { status: 409, error: 'conflict' },
+  ERR_ADMIN_CONFLICT: { status: 409, error: 'invalid_request' },
 
   // The OpenID Provider's interaction pages (@waymark/oidc-provider): a form this browser was not served.
   ERR_INTERACTION_FORBIDDEN: {
