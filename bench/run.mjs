@@ -2,6 +2,7 @@
 import { benchEngine, formatEngineBench } from '@waymark/cli';
 import { benchHandoff, formatHandoff } from './handoff.mjs';
 import { benchHandoffRedis, formatHandoffRedis } from './handoff-redis.mjs';
+import { benchAdminReads, formatAdminReads } from './admin-reads.mjs';
 
 process.stdout.write(formatEngineBench(await benchEngine()));
 
@@ -10,3 +11,6 @@ for (const line of formatHandoff(await benchHandoff())) console.log(line);
 
 console.log('');
 for (const line of formatHandoffRedis(await benchHandoffRedis())) console.log(line);
+
+console.log('');
+for (const line of formatAdminReads(await benchAdminReads())) console.log(line);

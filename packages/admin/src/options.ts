@@ -100,7 +100,10 @@ const isText = (v: unknown): v is string => typeof v === 'string' && v !== '';
 
 function validatorsOf(options: AdminRouterOptions, audience: string | string[], clock: Clock): Map<string, AccessTokenValidator> {
   if (!Array.isArray(options.trustedIssuers) || options.trustedIssuers.length === 0)
-    throw new AdminOptionsError('trustedIssuers', 'list at least one issuer: [{ "issuer": "https://as.example", "jwksUri": "https://as.example/jwks" }]');
+    throw new AdminOptionsError(
+      'trustedIssuers',
+      'list at least one issuer: [{ "issuer": "https://as.example", "jwksUri": "https://as.example/jwks" }]',
+    );
   const validators = new Map<string, AccessTokenValidator>();
   options.trustedIssuers.forEach((trusted, i) => {
     if (trusted === null || typeof trusted !== 'object' || !isText(trusted.issuer))
@@ -129,11 +132,14 @@ function validatorsOf(options: AdminRouterOptions, audience: string | string[], 
 
 /** Checks the options once; a bad one throws `ERR_ADMIN_OPTIONS` naming it. */
 export function resolveAdminOptions(options: AdminRouterOptions): AdminContext {
-  if (options === null || typeof options !== 'object') throw new AdminOptionsError('options', 'pass { issuer, trustedIssuers, stores, registry, validateClient }');
-  if (!isText(options.issuer) || !URL.canParse(options.issuer)) throw new AdminOptionsError('issuer', 'must be Waymark\'s issuer URL, such as "https://login.example.com"');
+  if (options === null || typeof options !== 'object')
+    throw new AdminOptionsError('options', 'pass { issuer, trustedIssuers, stores, registry, validateClient }');
+  if (!isText(options.issuer) || !URL.canParse(options.issuer))
+    throw new AdminOptionsError('issuer', 'must be Waymark\'s issuer URL, such as "https://login.example.com"');
   if (!options.stores || typeof options.stores.flows?.list !== 'function' || typeof options.stores.clients?.list !== 'function')
     throw new AdminOptionsError('stores', 'pass the control stores (createMemoryControlStores() from @waymark/core, or Redis)');
-  if (!options.registry || typeof options.registry.list !== 'function') throw new AdminOptionsError('registry', "pass the engine's node registry (engine.registry)");
+  if (!options.registry || typeof options.registry.list !== 'function')
+    throw new AdminOptionsError('registry', "pass the engine's node registry (engine.registry)");
   if (typeof options.validateClient !== 'function')
     throw new AdminOptionsError('validateClient', 'pass the client check of start-up (clientConfigProblems from @waymark/express)');
   const clock = options.clock ?? { now: () => Date.now() };
@@ -154,7 +160,8 @@ export function resolveAdminOptions(options: AdminRouterOptions): AdminContext {
     throw new AdminOptionsError('trustedProxies', `${(error as Error).message}; list IP addresses or CIDR ranges`);
   }
   const bodyLimit = options.bodyLimit ?? ADMIN_DEFAULTS.bodyLimit;
-  if (!Number.isInteger(bodyLimit) || bodyLimit < 1024) throw new AdminOptionsError('bodyLimit', 'must be a whole number of bytes, at least 1024');
+  if (!Number.isInteger(bodyLimit) || bodyLimit < 1024)
+    throw new AdminOptionsError('bodyLimit', 'must be a whole number of bytes, at least 1024');
   const logger = options.logger ?? stderrLogger;
   return Object.freeze({
     stores: options.stores,

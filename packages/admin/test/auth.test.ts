@@ -36,7 +36,11 @@ describe('admin API authorization (RFC 6750 bearer tokens)', () => {
     const token = await h.token();
     const [payload] = [token.split('.')[1]!];
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
-    const untrusted = [token.split('.')[0], Buffer.from(JSON.stringify({ ...claims, iss: 'https://evil.example' })).toString('base64url'), token.split('.')[2]].join('.');
+    const untrusted = [
+      token.split('.')[0],
+      Buffer.from(JSON.stringify({ ...claims, iss: 'https://evil.example' })).toString('base64url'),
+      token.split('.')[2],
+    ].join('.');
     for (const header of [`Bearer ${untrusted}`, `Basic ${Buffer.from('a:b').toString('base64')}`]) {
       const res = await request(h.app).get('/admin/v1/flows').set('Authorization', header);
       expect(res.status).toBe(401);
@@ -62,14 +66,18 @@ describe('admin API authorization (RFC 6750 bearer tokens)', () => {
   });
 
   it('accepts a token with the scope and answers no-store', async () => {
-    const res = await request(h.app).get('/admin/v1/flows').set('Authorization', `Bearer ${await h.token(READ)}`);
+    const res = await request(h.app)
+      .get('/admin/v1/flows')
+      .set('Authorization', `Bearer ${await h.token(READ)}`);
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.body).toEqual({ flows: [] });
   });
 
   it('answers 404 with a code for a route it does not serve', async () => {
-    const res = await request(h.app).get('/admin/v1/nothing-here').set('Authorization', `Bearer ${await h.token(READ)}`);
+    const res = await request(h.app)
+      .get('/admin/v1/nothing-here')
+      .set('Authorization', `Bearer ${await h.token(READ)}`);
     expect(res.status).toBe(404);
     expect(res.body).toMatchObject({ code: 'ERR_ADMIN_NOT_FOUND' });
     expect(res.headers['cache-control']).toBe('no-store');
@@ -97,11 +105,17 @@ describe('admin API write guards', () => {
     const refused = await adminHarness({ mode: 'production' });
     const allowed = await adminHarness({ mode: 'production', allowWritesInProduction: true });
     try {
-      const res = await request(refused.app).post('/admin/v1/flows').set('Authorization', `Bearer ${await refused.token()}`).send(passwordLogin());
+      const res = await request(refused.app)
+        .post('/admin/v1/flows')
+        .set('Authorization', `Bearer ${await refused.token()}`)
+        .send(passwordLogin());
       expect(res.status).toBe(403);
       expect(res.body.code).toBe('ERR_ADMIN_WRITES_IN_PRODUCTION');
       expect(res.body.error_description).toContain('allowWritesInProduction');
-      const ok = await request(allowed.app).post('/admin/v1/flows').set('Authorization', `Bearer ${await allowed.token()}`).send(passwordLogin());
+      const ok = await request(allowed.app)
+        .post('/admin/v1/flows')
+        .set('Authorization', `Bearer ${await allowed.token()}`)
+        .send(passwordLogin());
       expect(ok.status).toBe(201);
     } finally {
       await refused.close();
@@ -116,13 +130,16 @@ describe('admin API rate limit', () => {
     try {
       const token = await h.token(READ, { sub: 'busy-admin' });
       const statuses: number[] = [];
-      for (let i = 0; i < 4; i++) statuses.push((await request(h.app).get('/admin/v1/flows').set('Authorization', `Bearer ${token}`)).status);
+      for (let i = 0; i < 4; i++)
+        statuses.push((await request(h.app).get('/admin/v1/flows').set('Authorization', `Bearer ${token}`)).status);
       expect(statuses).toEqual([200, 200, 200, 429]);
       const last = await request(h.app).get('/admin/v1/flows').set('Authorization', `Bearer ${token}`);
       expect(last.body.code).toBe('ERR_ADMIN_RATE_LIMITED');
       expect(Number(last.headers['retry-after'])).toBeGreaterThan(0);
       // Another subject has its own budget.
-      const other = await request(h.app).get('/admin/v1/flows').set('Authorization', `Bearer ${await h.token(READ, { sub: 'other-admin' })}`);
+      const other = await request(h.app)
+        .get('/admin/v1/flows')
+        .set('Authorization', `Bearer ${await h.token(READ, { sub: 'other-admin' })}`);
       expect(other.status).toBe(200);
     } finally {
       await h.close();
@@ -140,7 +157,9 @@ describe('createAdminRouter options', () => {
       validateClient: () => [],
     };
     expect(() => createAdminRouter({ ...base, trustedIssuers: [] })).toThrow(/option "trustedIssuers"/);
-    expect(() => createAdminRouter({ ...base, trustedIssuers: [{ issuer: 'https://as.example', jwksUri: 'ftp://x' }] })).toThrow(/trustedIssuers\[0\]/);
+    expect(() => createAdminRouter({ ...base, trustedIssuers: [{ issuer: 'https://as.example', jwksUri: 'ftp://x' }] })).toThrow(
+      /trustedIssuers\[0\]/,
+    );
     expect(() => createAdminRouter({ ...base, rateLimit: { max: 0, windowSeconds: 60 } })).toThrow(/option "rateLimit"/);
     expect(() => createAdminRouter({ ...base, validateClient: undefined as never })).toThrow(/option "validateClient"/);
     expect(() => createAdminRouter(base)).not.toThrow();

@@ -35,7 +35,14 @@ describe('admin API: clients', () => {
     const created = await send('post', '/clients', webClient());
     expect(created.status).toBe(201);
     expect(created.headers.etag).toBe('"1"');
-    expect(created.body).toMatchObject({ client_id: 'web-app', enabled: true, has_secret: true, secret_set_at: expect.any(Number), revision: 1, updatedBy: 'alice' });
+    expect(created.body).toMatchObject({
+      client_id: 'web-app',
+      enabled: true,
+      has_secret: true,
+      secret_set_at: expect.any(Number),
+      revision: 1,
+      updatedBy: 'alice',
+    });
     expect(created.body.config).not.toHaveProperty('client_secret');
     expect((await h.stores.clients.get('web-app'))?.secret).toBe(SECRET);
     expect((await h.stores.clients.get('web-app'))?.config).not.toHaveProperty('client_secret');
@@ -95,7 +102,12 @@ describe('admin API: clients', () => {
     expect(given.body).not.toHaveProperty('client_secret');
     expect((await h.stores.clients.get('web-app'))?.secret).toBe(chosen);
     // Only secret clients have one.
-    await send('post', '/clients', { client_id: 'spa', type: 'spa', token_endpoint_auth_method: 'none', allowed_flows: ['password-login'] });
+    await send('post', '/clients', {
+      client_id: 'spa',
+      type: 'spa',
+      token_endpoint_auth_method: 'none',
+      allowed_flows: ['password-login'],
+    });
     expect((await send('post', '/clients/spa/secret', {})).status).toBe(400);
     answers = answers.filter((r) => r !== rotated);
     noSecretIn([SECRET, generated, chosen]);
@@ -103,7 +115,10 @@ describe('admin API: clients', () => {
 
   it('enables, disables and deletes, compare-and-set on the revision: of two concurrent changes one gets 409', async () => {
     await send('post', '/clients', webClient());
-    const [a, b] = await Promise.all([send('post', '/clients/web-app/disable', {}, '"1"'), send('put', '/clients/web-app', webClient({ name: 'B' }), '"1"')]);
+    const [a, b] = await Promise.all([
+      send('post', '/clients/web-app/disable', {}, '"1"'),
+      send('put', '/clients/web-app', webClient({ name: 'B' }), '"1"'),
+    ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     expect((a.status === 409 ? a : b).body.code).toBe('ERR_ADMIN_CONFLICT');
     expect((await h.stores.clients.get('web-app'))?.revision).toBe(2);

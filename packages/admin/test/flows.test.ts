@@ -13,7 +13,11 @@ describe('admin API: flows', () => {
   });
   afterEach(() => h.close());
 
-  const create = (body: unknown) => request(h.app).post('/admin/v1/flows').set('Authorization', auth).send(body as object);
+  const create = (body: unknown) =>
+    request(h.app)
+      .post('/admin/v1/flows')
+      .set('Authorization', auth)
+      .send(body as object);
   const update = (id: string, body: unknown, ifMatch?: string) => {
     const req = request(h.app).put(`/admin/v1/flows/${id}`).set('Authorization', auth);
     return (ifMatch !== undefined ? req.set('If-Match', ifMatch) : req).send(body as object);
@@ -27,7 +31,9 @@ describe('admin API: flows', () => {
     expect(created.body).toMatchObject({ id: 'password-login', versions: [1], activeVersion: 1, latestVersion: 1, updatedBy: 'alice' });
 
     const list = await request(h.app).get('/admin/v1/flows').set('Authorization', auth);
-    expect(list.body.flows).toEqual([expect.objectContaining({ id: 'password-login', versions: [1], activeVersion: 1, updatedBy: 'alice', updatedAt: expect.any(Number) })]);
+    expect(list.body.flows).toEqual([
+      expect.objectContaining({ id: 'password-login', versions: [1], activeVersion: 1, updatedBy: 'alice', updatedAt: expect.any(Number) }),
+    ]);
     const active = await request(h.app).get('/admin/v1/flows/password-login/versions/active').set('Authorization', auth);
     expect(active.status).toBe(200);
     expect(active.body).toMatchObject({ id: 'password-login', version: 1, active: true, savedBy: 'alice' });
@@ -42,13 +48,19 @@ describe('admin API: flows', () => {
     const broken = passwordLogin();
     (broken.nodes as Record<string, { type: string }>).verify!.type = 'credentials.verfy';
     const text = `${JSON.stringify(broken).slice(0, -1)},"start":"collect"}`; // a duplicate key too
-    const res = await request(h.app).post('/admin/v1/flows/validate').set('Authorization', `Bearer ${await h.token(READ)}`).set('Content-Type', 'application/json').send(text);
+    const res = await request(h.app)
+      .post('/admin/v1/flows/validate')
+      .set('Authorization', `Bearer ${await h.token(READ)}`)
+      .set('Content-Type', 'application/json')
+      .send(text);
     expect(res.status).toBe(200);
     expect(res.body.valid).toBe(false);
     const expected = validateFlowJson(text, registryOf());
     expect(expected.ok).toBe(false);
     expect(res.body.problems).toEqual(expected.ok ? [] : expected.problems);
-    expect(res.body.problems.map((p: { code: string }) => p.code)).toEqual(expect.arrayContaining(['ERR_FLOW_UNKNOWN_TYPE', 'ERR_FLOW_DUPLICATE_KEY']));
+    expect(res.body.problems.map((p: { code: string }) => p.code)).toEqual(
+      expect.arrayContaining(['ERR_FLOW_UNKNOWN_TYPE', 'ERR_FLOW_DUPLICATE_KEY']),
+    );
     const ok = await request(h.app).post('/admin/v1/flows/validate').set('Authorization', auth).send(passwordLogin());
     expect(ok.body).toEqual({ valid: true, problems: [] });
     expect(await h.stores.flows.list()).toEqual([]);
@@ -60,9 +72,19 @@ describe('admin API: flows', () => {
     const res = await create(broken);
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('ERR_ADMIN_FLOW_INVALID');
-    expect(res.body.problems).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'ERR_FLOW_UNKNOWN_TARGET', pointer: '/nodes/collect/outcomes/collected' })]));
+    expect(res.body.problems).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: 'ERR_FLOW_UNKNOWN_TARGET', pointer: '/nodes/collect/outcomes/collected' })]),
+    );
     expect(await h.stores.flows.list()).toEqual([]);
-    expect(h.events).toEqual([expect.objectContaining({ type: 'admin.change', action: 'flow.create', outcome: 'refused', code: 'ERR_ADMIN_FLOW_INVALID', actor: 'alice (client admin-console)' })]);
+    expect(h.events).toEqual([
+      expect.objectContaining({
+        type: 'admin.change',
+        action: 'flow.create',
+        outcome: 'refused',
+        code: 'ERR_ADMIN_FLOW_INVALID',
+        actor: 'alice (client admin-console)',
+      }),
+    ]);
 
     // An invalid new version leaves the saved one as it was.
     await create(passwordLogin());
@@ -116,13 +138,21 @@ describe('admin API: flows', () => {
     const rolled = await request(h.app).post('/admin/v1/flows/password-login/rollback').set('Authorization', auth).send({});
     expect(rolled.status).toBe(200);
     expect(rolled.body.activeVersion).toBe(2);
-    const activated = await request(h.app).post('/admin/v1/flows/password-login/versions/3/activate').set('Authorization', auth).send({ expectedActiveVersion: 2 });
+    const activated = await request(h.app)
+      .post('/admin/v1/flows/password-login/versions/3/activate')
+      .set('Authorization', auth)
+      .send({ expectedActiveVersion: 2 });
     expect(activated.body.activeVersion).toBe(3);
-    const lost = await request(h.app).post('/admin/v1/flows/password-login/versions/1/activate').set('Authorization', auth).send({ expectedActiveVersion: 2 });
+    const lost = await request(h.app)
+      .post('/admin/v1/flows/password-login/versions/1/activate')
+      .set('Authorization', auth)
+      .send({ expectedActiveVersion: 2 });
     expect(lost.status).toBe(409);
     const missing = await request(h.app).post('/admin/v1/flows/password-login/versions/9/activate').set('Authorization', auth).send({});
     expect(missing.status).toBe(404);
-    expect(h.events.filter((e) => e.action !== 'flow.create' && e.action !== 'flow.update').map((e) => [e.action, e.target, e.outcome])).toEqual([
+    expect(
+      h.events.filter((e) => e.action !== 'flow.create' && e.action !== 'flow.update').map((e) => [e.action, e.target, e.outcome]),
+    ).toEqual([
       ['flow.rollback', 'flow:password-login@2', 'success'],
       ['flow.activate', 'flow:password-login@3', 'success'],
       ['flow.activate', 'flow:password-login@1', 'refused'],
@@ -133,10 +163,18 @@ describe('admin API: flows', () => {
   it('refuses a second create of the same id and a body that is not a flow', async () => {
     await create(passwordLogin());
     expect((await create(passwordLogin())).status).toBe(409);
-    const notJson = await request(h.app).post('/admin/v1/flows').set('Authorization', auth).set('Content-Type', 'application/json').send('{"id": ');
+    const notJson = await request(h.app)
+      .post('/admin/v1/flows')
+      .set('Authorization', auth)
+      .set('Content-Type', 'application/json')
+      .send('{"id": ');
     expect(notJson.status).toBe(400);
     expect(notJson.body.code).toBe('ERR_ADMIN_FLOW_INVALID');
-    const tooBig = await request(h.app).post('/admin/v1/flows').set('Authorization', auth).set('Content-Type', 'application/json').send(`"${'x'.repeat(300 * 1024)}"`);
+    const tooBig = await request(h.app)
+      .post('/admin/v1/flows')
+      .set('Authorization', auth)
+      .set('Content-Type', 'application/json')
+      .send(`"${'x'.repeat(300 * 1024)}"`);
     expect(tooBig.status).toBe(413);
     expect(tooBig.text).not.toContain('at ');
   });

@@ -42,7 +42,16 @@ describe('admin API: node types, journeys, audit events', () => {
     h = await adminHarness();
     auth = `Bearer ${await h.token(READ)}`;
     await h.stores.journeyLog.record(journey('j1'));
-    await h.stores.journeyLog.record(journey('j2', { status: 'failure', code: 'ERR_JOURNEY_FAILED', sub: 'bob', startedAt: T + 5000, updatedAt: T + 6000, endedAt: T + 6000 }));
+    await h.stores.journeyLog.record(
+      journey('j2', {
+        status: 'failure',
+        code: 'ERR_JOURNEY_FAILED',
+        sub: 'bob',
+        startedAt: T + 5000,
+        updatedAt: T + 6000,
+        endedAt: T + 6000,
+      }),
+    );
     // A store that kept more than the contract names: the API answers the contract's fields only.
     await h.stores.journeyLog.record({ ...journey('j3', { status: 'live', endedAt: undefined }), password: 'hunter2' } as JourneyRecord);
     for (let n = 1; n <= 7; n++) await h.stores.audit.append(event(n));
@@ -74,9 +83,14 @@ describe('admin API: node types, journeys, audit events', () => {
     const failures = await get('/journeys?status=failure&code=ERR_JOURNEY_FAILED');
     expect(failures.body.journeys.map((j: { id: string }) => j.id)).toEqual(['j2']);
     expect(failures.body.journeys[0]).toMatchObject({ sub: 'bob', steps: 2 });
-    expect((await get('/journeys?sub=alice&client_id=web-app&flow=password-login')).body.journeys.map((j: { id: string }) => j.id)).toEqual(['j1', 'j3']);
+    expect((await get('/journeys?sub=alice&client_id=web-app&flow=password-login')).body.journeys.map((j: { id: string }) => j.id)).toEqual(
+      ['j1', 'j3'],
+    );
     expect((await get(`/journeys?from=${T + 5500}`)).body.journeys.map((j: { id: string }) => j.id)).toEqual(['j2']);
-    expect((await get(`/journeys?to=${new Date(T + 4000).toISOString()}`)).body.journeys.map((j: { id: string }) => j.id)).toEqual(['j1', 'j3']);
+    expect((await get(`/journeys?to=${new Date(T + 4000).toISOString()}`)).body.journeys.map((j: { id: string }) => j.id)).toEqual([
+      'j1',
+      'j3',
+    ]);
     const one = await get('/journeys/j3');
     expect(one.body).toMatchObject({ id: 'j3', status: 'live', trace: [{ node: 'collect' }, { node: 'verify' }] });
     expect(one.text).not.toContain('hunter2');
@@ -106,7 +120,9 @@ describe('admin API: node types, journeys, audit events', () => {
     expect(third.body).toEqual({ events: [expect.objectContaining({ id: 'e7' })] });
     expect((await get('/audit-events?sub=alice&outcome=failure')).body.events.map((e: AuditEvent) => e.id)).toEqual(['e6']);
     expect((await get('/audit-events?request_id=req-4')).body.events.map((e: AuditEvent) => e.id)).toEqual(['e4']);
-    expect((await get('/audit-events?from=1003&to=1005&client_id=web-app&type=journey.ended')).body.events.map((e: AuditEvent) => e.id)).toEqual(['e3', 'e4']);
+    expect(
+      (await get('/audit-events?from=1003&to=1005&client_id=web-app&type=journey.ended')).body.events.map((e: AuditEvent) => e.id),
+    ).toEqual(['e3', 'e4']);
     expect((await get('/audit-events?type=nonsense')).status).toBe(400);
   });
 });

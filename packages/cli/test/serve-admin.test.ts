@@ -39,7 +39,9 @@ describe('waymark serve: the admin API', () => {
   it('is absent without an "admin" section: /admin/* is 404', async () => {
     const server = await serve({});
     for (const path of ['/admin/v1/flows', '/admin/v1/clients', '/admin']) {
-      const res = await request(server.url).get(path).set('Authorization', `Bearer ${await tokens.mint()}`);
+      const res = await request(server.url)
+        .get(path)
+        .set('Authorization', `Bearer ${await tokens.mint()}`);
       expect(res.status).toBe(404);
     }
   });

@@ -66,7 +66,12 @@ export function bearerStep(ctx: AdminContext): RequestHandler {
     if (header === undefined || header === '') {
       await spend(`anonymous|${source}`);
       // RFC 6750 §3.1: no authentication information → no error code in the challenge.
-      throw new AdminError('ERR_ADMIN_TOKEN_MISSING', 'send the access token as "Authorization: Bearer <token>" (RFC 6750 §2.1)', {}, { 'WWW-Authenticate': bearerChallenge() });
+      throw new AdminError(
+        'ERR_ADMIN_TOKEN_MISSING',
+        'send the access token as "Authorization: Bearer <token>" (RFC 6750 §2.1)',
+        {},
+        { 'WWW-Authenticate': bearerChallenge() },
+      );
     }
     const match = BEARER.exec(header);
     const token = match?.[1];
@@ -75,18 +80,29 @@ export function bearerStep(ctx: AdminContext): RequestHandler {
     if (token === undefined || validator === undefined) {
       await spend(`anonymous|${source}`);
       const why = token === undefined ? 'the Authorization header is not "Bearer <token>"' : 'the token was not issued by a trusted issuer';
-      throw new AdminError('ERR_ADMIN_TOKEN_INVALID', `${why}: get an access token from a trusted issuer for the admin API's audience`, { reason: token === undefined ? 'malformed' : 'issuer' }, {
-        'WWW-Authenticate': bearerChallenge({ error: 'invalid_token', error_description: why }),
-      });
+      throw new AdminError(
+        'ERR_ADMIN_TOKEN_INVALID',
+        `${why}: get an access token from a trusted issuer for the admin API's audience`,
+        { reason: token === undefined ? 'malformed' : 'issuer' },
+        {
+          'WWW-Authenticate': bearerChallenge({ error: 'invalid_token', error_description: why }),
+        },
+      );
     }
     const result = await validator.validate(token);
     if (!result.ok) {
-      if (result.error.kind === 'unavailable') throw new AdminError('ERR_ADMIN_ISSUER_UNAVAILABLE', result.error.message, { reason: result.error.reason });
+      if (result.error.kind === 'unavailable')
+        throw new AdminError('ERR_ADMIN_ISSUER_UNAVAILABLE', result.error.message, { reason: result.error.reason });
       await spend(`anonymous|${source}`);
       // The reason names the check that failed (expired, audience…), never a claim's value.
-      throw new AdminError('ERR_ADMIN_TOKEN_INVALID', `${result.error.message}: get a new access token for the admin API`, { reason: result.error.reason }, {
-        'WWW-Authenticate': bearerChallenge({ error: 'invalid_token', error_description: result.error.message }),
-      });
+      throw new AdminError(
+        'ERR_ADMIN_TOKEN_INVALID',
+        `${result.error.message}: get a new access token for the admin API`,
+        { reason: result.error.reason },
+        {
+          'WWW-Authenticate': bearerChallenge({ error: 'invalid_token', error_description: result.error.message }),
+        },
+      );
     }
     await spend(`${result.claims.sub}|${source}`);
     setCaller(res, { sub: result.claims.sub, clientId: result.clientId, scopes: result.scopes, ip, requestId });

@@ -33,7 +33,13 @@ export function permit(ctx: AdminContext, access: Access): RequestHandler {
         'ERR_ADMIN_INSUFFICIENT_SCOPE',
         `the access token lacks the scope "${scope}": ask the issuer for a token with it`,
         { scope },
-        { 'WWW-Authenticate': bearerChallenge({ error: 'insufficient_scope', scope, error_description: `the scope "${scope}" is required` }) },
+        {
+          'WWW-Authenticate': bearerChallenge({
+            error: 'insufficient_scope',
+            scope,
+            error_description: `the scope "${scope}" is required`,
+          }),
+        },
       );
     next();
   };

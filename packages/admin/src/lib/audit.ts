@@ -9,9 +9,11 @@ import type { Caller } from './locals.js';
 export function storeAuditSink(store: AuditStore, logger: Logger): AuditSink {
   return {
     write(event) {
-      store.append(event).catch((error: unknown) =>
-        logger.warn('audit event not kept', { type: event.type, code: (error as { code?: unknown })?.code ?? 'ERR_INTERNAL' }),
-      );
+      store
+        .append(event)
+        .catch((error: unknown) =>
+          logger.warn('audit event not kept', { type: event.type, code: (error as { code?: unknown })?.code ?? 'ERR_INTERNAL' }),
+        );
     },
   };
 }

@@ -13,7 +13,11 @@ export function expectedNumber(req: Request, member: string, fromBody: unknown):
   let fromHeader: number | undefined;
   if (header !== undefined) {
     const match = ENTITY_TAG.exec(header.trim());
-    if (!match) throw badRequest('If-Match', `must be one entity tag as the ETag header gave it, such as "3" (with the quotes); weak tags and lists are not accepted`);
+    if (!match)
+      throw badRequest(
+        'If-Match',
+        `must be one entity tag as the ETag header gave it, such as "3" (with the quotes); weak tags and lists are not accepted`,
+      );
     fromHeader = Number(match[1]);
   }
   let fromMember: number | undefined;

@@ -24,7 +24,8 @@ export class QueryReader {
   /** One of `values`. */
   oneOf<T extends string>(name: string, values: readonly T[]): T | undefined {
     const value = this.text(name);
-    if (value !== undefined && !(values as readonly string[]).includes(value)) throw badRequest(name, `must be one of ${values.join(', ')}`);
+    if (value !== undefined && !(values as readonly string[]).includes(value))
+      throw badRequest(name, `must be one of ${values.join(', ')}`);
     return value as T | undefined;
   }
 

@@ -63,13 +63,22 @@ export function clientRoutes(ctx: AdminContext): Router {
     return (config.allowed_flows as unknown[]).flatMap((flow, i) =>
       known.has(flow as string)
         ? []
-        : [{ pointer: `/allowed_flows/${i}`, message: `the flow "${String(flow)}" is not in the flow store: save it first (POST /admin/v1/flows) or fix allowed_flows` }],
+        : [
+            {
+              pointer: `/allowed_flows/${i}`,
+              message: `the flow "${String(flow)}" is not in the flow store: save it first (POST /admin/v1/flows) or fix allowed_flows`,
+            },
+          ],
     );
   };
   const invalid = (problems: readonly ClientProblem[]) =>
-    new AdminError('ERR_ADMIN_CLIENT_INVALID', `the client is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was saved: fix each field named`, {
-      problems: problems.map((p) => ({ code: 'ERR_CLIENT_CONFIG', pointer: p.pointer, message: p.message })),
-    });
+    new AdminError(
+      'ERR_ADMIN_CLIENT_INVALID',
+      `the client is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was saved: fix each field named`,
+      {
+        problems: problems.map((p) => ({ code: 'ERR_CLIENT_CONFIG', pointer: p.pointer, message: p.message })),
+      },
+    );
 
   /* Stores a record compare-and-set, audits it and answers the view. */
   const store = async (
@@ -81,7 +90,8 @@ export function clientRoutes(ctx: AdminContext): Router {
     status: number,
   ) => {
     const revision = await clients.put(id, record, expected);
-    if (revision === false) refuse(res, change, conflict(`client "${id}" was changed by another writer meanwhile: read it again and retry`));
+    if (revision === false)
+      refuse(res, change, conflict(`client "${id}" was changed by another writer meanwhile: read it again and retry`));
     audit(res, { ...change, outcome: 'success' });
     const view = clientView({ ...record, revision: revision as number });
     sendJson(res, status, view, etagOf(revision as number));
@@ -110,12 +120,22 @@ export function clientRoutes(ctx: AdminContext): Router {
       const expected = expectedNumber(req, 'expectedRevision', expectedMember);
       const current = id !== undefined ? await clients.get(id) : undefined;
       if (mode === 'update' && !current) refuse(res, change, notFound(`no client "${id}": create it with POST /admin/v1/clients`));
-      if (mode === 'create' && current) refuse(res, change, conflict(`client "${id}" exists already: replace it with PUT /admin/v1/clients/${id}`));
+      if (mode === 'create' && current)
+        refuse(res, change, conflict(`client "${id}" exists already: replace it with PUT /admin/v1/clients/${id}`));
       if (expected !== undefined && current && expected !== current.revision)
-        refuse(res, change, conflict(`client "${id}" is at revision ${current.revision} now, not ${expected}: read it again and retry`, { revision: current.revision }));
+        refuse(
+          res,
+          change,
+          conflict(`client "${id}" is at revision ${current.revision} now, not ${expected}: read it again and retry`, {
+            revision: current.revision,
+          }),
+        );
       // A replacement without client_secret keeps the secret it has (write-only: the caller never saw it), while the method still uses one.
       const newSecret = typeof body.client_secret === 'string' ? body.client_secret : undefined;
-      const keptSecret = newSecret === undefined && current?.secret !== undefined && SECRET_METHODS.has(body.token_endpoint_auth_method) ? current.secret : undefined;
+      const keptSecret =
+        newSecret === undefined && current?.secret !== undefined && SECRET_METHODS.has(body.token_endpoint_auth_method)
+          ? current.secret
+          : undefined;
       const checked = keptSecret !== undefined ? { ...body, client_secret: keptSecret } : body;
       const problems = await problemsOf(checked);
       if (problems.length > 0) refuse(res, change, invalid(problems));
@@ -144,9 +164,22 @@ export function clientRoutes(ctx: AdminContext): Router {
       if (!current) refuse(res, change, notFound(`no client "${id}": list the clients with GET /admin/v1/clients`));
       const expected = expectedNumber(req, 'expectedRevision', body.expectedRevision);
       if (expected !== undefined && expected !== current!.revision)
-        refuse(res, change, conflict(`client "${id}" is at revision ${current!.revision} now, not ${expected}: read it again and retry`, { revision: current!.revision }));
+        refuse(
+          res,
+          change,
+          conflict(`client "${id}" is at revision ${current!.revision} now, not ${expected}: read it again and retry`, {
+            revision: current!.revision,
+          }),
+        );
       const { revision: _r, ...rest } = current!;
-      await store(res, change, id, { ...rest, enabled, updatedAt: ctx.clock.now(), updatedBy: callerOf(res).sub }, expected ?? current!.revision, 200);
+      await store(
+        res,
+        change,
+        id,
+        { ...rest, enabled, updatedAt: ctx.clock.now(), updatedBy: callerOf(res).sub },
+        expected ?? current!.revision,
+        200,
+      );
     };
   router.post('/clients/:id/enable', write, text, setEnabled(true));
   router.post('/clients/:id/disable', write, text, setEnabled(false));
@@ -177,11 +210,29 @@ export function clientRoutes(ctx: AdminContext): Router {
     if (!current) refuse(res, change, notFound(`no client "${id}": list the clients with GET /admin/v1/clients`));
     const expected = expectedNumber(req, 'expectedRevision', expectedMember);
     if (expected !== undefined && expected !== current!.revision)
-      refuse(res, change, conflict(`client "${id}" is at revision ${current!.revision} now, not ${expected}: read it again and retry`, { revision: current!.revision }));
+      refuse(
+        res,
+        change,
+        conflict(`client "${id}" is at revision ${current!.revision} now, not ${expected}: read it again and retry`, {
+          revision: current!.revision,
+        }),
+      );
     const unknown = Object.keys(body).filter((k) => k !== 'client_secret');
-    if (unknown.length > 0) refuse(res, change, badRequest(unknown[0]!, 'is not a member of a rotation: send {} to generate a secret, or { "client_secret": "…" }'));
+    if (unknown.length > 0)
+      refuse(
+        res,
+        change,
+        badRequest(unknown[0]!, 'is not a member of a rotation: send {} to generate a secret, or { "client_secret": "…" }'),
+      );
     if (!SECRET_METHODS.has(current!.config.token_endpoint_auth_method))
-      refuse(res, change, badRequest('token_endpoint_auth_method', `client "${id}" does not authenticate with a secret: only client_secret_basic and client_secret_post clients have one`));
+      refuse(
+        res,
+        change,
+        badRequest(
+          'token_endpoint_auth_method',
+          `client "${id}" does not authenticate with a secret: only client_secret_basic and client_secret_post clients have one`,
+        ),
+      );
     const generated = body.client_secret === undefined ? randomBytes(32).toString('base64url') : undefined;
     const secret = generated ?? body.client_secret;
     const problems = ctx.validateClient({ ...current!.config, client_secret: secret });
@@ -190,10 +241,16 @@ export function clientRoutes(ctx: AdminContext): Router {
     const { revision: _r, ...rest } = current!;
     const record = { ...rest, secret: secret as string, secretSetAt: now, updatedAt: now, updatedBy: callerOf(res).sub };
     const revision = await clients.put(id, record, expected ?? current!.revision);
-    if (revision === false) refuse(res, change, conflict(`client "${id}" was changed by another writer meanwhile: read it again and retry`));
+    if (revision === false)
+      refuse(res, change, conflict(`client "${id}" was changed by another writer meanwhile: read it again and retry`));
     audit(res, { ...change, outcome: 'success' });
     // The generated secret is answered this once, never again (no-store: no cache keeps it).
-    sendJson(res, 200, { ...clientView({ ...record, revision: revision as number }), ...(generated !== undefined ? { client_secret: generated } : {}) }, etagOf(revision as number));
+    sendJson(
+      res,
+      200,
+      { ...clientView({ ...record, revision: revision as number }), ...(generated !== undefined ? { client_secret: generated } : {}) },
+      etagOf(revision as number),
+    );
   });
   return router;
 }

@@ -36,7 +36,12 @@ function readFlow(req: Request): Checked {
   const problems = parsed.ok ? [] : [...parsed.problems];
   const value = 'value' in parsed ? parsed.value : undefined;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    if (problems.length === 0) problems.push({ code: 'ERR_FLOW_SCHEMA', pointer: '', message: 'the body must be a flow: a JSON object { id, version, description, start, nodes }' });
+    if (problems.length === 0)
+      problems.push({
+        code: 'ERR_FLOW_SCHEMA',
+        pointer: '',
+        message: 'the body must be a flow: a JSON object { id, version, description, start, nodes }',
+      });
     return { flow: undefined, problems, expected: undefined };
   }
   const flow = value as Record<string, unknown>;
@@ -88,7 +93,14 @@ export function flowRoutes(ctx: AdminContext): Router {
     const id = req.params.id as string;
     const entry = await entryOrThrow(id);
     const asked = req.params.version as string;
-    const version = asked === 'active' ? entry.activeVersion : asked === 'latest' ? latestOf(entry)! : /^\d{1,9}$/.test(asked) ? Number(asked) : undefined;
+    const version =
+      asked === 'active'
+        ? entry.activeVersion
+        : asked === 'latest'
+          ? latestOf(entry)!
+          : /^\d{1,9}$/.test(asked)
+            ? Number(asked)
+            : undefined;
     if (version === undefined) throw badRequest('version', 'must be a version number, "active" or "latest"');
     const record = await flows.getVersion(id, version);
     if (!record) throw notFound(`flow "${id}" has no version ${version}: its versions are ${entry.versions.join(', ')}`);
@@ -104,33 +116,72 @@ export function flowRoutes(ctx: AdminContext): Router {
       const id = urlId ?? (typeof flow?.id === 'string' ? flow.id : undefined);
       const change = { action: `flow.${mode}`, target: `flow:${id ?? '?'}` };
       if (flow && urlId !== undefined && flow.id !== undefined && flow.id !== urlId)
-        refuse(res, change, badRequest('id', `the body's id "${String(flow.id)}" is not the id in the path ("${urlId}"): they must be the same`));
+        refuse(
+          res,
+          change,
+          badRequest('id', `the body's id "${String(flow.id)}" is not the id in the path ("${urlId}"): they must be the same`),
+        );
       if (flow && urlId !== undefined && flow.id === undefined) flow.id = urlId;
       const expected = expectedNumber(req, 'expectedVersion', expectedMember);
       const entry = id !== undefined ? await flows.entry(id) : undefined;
       if (mode === 'update' && !entry) refuse(res, change, notFound(`no flow "${id}": create it with POST /admin/v1/flows`));
-      if (mode === 'create' && entry) refuse(res, change, conflict(`flow "${id}" exists already: save a new version with PUT /admin/v1/flows/${id}`, { latestVersion: latestOf(entry) }));
+      if (mode === 'create' && entry)
+        refuse(
+          res,
+          change,
+          conflict(`flow "${id}" exists already: save a new version with PUT /admin/v1/flows/${id}`, { latestVersion: latestOf(entry) }),
+        );
       const latest = latestOf(entry);
       if (expected !== undefined && expected !== latest)
-        refuse(res, change, conflict(`flow "${id}" is at version ${latest} now, not ${expected}: read it again and retry`, { latestVersion: latest }));
+        refuse(
+          res,
+          change,
+          conflict(`flow "${id}" is at version ${latest} now, not ${expected}: read it again and retry`, { latestVersion: latest }),
+        );
       // A version left out is the next one; one given must come after the latest (versions are immutable).
       if (flow && flow.version === undefined) flow.version = (latest ?? 0) + 1;
       if (flow && latest !== null && typeof flow.version === 'number' && flow.version <= latest)
-        refuse(res, change, conflict(`version ${flow.version} of flow "${id}" exists already (latest ${latest}): send version ${latest + 1}, or leave version out`, { latestVersion: latest }));
+        refuse(
+          res,
+          change,
+          conflict(
+            `version ${flow.version} of flow "${id}" exists already (latest ${latest}): send version ${latest + 1}, or leave version out`,
+            { latestVersion: latest },
+          ),
+        );
       const all = flow ? [...problems, ...(validated(flow, ctx) ?? [])] : problems;
       const target = `flow:${id ?? '?'}@${String(flow?.version ?? '?')}`;
       if (all.length > 0)
-        refuse(res, { ...change, target }, new AdminError('ERR_ADMIN_FLOW_INVALID', `the flow is invalid (${all.length} problem${all.length === 1 ? '' : 's'}); nothing was saved: fix each problem at its pointer`, { problems: all }));
+        refuse(
+          res,
+          { ...change, target },
+          new AdminError(
+            'ERR_ADMIN_FLOW_INVALID',
+            `the flow is invalid (${all.length} problem${all.length === 1 ? '' : 's'}); nothing was saved: fix each problem at its pointer`,
+            { problems: all },
+          ),
+        );
       const valid = flow as Record<string, unknown> & { id: string; version: number };
       const activate = req.query.activate !== 'false';
-      const record: FlowVersionRecord = { id: valid.id, version: valid.version, flow: valid as JsonObject, savedAt: ctx.clock.now(), savedBy: caller.sub };
+      const record: FlowVersionRecord = {
+        id: valid.id,
+        version: valid.version,
+        flow: valid as JsonObject,
+        savedAt: ctx.clock.now(),
+        savedBy: caller.sub,
+      };
       // Compare-and-set against what this request read (or what the caller read): of two concurrent saves one wins.
       if (!(await flows.saveVersion(record, expected ?? latest, { activate })))
         refuse(res, { ...change, target }, conflict(`flow "${valid.id}" was changed by another writer meanwhile: read it again and retry`));
       audit(res, { ...change, target, outcome: 'success' });
       const saved = await entryOrThrow(valid.id);
       res.setHeader('Location', `${req.baseUrl}/flows/${encodeURIComponent(valid.id)}/versions/${valid.version}`);
-      sendJson(res, 201, { ...entryView(saved), version: valid.version, active: saved.activeVersion === valid.version }, etagOf(latestOf(saved) ?? 0));
+      sendJson(
+        res,
+        201,
+        { ...entryView(saved), version: valid.version, active: saved.activeVersion === valid.version },
+        etagOf(latestOf(saved) ?? 0),
+      );
     };
   router.post('/flows', write, text, save('create'));
   router.put('/flows/:id', write, text, save('update'));
@@ -153,18 +204,29 @@ export function flowRoutes(ctx: AdminContext): Router {
         if (!/^\d{1,9}$/.test(asked)) refuse(res, change, badRequest('version', 'must be a version number'));
         version = Number(asked);
       } else if (body.version !== undefined) {
-        if (typeof body.version !== 'number' || !Number.isSafeInteger(body.version)) refuse(res, change, badRequest('version', 'must be a version number'));
+        if (typeof body.version !== 'number' || !Number.isSafeInteger(body.version))
+          refuse(res, change, badRequest('version', 'must be a version number'));
         version = body.version as number;
       } else {
         const earlier = entry!.versions.filter((v) => v < current);
-        if (earlier.length === 0) refuse(res, change, conflict(`flow "${id}" has no version before the active one (${current}) to roll back to`));
+        if (earlier.length === 0)
+          refuse(res, change, conflict(`flow "${id}" has no version before the active one (${current}) to roll back to`));
         version = earlier[earlier.length - 1]!;
       }
       const target = `flow:${id}@${version}`;
       if (!entry!.versions.includes(version))
-        refuse(res, { ...change, target }, notFound(`flow "${id}" has no version ${version}: its versions are ${entry!.versions.join(', ')}`));
+        refuse(
+          res,
+          { ...change, target },
+          notFound(`flow "${id}" has no version ${version}: its versions are ${entry!.versions.join(', ')}`),
+        );
       const ok = await flows.activate(id, version, callerOf(res).sub, ctx.clock.now(), (expectedActive as number | undefined) ?? current);
-      if (!ok) refuse(res, { ...change, target }, conflict(`the active version of flow "${id}" was changed by another writer meanwhile: read it again and retry`));
+      if (!ok)
+        refuse(
+          res,
+          { ...change, target },
+          conflict(`the active version of flow "${id}" was changed by another writer meanwhile: read it again and retry`),
+        );
       audit(res, { ...change, target, outcome: 'success' });
       const saved = await entryOrThrow(id);
       sendJson(res, 200, entryView(saved), etagOf(latestOf(saved) ?? 0));

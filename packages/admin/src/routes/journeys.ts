@@ -52,11 +52,15 @@ export function journeyRoutes(ctx: AdminContext): Router {
         cursor: q.text('cursor'),
       }),
     );
-    sendJson(res, 200, { journeys: page.journeys.map((j) => journeyView(j, false)), ...(page.next !== undefined ? { next: page.next } : {}) });
+    sendJson(res, 200, {
+      journeys: page.journeys.map((j) => journeyView(j, false)),
+      ...(page.next !== undefined ? { next: page.next } : {}),
+    });
   });
   router.get('/journeys/:id', read, async (req, res) => {
     const journey = await ctx.stores.journeyLog.get(req.params.id as string);
-    if (!journey) throw notFound('no such journey in the journey log (never started, or past its retention): query them with GET /admin/v1/journeys');
+    if (!journey)
+      throw notFound('no such journey in the journey log (never started, or past its retention): query them with GET /admin/v1/journeys');
     sendJson(res, 200, journeyView(journey, true));
   });
   return router;

@@ -34,7 +34,8 @@ export const adminSettingsSchema = {
     issuers: {
       type: 'array',
       minItems: 1,
-      description: 'the token issuers trusted for the admin API, at least one: [{ "issuer": "https://as.example", "jwksUri": "https://as.example/jwks" }]',
+      description:
+        'the token issuers trusted for the admin API, at least one: [{ "issuer": "https://as.example", "jwksUri": "https://as.example/jwks" }]',
       items: {
         type: 'object',
         additionalProperties: false,
@@ -85,7 +86,10 @@ export async function seededControlStores(engine: Engine, clients: readonly unkn
     const versions = [...Array(latest.version).keys()].map((i) => engine.flow(id, i + 1)).filter((f) => f !== undefined);
     let previous: number | null = null;
     for (const compiled of versions) {
-      await control.flows.saveVersion({ id, version: compiled.version, flow: compiled.flow as unknown as JsonObject, savedAt: now, savedBy: 'config' }, previous);
+      await control.flows.saveVersion(
+        { id, version: compiled.version, flow: compiled.flow as unknown as JsonObject, savedAt: now, savedBy: 'config' },
+        previous,
+      );
       previous = compiled.version;
     }
   }
