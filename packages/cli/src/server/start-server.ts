@@ -84,22 +84,11 @@ function loadFlows(engine: Engine, paths: readonly string[]): void {
 /** A port that cannot be bound becomes a coded error naming the port and the fix (exit 2), not a stack. */
 function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
   if (error.code === 'EADDRINUSE')
-    return new CliError(
-      'ERR_SERVE_PORT_IN_USE',
-      `port ${port} on ${host} is already in use; stop the other process or choose another port (--port <port>, PORT=<port> or "port" in the config)`,
-      { port },
-    );
+    return new CliError('ERR_SERVE_PORT_IN_USE', `port ${port} on ${host} is already in use; stop the other process or choose another port (--port <port>, PORT=<port> or "port" in the config)`, { port });
   if (error.code === 'EACCES')
-    return new CliError(
-      'ERR_SERVE_PORT_IN_USE',
-      `port ${port} on ${host} is not allowed for this user; choose a port above 1023 (--port <port>, PORT=<port> or "port" in the config)`,
-      { port },
-    );
+    return new CliError('ERR_SERVE_PORT_IN_USE', `port ${port} on ${host} is not allowed for this user; choose a port above 1023 (--port <port>, PORT=<port> or "port" in the config)`, { port });
   if (error.code === 'EADDRNOTAVAIL')
-    return new CliError('ERR_SERVE_PORT_IN_USE', `host ${host} is not an address of this machine; fix "host" in the config`, {
-      port,
-      host,
-    });
+    return new CliError('ERR_SERVE_PORT_IN_USE', `host ${host} is not an address of this machine; fix "host" in the config`, { port, host });
   return error;
 }
 
@@ -117,12 +106,7 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
   const resolved = isResolved(config) ? config : resolveServerConfig(config, options.baseDir ?? process.cwd(), options.env ?? process.env);
   const logger = options.logger ?? DEFAULTS.logger;
   const print = options.print ?? (() => undefined);
-  const {
-    stores,
-    description,
-    rateLimiters,
-    close: closeStores,
-  } = await createStoresFromConfig(resolved, options.clock, options.env ?? process.env);
+  const { stores, description, rateLimiters, close: closeStores } = await createStoresFromConfig(resolved, options.clock, options.env ?? process.env);
   try {
     const services: Record<string, unknown> = { secretSource: environmentSecretSource(options.env ?? process.env) };
     if (resolved.services.usersFile !== undefined) services.users = new FileUserStore(resolved.services.usersFile);
