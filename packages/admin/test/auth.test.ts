@@ -124,6 +124,23 @@ describe('admin API write guards', () => {
   });
 });
 
+describe('admin API when the issuer is down', () => {
+  it('fails closed with 503 ERR_ADMIN_ISSUER_UNAVAILABLE when the JWKS cannot be fetched', async () => {
+    const probe = await adminHarness();
+    const issuer = probe.issuer.issuer;
+    const token = await probe.token();
+    await probe.close();
+    const h = await adminHarness({ trustedIssuers: [{ issuer, jwksUri: `${issuer}/jwks` }] });
+    try {
+      const res = await request(h.app).get('/admin/v1/flows').set('Authorization', `Bearer ${token}`);
+      expect(res.status).toBe(503);
+      expect(res.body.code).toBe('ERR_ADMIN_ISSUER_UNAVAILABLE');
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('admin API rate limit', () => {
   it('answers 429 with Retry-After once a token subject spends its budget from one address', async () => {
     const h = await adminHarness({ rateLimit: { max: 3, windowSeconds: 60 } });
