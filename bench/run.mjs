@@ -3,6 +3,7 @@ import { benchEngine, formatEngineBench } from '@waymark/cli';
 import { benchHandoff, formatHandoff } from './handoff.mjs';
 import { benchHandoffRedis, formatHandoffRedis } from './handoff-redis.mjs';
 import { benchHandoffAudit, formatHandoffAudit } from './handoff-audit.mjs';
+import { benchAdminReads, formatAdminReads } from './admin-reads.mjs';
 
 process.stdout.write(formatEngineBench(await benchEngine()));
 
@@ -14,3 +15,6 @@ for (const line of formatHandoffRedis(await benchHandoffRedis())) console.log(li
 
 console.log('');
 for (const line of formatHandoffAudit(await benchHandoffAudit())) console.log(line);
+
+console.log('');
+for (const line of formatAdminReads(await benchAdminReads())) console.log(line);

@@ -28,6 +28,7 @@ export const PACKAGES = [
   '@waymark/policy',
   '@waymark/redis',
   '@waymark/express',
+  '@waymark/admin',
   '@waymark/oidc-provider',
   '@waymark/cli',
 ];

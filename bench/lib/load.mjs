@@ -139,10 +139,12 @@ export function startChild(script, side, setup) {
 }
 
 /** One HTTP exchange over the keep-alive agent; resolves with status, headers and body text. */
-export function exchange(agent, base, method, path, body) {
+export function exchange(agent, base, method, path, body, extraHeaders) {
   return new Promise((resolve, reject) => {
-    const headers =
-      body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) };
+    const headers = {
+      ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) }),
+      ...extraHeaders,
+    };
     const req = request({ agent, host: base.hostname, port: base.port, method, path, headers }, (res) => {
       let text = '';
       res.setEncoding('utf8');

@@ -62,6 +62,12 @@ const RULES: Readonly<Record<string, Rule>> = {
     libraries: 'declared',
     why: '@waymark/policy builds on @waymark/sdk, @waymark/core and @waymark/access-token',
   },
+  // express: the library, for its Router (never @waymark/express: the client check is passed in by the CLI).
+  '@waymark/admin': {
+    waymark: ['@waymark/sdk', '@waymark/core', '@waymark/access-token', '@waymark/http'],
+    libraries: ['express'],
+    why: '@waymark/admin builds on @waymark/sdk, @waymark/core, @waymark/access-token, @waymark/http and express',
+  },
   '@waymark/testing': {
     waymark: ['@waymark/sdk', '@waymark/core'],
     libraries: 'declared',
@@ -180,7 +186,7 @@ describe('package import rules (DESIGN.md "Packages")', () => {
   it('scans every package, its dependency lists and its imports (a scan that finds nothing proves nothing)', () => {
     const names = scans.map((s) => s.name);
     expect(names).toEqual(
-      expect.arrayContaining(['@waymark/sdk', '@waymark/core', '@waymark/nodes', '@waymark/testing', '@waymark/express', '@waymark/cli']),
+      expect.arrayContaining(['@waymark/sdk', '@waymark/core', '@waymark/nodes', '@waymark/testing', '@waymark/express', '@waymark/admin', '@waymark/cli']),
     );
     const core = scans.find((s) => s.name === '@waymark/core')!;
     expect(core.dependencies).toContainEqual({ list: 'dependencies', name: 'xstate' });

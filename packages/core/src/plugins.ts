@@ -80,7 +80,7 @@ export async function loadPlugins(registry: NodeRegistry, names: readonly string
   const loaded: LoadedPlugin[] = [];
   for (const name of names) {
     const plugin = await loadPlugin(name, cwd);
-    registry.registerAll(plugin.nodes, name);
+    registry.registerAll(plugin.nodes, name, plugin.version);
     loaded.push(plugin);
   }
   return loaded;

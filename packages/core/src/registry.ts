@@ -5,9 +5,10 @@ import { WaymarkError, type NodeType } from '@waymark/sdk';
  * both sources, so it stops start-up instead of silently shadowing a type.
  */
 export class NodeRegistry {
-  readonly #types = new Map<string, { node: NodeType<unknown>; source: string }>();
+  readonly #types = new Map<string, { node: NodeType<unknown>; source: string; version: string | undefined }>();
 
-  register(node: NodeType<unknown>, source = 'inline'): void {
+  /** `source` names where the type comes from (a package name, `builtin`, `inline`); `version`, that package's version. */
+  register(node: NodeType<unknown>, source = 'inline', version?: string): void {
     const existing = this.#types.get(node.type);
     if (existing) {
       throw new WaymarkError(
@@ -16,11 +17,11 @@ export class NodeRegistry {
         { type: node.type, source, existing: existing.source },
       );
     }
-    this.#types.set(node.type, { node, source });
+    this.#types.set(node.type, { node, source, version });
   }
 
-  registerAll(nodes: readonly NodeType<unknown>[], source = 'inline'): void {
-    for (const node of nodes) this.register(node, source);
+  registerAll(nodes: readonly NodeType<unknown>[], source = 'inline', version?: string): void {
+    for (const node of nodes) this.register(node, source, version);
   }
 
   get(type: string): NodeType<unknown> | undefined {
@@ -34,6 +35,11 @@ export class NodeRegistry {
   /** Where a type came from: `builtin`, a package name, `inline`. */
   sourceOf(type: string): string | undefined {
     return this.#types.get(type)?.source;
+  }
+
+  /** The version of the package a type came from, when it was registered with one (plugins are). */
+  versionOf(type: string): string | undefined {
+    return this.#types.get(type)?.version;
   }
 
   list(): NodeType<unknown>[] {

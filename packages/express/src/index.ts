@@ -20,7 +20,7 @@ export { CSRF_COOKIE } from './endpoints/authorize/csrf.js';
 export { isAllowedRedirectTarget } from './oauth/redirect-target.js';
 export { STYLESHEET } from './endpoints/assets/index.js';
 
-export { loadClients } from './clients/load-clients.js';
+export { loadClients, clientConfigProblems } from './clients/load-clients.js';
 export { ClientRegistry, toClientInfo } from './clients/client-registry.js';
 export { matchRedirectUri, compileRedirectUriPattern } from './clients/redirect-uri.js';
 export { clientConfigSchema, CLIENT_TYPES, TOKEN_ENDPOINT_AUTH_METHODS, PKCE_ENFORCEMENTS, SIGNING_ALGORITHMS } from './clients/schema.js';

@@ -127,6 +127,21 @@ export const ERROR_ANSWERS: Readonly<Record<string, ErrorAnswerSpec>> = Object.f
   ERR_STEPUP_FAILED: { status: 401, error: 'access_denied' },
   ERR_PDP_UNAVAILABLE: { status: 503, error: 'temporarily_unavailable' },
 
+  // The admin API (@waymark/admin): an OAuth protected resource (RFC 6750) answering JSON; the messages name the field and the fix.
+  // RFC 6750 §3.1: a request without a token is missing a required parameter; the header carries no error code (admin's bearer.ts).
+  ERR_ADMIN_TOKEN_MISSING: { status: 401, error: 'invalid_request' },
+  ERR_ADMIN_TOKEN_INVALID: { status: 401, error: 'invalid_token' },
+  ERR_ADMIN_ISSUER_UNAVAILABLE: { status: 503, error: 'temporarily_unavailable', description: "the token issuer's key set could not be fetched; retry later" },
+  ERR_ADMIN_INSUFFICIENT_SCOPE: { status: 403, error: 'insufficient_scope' },
+  ERR_ADMIN_READ_ONLY: { status: 403, error: 'access_denied' },
+  ERR_ADMIN_WRITES_IN_PRODUCTION: { status: 403, error: 'access_denied' },
+  ERR_ADMIN_RATE_LIMITED: { status: 429, error: 'temporarily_unavailable', retryAfter: true },
+  ERR_ADMIN_NOT_FOUND: { status: 404, error: 'invalid_request' },
+  ERR_ADMIN_BAD_REQUEST: { status: 400, error: 'invalid_request' },
+  ERR_ADMIN_FLOW_INVALID: { status: 400, error: 'invalid_request' },
+  ERR_ADMIN_CLIENT_INVALID: { status: 400, error: 'invalid_request' },
+  ERR_ADMIN_CONFLICT: { status: 409, error: 'invalid_request' },
+
   // The OpenID Provider's interaction pages (@waymark/oidc-provider): a form this browser was not served.
   ERR_INTERACTION_FORBIDDEN: {
     status: 403,

@@ -27,6 +27,8 @@ describe('ERROR_ANSWERS', () => {
       'server_error',
       'temporarily_unavailable',
       'invalid_request_uri',
+      'invalid_token', // RFC 6750 §3.1 (the admin API, a protected resource)
+      'insufficient_scope', // RFC 6750 §3.1
     ]);
     for (const [code, spec] of Object.entries(ERROR_ANSWERS)) {
       expect([code, spec.status >= 400 && spec.status < 600]).toEqual([code, true]);

@@ -39,6 +39,7 @@ export const credentialsCollect = defineNode({
   type: 'credentials.collect',
   version: 1,
   description: 'Asks for a username and a password; the password goes to secrets, never to state.',
+  callbacks: ['NameCallback', 'PasswordCallback', 'TextOutputCallback'],
   config,
   outcomes: ['collected'],
   run(ctx, c) {

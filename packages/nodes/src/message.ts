@@ -70,6 +70,7 @@ export const message = defineNode({
   type: 'message',
   version: 1,
   description: 'Shows a message and optionally lets the user choose among options.',
+  callbacks: ['TextOutputCallback', 'ConfirmationCallback'],
   config: schema,
   outcomes: (config) => {
     const options = optionsOf(config);

@@ -107,6 +107,7 @@ export const otpChallenge = defineNode({
   type: 'otp.challenge',
   version: 1,
   description: 'Asks for a one-time code: TOTP from an enrolled authenticator, or a code sent through a notifier.',
+  callbacks: ['TextInputCallback', 'TextOutputCallback'],
   config,
   outcomes: ['success', 'failure', 'expired', 'locked'],
   async run(ctx, c): Promise<NodeResult> {

@@ -71,6 +71,8 @@ export interface ClientRecord {
   config: JsonObject;
   /** `client_secret` of a confidential client. Write-only: an admin API never returns it. */
   secret?: string;
+  /** When `secret` was last set (epoch ms): what an admin API shows instead of the secret. */
+  secretSetAt?: number;
   /** A disabled client is refused at once by every endpoint, as an unknown one would be. */
   enabled: boolean;
   /** Compare-and-set revision, 1 for a new record. */

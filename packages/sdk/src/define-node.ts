@@ -1,3 +1,4 @@
+import type { CallbackType } from './callbacks.js';
 import type { NodeContext, NodeResult } from './context.js';
 import { WaymarkError } from './errors.js';
 import type { FromSchema, JsonSchema } from './json-schema.js';
@@ -28,6 +29,8 @@ export interface NodeDefinition<S extends JsonSchema, O extends string> {
    * third-party node never runs early by accident.
    */
   pushPhase?: boolean;
+  /** The callbacks the node may suspend with (catalogs and editors list them). Default: none declared. */
+  callbacks?: readonly CallbackType[];
   run(ctx: NodeContext, config: FromSchema<S>): NodeResult | Promise<NodeResult>;
 }
 
@@ -41,6 +44,8 @@ export interface NodeType<C = unknown> {
   readonly timeoutMs: number | undefined;
   /** May run in the push phase (see `NodeDefinition.pushPhase`); false unless the definition says so. */
   readonly pushPhase: boolean;
+  /** The callbacks it may suspend with, as declared (see `NodeDefinition.callbacks`). */
+  readonly callbacks?: readonly CallbackType[];
   readonly apiVersion: number;
   run(ctx: NodeContext, config: C): NodeResult | Promise<NodeResult>;
 }
@@ -72,7 +77,7 @@ export function defineNode<const S extends JsonSchema, const O extends string>(
   definition: NodeDefinition<S, O>,
 ): NodeType<FromSchema<S>> {
   if (definition === null || typeof definition !== 'object') fail('definition', 'pass an object { type, version, description, config, outcomes, run }');
-  const { type, version, description, config, outcomes, run, timeoutMs, pushPhase } = definition;
+  const { type, version, description, config, outcomes, run, timeoutMs, pushPhase, callbacks } = definition;
   if (typeof type !== 'string' || !TYPE_NAME.test(type))
     fail('type', `"type" must be a lower-case name, namespaced with dots such as "acme.geofence" (got ${JSON.stringify(type)})`);
   if (!Number.isInteger(version) || version < 1) fail('version', `"version" of ${type} must be a positive integer`);
@@ -82,6 +87,8 @@ export function defineNode<const S extends JsonSchema, const O extends string>(
   if (typeof run !== 'function') fail('run', `"run" of ${type} must be a function (ctx, config) => outcome`);
   if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs <= 0)) fail('timeoutMs', `"timeoutMs" of ${type} must be a positive integer of milliseconds`);
   if (pushPhase !== undefined && typeof pushPhase !== 'boolean') fail('pushPhase', `"pushPhase" of ${type} must be true or false (true: the node may run at the PAR endpoint, before the browser)`);
+  if (callbacks !== undefined && (!Array.isArray(callbacks) || !callbacks.every((c) => typeof c === 'string' && c.endsWith('Callback'))))
+    fail('callbacks', `"callbacks" of ${type} must list callback type names such as ["NameCallback", "PasswordCallback"]`);
   if (typeof outcomes !== 'function') {
     if (!Array.isArray(outcomes) || outcomes.length === 0) fail('outcomes', `"outcomes" of ${type} must be a non-empty array of names, or a function of the config`);
     const seen = new Set<string>();
@@ -99,6 +106,7 @@ export function defineNode<const S extends JsonSchema, const O extends string>(
     outcomes: typeof outcomes === 'function' ? outcomes : Object.freeze([...outcomes]),
     timeoutMs,
     pushPhase: pushPhase ?? false,
+    ...(callbacks !== undefined ? { callbacks: Object.freeze([...callbacks]) } : {}),
     apiVersion: NODE_API_VERSION,
     run: run as NodeType<FromSchema<S>>['run'],
   }) as NodeType<FromSchema<S>>;

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { compileConfigSchema, ConfigInvalidError, type ConfigSchema } from '@waymark/core';
 import { redisSettingSchema } from '@waymark/redis';
 import { WaymarkError } from '@waymark/sdk';
+import { adminSettingsSchema, type AdminSettings } from './admin-config.js';
 import { httpProblems, httpSettingsSchema, type HttpSettings } from './http-settings.js';
 import { limitProblems, limitsOf, limitsSchemaProperties, type LimitSettings } from './limits-config.js';
 import { modeOf, modeSchema, type ModeSource, type ServerMode } from './mode.js';
@@ -68,6 +69,8 @@ export interface ServerConfig {
   policies?: PolicySettings;
   /** The audit trail and the journey log (audit-config.ts). Default: both kept, bounded, in memory (Redis with `redis`). */
   audit?: AuditSettings;
+  /** The admin API at /admin/v1 (see admin-config.ts). Absent: none. */
+  admin?: AdminSettings;
 }
 
 /** A configuration after validation: defaults applied, paths absolute. */
@@ -102,6 +105,8 @@ export interface ResolvedServerConfig {
   policies?: PolicySettings;
   /** The audit trail and the journey log, defaults filled in. */
   audit: ResolvedAuditSettings;
+  /** The admin API's settings; undefined: no admin API. */
+  admin?: AdminSettings;
   /** Folder relative paths and plugins resolve from. */
   baseDir: string;
 }
@@ -212,6 +217,7 @@ export const serverConfigSchema = {
     },
     oidc: oidcSettingsSchema,
     policies: policySettingsSchema,
+    admin: adminSettingsSchema,
   },
   // One of the two ways to give clients.
   if: { required: ['clientsFile'] },
@@ -324,6 +330,7 @@ export function resolveServerConfig(
     modeSource,
     ...(config.oidc !== undefined ? { oidc: resolveOidcSettings(config.oidc, config.issuer, baseDir, env) } : {}),
     ...(config.policies !== undefined ? { policies: config.policies } : {}),
+    ...(config.admin !== undefined ? { admin: config.admin } : {}),
     limits: limitsOf(config),
     audit: auditOf(config.audit),
     http: config.http,

@@ -2,11 +2,20 @@ import { hkdfSync } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigInvalidError, createEngine, systemClock, type CompiledFlow, type Engine } from '@waymark/core';
+import {
+  ConfigInvalidError,
+  createEngine,
+  MemoryAuditStore,
+  MemoryJourneyLogStore,
+  systemClock,
+  type CompiledFlow,
+  type Engine,
+} from '@waymark/core';
 import { builtinNodes, FileUserStore } from '@waymark/nodes';
 import type { Clock, Logger } from '@waymark/sdk';
 import { createWaymarkApp, createWaymarkRouter, DEFAULTS, type WaymarkRouter } from '@waymark/express';
 import { CliError } from '../errors.js';
+import { withAdmin } from './admin-config.js';
 import { configError, resolveServerConfig, type ResolvedServerConfig, type ServerConfig } from './config.js';
 import { createHttpServer } from './http-settings.js';
 import { describeMode, productionProblems, productionRefused, type ServerMode } from './mode.js';
@@ -248,7 +257,26 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
     const provider = oidc
       ? createConfiguredProvider(oidc, { engine, stores, logger, trustedProxies: resolved.trustedProxies, audit: router.audit })
       : undefined;
-    const app = createWaymarkApp(router, provider ? [provider.router, providerMetadataAlias(provider)] : []);
+    // The admin API in front of the adapter's app when the config has an `admin` section.
+    const app = await withAdmin(createWaymarkApp(router, provider ? [provider.router, providerMetadataAlias(provider)] : []), {
+      settings: resolved.admin,
+      issuer: resolved.issuer,
+      mode,
+      engine,
+      router,
+      clients: resolved.clients,
+      trustedProxies: resolved.trustedProxies,
+      logger,
+      ...(options.clock ? { clock: options.clock } : {}),
+      // The stores the live control plane follows, and the audit trail the adapter writes.
+      control: {
+        flows: control.flows,
+        clients: control.clients,
+        audit: control.audit ?? new MemoryAuditStore(),
+        journeyLog: control.journeyLog ?? new MemoryJourneyLogStore(options.clock ?? systemClock),
+      },
+      ...(router.audit ? { auditSink: router.audit } : {}),
+    });
     live = await startLive({ config: resolved, engine, router, control, logger, clock: options.clock ?? { now: () => Date.now() }, env });
     // Node's server with the configured timeouts (http-settings.ts), not app.listen's defaults.
     const server: Server = createHttpServer(app, resolved.http, tls);

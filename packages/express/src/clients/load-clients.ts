@@ -87,3 +87,22 @@ export function loadClients(input: unknown): Client[] {
   if (problems.length > 0) throw new ClientConfigError(problems);
   return resolved;
 }
+
+/**
+ * The problems of one client configuration, exactly as `loadClients` (start-up) finds them:
+ * the field (a JSON pointer below the client) and the fix of each; none when it is valid. For
+ * a control plane that checks a client before it saves it (the admin API).
+ *
+ * @example
+ * clientConfigProblems({ client_id: 'web', type: 'web', token_endpoint_auth_method: 'none', allowed_flows: ['login'], colour: 'red' });
+ * // [{ pointer: '/colour', message: '…' }, …]
+ */
+export function clientConfigProblems(config: unknown): { pointer: string; message: string }[] {
+  try {
+    loadClients([config]);
+    return [];
+  } catch (error) {
+    if (!(error instanceof ClientConfigError)) throw error;
+    return error.problems.map((p) => ({ pointer: p.field, message: p.message }));
+  }
+}
