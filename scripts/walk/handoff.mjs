@@ -38,7 +38,8 @@ runScript(async (print) => {
   const browser = new Browser();
   const res = await browser.request(url.href);
   const location = res.headers.get('location');
-  if (res.status !== 303 || location !== TARGET) throw new Error(`authorize answered ${res.status} ${location ?? (await res.text()).slice(0, 200)}`);
+  if (res.status !== 303 || location !== TARGET)
+    throw new Error(`authorize answered ${res.status} ${location ?? (await res.text()).slice(0, 200)}`);
   if (!browser.cookies.has(SESSION_COOKIE)) throw new Error('no session cookie');
   print(`browser: GET /authorize?client_id=session-transfer&request_uri=… → 303 ${location}, Set-Cookie ${SESSION_COOKIE}`);
   const again = await new Browser().request(url.href);

@@ -13,7 +13,12 @@ export const URL_BASE = (process.env.WAYMARK_URL ?? ISSUER).replace(/\/+$/, '');
 const ISSUER_ORIGIN = new URL(ISSUER).origin;
 
 /** The demo user of flows/fixtures/users.json (tests and demos only). */
-export const ALICE = { username: 'alice', password: 'correct horse battery staple', sub: 'user-alice', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' };
+export const ALICE = {
+  username: 'alice',
+  password: 'correct horse battery staple',
+  sub: 'user-alice',
+  totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
+};
 /** A browser's user agent: the local risk provider reads Node's own as a bot. */
 export const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
 
@@ -86,7 +91,13 @@ export class Browser {
 export function formOf(html) {
   const form = /<form[^>]*>([\s\S]*?)<\/form>/.exec(html);
   if (!form) throw new Error(`no form on the page: ${html.slice(0, 200)}`);
-  const unescape = (v) => v.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const unescape = (v) =>
+    v
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
   const action = unescape(/action="([^"]*)"/.exec(form[0])?.[1] ?? '');
   const fields = {};
   for (const input of form[1].matchAll(/<input[^>]*>/g)) {
@@ -108,18 +119,34 @@ export const SESSION_TRANSFER_AUDIENCE = `${ISSUER}/session-transfer`;
  * page) is played by {@link Browser}. Returns the tokens.
  */
 export async function nativeAppSignIn(print = () => {}) {
+  return signIn(print, { ...NATIVE_APP, scope: 'openid session_transfer', resource: SESSION_TRANSFER_AUDIENCE });
+}
+
+/** The admin API's people client and audience in the shipped config. */
+export const ADMIN_APP = { clientId: 'waymark-admin', redirectUri: 'http://127.0.0.1:8765/callback' };
+export const ADMIN_AUDIENCE = `${ISSUER}/admin`;
+
+/**
+ * A person signs in at Waymark's OpenID Provider (code + PKCE, a public client) and the client
+ * asks for an access token for `resource` (RFC 8707) with `scope`. Returns the tokens.
+ */
+export async function signIn(print, { clientId, redirectUri, scope, resource }) {
+  const NATIVE_APP = { clientId, redirectUri };
+  const SESSION_TRANSFER_AUDIENCE = resource;
   const config = await oidc.discovery(new URL(`${ISSUER}/oidc`), NATIVE_APP.clientId, undefined, oidc.None(), clientOptions());
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   const url = oidc.buildAuthorizationUrl(config, {
     redirect_uri: NATIVE_APP.redirectUri,
-    scope: 'openid session_transfer',
+    scope,
     resource: SESSION_TRANSFER_AUDIENCE,
     code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
     state,
   });
-  print(`native app: GET ${url.origin}${url.pathname}?client_id=${NATIVE_APP.clientId}&resource=…&code_challenge=… (system browser)`);
+  print(
+    `${clientId === 'mobile-app' ? 'native app' : clientId}: GET ${url.origin}${url.pathname}?client_id=${NATIVE_APP.clientId}&resource=…&code_challenge=… (system browser)`,
+  );
   const browser = new Browser();
   let step = await browser.follow(url.href, NATIVE_APP.redirectUri);
   if (step.location === undefined) {
@@ -138,13 +165,19 @@ export async function nativeAppSignIn(print = () => {}) {
     { pkceCodeVerifier: verifier, expectedState: state, idTokenExpected: true },
     { resource: SESSION_TRANSFER_AUDIENCE },
   );
-  print(`native app: token endpoint answered an ID token for ${tokens.claims()?.sub} and a JWT access token for ${SESSION_TRANSFER_AUDIENCE}`);
+  print(
+    `${clientId === 'mobile-app' ? 'native app' : clientId}: token endpoint answered an ID token for ${tokens.claims()?.sub} and a JWT access token for ${SESSION_TRANSFER_AUDIENCE}`,
+  );
   return tokens;
 }
 
 /** POST JSON to Waymark; the answer's status, headers and JSON body. */
 export async function postJson(path, body, headers = {}) {
-  const res = await fetch(connectTo(`${ISSUER}${path}`), { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...headers }, body: JSON.stringify(body) });
+  const res = await fetch(connectTo(`${ISSUER}${path}`), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
 }

@@ -20,11 +20,18 @@ const PEP = { id: 'payments-api', secret: 'payments-api-demo-secret-of-at-least-
 const basic = `Basic ${Buffer.from(`${encodeURIComponent(PEP.id)}:${encodeURIComponent(PEP.secret)}`).toString('base64')}`;
 
 const evaluate = (subject, environment = {}) =>
-  postJson('/policies/evaluate', { resources: [RESOURCE], application: 'transactionalAuthZ', subject, environment }, { authorization: basic });
+  postJson(
+    '/policies/evaluate',
+    { resources: [RESOURCE], application: 'transactionalAuthZ', subject, environment },
+    { authorization: basic },
+  );
 
 runScript(async (print) => {
   const step = await postJson('/journeys/login', { client_id: 'web-app' });
-  const filled = step.body.callbacks.map((cb) => ({ ...cb, input: cb.input.map((f) => ({ ...f, value: cb.type === 'NameCallback' ? ALICE.username : ALICE.password })) }));
+  const filled = step.body.callbacks.map((cb) => ({
+    ...cb,
+    input: cb.input.map((f) => ({ ...f, value: cb.type === 'NameCallback' ? ALICE.username : ALICE.password })),
+  }));
   const login = await postJson(`/journeys/${step.body.journeyId}/continue`, { callbacks: filled });
   if (login.body?.status !== 'success' || !login.body.sessionId) throw new Error(`sign-in failed: HTTP ${login.status}`);
   const ssoToken = login.body.sessionId;
@@ -32,13 +39,16 @@ runScript(async (print) => {
 
   const first = await evaluate({ ssoToken });
   const txId = first.body?.[0]?.advices?.TransactionConditionAdvice?.[0];
-  if (first.status !== 200 || first.body[0].actions.POST === true || !txId) throw new Error(`evaluate answered ${first.status} ${JSON.stringify(first.body)}`);
+  if (first.status !== 200 || first.body[0].actions.POST === true || !txId)
+    throw new Error(`evaluate answered ${first.status} ${JSON.stringify(first.body)}`);
   print(`2. POST /policies/evaluate → actions ${JSON.stringify(first.body[0].actions)}, TransactionConditionAdvice ${txId.slice(0, 8)}…`);
 
   const started = await postJson(`/policies/transactions/${txId}/stepup`, { ssoToken });
   if (started.status !== 200) throw new Error(`step-up start answered ${started.status} ${JSON.stringify(started.body)}`);
   const code = await generateTotp({ secret: ALICE.totpSecret, epoch: Math.floor(Date.now() / 1000) });
-  const callbacks = started.body.callbacks.map((cb) => (cb.type === 'TextInputCallback' ? { ...cb, input: cb.input.map((f) => ({ ...f, value: code })) } : cb));
+  const callbacks = started.body.callbacks.map((cb) =>
+    cb.type === 'TextInputCallback' ? { ...cb, input: cb.input.map((f) => ({ ...f, value: code })) } : cb,
+  );
   const done = await postJson(`/policies/transactions/${txId}/stepup/continue`, { ssoToken, journeyId: started.body.journeyId, callbacks });
   if (done.body?.status !== 'success') throw new Error(`step-up answered ${done.status} ${JSON.stringify(done.body)}`);
   print(`3. step-up journey (${started.body.callbacks.map((cb) => cb.type).join(', ')}) answered with the TOTP code → ${done.body.status}`);
@@ -49,7 +59,8 @@ runScript(async (print) => {
 
   const replay = await evaluate({ ssoToken }, { TxId: [txId] });
   const fresh = replay.body?.[0]?.advices?.TransactionConditionAdvice?.[0];
-  if (replay.body?.[0]?.actions?.POST === true || !fresh || fresh === txId) throw new Error(`the used transaction allowed again: ${JSON.stringify(replay.body)}`);
+  if (replay.body?.[0]?.actions?.POST === true || !fresh || fresh === txId)
+    throw new Error(`the used transaction allowed again: ${JSON.stringify(replay.body)}`);
   print(`5. the same TxId again → actions ${JSON.stringify(replay.body[0].actions)}, a new advice ${fresh.slice(0, 8)}… (allowed once)`);
   print('payment: ok');
 });

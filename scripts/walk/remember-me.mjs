@@ -54,8 +54,11 @@ runScript(async (print) => {
 
   browser.userAgent = BOT;
   const third = await visit(browser);
-  print(`3. same cookie, bot user agent: cleared ${[...new Set(third.cleared)].join(', ') || 'nothing'}; shown: ${third.messages[0] ?? '(none)'}`);
+  print(
+    `3. same cookie, bot user agent: cleared ${[...new Set(third.cleared)].join(', ') || 'nothing'}; shown: ${third.messages[0] ?? '(none)'}`,
+  );
   print(`   password asked ${third.askedPassword}, ${third.status}, remembered again: ${browser.cookies.has(REMEMBER)}`);
-  if (!third.cleared.includes(REMEMBER) || !third.askedPassword || browser.cookies.has(REMEMBER)) throw new Error('the risky visit kept the cookie');
+  if (!third.cleared.includes(REMEMBER) || !third.askedPassword || browser.cookies.has(REMEMBER))
+    throw new Error('the risky visit kept the cookie');
   print('remember-me: ok');
 });

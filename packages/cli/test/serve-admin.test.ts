@@ -17,7 +17,13 @@ const webApp = {
   redirect_uris: ['http://localhost:4000/callback'],
   allowed_flows: ['password-login'],
 };
-const base = { issuer: ISSUER, port: 0, flows: [join(root, 'flows/password-login.json')], clients: [webApp] };
+const base = {
+  issuer: ISSUER,
+  port: 0,
+  flows: [join(root, 'flows/password-login.json')],
+  clients: [webApp],
+  services: { usersFile: join(root, 'flows/fixtures/users.json') },
+};
 
 const running: RunningServer[] = [];
 afterEach(async () => {
@@ -53,7 +59,14 @@ describe('waymark serve: the admin API', () => {
     expect(anonymous.headers['www-authenticate']).toBe('Bearer realm="waymark-admin"');
     const auth = `Bearer ${await tokens.mint()}`;
     const flows = await request(server.url).get('/admin/v1/flows').set('Authorization', auth);
-    expect(flows.body.flows).toEqual([expect.objectContaining({ id: 'password-login', activeVersion: 1, updatedBy: 'config' })]);
+    // The live control plane seeds the flow store from the flow files.
+    expect(flows.body.flows).toEqual([
+      expect.objectContaining({
+        id: 'password-login',
+        activeVersion: 1,
+        updatedBy: expect.stringMatching(/^file:.*password-login\.json$/),
+      }),
+    ]);
     const clients = await request(server.url).get('/admin/v1/clients').set('Authorization', auth);
     expect(clients.body.clients).toEqual([expect.objectContaining({ client_id: 'web-app', has_secret: true })]);
     expect(clients.text).not.toContain(webApp.client_secret);
@@ -72,10 +85,15 @@ describe('waymark serve: the admin API', () => {
     const changed = await request(dev.url).post('/admin/v1/clients/web-app/disable').set('Authorization', auth).send({});
     expect(changed.status).toBe(200);
     expect(changed.body.enabled).toBe(false);
-    const prod = await serve({ admin }, { NODE_ENV: 'production' });
-    const refused = await request(prod.url).post('/admin/v1/clients/web-app/disable').set('Authorization', auth).send({});
-    expect(refused.body.code).toBe('ERR_ADMIN_WRITES_IN_PRODUCTION');
-    const allowed = await serve({ admin: { ...admin, allowWritesInProduction: true } }, { NODE_ENV: 'production' });
+    // Production refuses to start with writes that were not also allowed in production.
+    const secretKeys = ['q2dFj1Wn0h5tZP3sX9cV7bN4mL8kJ6gH2fD1sA0pO9i'];
+    const refused = await serve({ admin, secretKeys }, { NODE_ENV: 'production' }).then(
+      () => undefined,
+      (error: unknown) => error as { code: string; message: string },
+    );
+    expect(refused?.code).toBe('ERR_PRODUCTION_REFUSED');
+    expect(refused?.message).toMatch(/\/admin\/writes: admin writes are refused in production/);
+    const allowed = await serve({ admin: { ...admin, allowWritesInProduction: true }, secretKeys }, { NODE_ENV: 'production' });
     expect((await request(allowed.url).post('/admin/v1/clients/web-app/disable').set('Authorization', auth).send({})).status).toBe(200);
   });
 

@@ -20,7 +20,13 @@ const client = {
   redirect_uris: ['http://localhost:4000/callback'],
   allowed_flows: ['password-login'],
 };
-const base = { issuer: 'http://localhost:3000', port: 0, flows: [join(root, 'flows/password-login.json')], clients: [client] };
+const base = {
+  issuer: 'http://localhost:3000',
+  port: 0,
+  flows: [join(root, 'flows/password-login.json')],
+  clients: [client],
+  services: { usersFile: join(root, 'flows/fixtures/users.json') },
+};
 const running: RunningServer[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((s) => s.close()));
@@ -66,12 +72,11 @@ describe('waymark serve: the audit key', () => {
       () => server.control.audit!.query({ type: 'journey.ended', outcome: 'failure' }),
       (p) => p.events.length === 1,
     );
-    // No users file is configured: credentials.verify throws, with no `error` outcome wired. The
-    // failing node is still named, with the engine's code, in the event and in the trace.
-    expect(page.events[0]).toMatchObject({ flow: 'password-login@1', node: 'verify', code: 'ERR_NODE_FAILED', client_id: 'web-app' });
+    // A wrong password: the failing node is named in the event and the journey log, with its trace.
+    expect(page.events[0]).toMatchObject({ flow: 'password-login@1', node: 'verify', outcome: 'failure', client_id: 'web-app' });
     const journeys = await server.control.journeyLog!.query({ status: 'failure' });
-    expect(journeys.journeys).toEqual([expect.objectContaining({ flowId: 'password-login', node: 'verify', code: 'ERR_NODE_FAILED' })]);
-    expect(journeys.journeys[0]!.trace.at(-1)).toMatchObject({ node: 'verify', outcome: 'error', code: 'ERR_NODE_FAILED' });
+    expect(journeys.journeys).toEqual([expect.objectContaining({ flowId: 'password-login', node: 'verify', status: 'failure' })]);
+    expect(journeys.journeys[0]!.trace.at(-1)).toMatchObject({ node: 'verify', outcome: 'invalid' });
   });
 
   it('"store": false and "journeyLog": false keep nothing; "log": true writes one line per event', async () => {

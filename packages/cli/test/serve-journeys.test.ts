@@ -45,15 +45,34 @@ afterAll(async () => {
 
 describe('npm start (the shipped waymark.config.json) serves the three field journeys', () => {
   it('says at start-up that the provider signs with keys generated for this process', () => {
-    expect(lines).toContain('openid provider: http://localhost:3000/oidc (clients mobile-app)');
-    expect(lines).toContain('openid provider signing keys: generated for this process, development only (set oidc.jwksFile to a private JWK set)');
-    expect(lines).toContain('policies: POST /policies/evaluate (JWT subjects: tokens of http://localhost:3000/oidc for http://localhost:3000/session-transfer)');
+    expect(lines).toContain('openid provider: http://localhost:3000/oidc (clients mobile-app, waymark-admin)');
+    expect(lines).toContain(
+      'openid provider signing keys: generated for this process, development only (set oidc.jwksFile to a private JWK set)',
+    );
+    expect(lines).toContain(
+      'policies: POST /policies/evaluate (JWT subjects: tokens of http://localhost:3000/oidc for http://localhost:3000/session-transfer, http://localhost:3000/admin)',
+    );
   });
 
-  it('handoff: the native app gets its token from Waymark\'s own provider, pushes it, the browser lands 303 at the target with a session', async () => {
+  it("admin: a person gets an admin token from Waymark's own provider (code + PKCE, resource <issuer>/admin), lists flows and finds the sign-in in the audit trail", async () => {
+    const out = await walk('admin.mjs');
+    expect(out).toContain(
+      'waymark-admin: token endpoint answered an ID token for user-alice and a JWT access token for http://localhost:3000/admin',
+    );
+    expect(out).toMatch(/GET \/admin\/v1\/flows → 200: .*session-transfer@\d+/);
+    expect(out).toMatch(/GET \/admin\/v1\/audit-events\?type=journey.ended&outcome=success → 200: [1-9]\d* sign-in\(s\) of user-alice/);
+    expect(out).toContain('GET /admin/v1/flows without a token → 401, WWW-Authenticate: Bearer');
+    expect(out.trim().split('\n').at(-1)).toBe('admin: ok');
+  }, 60_000);
+
+  it("handoff: the native app gets its token from Waymark's own provider, pushes it, the browser lands 303 at the target with a session", async () => {
     const out = await walk('handoff.mjs');
-    expect(out).toContain('native app: token endpoint answered an ID token for user-alice and a JWT access token for http://localhost:3000/session-transfer');
-    expect(out).toContain('browser: GET /authorize?client_id=session-transfer&request_uri=… → 303 http://localhost:4000/profile, Set-Cookie __Host-waymark-session');
+    expect(out).toContain(
+      'native app: token endpoint answered an ID token for user-alice and a JWT access token for http://localhost:3000/session-transfer',
+    );
+    expect(out).toContain(
+      'browser: GET /authorize?client_id=session-transfer&request_uri=… → 303 http://localhost:4000/profile, Set-Cookie __Host-waymark-session',
+    );
     expect(out).toContain('browser: the same URL again → 400, no session (single use)');
     expect(out.trim().split('\n').at(-1)).toBe('handoff: ok');
   }, 60_000);
@@ -70,7 +89,9 @@ describe('npm start (the shipped waymark.config.json) serves the three field jou
     const out = await walk('remember-me.mjs');
     expect(out).toContain('1. no cookie: password asked true, success');
     expect(out).toContain('2. remembered, risk LOW: password asked false, success');
-    expect(out).toContain('3. same cookie, bot user agent: cleared __Host-waymark-remember; shown: Risk: automated access suspected (BOT_MITIGATION)');
+    expect(out).toContain(
+      '3. same cookie, bot user agent: cleared __Host-waymark-remember; shown: Risk: automated access suspected (BOT_MITIGATION)',
+    );
     expect(out.trim().split('\n').at(-1)).toBe('remember-me: ok');
   }, 60_000);
 
@@ -87,12 +108,20 @@ describe('npm start (the shipped waymark.config.json) serves the three field jou
     process.env.WAYMARK_URL = server.url;
     const lib = (await import(join(root, 'scripts/walk/lib.mjs'))) as {
       nativeAppSignIn(): Promise<{ access_token: string }>;
-      postJson(path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: { advices: Record<string, string[]> }[] }>;
+      postJson(
+        path: string,
+        body: unknown,
+        headers?: Record<string, string>,
+      ): Promise<{ status: number; body: { advices: Record<string, string[]> }[] }>;
     };
     const tokens = await lib.nativeAppSignIn();
     const basic = `Basic ${Buffer.from('payments-api:payments-api-demo-secret-of-at-least-32-chars').toString('base64')}`;
     const evaluate = (jwt: string) =>
-      lib.postJson('/policies/evaluate', { resources: ['https://api.bankingexample.com:443/makepayment'], subject: { jwt } }, { authorization: basic });
+      lib.postJson(
+        '/policies/evaluate',
+        { resources: ['https://api.bankingexample.com:443/makepayment'], subject: { jwt } },
+        { authorization: basic },
+      );
     const own = await evaluate(tokens.access_token);
     expect(own.status).toBe(200);
     expect(own.body[0]?.advices.TransactionConditionAdvice).toHaveLength(1);
@@ -128,7 +157,11 @@ describe('metadata matches what is mounted', () => {
     expect(jwks.status).toBe(200);
     expect(((await jwks.json()) as { keys: { kty: string; d?: string }[] }).keys).toEqual([expect.objectContaining({ kty: 'RSA' })]);
     expect(((await (await fetch(local(provider.jwks_uri))).json()) as { keys: { d?: string }[] }).keys[0]).not.toHaveProperty('d');
-    const token = await fetch(local(provider.token_endpoint), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=authorization_code&client_id=mobile-app' });
+    const token = await fetch(local(provider.token_endpoint), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=authorization_code&client_id=mobile-app',
+    });
     expect(token.status).toBe(400);
     expect(((await token.json()) as { error: string }).error).toMatch(/^invalid_/);
     expect((await fetch(local(provider.authorization_endpoint))).status).toBe(400);

@@ -71,7 +71,9 @@ async function serveFolder(files: Record<string, unknown>, env: Record<string, s
   for (const [name, value] of Object.entries(files))
     writeFileSync(join(dir, name), typeof value === 'string' ? value : JSON.stringify(value));
   const logger = captureLogger();
-  const start = () => startServer({ issuer: 'http://localhost:3000', port: 0, flows: [dir], clients: [spa] }, { logger, env });
+  // Production mode needs fixed sealing keys (the production rules); development ignores them.
+  const secretKeys = ['q2dFj1Wn0h5tZP3sX9cV7bN4mL8kJ6gH2fD1sA0pO9i'];
+  const start = () => startServer({ issuer: 'http://localhost:3000', port: 0, flows: [dir], clients: [spa], secretKeys }, { logger, env });
   const server = await start();
   running.push(server);
   return { dir, server, logger, start };

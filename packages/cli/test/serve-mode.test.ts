@@ -91,18 +91,24 @@ describe('serve: mode', () => {
     expect(lines2[0]).toBe('mode: development (the config\'s "mode"; NODE_ENV=production is not used)');
   });
 
-  it('refuses the shipped waymark.config.json in production: random keys and the three demo clients, all at once', async () => {
+  it('refuses the shipped waymark.config.json in production: admin writes, generated provider keys, random keys and the four demo clients, all at once', async () => {
     const config = loadServerConfig(join(root, 'waymark.config.json'), { NODE_ENV: 'production' });
     const error = await refusal(startServer({ ...config, port: 0 }, { logger: silent, env: { NODE_ENV: 'production' } }));
     expect(error.code).toBe('ERR_PRODUCTION_REFUSED');
     expect(error.message.split('\n')).toEqual([
-      'production mode refuses to start (4 problems; fix each, or set "mode": "development" for a development server):',
+      'production mode refuses to start (8 problems; fix each, or set "mode": "development" for a development server):',
+      expect.stringMatching(
+        /^ {2}\/admin\/writes: admin writes are refused in production unless "allowWritesInProduction": true is also set/,
+      ),
+      "  /oidc/jwksFile: the provider's signing keys are generated per process; name a private JWK set file in oidc.jwksFile",
+      "  /oidc/cookieKeys: the provider's cookie keys are random per process; set oidc.cookieKeys or WAYMARK_OIDC_COOKIE_KEYS",
       expect.stringMatching(
         /^ {2}\/secretKeys: is empty and WAYMARK_SECRET_KEYS is not set, .*: set WAYMARK_SECRET_KEYS \(or "secretKeys"\) to 32 random bytes/,
       ),
       '  /clients/0/demo: client "mobile-app" is a demo client ("demo": true): remove it and register your own clients (or run in development mode)',
       '  /clients/1/demo: client "session-transfer" is a demo client ("demo": true): remove it and register your own clients (or run in development mode)',
       '  /clients/2/demo: client "web-app" is a demo client ("demo": true): remove it and register your own clients (or run in development mode)',
+      '  /clients/3/demo: client "payments-api" is a demo client ("demo": true): remove it and register your own clients (or run in development mode)',
     ]);
     // The same file serves in development, as `npm start` does.
     const server = await startServer({ ...loadServerConfig(join(root, 'waymark.config.json'), {}), port: 0 }, { logger: silent, env: {} });
@@ -139,6 +145,17 @@ describe('serve: mode', () => {
     expect(lines[5]).toMatch(
       /^ {2}\/tls: is "self-signed", a development certificate: give \{ "cert": "cert\.pem", "key": "key\.pem" \} issued by a certificate authority/,
     );
+  });
+
+  it('refuses admin writes in production unless allowWritesInProduction is set too', async () => {
+    const admin = { issuers: [{ issuer: 'https://login.example.com' }], writes: true };
+    const config = { ...base, issuer: 'https://login.example.com', mode: 'production' as const, secretKeys: [KEY], admin };
+    const error = await refusal(startServer(config, { logger: silent, env: {} }));
+    expect(error.code).toBe('ERR_PRODUCTION_REFUSED');
+    expect(error.message).toMatch(/\/admin\/writes: admin writes are refused in production unless "allowWritesInProduction": true/);
+    const server = await startServer({ ...config, admin: { ...admin, allowWritesInProduction: true } }, { logger: silent, env: {} });
+    running.push(server);
+    expect(server.mode).toBe('production');
   });
 
   it('starts in production with fixed keys, real clients, an https issuer and a CA-issued certificate', async () => {

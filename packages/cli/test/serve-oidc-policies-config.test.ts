@@ -9,13 +9,33 @@ import { resolveServerConfig, startServer } from '@waymark/cli';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-const base = { issuer: 'http://localhost:3000', port: 0, flows: [join(root, 'flows')], clients: [] };
-const mobile = { client_id: 'mobile-app', application_type: 'native', token_endpoint_auth_method: 'none', redirect_uris: ['com.example.app:/callback'], waymark: { flows: ['login'] } };
+const base = {
+  issuer: 'http://localhost:3000',
+  port: 0,
+  flows: [join(root, 'flows')],
+  clients: [],
+  services: { usersFile: join(root, 'flows/fixtures/users.json') },
+};
+const mobile = {
+  client_id: 'mobile-app',
+  application_type: 'native',
+  token_endpoint_auth_method: 'none',
+  redirect_uris: ['com.example.app:/callback'],
+  waymark: { flows: ['login'] },
+};
 const policy = {
   policySets: [
     {
       name: 'set',
-      policies: [{ name: 'p', resources: ['https://api.example.com/pay'], actions: ['POST'], subject: { type: 'AuthenticatedUsers' }, condition: { type: 'Transaction', flow: 'transactional-stepup' } }],
+      policies: [
+        {
+          name: 'p',
+          resources: ['https://api.example.com/pay'],
+          actions: ['POST'],
+          subject: { type: 'AuthenticatedUsers' },
+          condition: { type: 'Transaction', flow: 'transactional-stepup' },
+        },
+      ],
     },
   ],
 };
@@ -48,15 +68,22 @@ describe('serve config: oidc', () => {
   });
 
   it('refuses a resource server naming an unknown client, under /oidc/resourceServers', async () => {
-    const r = await refusal({ oidc: { clients: [mobile], resourceServers: { 'http://localhost:3000/api': { scopes: ['a'], clients: ['nobody'] } } } });
+    const r = await refusal({
+      oidc: { clients: [mobile], resourceServers: { 'http://localhost:3000/api': { scopes: ['a'], clients: ['nobody'] } } },
+    });
     expect(r.pointers).toEqual(['/oidc/resourceServers/http:~1~1localhost:3000~1api/clients/0']);
   });
 
   it('refuses a jwksFile that cannot be read or holds no keys, naming /oidc/jwksFile', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'waymark-oidc-'));
     writeFileSync(join(dir, 'empty.json'), '{"keys":[]}');
-    expect(await refusal({ oidc: { clients: [mobile], jwksFile: join(dir, 'missing.json') } })).toMatchObject({ code: 'ERR_CONFIG_INVALID', pointers: ['/oidc/jwksFile'] });
-    expect((await refusal({ oidc: { clients: [mobile], jwksFile: join(dir, 'empty.json') } })).message).toContain('must hold a private JWK set');
+    expect(await refusal({ oidc: { clients: [mobile], jwksFile: join(dir, 'missing.json') } })).toMatchObject({
+      code: 'ERR_CONFIG_INVALID',
+      pointers: ['/oidc/jwksFile'],
+    });
+    expect((await refusal({ oidc: { clients: [mobile], jwksFile: join(dir, 'empty.json') } })).message).toContain(
+      'must hold a private JWK set',
+    );
   });
 
   it('refuses a short cookie key without echoing it', async () => {
@@ -81,14 +108,21 @@ describe('serve config: policies', () => {
   });
 
   it('names a step-up flow the engine has not loaded', async () => {
-    const missing = { policySets: [{ name: 'set', policies: [{ ...policy.policySets[0]!.policies[0]!, condition: { type: 'Transaction', flow: 'nope' } }] }] };
+    const missing = {
+      policySets: [
+        { name: 'set', policies: [{ ...policy.policySets[0]!.policies[0]!, condition: { type: 'Transaction', flow: 'nope' } }] },
+      ],
+    };
     const r = await refusal({ policies: { config: missing } });
     expect(r.code).toBe('ERR_CONFIG_INVALID');
     expect(r.message).toContain('names flow "nope", which the engine has not loaded');
   });
 
   it('refuses an unreadable policies file, naming /policies/file', async () => {
-    expect(await refusal({ policies: { file: 'no-such-policies.json' } })).toMatchObject({ code: 'ERR_CONFIG_INVALID', pointers: ['/policies/file'] });
+    expect(await refusal({ policies: { file: 'no-such-policies.json' } })).toMatchObject({
+      code: 'ERR_CONFIG_INVALID',
+      pointers: ['/policies/file'],
+    });
   });
 
   it('without an oidc provider, JWT subjects need their issuer and JWKS URL', async () => {

@@ -53,7 +53,14 @@ async function pushTimes(url: string, n: number): Promise<number[]> {
     const res = await fetch(`${url}/par`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ client_id: 'session-transfer', response_type: 'code', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256', subject_token: 'x', target: 'http://localhost:4000/' }),
+      body: new URLSearchParams({
+        client_id: 'session-transfer',
+        response_type: 'code',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+        subject_token: 'x',
+        target: 'http://localhost:4000/',
+      }),
     });
     statuses.push(res.status);
     if (res.status === 429) expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
@@ -73,7 +80,9 @@ describe('serve config: parRateLimit', () => {
   });
 
   it('takes { max, clientMax, windowSeconds }: the ceiling per client', async () => {
-    const server = await startServer({ ...base, parRateLimit: { max: 5, clientMax: 2, windowSeconds: 60 } }, { logger: silent }).catch((e: unknown) => e);
+    const server = await startServer({ ...base, parRateLimit: { max: 5, clientMax: 2, windowSeconds: 60 } }, { logger: silent }).catch(
+      (e: unknown) => e,
+    );
     expect((server as { code?: string }).code).toBe('ERR_CONFIG_INVALID');
     expect((server as Error).message).toMatch(/^config: \/parRateLimit\/clientMax: must be at least max \(5\)/);
     const ok = await startServer({ ...base, parRateLimit: { max: 5, clientMax: 5, windowSeconds: 60 } }, { logger: silent });
@@ -95,16 +104,22 @@ describe('serve config: parRateLimit', () => {
     expect((await pushTimes(server.url, 35)).every((s) => s === 201)).toBe(true);
   });
 
-  it.each([[true], [0], [{ max: 0, windowSeconds: 60 }], [{ max: 10 }], [{ max: 1.5, windowSeconds: 60 }], [{ max: 10, windowSeconds: 60, burst: 2 }], [null], [[1, 60]]])(
-    'refuses %j with ERR_CONFIG_INVALID naming parRateLimit',
-    (parRateLimit) => {
-      const error = errorOf(() => resolveServerConfig({ issuer: 'http://localhost:3000', clients: [], parRateLimit }, root));
-      expect(error.code).toBe('ERR_CONFIG_INVALID');
-      // The pointer names parRateLimit (or the key inside it), and the fix says what it takes.
-      expect(error.message).toMatch(/^config: \/parRateLimit(\/(max|windowSeconds|burst))?: /);
-      expect(error.message).toMatch(
-        /Expected: (the PAR rate limit|false turns the limit off|pushed requests per public client|the window in seconds)|remove it or fix its spelling \(allowed here: max, clientMax, windowSeconds\)/,
-      );
-    },
-  );
+  it.each([
+    [true],
+    [0],
+    [{ max: 0, windowSeconds: 60 }],
+    [{ max: 10 }],
+    [{ max: 1.5, windowSeconds: 60 }],
+    [{ max: 10, windowSeconds: 60, burst: 2 }],
+    [null],
+    [[1, 60]],
+  ])('refuses %j with ERR_CONFIG_INVALID naming parRateLimit', (parRateLimit) => {
+    const error = errorOf(() => resolveServerConfig({ issuer: 'http://localhost:3000', clients: [], parRateLimit }, root));
+    expect(error.code).toBe('ERR_CONFIG_INVALID');
+    // The pointer names parRateLimit (or the key inside it), and the fix says what it takes.
+    expect(error.message).toMatch(/^config: \/parRateLimit(\/(max|windowSeconds|burst))?: /);
+    expect(error.message).toMatch(
+      /Expected: (the PAR rate limit|false turns the limit off|pushed requests per public client|the window in seconds)|remove it or fix its spelling \(allowed here: max, clientMax, windowSeconds\)/,
+    );
+  });
 });

@@ -3,7 +3,8 @@ import express, { type Express } from 'express';
 import { createAdminRouter, type TrustedIssuer } from '@waymark/admin';
 import { createMemoryControlStores, type Engine } from '@waymark/core';
 import { clientConfigProblems, type WaymarkRouter } from '@waymark/express';
-import type { Clock, ControlStores, JsonObject, Logger } from '@waymark/sdk';
+import type { AuditSink, Clock, ControlStores, JsonObject, Logger } from '@waymark/sdk';
+import type { JsonWebKeySet } from '@waymark/access-token';
 
 /** The `admin` section of the serve configuration: the admin API at `/admin/v1`. Absent: no admin API (404). */
 export interface AdminSettings {
@@ -128,13 +129,18 @@ export async function withAdmin(
     logger: Logger;
     clock?: Clock;
     control?: ControlStores;
+    /** Waymark's own OpenID Provider: an admin issuer naming it without a jwksUri gets its keys in process (no request to itself). */
+    own?: { issuer: string; jwks: JsonWebKeySet };
+    /** Where admin changes are audited (the router's auditor). Default: the control stores' audit store. */
+    auditSink?: AuditSink;
   },
 ): Promise<Express> {
   const { settings } = input;
   if (settings === undefined) return app;
   const trustedIssuers: TrustedIssuer[] = settings.issuers.map((i) => ({
     issuer: i.issuer,
-    jwksUri: i.jwksUri ?? `${i.issuer.replace(/\/+$/, '')}/jwks`,
+    ...(i.jwksUri === undefined && i.issuer === input.own?.issuer ? { jwks: input.own.jwks } : {}),
+    ...(i.jwksUri === undefined && i.issuer === input.own?.issuer ? {} : { jwksUri: i.jwksUri ?? `${i.issuer.replace(/\/+$/, '')}/jwks` }),
     ...(i.algorithms ? { algorithms: i.algorithms } : {}),
   }));
   const admin = createAdminRouter({
@@ -153,6 +159,7 @@ export async function withAdmin(
     inlineNodesPackage: { name: '@waymark/nodes', version: nodesVersion() },
     logger: input.logger,
     ...(input.clock ? { clock: input.clock } : {}),
+    ...(input.auditSink ? { auditSink: input.auditSink } : {}),
   });
   const outer = express();
   outer.disable('x-powered-by');

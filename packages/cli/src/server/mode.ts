@@ -60,6 +60,10 @@ export interface ProductionContext {
   tls: TlsCredentials | undefined;
   /** True when the host wires `services.notifier` (then otp.challenge never builds the console one). */
   notifierWired: boolean;
+  /** The admin section, when there is one: writes in production need `allowWritesInProduction`. */
+  admin?: { writes?: boolean; allowWritesInProduction?: boolean } | undefined;
+  /** The OpenID Provider's keys, when it is mounted: generated per process is development only. */
+  oidc?: { generatedKeys: boolean; generatedCookieKeys: boolean } | undefined;
 }
 
 /** One production rule: the problems it finds, each with the pointer of the place and the fix. */
@@ -155,7 +159,41 @@ const noConsoleNotifier: ProductionRule = ({ flows, notifierWired }) => {
  * Every rule production mode applies, in the order problems are listed. A new rule (the admin
  * API's writes, say) is one more function here.
  */
+/** Admin writes in production only when asked for twice: `writes` and `allowWritesInProduction`. */
+function adminWritesAllowed(context: ProductionContext): ConfigProblem[] {
+  const admin = context.admin;
+  if (!admin?.writes || admin.allowWritesInProduction) return [];
+  return [
+    {
+      code: 'ERR_PRODUCTION_REFUSED',
+      pointer: '/admin/writes',
+      message:
+        'admin writes are refused in production unless "allowWritesInProduction": true is also set in "admin"; set it, or make the admin API read-only ("writes": false)',
+    },
+  ];
+}
+
+/** The provider's signing and cookie keys must be the same after a restart and in every process. */
+function fixedProviderKeys(context: ProductionContext): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (context.oidc?.generatedKeys)
+    problems.push({
+      code: 'ERR_PRODUCTION_REFUSED',
+      pointer: '/oidc/jwksFile',
+      message: "the provider's signing keys are generated per process; name a private JWK set file in oidc.jwksFile",
+    });
+  if (context.oidc?.generatedCookieKeys)
+    problems.push({
+      code: 'ERR_PRODUCTION_REFUSED',
+      pointer: '/oidc/cookieKeys',
+      message: "the provider's cookie keys are random per process; set oidc.cookieKeys or WAYMARK_OIDC_COOKIE_KEYS",
+    });
+  return problems;
+}
+
 export const PRODUCTION_RULES: readonly ProductionRule[] = [
+  adminWritesAllowed,
+  fixedProviderKeys,
   fixedSecretKeys,
   noDemoClients,
   noConsoleNotifier,

@@ -15,6 +15,7 @@ import { builtinNodes, FileUserStore } from '@waymark/nodes';
 import type { Clock, Logger } from '@waymark/sdk';
 import { createWaymarkApp, createWaymarkRouter, DEFAULTS, type WaymarkRouter } from '@waymark/express';
 import { CliError } from '../errors.js';
+import type { JsonWebKeySet } from '@waymark/access-token';
 import { withAdmin } from './admin-config.js';
 import { configError, resolveServerConfig, type ResolvedServerConfig, type ServerConfig } from './config.js';
 import { createHttpServer } from './http-settings.js';
@@ -210,6 +211,8 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
         flows,
         tls,
         notifierWired: false,
+        admin: resolved.admin,
+        oidc: resolved.oidc,
       });
       if (refused.length > 0) throw productionRefused(refused);
     }
@@ -276,6 +279,7 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
         journeyLog: control.journeyLog ?? new MemoryJourneyLogStore(options.clock ?? systemClock),
       },
       ...(router.audit ? { auditSink: router.audit } : {}),
+      ...(oidc && ownKeys ? { own: { issuer: oidc.issuer, jwks: ownKeys as unknown as JsonWebKeySet } } : {}),
     });
     live = await startLive({ config: resolved, engine, router, control, logger, clock: options.clock ?? { now: () => Date.now() }, env });
     // Node's server with the configured timeouts (http-settings.ts), not app.listen's defaults.
