@@ -95,6 +95,32 @@ describe('npm start (the shipped waymark.config.json) serves the three field jou
     expect(out.trim().split('\n').at(-1)).toBe('remember-me: ok');
   }, 60_000);
 
+  it('remember-me on a bare npm start (no WAYMARK_SECRET_REMEMBER_ME_KEY): development gives the cookie key a random per-process value, announced, and devices are remembered', async () => {
+    const bare = { ...process.env };
+    delete bare.WAYMARK_SECRET_REMEMBER_ME_KEY;
+    const printed: string[] = [];
+    const plain = await startServer(
+      { ...loadServerConfig(join(root, 'waymark.config.json'), bare), port: 0 },
+      { logger: silent, env: bare, print: (l) => printed.push(l) },
+    );
+    try {
+      expect(printed).toContain(
+        'cookie key remember-me-key: random per process, development only (set WAYMARK_SECRET_REMEMBER_ME_KEY to keep remembered devices across restarts)',
+      );
+      const { stdout } = await run(process.execPath, [join(root, 'scripts/walk/remember-me.mjs')], {
+        cwd: root,
+        env: { ...bare, WAYMARK_URL: plain.url },
+        timeout: 60_000,
+      });
+      expect(stdout).toContain('2. remembered, risk LOW: password asked false, success');
+      expect(stdout.trim().split('\n').at(-1)).toBe('remember-me: ok');
+    } finally {
+      await plain.close();
+    }
+    // A key the environment sets is used as it is: the server of the other tests, started with one, made none up.
+    expect(lines.some((l) => l.startsWith('cookie key'))).toBe(false);
+  }, 60_000);
+
   it('transactional authorization: advice, step-up, allowed exactly once, then denied', async () => {
     const out = await walk('payment.mjs');
     expect(out).toMatch(/2\. POST \/policies\/evaluate → actions \{\}, TransactionConditionAdvice /);

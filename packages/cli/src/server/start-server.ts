@@ -1,4 +1,4 @@
-import { hkdfSync } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -85,8 +85,30 @@ export function secretEnvName(name: string): string {
  * Named secrets (cookie keys, API tokens) that flows reference by `secretName` are read from the
  * environment, never from the config file or a flow, so no key is ever committed.
  */
-function environmentSecretSource(env: Readonly<Record<string, string | undefined>>): { get(name: string): string | undefined } {
-  return Object.freeze({ get: (name: string) => env[secretEnvName(name)] || undefined });
+function environmentSecretSource(
+  env: Readonly<Record<string, string | undefined>>,
+  generated: ReadonlyMap<string, string> = new Map(),
+): { get(name: string): string | undefined } {
+  return Object.freeze({ get: (name: string) => env[secretEnvName(name)] || generated.get(name) });
+}
+
+/**
+ * Development only: the persistent-cookie keys the flows name (`cookie.persistent.*` nodes'
+ * `keys[].secretName`) that the environment does not set, each given 32 random bytes for this
+ * process, so `npm start` remembers devices without a setup step. Never in production, and never
+ * for other secrets (an introspection secret made up here would only fail later).
+ */
+function developmentCookieKeys(flows: readonly CompiledFlow[], env: Readonly<Record<string, string | undefined>>): Map<string, string> {
+  const generated = new Map<string, string>();
+  for (const compiled of flows)
+    for (const node of Object.values(compiled.flow.nodes)) {
+      if (!node.type.startsWith('cookie.persistent.')) continue;
+      const keys = (node.config as { keys?: { secretName?: unknown }[] } | undefined)?.keys ?? [];
+      for (const key of keys)
+        if (typeof key.secretName === 'string' && !env[secretEnvName(key.secretName)] && !generated.has(key.secretName))
+          generated.set(key.secretName, randomBytes(32).toString('base64url'));
+    }
+  return generated;
 }
 
 function loadFlows(engine: Engine, paths: readonly string[]): void {
@@ -170,7 +192,9 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
   const control = Object.assign(liveControlPlane(resolved, serverStores), recorded);
   let live: LiveControl | undefined;
   try {
-    const services: Record<string, unknown> = { secretSource: environmentSecretSource(env) };
+    // Filled after the flows are loaded (development only, see developmentCookieKeys).
+    const generatedKeys = new Map<string, string>();
+    const services: Record<string, unknown> = { secretSource: environmentSecretSource(env, generatedKeys) };
     if (resolved.services.usersFile !== undefined) services.users = new FileUserStore(resolved.services.usersFile);
     const oidc = resolved.oidc;
     const ownKeys = oidc ? publicJwks(oidc.jwks) : undefined;
@@ -195,6 +219,7 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
     loadFlows(engine, resolved.flows);
     // Before the router: every problem of the services and of production mode is reported together, not the router's first.
     const flows = engine.flowIds().map((id) => engine.flow(id) as CompiledFlow);
+    if (mode === 'development') for (const [name, key] of developmentCookieKeys(flows, env)) generatedKeys.set(name, key);
     const secretSource = environmentSecretSource(env);
     const unmet = serviceProblems({
       usersFile: resolved.services.usersFile,
@@ -309,6 +334,10 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
         print('openid provider cookie keys: random per process (set oidc.cookieKeys or WAYMARK_OIDC_COOKIE_KEYS)');
     }
     if (policies) print(`policies: POST /policies/evaluate (${policies.description})`);
+    for (const name of [...generatedKeys.keys()].sort())
+      print(
+        `cookie key ${name}: random per process, development only (set ${secretEnvName(name)} to keep remembered devices across restarts)`,
+      );
     print(control.description);
     print(`waymark listening on ${url} (issuer ${resolved.issuer})`);
     logger.info('listening', { url, issuer: resolved.issuer, stores: description });
