@@ -51,6 +51,9 @@ export {
   MemoryAuditStore,
   MemoryJourneyLogStore,
   QUERY_PAGE,
+  queryPageSize,
+  matchesAuditQuery,
+  matchesJourneyQuery,
 } from './stores/memory/control-stores.js';
 export type { MemoryControlStoresOptions, MemoryAuditStoreOptions, MemoryJourneyLogOptions } from './stores/memory/control-stores.js';
 // Audit: the auditor and its sinks (store, log line, fan-out, a function), and the engine-event listeners that feed the audit trail and the journey log.

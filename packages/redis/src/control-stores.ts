@@ -9,7 +9,7 @@ import type {
   JourneyQuery,
   JourneyRecord,
 } from '@waymark/sdk';
-import { ConfigInvalidError, QUERY_PAGE, systemClock } from '@waymark/core';
+import { ConfigInvalidError, matchesAuditQuery, matchesJourneyQuery, queryPageSize, systemClock } from '@waymark/core';
 import { DEFAULT_PREFIX } from './defaults.js';
 import { Connection, type RedisClient } from './lib/connection.js';
 import { AUDIT_APPEND, JOURNEY_PAGE, JOURNEY_RECORD } from './lib/control-scripts.js';
@@ -54,25 +54,8 @@ function checked(
   return { prefix, capacity, retentionMs: retention * 1000 };
 }
 
-function pageSize(limit: number | undefined): number {
-  if (limit === undefined || !Number.isInteger(limit) || limit < 1) return QUERY_PAGE.default;
-  return Math.min(limit, QUERY_PAGE.max);
-}
-
 const encode = (text: string) => Buffer.from(text).toString('base64url');
 const decode = (cursor: string | undefined) => (cursor === undefined ? undefined : Buffer.from(cursor, 'base64url').toString());
-
-function matchesAudit(event: AuditEvent, q: AuditQuery): boolean {
-  return (
-    (q.from === undefined || event.time >= q.from) &&
-    (q.to === undefined || event.time < q.to) &&
-    (q.type === undefined || event.type === q.type) &&
-    (q.sub === undefined || event.sub === q.sub) &&
-    (q.client_id === undefined || event.client_id === q.client_id) &&
-    (q.outcome === undefined || event.outcome === q.outcome) &&
-    (q.requestId === undefined || event.requestId === q.requestId)
-  );
-}
 
 /** Stream entries are read this many at a time while a query filters them. */
 const SCAN_BATCH = 500;
@@ -110,7 +93,7 @@ export class RedisAuditStore implements AuditStore {
   }
 
   async query(query: AuditQuery): Promise<AuditPage> {
-    const limit = pageSize(query.limit);
+    const limit = queryPageSize(query.limit);
     const oldest = this.#clock.now() - this.#retentionMs;
     const after = decode(query.cursor);
     let start = after !== undefined && /^\d+-\d+$/.test(after) ? `(${after}` : String(Math.max(0, query.from ?? 0));
@@ -125,7 +108,7 @@ export class RedisAuditStore implements AuditStore {
         const json = fields[fields.indexOf('v') + 1];
         if (json === undefined) continue;
         const event = JSON.parse(json) as AuditEvent;
-        if (event.time < oldest || !matchesAudit(event, query)) continue;
+        if (event.time < oldest || !matchesAuditQuery(event, query)) continue;
         if (events.length === limit) return { events, next: encode(lastId as string) };
         events.push(event);
         lastId = id;
@@ -134,18 +117,6 @@ export class RedisAuditStore implements AuditStore {
       start = `(${entries[entries.length - 1]![0]}`;
     }
   }
-}
-
-function matchesJourney(j: JourneyRecord, q: JourneyQuery): boolean {
-  return (
-    (q.from === undefined || j.updatedAt >= q.from) &&
-    (q.to === undefined || j.startedAt < q.to) &&
-    (q.flowId === undefined || j.flowId === q.flowId) &&
-    (q.client_id === undefined || j.client_id === q.client_id) &&
-    (q.sub === undefined || j.sub === q.sub) &&
-    (q.status === undefined || j.status === q.status) &&
-    (q.code === undefined || j.code === q.code)
-  );
 }
 
 /**
@@ -198,7 +169,7 @@ export class RedisJourneyLogStore implements JourneyLogStore {
   }
 
   async query(query: JourneyQuery): Promise<JourneyPage> {
-    const limit = pageSize(query.limit);
+    const limit = queryPageSize(query.limit);
     const cursor = Number(decode(query.cursor) ?? 0);
     let after = Number.isSafeInteger(cursor) && cursor > 0 ? cursor : 0;
     const journeys: JourneyRecord[] = [];
@@ -211,7 +182,7 @@ export class RedisJourneyLogStore implements JourneyLogStore {
         const json = flat[i + 1];
         if (!json) continue;
         const journey = JSON.parse(json) as JourneyRecord;
-        if (this.#expired(journey) || !matchesJourney(journey, query)) continue;
+        if (this.#expired(journey) || !matchesJourneyQuery(journey, query)) continue;
         if (journeys.length === limit) return { journeys, next: encode(String(last)) };
         journeys.push(journey);
         last = seq;

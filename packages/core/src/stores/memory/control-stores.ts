@@ -24,7 +24,8 @@ import { copyValue } from './memory-stores.js';
 /** Default page size of a query, and the most a page may hold. */
 export const QUERY_PAGE = { default: 100, max: 1000 } as const;
 
-function pageSize(limit: number | undefined): number {
+/** The page size a query asks for, defaulted and capped ({@link QUERY_PAGE}): the same rule for every store. */
+export function queryPageSize(limit: number | undefined): number {
   if (limit === undefined || !Number.isInteger(limit) || limit < 1) return QUERY_PAGE.default;
   return Math.min(limit, QUERY_PAGE.max);
 }
@@ -146,7 +147,8 @@ export interface MemoryAuditStoreOptions {
   clock?: Clock;
 }
 
-function matchesAudit(event: AuditEvent, q: AuditQuery): boolean {
+/** Whether an audit event matches a query's filters (not its cursor or limit): the one rule every audit store applies. */
+export function matchesAuditQuery(event: AuditEvent, q: AuditQuery): boolean {
   return (
     (q.from === undefined || event.time >= q.from) &&
     (q.to === undefined || event.time < q.to) &&
@@ -191,12 +193,12 @@ export class MemoryAuditStore implements AuditStore {
   }
   async query(query: AuditQuery): Promise<AuditPage> {
     const after = decodeCursor(query.cursor);
-    const limit = pageSize(query.limit);
+    const limit = queryPageSize(query.limit);
     const events: AuditEvent[] = [];
     const oldest = this.#retentionMs === undefined ? -Infinity : this.#clock.now() - this.#retentionMs;
     let last = -1;
     for (const { seq, event } of this.#events()) {
-      if (seq <= after || event.time < oldest || !matchesAudit(event, query)) continue;
+      if (seq <= after || event.time < oldest || !matchesAuditQuery(event, query)) continue;
       if (events.length === limit) return { events, next: encodeCursor(last) };
       events.push(copyValue(event));
       last = seq;
@@ -213,7 +215,8 @@ export interface MemoryJourneyLogOptions {
   retentionSeconds?: number;
 }
 
-function matchesJourney(j: JourneyRecord, q: JourneyQuery): boolean {
+/** Whether a journey record matches a query's filters (not its cursor or limit): the one rule every journey log applies. */
+export function matchesJourneyQuery(j: JourneyRecord, q: JourneyQuery): boolean {
   return (
     (q.from === undefined || j.updatedAt >= q.from) &&
     (q.to === undefined || j.startedAt < q.to) &&
@@ -263,11 +266,11 @@ export class MemoryJourneyLogStore implements JourneyLogStore {
   }
   async query(query: JourneyQuery): Promise<JourneyPage> {
     const after = decodeCursor(query.cursor);
-    const limit = pageSize(query.limit);
+    const limit = queryPageSize(query.limit);
     const journeys: JourneyRecord[] = [];
     let last = -1;
     for (const { seq, journey } of this.#journeys.values()) {
-      if (seq <= after || this.#expired(journey) || !matchesJourney(journey, query)) continue;
+      if (seq <= after || this.#expired(journey) || !matchesJourneyQuery(journey, query)) continue;
       if (journeys.length === limit) return { journeys, next: encodeCursor(last) };
       journeys.push(copyValue(journey));
       last = seq;
