@@ -10,9 +10,10 @@ import { startServer } from '../server/start-server.js';
 
 const usage = `Usage: waymark serve [--config <file.json>] [--port <port>]
 
-Runs the Waymark HTTP adapter on its own: PAR, authorize, the journey API, metadata, health
-and metrics. Memory stores (one process) unless the config's "redis" (or WAYMARK_REDIS_URL)
-names a Redis, which lets several processes share journeys. Stops on SIGTERM or SIGINT.
+Runs Waymark: the HTTP adapter (PAR, authorize, the journey API, metadata, health and
+metrics) and the parts its config names (OpenID Provider, policies, admin API, audit trail).
+Memory stores (one process) unless the config's "redis" (or WAYMARK_REDIS_URL) names a Redis,
+which lets several processes share journeys. Stops on SIGTERM or SIGINT.
 Flows and clients are live: a change saved in the flow or client store (the flow files, or
 Redis) is served within a second without a restart. SIGHUP reads the flow files again; in
 development mode (the config's "mode", else NODE_ENV not "production") an edited flow file is
@@ -33,11 +34,17 @@ Config (JSON; relative paths from the file's folder):
       an OpenID Provider at <issuer>/oidc (keys generated per process without jwksFile)
     "policies": { "file": "policies.json" } | { "config": { ... } }, "jwt"?
       transactional authorization: POST /policies/evaluate and the step-up
+    "admin": { "issuers": [{ "issuer": "https://as.example" }], "writes"?: false, "audience"?,
+               "allowWritesInProduction"?: false, "rateLimit"? }
+      the admin API at /admin/v1 (bearer tokens, scopes waymark:admin:read / write); none without it
+    "audit": { "store"?: true, "capacity"?: 10000, "retentionSeconds"?, "log"?: false, "journeyLog"? }
+      audit events and the journey log (on by default: memory, or Redis with "redis")
   secretKeys may also come from WAYMARK_SECRET_KEYS (comma-separated, 32 bytes base64url each).
   "tls": { "cert": "cert.pem", "key": "key.pem" } or "self-signed" (development): https.
   "mode": "development" (default) or "production" (default with NODE_ENV=production; the key
-    wins): production refuses random keys, "demo": true clients, the console one-time-code
-    notifier, a non-loopback http issuer and a self-signed certificate (ERR_PRODUCTION_REFUSED).
+    wins): production refuses random keys, the provider's generated keys, "demo": true clients,
+    the console one-time-code notifier, a non-loopback http issuer, a self-signed certificate
+    and admin writes without "allowWritesInProduction" (ERR_PRODUCTION_REFUSED).
   Abuse limits (defaults shown; false turns a rate limit off):
     "parRateLimit": { "max": 60, "clientMax": 6000, "windowSeconds": 60 },
     "journeyStartRateLimit": { "max": 60, "clientMax": 6000, "windowSeconds": 60 },
@@ -65,11 +72,15 @@ export function defaultConfigPath(cwd: string): string {
 
 /** `--port` or `PORT`, checked: an integer 0..65535 (0 picks a free port), else ERR_CLI_USAGE naming which. */
 export function portOverride(flag: string | undefined, variable: string | undefined): number | undefined {
-  const [raw, source] = flag !== undefined ? [flag, '--port'] : variable !== undefined && variable !== '' ? [variable, 'PORT'] : [undefined, ''];
+  const [raw, source] =
+    flag !== undefined ? [flag, '--port'] : variable !== undefined && variable !== '' ? [variable, 'PORT'] : [undefined, ''];
   if (raw === undefined) return undefined;
   const port = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
   if (!(port >= 0 && port <= 65535))
-    throw new CliError('ERR_CLI_USAGE', `serve: ${source} must be a TCP port from 0 to 65535 (got ${JSON.stringify(raw)}); 0 picks a free port`);
+    throw new CliError(
+      'ERR_CLI_USAGE',
+      `serve: ${source} must be a TCP port from 0 to 65535 (got ${JSON.stringify(raw)}); 0 picks a free port`,
+    );
   return port;
 }
 
@@ -113,7 +124,9 @@ export const serve: Command = {
     // SIGHUP: read the flow files again (in any mode); a file that fails validation is refused and logged.
     const onHangUp = () => {
       io.stdout.write('SIGHUP: reloading flow files\n');
-      void server.live.reloadFiles().then((outcomes) => io.stdout.write(`flow files reloaded: ${outcomes.map((o) => o.action).join(', ')}\n`));
+      void server.live
+        .reloadFiles()
+        .then((outcomes) => io.stdout.write(`flow files reloaded: ${outcomes.map((o) => o.action).join(', ')}\n`));
     };
     process.on('SIGHUP', onHangUp);
     const signal = await untilSignal();
