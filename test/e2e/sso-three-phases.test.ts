@@ -77,6 +77,8 @@ async function startWaymark(tokens: TokenIssuer, port: number, profile: ProfileA
       issuer: origin,
       stores,
       engine,
+      // The access log would print into jest's report.
+      logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
       clients: [
         {
           client_id: TRANSFER_CLIENT,
