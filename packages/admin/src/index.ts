@@ -10,3 +10,5 @@ export type { AdminRouterOptions, AdminContext, TrustedIssuer, ClientValidator, 
 export { ADMIN_DEFAULTS } from './defaults.js';
 export { ADMIN_ERRORS, AdminError, AdminOptionsError } from './errors.js';
 export type { AdminErrorCode } from './errors.js';
+export type { Funnel, FunnelNode } from './routes/journeys.js';
+export { FUNNEL_MAX_JOURNEYS } from './routes/journeys.js';

@@ -126,3 +126,75 @@ describe('admin API: node types, journeys, audit events', () => {
     expect((await get('/audit-events?type=nonsense')).status).toBe(400);
   });
 });
+
+describe('admin API: a flow funnel from the journey log', () => {
+  let h: AdminHarness;
+  let auth: string;
+  const step = (node: string, type: string, outcome: string, code?: string) => ({ node, type, outcome, ms: 1, ...(code ? { code } : {}) });
+  beforeAll(async () => {
+    h = await adminHarness();
+    auth = `Bearer ${await h.token(READ)}`;
+    const at = (n: number) => ({ startedAt: T + n, updatedAt: T + n, endedAt: T + n });
+    await h.stores.journeyLog.record(
+      journey('r1', {
+        flowId: 'remember-me',
+        ...at(1000),
+        trace: [step('check', 'device.check', 'remembered'), step('go', 'redirect', 'done')],
+      }),
+    );
+    await h.stores.journeyLog.record(
+      journey('r2', {
+        flowId: 'remember-me',
+        flowVersion: 2,
+        status: 'failure',
+        ...at(2000),
+        trace: [step('check', 'device.check', 'not_remembered'), step('risk', 'risk.evaluate', 'error', 'ERR_RISK_UNAVAILABLE')],
+      }),
+    );
+    await h.stores.journeyLog.record(
+      journey('r3', {
+        flowId: 'remember-me',
+        flowVersion: 2,
+        ...at(3000),
+        trace: [
+          step('check', 'device.check', 'not_remembered'),
+          step('otp', 'otp.verify', 'retry'),
+          step('otp', 'otp.verify', 'valid'),
+          step('go', 'redirect', 'done'),
+        ],
+      }),
+    );
+    await h.stores.journeyLog.record(journey('other', { ...at(1500) }));
+  });
+  afterAll(() => h.close());
+  const get = (path: string) => request(h.app).get(`/admin/v1${path}`).set('Authorization', auth);
+
+  it('counts per node the journeys that reached it and the outcomes taken, in first-reached order, for one flow only', async () => {
+    const res = await get('/flows/remember-me/funnel');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      flowId: 'remember-me',
+      journeys: 3,
+      statuses: { live: 0, success: 2, failure: 1 },
+      nodes: [
+        { node: 'check', type: 'device.check', reached: 3, outcomes: { remembered: 1, not_remembered: 2 } },
+        { node: 'go', type: 'redirect', reached: 2, outcomes: { done: 2 } },
+        { node: 'risk', type: 'risk.evaluate', reached: 1, outcomes: { error: 1 }, codes: { ERR_RISK_UNAVAILABLE: 1 } },
+        // Run twice in one journey: reached once, both outcomes counted.
+        { node: 'otp', type: 'otp.verify', reached: 1, outcomes: { retry: 1, valid: 1 } },
+      ],
+      truncated: false,
+    });
+  });
+
+  it('narrows the funnel to a time window and a flow version, and refuses a malformed version', async () => {
+    const windowed = await get(`/flows/remember-me/funnel?from=${T + 1500}&version=2`);
+    expect(windowed.body).toMatchObject({ journeys: 2, version: 2, from: T + 1500, statuses: { success: 1, failure: 1 } });
+    expect(windowed.body.nodes.map((n: { node: string }) => n.node)).toEqual(['check', 'risk', 'otp', 'go']);
+    expect((await get(`/flows/remember-me/funnel?to=${T + 1200}`)).body).toMatchObject({ journeys: 1 });
+    const bad = await get('/flows/remember-me/funnel?version=two');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error_description.startsWith('version:')).toBe(true);
+    expect((await get('/flows/nothing-here/funnel')).body).toMatchObject({ journeys: 0, nodes: [] });
+  });
+});
