@@ -6,6 +6,7 @@ import type {
   Effects,
   JourneyInfo,
   JsonObject,
+  Logger,
   NodeContext,
   PushedInfo,
   RequestInfo,
@@ -81,7 +82,12 @@ function frozenClient(client: ClientInfo): ClientInfo {
 }
 
 function requestView(request: RequestInfo): RequestInfo {
-  const view: RequestInfo = { ip: request.ip, headers: frozen(request.headers), cookies: frozen(request.cookies), userAgent: request.userAgent };
+  const view: RequestInfo = {
+    ip: request.ip,
+    headers: frozen(request.headers),
+    cookies: frozen(request.cookies),
+    userAgent: request.userAgent,
+  };
   // Set where the adapter knows them (the PAR request of the push phase): a DPoP proof is checked against them.
   if (request.method !== undefined) view.method = request.method;
   if (request.url !== undefined) view.url = request.url;
@@ -89,15 +95,51 @@ function requestView(request: RequestInfo): RequestInfo {
   return view;
 }
 
+/**
+ * A logger that adds the request's and the journey's ids to every line a node writes, so a node's
+ * own log lines join the access log, audit events and journey record of the same request. One
+ * small object per engine call, built only when there is an id to add.
+ */
+class CorrelatedLogger implements Logger {
+  readonly #base: Logger;
+  readonly #fields: Readonly<Record<string, string>>;
+  constructor(base: Logger, fields: Readonly<Record<string, string>>) {
+    this.#base = base;
+    this.#fields = fields;
+  }
+  debug(message: string, fields?: Record<string, unknown>): void {
+    this.#base.debug(message, { ...this.#fields, ...fields });
+  }
+  info(message: string, fields?: Record<string, unknown>): void {
+    this.#base.info(message, { ...this.#fields, ...fields });
+  }
+  warn(message: string, fields?: Record<string, unknown>): void {
+    this.#base.warn(message, { ...this.#fields, ...fields });
+  }
+  error(message: string, fields?: Record<string, unknown>): void {
+    this.#base.error(message, { ...this.#fields, ...fields });
+  }
+}
+
+function correlatedServices(services: Services, requestId: string | undefined, journeyId: string | undefined): Services {
+  if (requestId === undefined && journeyId === undefined) return frozen(services);
+  const fields: Record<string, string> = {};
+  if (requestId !== undefined) fields.requestId = requestId;
+  if (journeyId !== undefined) fields.journeyId = journeyId;
+  return Object.freeze({ ...services, logger: new CorrelatedLogger(services.logger, Object.freeze(fields)) });
+}
+
 /** Builds the per-call views: copies, frozen, so a node can change none of them for the next. */
-export function createRunScope(input: Omit<ContextInput, 'journey' | 'state' | 'secrets' | 'callbacks' | 'signal'>): RunScope {
+export function createRunScope(
+  input: Omit<ContextInput, 'journey' | 'state' | 'secrets' | 'callbacks' | 'signal'> & { journeyId?: string },
+): RunScope {
   return {
     request: Object.freeze(requestView(input.request)),
     par: input.par && Object.freeze({ clientId: input.par.clientId, ip: input.par.ip, params: frozen(input.par.params) }),
     params: frozen(input.params),
     // Copies of the arrays too: a node must not add a redirect target to the caller's client.
     client: input.client && frozenClient(input.client),
-    services: frozen(input.services),
+    services: correlatedServices(input.services, input.request.requestId, input.journeyId),
     effects: effectApi(input.effects),
   };
 }
@@ -126,7 +168,14 @@ class StepContext implements NodeContext {
   readonly #journey: JourneyInfo;
   readonly #signal: () => AbortSignal;
 
-  constructor(scope: RunScope, journey: JourneyInfo, state: JsonObject, secrets: Record<string, string>, callbacks: Callback[] | undefined, signal: () => AbortSignal) {
+  constructor(
+    scope: RunScope,
+    journey: JourneyInfo,
+    state: JsonObject,
+    secrets: Record<string, string>,
+    callbacks: Callback[] | undefined,
+    signal: () => AbortSignal,
+  ) {
     this.request = scope.request;
     this.ip = scope.request.ip;
     this.par = scope.par;
@@ -171,5 +220,12 @@ export function stepContext(
 
 /** One-shot convenience for harnesses: scope and step in one call. */
 export function createNodeContext(input: ContextInput): NodeContext {
-  return stepContext(createRunScope(input), input.journey, input.state, input.secrets, input.callbacks && structuredClone(input.callbacks), input.signal);
+  return stepContext(
+    createRunScope(input),
+    input.journey,
+    input.state,
+    input.secrets,
+    input.callbacks && structuredClone(input.callbacks),
+    input.signal,
+  );
 }

@@ -360,6 +360,7 @@ export class Engine {
       client: live.client,
       services: this.#services,
       effects: live.effects,
+      journeyId: live.id,
     });
     const watchdog = new Watchdog();
     try {

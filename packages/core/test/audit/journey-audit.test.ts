@@ -11,7 +11,7 @@ import {
   type JourneyEvent,
   type SuspendedResult,
 } from '@waymark/core';
-import type { AuditEvent, AuditStore, Logger } from '@waymark/sdk';
+import { defineNode, type AuditEvent, type AuditStore, type Logger } from '@waymark/sdk';
 import { answer, clock, loginFlow, request, testNodes } from '../engine/helpers.js';
 
 const key = Buffer.alloc(32, 7).toString('base64url');
@@ -209,5 +209,39 @@ describe('audit sinks', () => {
     expect(new Set(ids).size).toBe(50);
     const byTime = [...events].sort((a, b) => a.time - b.time);
     expect(byTime.map((e) => e.id.slice(0, 9))).toEqual([...ids].sort().map((id) => id.slice(0, 9)));
+  });
+});
+
+describe('request ids in the log lines nodes write', () => {
+  const chatty = defineNode({
+    type: 'test.chatty',
+    version: 1,
+    description: 'Writes a log line, with fields of its own.',
+    outcomes: ['next'],
+    run(ctx) {
+      ctx.services.logger.warn('chatty: something to say', { detail: 'x' });
+      return 'next';
+    },
+  });
+  const flow = {
+    id: 'chatty',
+    version: 1,
+    description: 'One node that logs.',
+    start: 'talk',
+    nodes: { talk: { type: 'test.chatty', outcomes: { next: 'success' } } },
+  };
+
+  it("a node's own log line carries the request id and the journey id next to its own fields", async () => {
+    const lines: [string, Record<string, unknown> | undefined][] = [];
+    const logger: Logger = { debug() {}, info() {}, warn: (m, f) => lines.push([m, f]), error() {} };
+    const engine = await createEngine({ nodes: [...testNodes, chatty], secretKeys: [key], logger });
+    engine.load(flow);
+    const r = await engine.start('chatty', { request: withId });
+    expect(r.status).toBe('success');
+    expect(lines).toEqual([['chatty: something to say', { requestId: 'req-1', journeyId: r.journeyId, detail: 'x' }]]);
+    // Without a request id (a CLI run), the journey id alone.
+    lines.length = 0;
+    const bare = await engine.start('chatty', { request });
+    expect(lines).toEqual([['chatty: something to say', { journeyId: bare.journeyId, detail: 'x' }]]);
   });
 });
