@@ -15,7 +15,12 @@ const config: Config = {
     '^@waymark/([a-z-]+)/internal$': '<rootDir>/packages/$1/src/internal.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/flows/**/*.test.ts', '<rootDir>/examples/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  testMatch: [
+    '<rootDir>/packages/*/test/**/*.test.ts',
+    '<rootDir>/flows/**/*.test.ts',
+    '<rootDir>/examples/*/test/**/*.test.ts',
+    '<rootDir>/test/**/*.test.ts',
+  ],
   // Every package's sources, loaded by a test or not (an untested file counts as 0%, so a package
   // nobody tests shows). Left out only what cannot run: declaration files and the CLI's bin shim
   // (it calls process.exit; the CLI tests drive main() instead). One text summary, printed by every
@@ -27,6 +32,8 @@ const config: Config = {
   // One temporary folder per run, removed at the end: test runs leave nothing in /tmp.
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
+  // Taps every test file's audit events, journey records and log lines for the end-of-run secret scan (global-teardown.mjs).
+  setupFilesAfterEnv: ['<rootDir>/test/support/secret-scan.ts'],
 };
 
 export default config;

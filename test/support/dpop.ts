@@ -50,5 +50,7 @@ export function dpopProof(key: DpopKey, options: ProofOptions): Promise<string> 
     const ath = options.ath ?? (options.accessToken === undefined ? undefined : accessTokenHash(options.accessToken));
     if (ath !== undefined) claims.ath = ath;
   }
-  return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', typ: options.typ ?? 'dpop+jwt', jwk: options.jwk ?? key.publicJwk }).sign(key.privateKey);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'ES256', typ: options.typ ?? 'dpop+jwt', jwk: options.jwk ?? key.publicJwk })
+    .sign(key.privateKey);
 }

@@ -182,11 +182,22 @@ export async function pushHandoff(
  * ran no push phase) would have kept it, token and all: what proves that the flow and the final
  * redirect check still refuse on their own. Returns its request_uri.
  */
-export async function plantPushedRequest(stores: Stores, clock: TestClock, params: Record<string, string>, clientId = 'session-transfer'): Promise<string> {
+export async function plantPushedRequest(
+  stores: Stores,
+  clock: TestClock,
+  params: Record<string, string>,
+  clientId = 'session-transfer',
+): Promise<string> {
   const id = `planted-${Math.random().toString(36).slice(2)}`;
   await stores.pushedRequests.put(
     id,
-    { clientId, params: { client_id: clientId, response_type: 'code', target: TARGET, ...params }, ip: '127.0.0.1', createdAt: clock.now(), expiresAt: clock.now() + 60_000 },
+    {
+      clientId,
+      params: { client_id: clientId, response_type: 'code', target: TARGET, ...params },
+      ip: '127.0.0.1',
+      createdAt: clock.now(),
+      expiresAt: clock.now() + 60_000,
+    },
     60,
   );
   return `urn:ietf:params:oauth:request_uri:${id}`;
