@@ -1,6 +1,6 @@
 import type { AccessTokenValidator, JsonWebKeySet } from '@waymark/access-token';
 import { createAccessTokenValidator } from '@waymark/access-token';
-import type { NodeRegistry } from '@waymark/core';
+import type { FlowVariables, NodeRegistry } from '@waymark/core';
 import { compileTrustedProxies, createMemoryRateLimiters, type TrustedProxies } from '@waymark/http';
 import type { AuditSink, Clock, ControlStores, Logger, RateLimiter, RateLimiterFactory } from '@waymark/sdk';
 import { ADMIN_DEFAULTS } from './defaults.js';
@@ -44,6 +44,8 @@ export interface AdminRouterOptions {
   stores: ControlStores;
   /** The node types flows are validated against, and the catalog lists (the engine's registry). Required. */
   registry: NodeRegistry;
+  /** The variables flows are validated with (`{ "$var": name }`): the engine's (`engine.variables`). Default none. */
+  variables?: FlowVariables;
   /** The client check of start-up (see {@link ClientValidator}). Required. */
   validateClient: ClientValidator;
   /** Allow changes. Default false (read-only). */
@@ -74,6 +76,7 @@ export interface AdminRouterOptions {
 export interface AdminContext {
   readonly stores: ControlStores;
   readonly registry: NodeRegistry;
+  readonly variables: FlowVariables | undefined;
   readonly validateClient: ClientValidator;
   readonly writes: boolean;
   readonly mode: 'production' | 'development';
@@ -166,6 +169,7 @@ export function resolveAdminOptions(options: AdminRouterOptions): AdminContext {
   return Object.freeze({
     stores: options.stores,
     registry: options.registry,
+    variables: options.variables,
     validateClient: options.validateClient,
     writes: options.writes ?? ADMIN_DEFAULTS.writes,
     mode: options.mode ?? ADMIN_DEFAULTS.mode,

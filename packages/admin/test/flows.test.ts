@@ -66,6 +66,25 @@ describe('admin API: flows', () => {
     expect(await h.stores.flows.list()).toEqual([]);
   });
 
+  it("validates a flow's variable references with the engine's variables", async () => {
+    const withVar = passwordLogin();
+    (withVar.nodes as Record<string, { config: Record<string, unknown> }>).verify!.config = { maxAttempts: { $var: 'maxAttempts' } };
+    const bare = await request(h.app).post('/admin/v1/flows/validate').set('Authorization', auth).send(withVar);
+    expect(bare.body.problems).toEqual([
+      expect.objectContaining({ code: 'ERR_FLOW_VARIABLE', pointer: '/nodes/verify/config/maxAttempts' }),
+    ]);
+    const v = await adminHarness({ variables: { maxAttempts: 3 } });
+    try {
+      const ok = await request(v.app)
+        .post('/admin/v1/flows/validate')
+        .set('Authorization', `Bearer ${await v.token(READ)}`)
+        .send(withVar);
+      expect(ok.body).toEqual({ valid: true, problems: [] });
+    } finally {
+      await v.close();
+    }
+  });
+
   it('refuses an invalid flow with 400 and its problems, saves nothing, and audits the refusal', async () => {
     const broken = passwordLogin();
     (broken.nodes as Record<string, { outcomes: Record<string, string> }>).collect!.outcomes = { collected: 'nowhere' };

@@ -10,7 +10,13 @@ const check = defineNode({
   outcomes: ['valid', 'invalid'],
   run: () => 'valid',
 });
-const gate = defineNode({ type: 'test.gate', version: 1, description: 'Passes or blocks.', outcomes: ['pass', 'block'], run: () => 'pass' });
+const gate = defineNode({
+  type: 'test.gate',
+  version: 1,
+  description: 'Passes or blocks.',
+  outcomes: ['pass', 'block'],
+  run: () => 'pass',
+});
 
 export const fixtures = new URL('./fixtures/', import.meta.url).pathname;
 
@@ -23,7 +29,7 @@ export interface Ran {
 }
 
 /** Runs `waymark <argv>` in-process from the fixtures folder, with the test node types. */
-export async function run(argv: string[], options: { realRegistry?: boolean } = {}): Promise<Ran> {
+export async function run(argv: string[], options: { realRegistry?: boolean; env?: Record<string, string> } = {}): Promise<Ran> {
   let stdout = '';
   let stderr = '';
   let plugins: readonly string[] | undefined;
@@ -31,6 +37,7 @@ export async function run(argv: string[], options: { realRegistry?: boolean } = 
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
     cwd: fixtures,
+    ...(options.env ? { env: options.env } : {}),
   };
   if (!options.realRegistry) {
     io.registry = async (names) => {

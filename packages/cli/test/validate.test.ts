@@ -19,7 +19,9 @@ describe('waymark validate', () => {
     const { code, stdout } = await run(['validate', 'broken.json', 'flows/good.json']);
     expect(code).toBe(1);
     const lines = stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^broken\.json: \/nodes\/check\/type ERR_FLOW_UNKNOWN_TYPE node "check" has the unknown type "test\.chek"\. Did you mean "test\.check"\?$/);
+    expect(lines[0]).toMatch(
+      /^broken\.json: \/nodes\/check\/type ERR_FLOW_UNKNOWN_TYPE node "check" has the unknown type "test\.chek"\. Did you mean "test\.check"\?$/,
+    );
     expect(lines[1]).toMatch(/^broken\.json: \/nodes\/gate\/outcomes\/block ERR_FLOW_UNWIRED_OUTCOME /);
     expect(lines[2]).toBe('flows/good.json: ok — test-login v1, 2 nodes');
     expect(lines[3]).toBe('2 problems in 1 of 2 flows');
@@ -55,7 +57,10 @@ describe('waymark validate', () => {
 
   it('--quiet leaves the skipped files out too', async () => {
     const { stdout } = await run(['validate', '-q', 'mixed']);
-    expect(stdout.trimEnd().split('\n')).toEqual([expect.stringMatching(/^mixed\/c-relative-schema\.json: \/start ERR_FLOW_MISSING_START /), '1 problem in 1 of 3 flows']);
+    expect(stdout.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(/^mixed\/c-relative-schema\.json: \/start ERR_FLOW_MISSING_START /),
+      '1 problem in 1 of 3 flows',
+    ]);
   });
 
   it('a directory whose JSON files are no flows (examples/payments: package.json, policies.json) exits 2 with ERR_CLI_FILE', async () => {
@@ -102,5 +107,23 @@ describe('waymark validate', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Usage: waymark validate /);
     expect(stdout).toContain('--plugin <package>');
+  });
+
+  it('resolves flow variables from --var and WAYMARK_VAR_<name>, and names an undefined one at its pointer', async () => {
+    const missing = await run(['validate', 'variables/uses-var.json']);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toMatch(
+      /^variables\/uses-var\.json: \/nodes\/check\/config\/issuer ERR_FLOW_VARIABLE the variable "issuer" is not defined/,
+    );
+    const flag = await run(['validate', '--var', 'issuer=https://as.example', 'variables/uses-var.json']);
+    expect(flag).toMatchObject({ code: 0, stdout: 'variables/uses-var.json: ok — test-login v1, 2 nodes\n' });
+    const env = await run(['validate', 'variables/uses-var.json'], { env: { WAYMARK_VAR_issuer: 'https://as.example' } });
+    expect(env.code).toBe(0);
+  });
+
+  it('refuses a malformed --var with a usage error naming the form', async () => {
+    const { code, stderr } = await run(['validate', '--var', 'issuer', 'variables/uses-var.json']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/ERR_CLI_USAGE.*--var takes <name>=<value>/);
   });
 });

@@ -21,7 +21,8 @@ export {
   ConfigInvalidError,
 } from './validate/index.js';
 export type { ConfigSchema, ConfigProblem } from './validate/index.js';
-export type { FlowValidation, ValidFlow, FlowProblemCode } from './validate/index.js';
+export type { FlowValidation, ValidFlow, FlowProblemCode, ValidateFlowOptions, FlowVariables } from './validate/index.js';
+export { referencedVariables, VARIABLE_NAME } from './validate/index.js';
 export { createMemoryStores, systemClock, MEMORY_STORE_DEFAULTS } from './stores/memory/memory-stores.js';
 export type { MemoryStores, MemoryStoresOptions } from './stores/memory/memory-stores.js';
 export type {

@@ -238,6 +238,6 @@ export function flowRoutes(ctx: AdminContext): Router {
 
 /** The problems `validateFlow` finds with the engine's node types (none: undefined). */
 function validated(flow: Record<string, unknown>, ctx: AdminContext): FlowProblem[] | undefined {
-  const result = validateFlow(flow, ctx.registry);
+  const result = validateFlow(flow, ctx.registry, { variables: ctx.variables });
   return result.ok ? undefined : result.problems;
 }

@@ -11,6 +11,7 @@ import { formatProblem, readArgumentFile } from '../flow-file.js';
 import { EXIT } from '../io.js';
 import { createCliRegistry } from '../registry.js';
 import { runSecretSource } from '../secrets.js';
+import { cliVariables } from '../variables.js';
 import { secretEnvName } from '../server/start-server.js';
 import { serviceNeeds, type ServiceNeed } from '../service-needs.js';
 
@@ -38,6 +39,8 @@ Options:
   --input <file>      request, pushed request, client and initial state (JSON)
   --users <file>      the users file credentials.* and otp.challenge read (as serve's services.usersFile)
   --secret <n>=<v>    the named secret <n> (repeatable)
+  --var <n>=<v>       the flow variable <n> ({ "$var": "<n>" } in node config; repeatable;
+                      also WAYMARK_VAR_<n> from the environment)
   --env-file <file>   NAME=value lines; WAYMARK_SECRET_<NAME> ones are named secrets
   --plugin <package>  also load the node types of this plugin package (repeatable)
   -h, --help          show this help
@@ -53,7 +56,11 @@ function missingServices(needs: readonly ServiceNeed[]): CliError {
       ? `${where} needs a user store: pass --users <users.json> (the users file, as serve's services.usersFile)`
       : `${where} needs the secret "${need.name}" (config ${need.key}): pass --secret ${need.name}=<value>, or a ${secretEnvName(need.name)} line in --env-file`;
   });
-  return new CliError('ERR_CLI_SERVICE_MISSING', `run: ${lines.length === 1 ? lines[0] : `the flow needs what it was not given:\n  ${lines.join('\n  ')}`}`, { needs });
+  return new CliError(
+    'ERR_CLI_SERVICE_MISSING',
+    `run: ${lines.length === 1 ? lines[0] : `the flow needs what it was not given:\n  ${lines.join('\n  ')}`}`,
+    { needs },
+  );
 }
 
 interface RunInput {
@@ -86,7 +93,10 @@ function printResult(result: Exclude<JourneyResult, { status: 'suspended' }>, wr
   }
   for (const c of result.cookies) write(`  cookie    ${c.name} ${c.value === null ? 'cleared' : 'set (value not shown)'}\n`);
   write('\ntrace\n');
-  for (const s of result.trace) write(`  ${s.node.padEnd(20)} ${s.type.padEnd(26)} ${(s.outcome + (s.reason ? ` (${s.reason})` : '')).padEnd(28)} ${s.ms.toFixed(2)} ms\n`);
+  for (const s of result.trace)
+    write(
+      `  ${s.node.padEnd(20)} ${s.type.padEnd(26)} ${(s.outcome + (s.reason ? ` (${s.reason})` : '')).padEnd(28)} ${s.ms.toFixed(2)} ms\n`,
+    );
 }
 
 export const run: Command = {
@@ -94,13 +104,14 @@ export const run: Command = {
   summary: 'run a journey of a flow in the terminal (callbacks become prompts)',
   usage,
   async run(argv, io) {
-    const { values, positionals } = parseOrUsage('run', ['input', 'users', 'secret', 'env-file', 'plugin', 'help'], () =>
+    const { values, positionals } = parseOrUsage('run', ['input', 'users', 'secret', 'var', 'env-file', 'plugin', 'help'], () =>
       parseArgs({
         args: [...argv],
         options: {
           input: { type: 'string' },
           users: { type: 'string' },
           secret: { type: 'string', multiple: true },
+          var: { type: 'string', multiple: true },
           'env-file': { type: 'string' },
           plugin: { type: 'string', multiple: true },
           help: { type: 'boolean', short: 'h' },
@@ -113,7 +124,8 @@ export const run: Command = {
       return EXIT.OK;
     }
     const [file, ...extra] = positionals;
-    if (file === undefined || extra.length > 0) throw new CliError('ERR_CLI_USAGE', 'run: name exactly one flow file, such as "waymark run flows/login.json"');
+    if (file === undefined || extra.length > 0)
+      throw new CliError('ERR_CLI_USAGE', 'run: name exactly one flow file, such as "waymark run flows/login.json"');
     let input: RunInput = {};
     if (values.input !== undefined) {
       try {
@@ -122,11 +134,13 @@ export const run: Command = {
         if (error instanceof CliError) throw error;
         throw new CliError('ERR_CLI_USAGE', `run: --input ${values.input} is not valid JSON (${(error as Error).message})`);
       }
-      if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new CliError('ERR_CLI_USAGE', `run: --input ${values.input} must hold a JSON object`);
+      if (input === null || typeof input !== 'object' || Array.isArray(input))
+        throw new CliError('ERR_CLI_USAGE', `run: --input ${values.input} must hold a JSON object`);
     }
     const registry = await (io.registry ?? createCliRegistry)(values.plugin ?? [], io.cwd);
     const text = await readArgumentFile(file, io.cwd);
-    const checked = validateFlowJson(text, registry, file);
+    const variables = cliVariables('run', values.var ?? [], io.env ?? {});
+    const checked = validateFlowJson(text, registry, file, { variables });
     if (!checked.ok) {
       for (const problem of checked.problems) io.stderr.write(formatProblem(file, problem));
       return EXIT.PROBLEMS;
@@ -136,14 +150,17 @@ export const run: Command = {
       try {
         parseUsersFile(text, values.users);
       } catch (error) {
-        throw new CliError('ERR_CLI_FILE', `run: --users ${(error as Error).message}: name a users file { "users": [{ "sub", "username", "passwordHash" }] }`);
+        throw new CliError(
+          'ERR_CLI_FILE',
+          `run: --users ${(error as Error).message}: name a users file { "users": [{ "sub", "username", "passwordHash" }] }`,
+        );
       }
     }
     const envFileName = values['env-file'];
     const envFile = envFileName === undefined ? undefined : await readArgumentFile(envFileName, io.cwd);
     const secretSource = runSecretSource({ flags: values.secret ?? [], envFile, envFileName, env: io.env });
     const services = { secretSource, ...(values.users === undefined ? {} : { users: new FileUserStore(resolve(io.cwd, values.users)) }) };
-    const engine = new Engine({ services }, registry);
+    const engine = new Engine({ services, variables }, registry);
     const flow = engine.load(checked.flow, file);
     // Before the first prompt: a node that needs a service it was not given would fail the journey at its step.
     const needs = serviceNeeds([flow], { users: values.users !== undefined, secret: (name) => secretSource.get(name) !== undefined });
@@ -173,7 +190,10 @@ export const run: Command = {
         }
         const raw = await ask(promptOf(callback), { hidden: callback.type === 'PasswordCallback' });
         const numeric = callback.type === 'ChoiceCallback' || callback.type === 'ConfirmationCallback';
-        answers.push({ ...callback, input: callback.input.map((f, j) => (j === 0 ? { name: f.name, value: numeric ? Number(raw) : raw } : f)) });
+        answers.push({
+          ...callback,
+          input: callback.input.map((f, j) => (j === 0 ? { name: f.name, value: numeric ? Number(raw) : raw } : f)),
+        });
       }
       result = await engine.resume(result.journeyId, { request, callbacks: answers });
     }

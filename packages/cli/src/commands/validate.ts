@@ -1,14 +1,15 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { validateFlowJson, type NodeRegistry } from '@waymark/core';
+import { validateFlowJson, type FlowVariables, type NodeRegistry } from '@waymark/core';
+import { cliVariables } from '../variables.js';
 import { parseOrUsage, type Command } from '../command.js';
 import { CliError } from '../errors.js';
 import { formatProblem, readArgumentFile } from '../flow-file.js';
 import { EXIT, type CliIo } from '../io.js';
 import { createCliRegistry } from '../registry.js';
 
-const usage = `Usage: waymark validate [--plugin <package>]... <file|directory>...
+const usage = `Usage: waymark validate [--plugin <package>]... [--var <name>=<value>]... <file|directory>...
 
 Checks flow files against the flow schema, the registered node types and their own graph,
 and prints every problem as "file: /json/pointer CODE what is wrong and how to fix it".
@@ -19,6 +20,8 @@ validated as flows.
 
 Options:
   --plugin <package>  also load the node types of this plugin package (repeatable)
+  --var <n>=<v>       the flow variable <n> ({ "$var": "<n>" } in node config; repeatable;
+                      also WAYMARK_VAR_<n> from the environment)
   -q, --quiet         print problems only, not the line per valid flow
   -h, --help          show this help
 
@@ -48,7 +51,8 @@ function notAFlow(text: string): string | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object';
   const doc = value as Record<string, unknown>;
   const schema = doc['$schema'];
-  if (typeof schema === 'string') return /(^|\/)flow\.schema\.json$/.test(schema) ? undefined : `its "$schema" is ${JSON.stringify(schema)}, not the flow schema`;
+  if (typeof schema === 'string')
+    return /(^|\/)flow\.schema\.json$/.test(schema) ? undefined : `its "$schema" is ${JSON.stringify(schema)}, not the flow schema`;
   return 'nodes' in doc || 'start' in doc ? undefined : 'no "$schema" naming flow.schema.json, and no "nodes" or "start"';
 }
 
@@ -69,15 +73,18 @@ async function expand(args: readonly string[], cwd: string): Promise<Target[]> {
       found.push(skipped === undefined ? { file } : { file, skipped });
     }
     if (!found.some((t) => t.skipped === undefined)) {
-      throw new CliError('ERR_CLI_FILE', `validate: ${arg} holds no flow file (*.json with a flow "$schema", or "nodes"): name flow files or a directory of them`);
+      throw new CliError(
+        'ERR_CLI_FILE',
+        `validate: ${arg} holds no flow file (*.json with a flow "$schema", or "nodes"): name flow files or a directory of them`,
+      );
     }
     targets.push(...found);
   }
   return targets;
 }
 
-async function validateOne(file: string, registry: NodeRegistry, io: CliIo, quiet: boolean): Promise<number> {
-  const result = validateFlowJson(await readArgumentFile(file, io.cwd), registry, file);
+async function validateOne(file: string, registry: NodeRegistry, io: CliIo, quiet: boolean, variables: FlowVariables): Promise<number> {
+  const result = validateFlowJson(await readArgumentFile(file, io.cwd), registry, file, { variables });
   if (!result.ok) {
     for (const problem of result.problems) io.stdout.write(formatProblem(file, problem));
     return result.problems.length;
@@ -93,10 +100,15 @@ export const validate: Command = {
   summary: 'check flow files and print every problem with its JSON pointer',
   usage,
   async run(argv, io) {
-    const { values, positionals } = parseOrUsage('validate', ['plugin', 'quiet', 'help'], () =>
+    const { values, positionals } = parseOrUsage('validate', ['plugin', 'var', 'quiet', 'help'], () =>
       parseArgs({
         args: [...argv],
-        options: { plugin: { type: 'string', multiple: true }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' } },
+        options: {
+          plugin: { type: 'string', multiple: true },
+          var: { type: 'string', multiple: true },
+          quiet: { type: 'boolean', short: 'q' },
+          help: { type: 'boolean', short: 'h' },
+        },
         allowPositionals: true,
       }),
     );
@@ -104,7 +116,9 @@ export const validate: Command = {
       io.stdout.write(usage);
       return EXIT.OK;
     }
-    if (positionals.length === 0) throw new CliError('ERR_CLI_USAGE', 'validate: name at least one flow file, such as "waymark validate flows/*.json"');
+    if (positionals.length === 0)
+      throw new CliError('ERR_CLI_USAGE', 'validate: name at least one flow file, such as "waymark validate flows/*.json"');
+    const variables = cliVariables('validate', values.var ?? [], io.env ?? {});
     const targets = await expand(positionals, io.cwd);
     const registry = await (io.registry ?? createCliRegistry)(values.plugin ?? [], io.cwd);
     let problems = 0;
@@ -116,12 +130,14 @@ export const validate: Command = {
         continue;
       }
       files.push(file);
-      const found = await validateOne(file, registry, io, values.quiet === true);
+      const found = await validateOne(file, registry, io, values.quiet === true, variables);
       problems += found;
       if (found > 0) invalid++;
     }
     if (invalid === 0) return EXIT.OK;
-    io.stdout.write(`${problems} problem${problems === 1 ? '' : 's'} in ${invalid} of ${files.length} flow${files.length === 1 ? '' : 's'}\n`);
+    io.stdout.write(
+      `${problems} problem${problems === 1 ? '' : 's'} in ${invalid} of ${files.length} flow${files.length === 1 ? '' : 's'}\n`,
+    );
     return EXIT.PROBLEMS;
   },
 };

@@ -149,6 +149,7 @@ export async function withAdmin(
     trustedIssuers,
     stores: input.control ?? (await seededControlStores(input.engine, input.clients, input.clock)),
     registry: input.engine.registry,
+    ...(input.engine.variables ? { variables: input.engine.variables } : {}),
     validateClient: clientConfigProblems,
     writes: settings.writes ?? false,
     mode: input.mode,

@@ -39,6 +39,8 @@ export interface ServerConfig {
   plugins?: string[];
   /** Keys (32 bytes, base64url) sealing persisted journey secrets; also WAYMARK_SECRET_KEYS (comma-separated). Default: a random key per process. */
   secretKeys?: string[];
+  /** Per-environment values flows reference as `{ "$var": "<name>" }`; also WAYMARK_VAR_<name>, which wins. */
+  variables?: Record<string, string | number | boolean>;
   /** Proxies (IPs, CIDRs) whose X-Forwarded-For is believed. Default []. */
   trustedProxies?: string[];
   /** Services nodes use. `usersFile`: the users JSON of credentials.* nodes. */
@@ -82,6 +84,8 @@ export interface ResolvedServerConfig {
   clients: unknown[];
   plugins: string[];
   secretKeys: string[];
+  /** The flows' variables: the config's, overridden by WAYMARK_VAR_<name> from the environment. */
+  variables: Record<string, string | number | boolean>;
   trustedProxies: string[];
   services: { usersFile?: string };
   redis: unknown;
@@ -176,6 +180,17 @@ export const serverConfigSchema = {
       default: [],
       description:
         'keys sealing persisted journey secrets, the first seals and all open (also WAYMARK_SECRET_KEYS, comma-separated). Default: a random key per process',
+    },
+    variables: {
+      type: 'object',
+      propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9_.-]{0,63}$' },
+      additionalProperties: {
+        anyOf: [{ type: 'string', minLength: 1 }, { type: 'number' }, { type: 'boolean' }],
+        description: 'a non-empty string, a number or a boolean (never a secret: secrets are named secrets)',
+      },
+      default: {},
+      description:
+        'per-environment values flows reference as { "$var": "<name>" } (an issuer, an audience, a JWKS URL): one flow file for every environment; WAYMARK_VAR_<name> in the environment overrides. Default {}',
     },
     trustedProxies: {
       type: 'array',
@@ -309,6 +324,20 @@ export function resolveServerConfig(
     schemas().environment.assert({ WAYMARK_SECRET_KEYS: secretKeys });
   }
 
+  // Flow variables: the file's, then WAYMARK_VAR_<name> from the environment (the deployment's value wins).
+  const variables: Record<string, string | number | boolean> = { ...(config.variables ?? {}) };
+  for (const [key, value] of Object.entries(env)) {
+    if (!key.startsWith('WAYMARK_VAR_') || value === undefined) continue;
+    const name = key.slice('WAYMARK_VAR_'.length);
+    if (!/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/.test(name) || value === '')
+      throw configError(
+        `/${key}`,
+        'a flow variable from the environment is WAYMARK_VAR_<name>=<non-empty value>, the name a letter then letters, digits, "_", "." or "-"',
+        'environment',
+      );
+    variables[name] = value;
+  }
+
   const { mode, source: modeSource } = modeOf(config.mode, env);
   return {
     issuer: config.issuer,
@@ -318,6 +347,7 @@ export function resolveServerConfig(
     clients,
     plugins: config.plugins ?? [],
     secretKeys,
+    variables,
     trustedProxies: config.trustedProxies ?? [],
     services: config.services.usersFile !== undefined ? { usersFile: at(config.services.usersFile) } : {},
     redis: config.redis,

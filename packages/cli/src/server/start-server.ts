@@ -211,6 +211,7 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
       logger,
       services,
       flowStore: control.flows,
+      variables: resolved.variables,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(resolved.secretKeys.length > 0 ? { secretKeys: resolved.secretKeys } : {}),
       // Flows that trust Waymark's own provider read its keys in process (oidc-config.ts).

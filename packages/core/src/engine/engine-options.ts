@@ -1,5 +1,6 @@
 import type { Clock, FlowStore, Logger, NodeType, Stores } from '@waymark/sdk';
 import type { EngineLimits } from '../defaults.js';
+import type { FlowVariables } from '../validate/variables.js';
 
 /** What `createEngine` takes. Every option has a default: `createEngine()` runs in memory. */
 export interface EngineOptions {
@@ -29,4 +30,10 @@ export interface EngineOptions {
    * compiled from the store when it resumes. Without it, flows are what `load` loaded.
    */
   flowStore?: FlowStore;
+  /**
+   * Per-environment values node configs refer to as `{ "$var": "<name>" }` (an issuer, an
+   * audience, a JWKS URL: never a secret, which is a `secretName`). Resolved when a flow is
+   * loaded; a reference to an undefined variable makes the flow invalid (ERR_FLOW_VARIABLE).
+   */
+  variables?: FlowVariables;
 }

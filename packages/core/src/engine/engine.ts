@@ -25,6 +25,7 @@ import { loadPlugins } from '../plugins.js';
 import { NodeRegistry } from '../registry.js';
 import { createMemoryStores, systemClock } from '../stores/memory/memory-stores.js';
 import type { CompiledFlow, CompiledNode } from './compile.js';
+import type { FlowVariables } from '../validate/variables.js';
 import { createRunScope, stepContext, type RunScope } from './context.js';
 import type { EngineOptions } from './engine-options.js';
 import { JourneyEvents } from './events.js';
@@ -85,6 +86,10 @@ type RunResult = JourneyResult | PushedResult;
  */
 export class Engine {
   readonly registry: NodeRegistry;
+  /** The variables flows' node configs are resolved with when loaded (`variables` option); undefined: none. */
+  get variables(): FlowVariables | undefined {
+    return this.#flows.variables;
+  }
   readonly stores: Stores;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -114,7 +119,7 @@ export class Engine {
       fetch: options.fetch ?? globalThis.fetch,
     });
     this.#sealer = options.secretKeys ? new Sealer(options.secretKeys) : Sealer.ephemeral();
-    this.#flows = new FlowLibrary(registry);
+    this.#flows = new FlowLibrary(registry, options.variables);
     this.#events = new JourneyEvents(this.logger);
     this.#flowStore = options.flowStore;
     if (options.nodes) registry.registerAll(options.nodes, 'inline');

@@ -4,8 +4,33 @@ import { WaymarkError } from '@waymark/sdk';
 import { CORE_ERRORS, FlowInvalidError } from '../errors.js';
 import type { Flow } from '../flow.js';
 import type { NodeRegistry } from '../registry.js';
-import { validateFlow } from '../validate/index.js';
+import { ConfigInvalidError, validateFlow, VARIABLE_NAME, type ConfigProblem, type FlowVariables } from '../validate/index.js';
 import { compileFlow, type CompiledFlow } from './compile.js';
+
+/** The engine's `variables` option, checked: names as `$var` takes them, values non-empty strings, numbers or booleans. */
+function checkedVariables(variables: FlowVariables): FlowVariables {
+  const problems: ConfigProblem[] = [];
+  for (const [name, value] of Object.entries(variables)) {
+    if (!VARIABLE_NAME.test(name))
+      problems.push({
+        code: 'ERR_CONFIG_INVALID',
+        pointer: `/variables/${name}`,
+        message: 'a variable name is a letter, then letters, digits, "_", "." or "-" (at most 64)',
+      });
+    else if (!(
+      typeof value === 'boolean' ||
+      (typeof value === 'number' && Number.isFinite(value)) ||
+      (typeof value === 'string' && value !== '')
+    ))
+      problems.push({
+        code: 'ERR_CONFIG_INVALID',
+        pointer: `/variables/${name}`,
+        message: 'must be a non-empty string, a finite number or a boolean',
+      });
+  }
+  if (problems.length > 0) throw new ConfigInvalidError('engine options', problems);
+  return Object.freeze({ ...variables });
+}
 
 /** Whether `load` makes the loaded version the one new journeys start on. */
 export type LoadActivation = 'if-newer' | 'always' | 'never';
@@ -17,11 +42,18 @@ export type LoadActivation = 'if-newer' | 'always' | 'never';
  */
 export class FlowLibrary {
   readonly #registry: NodeRegistry;
+  readonly #variables: FlowVariables | undefined;
   readonly #flows = new Map<string, Map<number, CompiledFlow>>();
   readonly #active = new Map<string, CompiledFlow>();
 
-  constructor(registry: NodeRegistry) {
+  constructor(registry: NodeRegistry, variables?: FlowVariables) {
     this.#registry = registry;
+    this.#variables = variables && checkedVariables(variables);
+  }
+
+  /** The variables node configs are resolved with (`{ "$var": name }`). */
+  get variables(): FlowVariables | undefined {
+    return this.#variables;
   }
 
   /**
@@ -31,7 +63,7 @@ export class FlowLibrary {
    * with every problem.
    */
   load(input: unknown, label?: string, activation: LoadActivation = 'if-newer'): CompiledFlow {
-    const result = validateFlow(input, this.#registry);
+    const result = validateFlow(input, this.#registry, { variables: this.#variables });
     if (!result.ok) {
       const id = (input as { id?: unknown } | null)?.id;
       throw new FlowInvalidError(label ?? (typeof id === 'string' ? id : 'flow'), result.problems);

@@ -6,6 +6,7 @@ import { compiledConfig } from './node-config.js';
 import { OUTCOME_PATTERN } from './flow-schema.js';
 import { pointer } from './pointer.js';
 import { didYouMean } from './suggest.js';
+import { resolveVariables, type FlowVariables } from './variables.js';
 
 const implicit: ReadonlySet<string> = new Set(IMPLICIT_OUTCOMES);
 const OUTCOME = new RegExp(OUTCOME_PATTERN);
@@ -25,6 +26,7 @@ export function checkNodeAgainstType(
   outcomes: Readonly<Record<string, unknown>> | undefined,
   type: NodeType<unknown>,
   problems: FlowProblem[],
+  variables?: FlowVariables,
 ): { config: unknown } | undefined {
   const at = pointer('nodes', id);
   if (typeof node['version'] === 'number' && node['version'] !== type.version) {
@@ -50,9 +52,17 @@ export function checkNodeAgainstType(
   try {
     config = raw === undefined ? {} : structuredClone(raw);
   } catch {
-    problems.push({ code: C.ERR_FLOW_CONFIG, pointer: `${at}/config`, message: `config of node "${id}" must be plain JSON data: remove functions and class instances.` });
+    problems.push({
+      code: C.ERR_FLOW_CONFIG,
+      pointer: `${at}/config`,
+      message: `config of node "${id}" must be plain JSON data: remove functions and class instances.`,
+    });
     return undefined;
   }
+  // Variables (`{ "$var": "issuer" }`) are resolved before the type's schema sees the config.
+  const unresolved = problems.length;
+  config = resolveVariables(config, `${at}/config`, variables, problems);
+  if (problems.length > unresolved) return undefined;
   const configValid = compiled.validate(config);
   if (!configValid) problems.push(...ajvProblems(compiled.validate.errors, C.ERR_FLOW_CONFIG, `${at}/config`, `config of ${type.type}`));
 

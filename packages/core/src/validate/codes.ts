@@ -38,6 +38,12 @@ export const FLOW_PROBLEM_CODES = {
    * `success` or `failure` (leaving only through `error` / `timeout` does not count).
    */
   ERR_FLOW_NO_EXIT_CYCLE: 'ERR_FLOW_NO_EXIT_CYCLE',
+  /**
+   * A node's config references a variable (`{ "$var": "issuer" }`) that is not defined where the
+   * flow is loaded (the serve config's `variables`, `WAYMARK_VAR_<name>`, `--var name=value`), or
+   * names one with a malformed name.
+   */
+  ERR_FLOW_VARIABLE: 'ERR_FLOW_VARIABLE',
 } as const;
 
 export type FlowProblemCode = keyof typeof FLOW_PROBLEM_CODES;

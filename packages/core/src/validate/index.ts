@@ -1,5 +1,7 @@
 export { validateFlow, validateFlowJson, assertValidFlow } from './validate-flow.js';
-export type { FlowValidation, ValidFlow } from './validate-flow.js';
+export type { FlowValidation, ValidFlow, ValidateFlowOptions } from './validate-flow.js';
+export { resolveVariables, referencedVariables, VARIABLE_NAME } from './variables.js';
+export type { FlowVariables } from './variables.js';
 export { parseFlowJson } from './parse-json.js';
 export type { ParsedFlowJson } from './parse-json.js';
 export { FLOW_PROBLEM_CODES } from './codes.js';

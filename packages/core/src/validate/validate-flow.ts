@@ -11,6 +11,13 @@ import { noExitCycles, reachableFrom, type Edge } from './graph.js';
 import { parseFlowJson } from './parse-json.js';
 import { pointer } from './pointer.js';
 import { closest, didYouMean } from './suggest.js';
+import type { FlowVariables } from './variables.js';
+
+/** Options of {@link validateFlow}. */
+export interface ValidateFlowOptions {
+  /** The values of the variables node configs reference (`{ "$var": "issuer" }`); an undefined one is a problem. */
+  variables?: FlowVariables;
+}
 
 /** A flow that passed validation, with each node's config after its type's defaults were applied. */
 export interface ValidFlow {
@@ -50,11 +57,20 @@ function typeProblem(id: string, type: string, registry: NodeRegistry): FlowProb
       : known.length === 0
         ? 'No node types are registered: load the package that provides it.'
         : `Fix the name, or load the plugin package that provides it (registered: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}).`;
-  return { code: C.ERR_FLOW_UNKNOWN_TYPE, pointer: pointer('nodes', id, 'type'), message: `node "${id}" has the unknown type "${type}". ${fix}` };
+  return {
+    code: C.ERR_FLOW_UNKNOWN_TYPE,
+    pointer: pointer('nodes', id, 'type'),
+    message: `node "${id}" has the unknown type "${type}". ${fix}`,
+  };
 }
 
 /** Checks that need the registry and the graph; they read the raw input defensively. */
-function graphProblems(input: Json, registry: NodeRegistry, configs: Record<string, unknown>): FlowProblem[] {
+function graphProblems(
+  input: Json,
+  registry: NodeRegistry,
+  configs: Record<string, unknown>,
+  variables: FlowVariables | undefined,
+): FlowProblem[] {
   const problems: FlowProblem[] = [];
   const nodes = isObject(input['nodes']) ? input['nodes'] : undefined;
   const ids = nodes === undefined ? [] : Object.keys(nodes).filter((id) => !isTerminal(id));
@@ -109,7 +125,7 @@ function graphProblems(input: Json, registry: NodeRegistry, configs: Record<stri
       problems.push(typeProblem(id, typeName, registry));
       continue;
     }
-    const checked = checkNodeAgainstType(id, node, outcomes, type, problems);
+    const checked = checkNodeAgainstType(id, node, outcomes, type, problems, variables);
     if (checked !== undefined) configs[id] = checked.config;
   }
 
@@ -126,7 +142,10 @@ function graphProblems(input: Json, registry: NodeRegistry, configs: Record<stri
   }
   for (const cycle of noExitCycles(graph, isTerminal)) {
     const first = cycle[0] ?? '';
-    const members = cycle.length === 1 ? `node "${first}" leads only to itself` : `nodes ${cycle.map((id) => `"${id}"`).join(', ')} lead only to each other`;
+    const members =
+      cycle.length === 1
+        ? `node "${first}" leads only to itself`
+        : `nodes ${cycle.map((id) => `"${id}"`).join(', ')} lead only to each other`;
     problems.push({
       code: C.ERR_FLOW_NO_EXIT_CYCLE,
       pointer: pointer('nodes', first),
@@ -146,10 +165,10 @@ function graphProblems(input: Json, registry: NodeRegistry, configs: Record<stri
  * const result = validateFlow(JSON.parse(text), registry);
  * if (!result.ok) for (const p of result.problems) console.error(`${p.pointer} ${p.code} ${p.message}`);
  */
-export function validateFlow(input: unknown, registry: NodeRegistry): FlowValidation {
+export function validateFlow(input: unknown, registry: NodeRegistry, options: ValidateFlowOptions = {}): FlowValidation {
   const fromSchema = schemaProblems(input);
   const configs: Record<string, unknown> = {};
-  const fromGraph = isObject(input) ? graphProblems(input, registry, configs) : [];
+  const fromGraph = isObject(input) ? graphProblems(input, registry, configs, options.variables) : [];
   // One problem per place: where the schema already objects (a malformed type name, a bad
   // target id), the finer check would only repeat it.
   const taken = new Set(fromSchema.map((p) => p.pointer));
@@ -162,11 +181,11 @@ export function validateFlow(input: unknown, registry: NodeRegistry): FlowValida
  * `parseFlowJson` then `validateFlow`: reads a flow file's text and reports its duplicate keys
  * together with every other problem.
  */
-export function validateFlowJson(text: string, registry: NodeRegistry, file?: string): FlowValidation {
+export function validateFlowJson(text: string, registry: NodeRegistry, file?: string, options: ValidateFlowOptions = {}): FlowValidation {
   const parsed = parseFlowJson(text, file);
-  if (parsed.ok) return validateFlow(parsed.value, registry);
+  if (parsed.ok) return validateFlow(parsed.value, registry, options);
   if (!('value' in parsed)) return { ok: false, problems: parsed.problems };
-  const result = validateFlow(parsed.value, registry);
+  const result = validateFlow(parsed.value, registry, options);
   return { ok: false, problems: [...parsed.problems, ...(result.ok ? [] : result.problems)] };
 }
 
@@ -178,8 +197,8 @@ export function validateFlowJson(text: string, registry: NodeRegistry, file?: st
  * @example
  * const { flow, configs } = assertValidFlow(JSON.parse(text), registry, 'flows/login.json');
  */
-export function assertValidFlow(input: unknown, registry: NodeRegistry, label: string): ValidFlow {
-  const result = validateFlow(input, registry);
+export function assertValidFlow(input: unknown, registry: NodeRegistry, label: string, options: ValidateFlowOptions = {}): ValidFlow {
+  const result = validateFlow(input, registry, options);
   if (!result.ok) throw new FlowInvalidError(label, result.problems);
   return { flow: result.flow, configs: result.configs };
 }

@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { FlowInvalidError, validateFlowJson, type NodeRegistry } from '@waymark/core';
+import { FlowInvalidError, validateFlowJson, type FlowVariables, type NodeRegistry } from '@waymark/core';
 import type { FlowStore, JsonObject, WaymarkError } from '@waymark/sdk';
 import { CliError } from '../../errors.js';
 import type { FlowFile } from './file-flow-store.js';
@@ -36,7 +36,7 @@ export function flowFilePaths(entries: readonly string[]): string[] {
 }
 
 /** A flow file read and validated against the engine's node types: the flow, or ERR_FLOW_INVALID with every problem (a JSON pointer each). */
-export async function readFlowFile(path: string, registry: NodeRegistry): Promise<FlowFile | WaymarkError> {
+export async function readFlowFile(path: string, registry: NodeRegistry, variables?: FlowVariables): Promise<FlowFile | WaymarkError> {
   let text: string;
   let savedAt: number;
   try {
@@ -47,7 +47,7 @@ export async function readFlowFile(path: string, registry: NodeRegistry): Promis
     ]);
   }
   // The JSON text, so a syntax error gets its line and column and a duplicate key is caught.
-  const result = validateFlowJson(text, registry, path);
+  const result = validateFlowJson(text, registry, path, { variables });
   if (!result.ok) return new FlowInvalidError(path, result.problems);
   const flow = JSON.parse(text) as unknown;
   return { path, flow: flow as FlowFile['flow'], savedAt };

@@ -60,7 +60,7 @@ export async function startLive(options: StartLiveOptions): Promise<LiveControl>
   const seed = async (first: boolean) => {
     const files = [];
     for (const path of flowFilePaths(config.flows)) {
-      const file = await readFlowFile(path, engine.registry);
+      const file = await readFlowFile(path, engine.registry, engine.variables);
       if (!(file instanceof Error)) files.push(file);
     }
     if (first && control.flows instanceof FileFlowStore) await control.flows.seed(files);

@@ -158,7 +158,7 @@ export class LiveControl {
     const { engine, control, logger, clock } = this.#options;
     const outcomes: (FlowFileOutcome | { action: 'invalid'; file: string; error: WaymarkError })[] = [];
     for (const path of flowFilePaths(this.#options.flowPaths)) {
-      const file = await readFlowFile(path, engine.registry);
+      const file = await readFlowFile(path, engine.registry, engine.variables);
       if (file instanceof WaymarkError) {
         logger.warn('flow file refused: the running version keeps serving', {
           file: path,
