@@ -11,6 +11,8 @@ export const GATEWAY_DEFAULTS = {
   /** The `_meta` key (and header) a retried tool call carries its approved transaction id in. */
   transactionMetaKey: 'io.waymark/transactionId',
   transactionHeader: 'x-transaction-id',
+  /** 2025-era MCP sessions whose owner (subject) a process remembers, oldest forgotten first. */
+  sessionBindings: 10_000,
   /** Upstream connections kept open per upstream origin (undici Pool). */
   upstreamConnections: 64,
 } as const;

@@ -46,6 +46,8 @@ export function mcpRoute(config: McpRouteConfig, settings: GatewaySettings, deps
   const mediate = createMediator(config.upstreamAuth, { clock: deps.clock, env: deps.env, ...(deps.fetch ? { fetch: deps.fetch as typeof fetch } : {}) });
   const limits = routeLimits(config.name, config.rateLimits, deps.rateLimiters);
   const denied = new Set(config.deniedTools ?? []);
+  // Security best practices §Session Hijacking: a 2025-era session id is bound to the subject that opened it (this process's memory).
+  const sessionOwners = new Map<string, string>();
   const origins = new Set(config.allowedOrigins ?? []);
   const guard: StepUpGuard | undefined =
     config.stepUp && config.stepUp.length > 0 ? stepUpGuard(config.stepUp, resource, settings.policies, deps, (jwt) => auth.subject(jwt)) : undefined;
@@ -126,6 +128,16 @@ export function mcpRoute(config: McpRouteConfig, settings: GatewaySettings, deps
       return sendJson(res, 405, rpcError(null, RPC.invalidRequest, 'Method Not Allowed'), { Allow: 'GET, POST, DELETE' });
     }
 
+    // A session opened by another subject is answered as unknown (404, as Streamable HTTP answers an ended session).
+    const sessionId = req.headers['mcp-session-id'];
+    if (typeof sessionId === 'string') {
+      const owner = sessionOwners.get(sessionId);
+      if (owner !== undefined && owner !== caller.sub) {
+        record.decision = 'forbidden';
+        return sendJson(res, 404, rpcError(message?.id, -32001, 'Session not found'));
+      }
+    }
+
     // 4. Scopes per method and per tool. 403 + insufficient_scope lets the client step up (MCP 2025-11-25 §Scope Challenge).
     const tool = message?.method === 'tools/call' ? message.name : undefined;
     const needed = required(message?.method, tool);
@@ -194,6 +206,11 @@ export function mcpRoute(config: McpRouteConfig, settings: GatewaySettings, deps
     // 9. Forward; stream the answer back as it comes, except a tools/list answer, which is filtered first.
     const answer = await upstream.request({ method: req.method ?? 'GET', path: suffix, headers, body });
     record.upstreamStatus = answer.statusCode;
+    const opened = answer.headers['mcp-session-id'];
+    if (typeof opened === 'string' && !sessionOwners.has(opened)) {
+      if (sessionOwners.size >= GATEWAY_DEFAULTS.sessionBindings) sessionOwners.delete(sessionOwners.keys().next().value as string);
+      sessionOwners.set(opened, caller.sub);
+    }
     if (message?.method === 'tools/list' && answer.statusCode === 200) {
       const raw = Buffer.from(await answer.body.arrayBuffer());
       const filtered = filterToolsAnswer(String(answer.headers['content-type'] ?? ''), raw, message.id, (name) => mayCall(caller, name));
