@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Auditor } from '@waymark/core';
+import { ConfigInvalidError, type Auditor } from '@waymark/core';
 import { compileTrustedProxies, createMemoryRateLimiters, MetricsRegistry, PROMETHEUS_CONTENT_TYPE, requestIdOf, type TrustedProxies } from '@waymark/http';
 import type { Clock, Logger, RateLimiterFactory, Stores } from '@waymark/sdk';
 import type { FetchLike } from '@waymark/access-token';
@@ -60,7 +60,8 @@ function build(config: GatewayConfig, deps: RouteDeps, web: WebRouteFactory | un
   const routes = config.routes.map((route, i): GatewayRoute => {
     if (route.kind === 'mcp') return mcpRoute(route, settings, deps);
     if (route.kind === 'api') return apiRoute(route, settings, deps);
-    if (!web) throw new Error(`gateway configuration: /routes/${i}: web routes need the web route factory (this build has none)`);
+    if (!web)
+      throw new ConfigInvalidError('gateway configuration', [{ code: 'ERR_CONFIG_INVALID', pointer: `/routes/${i}`, message: 'web routes need the web route factory (GatewayOptions.webRoutes); this host passes none' }]);
     return web(route, settings, deps);
   });
   routes.sort((a, b) => b.path.length - a.path.length);
