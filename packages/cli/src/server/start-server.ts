@@ -51,6 +51,8 @@ export interface RunningServer {
   control: ControlPlane & ServerControl;
   /** Follows the control plane; `live.reloadFiles()` reads the flow files again (what SIGHUP does). */
   live: LiveControl;
+  /** The gateway of the `gateway` section (its routes, and `follower.check()`, what the file poll does); absent without one. */
+  gateway?: ServeGateway;
   /** Stops listening, ends open connections and releases the stores. */
   close(): Promise<void>;
 }
@@ -370,6 +372,7 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
       router,
       control,
       live: live as LiveControl,
+      ...(gateway ? { gateway } : {}),
       close() {
         closed ??= (live as LiveControl)
           .close()
