@@ -138,12 +138,13 @@ export function mcpRoute(config: McpRouteConfig, settings: GatewaySettings, deps
       }
     }
 
-    // 4. Scopes per method and per tool. 403 + insufficient_scope lets the client step up (MCP 2025-11-25 §Scope Challenge).
+    // 4. Scopes per method and per tool. 403 + insufficient_scope lets the client step up (MCP 2025-11-25 §Scope Challenge):
+    //    the challenge names the basic scopes (scopes_supported), those granted and those this call needs, so a re-authorization loses none.
     const tool = message?.method === 'tools/call' ? message.name : undefined;
     const needed = required(message?.method, tool);
     if (!(tool !== undefined && denied.has(tool)) && missingScopes(caller, needed).length > 0) {
       record.decision = 'insufficient_scope';
-      const challenge = bearerChallenge({ error: 'insufficient_scope', description: `this call needs the scopes ${needed.join(' ')}`, scope: union([...caller.scopes], needed), resourceMetadata: metaUrl });
+      const challenge = bearerChallenge({ error: 'insufficient_scope', description: `this call needs the scopes ${needed.join(' ')}`, scope: union(metadata.scopes_supported, [...caller.scopes], needed), resourceMetadata: metaUrl });
       return sendJson(res, 403, rpcError(message?.id, RPC.forbidden, 'insufficient_scope'), { 'WWW-Authenticate': challenge });
     }
     // 5. A denied tool is answered as one that does not exist: refused, and invisible.
