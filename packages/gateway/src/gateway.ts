@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ConfigInvalidError, type Auditor } from '@waymark/core';
-import { compileTrustedProxies, createMemoryRateLimiters, MetricsRegistry, PROMETHEUS_CONTENT_TYPE, requestIdOf, type TrustedProxies } from '@waymark/http';
+import { compileTrustedProxies, createMemoryRateLimiters, PROMETHEUS_CONTENT_TYPE, requestIdOf, type MetricsRegistry, type TrustedProxies } from '@waymark/http';
 import type { Clock, Logger, RateLimiterFactory, Stores } from '@waymark/sdk';
 import type { FetchLike } from '@waymark/access-token';
 import { apiRoute } from './api/route.js';

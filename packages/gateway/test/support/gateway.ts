@@ -10,15 +10,15 @@ export interface RunningGateway {
 }
 
 export async function startGateway(config: (publicUrl: string) => unknown, options: GatewayOptions = {}): Promise<RunningGateway> {
-  let gateway: Gateway | undefined;
+  const holder: { gateway?: Gateway } = {};
   const server: Server = createServer((req, res) => {
-    if (req.url === '/metrics') return gateway?.metricsHandler(req, res);
-    gateway?.handle(req, res);
+    if (req.url === '/metrics') return holder.gateway?.metricsHandler(req, res);
+    holder.gateway?.handle(req, res);
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  gateway = createGateway(config(url), options);
-  const running = gateway;
+  const running = createGateway(config(url), options);
+  holder.gateway = running;
   return {
     url,
     gateway: running,
