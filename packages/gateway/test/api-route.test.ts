@@ -11,7 +11,7 @@ describe('an api route', () => {
   let as: TestAuthServer;
   let api: Server;
   let apiUrl: string;
-  const seen: { method: string; path: string; authorization?: string | undefined; body: unknown }[] = [];
+  const seen: { method: string; path: string; authorization?: string | undefined; apiKey?: string | string[] | undefined; body: unknown }[] = [];
   let gw: RunningGateway;
   const events: AuditEvent[] = [];
 
@@ -20,7 +20,7 @@ describe('an api route', () => {
     const app = express();
     app.use(express.json());
     app.all('/v1/*rest', (req, res) => {
-      seen.push({ method: req.method, path: req.originalUrl, authorization: req.headers.authorization, body: req.body });
+      seen.push({ method: req.method, path: req.originalUrl, authorization: req.headers.authorization, apiKey: req.headers['x-api-key'], body: req.body });
       res.json({ ok: true, path: req.originalUrl });
     });
     api = createServer(app);
@@ -64,7 +64,7 @@ describe('an api route', () => {
     const res = await call('GET', '/transfers?page=2', 'pay:read');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true, path: '/v1/transfers?page=2' });
-    expect(seen.at(-1)).toMatchObject({ method: 'GET', path: '/v1/transfers?page=2', authorization: undefined });
+    expect(seen.at(-1)).toMatchObject({ method: 'GET', path: '/v1/transfers?page=2', authorization: undefined, apiKey: 'k-123' });
     const event = events.find((e) => e.type === 'gateway.call' && e.outcome === 'permit');
     expect(event).toMatchObject({ sub: 'alice', client_id: 'app', target: 'payments', action: 'GET', tool: '/transfers', upstreamStatus: 200 });
   });
