@@ -50,3 +50,7 @@ export type { ErrorPageOptions } from './error-renderers.js';
 // Rate limits: the memory implementation of the SDK's RateLimiter contract, and the per-source key.
 export { createMemoryRateLimiters } from './rate-limit/memory.js';
 export { rateLimitSource } from './rate-limit/source.js';
+
+// Metrics: a tiny Prometheus registry (the adapter's `/metrics`, the gateway's).
+export { MetricsRegistry, Counter, Histogram, DEFAULT_BUCKETS, PROMETHEUS_CONTENT_TYPE, boundByKey } from './metrics-registry.js';
+export type { Labels } from './metrics-registry.js';

@@ -108,7 +108,8 @@ export type AuditEventType =
   | 'session.created'
   | 'session.ended'
   | 'client.auth_failed'
-  | 'admin.change';
+  | 'admin.change'
+  | 'gateway.call';
 
 /**
  * One audit event. Never a token, password, one-time code, cookie value or secret: only ids,
@@ -142,6 +143,14 @@ export interface AuditEvent {
   actor?: string;
   target?: string;
   action?: string;
+  /** For `gateway.call`: the tool, prompt or resource called (`action` is the JSON-RPC method or HTTP method, `actor` the acting agent, RFC 8693 `act.sub`). */
+  tool?: string;
+  /** For `gateway.call`: the SHA-256 (base64url) of the call's arguments; never the values. */
+  argumentsHash?: string;
+  /** For `gateway.call`: the upstream's HTTP status (absent when the call was not forwarded). */
+  upstreamStatus?: number;
+  /** For `gateway.call`: milliseconds from the request to the end of the answer. */
+  durationMs?: number;
 }
 
 /** Where audit events go. `write` must not throw and must not block the request: queue, log failures. */

@@ -16,6 +16,7 @@ const TYPES: readonly AuditEventType[] = [
   'session.ended',
   'client.auth_failed',
   'admin.change',
+  'gateway.call',
 ];
 
 /* The contract's fields only: an event never carries a secret, and nothing a store added leaves. */
@@ -38,6 +39,10 @@ function eventView(e: AuditEvent): AuditEvent {
     transactionId: e.transactionId,
     actor: e.actor,
     target: e.target,
+    tool: e.tool,
+    argumentsHash: e.argumentsHash,
+    upstreamStatus: e.upstreamStatus,
+    durationMs: e.durationMs,
     action: e.action,
   }) as AuditEvent;
 }

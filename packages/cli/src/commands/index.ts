@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { bench } from './bench.js';
+import { gateway } from './gateway.js';
 import { graph } from './graph.js';
 import { newNode } from './new-node.js';
 import { run } from './run.js';
@@ -18,6 +19,7 @@ export const commands: readonly Command[] = [
   run,
   schema,
   serve, // HOOK serve: `waymark serve` — the express adapter on its own (commands/serve.ts).
+  gateway, // `waymark gateway`: the gateway as its own process (commands/gateway.ts).
   bench,
   newNode,
 ];

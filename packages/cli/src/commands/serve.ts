@@ -39,6 +39,9 @@ Config (JSON; relative paths from the file's folder):
       the admin API at /admin/v1 (bearer tokens, scopes waymark:admin:read / write); none without it
     "audit": { "store"?: true, "capacity"?: 10000, "retentionSeconds"?, "log"?: false, "journeyLog"? }
       audit events and the journey log (on by default: memory, or Redis with "redis")
+    "gateway": { "file": "gateway.json" } | { "config": { "routes": [ ... ], "policies"? } }
+      the gateway in front of MCP servers and APIs (packages/gateway); its file is followed live
+      (see also waymark gateway --config, the gateway as its own process)
   secretKeys may also come from WAYMARK_SECRET_KEYS (comma-separated, 32 bytes base64url each).
   "tls": { "cert": "cert.pem", "key": "key.pem" } or "self-signed" (development): https.
   "mode": "development" (default) or "production" (default with NODE_ENV=production; the key

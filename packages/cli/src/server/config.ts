@@ -10,6 +10,7 @@ import { modeOf, modeSchema, type ModeSource, type ServerMode } from './mode.js'
 import { tlsSettingSchema, type TlsSetting } from './tls.js';
 import { oidcSettingsSchema, resolveOidcSettings, type OidcSettings, type ResolvedOidcSettings } from './oidc-config.js';
 import { policyProblems, policySettingsSchema, type PolicySettings } from './policies-config.js';
+import { gatewaySettingsSchema, type GatewaySettings } from './gateway-config.js';
 import { auditOf, auditSchemaProperties, type AuditSettings, type ResolvedAuditSettings } from './audit-config.js';
 
 /**
@@ -73,6 +74,8 @@ export interface ServerConfig {
   audit?: AuditSettings;
   /** The admin API at /admin/v1 (see admin-config.ts). Absent: none. */
   admin?: AdminSettings;
+  /** The gateway in front of MCP servers and APIs (gateway-config.ts). Absent: none. */
+  gateway?: GatewaySettings;
 }
 
 /** A configuration after validation: defaults applied, paths absolute. */
@@ -111,6 +114,8 @@ export interface ResolvedServerConfig {
   audit: ResolvedAuditSettings;
   /** The admin API's settings; undefined: no admin API. */
   admin?: AdminSettings;
+  /** The gateway section as written (read when the server starts). */
+  gateway?: GatewaySettings;
   /** Folder relative paths and plugins resolve from. */
   baseDir: string;
 }
@@ -233,6 +238,7 @@ export const serverConfigSchema = {
     oidc: oidcSettingsSchema,
     policies: policySettingsSchema,
     admin: adminSettingsSchema,
+    gateway: gatewaySettingsSchema,
   },
   // One of the two ways to give clients.
   if: { required: ['clientsFile'] },
@@ -361,6 +367,7 @@ export function resolveServerConfig(
     ...(config.oidc !== undefined ? { oidc: resolveOidcSettings(config.oidc, config.issuer, baseDir, env) } : {}),
     ...(config.policies !== undefined ? { policies: config.policies } : {}),
     ...(config.admin !== undefined ? { admin: config.admin } : {}),
+    ...(config.gateway !== undefined ? { gateway: config.gateway } : {}),
     limits: limitsOf(config),
     audit: auditOf(config.audit),
     http: config.http,

@@ -17,6 +17,7 @@ import { createWaymarkApp, createWaymarkRouter, DEFAULTS, type WaymarkRouter } f
 import { CliError } from '../errors.js';
 import type { JsonWebKeySet } from '@waymark/access-token';
 import { withAdmin } from './admin-config.js';
+import { serveGateway, serveGatewayDefaults, type ServeGateway } from './gateway-config.js';
 import { configError, resolveServerConfig, type ResolvedServerConfig, type ServerConfig } from './config.js';
 import { createHttpServer } from './http-settings.js';
 import { describeMode, productionProblems, productionRefused, type ServerMode } from './mode.js';
@@ -50,6 +51,8 @@ export interface RunningServer {
   control: ControlPlane & ServerControl;
   /** Follows the control plane; `live.reloadFiles()` reads the flow files again (what SIGHUP does). */
   live: LiveControl;
+  /** The gateway of the `gateway` section (its routes, and `follower.check()`, what the file poll does); absent without one. */
+  gateway?: ServeGateway;
   /** Stops listening, ends open connections and releases the stores. */
   close(): Promise<void>;
 }
@@ -191,6 +194,7 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
   const recorded = createServerControl(auditSettings, redis, options.clock);
   const control = Object.assign(liveControlPlane(resolved, serverStores), recorded);
   let live: LiveControl | undefined;
+  let gateway: ServeGateway | undefined;
   try {
     // Filled after the flows are loaded (development only, see developmentCookieKeys).
     const generatedKeys = new Map<string, string>();
@@ -308,8 +312,23 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
       ...(oidc && ownKeys ? { own: { issuer: oidc.issuer, jwks: ownKeys as unknown as JsonWebKeySet } } : {}),
     });
     live = await startLive({ config: resolved, engine, router, control, logger, clock: options.clock ?? { now: () => Date.now() }, env });
+    // The gateway's routes answer first (gateway-config.ts); the same audit, limits, stores and metrics as the adapter.
+    gateway = resolved.gateway
+      ? serveGateway({
+          settings: resolved.gateway,
+          baseDir: resolved.baseDir,
+          defaults: serveGatewayDefaults(resolved.issuer, oidc?.issuer),
+          clock: options.clock,
+          logger,
+          audit: router.audit,
+          rateLimiters,
+          stores,
+          metrics: router.metrics,
+          fetch: oidc && ownKeys ? fetchWithOwnJwks(oidc.issuer, ownKeys) : undefined,
+        })
+      : undefined;
     // Node's server with the configured timeouts (http-settings.ts), not app.listen's defaults.
-    const server: Server = createHttpServer(app, resolved.http, tls);
+    const server: Server = createHttpServer(gateway ? gateway.wrap(app) : app, resolved.http, tls);
     await new Promise<void>((resolveListen, reject) => {
       const failed = (error: NodeJS.ErrnoException) => reject(listenError(error, resolved.host, resolved.port));
       server.once('error', failed);
@@ -335,6 +354,7 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
         print('openid provider cookie keys: random per process (set oidc.cookieKeys or WAYMARK_OIDC_COOKIE_KEYS)');
     }
     if (policies) print(`policies: POST /policies/evaluate (${policies.description})`);
+    if (gateway) print(gateway.description);
     for (const name of [...generatedKeys.keys()].sort())
       print(
         `cookie key ${name}: random per process, development only (set ${secretEnvName(name)} to keep remembered devices across restarts)`,
@@ -353,6 +373,7 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
       router,
       control,
       live: live as LiveControl,
+      ...(gateway ? { gateway } : {}),
       close() {
         closed ??= (live as LiveControl)
           .close()
@@ -363,12 +384,14 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
                 server.closeAllConnections();
               }),
           )
+          .then(() => gateway?.close())
           .then(() => control.close())
           .then(closeStores);
         return closed;
       },
     };
   } catch (error) {
+    await gateway?.close();
     await live?.close();
     await control.close();
     await closeStores();
