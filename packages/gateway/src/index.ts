@@ -4,3 +4,6 @@
  */
 export const GATEWAY_ROUTE_KINDS = ['mcp', 'api', 'web'] as const;
 export type GatewayRouteKind = (typeof GATEWAY_ROUTE_KINDS)[number];
+
+// web routes (OpenID Connect login in front of a web app): see README, "web routes".
+export * from './web/index.js';
