@@ -63,6 +63,19 @@ function defaultCookieName(path: string, secure: boolean): string {
   return `${secure ? '__Host-' : ''}waymark-gateway${suffix}`;
 }
 
+/**
+ * Whether a signed-out request may start a login: a GET or HEAD for a document. A browser's
+ * sub-resource request (an image, a script, the favicon, a `fetch()`: `Sec-Fetch-Dest` other
+ * than `document`, Fetch Metadata §2.1) gets 401 instead, so it cannot replace the login cookie
+ * of the page load that runs beside it. A client that sends no `Sec-Fetch-Dest` is treated as
+ * loading a document.
+ */
+function isNavigation(req: Request): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  const dest = req.get('sec-fetch-dest');
+  return dest === undefined || dest === 'document';
+}
+
 type Step = (req: Request, res: Response, ctx: RouteContext) => Promise<void> | void;
 
 /**
@@ -142,8 +155,7 @@ export function createWebRoute(rawConfig: unknown, deps: WebRouteDeps): Router {
     if (publicPath) return forward(req, res);
     if (!session) {
       if (hadCookie) setRouteCookie(res, ctx, ctx.cookies.session, null); // tampered or expired: gone
-      if (req.method !== 'GET' && req.method !== 'HEAD')
-        throw new WebRouteError('ERR_GATEWAY_WEB_LOGIN_REQUIRED', 'this request needs a signed-in session: sign in, then try again');
+      if (!isNavigation(req)) throw new WebRouteError('ERR_GATEWAY_WEB_LOGIN_REQUIRED', 'this request needs a signed-in session: sign in, then try again');
       // The request's own URL: same origin by construction (and checked again at the callback).
       return startLogin(res, ctx, req.originalUrl);
     }

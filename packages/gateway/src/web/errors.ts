@@ -21,7 +21,7 @@ export const WEB_ROUTE_ERRORS = {
   ERR_GATEWAY_WEB_CALLBACK_FAILED: 'ERR_GATEWAY_WEB_CALLBACK_FAILED',
   /** The OpenID Provider could not be reached (discovery or token endpoint): 502, retry later. */
   ERR_GATEWAY_WEB_PROVIDER_UNAVAILABLE: 'ERR_GATEWAY_WEB_PROVIDER_UNAVAILABLE',
-  /** A request that needs a session came without one and cannot be redirected (not GET or HEAD): 401. Sign in first. */
+  /** A request that needs a session came without one and cannot start a login (not a GET or HEAD for a document: a POST, an image, a script, a fetch()): 401. Sign in first. */
   ERR_GATEWAY_WEB_LOGIN_REQUIRED: 'ERR_GATEWAY_WEB_LOGIN_REQUIRED',
   /** A logout POST from another site (`Origin` or `Sec-Fetch-Site` says cross-site): 403, nothing ended. */
   ERR_GATEWAY_WEB_CROSS_SITE: 'ERR_GATEWAY_WEB_CROSS_SITE',

@@ -162,6 +162,14 @@ describe('web route: login and forwarding', () => {
     expect(h.seen).toEqual([]);
   });
 
+  it('answers a signed-out sub-resource request (Sec-Fetch-Dest: image) with 401, leaving the page load\'s login cookie alone', async () => {
+    const res = await fetch(`${h.gateway}/logo.png`, { headers: { 'sec-fetch-dest': 'image' }, redirect: 'manual' });
+    expect(res.status).toBe(401);
+    expect(res.headers.getSetCookie()).toEqual([]);
+    const navigation = await fetch(`${h.gateway}/page`, { headers: { 'sec-fetch-dest': 'document' }, redirect: 'manual' });
+    expect(navigation.status).toBe(302);
+  });
+
   it('answers 502 with a code when the upstream is down', async () => {
     h.route({ upstream: 'http://127.0.0.1:9' });
     const res = await fetch(`${h.gateway}/static/app.css`, { headers: { accept: 'application/json' } });
