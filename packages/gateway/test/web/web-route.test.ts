@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from '@jest/globals';
-import { CLIENT, IDENTITY_HEADER, Jar, signInAtProvider, startHarness, type Harness } from './support.js';
+import { CLIENT, IDENTITY_HEADER, Jar, SESSION_KEYS, signInAtProvider, startHarness, type Harness } from './support.js';
 
 /*
  * A `web` route end to end over HTTP (a cookie jar stands in for the browser; the Chromium test
@@ -153,6 +153,27 @@ describe('web route: login and forwarding', () => {
     const second = h.seen.at(-1)!.identity!.sid;
     expect(typeof first).toBe('string');
     expect(second).not.toBe(first);
+  });
+
+  it('rotates session keys: a session sealed with the old key opens while the old key is listed second, not after it is dropped', async () => {
+    const jar = await signedIn();
+    const newKey = 'a-new-session-key-of-at-least-32-characters-02';
+    h.route({}, { keys: { session: [newKey, SESSION_KEYS[0]!], signing: h.signing, clientSecret: CLIENT.secret } });
+    expect((await jar.request(`${h.gateway}/`)).status).toBe(200);
+    h.route({}, { keys: { session: [newKey], signing: h.signing, clientSecret: CLIENT.secret } });
+    expect((await jar.request(`${h.gateway}/`)).status).toBe(302);
+  });
+
+  it('matches public paths exactly, by prefix and by glob', async () => {
+    h.route({ publicPaths: ['/robots.txt', '/static/', '/img/*.png', '/assets/**'] });
+    const status = async (path: string) => (await fetch(`${h.gateway}${path}`, { redirect: 'manual' })).status;
+    expect(await status('/robots.txt')).toBe(200);
+    expect(await status('/robots.txt.bak')).toBe(302);
+    expect(await status('/static/a/b.css')).toBe(200);
+    expect(await status('/img/logo.png')).toBe(200);
+    expect(await status('/img/sub/logo.png')).toBe(302);
+    expect(await status('/assets/a/b/c.js')).toBe(200);
+    expect(await status('/assets/..%2fsecret')).toBe(302);
   });
 
   it('answers a signed-out POST with 401 and a code, never a redirect', async () => {
