@@ -26,6 +26,7 @@ export function safeReturnTo(candidate: unknown, publicOrigin: string, routePath
   } catch {
     return fallback;
   }
+  // Two lines of defence: the parser reads "/\\host" or "/<tab>/host" as another host; the check above refuses them first.
   if (url.origin !== publicOrigin) return fallback;
   const inside = routePath === '/' || url.pathname === routePath || url.pathname.startsWith(`${routePath}/`);
   if (!inside) return fallback;
