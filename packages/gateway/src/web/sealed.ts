@@ -1,5 +1,5 @@
 import { createHash, hkdfSync } from 'node:crypto';
-import { EncryptJWT, jwtDecrypt, type JWTPayload } from 'jose';
+import { decodeProtectedHeader, EncryptJWT, jwtDecrypt, type JWTPayload } from 'jose';
 
 /*
  * The gateway's cookies are sealed: a JWE (RFC 7516) with direct AES-256-GCM encryption, so the
@@ -45,27 +45,28 @@ export function createSealer(secrets: readonly string[], purpose: SealPurpose): 
   if (!current) throw new TypeError('createSealer: at least one key');
   return {
     seal: (payload, expiresAtSeconds) =>
-      new EncryptJWT({ ...payload, pur: purpose })
+      new EncryptJWT(payload)
         .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: current.kid })
         .setExpirationTime(expiresAtSeconds)
         .encrypt(current.key),
     async open(value, nowMs) {
       if (!value) return undefined;
-      for (const { key, kid } of keys) {
-        try {
-          const { payload, protectedHeader } = await jwtDecrypt(value, key, {
-            currentDate: new Date(nowMs),
-            keyManagementAlgorithms: ['dir'],
-            contentEncryptionAlgorithms: ['A256GCM'],
-            requiredClaims: ['exp'],
-          });
-          if (protectedHeader.kid !== kid || payload['pur'] !== purpose) return undefined;
-          return payload;
-        } catch {
-          // Not this key (or tampered, or expired): try the next; none opens it → undefined.
-        }
+      try {
+        // The key named by the header's kid (RFC 7516 §4.1.6); an unknown key id opens nothing.
+        const kid = decodeProtectedHeader(value).kid;
+        const entry = keys.find((k) => k.kid === kid);
+        if (!entry) return undefined;
+        const { payload } = await jwtDecrypt(value, entry.key, {
+          currentDate: new Date(nowMs),
+          keyManagementAlgorithms: ['dir'],
+          contentEncryptionAlgorithms: ['A256GCM'],
+          requiredClaims: ['exp'],
+        });
+        return payload;
+      } catch {
+        // Malformed, tampered (GCM tag), expired, or sealed for another purpose (another HKDF key): no cookie.
+        return undefined;
       }
-      return undefined;
     },
   };
 }
