@@ -29,6 +29,7 @@ export const PACKAGES = [
   '@waymark/redis',
   '@waymark/express',
   '@waymark/admin',
+  '@waymark/gateway',
   '@waymark/oidc-provider',
   '@waymark/cli',
 ];
