@@ -17,9 +17,8 @@ export function sendPage(res: Response, status: number, html: string, formAction
  * is not a {@link WebRouteError} is a 500 `server_error`, logged.
  */
 export function sendError(req: Request, res: Response, ctx: RouteContext, cause: unknown): void {
-  const error =
-    cause instanceof WebRouteError ? cause : new WebRouteError('ERR_GATEWAY_WEB_PROVIDER_UNAVAILABLE', 'the gateway could not complete the request: try again later');
-  const status = cause instanceof WebRouteError ? error.status : 500;
+  const error = cause instanceof WebRouteError ? cause : new WebRouteError('ERR_GATEWAY_WEB_INTERNAL', 'the gateway could not complete the request: try again later');
+  const status = error.status;
   (status >= 500 ? ctx.logger.error : ctx.logger.warn).call(ctx.logger, 'gateway web route refused a request', {
     code: error.code,
     path: req.path,

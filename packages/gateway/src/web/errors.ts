@@ -27,6 +27,8 @@ export const WEB_ROUTE_ERRORS = {
   ERR_GATEWAY_WEB_CROSS_SITE: 'ERR_GATEWAY_WEB_CROSS_SITE',
   /** The upstream web app could not be reached: 502. */
   ERR_GATEWAY_WEB_UPSTREAM_UNAVAILABLE: 'ERR_GATEWAY_WEB_UPSTREAM_UNAVAILABLE',
+  /** An unexpected failure inside the route (a bug): 500 `server_error`, its cause logged, never sent. */
+  ERR_GATEWAY_WEB_INTERNAL: 'ERR_GATEWAY_WEB_INTERNAL',
 } as const;
 
 export type WebRouteErrorCode = keyof typeof WEB_ROUTE_ERRORS;
@@ -43,6 +45,7 @@ export const WEB_ROUTE_STATUS: Readonly<Record<WebRouteErrorCode, number>> = {
   ERR_GATEWAY_WEB_LOGIN_REQUIRED: 401,
   ERR_GATEWAY_WEB_CROSS_SITE: 403,
   ERR_GATEWAY_WEB_UPSTREAM_UNAVAILABLE: 502,
+  ERR_GATEWAY_WEB_INTERNAL: 500,
 };
 
 /**

@@ -205,6 +205,24 @@ describe('web route: login and forwarding', () => {
     expect(navigation.status).toBe(302);
   });
 
+  it('answers 403 with the provider\'s error when it did not sign the user in, and starts no session', async () => {
+    const jar = new Jar();
+    const start = await jar.request(`${h.gateway}/`);
+    const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
+    // RFC 6749 §4.1.2.1 error response, with the issuer (RFC 9207 §2) as the provider sends it.
+    const res = await jar.request(`${h.gateway}/_waymark/callback?${new URLSearchParams({ error: 'access_denied', state, iss: h.issuer })}`, { headers: { accept: 'application/json' } });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ code: 'ERR_GATEWAY_WEB_LOGIN_FAILED' });
+    expect(jar.of(h.gateway).has(SESSION)).toBe(false);
+  });
+
+  it('answers 502 with a code when the provider cannot be discovered', async () => {
+    h.route({ issuer: 'http://127.0.0.1:9/oidc' });
+    const res = await fetch(`${h.gateway}/`, { headers: { accept: 'application/json' }, redirect: 'manual' });
+    expect(res.status).toBe(502);
+    expect(await res.json()).toMatchObject({ code: 'ERR_GATEWAY_WEB_PROVIDER_UNAVAILABLE' });
+  });
+
   it('answers 502 with a code when the upstream is down', async () => {
     h.route({ upstream: 'http://127.0.0.1:9' });
     const res = await fetch(`${h.gateway}/static/app.css`, { headers: { accept: 'application/json' } });
