@@ -17,7 +17,10 @@ export function sendPage(res: Response, status: number, html: string, formAction
  * is not a {@link WebRouteError} is a 500 `server_error`, logged.
  */
 export function sendError(req: Request, res: Response, ctx: RouteContext, cause: unknown): void {
-  const error = cause instanceof WebRouteError ? cause : new WebRouteError('ERR_GATEWAY_WEB_INTERNAL', 'the gateway could not complete the request: try again later');
+  const error =
+    cause instanceof WebRouteError
+      ? cause
+      : new WebRouteError('ERR_GATEWAY_WEB_INTERNAL', 'the gateway could not complete the request: try again later');
   const status = error.status;
   (status >= 500 ? ctx.logger.error : ctx.logger.warn).call(ctx.logger, 'gateway web route refused a request', {
     code: error.code,
@@ -27,7 +30,11 @@ export function sendError(req: Request, res: Response, ctx: RouteContext, cause:
   if (res.headersSent) return void res.end();
   if (prefersJson(req)) {
     res.status(status).setHeader('Cache-Control', 'no-store');
-    res.json({ error: status === 401 ? 'login_required' : status >= 500 ? 'server_error' : 'invalid_request', error_description: error.message, code: error.code });
+    res.json({
+      error: status === 401 ? 'login_required' : status >= 500 ? 'server_error' : 'invalid_request',
+      error_description: error.message,
+      code: error.code,
+    });
     return;
   }
   const title = status === 401 ? 'Sign-in required' : status >= 500 ? 'Something went wrong' : 'Sign-in failed';

@@ -45,13 +45,23 @@ function depsError(option: string, message: string): WebRouteError {
 
 function checkDeps(deps: WebRouteDeps): void {
   const session = deps?.keys?.session;
-  if (!Array.isArray(session) || session.length === 0) throw depsError('keys.session', 'give at least one session key (a random secret of 32 characters or more)');
+  if (!Array.isArray(session) || session.length === 0)
+    throw depsError('keys.session', 'give at least one session key (a random secret of 32 characters or more)');
   session.forEach((key, i) => {
     if (typeof key !== 'string' || key.length < MIN_SESSION_KEY_LENGTH)
-      throw depsError(`keys.session[${i}]`, `a session key must be a string of at least ${MIN_SESSION_KEY_LENGTH} characters (e.g. 32 random bytes, base64url)`);
+      throw depsError(
+        `keys.session[${i}]`,
+        `a session key must be a string of at least ${MIN_SESSION_KEY_LENGTH} characters (e.g. 32 random bytes, base64url)`,
+      );
   });
   const signing = deps.keys.signing;
-  if (signing === null || typeof signing !== 'object' || typeof signing.kid !== 'string' || typeof signing.alg !== 'string' || typeof signing.d !== 'string')
+  if (
+    signing === null ||
+    typeof signing !== 'object' ||
+    typeof signing.kid !== 'string' ||
+    typeof signing.alg !== 'string' ||
+    typeof signing.d !== 'string'
+  )
     throw depsError('keys.signing', 'give a private JWK with "kid" and "alg" (e.g. an ES256 key from jose\'s generateKeyPair + exportJWK)');
   if (deps.keys.clientSecret !== undefined && (typeof deps.keys.clientSecret !== 'string' || deps.keys.clientSecret === ''))
     throw depsError('keys.clientSecret', 'a client secret is a non-empty string; leave it out for a public client');
@@ -59,7 +69,14 @@ function checkDeps(deps: WebRouteDeps): void {
 
 /** The default cookie name: `__Host-` over https (RFC 6265bis §4.1.3.2), one per route path. */
 function defaultCookieName(path: string, secure: boolean): string {
-  const suffix = path === '/' ? '' : `-${createHash('sha256').update(path).digest('base64url').slice(0, 8).replace(/[^A-Za-z0-9]/g, 'x')}`;
+  const suffix =
+    path === '/'
+      ? ''
+      : `-${createHash('sha256')
+          .update(path)
+          .digest('base64url')
+          .slice(0, 8)
+          .replace(/[^A-Za-z0-9]/g, 'x')}`;
   return `${secure ? '__Host-' : ''}waymark-gateway${suffix}`;
 }
 
@@ -141,7 +158,14 @@ export function createWebRoute(rawConfig: unknown, deps: WebRouteDeps): Router {
   const forward = (req: Request, res: Response) => {
     req.url = req.originalUrl; // the upstream sees the full path, route prefix included
     proxy(req, res, (error) =>
-      sendError(req, res, ctx, new WebRouteError('ERR_GATEWAY_WEB_UPSTREAM_UNAVAILABLE', 'the application behind the gateway is not answering: try again later', { cause: error.message })),
+      sendError(
+        req,
+        res,
+        ctx,
+        new WebRouteError('ERR_GATEWAY_WEB_UPSTREAM_UNAVAILABLE', 'the application behind the gateway is not answering: try again later', {
+          cause: error.message,
+        }),
+      ),
     );
   };
 
@@ -155,7 +179,8 @@ export function createWebRoute(rawConfig: unknown, deps: WebRouteDeps): Router {
     if (publicPath) return forward(req, res);
     if (!session) {
       if (hadCookie) setRouteCookie(res, ctx, ctx.cookies.session, null); // tampered or expired: gone
-      if (!isNavigation(req)) throw new WebRouteError('ERR_GATEWAY_WEB_LOGIN_REQUIRED', 'this request needs a signed-in session: sign in, then try again');
+      if (!isNavigation(req))
+        throw new WebRouteError('ERR_GATEWAY_WEB_LOGIN_REQUIRED', 'this request needs a signed-in session: sign in, then try again');
       // The request's own URL: same origin by construction (and checked again at the callback).
       return startLogin(res, ctx, req.originalUrl);
     }

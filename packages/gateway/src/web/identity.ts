@@ -31,7 +31,10 @@ export interface IdentitySigner {
  * const signer = await createIdentitySigner(jwk, { issuer: 'https://gw.example', audience: 'http://app:8080', ttlSeconds: 30 });
  * req.headers['x-waymark-identity'] = await signer.sign({ sub: 'alice' }, Date.now());
  */
-export async function createIdentitySigner(jwk: SigningJwk, options: { issuer: string; audience: string; ttlSeconds: number }): Promise<IdentitySigner> {
+export async function createIdentitySigner(
+  jwk: SigningJwk,
+  options: { issuer: string; audience: string; ttlSeconds: number },
+): Promise<IdentitySigner> {
   const key = await importJWK(jwk, jwk.alg);
   return {
     sign(claims, nowMs) {

@@ -54,11 +54,14 @@ export async function callbackEndpoint(req: Request, res: Response, ctx: RouteCo
   const login = await ctx.logins.open(cookieOf(req, ctx.cookies.login), ctx.clock.now());
   const state = typeof login?.['st'] === 'string' ? login['st'] : undefined;
   if (!login || state === undefined || typeof login['n'] !== 'string' || typeof login['v'] !== 'string' || typeof login['r'] !== 'string')
-    throw new WebRouteError('ERR_GATEWAY_WEB_LOGIN_NOT_STARTED', 'no sign-in is in progress in this browser (it expired, or this answer was used already): start again');
+    throw new WebRouteError(
+      'ERR_GATEWAY_WEB_LOGIN_NOT_STARTED',
+      'no sign-in is in progress in this browser (it expired, or this answer was used already): start again',
+    );
   const query = new URL(req.originalUrl, ctx.publicOrigin).searchParams;
   // RFC 6749 §10.12: the answer must carry the state this browser sent, before anything else is trusted.
   if (!sameString(query.get('state') ?? '', state))
-    throw new WebRouteError('ERR_GATEWAY_WEB_STATE_MISMATCH', 'the sign-in answer does not belong to this browser\'s sign-in: start again');
+    throw new WebRouteError('ERR_GATEWAY_WEB_STATE_MISMATCH', "the sign-in answer does not belong to this browser's sign-in: start again");
   const current = new URL(ctx.redirectUri);
   current.search = query.toString();
   let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
@@ -80,7 +83,13 @@ export async function callbackEndpoint(req: Request, res: Response, ctx: RouteCo
   const forwarded: Record<string, unknown> = {};
   for (const name of ctx.config.identity.claims) if (claims[name] !== undefined) forwarded[name] = claims[name];
   const session = await startSession(res, ctx, { sub: claims.sub, idToken: tokens.id_token, claims: forwarded });
-  ctx.auditor?.emit({ type: 'session.created', outcome: 'created', sub: session.sub, client_id: ctx.config.clientId, reason: 'gateway web login' });
+  ctx.auditor?.emit({
+    type: 'session.created',
+    outcome: 'created',
+    sub: session.sub,
+    client_id: ctx.config.clientId,
+    reason: 'gateway web login',
+  });
   res.setHeader('Cache-Control', 'no-store');
   // The return-to was checked when it was sealed; checked again so a leaked key cannot make an open redirect.
   res.redirect(302, safeReturnTo(login['r'], ctx.publicOrigin, ctx.config.path, ctx.landing));

@@ -23,7 +23,10 @@ export function logoutPage(_req: Request, res: Response, ctx: RouteContext): voi
   sendPage(
     res,
     200,
-    layout('Sign out', `<form method="post" action="${action}"><p>Sign out of ${escapeHtml(ctx.publicOrigin)}?</p><p class="actions"><button type="submit">Sign out</button></p></form>`),
+    layout(
+      'Sign out',
+      `<form method="post" action="${action}"><p>Sign out of ${escapeHtml(ctx.publicOrigin)}?</p><p class="actions"><button type="submit">Sign out</button></p></form>`,
+    ),
   );
 }
 
@@ -38,12 +41,19 @@ function crossSite(req: Request, publicOrigin: string): boolean {
 /** `POST <path>/_waymark/logout`: ends the gateway session and the provider's. */
 export async function logoutEndpoint(req: Request, res: Response, ctx: RouteContext): Promise<void> {
   if (crossSite(req, ctx.publicOrigin))
-    throw new WebRouteError('ERR_GATEWAY_WEB_CROSS_SITE', 'sign-out must come from this site\'s own page: use its sign-out button', {
+    throw new WebRouteError('ERR_GATEWAY_WEB_CROSS_SITE', "sign-out must come from this site's own page: use its sign-out button", {
       origin: req.get('origin') ?? null,
     });
   const session = await readSession(req, ctx);
   setRouteCookie(res, ctx, ctx.cookies.session, null);
-  if (session) ctx.auditor?.emit({ type: 'session.ended', outcome: 'ended', sub: session.sub, client_id: ctx.config.clientId, reason: 'gateway web logout' });
+  if (session)
+    ctx.auditor?.emit({
+      type: 'session.ended',
+      outcome: 'ended',
+      sub: session.sub,
+      client_id: ctx.config.clientId,
+      reason: 'gateway web logout',
+    });
   res.setHeader('Cache-Control', 'no-store');
   let endSession: URL | undefined;
   try {

@@ -24,10 +24,21 @@ export function createProviderClient(issuer: string, clientId: string, clientSec
   return {
     configuration() {
       pending ??= oidc
-        .discovery(new URL(issuer), clientId, clientSecret, clientSecret === undefined ? oidc.None() : oidc.ClientSecretBasic(clientSecret), { execute, timeout: 10 })
+        .discovery(
+          new URL(issuer),
+          clientId,
+          clientSecret,
+          clientSecret === undefined ? oidc.None() : oidc.ClientSecretBasic(clientSecret),
+          { execute, timeout: 10 },
+        )
         .catch((cause: unknown) => {
           pending = undefined;
-          throw new WebRouteError('ERR_GATEWAY_WEB_PROVIDER_UNAVAILABLE', `the OpenID Provider ${issuer} could not be discovered: try again later`, { issuer }, { cause });
+          throw new WebRouteError(
+            'ERR_GATEWAY_WEB_PROVIDER_UNAVAILABLE',
+            `the OpenID Provider ${issuer} could not be discovered: try again later`,
+            { issuer },
+            { cause },
+          );
         });
       return pending;
     },
@@ -42,11 +53,31 @@ export function createProviderClient(issuer: string, clientId: string, clientSec
 export function callbackError(cause: unknown): WebRouteError {
   if (cause instanceof WebRouteError) return cause;
   if (cause instanceof oidc.AuthorizationResponseError)
-    return new WebRouteError('ERR_GATEWAY_WEB_LOGIN_FAILED', `the provider did not sign you in (${cause.error}): start again`, { error: cause.error }, { cause });
+    return new WebRouteError(
+      'ERR_GATEWAY_WEB_LOGIN_FAILED',
+      `the provider did not sign you in (${cause.error}): start again`,
+      { error: cause.error },
+      { cause },
+    );
   if (cause instanceof oidc.ResponseBodyError)
-    return new WebRouteError('ERR_GATEWAY_WEB_CALLBACK_FAILED', `the provider refused the sign-in answer (${cause.error}): start again`, { reason: cause.error }, { cause });
+    return new WebRouteError(
+      'ERR_GATEWAY_WEB_CALLBACK_FAILED',
+      `the provider refused the sign-in answer (${cause.error}): start again`,
+      { reason: cause.error },
+      { cause },
+    );
   const code = (cause as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && code.startsWith('OAUTH_'))
-    return new WebRouteError('ERR_GATEWAY_WEB_CALLBACK_FAILED', `the sign-in answer failed a check (${code}): start again`, { reason: code }, { cause });
-  return new WebRouteError('ERR_GATEWAY_WEB_PROVIDER_UNAVAILABLE', 'the OpenID Provider could not be reached: try again later', {}, { cause });
+    return new WebRouteError(
+      'ERR_GATEWAY_WEB_CALLBACK_FAILED',
+      `the sign-in answer failed a check (${code}): start again`,
+      { reason: code },
+      { cause },
+    );
+  return new WebRouteError(
+    'ERR_GATEWAY_WEB_PROVIDER_UNAVAILABLE',
+    'the OpenID Provider could not be reached: try again later',
+    {},
+    { cause },
+  );
 }

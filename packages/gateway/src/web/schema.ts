@@ -26,7 +26,7 @@ export const webRouteSchema = {
   properties: {
     path: {
       type: 'string',
-      pattern: '^/([A-Za-z0-9._~!$&\'()*+,;=:@%-]+(/[A-Za-z0-9._~!$&\'()*+,;=:@%-]+)*)?$',
+      pattern: "^/([A-Za-z0-9._~!$&'()*+,;=:@%-]+(/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)*)?$",
       default: D.path,
       description: 'the path prefix the route protects, "/" or "/app" (no trailing slash)',
     },
@@ -37,18 +37,28 @@ export const webRouteSchema = {
       pattern: '^https?://[^/?#]+$',
       description: 'the gateway\'s origin as browsers see it, "https://app.example.com" (no path)',
     },
-    issuer: { type: 'string', format: 'uri', pattern: '^https?://', description: 'the OpenID Provider\'s issuer, "https://id.example.com/oidc"' },
+    issuer: {
+      type: 'string',
+      format: 'uri',
+      pattern: '^https?://',
+      description: 'the OpenID Provider\'s issuer, "https://id.example.com/oidc"',
+    },
     clientId: { type: 'string', minLength: 1, description: 'the client id registered at the provider for this route' },
     scope: { type: 'string', pattern: '(^| )openid( |$)', default: D.scope, description: 'space-separated scopes, including "openid"' },
     postLogoutRedirectUri: {
       type: 'string',
       format: 'uri',
       pattern: '^https?://',
-      description: 'where the provider sends the browser after logout (registered as a post_logout_redirect_uri); default: publicUrl + path',
+      description:
+        'where the provider sends the browser after logout (registered as a post_logout_redirect_uri); default: publicUrl + path',
     },
     publicPaths: {
       type: 'array',
-      items: { type: 'string', pattern: '^/', description: 'an absolute path: "/favicon.ico" exact, "/static/" a prefix, "/assets/*.css" or "/assets/**" a glob' },
+      items: {
+        type: 'string',
+        pattern: '^/',
+        description: 'an absolute path: "/favicon.ico" exact, "/static/" a prefix, "/assets/*.css" or "/assets/**" a glob',
+      },
       uniqueItems: true,
       default: D.publicPaths,
       description: 'paths served without a session (static assets)',
@@ -62,10 +72,23 @@ export const webRouteSchema = {
         cookieName: {
           type: 'string',
           pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$",
-          description: 'the session cookie\'s name (an RFC 6265 token); default "__Host-waymark-gateway" over https, "waymark-gateway" over http',
+          description:
+            'the session cookie\'s name (an RFC 6265 token); default "__Host-waymark-gateway" over https, "waymark-gateway" over http',
         },
-        maxAgeSeconds: { type: 'integer', minimum: 60, maximum: 604_800, default: D.sessionMaxAgeSeconds, description: 'the absolute session lifetime, 60 to 604800 seconds' },
-        loginTimeoutSeconds: { type: 'integer', minimum: 30, maximum: 3600, default: D.loginTimeoutSeconds, description: 'how long a login may take, 30 to 3600 seconds' },
+        maxAgeSeconds: {
+          type: 'integer',
+          minimum: 60,
+          maximum: 604_800,
+          default: D.sessionMaxAgeSeconds,
+          description: 'the absolute session lifetime, 60 to 604800 seconds',
+        },
+        loginTimeoutSeconds: {
+          type: 'integer',
+          minimum: 30,
+          maximum: 3600,
+          default: D.loginTimeoutSeconds,
+          description: 'how long a login may take, 30 to 3600 seconds',
+        },
       },
     },
     identity: {
@@ -74,8 +97,19 @@ export const webRouteSchema = {
       default: {},
       description: '{ header, ttlSeconds, audience?, claims }',
       properties: {
-        header: { type: 'string', pattern: '^[A-Za-z0-9-]+$', default: D.identityHeader, description: 'a request header name, "x-waymark-identity"' },
-        ttlSeconds: { type: 'integer', minimum: 5, maximum: 300, default: D.identityTtlSeconds, description: 'the identity JWT\'s lifetime, 5 to 300 seconds' },
+        header: {
+          type: 'string',
+          pattern: '^[A-Za-z0-9-]+$',
+          default: D.identityHeader,
+          description: 'a request header name, "x-waymark-identity"',
+        },
+        ttlSeconds: {
+          type: 'integer',
+          minimum: 5,
+          maximum: 300,
+          default: D.identityTtlSeconds,
+          description: "the identity JWT's lifetime, 5 to 300 seconds",
+        },
         audience: { type: 'string', minLength: 1, description: 'the identity JWT\'s "aud"; default: the upstream\'s origin' },
         claims: {
           type: 'array',

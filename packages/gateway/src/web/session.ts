@@ -25,7 +25,11 @@ export function setRouteCookie(res: ServerResponse, ctx: RouteContext, name: str
   append(
     res,
     serializeCookie(
-      { name, value, options: { httpOnly: true, secure: ctx.secure, sameSite: 'Lax', path: '/', ...(maxAge === undefined ? {} : { maxAge }) } },
+      {
+        name,
+        value,
+        options: { httpOnly: true, secure: ctx.secure, sameSite: 'Lax', path: '/', ...(maxAge === undefined ? {} : { maxAge }) },
+      },
       ctx.clock.now(),
     ),
   );
@@ -39,7 +43,8 @@ export function cookieOf(req: IncomingMessage, name: string): string | undefined
 /** The request's session, or `undefined` when absent, tampered, sealed with an unknown key or past its lifetime. */
 export async function readSession(req: IncomingMessage, ctx: RouteContext): Promise<WebSession | undefined> {
   const payload = await ctx.sessions.open(cookieOf(req, ctx.cookies.session), ctx.clock.now());
-  if (!payload || typeof payload.sub !== 'string' || typeof payload['sid'] !== 'string' || typeof payload['idt'] !== 'string') return undefined;
+  if (!payload || typeof payload.sub !== 'string' || typeof payload['sid'] !== 'string' || typeof payload['idt'] !== 'string')
+    return undefined;
   const claims = payload['c'];
   return {
     sub: payload.sub,

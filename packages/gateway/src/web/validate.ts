@@ -29,16 +29,31 @@ function semanticProblems(config: WebRouteConfig, base: string): ConfigProblem[]
     if (value === undefined || key === 'upstream') continue;
     const url = new URL(value);
     if (url.protocol === 'http:' && !isLoopbackUrl(url))
-      out.push(problem(`${base}/${key}`, `"${value}" is plain http on a non-loopback host: use https (cookies and tokens must not cross the network in clear).`));
+      out.push(
+        problem(
+          `${base}/${key}`,
+          `"${value}" is plain http on a non-loopback host: use https (cookies and tokens must not cross the network in clear).`,
+        ),
+      );
   }
   const https = config.publicUrl.startsWith('https:');
   const cookie = config.session.cookieName;
   // RFC 6265bis §4.1.3: a __Secure-/__Host- cookie is refused by browsers unless set over https with Secure.
   if (cookie !== undefined && !https && /^__(Host|Secure)-/i.test(cookie))
-    out.push(problem(`${base}/session/cookieName`, `"${cookie}" needs https (browsers drop __Host-/__Secure- cookies without Secure): pick a name without the prefix, or make publicUrl https.`));
+    out.push(
+      problem(
+        `${base}/session/cookieName`,
+        `"${cookie}" needs https (browsers drop __Host-/__Secure- cookies without Secure): pick a name without the prefix, or make publicUrl https.`,
+      ),
+    );
   config.publicPaths.forEach((path, i) => {
     if (!isPublicPathInside(path, config.path))
-      out.push(problem(`${base}/publicPaths/${i}`, `"${path}" is outside the route's path "${config.path}", so it would never match: start it with "${config.path}".`));
+      out.push(
+        problem(
+          `${base}/publicPaths/${i}`,
+          `"${path}" is outside the route's path "${config.path}", so it would never match: start it with "${config.path}".`,
+        ),
+      );
   });
   return out;
 }

@@ -1,8 +1,21 @@
 import { describe, it, expect } from '@jest/globals';
 import { ConfigInvalidError } from '@waymark/core';
-import { createWebRoute, validateWebRouteConfig, webRouteProblems, webRouteSchema, WEB_ROUTE_DEFAULTS, WEB_ROUTE_ERRORS, type SigningJwk } from '@waymark/gateway';
+import {
+  createWebRoute,
+  validateWebRouteConfig,
+  webRouteProblems,
+  webRouteSchema,
+  WEB_ROUTE_DEFAULTS,
+  WEB_ROUTE_ERRORS,
+  type SigningJwk,
+} from '@waymark/gateway';
 
-const minimal = () => ({ upstream: 'http://127.0.0.1:8080', publicUrl: 'https://app.example.com', issuer: 'https://id.example.com/oidc', clientId: 'app-gw' });
+const minimal = () => ({
+  upstream: 'http://127.0.0.1:8080',
+  publicUrl: 'https://app.example.com',
+  issuer: 'https://id.example.com/oidc',
+  clientId: 'app-gw',
+});
 const signing = { kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'd', kid: 'gw-1', alg: 'ES256' } as SigningJwk;
 const keys = { session: ['k'.repeat(32)], signing };
 
@@ -34,8 +47,18 @@ describe('web route config', () => {
     ['/sessionCookie', { ...minimal(), sessionCookie: 'x' }, 'ERR_CONFIG_INVALID', /sessionCookie/],
     ['/issuer', { ...minimal(), issuer: 'http://id.example.com/oidc' }, WEB_ROUTE_ERRORS.ERR_GATEWAY_WEB_CONFIG, /use https/],
     ['/publicUrl', { ...minimal(), publicUrl: 'http://app.example.com' }, WEB_ROUTE_ERRORS.ERR_GATEWAY_WEB_CONFIG, /use https/],
-    ['/session/cookieName', { ...minimal(), publicUrl: 'http://localhost:3000', session: { cookieName: '__Host-gw' } }, WEB_ROUTE_ERRORS.ERR_GATEWAY_WEB_CONFIG, /needs https/],
-    ['/publicPaths/0', { ...minimal(), path: '/app', publicPaths: ['/static/'] }, WEB_ROUTE_ERRORS.ERR_GATEWAY_WEB_CONFIG, /outside the route's path/],
+    [
+      '/session/cookieName',
+      { ...minimal(), publicUrl: 'http://localhost:3000', session: { cookieName: '__Host-gw' } },
+      WEB_ROUTE_ERRORS.ERR_GATEWAY_WEB_CONFIG,
+      /needs https/,
+    ],
+    [
+      '/publicPaths/0',
+      { ...minimal(), path: '/app', publicPaths: ['/static/'] },
+      WEB_ROUTE_ERRORS.ERR_GATEWAY_WEB_CONFIG,
+      /outside the route's path/,
+    ],
   ])('refuses a bad %s with a code and the fix', (pointer, config, code, message) => {
     const problems = webRouteProblems(JSON.parse(JSON.stringify(config)), '/gateway/routes/2');
     expect(problems).toContainEqual({ code, pointer: `/gateway/routes/2${pointer}`, message: expect.stringMatching(message) });
@@ -60,7 +83,9 @@ describe('createWebRoute dependencies', () => {
     ['keys.signing', { ...keys, signing: { ...signing, kid: undefined } }],
     ['keys.clientSecret', { ...keys, clientSecret: '' }],
   ])('refuses a bad %s with ERR_GATEWAY_WEB_DEPS naming it', (option, badKeys) => {
-    expect(() => createWebRoute(minimal(), { keys: badKeys as never })).toThrow(expect.objectContaining({ code: 'ERR_GATEWAY_WEB_DEPS', details: { option } }));
+    expect(() => createWebRoute(minimal(), { keys: badKeys as never })).toThrow(
+      expect.objectContaining({ code: 'ERR_GATEWAY_WEB_DEPS', details: { option } }),
+    );
   });
 
   it('refuses a bad config before anything starts', () => {

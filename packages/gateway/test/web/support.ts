@@ -83,12 +83,17 @@ function upstreamApp(seen: Seen[], verify: (req: IncomingMessage) => Promise<See
     void verify(req).then((entry) => {
       seen.push(entry);
       if (entry.path.startsWith('/static/')) return void res.writeHead(200, { 'content-type': 'text/css' }).end('body { color: teal }');
-      if (entry.path === '/signed-out') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Bye</title><p>Signed out of the app</p>');
+      if (entry.path === '/signed-out')
+        return void res
+          .writeHead(200, { 'content-type': 'text/html' })
+          .end('<!doctype html><title>Bye</title><p>Signed out of the app</p>');
       const who = entry.identity?.sub ?? 'nobody';
-      res.writeHead(200, { 'content-type': 'text/html' }).end(
-        `<!doctype html><title>App</title><h1>Hello ${who}</h1><p id="path">${entry.path}</p>` +
-          '<form method="post" action="/_waymark/logout"><button type="submit">Sign out</button></form>',
-      );
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(
+          `<!doctype html><title>App</title><h1>Hello ${who}</h1><p id="path">${entry.path}</p>` +
+            '<form method="post" action="/_waymark/logout"><button type="submit">Sign out</button></form>',
+        );
     });
   };
 }
@@ -141,7 +146,12 @@ export async function startHarness(): Promise<Harness> {
     if (header === undefined) return entry;
     try {
       entry.identity = (
-        await jwtVerify(header, keys, { audience: upstream, issuer: [gateway, `${gateway}/app`], algorithms: ['ES256'], currentDate: new Date(clock.now()) })
+        await jwtVerify(header, keys, {
+          audience: upstream,
+          issuer: [gateway, `${gateway}/app`],
+          algorithms: ['ES256'],
+          currentDate: new Date(clock.now()),
+        })
       ).payload;
     } catch (error) {
       entry.refused = (error as { code?: string }).code ?? String(error);
@@ -163,8 +173,21 @@ export async function startHarness(): Promise<Harness> {
       const app = express();
       app.use(
         createWebRoute(
-          { upstream, publicUrl: gateway, issuer, clientId: CLIENT.id, publicPaths: ['/static/', '/signed-out'], postLogoutRedirectUri: `${gateway}/signed-out`, ...extra },
-          { keys: { session: SESSION_KEYS, signing, clientSecret: CLIENT.secret }, clock, auditor: { emit: (e) => void audit.push(e as Partial<AuditEvent>) }, ...deps },
+          {
+            upstream,
+            publicUrl: gateway,
+            issuer,
+            clientId: CLIENT.id,
+            publicPaths: ['/static/', '/signed-out'],
+            postLogoutRedirectUri: `${gateway}/signed-out`,
+            ...extra,
+          },
+          {
+            keys: { session: SESSION_KEYS, signing, clientSecret: CLIENT.secret },
+            clock,
+            auditor: { emit: (e) => void audit.push(e as Partial<AuditEvent>) },
+            ...deps,
+          },
         ),
       );
       app.use((_req, res) => void res.status(404).send('outside every route'));
@@ -213,7 +236,11 @@ export class Jar {
   }
 
   /** Follows redirects until one points at `stopAt` (returned as `location`) or a page answers. */
-  async follow(url: string, stopAt: string, init: RequestInit = {}): Promise<{ url: string; status: number; body: string; location?: string }> {
+  async follow(
+    url: string,
+    stopAt: string,
+    init: RequestInit = {},
+  ): Promise<{ url: string; status: number; body: string; location?: string }> {
     let res = await this.request(url, init);
     let current = url;
     for (let hops = 0; hops < 12; hops++) {
@@ -241,5 +268,9 @@ export async function signInAtProvider(jar: Jar, page: { url: string; body: stri
   }
   const named = (type: string) => new RegExp(`name="(IDToken\\d+)" type="${type}"`).exec(page.body)?.[1] ?? '';
   const body = new URLSearchParams({ ...fields, [named('text')]: 'alice', [named('password')]: PASSWORD });
-  return jar.follow(new URL(action, page.url).href, stopAt, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  return jar.follow(new URL(action, page.url).href, stopAt, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
 }

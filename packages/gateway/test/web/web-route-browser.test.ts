@@ -42,7 +42,7 @@ async function signedInContext(path: string): Promise<{ context: BrowserContext;
 }
 
 describe('web route in headless Chromium', () => {
-  it('signed out: the page sends the browser to the provider\'s sign-in, then back to the same page, signed in', async () => {
+  it("signed out: the page sends the browser to the provider's sign-in, then back to the same page, signed in", async () => {
     h.seen.length = 0;
     const context = await browser.newContext();
     try {
@@ -54,7 +54,10 @@ describe('web route in headless Chromium', () => {
       await signIn(page);
       expect(page.url()).toBe(`${h.gateway}/account?tab=2`);
       expect(await page.textContent('h1')).toBe('Hello user-alice');
-      expect(seen().at(-1)).toMatchObject({ path: '/account?tab=2', identity: expect.objectContaining({ sub: 'user-alice', aud: h.upstream }) });
+      expect(seen().at(-1)).toMatchObject({
+        path: '/account?tab=2',
+        identity: expect.objectContaining({ sub: 'user-alice', aud: h.upstream }),
+      });
       const [cookie] = (await context.cookies(h.gateway)).filter((c) => c.name === SESSION);
       expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
       expect(await cookieNames(context, h.gateway)).not.toContain(`${SESSION}-login`);
@@ -74,7 +77,7 @@ describe('web route in headless Chromium', () => {
     }
   });
 
-  it('never lets a forged identity header through: the app sees only the gateway\'s', async () => {
+  it("never lets a forged identity header through: the app sees only the gateway's", async () => {
     const { context, page } = await signedInContext('/');
     try {
       await context.setExtraHTTPHeaders({ [IDENTITY_HEADER]: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.' });
@@ -101,7 +104,9 @@ describe('web route in headless Chromium', () => {
       const intact = await follow(await copy.newPage(), `${h.gateway}/profile`);
       expect(intact.text).toContain('Hello user-alice');
       const middle = Math.floor(cookie.value.length / 2);
-      await tampered.addCookies([{ ...cookie, value: cookie.value.slice(0, middle) + (cookie.value[middle] === 'A' ? 'B' : 'A') + cookie.value.slice(middle + 1) }]);
+      await tampered.addCookies([
+        { ...cookie, value: cookie.value.slice(0, middle) + (cookie.value[middle] === 'A' ? 'B' : 'A') + cookie.value.slice(middle + 1) },
+      ]);
       h.seen.length = 0;
       const visit = await follow(await tampered.newPage(), `${h.gateway}/profile`);
       expect(visit.hops[0]).toMatchObject({ status: 302, setCookies: expect.arrayContaining([SESSION]) });
@@ -114,7 +119,7 @@ describe('web route in headless Chromium', () => {
     }
   });
 
-  it('logs out with the app\'s sign-out button: the gateway session and the provider\'s end, and the next visit asks for the password', async () => {
+  it("logs out with the app's sign-out button: the gateway session and the provider's end, and the next visit asks for the password", async () => {
     const { context, page } = await signedInContext('/');
     try {
       await Promise.all([page.waitForURL(`${h.issuer}/**`), page.getByRole('button', { name: 'Sign out' }).click()]);

@@ -85,7 +85,9 @@ describe('web route: login and forwarding', () => {
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('/account?tab=2');
     const set = res.headers.getSetCookie();
-    expect(set.find((c) => c.startsWith(`${SESSION}=`))).toMatch(/^waymark-gateway=[^;]+; Path=\/; Max-Age=28800; Expires=[^;]+; HttpOnly; SameSite=Lax$/);
+    expect(set.find((c) => c.startsWith(`${SESSION}=`))).toMatch(
+      /^waymark-gateway=[^;]+; Path=\/; Max-Age=28800; Expires=[^;]+; HttpOnly; SameSite=Lax$/,
+    );
     expect(set.find((c) => c.startsWith(`${LOGIN}=`))).toMatch(/Max-Age=0/);
     const page = await jar.request(`${h.gateway}/account?tab=2`);
     expect(page.status).toBe(200);
@@ -97,7 +99,9 @@ describe('web route: login and forwarding', () => {
     expect(seen.identity!.exp! - seen.identity!.iat!).toBe(30);
     // The gateway's own cookies never reach the app (the session holds the ID token).
     expect(seen.cookie).toBeUndefined();
-    expect(h.audit).toEqual([expect.objectContaining({ type: 'session.created', outcome: 'created', sub: 'user-alice', client_id: CLIENT.id })]);
+    expect(h.audit).toEqual([
+      expect.objectContaining({ type: 'session.created', outcome: 'created', sub: 'user-alice', client_id: CLIENT.id }),
+    ]);
   });
 
   it('publishes the public key of the identity signature, never the private part', async () => {
@@ -197,7 +201,7 @@ describe('web route: login and forwarding', () => {
     expect(h.seen).toEqual([]);
   });
 
-  it('answers a signed-out sub-resource request (Sec-Fetch-Dest: image) with 401, leaving the page load\'s login cookie alone', async () => {
+  it("answers a signed-out sub-resource request (Sec-Fetch-Dest: image) with 401, leaving the page load's login cookie alone", async () => {
     const res = await fetch(`${h.gateway}/logo.png`, { headers: { 'sec-fetch-dest': 'image' }, redirect: 'manual' });
     expect(res.status).toBe(401);
     expect(res.headers.getSetCookie()).toEqual([]);
@@ -205,12 +209,15 @@ describe('web route: login and forwarding', () => {
     expect(navigation.status).toBe(302);
   });
 
-  it('answers 403 with the provider\'s error when it did not sign the user in, and starts no session', async () => {
+  it("answers 403 with the provider's error when it did not sign the user in, and starts no session", async () => {
     const jar = new Jar();
     const start = await jar.request(`${h.gateway}/`);
     const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
     // RFC 6749 §4.1.2.1 error response, with the issuer (RFC 9207 §2) as the provider sends it.
-    const res = await jar.request(`${h.gateway}/_waymark/callback?${new URLSearchParams({ error: 'access_denied', state, iss: h.issuer })}`, { headers: { accept: 'application/json' } });
+    const res = await jar.request(
+      `${h.gateway}/_waymark/callback?${new URLSearchParams({ error: 'access_denied', state, iss: h.issuer })}`,
+      { headers: { accept: 'application/json' } },
+    );
     expect(res.status).toBe(403);
     expect(await res.json()).toMatchObject({ code: 'ERR_GATEWAY_WEB_LOGIN_FAILED' });
     expect(jar.of(h.gateway).has(SESSION)).toBe(false);
@@ -239,7 +246,10 @@ describe('web route: login and forwarding', () => {
     const back = await jar.request(end.location!);
     expect(back.headers.get('location')).toBe('/app/page');
     await jar.request(`${h.gateway}/app/page`);
-    expect(h.seen.at(-1)).toMatchObject({ path: '/app/page', identity: expect.objectContaining({ sub: 'user-alice', iss: `${h.gateway}/app` }) });
+    expect(h.seen.at(-1)).toMatchObject({
+      path: '/app/page',
+      identity: expect.objectContaining({ sub: 'user-alice', iss: `${h.gateway}/app` }),
+    });
   });
 });
 
@@ -253,7 +263,10 @@ describe('web route: attacks', () => {
     ['http://127.0.0.1:1/x'],
   ])('never returns to %j after login: lands on the route root', async (returnTo) => {
     const jar = new Jar();
-    const page = await jar.follow(`${h.gateway}/_waymark/login?${new URLSearchParams({ return_to: returnTo })}`, `${h.gateway}/_waymark/callback`);
+    const page = await jar.follow(
+      `${h.gateway}/_waymark/login?${new URLSearchParams({ return_to: returnTo })}`,
+      `${h.gateway}/_waymark/callback`,
+    );
     const end = await signInAtProvider(jar, page, `${h.gateway}/_waymark/callback`);
     const res = await jar.request(end.location!);
     expect(res.status).toBe(302);
@@ -262,12 +275,15 @@ describe('web route: attacks', () => {
 
   it('returns to a same-origin path given to the login endpoint', async () => {
     const jar = new Jar();
-    const page = await jar.follow(`${h.gateway}/_waymark/login?return_to=${encodeURIComponent('/orders?id=7')}`, `${h.gateway}/_waymark/callback`);
+    const page = await jar.follow(
+      `${h.gateway}/_waymark/login?return_to=${encodeURIComponent('/orders?id=7')}`,
+      `${h.gateway}/_waymark/callback`,
+    );
     const end = await signInAtProvider(jar, page, `${h.gateway}/_waymark/callback`);
     expect((await jar.request(end.location!)).headers.get('location')).toBe('/orders?id=7');
   });
 
-  it('refuses a callback whose state is not this browser\'s: 400, no session', async () => {
+  it("refuses a callback whose state is not this browser's: 400, no session", async () => {
     const jar = new Jar();
     const callback = new URL(await toCallback(jar, '/'));
     callback.searchParams.set('state', 'an-attacker-state-value-0123456789');
@@ -299,7 +315,10 @@ describe('web route: attacks', () => {
 
   it('refuses a logout posted from another site; a GET only shows a form', async () => {
     const jar = await signedIn();
-    const cross = await jar.request(`${h.gateway}/_waymark/logout`, { method: 'POST', headers: { origin: 'https://evil.example', accept: 'application/json' } });
+    const cross = await jar.request(`${h.gateway}/_waymark/logout`, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example', accept: 'application/json' },
+    });
     expect(cross.status).toBe(403);
     expect(await cross.json()).toMatchObject({ code: 'ERR_GATEWAY_WEB_CROSS_SITE' });
     const get = await jar.request(`${h.gateway}/_waymark/logout`);
@@ -308,7 +327,7 @@ describe('web route: attacks', () => {
     expect((await jar.request(`${h.gateway}/`)).status).toBe(200); // still signed in
   });
 
-  it('logs out: clears the session and sends the browser to the provider\'s end_session with id_token_hint', async () => {
+  it("logs out: clears the session and sends the browser to the provider's end_session with id_token_hint", async () => {
     const jar = await signedIn();
     const res = await jar.request(`${h.gateway}/_waymark/logout`, { method: 'POST', headers: { origin: h.gateway } });
     expect(res.status).toBe(303);
