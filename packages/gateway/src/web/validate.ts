@@ -10,6 +10,24 @@ function schema(): ConfigSchema<WebRouteConfig> {
   return compiled;
 }
 
+/** Headers the identity must not replace: HTTP's own, hop-by-hop (RFC 9110 §7.6.1), and the ones the gateway strips or forwards. */
+const RESERVED_HEADERS = new Set([
+  'host',
+  'cookie',
+  'authorization',
+  'content-length',
+  'content-type',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'te',
+  'trailer',
+  'upgrade',
+  'origin',
+  'referer',
+  'forwarded',
+]);
+
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** Loopback hosts may speak plain http (development, tests); anything else must be https. */
@@ -44,6 +62,13 @@ function semanticProblems(config: WebRouteConfig, base: string): ConfigProblem[]
       problem(
         `${base}/session/cookieName`,
         `"${cookie}" needs https (browsers drop __Host-/__Secure- cookies without Secure): pick a name without the prefix, or make publicUrl https.`,
+      ),
+    );
+  if (RESERVED_HEADERS.has(config.identity.header.toLowerCase()) || /^(x-forwarded-|sec-|proxy-)/i.test(config.identity.header))
+    out.push(
+      problem(
+        `${base}/identity/header`,
+        `"${config.identity.header}" is a header HTTP, the proxy or the browser uses: pick a name of its own, such as "x-waymark-identity".`,
       ),
     );
   config.publicPaths.forEach((path, i) => {

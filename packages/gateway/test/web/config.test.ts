@@ -54,6 +54,18 @@ describe('web route config', () => {
       /needs https/,
     ],
     [
+      '/identity/header',
+      { ...minimal(), identity: { header: 'Cookie' } },
+      WEB_ROUTE_ERRORS.ERR_GATEWAY_WEB_CONFIG,
+      /pick a name of its own/,
+    ],
+    [
+      '/identity/header',
+      { ...minimal(), identity: { header: 'X-Forwarded-User' } },
+      WEB_ROUTE_ERRORS.ERR_GATEWAY_WEB_CONFIG,
+      /pick a name of its own/,
+    ],
+    [
       '/publicPaths/0',
       { ...minimal(), path: '/app', publicPaths: ['/static/'] },
       WEB_ROUTE_ERRORS.ERR_GATEWAY_WEB_CONFIG,

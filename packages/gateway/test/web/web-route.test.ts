@@ -327,6 +327,15 @@ describe('web route: attacks', () => {
     expect((await jar.request(`${h.gateway}/`)).status).toBe(200); // still signed in
   });
 
+  it('logs out even when the provider is unreachable: the gateway session ends, the browser lands on the post-logout page', async () => {
+    const jar = await signedIn();
+    h.route({ issuer: 'http://127.0.0.1:9/oidc' });
+    const res = await jar.request(`${h.gateway}/_waymark/logout`, { method: 'POST', headers: { origin: h.gateway } });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`${h.gateway}/signed-out`);
+    expect(jar.of(h.gateway).has(SESSION)).toBe(false);
+  });
+
   it("logs out: clears the session and sends the browser to the provider's end_session with id_token_hint", async () => {
     const jar = await signedIn();
     const res = await jar.request(`${h.gateway}/_waymark/logout`, { method: 'POST', headers: { origin: h.gateway } });
@@ -335,6 +344,7 @@ describe('web route: attacks', () => {
     expect(`${to.origin}${to.pathname}`).toBe(`${h.issuer}/session/end`);
     expect(to.searchParams.get('id_token_hint')).toMatch(/^ey/);
     expect(to.searchParams.get('post_logout_redirect_uri')).toBe(`${h.gateway}/signed-out`);
+    expect(to.searchParams.get('client_id')).toBe(CLIENT.id);
     expect(jar.of(h.gateway).has(SESSION)).toBe(false);
     expect(h.audit.at(-1)).toMatchObject({ type: 'session.ended', outcome: 'ended', sub: 'user-alice' });
     expect((await jar.request(`${h.gateway}/`)).status).toBe(302);
