@@ -97,8 +97,11 @@ describe('web route: login and forwarding', () => {
     expect(seen.refused).toBeUndefined();
     expect(seen.identity).toMatchObject({ sub: 'user-alice', aud: h.upstream, iss: h.gateway, amr: ['pwd'] });
     expect(seen.identity!.exp! - seen.identity!.iat!).toBe(30);
-    // The gateway's own cookies never reach the app (the session holds the ID token).
+    // The gateway's own cookies never reach the app (the session holds the ID token); the app's own do.
     expect(seen.cookie).toBeUndefined();
+    jar.of(h.gateway).set('app-pref', 'dark');
+    await jar.request(`${h.gateway}/account`);
+    expect(h.seen.at(-1)!.cookie).toBe('app-pref=dark');
     expect(h.audit).toEqual([
       expect.objectContaining({ type: 'session.created', outcome: 'created', sub: 'user-alice', client_id: CLIENT.id }),
     ]);
