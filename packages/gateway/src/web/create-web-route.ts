@@ -13,6 +13,7 @@ import { logoutEndpoint, logoutPage } from './logout.js';
 import { createProviderClient } from './provider.js';
 import { compilePublicPaths } from './public-paths.js';
 import { createSealer } from './sealed.js';
+import { safeReturnTo } from './return-to.js';
 import { readSession, setRouteCookie, cookieOf } from './session.js';
 import { validateWebRouteConfig } from './validate.js';
 
@@ -181,8 +182,8 @@ export function createWebRoute(rawConfig: unknown, deps: WebRouteDeps): Router {
       if (hadCookie) setRouteCookie(res, ctx, ctx.cookies.session, null); // tampered or expired: gone
       if (!isNavigation(req))
         throw new WebRouteError('ERR_GATEWAY_WEB_LOGIN_REQUIRED', 'this request needs a signed-in session: sign in, then try again');
-      // The request's own URL: same origin by construction (and checked again at the callback).
-      return startLogin(res, ctx, req.originalUrl);
+      // The request's own URL, through the same rule as any return-to ("GET //evil.example" is a valid request line).
+      return startLogin(res, ctx, safeReturnTo(req.originalUrl, ctx.publicOrigin, config.path, ctx.landing));
     }
     const token = await (await ctx.signer()).sign({ ...session.claims, sub: session.sub, sid: session.sid }, ctx.clock.now());
     req.headers[config.identity.header.toLowerCase()] = token;
