@@ -1,6 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ConfigInvalidError, type Auditor } from '@waymark/core';
-import { compileTrustedProxies, createMemoryRateLimiters, PROMETHEUS_CONTENT_TYPE, requestIdOf, type MetricsRegistry, type TrustedProxies } from '@waymark/http';
+import {
+  compileTrustedProxies,
+  createMemoryRateLimiters,
+  PROMETHEUS_CONTENT_TYPE,
+  requestIdOf,
+  type MetricsRegistry,
+  type TrustedProxies,
+} from '@waymark/http';
 import type { Clock, Logger, RateLimiterFactory, Stores } from '@waymark/sdk';
 import type { FetchLike } from '@waymark/access-token';
 import { apiRoute } from './api/route.js';
@@ -9,6 +16,7 @@ import type { GatewayConfig, WebRouteConfig } from './config/types.js';
 import { sendJson } from './lib/challenge.js';
 import type { GatewayRoute, GatewaySettings, RouteDeps } from './lib/route.js';
 import { mcpRoute } from './mcp/route.js';
+import { webGatewayRoute } from './web/gateway-route.js';
 import { gatewayMetrics, type GatewayMetrics } from './observe.js';
 
 /** Builds a `web` route (the web routes' factory, packages/gateway/src/web); its options are checked there. */
@@ -29,7 +37,7 @@ export interface GatewayOptions {
   fetch?: FetchLike;
   /** A registry to add the gateway's metrics to (e.g. the adapter's). Default its own. */
   metrics?: MetricsRegistry;
-  /** Builds `web` routes. Without it a `web` route is a configuration error. */
+  /** Builds `web` routes. Default: the web routes of this package (src/web, OpenID Connect login in front of a web app). */
   webRoutes?: WebRouteFactory;
 }
 
@@ -56,12 +64,23 @@ interface Table {
 }
 
 function build(config: GatewayConfig, deps: RouteDeps, web: WebRouteFactory | undefined): Table {
-  const settings: GatewaySettings = { publicUrl: config.publicUrl, bodyLimit: config.bodyLimit ?? 1024 * 1024, policies: config.policies, stepUpUrl: config.stepUpUrl };
+  const settings: GatewaySettings = {
+    publicUrl: config.publicUrl,
+    bodyLimit: config.bodyLimit ?? 1024 * 1024,
+    policies: config.policies,
+    stepUpUrl: config.stepUpUrl,
+  };
   const routes = config.routes.map((route, i): GatewayRoute => {
     if (route.kind === 'mcp') return mcpRoute(route, settings, deps);
     if (route.kind === 'api') return apiRoute(route, settings, deps);
     if (!web)
-      throw new ConfigInvalidError('gateway configuration', [{ code: 'ERR_CONFIG_INVALID', pointer: `/routes/${i}`, message: 'web routes need the web route factory (GatewayOptions.webRoutes); this host passes none' }]);
+      throw new ConfigInvalidError('gateway configuration', [
+        {
+          code: 'ERR_CONFIG_INVALID',
+          pointer: `/routes/${i}`,
+          message: 'web routes need the web route factory (GatewayOptions.webRoutes); this host passes none',
+        },
+      ]);
     return web(route, settings, deps);
   });
   routes.sort((a, b) => b.path.length - a.path.length);
@@ -93,7 +112,7 @@ export function createGateway(config: unknown, options: GatewayOptions = {}): Ga
     fetch: options.fetch,
   };
   const noProxies: TrustedProxies = compileTrustedProxies([]);
-  let table = build(checkGatewayConfig(config), deps, options.webRoutes);
+  let table = build(checkGatewayConfig(config), deps, options.webRoutes ?? webGatewayRoute);
 
   function metadata(res: ServerResponse, pathname: string): boolean {
     const path = pathname.slice(WELL_KNOWN.length);
@@ -119,13 +138,16 @@ export function createGateway(config: unknown, options: GatewayOptions = {}): Ga
       }
       const suffix = (pathname.slice(route.path.length) || '') + (q === -1 ? '' : url.slice(q));
       route.handle(req, res, { suffix, requestId: requestIdOf(req, noProxies) }).catch((error: unknown) => {
-        options.logger?.error('gateway: route failed', { route: route.name, error: error instanceof Error ? error.message : String(error) });
+        options.logger?.error('gateway: route failed', {
+          route: route.name,
+          error: error instanceof Error ? error.message : String(error),
+        });
         if (!res.headersSent) sendJson(res, 500, { error: 'server_error' });
       });
     },
     routes: () => table.routes,
     async reload(next) {
-      const fresh = build(checkGatewayConfig(next), deps, options.webRoutes);
+      const fresh = build(checkGatewayConfig(next), deps, options.webRoutes ?? webGatewayRoute);
       const old = table;
       table = fresh;
       // Pools finish their requests in flight before they close.

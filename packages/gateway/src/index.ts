@@ -12,7 +12,18 @@ export type { GatewayRoute, GatewaySettings, RouteDeps, RouteCall } from './lib/
 
 // The configuration: its schema, its check, its types, its defaults.
 export { checkGatewayConfig, gatewayConfigSchema } from './config/compile.js';
-export type { GatewayConfig, RouteConfig, McpRouteConfig, ApiRouteConfig, WebRouteConfig, TokenSettings, UpstreamAuth, RateLimitSettings, StepUpRule, ApiScopeRule } from './config/types.js';
+export type {
+  GatewayConfig,
+  RouteConfig,
+  McpRouteConfig,
+  ApiRouteConfig,
+  WebRouteConfig as WebRouteEntry,
+  TokenSettings,
+  UpstreamAuth,
+  RateLimitSettings,
+  StepUpRule,
+  ApiScopeRule,
+} from './config/types.js';
 export { GATEWAY_DEFAULTS } from './defaults.js';
 
 // Pieces a host or a web route reuses.
@@ -27,3 +38,6 @@ export type { McpMessage } from './mcp/message.js';
 // Errors.
 export { GATEWAY_ERRORS, GatewayError } from './errors.js';
 export type { GatewayErrorCode } from './errors.js';
+
+// web routes (OpenID Connect login in front of a web app): see README, "web routes".
+export * from './web/index.js';

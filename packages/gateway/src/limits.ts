@@ -25,7 +25,10 @@ interface Bound {
 }
 
 export function routeLimits(route: string, settings: readonly RateLimitSettings[] | undefined, factory: RateLimiterFactory): RouteLimits {
-  const bound: Bound[] = (settings ?? []).map((s, i) => ({ settings: s, limiter: factory({ name: `gw-${route}-${i}-${s.per}`, max: s.max, windowSeconds: s.windowSeconds }) }));
+  const bound: Bound[] = (settings ?? []).map((s, i) => ({
+    settings: s,
+    limiter: factory({ name: `gw-${route}-${i}-${s.per}`, max: s.max, windowSeconds: s.windowSeconds }),
+  }));
   return {
     async consume(who) {
       let refused: RateLimitDecision | undefined;

@@ -24,10 +24,18 @@ interface Cached {
   renewAt: number;
 }
 
-function secretOf(value: string | undefined, envName: string | undefined, env: Readonly<Record<string, string | undefined>>, what: string): string {
+function secretOf(
+  value: string | undefined,
+  envName: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  what: string,
+): string {
   const secret = value ?? (envName !== undefined ? env[envName] : undefined);
   if (secret === undefined || secret === '')
-    throw new GatewayError('ERR_GATEWAY_MEDIATION', `${what}: the environment variable ${envName ?? '(none)'} is not set; set it or give the value`);
+    throw new GatewayError(
+      'ERR_GATEWAY_MEDIATION',
+      `${what}: the environment variable ${envName ?? '(none)'} is not set; set it or give the value`,
+    );
   return secret;
 }
 
@@ -38,16 +46,31 @@ function secretOf(value: string | undefined, envName: string | undefined, env: R
  * const mediate = createMediator({ type: 'token-exchange', tokenEndpoint, clientId: 'gateway', clientSecretEnv: 'GW_SECRET', audience: 'bank-api' }, { clock, env: process.env });
  * const headers = await mediate(agentToken); // { authorization: 'Bearer <exchanged>' }
  */
-export function createMediator(auth: UpstreamAuth | undefined, options: { clock: Clock; env: Readonly<Record<string, string | undefined>>; fetch?: typeof fetch }): Mediator {
+export function createMediator(
+  auth: UpstreamAuth | undefined,
+  options: { clock: Clock; env: Readonly<Record<string, string | undefined>>; fetch?: typeof fetch },
+): Mediator {
   if (auth === undefined || auth.type === 'none') return async () => ({});
   if (auth.type === 'api-key') {
-    const headers = { [(auth.header ?? GATEWAY_DEFAULTS.apiKeyHeader).toLowerCase()]: secretOf(auth.value, auth.valueEnv, options.env, 'upstreamAuth api-key') };
+    const headers = {
+      [(auth.header ?? GATEWAY_DEFAULTS.apiKeyHeader).toLowerCase()]: secretOf(
+        auth.value,
+        auth.valueEnv,
+        options.env,
+        'upstreamAuth api-key',
+      ),
+    };
     return async () => headers;
   }
   const exchangeAuth = auth;
   const secret = secretOf(auth.clientSecret, auth.clientSecretEnv, options.env, 'upstreamAuth token-exchange clientSecret');
   const endpoint = new URL(auth.tokenEndpoint);
-  const config = new client.Configuration({ issuer: endpoint.origin, token_endpoint: endpoint.href }, auth.clientId, undefined, client.ClientSecretBasic(secret));
+  const config = new client.Configuration(
+    { issuer: endpoint.origin, token_endpoint: endpoint.href },
+    auth.clientId,
+    undefined,
+    client.ClientSecretBasic(secret),
+  );
   if (endpoint.protocol === 'http:') client.allowInsecureRequests(config);
   if (options.fetch) config[client.customFetch] = options.fetch as never;
   const cache = new Map<string, Cached>();
@@ -56,7 +79,11 @@ export function createMediator(auth: UpstreamAuth | undefined, options: { clock:
 
   async function exchange(agentToken: string): Promise<Cached> {
     // RFC 8693 §2.1: the agent's token is the subject token; the upstream is the audience / resource.
-    const params: Record<string, string> = { subject_token: agentToken, subject_token_type: ACCESS_TOKEN_TYPE, requested_token_type: ACCESS_TOKEN_TYPE };
+    const params: Record<string, string> = {
+      subject_token: agentToken,
+      subject_token_type: ACCESS_TOKEN_TYPE,
+      requested_token_type: ACCESS_TOKEN_TYPE,
+    };
     if (exchangeAuth.audience) params.audience = exchangeAuth.audience;
     if (exchangeAuth.resource) params.resource = exchangeAuth.resource;
     if (exchangeAuth.scope) params.scope = exchangeAuth.scope;

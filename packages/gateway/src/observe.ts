@@ -42,9 +42,21 @@ export interface GatewayMetrics {
 
 /** The gateway's metrics, on its own registry (served at the gateway's `/metrics`) or one the host shares. */
 export function gatewayMetrics(registry: MetricsRegistry = new MetricsRegistry()): GatewayMetrics {
-  const calls: Counter = registry.counter('waymark_gateway_calls_total', 'Calls through the gateway, by route, method, tool and decision.', ['route', 'method', 'tool', 'decision']);
-  const errors: Counter = registry.counter('waymark_gateway_errors_total', 'Calls answered with a 5xx or refused upstream, by route, method and tool.', ['route', 'method', 'tool']);
-  const latency: Histogram = registry.histogram('waymark_gateway_call_duration_seconds', 'Time from request to the end of the answer, by route, method and tool.', ['route', 'method', 'tool']);
+  const calls: Counter = registry.counter(
+    'waymark_gateway_calls_total',
+    'Calls through the gateway, by route, method, tool and decision.',
+    ['route', 'method', 'tool', 'decision'],
+  );
+  const errors: Counter = registry.counter(
+    'waymark_gateway_errors_total',
+    'Calls answered with a 5xx or refused upstream, by route, method and tool.',
+    ['route', 'method', 'tool'],
+  );
+  const latency: Histogram = registry.histogram(
+    'waymark_gateway_call_duration_seconds',
+    'Time from request to the end of the answer, by route, method and tool.',
+    ['route', 'method', 'tool'],
+  );
   return {
     registry,
     record(call) {

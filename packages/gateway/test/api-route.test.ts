@@ -11,7 +11,13 @@ describe('an api route', () => {
   let as: TestAuthServer;
   let api: Server;
   let apiUrl: string;
-  const seen: { method: string; path: string; authorization?: string | undefined; apiKey?: string | string[] | undefined; body: unknown }[] = [];
+  const seen: {
+    method: string;
+    path: string;
+    authorization?: string | undefined;
+    apiKey?: string | string[] | undefined;
+    body: unknown;
+  }[] = [];
   let gw: RunningGateway;
   const events: AuditEvent[] = [];
 
@@ -20,7 +26,13 @@ describe('an api route', () => {
     const app = express();
     app.use(express.json());
     app.all('/v1/*rest', (req, res) => {
-      seen.push({ method: req.method, path: req.originalUrl, authorization: req.headers.authorization, apiKey: req.headers['x-api-key'], body: req.body });
+      seen.push({
+        method: req.method,
+        path: req.originalUrl,
+        authorization: req.headers.authorization,
+        apiKey: req.headers['x-api-key'],
+        body: req.body,
+      });
       res.json({ ok: true, path: req.originalUrl });
     });
     api = createServer(app);
@@ -57,7 +69,11 @@ describe('an api route', () => {
 
   const call = async (method: string, path: string, scope: string, options: { sub?: string; aud?: string; body?: unknown } = {}) => {
     const token = await as.sign({ sub: options.sub ?? 'alice', client_id: 'app', aud: options.aud ?? `${gw.url}/api/payments`, scope });
-    return fetch(`${gw.url}/api/payments${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(options.body ? { body: JSON.stringify(options.body) } : {}) });
+    return fetch(`${gw.url}/api/payments${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(options.body ? { body: JSON.stringify(options.body) } : {}),
+    });
   };
 
   it('forwards an allowed call with the API key, never the bearer token', async () => {
@@ -66,7 +82,14 @@ describe('an api route', () => {
     expect(await res.json()).toEqual({ ok: true, path: '/v1/transfers?page=2' });
     expect(seen.at(-1)).toMatchObject({ method: 'GET', path: '/v1/transfers?page=2', authorization: undefined, apiKey: 'k-123' });
     const event = events.find((e) => e.type === 'gateway.call' && e.outcome === 'permit');
-    expect(event).toMatchObject({ sub: 'alice', client_id: 'app', target: 'payments', action: 'GET', tool: '/transfers', upstreamStatus: 200 });
+    expect(event).toMatchObject({
+      sub: 'alice',
+      client_id: 'app',
+      target: 'payments',
+      action: 'GET',
+      tool: '/transfers',
+      upstreamStatus: 200,
+    });
   });
 
   it('needs the scopes of the method and path: 403 insufficient_scope, then allowed with them', async () => {

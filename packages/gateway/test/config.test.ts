@@ -3,31 +3,68 @@ import { checkGatewayConfig, createGateway, type GatewayRoute } from '@waymark/g
 import { startGateway, type RunningGateway } from './support/gateway.js';
 
 const token = { issuer: 'https://as.example', jwksUri: 'https://as.example/jwks' };
-const mcp = (name: string, path: string, extra: object = {}) => ({ kind: 'mcp', name, path, upstream: 'http://127.0.0.1:9/mcp', token, ...extra });
+const mcp = (name: string, path: string, extra: object = {}) => ({
+  kind: 'mcp',
+  name,
+  path,
+  upstream: 'http://127.0.0.1:9/mcp',
+  token,
+  ...extra,
+});
 
 function problems(config: unknown): string[] {
   try {
     checkGatewayConfig(config, '/gateway');
   } catch (error) {
     expect((error as { code: string }).code).toBe('ERR_CONFIG_INVALID');
-    return ((error as { details: { problems: { pointer: string; message: string }[] } }).details.problems).map((p) => `${p.pointer}: ${p.message}`);
+    return (error as { details: { problems: { pointer: string; message: string }[] } }).details.problems.map(
+      (p) => `${p.pointer}: ${p.message}`,
+    );
   }
   return [];
 }
 
 describe('the gateway configuration', () => {
   it('accepts mcp, api and web routes', () => {
-    expect(problems({ publicUrl: 'https://gw.example', routes: [mcp('bank', '/mcp/bank'), { kind: 'api', name: 'pay', path: '/api/pay', upstream: 'http://127.0.0.1:9', token }, { kind: 'web', name: 'app', path: '/app', anything: 1 }] })).toEqual([]);
+    expect(
+      problems({
+        publicUrl: 'https://gw.example',
+        routes: [
+          mcp('bank', '/mcp/bank'),
+          { kind: 'api', name: 'pay', path: '/api/pay', upstream: 'http://127.0.0.1:9', token },
+          { kind: 'web', name: 'app', path: '/app', anything: 1 },
+        ],
+      }),
+    ).toEqual([]);
   });
 
   it.each([
     ['a publicUrl with a path', { publicUrl: 'https://gw.example/x', routes: [] }, '/gateway/publicUrl'],
     ['an unknown kind', { publicUrl: 'https://gw.example', routes: [{ kind: 'ftp', name: 'x', path: '/x' }] }, '/gateway/routes/0/kind'],
-    ['an mcp route without token', { publicUrl: 'https://gw.example', routes: [{ kind: 'mcp', name: 'x', path: '/x', upstream: 'http://u' }] }, '/gateway/routes/0'],
-    ['a bad rate limit', { publicUrl: 'https://gw.example', routes: [mcp('x', '/x', { rateLimits: [{ per: 'planet', max: 1, windowSeconds: 1 }] })] }, '/gateway/routes/0/rateLimits/0/per'],
+    [
+      'an mcp route without token',
+      { publicUrl: 'https://gw.example', routes: [{ kind: 'mcp', name: 'x', path: '/x', upstream: 'http://u' }] },
+      '/gateway/routes/0',
+    ],
+    [
+      'a bad rate limit',
+      { publicUrl: 'https://gw.example', routes: [mcp('x', '/x', { rateLimits: [{ per: 'planet', max: 1, windowSeconds: 1 }] })] },
+      '/gateway/routes/0/rateLimits/0/per',
+    ],
     ['two routes of one name', { publicUrl: 'https://gw.example', routes: [mcp('x', '/x'), mcp('x', '/y')] }, '/gateway/routes/1/name'],
-    ['step-up rules without policies', { publicUrl: 'https://gw.example', routes: [mcp('x', '/x', { stepUp: [{ tool: 't', argument: '/amount', above: 1 }] })] }, '/gateway/routes/0/stepUp'],
-    ['a token-exchange without audience or resource', { publicUrl: 'https://gw.example', routes: [mcp('x', '/x', { upstreamAuth: { type: 'token-exchange', tokenEndpoint: 'https://as/token', clientId: 'gw' } })] }, '/gateway/routes/0/upstreamAuth'],
+    [
+      'step-up rules without policies',
+      { publicUrl: 'https://gw.example', routes: [mcp('x', '/x', { stepUp: [{ tool: 't', argument: '/amount', above: 1 }] })] },
+      '/gateway/routes/0/stepUp',
+    ],
+    [
+      'a token-exchange without audience or resource',
+      {
+        publicUrl: 'https://gw.example',
+        routes: [mcp('x', '/x', { upstreamAuth: { type: 'token-exchange', tokenEndpoint: 'https://as/token', clientId: 'gw' } })],
+      },
+      '/gateway/routes/0/upstreamAuth',
+    ],
   ])('refuses %s, naming the key', (_what, config, pointer) => {
     const found = problems(config);
     expect(found.some((p) => p.startsWith(pointer))).toBe(true);
@@ -40,7 +77,13 @@ describe('the gateway configuration', () => {
     const gateway = createGateway(config, {
       webRoutes: (route): GatewayRoute => {
         built.push(route);
-        return { kind: 'web', name: route.name, path: route.path, handle: async (_req, res) => void res.end('web'), close: async () => undefined };
+        return {
+          kind: 'web',
+          name: route.name,
+          path: route.path,
+          handle: async (_req, res) => void res.end('web'),
+          close: async () => undefined,
+        };
       },
     });
     expect(built).toEqual([{ kind: 'web', name: 'app', path: '/app', loginPath: '/login' }]);
@@ -60,7 +103,9 @@ describe('reload', () => {
     await gw.gateway.reload({ publicUrl: gw.url, routes: [mcp('b', '/mcp/b')] });
     expect(await meta('/mcp/a')).toBe(404);
     expect(await meta('/mcp/b')).toBe(200);
-    await expect(gw.gateway.reload({ publicUrl: gw.url, routes: [{ kind: 'mcp', name: 'c' }] })).rejects.toThrow(/ERR_CONFIG_INVALID|gateway configuration/);
+    await expect(gw.gateway.reload({ publicUrl: gw.url, routes: [{ kind: 'mcp', name: 'c' }] })).rejects.toThrow(
+      /ERR_CONFIG_INVALID|gateway configuration/,
+    );
     expect(await meta('/mcp/b')).toBe(200);
   });
 });

@@ -40,7 +40,13 @@ describe('an mcp route, with the SDK client and server', () => {
             toolScopes: { transfer_funds: ['bank:write'] },
             deniedTools: ['close_account'],
             allowedOrigins: ['https://app.example'],
-            upstreamAuth: { type: 'token-exchange', tokenEndpoint: as.tokenEndpoint, clientId: 'gateway', clientSecret: 'gw-secret', audience: 'bank-upstream' },
+            upstreamAuth: {
+              type: 'token-exchange',
+              tokenEndpoint: as.tokenEndpoint,
+              clientId: 'gateway',
+              clientSecret: 'gw-secret',
+              audience: 'bank-upstream',
+            },
           },
         ],
       }),
@@ -61,14 +67,23 @@ describe('an mcp route, with the SDK client and server', () => {
   }
 
   it('answers 401 with resource_metadata without a token, and serves the metadata (RFC 9728)', async () => {
-    const res = await fetch(mcpUrl(), { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{}' });
+    const res = await fetch(mcpUrl(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: '{}',
+    });
     expect(res.status).toBe(401);
     const challenge = res.headers.get('www-authenticate') ?? '';
     const metaUrl = `${gw.url}/.well-known/oauth-protected-resource/mcp/bank`;
     expect(challenge).toContain(`resource_metadata="${metaUrl}"`);
     expect(challenge).not.toContain('error=');
     const meta = (await (await fetch(metaUrl)).json()) as Record<string, unknown>;
-    expect(meta).toEqual({ resource: `${gw.url}/mcp/bank`, authorization_servers: [as.issuer], scopes_supported: ['bank:read'], bearer_methods_supported: ['header'] });
+    expect(meta).toEqual({
+      resource: `${gw.url}/mcp/bank`,
+      authorization_servers: [as.issuer],
+      scopes_supported: ['bank:read'],
+      bearer_methods_supported: ['header'],
+    });
   });
 
   it('discovery → client credentials → token for this resource → tools/list filtered → tools/call allowed; the upstream never sees the agent token', async () => {
@@ -108,12 +123,25 @@ describe('an mcp route, with the SDK client and server', () => {
     expect(decodeJwt(provider.tokens()?.access_token ?? '').scope).toBe('bank:read');
     const raw = await fetch(mcpUrl(), {
       method: 'POST',
-      headers: { authorization: `Bearer ${provider.tokens()?.access_token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'transfer_funds', arguments: { to: 'bob', amount: 10 } } }),
+      headers: {
+        authorization: `Bearer ${provider.tokens()?.access_token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'transfer_funds', arguments: { to: 'bob', amount: 10 } },
+      }),
     });
     expect(raw.status).toBe(403);
-    expect(raw.headers.get('www-authenticate')).toMatch(/^Bearer error="insufficient_scope", error_description="[^"]*", scope="bank:read bank:write", resource_metadata="/);
-    const result = await withSignIn(transport, provider, () => client.callTool({ name: 'transfer_funds', arguments: { to: 'bob', amount: 10 } }));
+    expect(raw.headers.get('www-authenticate')).toMatch(
+      /^Bearer error="insufficient_scope", error_description="[^"]*", scope="bank:read bank:write", resource_metadata="/,
+    );
+    const result = await withSignIn(transport, provider, () =>
+      client.callTool({ name: 'transfer_funds', arguments: { to: 'bob', amount: 10 } }),
+    );
     expect(result.content).toEqual([{ type: 'text', text: 'sent 10 to bob' }]);
     expect(decodeJwt(provider.tokens()?.access_token ?? '').scope).toBe('bank:read bank:write');
     await client.close();
@@ -133,7 +161,16 @@ describe('an mcp route, with the SDK client and server', () => {
   describe('request validation', () => {
     let token: string;
     const post = (body: string, headers: Record<string, string> = {}) =>
-      fetch(mcpUrl(), { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body });
+      fetch(mcpUrl(), {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...headers,
+        },
+        body,
+      });
     beforeAll(async () => {
       token = await as.sign({ sub: 'alice', client_id: 'agent', aud: `${gw.url}/mcp/bank`, scope: 'bank:read bank:write' });
     });
@@ -166,7 +203,13 @@ describe('an mcp route, with the SDK client and server', () => {
     });
 
     it('writes one audit event per call: sub, act, client, tool, a hash of the arguments (never their values), decision, upstream status, ms', async () => {
-      const acting = await as.sign({ sub: 'alice', client_id: 'agent', act: { sub: 'agent-7' }, aud: `${gw.url}/mcp/bank`, scope: 'bank:read' });
+      const acting = await as.sign({
+        sub: 'alice',
+        client_id: 'agent',
+        act: { sub: 'agent-7' },
+        aud: `${gw.url}/mcp/bank`,
+        scope: 'bank:read',
+      });
       const args = { account: 'acct-secret-42' };
       const res = await fetch(mcpUrl(), {
         method: 'POST',
@@ -215,5 +258,4 @@ describe('an mcp route, with the SDK client and server', () => {
     expect(result.content).toEqual([{ type: 'text', text: 'counted' }]);
     await client.close();
   });
-
 });

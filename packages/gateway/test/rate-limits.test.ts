@@ -60,7 +60,12 @@ describe('rate limits across two gateways on one redis-server', () => {
     const res = await fetch(`${gateway.url}/mcp/bank`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: tool, arguments: tool === 'get_balance' ? { account: 'a' } : {} } }),
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: tool, arguments: tool === 'get_balance' ? { account: 'a' } : {} },
+      }),
     });
     await res.text();
     return res;

@@ -29,7 +29,13 @@ describe('per-tool step-up', () => {
             {
               name: 'bank',
               policies: [
-                { name: 'large-transfers', resources: [`${publicUrl}/mcp/bank/tools/transfer_funds/*`], actions: ['POST'], subject: { type: 'AuthenticatedUsers' }, condition: { type: 'Transaction', flow: 'approve-transfer' } },
+                {
+                  name: 'large-transfers',
+                  resources: [`${publicUrl}/mcp/bank/tools/transfer_funds/*`],
+                  actions: ['POST'],
+                  subject: { type: 'AuthenticatedUsers' },
+                  condition: { type: 'Transaction', flow: 'approve-transfer' },
+                },
               ],
             },
           ],
@@ -64,8 +70,17 @@ describe('per-tool step-up', () => {
     fetch(`${gw.url}/mcp/bank`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'transfer_funds', arguments: { to: 'bob', amount }, ...(txId ? { _meta: { 'io.waymark/transactionId': txId } } : {}) } }),
-    }).then(async (res) => ({ status: res.status, body: (await res.text()) }));
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id,
+        method: 'tools/call',
+        params: {
+          name: 'transfer_funds',
+          arguments: { to: 'bob', amount },
+          ...(txId ? { _meta: { 'io.waymark/transactionId': txId } } : {}),
+        },
+      }),
+    }).then(async (res) => ({ status: res.status, body: await res.text() }));
   const transfers = () => upstream.calls.filter((c) => c.name === 'transfer_funds').length;
 
   it('lets a small transfer through without a decision', async () => {
@@ -76,10 +91,15 @@ describe('per-tool step-up', () => {
   it('asks for approval above the amount, then allows the approved retry exactly once under 20 concurrent retries', async () => {
     const before = transfers();
     const first = await transfer(5000);
-    const { error } = JSON.parse(first.body) as { error: { code: number; data: { transactionId: string; elicitations: { mode: string; url: string }[] } } };
+    const { error } = JSON.parse(first.body) as {
+      error: { code: number; data: { transactionId: string; elicitations: { mode: string; url: string }[] } };
+    };
     expect(error.code).toBe(-32042);
     const txId = error.data.transactionId;
-    expect(error.data.elicitations[0]).toMatchObject({ mode: 'url', url: `https://login.example/policies/transactions/${encodeURIComponent(txId)}/stepup` });
+    expect(error.data.elicitations[0]).toMatchObject({
+      mode: 'url',
+      url: `https://login.example/policies/transactions/${encodeURIComponent(txId)}/stepup`,
+    });
     expect(transfers()).toBe(before);
 
     // Not approved yet: the retry is asked again.

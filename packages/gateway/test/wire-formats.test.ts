@@ -27,11 +27,32 @@ async function start2026Upstream(): Promise<Upstream2026> {
   app.post('/mcp', express.json(), (req, res) => {
     seen.push({ headers: req.headers, body: req.body as { method: string } });
     const { id, method, params } = req.body as { id: number; method: string; params?: { name?: string } };
-    res.json({ jsonrpc: '2.0', id, result: method === 'tools/list' ? { tools: [{ name: 'get_balance', inputSchema: { type: 'object' } }, { name: 'transfer_funds', inputSchema: { type: 'object' } }], resultType: 'complete' } : { content: [{ type: 'text', text: `ran ${params?.name}` }], resultType: 'complete' } });
+    res.json({
+      jsonrpc: '2.0',
+      id,
+      result:
+        method === 'tools/list'
+          ? {
+              tools: [
+                { name: 'get_balance', inputSchema: { type: 'object' } },
+                { name: 'transfer_funds', inputSchema: { type: 'object' } },
+              ],
+              resultType: 'complete',
+            }
+          : { content: [{ type: 'text', text: `ran ${params?.name}` }], resultType: 'complete' },
+    });
   });
   const server: Server = createServer(app);
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`, seen, close: () => new Promise((done) => { server.closeAllConnections(); server.close(() => done()); }) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`,
+    seen,
+    close: () =>
+      new Promise((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
 }
 
 describe('wire formats', () => {
@@ -55,7 +76,10 @@ describe('wire formats', () => {
     as = await startAuthServer({ agent: { secret: 's', sub: 'alice', scopes: ['bank:read'] } });
     stateful = await startMcpServer({ stateful: true });
     modern = await start2026Upstream();
-    gw = await startGateway((publicUrl) => ({ publicUrl, routes: [route('sessions', '/mcp/sessions', stateful.url), route('modern', '/mcp/modern', modern.url)] }));
+    gw = await startGateway((publicUrl) => ({
+      publicUrl,
+      routes: [route('sessions', '/mcp/sessions', stateful.url), route('modern', '/mcp/modern', modern.url)],
+    }));
   });
   afterAll(async () => {
     await gw.close();
@@ -67,7 +91,9 @@ describe('wire formats', () => {
   describe('2025 (initialize, Mcp-Session-Id)', () => {
     it('carries the session both ways, with an API key upstream instead of the agent token', async () => {
       const agentToken = await token('alice', 'bank:read', '/mcp/sessions');
-      const transport = new StreamableHTTPClientTransport(new URL(`${gw.url}/mcp/sessions`), { requestInit: { headers: { authorization: `Bearer ${agentToken}` } } });
+      const transport = new StreamableHTTPClientTransport(new URL(`${gw.url}/mcp/sessions`), {
+        requestInit: { headers: { authorization: `Bearer ${agentToken}` } },
+      });
       const client = new Client({ name: 'agent', version: '1' });
       await client.connect(transport);
       expect(transport.sessionId).toMatch(/^[0-9a-f-]{36}$/);
@@ -80,7 +106,13 @@ describe('wire formats', () => {
       const before = stateful.calls.length;
       const hijack = await fetch(`${gw.url}/mcp/sessions`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${mallory}`, 'mcp-session-id': transport.sessionId ?? '', 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' },
+        headers: {
+          authorization: `Bearer ${mallory}`,
+          'mcp-session-id': transport.sessionId ?? '',
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-protocol-version': '2025-11-25',
+        },
         body: JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'get_balance', arguments: { account: 'a' } } }),
       });
       expect(hijack.status).toBe(404);
@@ -94,10 +126,21 @@ describe('wire formats', () => {
     const call = async (headers: Record<string, string>, body: object, scope = 'bank:read') =>
       fetch(`${gw.url}/mcp/modern`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${await token('alice', scope, '/mcp/modern')}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', ...headers },
+        headers: {
+          authorization: `Bearer ${await token('alice', scope, '/mcp/modern')}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-protocol-version': '2026-07-28',
+          ...headers,
+        },
         body: JSON.stringify(body),
       });
-    const toolsCall = (name: string) => ({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: {}, _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28' } } });
+    const toolsCall = (name: string) => ({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name, arguments: {}, _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28' } },
+    });
 
     it('forwards a call whose headers mirror the body, headers included, without a session', async () => {
       const res = await call({ 'mcp-method': 'tools/call', 'mcp-name': 'get_balance' }, toolsCall('get_balance'));
@@ -109,15 +152,18 @@ describe('wire formats', () => {
     });
 
     it('decodes a base64 Mcp-Name', async () => {
-      const res = await call({ 'mcp-method': 'tools/call', 'mcp-name': `=?base64?${Buffer.from('get_balance').toString('base64')}?=` }, toolsCall('get_balance'));
+      const res = await call(
+        { 'mcp-method': 'tools/call', 'mcp-name': `=?base64?${Buffer.from('get_balance').toString('base64')}?=` },
+        toolsCall('get_balance'),
+      );
       expect(res.status).toBe(200);
     });
 
     it.each([
-      ['an Mcp-Name that is not the body\'s tool', { 'mcp-method': 'tools/call', 'mcp-name': 'get_balance' }, 'transfer_funds'],
+      ["an Mcp-Name that is not the body's tool", { 'mcp-method': 'tools/call', 'mcp-name': 'get_balance' }, 'transfer_funds'],
       ['no Mcp-Name', { 'mcp-method': 'tools/call' }, 'get_balance'],
       ['no Mcp-Method', { 'mcp-name': 'get_balance' }, 'get_balance'],
-      ['an Mcp-Method that is not the body\'s', { 'mcp-method': 'tools/list', 'mcp-name': 'get_balance' }, 'get_balance'],
+      ["an Mcp-Method that is not the body's", { 'mcp-method': 'tools/list', 'mcp-name': 'get_balance' }, 'get_balance'],
     ])('answers %s with 400 and -32020, forwarding nothing', async (_what, headers, tool) => {
       const before = modern.seen.length;
       const res = await call(headers, toolsCall(tool));

@@ -23,7 +23,11 @@ export function apiRoute(config: ApiRouteConfig, settings: GatewaySettings, deps
   const resource = config.resource ?? settings.publicUrl + config.path;
   const auth = routeAuthenticator(config.token, resource, { clock: deps.clock, fetch: deps.fetch });
   const upstream = createUpstream(config.upstream);
-  const mediate = createMediator(config.upstreamAuth, { clock: deps.clock, env: deps.env, ...(deps.fetch ? { fetch: deps.fetch as typeof fetch } : {}) });
+  const mediate = createMediator(config.upstreamAuth, {
+    clock: deps.clock,
+    env: deps.env,
+    ...(deps.fetch ? { fetch: deps.fetch as typeof fetch } : {}),
+  });
   const limits = routeLimits(config.name, config.rateLimits, deps.rateLimiters);
   const rules = config.scopes ?? [];
 
@@ -42,19 +46,40 @@ export function apiRoute(config: ApiRouteConfig, settings: GatewaySettings, deps
     const start = performance.now();
     const method = req.method ?? 'GET';
     const path = suffix.split('?')[0] || '/';
-    const record: CallRecord = { route: config.name, method, tool: path, decision: 'error', status: 500, ms: 0, requestId: call.requestId, ip: req.socket.remoteAddress };
+    const record: CallRecord = {
+      route: config.name,
+      method,
+      tool: path,
+      decision: 'error',
+      status: 500,
+      ms: 0,
+      requestId: call.requestId,
+      ip: req.socket.remoteAddress,
+    };
     try {
       const authn = await auth.authenticate(req);
       if (!authn.ok) {
         record.decision = 'unauthenticated';
-        return sendJson(res, authn.status, { error: authn.error ?? 'unauthorized', error_description: authn.description }, authn.status === 401 ? { 'WWW-Authenticate': bearerChallenge(authn.error ? { error: authn.error, description: authn.description } : {}) } : {});
+        return sendJson(
+          res,
+          authn.status,
+          { error: authn.error ?? 'unauthorized', error_description: authn.description },
+          authn.status === 401
+            ? { 'WWW-Authenticate': bearerChallenge(authn.error ? { error: authn.error, description: authn.description } : {}) }
+            : {},
+        );
       }
       const caller = authn.caller;
       Object.assign(record, { sub: caller.sub, act: caller.act, clientId: caller.clientId });
       const needed = required(method, path);
       if (missingScopes(caller, needed).length > 0) {
         record.decision = 'insufficient_scope';
-        return sendJson(res, 403, { error: 'insufficient_scope', error_description: `needs ${needed.join(' ')}` }, { 'WWW-Authenticate': bearerChallenge({ error: 'insufficient_scope', scope: needed }) });
+        return sendJson(
+          res,
+          403,
+          { error: 'insufficient_scope', error_description: `needs ${needed.join(' ')}` },
+          { 'WWW-Authenticate': bearerChallenge({ error: 'insufficient_scope', scope: needed }) },
+        );
       }
       const limited = await limits.consume({ tool: path, clientId: caller.clientId, sub: caller.sub });
       if (limited) {

@@ -1,6 +1,10 @@
 /* The JSON Schema (draft 2020-12) of the gateway's configuration; every option's default and why are in its description. */
 
-const scopeList = { type: 'array', items: { type: 'string', pattern: '^[\\x21\\x23-\\x5B\\x5D-\\x7E]+$' }, description: 'scope tokens (RFC 6749 §3.3)' } as const;
+const scopeList = {
+  type: 'array',
+  items: { type: 'string', pattern: '^[\\x21\\x23-\\x5B\\x5D-\\x7E]+$' },
+  description: 'scope tokens (RFC 6749 §3.3)',
+} as const;
 const httpUrl = { type: 'string', format: 'uri', pattern: '^https?://' } as const;
 
 const token = {
@@ -13,14 +17,18 @@ const token = {
     jwksUri: { ...httpUrl, description: 'its JWK set URL' },
     audience: {
       description: "the audience a token must name. Default: the route's resource (RFC 8707)",
-      oneOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }],
+      oneOf: [
+        { type: 'string', minLength: 1 },
+        { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+      ],
     },
     algorithms: { type: 'array', minItems: 1, items: { type: 'string' }, description: 'accepted signing algorithms (asymmetric only)' },
   },
 } as const;
 
 const upstreamAuth = {
-  description: 'how the gateway authenticates upstream (the agent\'s token is never forwarded): { "type": "none" | "api-key" | "token-exchange", ... }. Default none',
+  description:
+    'how the gateway authenticates upstream (the agent\'s token is never forwarded): { "type": "none" | "api-key" | "token-exchange", ... }. Default none',
   type: 'object',
   required: ['type'],
   oneOf: [
@@ -71,7 +79,11 @@ const rateLimits = {
 
 const base = {
   name: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,40}$', description: 'names the route in metrics, audit and limits' },
-  path: { type: 'string', pattern: '^/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-]$', description: 'where the route is mounted, e.g. /mcp/bank (no trailing slash)' },
+  path: {
+    type: 'string',
+    pattern: '^/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-]$',
+    description: 'where the route is mounted, e.g. /mcp/bank (no trailing slash)',
+  },
 } as const;
 
 const protectedRoute = {
@@ -90,13 +102,26 @@ const mcpRoute = {
     kind: { const: 'mcp' },
     ...protectedRoute,
     resource: { ...httpUrl, description: 'the canonical resource URI (RFC 8707). Default: publicUrl + path' },
-    authorizationServers: { type: 'array', minItems: 1, items: httpUrl, description: 'RFC 9728 authorization_servers. Default: [token.issuer]' },
+    authorizationServers: {
+      type: 'array',
+      minItems: 1,
+      items: httpUrl,
+      description: 'RFC 9728 authorization_servers. Default: [token.issuer]',
+    },
     scopesSupported: { ...scopeList, description: 'RFC 9728 scopes_supported. Default: every scope the route names' },
     resourceName: { type: 'string' },
     methodScopes: { type: 'object', additionalProperties: scopeList, description: 'scopes per JSON-RPC method ("*": every method)' },
-    toolScopes: { type: 'object', additionalProperties: scopeList, description: 'scopes per tool (tools/call; tools/list shows only tools the caller may call)' },
+    toolScopes: {
+      type: 'object',
+      additionalProperties: scopeList,
+      description: 'scopes per tool (tools/call; tools/list shows only tools the caller may call)',
+    },
     deniedTools: { type: 'array', items: { type: 'string' }, description: 'tools nobody sees or calls through this route' },
-    allowedOrigins: { type: 'array', items: { type: 'string', pattern: '^https?://[^/]+$' }, description: 'browser origins allowed (DNS rebinding). Default none' },
+    allowedOrigins: {
+      type: 'array',
+      items: { type: 'string', pattern: '^https?://[^/]+$' },
+      description: 'browser origins allowed (DNS rebinding). Default none',
+    },
     stepUp: {
       type: 'array',
       description: 'tools calls that need an approved transaction: [{ "tool", "argument": "/amount", "above": 1000 }]',
@@ -104,7 +129,11 @@ const mcpRoute = {
         type: 'object',
         additionalProperties: false,
         required: ['tool', 'argument', 'above'],
-        properties: { tool: { type: 'string', minLength: 1 }, argument: { type: 'string', pattern: '^(/[^/]*)+$' }, above: { type: 'number' } },
+        properties: {
+          tool: { type: 'string', minLength: 1 },
+          argument: { type: 'string', pattern: '^(/[^/]*)+$' },
+          above: { type: 'number' },
+        },
       },
     },
   },
@@ -125,7 +154,11 @@ const apiRoute = {
         type: 'object',
         additionalProperties: false,
         required: ['path', 'scopes'],
-        properties: { methods: { type: 'array', items: { type: 'string', pattern: '^[A-Z]+$' } }, path: { type: 'string', pattern: '^(\\*|/.*)$' }, scopes: scopeList },
+        properties: {
+          methods: { type: 'array', items: { type: 'string', pattern: '^[A-Z]+$' } },
+          path: { type: 'string', pattern: '^(\\*|/.*)$' },
+          scopes: scopeList,
+        },
       },
     },
   },
@@ -140,7 +173,11 @@ export const gatewayConfigSchema = {
   additionalProperties: false,
   required: ['publicUrl', 'routes'],
   properties: {
-    publicUrl: { ...httpUrl, pattern: '^https?://[^/]+$', description: 'the origin agents reach the gateway at (scheme, host, port; no path)' },
+    publicUrl: {
+      ...httpUrl,
+      pattern: '^https?://[^/]+$',
+      description: 'the origin agents reach the gateway at (scheme, host, port; no path)',
+    },
     routes: {
       type: 'array',
       description: 'the routes: { "kind": "mcp" | "api" | "web", "name", "path", ... }',

@@ -24,7 +24,11 @@ export interface RouteAuthenticator {
   subject(jwt: string): Promise<{ sub: string; claims: JsonObject } | undefined>;
 }
 
-export function routeAuthenticator(token: TokenSettings, resource: string, options: { clock: Clock; fetch?: FetchLike | undefined }): RouteAuthenticator {
+export function routeAuthenticator(
+  token: TokenSettings,
+  resource: string,
+  options: { clock: Clock; fetch?: FetchLike | undefined },
+): RouteAuthenticator {
   const validator: AccessTokenValidator = createAccessTokenValidator({
     issuer: token.issuer,
     jwksUri: token.jwksUri,
@@ -44,7 +48,17 @@ export function routeAuthenticator(token: TokenSettings, resource: string, optio
         : { ok: false, status: 401, error: 'invalid_token', description: `the access token is not accepted (${result.error.reason})` };
     const act = result.claims.act;
     const actSub = act !== null && typeof act === 'object' && !Array.isArray(act) && typeof act.sub === 'string' ? act.sub : undefined;
-    return { ok: true, caller: { token, sub: result.claims.sub, act: actSub, clientId: result.clientId, scopes: new Set(result.scopes), claims: result.claims as JsonObject } };
+    return {
+      ok: true,
+      caller: {
+        token,
+        sub: result.claims.sub,
+        act: actSub,
+        clientId: result.clientId,
+        scopes: new Set(result.scopes),
+        claims: result.claims as JsonObject,
+      },
+    };
   };
   return {
     authenticate,

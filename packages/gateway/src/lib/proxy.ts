@@ -14,12 +14,28 @@ import { GatewayError } from '../errors.js';
  */
 
 /** RFC 9110 §7.6.1: connection-specific fields are never forwarded. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+]);
 
 /** An upstream: its base URL and its connection pool. */
 export interface Upstream {
   readonly url: URL;
-  request(options: { method: string; path: string; headers: Record<string, string>; body?: Buffer | undefined; signal?: AbortSignal }): Promise<Dispatcher.ResponseData>;
+  request(options: {
+    method: string;
+    path: string;
+    headers: Record<string, string>;
+    body?: Buffer | undefined;
+    signal?: AbortSignal;
+  }): Promise<Dispatcher.ResponseData>;
   close(): Promise<void>;
 }
 
@@ -31,7 +47,13 @@ export function createUpstream(base: string): Upstream {
     url,
     async request({ method, path, headers, body, signal }) {
       try {
-        return await pool.request({ method: method as Dispatcher.HttpMethod, path: basePath + path, headers, body: body ?? null, ...(signal ? { signal } : {}) });
+        return await pool.request({
+          method: method as Dispatcher.HttpMethod,
+          path: basePath + path,
+          headers,
+          body: body ?? null,
+          ...(signal ? { signal } : {}),
+        });
       } catch (error) {
         throw new GatewayError('ERR_GATEWAY_UPSTREAM', `upstream ${url.origin} could not be reached`, {}, { cause: error });
       }

@@ -11,7 +11,15 @@ import type { IncomingHttpHeaders } from 'node:http';
 export const HEADER_ERA = '2026-07-28';
 
 /** JSON-RPC 2.0 §5.1 codes, and MCP's. */
-export const RPC = { parseError: -32700, invalidRequest: -32600, invalidParams: -32602, headerMismatch: -32020, urlElicitationRequired: -32042, forbidden: -32003, rateLimited: -32029 } as const;
+export const RPC = {
+  parseError: -32700,
+  invalidRequest: -32600,
+  invalidParams: -32602,
+  headerMismatch: -32020,
+  urlElicitationRequired: -32042,
+  forbidden: -32003,
+  rateLimited: -32029,
+} as const;
 
 /** What the later steps (scopes, limits, policy, audit, metrics) know of a message. */
 export interface McpMessage {
@@ -28,7 +36,8 @@ export interface McpMessage {
   era: '2025' | '2026';
 }
 
-export type McpParse = { ok: true; message: McpMessage } | { ok: false; status: number; code: number; text: string; id?: string | number | null };
+export type McpParse =
+  { ok: true; message: McpMessage } | { ok: false; status: number; code: number; text: string; id?: string | number | null };
 
 const NAMED: Record<string, 'name' | 'uri'> = { 'tools/call': 'name', 'prompts/get': 'name', 'resources/read': 'uri' };
 
@@ -52,20 +61,29 @@ export function parseMcpMessage(body: Buffer, headers: IncomingHttpHeaders): Mcp
     return { ok: false, status: 400, code: RPC.parseError, text: 'Parse error: the body is not JSON', id: null };
   }
   // MCP 2025-06-18 removed JSON-RPC batching.
-  if (Array.isArray(value)) return { ok: false, status: 400, code: RPC.invalidRequest, text: 'Invalid Request: batches are not supported', id: null };
-  if (value === null || typeof value !== 'object') return { ok: false, status: 400, code: RPC.invalidRequest, text: 'Invalid Request: a JSON-RPC message is an object', id: null };
+  if (Array.isArray(value))
+    return { ok: false, status: 400, code: RPC.invalidRequest, text: 'Invalid Request: batches are not supported', id: null };
+  if (value === null || typeof value !== 'object')
+    return { ok: false, status: 400, code: RPC.invalidRequest, text: 'Invalid Request: a JSON-RPC message is an object', id: null };
   const msg = value as Record<string, unknown>;
   const rawId = msg.id;
   const idOk = rawId === undefined || typeof rawId === 'string' || (typeof rawId === 'number' && Number.isInteger(rawId));
   const id = idOk ? (rawId as string | number | undefined) : undefined;
-  const bad = (text: string, code: number = RPC.invalidRequest, status = 400): McpParse => ({ ok: false, status, code, text, id: id ?? null });
+  const bad = (text: string, code: number = RPC.invalidRequest, status = 400): McpParse => ({
+    ok: false,
+    status,
+    code,
+    text,
+    id: id ?? null,
+  });
   if (msg.jsonrpc !== '2.0') return bad('Invalid Request: "jsonrpc" must be "2.0"');
   if (!idOk) return bad('Invalid Request: "id" must be a string or an integer');
   const protocol = header(headers, 'mcp-protocol-version');
   const era = protocol !== undefined && protocol >= HEADER_ERA ? '2026' : '2025';
   if (msg.method === undefined) {
     // A response to a server's request (JSON-RPC §5): an id, and exactly one of result or error.
-    if (id === undefined || ('result' in msg) === ('error' in msg)) return bad('Invalid Request: a message needs "method", or "id" with one of "result" or "error"');
+    if (id === undefined || 'result' in msg === 'error' in msg)
+      return bad('Invalid Request: a message needs "method", or "id" with one of "result" or "error"');
     return { ok: true, message: { kind: 'response', id, method: undefined, name: undefined, args: undefined, params: undefined, era } };
   }
   if (typeof msg.method !== 'string' || msg.method.length === 0) return bad('Invalid Request: "method" must be a non-empty string');
@@ -74,14 +92,17 @@ export function parseMcpMessage(body: Buffer, headers: IncomingHttpHeaders): Mcp
   const params = msg.params as Record<string, unknown> | undefined;
   const key = NAMED[msg.method];
   const name = key ? params?.[key] : undefined;
-  if (key && (typeof name !== 'string' || name.length === 0)) return bad(`Invalid params: ${msg.method} needs params.${key}`, RPC.invalidParams);
+  if (key && (typeof name !== 'string' || name.length === 0))
+    return bad(`Invalid params: ${msg.method} needs params.${key}`, RPC.invalidParams);
   if (era === '2026') {
     // 2026-07-28 Streamable HTTP: Mcp-Method (and Mcp-Name for named methods) must mirror the body, else 400 / -32020.
     const mirrored = header(headers, 'mcp-method');
-    if (mirrored === undefined || decodeHeaderValue(mirrored) !== msg.method) return bad(`Header mismatch: Mcp-Method must be "${msg.method}"`, RPC.headerMismatch);
+    if (mirrored === undefined || decodeHeaderValue(mirrored) !== msg.method)
+      return bad(`Header mismatch: Mcp-Method must be "${msg.method}"`, RPC.headerMismatch);
     if (key) {
       const mirroredName = header(headers, 'mcp-name');
-      if (mirroredName === undefined || decodeHeaderValue(mirroredName) !== name) return bad(`Header mismatch: Mcp-Name must equal params.${key}`, RPC.headerMismatch);
+      if (mirroredName === undefined || decodeHeaderValue(mirroredName) !== name)
+        return bad(`Header mismatch: Mcp-Name must equal params.${key}`, RPC.headerMismatch);
     }
   }
   return {

@@ -6,7 +6,16 @@ export function metadataUrl(publicUrl: string, path: string): string {
 }
 
 /** RFC 9728 §2: the protected resource metadata of an mcp route. */
-export function protectedResourceMetadata(config: McpRouteConfig, resource: string): { resource: string; authorization_servers: string[]; scopes_supported: string[]; bearer_methods_supported: string[]; resource_name?: string } {
+export function protectedResourceMetadata(
+  config: McpRouteConfig,
+  resource: string,
+): {
+  resource: string;
+  authorization_servers: string[];
+  scopes_supported: string[];
+  bearer_methods_supported: string[];
+  resource_name?: string;
+} {
   const named = [...Object.values(config.methodScopes ?? {}), ...Object.values(config.toolScopes ?? {})].flat();
   return {
     resource,

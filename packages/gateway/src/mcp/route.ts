@@ -32,7 +32,14 @@ import { filterToolsAnswer } from './tools-list.js';
 
 /** Request headers an MCP server needs (Streamable HTTP); nothing else of the agent's request goes upstream. */
 function mcpHeader(name: string): boolean {
-  return name === 'content-type' || name === 'accept' || name === 'user-agent' || name === 'last-event-id' || name === 'x-request-id' || name.startsWith('mcp-');
+  return (
+    name === 'content-type' ||
+    name === 'accept' ||
+    name === 'user-agent' ||
+    name === 'last-event-id' ||
+    name === 'x-request-id' ||
+    name.startsWith('mcp-')
+  );
 }
 
 const union = (...lists: (readonly string[] | undefined)[]): string[] => [...new Set(lists.flatMap((l) => l ?? []))];
@@ -43,16 +50,25 @@ export function mcpRoute(config: McpRouteConfig, settings: GatewaySettings, deps
   const metadata = protectedResourceMetadata(config, resource);
   const auth = routeAuthenticator(config.token, resource, { clock: deps.clock, fetch: deps.fetch });
   const upstream = createUpstream(config.upstream);
-  const mediate = createMediator(config.upstreamAuth, { clock: deps.clock, env: deps.env, ...(deps.fetch ? { fetch: deps.fetch as typeof fetch } : {}) });
+  const mediate = createMediator(config.upstreamAuth, {
+    clock: deps.clock,
+    env: deps.env,
+    ...(deps.fetch ? { fetch: deps.fetch as typeof fetch } : {}),
+  });
   const limits = routeLimits(config.name, config.rateLimits, deps.rateLimiters);
   const denied = new Set(config.deniedTools ?? []);
   // Security best practices §Session Hijacking: a 2025-era session id is bound to the subject that opened it (this process's memory).
   const sessionOwners = new Map<string, string>();
   const origins = new Set(config.allowedOrigins ?? []);
   const guard: StepUpGuard | undefined =
-    config.stepUp && config.stepUp.length > 0 ? stepUpGuard(config.stepUp, resource, settings.policies, deps, (jwt) => auth.subject(jwt)) : undefined;
+    config.stepUp && config.stepUp.length > 0
+      ? stepUpGuard(config.stepUp, resource, settings.policies, deps, (jwt) => auth.subject(jwt))
+      : undefined;
   const stepUpUrl = (txId: string) =>
-    (settings.stepUpUrl ?? `${new URL(config.token.issuer).origin}/policies/transactions/{txId}/stepup`).replace('{txId}', encodeURIComponent(txId));
+    (settings.stepUpUrl ?? `${new URL(config.token.issuer).origin}/policies/transactions/{txId}/stepup`).replace(
+      '{txId}',
+      encodeURIComponent(txId),
+    );
 
   const required = (method: string | undefined, tool: string | undefined): string[] =>
     union(config.methodScopes?.['*'], method ? config.methodScopes?.[method] : undefined, tool ? config.toolScopes?.[tool] : undefined);
@@ -61,7 +77,15 @@ export function mcpRoute(config: McpRouteConfig, settings: GatewaySettings, deps
   async function handle(req: IncomingMessage, res: ServerResponse, call: RouteCall): Promise<void> {
     const suffix = call.suffix;
     const start = performance.now();
-    const record: CallRecord = { route: config.name, method: req.method ?? 'GET', decision: 'error', status: 500, ms: 0, requestId: call.requestId, ip: req.socket.remoteAddress };
+    const record: CallRecord = {
+      route: config.name,
+      method: req.method ?? 'GET',
+      decision: 'error',
+      status: 500,
+      ms: 0,
+      requestId: call.requestId,
+      ip: req.socket.remoteAddress,
+    };
     try {
       await steps(req, res, suffix, record);
     } catch (error) {
@@ -89,8 +113,17 @@ export function mcpRoute(config: McpRouteConfig, settings: GatewaySettings, deps
     const authn = await auth.authenticate(req);
     if (!authn.ok) {
       record.decision = 'unauthenticated';
-      const challenge = bearerChallenge({ ...(authn.error ? { error: authn.error, description: authn.description } : {}), scope: metadata.scopes_supported, resourceMetadata: metaUrl });
-      return sendJson(res, authn.status, { error: authn.error ?? (authn.status === 503 ? 'temporarily_unavailable' : 'unauthorized'), error_description: authn.description }, authn.status === 401 ? { 'WWW-Authenticate': challenge } : {});
+      const challenge = bearerChallenge({
+        ...(authn.error ? { error: authn.error, description: authn.description } : {}),
+        scope: metadata.scopes_supported,
+        resourceMetadata: metaUrl,
+      });
+      return sendJson(
+        res,
+        authn.status,
+        { error: authn.error ?? (authn.status === 503 ? 'temporarily_unavailable' : 'unauthorized'), error_description: authn.description },
+        authn.status === 401 ? { 'WWW-Authenticate': challenge } : {},
+      );
     }
     const caller = authn.caller;
     Object.assign(record, { sub: caller.sub, act: caller.act, clientId: caller.clientId });
@@ -101,9 +134,16 @@ export function mcpRoute(config: McpRouteConfig, settings: GatewaySettings, deps
     if (req.method === 'POST') {
       const accept = req.headers.accept ?? '';
       // Streamable HTTP: a POST must accept both JSON and an SSE stream.
-      if (!(accept.includes('application/json') || accept.includes('*/*')) || !(accept.includes('text/event-stream') || accept.includes('*/*'))) {
+      if (
+        !(accept.includes('application/json') || accept.includes('*/*')) ||
+        !(accept.includes('text/event-stream') || accept.includes('*/*'))
+      ) {
         record.decision = 'invalid';
-        return sendJson(res, 406, rpcError(null, RPC.invalidRequest, 'Not Acceptable: Accept must list application/json and text/event-stream'));
+        return sendJson(
+          res,
+          406,
+          rpcError(null, RPC.invalidRequest, 'Not Acceptable: Accept must list application/json and text/event-stream'),
+        );
       }
       if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
         record.decision = 'invalid';
@@ -144,7 +184,12 @@ export function mcpRoute(config: McpRouteConfig, settings: GatewaySettings, deps
     const needed = required(message?.method, tool);
     if (!(tool !== undefined && denied.has(tool)) && missingScopes(caller, needed).length > 0) {
       record.decision = 'insufficient_scope';
-      const challenge = bearerChallenge({ error: 'insufficient_scope', description: `this call needs the scopes ${needed.join(' ')}`, scope: union(metadata.scopes_supported, [...caller.scopes], needed), resourceMetadata: metaUrl });
+      const challenge = bearerChallenge({
+        error: 'insufficient_scope',
+        description: `this call needs the scopes ${needed.join(' ')}`,
+        scope: union(metadata.scopes_supported, [...caller.scopes], needed),
+        resourceMetadata: metaUrl,
+      });
       return sendJson(res, 403, rpcError(message?.id, RPC.forbidden, 'insufficient_scope'), { 'WWW-Authenticate': challenge });
     }
     // 5. A denied tool is answered as one that does not exist: refused, and invisible.
@@ -159,14 +204,21 @@ export function mcpRoute(config: McpRouteConfig, settings: GatewaySettings, deps
       record.decision = 'rate_limited';
       const retry = String(Math.max(1, limited.retryAfterSeconds));
       // RFC 6585 §4 and RFC 9110 §10.2.3.
-      return sendJson(res, 429, rpcError(message?.id, RPC.rateLimited, `Too Many Requests: retry after ${retry} s`), { 'Retry-After': retry });
+      return sendJson(res, 429, rpcError(message?.id, RPC.rateLimited, `Too Many Requests: retry after ${retry} s`), {
+        'Retry-After': retry,
+      });
     }
 
     // 7. Transactional authorization per tool call.
     if (guard && message) {
       const meta = (message.params?._meta ?? {}) as Record<string, unknown>;
       const txHeader = req.headers[GATEWAY_DEFAULTS.transactionHeader];
-      const txId = typeof meta[GATEWAY_DEFAULTS.transactionMetaKey] === 'string' ? (meta[GATEWAY_DEFAULTS.transactionMetaKey] as string) : typeof txHeader === 'string' ? txHeader : undefined;
+      const txId =
+        typeof meta[GATEWAY_DEFAULTS.transactionMetaKey] === 'string'
+          ? (meta[GATEWAY_DEFAULTS.transactionMetaKey] as string)
+          : typeof txHeader === 'string'
+            ? txHeader
+            : undefined;
       const outcome = await guard.decide(message, caller, txId, { requestId: record.requestId, ip: record.ip });
       if (outcome.kind === 'permit') record.transactionId = outcome.txId;
       if (outcome.kind === 'advice') {
@@ -177,11 +229,16 @@ export function mcpRoute(config: McpRouteConfig, settings: GatewaySettings, deps
         return sendJson(
           res,
           200,
-          rpcError(message.id, RPC.urlElicitationRequired, 'This call must be approved by the user: open the link, approve, then retry the call with the transaction id', {
-            elicitations: [{ mode: 'url', elicitationId: outcome.txId, url, message: `Approve ${tool ?? 'this call'}` }],
-            transactionId: outcome.txId,
-            retryWith: { _meta: { [GATEWAY_DEFAULTS.transactionMetaKey]: outcome.txId } },
-          }),
+          rpcError(
+            message.id,
+            RPC.urlElicitationRequired,
+            'This call must be approved by the user: open the link, approve, then retry the call with the transaction id',
+            {
+              elicitations: [{ mode: 'url', elicitationId: outcome.txId, url, message: `Approve ${tool ?? 'this call'}` }],
+              transactionId: outcome.txId,
+              retryWith: { _meta: { [GATEWAY_DEFAULTS.transactionMetaKey]: outcome.txId } },
+            },
+          ),
         );
       }
       if (outcome.kind === 'deny') {

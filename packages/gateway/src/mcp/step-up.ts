@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { PolicyError, TRANSACTION_ADVICE, createPolicyDecisionPoint, type JwtSubjectResolver, type PolicyDecisionPoint } from '@waymark/policy';
+import {
+  PolicyError,
+  TRANSACTION_ADVICE,
+  createPolicyDecisionPoint,
+  type JwtSubjectResolver,
+  type PolicyDecisionPoint,
+} from '@waymark/policy';
 import type { StepUpRule } from '../config/types.js';
 import type { Caller } from '../lib/authenticate.js';
 import type { RouteDeps } from '../lib/route.js';
@@ -35,17 +41,31 @@ function numberAt(args: unknown, pointer: string): number | undefined {
 
 /** The resource a guarded call is decided on: `<route resource>/tools/<tool>/<sha256 of the arguments>`. */
 export function callResource(resource: string, tool: string, args: unknown): string {
-  const hash = createHash('sha256').update(JSON.stringify(args ?? null)).digest('hex');
+  const hash = createHash('sha256')
+    .update(JSON.stringify(args ?? null))
+    .digest('hex');
   return `${resource}/tools/${encodeURIComponent(tool)}/${hash}`;
 }
 
 export interface StepUpGuard {
   readonly pdp: PolicyDecisionPoint;
-  decide(message: McpMessage, caller: Caller, txId: string | undefined, context: { requestId?: string | undefined; ip?: string | undefined }): Promise<StepUpOutcome>;
+  decide(
+    message: McpMessage,
+    caller: Caller,
+    txId: string | undefined,
+    context: { requestId?: string | undefined; ip?: string | undefined },
+  ): Promise<StepUpOutcome>;
 }
 
-export function stepUpGuard(rules: readonly StepUpRule[], resource: string, policies: unknown, deps: RouteDeps, resolve: JwtSubjectResolver): StepUpGuard {
-  if (deps.stores === undefined) throw new PolicyError('ERR_PEP_CONFIG', 'gateway: step-up rules need stores (the transactions live there)');
+export function stepUpGuard(
+  rules: readonly StepUpRule[],
+  resource: string,
+  policies: unknown,
+  deps: RouteDeps,
+  resolve: JwtSubjectResolver,
+): StepUpGuard {
+  if (deps.stores === undefined)
+    throw new PolicyError('ERR_PEP_CONFIG', 'gateway: step-up rules need stores (the transactions live there)');
   const pdp = createPolicyDecisionPoint(policies, {
     stores: deps.stores,
     clock: deps.clock,
@@ -61,15 +81,22 @@ export function stepUpGuard(rules: readonly StepUpRule[], resource: string, poli
       if (!applies) return { kind: 'not-needed' };
       try {
         const [decision] = await pdp.evaluate(
-          { resources: [callResource(resource, message.name, message.args)], subject: { jwt: caller.token }, ...(txId ? { environment: { TxId: [txId.slice(0, 256)] } } : {}) },
+          {
+            resources: [callResource(resource, message.name, message.args)],
+            subject: { jwt: caller.token },
+            ...(txId ? { environment: { TxId: [txId.slice(0, 256)] } } : {}),
+          },
           { requestId: context.requestId, client_id: caller.clientId, ip: context.ip },
         );
         if (decision?.actions.POST === true) return { kind: 'permit', txId: txId ?? '' };
         const advised = decision?.advices[TRANSACTION_ADVICE]?.[0];
         return advised !== undefined ? { kind: 'advice', txId: advised } : { kind: 'deny' };
       } catch (error) {
-        if (error instanceof PolicyError && error.code === 'ERR_TRANSACTION_RATE_LIMITED') return { kind: 'rate-limited', retryAfterSeconds: error.retryAfterSeconds };
-        deps.logger?.error('gateway: policy decision failed; refusing (fail closed)', { error: error instanceof Error ? error.message : String(error) });
+        if (error instanceof PolicyError && error.code === 'ERR_TRANSACTION_RATE_LIMITED')
+          return { kind: 'rate-limited', retryAfterSeconds: error.retryAfterSeconds };
+        deps.logger?.error('gateway: policy decision failed; refusing (fail closed)', {
+          error: error instanceof Error ? error.message : String(error),
+        });
         return { kind: 'unavailable' };
       }
     },

@@ -8,12 +8,20 @@ function filterMessage(message: unknown, id: string | number | undefined, visibl
   if (message === null || typeof message !== 'object') return message;
   const m = message as { id?: unknown; result?: { tools?: unknown } };
   if (m.id !== id || !m.result || !Array.isArray(m.result.tools)) return message;
-  const tools = m.result.tools.filter((t: unknown) => t !== null && typeof t === 'object' && typeof (t as { name?: unknown }).name === 'string' && visible((t as { name: string }).name));
+  const tools = m.result.tools.filter(
+    (t: unknown) =>
+      t !== null && typeof t === 'object' && typeof (t as { name?: unknown }).name === 'string' && visible((t as { name: string }).name),
+  );
   return { ...m, result: { ...m.result, tools } };
 }
 
 /** Rewrites one buffered `tools/list` answer; an answer it cannot read is refused (undefined), never passed unfiltered. */
-export function filterToolsAnswer(contentType: string, body: Buffer, id: string | number | undefined, visible: (tool: string) => boolean): Buffer | undefined {
+export function filterToolsAnswer(
+  contentType: string,
+  body: Buffer,
+  id: string | number | undefined,
+  visible: (tool: string) => boolean,
+): Buffer | undefined {
   const text = body.toString('utf8');
   try {
     if (contentType.startsWith('application/json')) return Buffer.from(JSON.stringify(filterMessage(JSON.parse(text), id, visible)));

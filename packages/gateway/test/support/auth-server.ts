@@ -31,7 +31,10 @@ export interface TestAuthServer {
   close(): Promise<void>;
 }
 
-export async function startAuthServer(clients: Record<string, TestClient>, options: { exchangeTtlSeconds?: number } = {}): Promise<TestAuthServer> {
+export async function startAuthServer(
+  clients: Record<string, TestClient>,
+  options: { exchangeTtlSeconds?: number } = {},
+): Promise<TestAuthServer> {
   const { privateKey, publicKey } = await generateKeyPair('RS256');
   const jwk: JWK = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
   const keys = createLocalJWKSet({ keys: [jwk] });
@@ -71,7 +74,10 @@ export async function startAuthServer(clients: Record<string, TestClient>, optio
     if (!client || q.response_type !== 'code' || q.code_challenge_method !== 'S256' || !q.code_challenge || !q.redirect_uri || !q.resource)
       return void res.status(400).json({ error: 'invalid_request' });
     const code = Math.random().toString(36).slice(2);
-    const scope = (q.scope ?? '').split(' ').filter((s) => client.scopes.includes(s)).join(' ');
+    const scope = (q.scope ?? '')
+      .split(' ')
+      .filter((s) => client.scopes.includes(s))
+      .join(' ');
     codes.set(code, { clientId: q.client_id ?? '', challenge: q.code_challenge, redirectUri: q.redirect_uri, resource: q.resource, scope });
     const back = new URL(q.redirect_uri);
     back.searchParams.set('code', code);
@@ -84,13 +90,20 @@ export async function startAuthServer(clients: Record<string, TestClient>, optio
     let id = body.client_id;
     let secret = body.client_secret;
     const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '');
-    if (basic) [id, secret] = Buffer.from(basic[1] ?? '', 'base64').toString().split(':').map(decodeURIComponent);
+    if (basic)
+      [id, secret] = Buffer.from(basic[1] ?? '', 'base64')
+        .toString()
+        .split(':')
+        .map(decodeURIComponent);
     const client = id ? clients[id] : undefined;
     if (body.grant_type === 'authorization_code') {
       const grant = codes.get(body.code ?? '');
       codes.delete(body.code ?? '');
-      const verifier = createHash('sha256').update(body.code_verifier ?? '').digest('base64url');
-      if (!client || !grant || grant.clientId !== id || grant.challenge !== verifier || grant.redirectUri !== body.redirect_uri) return void res.status(400).json({ error: 'invalid_grant' });
+      const verifier = createHash('sha256')
+        .update(body.code_verifier ?? '')
+        .digest('base64url');
+      if (!client || !grant || grant.clientId !== id || grant.challenge !== verifier || grant.redirectUri !== body.redirect_uri)
+        return void res.status(400).json({ error: 'invalid_grant' });
       const token = await sign({ sub: client.sub, client_id: id, aud: grant.resource, scope: grant.scope });
       return void res.json({ access_token: token, token_type: 'Bearer', expires_in: 600, scope: grant.scope });
     }
@@ -107,8 +120,16 @@ export async function startAuthServer(clients: Record<string, TestClient>, optio
         const { payload } = await jwtVerify(body.subject_token ?? '', keys, { issuer });
         exchanged += 1;
         const ttl = options.exchangeTtlSeconds ?? 300;
-        const token = await sign({ sub: payload.sub, client_id: id, aud: body.audience ?? body.resource, scope: body.scope ?? 'upstream', act: { sub: id } }, { expiresInSeconds: ttl });
-        return void res.json({ access_token: token, issued_token_type: 'urn:ietf:params:oauth:token-type:access_token', token_type: 'Bearer', expires_in: ttl });
+        const token = await sign(
+          { sub: payload.sub, client_id: id, aud: body.audience ?? body.resource, scope: body.scope ?? 'upstream', act: { sub: id } },
+          { expiresInSeconds: ttl },
+        );
+        return void res.json({
+          access_token: token,
+          issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+          token_type: 'Bearer',
+          expires_in: ttl,
+        });
       } catch {
         return void res.status(400).json({ error: 'invalid_grant' });
       }

@@ -25,14 +25,22 @@ export interface TestMcpServer {
 
 function buildServer(seen: TestMcpServer, gate: { wait: () => Promise<void> }): McpServer {
   const server = new McpServer({ name: 'bank', version: '1.0.0' });
-  server.registerTool('get_balance', { description: 'the balance of an account', inputSchema: { account: z.string() } }, async ({ account }) => {
-    seen.calls.push({ name: 'get_balance', args: { account } });
-    return { content: [{ type: 'text', text: `balance of ${account}: 1200` }] };
-  });
-  server.registerTool('transfer_funds', { description: 'moves money', inputSchema: { to: z.string(), amount: z.number() } }, async ({ to, amount }) => {
-    seen.calls.push({ name: 'transfer_funds', args: { to, amount } });
-    return { content: [{ type: 'text', text: `sent ${amount} to ${to}` }] };
-  });
+  server.registerTool(
+    'get_balance',
+    { description: 'the balance of an account', inputSchema: { account: z.string() } },
+    async ({ account }) => {
+      seen.calls.push({ name: 'get_balance', args: { account } });
+      return { content: [{ type: 'text', text: `balance of ${account}: 1200` }] };
+    },
+  );
+  server.registerTool(
+    'transfer_funds',
+    { description: 'moves money', inputSchema: { to: z.string(), amount: z.number() } },
+    async ({ to, amount }) => {
+      seen.calls.push({ name: 'transfer_funds', args: { to, amount } });
+      return { content: [{ type: 'text', text: `sent ${amount} to ${to}` }] };
+    },
+  );
   server.registerTool('close_account', { description: 'closes the account', inputSchema: {} }, async () => {
     seen.calls.push({ name: 'close_account', args: {} });
     return { content: [{ type: 'text', text: 'closed' }] };
@@ -40,7 +48,8 @@ function buildServer(seen: TestMcpServer, gate: { wait: () => Promise<void> }): 
   server.registerTool('count', { description: 'streams progress', inputSchema: {} }, async (_args, extra) => {
     seen.calls.push({ name: 'count', args: {} });
     const progressToken = extra._meta?.progressToken;
-    if (progressToken !== undefined) await extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress: 1, total: 2 } });
+    if (progressToken !== undefined)
+      await extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress: 1, total: 2 } });
     // The answer waits until the client saw the notification: only an unbuffered stream gets there.
     await gate.wait();
     return { content: [{ type: 'text', text: 'counted' }] };
@@ -74,8 +83,12 @@ export async function startMcpServer(options: { stateful?: boolean } = {}): Prom
     const id = req.headers['mcp-session-id'];
     let transport = typeof id === 'string' ? sessions.get(id) : undefined;
     if (!transport) {
-      if (typeof id === 'string') return void res.status(404).json({ jsonrpc: '2.0', id: null, error: { code: -32001, message: 'Session not found' } });
-      transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID(), onsessioninitialized: (sid) => void sessions.set(sid, transport as StreamableHTTPServerTransport) });
+      if (typeof id === 'string')
+        return void res.status(404).json({ jsonrpc: '2.0', id: null, error: { code: -32001, message: 'Session not found' } });
+      transport = new StreamableHTTPServerTransport({
+        sessionIdGenerator: () => randomUUID(),
+        onsessioninitialized: (sid) => void sessions.set(sid, transport as StreamableHTTPServerTransport),
+      });
       await buildServer(seen, gate).connect(transport);
     }
     await transport.handleRequest(req, res, req.body);

@@ -16,7 +16,12 @@ export class PkceAgentProvider implements OAuthClientProvider {
   readonly redirectUrl = 'http://127.0.0.1:1/callback';
   constructor(private readonly clientId: string) {}
   get clientMetadata(): OAuthClientMetadata {
-    return { client_name: 'test agent', redirect_uris: [this.redirectUrl], grant_types: ['authorization_code'], token_endpoint_auth_method: 'none' };
+    return {
+      client_name: 'test agent',
+      redirect_uris: [this.redirectUrl],
+      grant_types: ['authorization_code'],
+      token_endpoint_auth_method: 'none',
+    };
   }
   clientInformation(): OAuthClientInformationMixed {
     return { client_id: this.clientId };
@@ -40,7 +45,11 @@ export class PkceAgentProvider implements OAuthClientProvider {
 }
 
 /** Runs `call`; when the SDK sent the agent to sign in (a 401, or a 403 step-up), finishes the sign-in and runs it once more. */
-export async function withSignIn<T>(transport: StreamableHTTPClientTransport, provider: PkceAgentProvider, call: () => Promise<T>): Promise<T> {
+export async function withSignIn<T>(
+  transport: StreamableHTTPClientTransport,
+  provider: PkceAgentProvider,
+  call: () => Promise<T>,
+): Promise<T> {
   try {
     return await call();
   } catch (error) {
@@ -52,7 +61,10 @@ export async function withSignIn<T>(transport: StreamableHTTPClientTransport, pr
 }
 
 /** Connects a PKCE agent to an MCP URL, signing in on the way. */
-export async function connectPkceAgent(url: URL, clientId: string): Promise<{ client: Client; provider: PkceAgentProvider; transport: StreamableHTTPClientTransport }> {
+export async function connectPkceAgent(
+  url: URL,
+  clientId: string,
+): Promise<{ client: Client; provider: PkceAgentProvider; transport: StreamableHTTPClientTransport }> {
   const provider = new PkceAgentProvider(clientId);
   let transport = new StreamableHTTPClientTransport(url, { authProvider: provider });
   const client = new Client({ name: 'pkce-agent', version: '1.0.0' });
