@@ -159,7 +159,7 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
 
   let provider: Provider;
   const configuration: Configuration = {
-    adapter: kvAdapter(stores.kv),
+    adapter: kvAdapter(stores.kv, Date.now, stores.counters),
     clients: metadata,
     ...(jwks ? { jwks } : {}),
     cookies: { keys: cookieKeys },
