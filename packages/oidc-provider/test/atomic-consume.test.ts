@@ -71,7 +71,9 @@ describe.each(backends)('atomic consume on %s stores', (_name, backend) => {
         const outcomes = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => adapters[i % 2]!.consume('once')));
         const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
         expect(outcomes.length - refused.length).toBe(1);
-        expect(new Set(refused.map((o) => (o.reason as { error?: string; statusCode?: number }).error))).toEqual(new Set(['invalid_grant']));
+        expect(new Set(refused.map((o) => (o.reason as { error?: string; statusCode?: number }).error))).toEqual(
+          new Set(['invalid_grant']),
+        );
         expect(new Set(refused.map((o) => (o.reason as { statusCode?: number }).statusCode))).toEqual(new Set([400]));
         // RFC 6749 §4.1.2 / RFC 9700 §4.14.2: a reuse revokes what the grant issued.
         expect(await tokens.find('issued-before')).toBeUndefined();
