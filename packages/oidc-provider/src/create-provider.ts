@@ -163,6 +163,9 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
       resourceIndicators: resources.feature,
       // RFC 6749 §4.4: an agent's own token (the actor token of a token exchange).
       clientCredentials: { enabled: true },
+      // RFC 9449: a client that sends a DPoP proof to the token endpoint gets tokens bound to its
+      // key (cnf.jkt), usable only with a proof; `dpop_bound_access_tokens: true` makes it a must (§5.2).
+      dPoP: { enabled: true },
     },
     // RFC 8693 token exchange: the per-client impersonation flag and the `act` claim.
     extraClientMetadata: exchange.extraClientMetadata,
