@@ -214,6 +214,8 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
       ...ttl,
       // A resource server's own lifetime wins (oidc-provider's default function does the same).
       AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl.AccessToken,
+      // A client's own token (client credentials) lives like an access token.
+      ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl.AccessToken,
     },
   };
   try {

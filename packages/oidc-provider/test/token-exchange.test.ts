@@ -192,6 +192,14 @@ describe('token exchange (RFC 8693): delegation', () => {
   });
 });
 
+describe("the agent's own token (client credentials, RFC 6749 §4.4)", () => {
+  it('is a JWT of the client for the resource, living as long as the resource says', async () => {
+    const result = await oidc.clientCredentialsGrant(await configOf('agent'), { resource: UPSTREAM, scope: 'tools:read' });
+    expect(result.expires_in).toBeLessThanOrEqual(120);
+    expect(decodeJwt(result.access_token)).toMatchObject({ sub: 'agent', client_id: 'agent', aud: UPSTREAM, scope: 'tools:read' });
+  });
+});
+
 describe('token exchange (RFC 8693): impersonation', () => {
   it('lets a client narrow its own token without an actor; the result carries no act', async () => {
     const subject = await personToken(MCP, 'tools:read');
