@@ -159,7 +159,12 @@ class KvAdapter implements OidcStorageAdapter {
       // where the stored `consumed` mark alone refuses a later reuse).
       const redemptions = await this.#counters.increment(consumedKey(this.#model, id), ttl ?? 86400);
       if (redemptions > 1) {
-        if (typeof payload.grantId === 'string' && this.#model !== 'PushedAuthorizationRequest') await this.revokeByGrantId(payload.grantId);
+        if (typeof payload.grantId === 'string' && this.#model !== 'PushedAuthorizationRequest') {
+          // What oidc-provider's revoke does for a reuse it sees: the grant's artefacts and the
+          // grant itself, so that what the winner issues meanwhile dies at its next use.
+          await this.revokeByGrantId(payload.grantId);
+          await this.#kv.delete(key('Grant', payload.grantId));
+        }
         throw this.#reused();
       }
     }

@@ -68,6 +68,8 @@ describe.each(backends)('atomic consume on %s stores', (_name, backend) => {
         const grantId = `g-${randomUUID()}`;
         await adapters[0]!.upsert('once', { exp: Math.floor(now / 1000) + 60, grantId }, 60);
         await tokens.upsert('issued-before', { grantId }, 60);
+        const grants = new (kvAdapter(sides[1].kv, clock.now, sides[1].counters))('Grant');
+        await grants.upsert(grantId, { accountId: 'user-alice' }, 600);
         const outcomes = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => adapters[i % 2]!.consume('once')));
         const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
         expect(outcomes.length - refused.length).toBe(1);
@@ -77,6 +79,7 @@ describe.each(backends)('atomic consume on %s stores', (_name, backend) => {
         expect(new Set(refused.map((o) => (o.reason as { statusCode?: number }).statusCode))).toEqual(new Set([400]));
         // RFC 6749 §4.1.2 / RFC 9700 §4.14.2: a reuse revokes what the grant issued.
         expect(await tokens.find('issued-before')).toBeUndefined();
+        expect(await grants.find(grantId)).toBeUndefined();
       } finally {
         close();
       }
@@ -96,6 +99,46 @@ describe.each(backends)('atomic consume on %s stores', (_name, backend) => {
   });
 });
 
+/** A public client: oidc-provider rotates its refresh tokens at every use. */
+const NATIVE = {
+  client_id: 'native-app',
+  token_endpoint_auth_method: 'none',
+  redirect_uris: [WEB_APP.redirect],
+  grant_types: ['authorization_code', 'refresh_token'],
+  waymark: { flows: ['login'] },
+};
+
+/** alice signs in at `issuer` as `clientId`; the authorization code and its verifier. */
+async function signIn(config: oidc.Configuration, scope: string, extra: Record<string, string> = {}) {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: WEB_APP.redirect,
+    scope,
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    ...extra,
+  });
+  const browser = new Browser();
+  const page = await browser.follow(url.href, WEB_APP.redirect);
+  const { action, fields } = formOf(page.body);
+  const end = await browser.follow(new URL(action, page.url).href, WEB_APP.redirect, {
+    method: 'POST',
+    body: new URLSearchParams({ ...fields, IDToken1: 'alice', IDToken2: 'correct horse' }),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  return { code: new URL(end.location as string).searchParams.get('code') as string, callback: new URL(end.location as string), verifier };
+}
+
+/** A token request of the public native app (client_id in the body). */
+async function publicToken(at: string, body: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${at}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ ...body, client_id: NATIVE.client_id }),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
 describe('50 concurrent redemptions of one code at two provider processes sharing one redis-server', () => {
   let a: ProviderProcess;
   let b: ProviderProcess;
@@ -110,7 +153,7 @@ describe('50 concurrent redemptions of one code at two provider processes sharin
       secretKeys: [randomBytes(32).toString('base64url')],
       usersFile: await testUsersFile(),
       flows: [`${root}flows/login.json`],
-      clients: [webAppClient(['login'])],
+      clients: [webAppClient(['login']), NATIVE],
     };
     a = await startProviderProcess(common);
     b = await startProviderProcess({ ...common, issuer: a.issuer });
@@ -124,22 +167,7 @@ describe('50 concurrent redemptions of one code at two provider processes sharin
     const config = await oidc.discovery(new URL(a.issuer), WEB_APP.id, WEB_APP.secret, undefined, {
       execute: [oidc.allowInsecureRequests],
     });
-    const verifier = oidc.randomPKCECodeVerifier();
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: WEB_APP.redirect,
-      scope: 'openid',
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    });
-    const browser = new Browser();
-    const page = await browser.follow(url.href, WEB_APP.redirect);
-    const { action, fields } = formOf(page.body);
-    const end = await browser.follow(new URL(action, page.url).href, WEB_APP.redirect, {
-      method: 'POST',
-      body: new URLSearchParams({ ...fields, IDToken1: 'alice', IDToken2: 'correct horse' }),
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
-    const code = new URL(end.location as string).searchParams.get('code') as string;
+    const { code, verifier } = await signIn(config, 'openid');
     expect(code).toEqual(expect.any(String));
 
     const body = { grant_type: 'authorization_code', code, redirect_uri: WEB_APP.redirect, code_verifier: verifier };
@@ -149,5 +177,25 @@ describe('50 concurrent redemptions of one code at two provider processes sharin
     expect(issued[0]!.body.access_token).toEqual(expect.any(String));
     const refused = answers.filter((answer) => answer.status !== 200);
     expect(refused.map((answer) => `${answer.status} ${String(answer.body.error)}`)).toEqual(Array(49).fill('400 invalid_grant'));
+  });
+
+  it('rotates a refresh token once: of 20 concurrent refreshes, one gets new tokens, the others invalid_grant, and the family is revoked', async () => {
+    const config = await oidc.discovery(new URL(a.issuer), NATIVE.client_id, undefined, oidc.None(), {
+      execute: [oidc.allowInsecureRequests],
+    });
+    const { callback, verifier } = await signIn(config, 'openid offline_access', { prompt: 'consent' });
+    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier });
+    expect(tokens.refresh_token).toEqual(expect.any(String));
+    const body = { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! };
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => publicToken(`${(i % 2 === 0 ? a : b).origin}/oidc`, body)));
+    expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
+    expect(answers.filter((answer) => answer.status !== 200).map((answer) => `${answer.status} ${String(answer.body.error)}`)).toEqual(
+      Array(19).fill('400 invalid_grant'),
+    );
+    // RFC 9700 §4.14.2: a reused refresh token revokes the family, the rotated one included.
+    const rotated = String(answers.find((answer) => answer.status === 200)!.body.refresh_token);
+    expect((await publicToken(`${a.origin}/oidc`, { grant_type: 'refresh_token', refresh_token: rotated })).body.error).toBe(
+      'invalid_grant',
+    );
   });
 });
