@@ -179,14 +179,20 @@ describe('50 concurrent redemptions of one code at two provider processes sharin
     expect(refused.map((answer) => `${answer.status} ${String(answer.body.error)}`)).toEqual(Array(49).fill('400 invalid_grant'));
   });
 
-  it('rotates a refresh token once: of 20 concurrent refreshes, one gets new tokens, the others invalid_grant, and the family is revoked', async () => {
+  it('signs in at A, redeems at B, rotates the refresh token once: of 20 concurrent refreshes, one gets new tokens, the others invalid_grant, and the family is revoked', async () => {
     const config = await oidc.discovery(new URL(a.issuer), NATIVE.client_id, undefined, oidc.None(), {
       execute: [oidc.allowInsecureRequests],
     });
-    const { callback, verifier } = await signIn(config, 'openid offline_access', { prompt: 'consent' });
-    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier });
-    expect(tokens.refresh_token).toEqual(expect.any(String));
-    const body = { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! };
+    // Signed in at A (every page and the code from A), the code redeemed at B.
+    const { code, verifier } = await signIn(config, 'openid offline_access', { prompt: 'consent' });
+    const redeemed = await publicToken(`${b.origin}/oidc`, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: WEB_APP.redirect,
+      code_verifier: verifier,
+    });
+    expect(redeemed).toMatchObject({ status: 200, body: { refresh_token: expect.any(String), id_token: expect.any(String) } });
+    const body = { grant_type: 'refresh_token', refresh_token: String(redeemed.body.refresh_token) };
     const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => publicToken(`${(i % 2 === 0 ? a : b).origin}/oidc`, body)));
     expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
     expect(answers.filter((answer) => answer.status !== 200).map((answer) => `${answer.status} ${String(answer.body.error)}`)).toEqual(
