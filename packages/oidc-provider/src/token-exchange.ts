@@ -182,6 +182,10 @@ export function tokenExchange(options: {
     if (params.requested_token_type !== undefined && params.requested_token_type !== TOKEN_TYPES.accessToken)
       throw new errors.InvalidRequest(`requested_token_type must be ${TOKEN_TYPES.accessToken}: this provider issues access tokens`);
 
+    // RFC 9449 §5.2: such a client's tokens must be DPoP-bound; exchanged tokens are bearer tokens.
+    if (client.metadata().dpop_bound_access_tokens === true)
+      throw new errors.InvalidRequest('this client requires DPoP-bound access tokens, which token exchange does not issue');
+
     const indicator = targetOf(params, targets);
     const resource = new provider.ResourceServer(indicator, await targets.info(ctx, indicator, client));
 

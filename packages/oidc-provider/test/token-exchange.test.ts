@@ -109,6 +109,7 @@ beforeAll(async () => {
       client('gateway'),
       client('trusted-gateway', { [IMPERSONATION_METADATA]: true }),
       client('no-exchange', { grant_types: ['authorization_code'] }),
+      client('bound-agent', { dpop_bound_access_tokens: true }),
     ],
     extra: {
       resourceServers: {
@@ -280,6 +281,12 @@ describe('token exchange (RFC 8693): refusals', () => {
     expect(
       await refusal('agent', { ...base, subject_token_type: AT, requested_token_type: 'urn:ietf:params:oauth:token-type:refresh_token' }),
     ).toBe('400 invalid_request');
+  });
+
+  it('refuses a client registered for DPoP-bound tokens (RFC 9449 §5.2): exchanged tokens are bearer tokens', async () => {
+    // A token issued to bound-agent itself (minted: bound-agent cannot get one without a proof).
+    const own = await minted({ sub: 'user-alice', client_id: 'bound-agent' });
+    expect(await refusal('bound-agent', { subject_token: own, subject_token_type: AT, resource: UPSTREAM })).toBe('400 invalid_request');
   });
 
   it('refuses a client whose grant_types do not list token exchange', async () => {
