@@ -1,4 +1,4 @@
-import { createAccessTokenValidator, type AccessTokenClaims, type AccessTokenValidator } from '@waymark/access-token';
+import { createAccessTokenValidator, verifyDpopProof, type AccessTokenClaims, type AccessTokenValidator } from '@waymark/access-token';
 import type { JsonObject } from '@waymark/sdk';
 import type Provider from 'oidc-provider';
 import {
@@ -168,6 +168,29 @@ export function tokenExchange(options: {
     createAccessTokenValidator({ issuer, audience: [client.clientId, ...targets.audiences()], ...keys, clock: { now } });
   const acts = new WeakMap<object, ActClaim>();
 
+  /**
+   * RFC 9449 §5: the thumbprint of the key a token request's DPoP proof proves, checked as
+   * @waymark/access-token checks every proof (§4.3; replay through oidc-provider's replay store);
+   * undefined without a proof. A client registered with `dpop_bound_access_tokens` must send one (§5.2).
+   */
+  async function dpopKeyOf(ctx: TokenEndpointGrantContext): Promise<string | undefined> {
+    const { provider, client } = ctx.oidc;
+    const proof = ctx.get('DPoP');
+    if (proof === '') {
+      if (client.metadata().dpop_bound_access_tokens === true) throw new errors.InvalidGrant('DPoP proof JWT not provided');
+      return undefined;
+    }
+    const checked = await verifyDpopProof({
+      proof,
+      method: ctx.method,
+      url: ctx.oidc.urlFor('token'),
+      clock: { now },
+      firstUse: (key, seconds) => provider.ReplayDetection.unique(client.clientId, key, Math.floor(now() / 1000) + seconds),
+    });
+    if (!checked.ok) throw new errors.InvalidDpopProof(`invalid DPoP proof (${checked.error.code})`);
+    return checked.jkt;
+  }
+
   async function handler(ctx: TokenEndpointGrantContext): Promise<void> {
     const { provider, client } = ctx.oidc;
     const params = ctx.oidc.params as Record<string, unknown>;
@@ -182,9 +205,7 @@ export function tokenExchange(options: {
     if (params.requested_token_type !== undefined && params.requested_token_type !== TOKEN_TYPES.accessToken)
       throw new errors.InvalidRequest(`requested_token_type must be ${TOKEN_TYPES.accessToken}: this provider issues access tokens`);
 
-    // RFC 9449 §5.2: such a client's tokens must be DPoP-bound; exchanged tokens are bearer tokens.
-    if (client.metadata().dpop_bound_access_tokens === true)
-      throw new errors.InvalidRequest('this client requires DPoP-bound access tokens, which token exchange does not issue');
+    const jkt = await dpopKeyOf(ctx);
 
     const indicator = targetOf(params, targets);
     const resource = new provider.ResourceServer(indicator, await targets.info(ctx, indicator, client));
@@ -226,6 +247,8 @@ export function tokenExchange(options: {
     const remaining = subject.claims.exp - Math.floor(now() / 1000);
     if (remaining < token.expiration) (token as unknown as { expiresIn: number }).expiresIn = Math.max(1, remaining);
     if (act) acts.set(token, act);
+    // RFC 9449 §5: bound to the key the client proved.
+    if (jkt !== undefined) token.setThumbprint('jkt', jkt);
     ctx.oidc.entity('AccessToken', token);
     const value = await token.save();
     // RFC 8693 §2.2.1.

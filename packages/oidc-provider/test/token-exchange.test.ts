@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { importJWK, SignJWT, decodeJwt, type JWK } from 'jose';
+import { calculateJwkThumbprint, exportJWK, importJWK, SignJWT, decodeJwt, type JWK } from 'jose';
 import * as oidc from 'openid-client';
 import { createAccessTokenValidator } from '@waymark/access-token';
 import { IMPERSONATION_METADATA, TOKEN_EXCHANGE_GRANT_TYPE, TOKEN_TYPES, type OidcClientConfig } from '@waymark/oidc-provider';
@@ -201,6 +201,49 @@ describe("the agent's own token (client credentials, RFC 6749 §4.4)", () => {
   });
 });
 
+describe('token exchange (RFC 8693): DPoP (RFC 9449 §5)', () => {
+  it('binds the exchanged token to the key the client proves (cnf.jkt, token_type DPoP)', async () => {
+    const subject = await personToken(MCP, 'tools:read');
+    const keyPair = await oidc.randomDPoPKeyPair('ES256');
+    const DPoP = oidc.getDPoPHandle(await configOf('agent'), keyPair);
+    const params = { subject_token: subject, subject_token_type: AT, resource: UPSTREAM };
+    const result = await oidc.genericGrantRequest(await configOf('agent'), TOKEN_EXCHANGE_GRANT_TYPE, params, { DPoP });
+    expect(result.token_type).toBe('dpop');
+    const jkt = await calculateJwkThumbprint(await exportJWK(keyPair.publicKey));
+    expect(decodeJwt(result.access_token)).toMatchObject({ sub: 'user-alice', aud: UPSTREAM, cnf: { jkt } });
+  });
+
+  it('refuses a bad proof with invalid_dpop_proof, and a client registered for bound tokens without one (RFC 9449 §5.2)', async () => {
+    const subject = await personToken(MCP, 'tools:read');
+    const res = await fetch(`${stack.issuer}/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`agent:${SECRET}`).toString('base64')}`,
+        dpop: 'not.a.proof',
+      },
+      body: new URLSearchParams({
+        grant_type: TOKEN_EXCHANGE_GRANT_TYPE,
+        subject_token: subject,
+        subject_token_type: AT,
+        resource: UPSTREAM,
+      }),
+    });
+    expect({ status: res.status, error: ((await res.json()) as { error?: string }).error }).toEqual({
+      status: 400,
+      error: 'invalid_dpop_proof',
+    });
+    // A token issued to bound-agent itself (minted: bound-agent cannot get one without a proof).
+    const own = await minted({ sub: 'user-alice', client_id: 'bound-agent' });
+    const params = { subject_token: own, subject_token_type: AT, resource: UPSTREAM };
+    expect(await refusal('bound-agent', params)).toBe('400 invalid_grant');
+    const DPoP = oidc.getDPoPHandle(await configOf('bound-agent'), await oidc.randomDPoPKeyPair('ES256'));
+    expect((await oidc.genericGrantRequest(await configOf('bound-agent'), TOKEN_EXCHANGE_GRANT_TYPE, params, { DPoP })).token_type).toBe(
+      'dpop',
+    );
+  });
+});
+
 describe('token exchange (RFC 8693): impersonation', () => {
   it('lets a client narrow its own token without an actor; the result carries no act', async () => {
     const subject = await personToken(MCP, 'tools:read');
@@ -281,12 +324,6 @@ describe('token exchange (RFC 8693): refusals', () => {
     expect(
       await refusal('agent', { ...base, subject_token_type: AT, requested_token_type: 'urn:ietf:params:oauth:token-type:refresh_token' }),
     ).toBe('400 invalid_request');
-  });
-
-  it('refuses a client registered for DPoP-bound tokens (RFC 9449 §5.2): exchanged tokens are bearer tokens', async () => {
-    // A token issued to bound-agent itself (minted: bound-agent cannot get one without a proof).
-    const own = await minted({ sub: 'user-alice', client_id: 'bound-agent' });
-    expect(await refusal('bound-agent', { subject_token: own, subject_token_type: AT, resource: UPSTREAM })).toBe('400 invalid_request');
   });
 
   it('refuses a client whose grant_types do not list token exchange', async () => {
