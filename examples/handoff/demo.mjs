@@ -1,13 +1,14 @@
 // npm run demo -w examples/handoff   (after `npm run build` at the repository root)
-// Starts Waymark (localhost:3000), the token issuer stand-in (127.0.0.1:3001) and the web app
-// (localhost:4000), then plays the native app: pushes a handoff and prints the URL to open.
+// Starts Waymark (localhost:3000: the adapter and its OpenID Provider at /oidc) and the web app
+// (localhost:4000), then plays the native app: signs alice in through Waymark's OpenID Provider,
+// pushes a handoff with that token and prints the URL to open.
 import { createInterface } from 'node:readline';
 import { startDemo } from './src/demo.mjs';
 
 const print = (line) => console.log(line);
 const demo = await startDemo(undefined, { print });
 console.log(`Waymark          ${demo.issuer}`);
-console.log(`token issuer     ${demo.tokenIssuer.issuer}   (stand-in for the app's authorization server)`);
+console.log(`OpenID Provider  ${demo.provider}   (the native app signs in here)`);
 console.log(`web app          ${demo.webApp.profileUrl}`);
 console.log('');
 

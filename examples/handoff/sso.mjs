@@ -2,85 +2,49 @@
 //
 //   npm run build && node examples/handoff/sso.mjs
 //
-// 1. a stand-in authorization server that issued the native app's access token (JWKS + ES256);
-// 2. Waymark on http://localhost:3000: the adapter (PAR, /authorize, the session-transfer flow)
+// 1. Waymark on http://localhost:3000: the adapter (PAR, /authorize, the session-transfer flow)
 //    and the OpenID Provider at /oidc (the login flow), one express app;
-// 3. the profile web app on http://127.0.0.1:4000 (openid-client, its own client id);
-// 4. then it plays the native app: mints alice's access token, pushes it to Waymark's PAR
+// 2. the profile web app on http://127.0.0.1:4000 (openid-client, its own client id);
+// 3. then it plays the native app: signs alice in through Waymark's OpenID Provider (code +
+//    PKCE, resource <issuer>/session-transfer), pushes that access token to Waymark's PAR
 //    endpoint with openid-client, and prints the URL the app would open in the browser.
 //
 // Open that URL: Waymark turns the token into a session and redirects to the profile app,
 // whose own OpenID Connect sign-in completes without a prompt and shows `alice`. Open
 // http://127.0.0.1:4000/profile in a private window instead: the credentials page (alice /
 // correct horse battery staple). Ports: PORT, PROFILE_PORT.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair } from 'jose';
 import * as oidc from 'openid-client';
 import { createEngine, createMemoryStores } from '@waymark/core';
 import { createWaymarkRouter } from '@waymark/express';
 import { builtinNodes, FileUserStore, hashPassword } from '@waymark/nodes';
 import { createOidcProvider } from '@waymark/oidc-provider';
 import { startProfileApp } from './profile-app.mjs';
+import { signInNatively } from './src/native-app.mjs';
 
 const PORT = Number(process.env.PORT ?? 3000);
 const PROFILE_PORT = Number(process.env.PROFILE_PORT ?? 4000);
 const WAYMARK = `http://localhost:${PORT}`;
-const NATIVE_APP = 'mobile-app';
+const NATIVE_APP = { clientId: 'mobile-app', redirectUri: 'com.example.app:/callback' };
+const RESOURCE = `${WAYMARK}/session-transfer`;
 const TRANSFER_CLIENT = 'session-transfer';
 const PROFILE_CLIENT = { id: 'profile-app', secret: randomBytes(24).toString('base64url') };
 const USER = { sub: 'alice', username: 'alice', password: 'correct horse battery staple' };
 const json = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8'));
 
-/** The authorization server that issued the app's token, reduced to a JWKS and a signer. */
-async function startTokenIssuer(audience) {
-  const kid = randomUUID();
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }] });
-  const server = createServer((req, res) => {
-    if (req.url === '/jwks') res.writeHead(200, { 'content-type': 'application/jwk-set+json' }).end(jwks);
-    else res.writeHead(404).end();
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${server.address().port}`;
-  const mint = (sub) =>
-    new SignJWT({ client_id: NATIVE_APP, scope: 'openid profile' })
-      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid })
-      .setIssuer(issuer)
-      .setAudience(audience)
-      .setSubject(sub)
-      .setIssuedAt()
-      .setExpirationTime('5m')
-      .setJti(randomUUID())
-      .sign(privateKey);
-  return { issuer, jwksUri: `${issuer}/jwks`, mint, server };
-}
-
-/** The shipped session-transfer flow, pointed at this demo's token issuer and loopback http target. */
-function sessionTransferFlow(tokens) {
-  const flow = json('../../flows/session-transfer.json');
-  for (const node of Object.values(flow.nodes)) {
-    if (node.type === 'token.validate') {
-      node.config = {
-        ...node.config,
-        issuer: tokens.issuer,
-        audience: `${WAYMARK}/session-transfer`,
-        jwksUri: tokens.jwksUri,
-        allowedClients: [NATIVE_APP],
-      };
-      delete node.config.jwks;
-    }
-    if (node.type === 'redirect') node.config = { ...node.config, allowLoopbackHttp: true };
-  }
+/** The shipped session-transfer flow (it trusts <issuer>/oidc), moved to this demo's port, with loopback http targets. */
+function sessionTransferFlow() {
+  const flow = JSON.parse(readFileSync(new URL('../../flows/session-transfer.json', import.meta.url), 'utf8').split('http://localhost:3000').join(WAYMARK));
+  for (const node of Object.values(flow.nodes)) if (node.type === 'redirect') node.config = { ...node.config, allowLoopbackHttp: true };
   return flow;
 }
 
 export async function main() {
-  const tokens = await startTokenIssuer(`${WAYMARK}/session-transfer`);
   const profile = await startProfileApp({
     clientId: PROFILE_CLIENT.id,
     clientSecret: PROFILE_CLIENT.secret,
@@ -96,7 +60,7 @@ export async function main() {
   );
   const engine = await createEngine({ nodes: builtinNodes, stores, services: { users: new FileUserStore(usersFile) } });
   engine.load(json('../../flows/login.json'));
-  engine.load(sessionTransferFlow(tokens));
+  engine.load(sessionTransferFlow());
 
   // Demo keys, made at start: a deployment loads its own (createOidcProvider refuses to start without).
   const { privateKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
@@ -108,6 +72,13 @@ export async function main() {
     cookieKeys: [randomBytes(32).toString('base64url')],
     clients: [
       {
+        client_id: NATIVE_APP.clientId,
+        application_type: 'native',
+        token_endpoint_auth_method: 'none',
+        redirect_uris: [NATIVE_APP.redirectUri],
+        waymark: { flows: ['login'] },
+      },
+      {
         client_id: PROFILE_CLIENT.id,
         client_secret: PROFILE_CLIENT.secret,
         redirect_uris: [profile.redirectUri],
@@ -115,6 +86,8 @@ export async function main() {
         waymark: { flows: ['login'] },
       },
     ],
+    // RFC 8707: the native app's tokens for the handoff are JWTs for this audience, the flow's.
+    resourceServers: { [RESOURCE]: { scopes: ['session_transfer'], clients: [NATIVE_APP.clientId], accessTokenTtl: 600 } },
   });
   const app = express();
   app.use(
@@ -142,7 +115,15 @@ export async function main() {
   await new Promise((resolve) => server.once('listening', resolve));
   profile.setIssuer(op.issuer);
 
-  // The native app: push the token (back channel), get a request_uri to open (front channel).
+  // The native app: sign alice in at the provider, push her token (back channel), get a request_uri to open (front channel).
+  const accessToken = await signInNatively({
+    provider: op.issuer,
+    ...NATIVE_APP,
+    resource: RESOURCE,
+    username: USER.username,
+    password: USER.password,
+    print: (line) => console.log(line),
+  });
   const config = await oidc.discovery(new URL(WAYMARK), TRANSFER_CLIENT, undefined, oidc.None(), {
     execute: [oidc.allowInsecureRequests],
     algorithm: 'oauth2',
@@ -152,7 +133,7 @@ export async function main() {
     scope: 'session_transfer',
     code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
     code_challenge_method: 'S256',
-    subject_token: await tokens.mint(USER.sub),
+    subject_token: accessToken,
     target: profile.profileUrl,
   });
 
@@ -167,7 +148,7 @@ export async function main() {
   return {
     url: url.href,
     profileUrl: profile.profileUrl,
-    close: () => Promise.all([new Promise((r) => server.close(r)), profile.close(), new Promise((r) => tokens.server.close(r))]),
+    close: () => Promise.all([new Promise((r) => server.close(r)), profile.close()]),
   };
 }
 

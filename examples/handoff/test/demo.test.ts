@@ -18,18 +18,22 @@ function sessionCookie(response: Response): string | undefined {
   return line?.split(';')[0];
 }
 
-const readJson = (path: string) => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- flow JSON
+const readJson = (path: string) => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- config JSON
 
-describe('examples/handoff flow', () => {
-  it("is the shipped flows/session-transfer.json with only the demo's token issuer, audience and JWKS URL changed", () => {
+describe('examples/handoff configuration', () => {
+  it("runs the shipped flows unchanged, with the token from Waymark's own OpenID Provider (no stand-in issuer)", () => {
+    const config = readJson('../waymark.config.json');
+    expect(config.flows).toEqual(['../../flows/session-transfer.json', '../../flows/login.json']);
     const shipped = readJson('../../../flows/session-transfer.json');
-    const example = readJson('../flows/session-transfer.json');
-    for (const flow of [shipped, example]) {
-      delete flow['$schema'];
-      delete flow['description'];
-      for (const key of ['issuer', 'audience', 'jwksUri']) delete flow['nodes']['validateToken']['config'][key];
-    }
-    expect(example).toEqual(shipped);
+    const validate = shipped['nodes']['validateToken']['config'];
+    // The flow trusts <issuer>/oidc for the audience <issuer>/session-transfer, the native app's tokens only.
+    expect(validate).toMatchObject({
+      issuer: `${config.issuer}${config.oidc.path}`,
+      audience: `${config.issuer}/session-transfer`,
+      jwksUri: `${config.issuer}${config.oidc.path}/jwks`,
+      allowedClients: ['mobile-app'],
+    });
+    expect(config.oidc.resourceServers[validate.audience]).toMatchObject({ scopes: ['session_transfer'], clients: ['mobile-app'] });
   });
 });
 
@@ -48,6 +52,7 @@ describe('examples/handoff demo (what `npm run demo -w examples/handoff` runs)',
   it('prints an authorize URL that carries only client_id and request_uri, never the token', async () => {
     const lines: string[] = [];
     const url = new URL(await demo.handoff('alice', (line) => lines.push(line)));
+    expect(lines.join('\n')).toContain(`native app: signing alice in at ${demo.issuer}/oidc`);
     expect(`${url.origin}${url.pathname}`).toBe(`${demo.issuer}/authorize`);
     expect([...url.searchParams.keys()].sort()).toEqual(['client_id', 'request_uri']);
     expect(url.searchParams.get('request_uri')).toMatch(/^urn:ietf:params:oauth:request_uri:/);

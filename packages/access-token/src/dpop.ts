@@ -13,10 +13,17 @@ export interface DpopProofCheck {
   method: string | undefined;
   /** The absolute URL of the endpoint as the server names it (`htu`); query and fragment are ignored. */
   url: string | undefined;
-  /** The access token presented with the proof (`ath`). */
-  accessToken: string;
-  /** The key the token is bound to: its `cnf.jkt` (RFC 9449 §6.1), a JWK SHA-256 thumbprint (RFC 7638). */
-  jkt: string;
+  /**
+   * The access token presented with the proof (`ath`, RFC 9449 §4.2). Absent for a proof sent to
+   * a token endpoint, which presents no token (§5): then `ath` is not required.
+   */
+  accessToken?: string;
+  /**
+   * The key the token is bound to: its `cnf.jkt` (RFC 9449 §6.1), a JWK SHA-256 thumbprint (RFC
+   * 7638). Absent at a token endpoint, which binds the token it issues to the proof's key (the
+   * `jkt` of the result).
+   */
+  jkt?: string;
   /** What `iat` is judged by; default the system clock. */
   clock?: Clock;
   /** Skew tolerated on `iat`, seconds; default `ACCESS_TOKEN_DEFAULTS.clockToleranceSeconds`. */
@@ -72,7 +79,7 @@ export async function verifyDpopProof(check: DpopProofCheck): Promise<DpopProofR
     const verified = await jwtVerify(proof, EmbeddedJWK, {
       typ: 'dpop+jwt', // (4)
       algorithms: [...ASYMMETRIC_ALGORITHMS], // (5): asymmetric only, never none or HS*
-      requiredClaims: ['jti', 'htm', 'htu', 'iat', 'ath'], // (3); ath because a token is presented (§4.2)
+      requiredClaims: ['jti', 'htm', 'htu', 'iat', ...(check.accessToken !== undefined ? ['ath'] : [])], // (3); ath when a token is presented (§4.2)
       maxTokenAge: maxAge, // (11): iat within the window, and not in the future
       clockTolerance: tolerance,
       currentDate: new Date((check.clock ?? Date).now()),
@@ -87,10 +94,11 @@ export async function verifyDpopProof(check: DpopProofCheck): Promise<DpopProofR
   if (payload['htm'] !== method) return refused('dpop_invalid'); // (8)
   if (!sameTarget(payload['htu'], url)) return refused('dpop_invalid'); // (9)
   // (12): ath is the base64url SHA-256 of the access token (§4.2).
-  if (payload['ath'] !== createHash('sha256').update(check.accessToken, 'ascii').digest('base64url')) return refused('dpop_invalid');
+  if (check.accessToken !== undefined && payload['ath'] !== createHash('sha256').update(check.accessToken, 'ascii').digest('base64url'))
+    return refused('dpop_invalid');
   // (12), §6.1: the token is bound to the proof's key.
   const jkt = await calculateJwkThumbprint(jwk, 'sha256');
-  if (jkt !== check.jkt) return refused('dpop_binding');
+  if (check.jkt !== undefined && jkt !== check.jkt) return refused('dpop_binding');
   // §11.1: a proof is accepted once; it could be accepted for maxAge + tolerance either side of its iat.
   if (check.firstUse && !(await check.firstUse(`${jkt}:${jti}`, maxAge + 2 * tolerance))) return refused('dpop_replay');
   return { ok: true, jkt, jti };

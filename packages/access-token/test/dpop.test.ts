@@ -33,6 +33,14 @@ describe('verifyDpopProof', () => {
     expect(reasonOf(await check(await proof({ htu: 'HTTPS://Login.Example.com:443/par?x=1#f' })))).toBe('ok');
   });
 
+  it('at a token endpoint (no token presented, none bound yet): needs no ath and answers the key to bind to (RFC 9449 §5)', async () => {
+    const { check, proof, key } = await setup();
+    const forTokenEndpoint = await proof({ ath: null });
+    expect(await check(forTokenEndpoint, { accessToken: undefined, jkt: undefined })).toMatchObject({ ok: true, jkt: key.jkt });
+    // With a token presented, the same proof lacks its ath.
+    expect(reasonOf(await check(forTokenEndpoint))).toBe('dpop_invalid');
+  });
+
   it('refuses a missing proof as dpop_missing', async () => {
     const { check } = await setup();
     expect(reasonOf(await check(undefined))).toBe('dpop_missing');

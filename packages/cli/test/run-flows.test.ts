@@ -60,7 +60,7 @@ const WALKS: Record<string, () => Promise<void>> = {
     expect(r.out).not.toContain(KEY);
   },
   'session-transfer.json': async () => {
-    // Its token comes pushed with PAR from the demo's authorization server (examples/handoff);
+    // Its token comes pushed with PAR, issued by Waymark's OpenID Provider (examples/handoff);
     // without one the journey is walked to its first refusal.
     const dir = mkdtempSync(join(tmpdir(), 'waymark-run-'));
     writeFileSync(join(dir, 'par.json'), JSON.stringify({ par: { clientId: 'session-transfer', ip: '127.0.0.1', params: { target: 'http://localhost:4000/profile' } } }));

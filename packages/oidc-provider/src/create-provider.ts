@@ -3,7 +3,6 @@ import { Router } from 'express';
 import { assignRequestId, compileTrustedProxies, type TrustedProxies } from '@waymark/http';
 import type { JsonObject, Logger } from '@waymark/sdk';
 import Provider, {
-  errors,
   interactionPolicy,
   type AsymmetricSigningAlgorithm,
   type Client,
@@ -27,7 +26,9 @@ import {
   type OidcProvider,
   type OidcProviderOptions,
 } from './options.js';
+import { resourceServers } from './resource-servers.js';
 import { waymarkSessionCheck } from './session-bound.js';
+import { tokenExchange } from './token-exchange.js';
 
 /** What `createOidcProvider` returns. */
 export interface WaymarkOidcProvider {
@@ -58,33 +59,6 @@ function accessTokenAlg(jwks: { keys: JsonObject[] } | undefined): AsymmetricSig
   if (first?.kty === 'EC' && first.crv === 'P-256') return 'ES256';
   if (first?.kty === 'OKP') return 'EdDSA';
   return 'RS256';
-}
-
-/**
- * RFC 8707 resource indicators: an authorization or token request naming `resource` gets an RFC
- * 9068 JWT access token whose `aud` is that indicator and whose scope is the requested scopes the
- * API lists. An indicator the configuration does not list, or a client it does not allow, is
- * `invalid_target` (RFC 8707 §2).
- */
-function resourceIndicators(options: CheckedOidcProviderOptions, alg: AsymmetricSigningAlgorithm): NonNullable<Configuration['features']>['resourceIndicators'] {
-  const servers = options.resourceServers;
-  return {
-    enabled: true,
-    // The token request may omit `resource` when the grant was for exactly one (RFC 8707 §2.2).
-    useGrantedResource: async () => true,
-    async getResourceServerInfo(_ctx, indicator, client) {
-      const server = servers[indicator];
-      if (server === undefined || (server.clients !== undefined && !server.clients.includes(client.clientId)))
-        throw new errors.InvalidTarget();
-      return {
-        audience: indicator,
-        scope: server.scopes.join(' '),
-        accessTokenFormat: 'jwt',
-        ...(server.accessTokenTtl !== undefined ? { accessTokenTTL: server.accessTokenTtl } : {}),
-        jwt: { sign: { alg } },
-      };
-    },
-  };
 }
 
 function clientsOf(options: CheckedOidcProviderOptions): { metadata: ClientMetadata[]; policies: Map<string, ResolvedPolicy> } {
@@ -154,12 +128,15 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
   const mountPath = new URL(issuer).pathname.replace(/\/+$/, '');
   const flows = [...new Set([...policies.values()].flatMap((p) => p.flows))];
 
+  const resources = resourceServers(options.resourceServers, accessTokenAlg(jwks));
+  const exchange = tokenExchange({ issuer, jwks, targets: resources.targets });
+
   const policy = interactionPolicy.base();
   policy.get('login')?.checks.add(waymarkSessionCheck(stores, sessionCookie));
 
   let provider: Provider;
   const configuration: Configuration = {
-    adapter: kvAdapter(stores.kv),
+    adapter: kvAdapter(stores.kv, Date.now, stores.counters),
     clients: metadata,
     ...(jwks ? { jwks } : {}),
     cookies: { keys: cookieKeys },
@@ -183,8 +160,16 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
       rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
       userinfo: { enabled: true },
       revocation: { enabled: true },
-      resourceIndicators: resourceIndicators(options, accessTokenAlg(jwks)),
+      resourceIndicators: resources.feature,
+      // RFC 6749 §4.4: an agent's own token (the actor token of a token exchange).
+      clientCredentials: { enabled: true },
+      // RFC 9449: a client that sends a DPoP proof to the token endpoint gets tokens bound to its
+      // key (cnf.jkt), usable only with a proof; `dpop_bound_access_tokens: true` makes it a must (§5.2).
+      dPoP: { enabled: true },
     },
+    // RFC 8693 token exchange: the per-client impersonation flag and the `act` claim.
+    extraClientMetadata: exchange.extraClientMetadata,
+    extraTokenClaims: exchange.extraTokenClaims,
     interactions: { url: (_ctx, interaction) => `${mountPath}/interaction/${interaction.uid}`, policy },
     async findAccount(_ctx, sub) {
       return {
@@ -229,6 +214,8 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
       ...ttl,
       // A resource server's own lifetime wins (oidc-provider's default function does the same).
       AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl.AccessToken,
+      // A client's own token (client credentials) lives like an access token.
+      ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl.AccessToken,
     },
   };
   try {
@@ -236,6 +223,7 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
   } catch (error) {
     throw new OidcProviderOptionsError('options', `were refused by oidc-provider: ${(error as Error).message}`);
   }
+  exchange.register(provider);
   provider.proxy = options.proxy ?? DEFAULTS.proxy;
   provider.use(endWaymarkSession(stores, sessionCookie, options.audit ? { auditor: options.audit, trustedProxies } : undefined));
   provider.on('server_error', (_ctx, error) =>

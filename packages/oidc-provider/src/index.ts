@@ -14,3 +14,5 @@ export type { OidcStorageAdapter, AdapterPayload } from './adapter.js';
 export { chooseFlow } from './flow-policy.js';
 export { loginResult } from './login-result.js';
 export type { LoginResult } from './login-result.js';
+export { TOKEN_EXCHANGE_GRANT_TYPE, TOKEN_TYPES, IMPERSONATION_METADATA, publicJwks } from './token-exchange.js';
+export type { ActClaim } from './token-exchange.js';

@@ -174,11 +174,16 @@ export const oidcProviderOptionsSchema = {
         type: 'object',
         additionalProperties: false,
         required: ['scopes'],
-        description: 'one API: { "scopes": [...], "clients"?: [...], "accessTokenTtl"?: seconds }',
+        description: 'one API: { "scopes": [...], "clients"?: [...], "accessTokenTtl"?: seconds, "audience"?: aud, "accessTokenFormat"?: "jwt" | "opaque" }',
         properties: {
           scopes: { ...strings('the scopes a token for this API may carry, at least one', 'a scope such as "payments"'), minItems: 1 },
           clients: strings('the clients that may ask for its tokens. Default every client', 'a client_id of "clients"'),
           accessTokenTtl: { type: 'integer', minimum: 1, description: 'the lifetime of its access tokens in seconds. Default ttl.AccessToken' },
+          audience: { type: 'string', minLength: 1, description: "the aud of its tokens (token exchange's audience parameter names it). Default the resource indicator" },
+          accessTokenFormat: {
+            enum: ['jwt', 'opaque'],
+            description: 'jwt (RFC 9068, validated offline) or opaque (validated by introspection, RFC 7662). Default jwt',
+          },
         },
       },
     },

@@ -58,6 +58,10 @@ export interface ResourceServerConfig {
   clients?: string[];
   /** Lifetime of its access tokens in seconds. Default: `ttl.AccessToken`. */
   accessTokenTtl?: number;
+  /** The `aud` of its tokens (also what token exchange's `audience` parameter names). Default: the resource indicator. */
+  audience?: string;
+  /** `jwt` (RFC 9068, validated offline with the provider's JWKS) or `opaque` (validated by introspection, RFC 7662; revocable). Default `jwt`. */
+  accessTokenFormat?: 'jwt' | 'opaque';
 }
 
 /** A private JSON Web Key (RFC 7517) the provider signs with. */
@@ -174,11 +178,17 @@ function semanticProblems(options: CheckedOidcProviderOptions): ConfigProblem[] 
     problem('/engine', 'must be the engine from createEngine() (with start, resume, pending and flow)');
   if (!Array.isArray(options.clients)) return problems;
   const ids = new Set(options.clients.map((c) => c?.client_id));
+  const audiences = new Map<string, string>();
   for (const [indicator, server] of Object.entries(options.resourceServers ?? {})) {
     const at = `/resourceServers/${indicator.replace(/~/g, '~0').replace(/\//g, '~1')}`;
     // RFC 8707 §2: an absolute URI without a fragment.
     if (!URL.canParse(indicator) || indicator.includes('#'))
       problem(at, `"${indicator}" must be an absolute URI without a fragment (RFC 8707 §2), such as "https://api.example.com/"`);
+    const audience = server?.audience ?? indicator;
+    const other = audiences.get(audience);
+    if (other !== undefined)
+      problem(`${at}/audience`, `"${audience}" is also the audience of "${other}": give each resource server its own audience`);
+    else audiences.set(audience, indicator);
     (server?.clients ?? []).forEach((id, i) => {
       if (!ids.has(id)) problem(`${at}/clients/${i}`, `names client "${id}", which is not one of "clients": add it or fix the id`);
     });

@@ -1,4 +1,3 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, it, expect, afterAll, beforeAll } from '@jest/globals';
 import { createMemoryStores } from '@waymark/core';
@@ -7,14 +6,13 @@ import { connectRedis, createRedisStores } from '@waymark/redis';
 import type { Clock, KeyValueStore } from '@waymark/sdk';
 import * as oidc from 'openid-client';
 import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js';
+import { buildForProcesses, root, startProviderProcess, token, type ProviderProcess } from './processes.js';
 import { Browser, formOf, startStack, testJwks, testUsersFile, webAppClient, WEB_APP, type Stack } from './support.js';
 
 /* The provider's storage adapter (oidc-provider's upsert / find / findByUid / findByUserCode /
  * consume / destroy / revokeByGrantId) on a Waymark key-value store: the same cases on memory
  * and on a real redis-server, then a whole code + PKCE login across two provider processes
  * that share one redis-server. */
-
-const root = new URL('../../../', import.meta.url).pathname;
 
 let redis: RedisServer;
 let redisClient: Awaited<ReturnType<typeof connectRedis>>;
@@ -234,55 +232,6 @@ describe('two provider instances in one process sharing memory stores', () => {
   });
 });
 
-interface ProviderProcess {
-  origin: string;
-  issuer: string;
-  stop(): Promise<void>;
-}
-
-/** Starts test/fixtures/provider-process.mjs (the built packages) and resolves once it listens. */
-function startProviderProcess(config: Record<string, unknown>): Promise<ProviderProcess> {
-  const child: ChildProcess = spawn(process.execPath, [new URL('./fixtures/provider-process.mjs', import.meta.url).pathname], {
-    cwd: root,
-    env: { ...process.env, WAYMARK_TEST_PROVIDER: JSON.stringify(config) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the provider process did not start within 20 s:\n${output}`)), 20_000);
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const line = output.split('\n').find((l) => l.startsWith('{'));
-      if (!line) return;
-      clearTimeout(timer);
-      resolve({ ...(JSON.parse(line) as { origin: string; issuer: string }), stop });
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the provider process exited with ${code}:\n${output}`));
-    });
-  });
-}
-
-async function token(at: string, body: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${at}/token`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`${WEB_APP.id}:${WEB_APP.secret}`).toString('base64')}`,
-    },
-    body: new URLSearchParams(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
-
 describe('two provider processes sharing one redis-server', () => {
   let a: ProviderProcess;
   let b: ProviderProcess;
@@ -290,12 +239,7 @@ describe('two provider processes sharing one redis-server', () => {
 
   beforeAll(async () => {
     // The processes run the built packages (dist), as a deployment does; tsc -b is incremental.
-    const build = spawnSync('npx', ['tsc', '-b', 'packages/oidc-provider', 'packages/redis', 'packages/nodes'], {
-      cwd: root,
-      encoding: 'utf8',
-      timeout: 170_000,
-    });
-    if (build.status !== 0) throw new Error(`npx tsc -b failed (the provider processes run dist):\n${build.stdout}${build.stderr}`);
+    buildForProcesses();
     // One deployment: the same redis-server, signing keys, cookie keys and journey sealing keys.
     const common = {
       redisUrl: redis.url,
