@@ -14,6 +14,10 @@ import Provider, {
   type KoaContextWithOIDC,
 } from 'oidc-provider';
 import { kvAdapter } from './adapter.js';
+import { cibaFeature } from './ciba.js';
+import { cibaApprovalRoutes, cibaApprovals, type CibaApprovals } from './ciba-approval.js';
+import { deviceFlowFeature } from './device.js';
+import { grantFeatures, resolveGrants } from './grants.js';
 import { DEFAULTS, type OidcTtl } from './defaults.js';
 import { OidcProviderOptionsError } from './errors.js';
 import { interactionRoutes, pageCsp, type ResolvedPolicy } from './interactions.js';
@@ -40,6 +44,8 @@ export interface WaymarkOidcProvider {
   readonly mountPath: string;
   /** Absolute URL of the discovery document. */
   readonly discoveryUrl: string;
+  /** CIBA approvals (find, approve, deny) when `grants.ciba` is on: for channels that authenticate the person themselves. */
+  readonly ciba: CibaApprovals | undefined;
 }
 
 const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -95,8 +101,8 @@ function clientsOf(options: CheckedOidcProviderOptions): { metadata: ClientMetad
       clientId: client.client_id,
       flows: [...policy.flows],
       firstParty: policy.firstParty,
-      redirectUris: [...client.redirect_uris],
-      csp: pageCsp(client.redirect_uris),
+      redirectUris: [...(client.redirect_uris ?? [])],
+      csp: pageCsp(client.redirect_uris ?? []),
       corsOrigins: policy.corsOrigins,
     });
     const { waymark: _policy, ...rest } = client;
@@ -154,6 +160,9 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
   const mountPath = new URL(issuer).pathname.replace(/\/+$/, '');
   const flows = [...new Set([...policies.values()].flatMap((p) => p.flows))];
 
+  const grants = resolveGrants(options.grants);
+  const base = issuer.endsWith('/') ? issuer.slice(0, -1) : issuer;
+
   const policy = interactionPolicy.base();
   policy.get('login')?.checks.add(waymarkSessionCheck(stores, sessionCookie));
 
@@ -184,6 +193,9 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
       userinfo: { enabled: true },
       revocation: { enabled: true },
       resourceIndicators: resourceIndicators(options, accessTokenAlg(jwks)),
+      ...grantFeatures(grants),
+      deviceFlow: deviceFlowFeature(grants.deviceFlow),
+      ciba: cibaFeature(grants.ciba, options.ciba, { kv: stores.kv, approvalUrl: (id) => `${base}/ciba/${id}`, logger }),
     },
     interactions: { url: (_ctx, interaction) => `${mountPath}/interaction/${interaction.uid}`, policy },
     async findAccount(_ctx, sub) {
@@ -272,7 +284,24 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
       now: Date.now,
     }),
   );
+  let ciba: CibaApprovals | undefined;
+  if (grants.ciba !== false) {
+    const deps = {
+      provider,
+      engine: options.engine as OidcEngine,
+      stores,
+      policies,
+      resourceServers: options.resourceServers,
+      oidcScopes: new Set(configuration.scopes),
+      csrf: csrfTokens(csrfKey),
+      trustedProxies,
+      bodyLimit: DEFAULTS.bodyLimit,
+      logger,
+      now: Date.now,
+    };
+    ciba = cibaApprovals(deps);
+    router.use(`${mountPath}/ciba`, cibaApprovalRoutes(deps, ciba));
+  }
   router.use(mount, provider.callback());
-  const base = issuer.endsWith('/') ? issuer.slice(0, -1) : issuer;
-  return { provider, router, issuer, mountPath, discoveryUrl: `${base}/.well-known/openid-configuration` };
+  return { provider, router, issuer, mountPath, discoveryUrl: `${base}/.well-known/openid-configuration`, ciba };
 }

@@ -31,12 +31,15 @@ const strings = (description: string, item: string) => ({
 /** One client: oidc-provider's metadata (RFC 7591 names, any other key passes to oidc-provider) plus `waymark`. */
 const client = {
   type: 'object',
-  required: ['client_id', 'redirect_uris', 'waymark'],
+  required: ['client_id', 'waymark'],
   properties: {
     client_id: { type: 'string', minLength: 1, description: 'the client identifier, unique among the clients' },
     client_secret: { type: 'string', minLength: 1, writeOnly: true, description: 'the client secret of a confidential client' },
     redirect_uris: {
-      ...strings('the redirect URIs the client may use, at least one', 'a redirect URI such as "https://app.example/callback"'),
+      ...strings(
+        'the redirect URIs the client may use, at least one; a client without a redirect (client credentials, device, CIBA only) omits them and sets "response_types": []',
+        'a redirect URI such as "https://app.example/callback"',
+      ),
       minItems: 1,
     },
     post_logout_redirect_uris: strings('where RP-initiated logout may return to', 'a URI such as "https://app.example/"'),
@@ -181,6 +184,42 @@ export const oidcProviderOptionsSchema = {
           accessTokenTtl: { type: 'integer', minimum: 1, description: 'the lifetime of its access tokens in seconds. Default ttl.AccessToken' },
         },
       },
+    },
+    grants: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description:
+        'grants beyond authorization code and refresh token, and introspection: { "clientCredentials"?: true, "deviceFlow"?: true, "ciba"?: true | { "deliveryModes": ["poll", "ping"] }, "introspection"?: false }. A client uses one only when its grant_types list it',
+      properties: {
+        clientCredentials: { type: 'boolean', default: false, description: 'RFC 6749 §4.4 client credentials (a JWT for the API named by resource). Default false' },
+        deviceFlow: { type: 'boolean', default: false, description: 'RFC 8628 device authorization, the person signing in at <issuer>/device through the client\'s flow. Default false' },
+        ciba: {
+          description: 'OpenID Connect CIBA: true (poll) or { "deliveryModes": ["poll", "ping"] }; needs the ciba.findSubject option. Default off',
+          oneOf: [
+            { type: 'boolean' },
+            {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                deliveryModes: {
+                  type: 'array',
+                  minItems: 1,
+                  uniqueItems: true,
+                  items: { enum: ['poll', 'ping'], description: 'poll or ping' },
+                  description: 'the token delivery modes offered (CIBA §5). Default ["poll"]',
+                },
+              },
+            },
+          ],
+        },
+        introspection: { type: 'boolean', default: true, description: 'RFC 7662 introspection at <issuer>/token/introspection. Default true' },
+      },
+    },
+    ciba: {
+      type: 'object',
+      required: ['findSubject'],
+      description: 'CIBA hooks: { findSubject(loginHint, clientId) → sub | undefined, notify?(approval) } (functions)',
     },
     logger: { description: 'a Waymark logger. Default: silent' },
     audit: {
