@@ -17,7 +17,7 @@ import { kvAdapter } from './adapter.js';
 import { cibaFeature } from './ciba.js';
 import { cibaApprovalRoutes, cibaApprovals, type CibaApprovals } from './ciba-approval.js';
 import { deviceFlowFeature } from './device.js';
-import { grantFeatures, resolveGrants } from './grants.js';
+import { grantFeatures, resolveGrants, unauthorizedClientError } from './grants.js';
 import { DEFAULTS, type OidcTtl } from './defaults.js';
 import { OidcProviderOptionsError } from './errors.js';
 import { interactionRoutes, pageCsp, type ResolvedPolicy } from './interactions.js';
@@ -249,6 +249,7 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
     throw new OidcProviderOptionsError('options', `were refused by oidc-provider: ${(error as Error).message}`);
   }
   provider.proxy = options.proxy ?? DEFAULTS.proxy;
+  provider.use(unauthorizedClientError);
   provider.use(endWaymarkSession(stores, sessionCookie, options.audit ? { auditor: options.audit, trustedProxies } : undefined));
   provider.on('server_error', (_ctx, error) =>
     logger.error('oidc-provider server_error', { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }),

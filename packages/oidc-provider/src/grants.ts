@@ -71,3 +71,18 @@ export function grantFeatures(grants: ResolvedGrants): Features {
     introspection: { enabled: grants.introspection, allowedPolicy: introspectionAllowed },
   } as Features;
 }
+
+const NOT_ALLOWED = /^(requested grant type|urn:ietf:params:oauth:grant-type:device_code|urn:openid:params:grant-type:ciba) is not allowed for this client$/;
+
+/**
+ * oidc-provider answers a grant the client's `grant_types` do not list with `invalid_request`;
+ * the specs name `unauthorized_client`: RFC 6749 §5.2 (token endpoint), RFC 8628 §3.2 (device
+ * authorization, whose errors are §5.2's) and CIBA §13 (backchannel authentication). This
+ * provider middleware renames the error, nothing else.
+ */
+export async function unauthorizedClientError(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+  await next();
+  const body = ctx.body as { error?: unknown; error_description?: unknown } | undefined;
+  if (ctx.status === 400 && body?.error === 'invalid_request' && typeof body.error_description === 'string' && NOT_ALLOWED.test(body.error_description))
+    body.error = 'unauthorized_client';
+}
