@@ -1,8 +1,8 @@
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { JourneyResult } from '@waymark/core';
-import { errorPage, formToCallbacks, journeyErrorBody, prefersJson, requestIdFor, type TrustedProxies } from '@waymark/http';
+import { contentSecurityPolicy, errorPage, formToCallbacks, journeyErrorBody, prefersJson, requestIdFor, type TrustedProxies } from '@waymark/http';
 import { WaymarkError, type Callback, type ClientInfo, type Logger, type Stores } from '@waymark/sdk';
-import { errors, type Provider } from 'oidc-provider';
+import type { Provider } from 'oidc-provider';
 import { approvalKey, type StoredApproval } from './ciba.js';
 import { OIDC_PROVIDER_ERRORS } from './errors.js';
 import { chooseFlow } from './flow-policy.js';
@@ -64,20 +64,29 @@ export function cibaApprovals(deps: CibaApprovalDeps): CibaApprovals {
     if (!approval) throw notFound();
     await stores.kv.delete(approvalKey(approvalId));
     const request = await provider.BackchannelAuthenticationRequest.find(approval.authReqId);
-    if (!request || request.grantId || request.error) throw notFound();
+    if (!request || request.isExpired || request.grantId || request.error) throw notFound();
     return { approval, request };
+  }
+
+  /**
+   * CIBA §11: the person refused → `access_denied` at the token endpoint. Set on the request
+   * directly (as oidc-provider's device flow does): `backchannelResult` with an error stores
+   * `error_description`, which the token endpoint does not read, so the reason would be lost.
+   */
+  async function refuse(request: { error?: string | undefined; errorDescription?: string | undefined; save(): Promise<string> }, reason: string): Promise<void> {
+    Object.assign(request, { error: 'access_denied', errorDescription: reason });
+    await request.save();
   }
 
   async function deny(approvalId: string, reason: string): Promise<void> {
     const { request } = await take(approvalId);
-    // CIBA §11: the person refused → access_denied at the token endpoint (or in the ping's poll).
-    await provider.backchannelResult(request, new errors.AccessDenied(reason));
+    await refuse(request, reason);
   }
 
   async function approve(approvalId: string, login: LoginResult): Promise<void> {
     const { approval, request } = await take(approvalId);
     if (login.accountId !== approval.sub) {
-      await provider.backchannelResult(request, new errors.AccessDenied('the approval was completed by another person'));
+      await refuse(request, 'the approval was completed by another person');
       throw new WaymarkError(OIDC_PROVIDER_ERRORS.ERR_CIBA_APPROVAL_SUBJECT, 'the approving journey identified another subject', {});
     }
     const grant = new provider.Grant({ clientId: approval.clientId, accountId: approval.sub });
@@ -103,6 +112,15 @@ export function cibaApprovals(deps: CibaApprovalDeps): CibaApprovals {
   }
 
   return { find, approve, deny };
+}
+
+/** The approval pages post to themselves only; nobody may frame them (clickjacking an approval). */
+function pageHeaders(res: Response): void {
+  res.setHeader('Content-Security-Policy', contentSecurityPolicy([]));
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.removeHeader('X-Powered-By');
 }
 
 function wantsJson(req: Request): boolean {
@@ -152,11 +170,12 @@ export function cibaApprovalRoutes(deps: CibaApprovalDeps, approvals: CibaApprov
   }
 
   const start: RequestHandler = async function startApproval(req, res) {
+    pageHeaders(res);
     const approvalId = String(req.params.approvalId);
     const approval = await approvals.find(approvalId);
     const request = approval && (await deps.provider.BackchannelAuthenticationRequest.find(approval.authReqId));
     const policy = approval && policies.get(approval.clientId);
-    if (!approval || !request || request.grantId || request.error || !policy) throw notFound();
+    if (!approval || !request || request.isExpired || request.grantId || request.error || !policy) throw notFound();
     const params: Record<string, string> = {};
     for (const [k, v] of Object.entries(request.params ?? {})) if (typeof v === 'string') params[k] = v;
     const client: ClientInfo = { clientId: policy.clientId, redirectTargets: [], redirectUris: policy.redirectUris };
@@ -170,6 +189,7 @@ export function cibaApprovalRoutes(deps: CibaApprovalDeps, approvals: CibaApprov
   };
 
   const submit: RequestHandler = async function continueApproval(req, res) {
+    pageHeaders(res);
     const approvalId = String(req.params.approvalId);
     if (!(await approvals.find(approvalId))) throw notFound();
     const json = req.is('application/json') === 'application/json';

@@ -241,6 +241,12 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
       ...ttl,
       // A resource server's own lifetime wins (oidc-provider's default function does the same).
       AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl.AccessToken,
+      ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl.ClientCredentials,
+      // CIBA §7.1: the client may ask for a shorter lifetime with requested_expiry.
+      BackchannelAuthenticationRequest: (ctx) => {
+        const requested = Number(ctx?.oidc.params?.requested_expiry);
+        return Number.isSafeInteger(requested) && requested > 0 ? Math.min(requested, ttl.BackchannelAuthenticationRequest) : ttl.BackchannelAuthenticationRequest;
+      },
     },
   };
   try {

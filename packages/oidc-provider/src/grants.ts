@@ -1,5 +1,4 @@
 import type { Client, Configuration, KoaContextWithOIDC } from 'oidc-provider';
-import type { CibaGrantOptions } from './ciba.js';
 
 /**
  * The grants and token endpoints beyond authorization code and refresh token, each switched on
@@ -7,15 +6,15 @@ import type { CibaGrantOptions } from './ciba.js';
  * refuses a grant a client does not list with `unauthorized_client`, RFC 6749 §5.2).
  *
  * @example
- * createOidcProvider({ …, grants: { clientCredentials: true, deviceFlow: true, ciba: { deliveryModes: ['poll', 'ping'] } } })
+ * createOidcProvider({ …, grants: { clientCredentials: true, deviceFlow: true, ciba: true }, ciba: { findSubject, notify } })
  */
 export interface GrantOptions {
   /** RFC 6749 §4.4 client credentials (with `resource`, an RFC 9068 JWT for that API). Default false. */
   clientCredentials?: boolean;
   /** RFC 8628 device authorization; the person's step at `<issuer>/device` is a Waymark journey. Default false. */
   deviceFlow?: boolean;
-  /** OpenID Connect CIBA (poll, and ping when listed); the person's approval is a Waymark journey. Default off. */
-  ciba?: boolean | CibaGrantOptions;
+  /** OpenID Connect CIBA in poll mode; the person's approval is a Waymark journey (needs the `ciba` hooks). Default false. */
+  ciba?: boolean;
   /** RFC 7662 token introspection at `<issuer>/token/introspection`. Default true. */
   introspection?: boolean;
 }
@@ -24,7 +23,7 @@ export interface GrantOptions {
 export interface ResolvedGrants {
   clientCredentials: boolean;
   deviceFlow: boolean;
-  ciba: Required<CibaGrantOptions> | false;
+  ciba: boolean;
   introspection: boolean;
 }
 
@@ -37,16 +36,13 @@ export const GRANT_DEFAULTS = {
   ciba: false,
   /** On: RFC 7662 requires the caller to authenticate, and a caller sees only what the policy below allows. */
   introspection: true,
-  /** CIBA delivery modes: poll (the client polls the token endpoint). */
-  cibaDeliveryModes: ['poll'] as const,
 } as const;
 
 export function resolveGrants(grants: GrantOptions | undefined): ResolvedGrants {
-  const ciba = grants?.ciba ?? GRANT_DEFAULTS.ciba;
   return {
     clientCredentials: grants?.clientCredentials ?? GRANT_DEFAULTS.clientCredentials,
     deviceFlow: grants?.deviceFlow ?? GRANT_DEFAULTS.deviceFlow,
-    ciba: ciba === false ? false : { deliveryModes: [...((ciba === true ? undefined : ciba.deliveryModes) ?? GRANT_DEFAULTS.cibaDeliveryModes)] },
+    ciba: grants?.ciba ?? GRANT_DEFAULTS.ciba,
     introspection: grants?.introspection ?? GRANT_DEFAULTS.introspection,
   };
 }

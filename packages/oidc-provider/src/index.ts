@@ -14,3 +14,8 @@ export type { OidcStorageAdapter, AdapterPayload } from './adapter.js';
 export { chooseFlow } from './flow-policy.js';
 export { loginResult } from './login-result.js';
 export type { LoginResult } from './login-result.js';
+export { GRANT_DEFAULTS } from './grants.js';
+export type { GrantOptions } from './grants.js';
+export { loggingNotifier } from './ciba.js';
+export type { CibaApproval, CibaHooks, CibaNotifier, StoredApproval as CibaApprovalRecord } from './ciba.js';
+export type { CibaApprovals } from './ciba-approval.js';

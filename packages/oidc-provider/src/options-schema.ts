@@ -8,6 +8,9 @@ const TTL_REASONS: Record<keyof typeof DEFAULTS.ttl, string> = {
   Session: "the provider's session",
   Grant: 'an auto-granted first-party consent',
   RefreshToken: 'refresh tokens (offline_access only)',
+  ClientCredentials: 'client credentials tokens (an API\'s accessTokenTtl wins)',
+  DeviceCode: 'a device code waiting for its person (RFC 8628)',
+  BackchannelAuthenticationRequest: 'a CIBA request waiting for its approval (a shorter requested_expiry wins)',
 };
 
 const ttl = Object.fromEntries(
@@ -190,28 +193,14 @@ export const oidcProviderOptionsSchema = {
       additionalProperties: false,
       default: {},
       description:
-        'grants beyond authorization code and refresh token, and introspection: { "clientCredentials"?: true, "deviceFlow"?: true, "ciba"?: true | { "deliveryModes": ["poll", "ping"] }, "introspection"?: false }. A client uses one only when its grant_types list it',
+        'grants beyond authorization code and refresh token, and introspection: { "clientCredentials"?: true, "deviceFlow"?: true, "ciba"?: true, "introspection"?: false }. A client uses one only when its grant_types list it',
       properties: {
         clientCredentials: { type: 'boolean', default: false, description: 'RFC 6749 §4.4 client credentials (a JWT for the API named by resource). Default false' },
         deviceFlow: { type: 'boolean', default: false, description: 'RFC 8628 device authorization, the person signing in at <issuer>/device through the client\'s flow. Default false' },
         ciba: {
-          description: 'OpenID Connect CIBA: true (poll) or { "deliveryModes": ["poll", "ping"] }; needs the ciba.findSubject option. Default off',
-          oneOf: [
-            { type: 'boolean' },
-            {
-              type: 'object',
-              additionalProperties: false,
-              properties: {
-                deliveryModes: {
-                  type: 'array',
-                  minItems: 1,
-                  uniqueItems: true,
-                  items: { enum: ['poll', 'ping'], description: 'poll or ping' },
-                  description: 'the token delivery modes offered (CIBA §5). Default ["poll"]',
-                },
-              },
-            },
-          ],
+          type: 'boolean',
+          default: false,
+          description: 'OpenID Connect CIBA in poll mode, the person approving through the client\'s flow at a link the ciba.notify hook delivers; needs the ciba option. Default false',
         },
         introspection: { type: 'boolean', default: true, description: 'RFC 7662 introspection at <issuer>/token/introspection. Default true' },
       },

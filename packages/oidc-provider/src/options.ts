@@ -176,8 +176,7 @@ function semanticProblems(options: CheckedOidcProviderOptions): ConfigProblem[] 
     if (options.cookieKeys === undefined)
       problem('/cookieKeys', 'is required: pass one or more random secrets of 32+ characters (the first signs, all verify)');
   }
-  const ciba = options.grants?.ciba;
-  if (ciba !== undefined && ciba !== false && typeof options.ciba?.findSubject !== 'function')
+  if (options.grants?.ciba === true && typeof options.ciba?.findSubject !== 'function')
     problem('/ciba', 'is required with grants.ciba: pass { findSubject(loginHint, clientId) → sub | undefined, notify?(approval) }');
   const engine = options.engine as Partial<OidcEngine> | undefined;
   if (engine !== undefined && (typeof engine.start !== 'function' || typeof engine.flow !== 'function'))
