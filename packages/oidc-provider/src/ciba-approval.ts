@@ -1,6 +1,14 @@
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { JourneyResult } from '@waymark/core';
-import { contentSecurityPolicy, errorPage, formToCallbacks, journeyErrorBody, prefersJson, requestIdFor, type TrustedProxies } from '@waymark/http';
+import {
+  contentSecurityPolicy,
+  errorPage,
+  formToCallbacks,
+  journeyErrorBody,
+  prefersJson,
+  requestIdFor,
+  type TrustedProxies,
+} from '@waymark/http';
 import { WaymarkError, type Callback, type ClientInfo, type Logger, type Stores } from '@waymark/sdk';
 import type { Provider } from 'oidc-provider';
 import { approvalKey, type StoredApproval } from './ciba.js';
@@ -8,7 +16,8 @@ import { OIDC_PROVIDER_ERRORS } from './errors.js';
 import { chooseFlow } from './flow-policy.js';
 import { interactionErrorAnswer } from './interaction-errors.js';
 import { applyCookies, requestInfo } from './lib/http.js';
-import { BASE, csrfTokens, journeyForm, sendHtml, statusPage, alertPage } from './lib/pages.js';
+import type { csrfTokens } from './lib/pages.js';
+import { BASE, journeyForm, sendHtml, statusPage, alertPage } from './lib/pages.js';
 import { loginResult, type LoginResult } from './login-result.js';
 import type { ResolvedPolicy } from './interactions.js';
 import type { OidcEngine, ResourceServerConfig } from './options.js';
@@ -59,7 +68,9 @@ export function cibaApprovals(deps: CibaApprovalDeps): CibaApprovals {
   }
 
   /** The approval and its request, taken (deleted) so that it ends once; unknown or already answered → not found. */
-  async function take(approvalId: string): Promise<{ approval: StoredApproval; request: InstanceType<Provider['BackchannelAuthenticationRequest']> }> {
+  async function take(
+    approvalId: string,
+  ): Promise<{ approval: StoredApproval; request: InstanceType<Provider['BackchannelAuthenticationRequest']> }> {
     const approval = await find(approvalId);
     if (!approval) throw notFound();
     await stores.kv.delete(approvalKey(approvalId));
@@ -73,7 +84,10 @@ export function cibaApprovals(deps: CibaApprovalDeps): CibaApprovals {
    * directly (as oidc-provider's device flow does): `backchannelResult` with an error stores
    * `error_description`, which the token endpoint does not read, so the reason would be lost.
    */
-  async function refuse(request: { error?: string | undefined; errorDescription?: string | undefined; save(): Promise<string> }, reason: string): Promise<void> {
+  async function refuse(
+    request: { error?: string | undefined; errorDescription?: string | undefined; save(): Promise<string> },
+    reason: string,
+  ): Promise<void> {
     Object.assign(request, { error: 'access_denied', errorDescription: reason });
     await request.save();
   }
@@ -151,7 +165,13 @@ export function cibaApprovalRoutes(deps: CibaApprovalDeps, approvals: CibaApprov
       sendHtml(
         res,
         200,
-        journeyForm({ title: result.header ?? 'Approve sign-in', action, journeyId: result.journeyId, csrf: csrf.issue(csrfId(approvalId), result.journeyId), callbacks: result.callbacks }),
+        journeyForm({
+          title: result.header ?? 'Approve sign-in',
+          action,
+          journeyId: result.journeyId,
+          csrf: csrf.issue(csrfId(approvalId), result.journeyId),
+          callbacks: result.callbacks,
+        }),
       );
       return;
     }
@@ -210,20 +230,46 @@ export function cibaApprovalRoutes(deps: CibaApprovalDeps, approvals: CibaApprov
   };
 
   router.get('/:approvalId', start);
-  router.post('/:approvalId', express.urlencoded({ extended: false, limit: deps.bodyLimit }), express.json({ limit: deps.bodyLimit }), submit);
+  router.post(
+    '/:approvalId',
+    express.urlencoded({ extended: false, limit: deps.bodyLimit }),
+    express.json({ limit: deps.bodyLimit }),
+    submit,
+  );
   router.use(function approvalErrors(err: unknown, req: Request, res: Response, next: NextFunction) {
     if (res.headersSent) return next(err);
     res.setHeader('Cache-Control', 'no-store');
     const code = err instanceof WaymarkError ? err.code : undefined;
     const answer =
       code === OIDC_PROVIDER_ERRORS.ERR_CIBA_APPROVAL_NOT_FOUND
-        ? { pageStatus: 404, error: 'invalid_request', description: 'This approval link is not valid any more: it was used, it expired, or it never existed.', code, headers: {} }
+        ? {
+            pageStatus: 404,
+            error: 'invalid_request',
+            description: 'This approval link is not valid any more: it was used, it expired, or it never existed.',
+            code,
+            headers: {},
+          }
         : code === OIDC_PROVIDER_ERRORS.ERR_CIBA_APPROVAL_SUBJECT
-          ? { pageStatus: 403, error: 'access_denied', description: 'This request was for someone else. It has been denied.', code, headers: {} }
+          ? {
+              pageStatus: 403,
+              error: 'access_denied',
+              description: 'This request was for someone else. It has been denied.',
+              code,
+              headers: {},
+            }
           : interactionErrorAnswer(err);
     if (answer.pageStatus === 500)
-      deps.logger.error('ciba approval failed', { requestId: requestIdFor(req), error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
-    else deps.logger.warn('ciba approval refused', { requestId: requestIdFor(req), status: answer.pageStatus, error: answer.error, code: answer.code });
+      deps.logger.error('ciba approval failed', {
+        requestId: requestIdFor(req),
+        error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+      });
+    else
+      deps.logger.warn('ciba approval refused', {
+        requestId: requestIdFor(req),
+        status: answer.pageStatus,
+        error: answer.error,
+        code: answer.code,
+      });
     for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
     if (wantsJson(req)) {
       res.status(answer.pageStatus).json(journeyErrorBody(answer));

@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { JsonObject, Logger } from '@waymark/sdk';
-import { errors, type Account, type BackchannelAuthenticationRequest, type Client, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import {
+  errors,
+  type Account,
+  type BackchannelAuthenticationRequest,
+  type Client,
+  type Configuration,
+  type KoaContextWithOIDC,
+} from 'oidc-provider';
 
 /*
  * OpenID Connect Client-Initiated Backchannel Authentication (CIBA Core 1.0), through
@@ -107,7 +114,12 @@ export function cibaFeature(
     async verifyUserCode(_ctx: KoaContextWithOIDC, _account: Account, userCode?: string) {
       if (userCode !== undefined) throw new errors.InvalidRequest('user_code is not supported');
     },
-    async triggerAuthenticationDevice(_ctx: KoaContextWithOIDC, request: BackchannelAuthenticationRequest, account: Account, client: Client) {
+    async triggerAuthenticationDevice(
+      _ctx: KoaContextWithOIDC,
+      request: BackchannelAuthenticationRequest,
+      account: Account,
+      client: Client,
+    ) {
       const approvalId = randomBytes(16).toString('base64url');
       const expiresAt = request.exp ?? Math.floor(Date.now() / 1000) + (request.expiration ?? 600);
       const ttl = Math.max(1, expiresAt - Math.floor(Date.now() / 1000));

@@ -68,7 +68,8 @@ export function grantFeatures(grants: ResolvedGrants): Features {
   } as Features;
 }
 
-const NOT_ALLOWED = /^(requested grant type|urn:ietf:params:oauth:grant-type:device_code|urn:openid:params:grant-type:ciba) is not allowed for this client$/;
+const NOT_ALLOWED =
+  /^(requested grant type|urn:ietf:params:oauth:grant-type:device_code|urn:openid:params:grant-type:ciba) is not allowed for this client$/;
 
 /**
  * oidc-provider answers a grant the client's `grant_types` do not list with `invalid_request`;
@@ -79,6 +80,11 @@ const NOT_ALLOWED = /^(requested grant type|urn:ietf:params:oauth:grant-type:dev
 export async function unauthorizedClientError(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
   await next();
   const body = ctx.body as { error?: unknown; error_description?: unknown } | undefined;
-  if (ctx.status === 400 && body?.error === 'invalid_request' && typeof body.error_description === 'string' && NOT_ALLOWED.test(body.error_description))
+  if (
+    ctx.status === 400 &&
+    body?.error === 'invalid_request' &&
+    typeof body.error_description === 'string' &&
+    NOT_ALLOWED.test(body.error_description)
+  )
     body.error = 'unauthorized_client';
 }

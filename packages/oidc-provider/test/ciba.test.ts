@@ -78,11 +78,21 @@ describe('CIBA poll mode whose approval is a Waymark journey', () => {
     await stack?.close();
   });
 
-  it('the person approves through the journey at the notified link, and the agent\'s poll gets their tokens', async () => {
-    const started = await oidc.initiateBackchannelAuthentication(config, { scope: 'openid', login_hint: 'alice', binding_message: 'Order 4711' });
+  it("the person approves through the journey at the notified link, and the agent's poll gets their tokens", async () => {
+    const started = await oidc.initiateBackchannelAuthentication(config, {
+      scope: 'openid',
+      login_hint: 'alice',
+      binding_message: 'Order 4711',
+    });
     expect(started.expires_in).toBeGreaterThan(0);
     const approval = approvals.at(-1)!;
-    expect(approval).toMatchObject({ sub: 'user-alice', clientId: AGENT.id, clientName: 'Shopping agent', scope: 'openid', bindingMessage: 'Order 4711' });
+    expect(approval).toMatchObject({
+      sub: 'user-alice',
+      clientId: AGENT.id,
+      clientName: 'Shopping agent',
+      scope: 'openid',
+      bindingMessage: 'Order 4711',
+    });
     expect(approval.url).toBe(`${stack.issuer}/ciba/${approval.approvalId}`);
     // The link is not the agent's handle.
     expect(approval.url).not.toContain(started.auth_req_id);
@@ -94,7 +104,13 @@ describe('CIBA poll mode whose approval is a Waymark journey', () => {
     expect(done.body).toContain('Request approved');
 
     const tokens = await oidc.pollBackchannelAuthenticationGrant(config, { ...started, interval: 0.01 });
-    expect(tokens.claims()).toMatchObject({ sub: 'user-alice', aud: AGENT.id, iss: stack.issuer, acr: 'urn:waymark:password', amr: ['pwd'] });
+    expect(tokens.claims()).toMatchObject({
+      sub: 'user-alice',
+      aud: AGENT.id,
+      iss: stack.issuer,
+      acr: 'urn:waymark:password',
+      amr: ['pwd'],
+    });
     // The request is used up (CIBA §11: invalid_grant), and so is the link.
     expect(await pollOnce(stack, started.auth_req_id)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
     const again = await new Browser().request(approval.url);
@@ -126,9 +142,13 @@ describe('CIBA poll mode whose approval is a Waymark journey', () => {
     expect(await pollOnce(stack, started.auth_req_id)).toMatchObject({ status: 400, body: { error: 'access_denied' } });
   });
 
-  it('a journey that fails denies the request with access_denied and the journey\'s reason', async () => {
+  it("a journey that fails denies the request with access_denied and the journey's reason", async () => {
     // acr_values picks the client's session-only flow, which fails without a Waymark session.
-    const started = await oidc.initiateBackchannelAuthentication(config, { scope: 'openid', login_hint: 'alice', acr_values: 'session-only' });
+    const started = await oidc.initiateBackchannelAuthentication(config, {
+      scope: 'openid',
+      login_hint: 'alice',
+      acr_values: 'session-only',
+    });
     const page = await new Browser().request(approvals.at(-1)!.url);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Request denied');
@@ -143,7 +163,12 @@ describe('CIBA poll mode whose approval is a Waymark journey', () => {
       body: { error: 'access_denied', error_description: 'the person declined on their phone' },
     });
     const approved = await oidc.initiateBackchannelAuthentication(config, { scope: 'openid', login_hint: 'alice' });
-    await stack.op.ciba!.approve(approvals.at(-1)!.approvalId, { accountId: 'user-alice', acr: 'urn:example:push', ts: Math.floor(Date.now() / 1000), remember: false });
+    await stack.op.ciba!.approve(approvals.at(-1)!.approvalId, {
+      accountId: 'user-alice',
+      acr: 'urn:example:push',
+      ts: Math.floor(Date.now() / 1000),
+      remember: false,
+    });
     const tokens = await oidc.pollBackchannelAuthenticationGrant(config, { ...approved, interval: 0.01 });
     expect(tokens.claims()).toMatchObject({ sub: 'user-alice', acr: 'urn:example:push' });
   });
@@ -164,7 +189,9 @@ describe('CIBA poll mode whose approval is a Waymark journey', () => {
   });
 
   it('refuses an unusable binding_message with invalid_binding_message (CIBA §13)', async () => {
-    await expect(oidc.initiateBackchannelAuthentication(config, { scope: 'openid', login_hint: 'alice', binding_message: '<script>' })).rejects.toMatchObject({
+    await expect(
+      oidc.initiateBackchannelAuthentication(config, { scope: 'openid', login_hint: 'alice', binding_message: '<script>' }),
+    ).rejects.toMatchObject({
       error: 'invalid_binding_message',
     });
   });
@@ -199,7 +226,10 @@ describe('CIBA options', () => {
     engine.load(sessionOnlyFlow);
     const options = { issuer: 'https://login.example.com/oidc', engine, stores, jwks: await testJwks(), cookieKeys: ['k'.repeat(32)] };
     expect(() => createOidcProvider({ ...options, clients: [agentClient()], grants: { ciba: true } })).toThrow(
-      expect.objectContaining({ code: 'ERR_CONFIG_INVALID', details: expect.objectContaining({ problems: [expect.objectContaining({ pointer: '/ciba' })] }) }),
+      expect.objectContaining({
+        code: 'ERR_CONFIG_INVALID',
+        details: expect.objectContaining({ problems: [expect.objectContaining({ pointer: '/ciba' })] }),
+      }),
     );
   });
 

@@ -55,7 +55,12 @@ describe('client credentials (RFC 6749 §4.4) with resource indicators, introspe
     expect(decodeProtectedHeader(tokens.access_token)).toMatchObject({ typ: 'at+jwt', alg: 'RS256' });
     expect(tokens.expires_in).toBeLessThanOrEqual(120);
     expect(tokens.scope).toBe('tools:read');
-    const validator = createAccessTokenValidator({ issuer: stack.issuer, audience: API, jwksUri: `${stack.issuer}/jwks`, clock: { now: () => Date.now() } });
+    const validator = createAccessTokenValidator({
+      issuer: stack.issuer,
+      audience: API,
+      jwksUri: `${stack.issuer}/jwks`,
+      clock: { now: () => Date.now() },
+    });
     const result = await validator.validate(tokens.access_token);
     // RFC 9068 §2.2: without a person, the subject is the client itself.
     expect(result).toMatchObject({ ok: true, clientId: SERVICE.id, scopes: ['tools:read'] });
@@ -64,7 +69,9 @@ describe('client credentials (RFC 6749 §4.4) with resource indicators, introspe
 
   it('refuses a resource it does not list with invalid_target (RFC 8707 §2)', async () => {
     const config = await configFor(stack, SERVICE.id, SERVICE.secret);
-    await expect(oidc.clientCredentialsGrant(config, { scope: 'tools:read', resource: 'https://elsewhere.example/' })).rejects.toMatchObject({
+    await expect(
+      oidc.clientCredentialsGrant(config, { scope: 'tools:read', resource: 'https://elsewhere.example/' }),
+    ).rejects.toMatchObject({
       error: 'invalid_target',
     });
   });
@@ -101,7 +108,7 @@ describe('client credentials (RFC 6749 §4.4) with resource indicators, introspe
     expect(await oidc.tokenIntrospection(config, 'no-such-token')).toEqual({ active: false });
   });
 
-  it('lets a confidential client introspect another client\'s token, but not a public one (RFC 7662 §4)', async () => {
+  it("lets a confidential client introspect another client's token, but not a public one (RFC 7662 §4)", async () => {
     const service = await configFor(stack, SERVICE.id, SERVICE.secret);
     const { access_token } = await oidc.clientCredentialsGrant(service, { scope: 'tools:write' });
     const webApp = await configFor(stack, WEB_APP.id, WEB_APP.secret);
@@ -132,7 +139,10 @@ describe('client credentials (RFC 6749 §4.4) with resource indicators, introspe
 
 describe('client credentials and introspection switched off', () => {
   it('refuses client_credentials with unsupported_grant_type and serves no introspection endpoint', async () => {
-    const stack = await startStack({ clients: [serviceClient({ grant_types: ['authorization_code'] }), webAppClient(['login'])], extra: { grants: { introspection: false } } });
+    const stack = await startStack({
+      clients: [serviceClient({ grant_types: ['authorization_code'] }), webAppClient(['login'])],
+      extra: { grants: { introspection: false } },
+    });
     try {
       const config = await configFor(stack, SERVICE.id, SERVICE.secret);
       await expect(oidc.clientCredentialsGrant(config, {})).rejects.toMatchObject({ error: 'unsupported_grant_type' });

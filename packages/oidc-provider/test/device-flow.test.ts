@@ -41,7 +41,11 @@ async function pollOnce(stack: Stack, deviceCode: string): Promise<{ status: num
 }
 
 /** The person's browser without Chromium (cookies, manual redirects): opens the code page and posts a code. */
-async function enterCode(stack: Stack, userCode: string, confirm?: 'confirm' | 'abort'): Promise<{ browser: Browser; page: { url: string; status: number; body: string } }> {
+async function enterCode(
+  stack: Stack,
+  userCode: string,
+  confirm?: 'confirm' | 'abort',
+): Promise<{ browser: Browser; page: { url: string; status: number; body: string } }> {
   const browser = new Browser();
   const codePage = await browser.follow(`${stack.issuer}/device`, 'about:');
   const { fields } = formOf(codePage.body);
@@ -138,7 +142,10 @@ describe('device authorization (RFC 8628) whose user step is a Waymark journey',
     expect(await pollOnce(stack, 'no-such-device-code')).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
     const res = await fetch(`${stack.issuer}/device/auth`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${btoa('profile-app:profile-app-secret-0123456789abcdef')}` },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${btoa('profile-app:profile-app-secret-0123456789abcdef')}`,
+      },
       body: new URLSearchParams({ scope: 'openid' }),
     });
     expect(res.status).toBe(400);
