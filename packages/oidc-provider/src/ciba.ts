@@ -45,7 +45,7 @@ export interface CibaApproval {
   expiresAt: number;
 }
 
-/** Hands an approval to the person (a push, an e-mail, a chat message…). Throwing fails the request with `server_error`. */
+/** Hands an approval to the person (a push, an e-mail, a chat message…). Throwing ends the request: the client gets 503 `temporarily_unavailable`. */
 export type CibaNotifier = (approval: CibaApproval) => Promise<void> | void;
 
 /** The functions of CIBA: who the `login_hint` is, and how the person is reached. */
@@ -83,11 +83,26 @@ export function loggingNotifier(logger: Logger): CibaNotifier {
 // CIBA §7.1: a binding message is short and plain, to show on a small screen (oidc-provider's default rule).
 const BINDING_MESSAGE = /^[a-zA-Z0-9-._+/!?# ]{1,64}$/;
 
+/** RFC 6749 §4.1.2.1's `temporarily_unavailable` with 503: the notifier failed, the client may try again later. */
+function unreachable(): Error {
+  const error = new errors.OIDCProviderError(503, 'temporarily_unavailable') as InstanceType<typeof errors.OIDCProviderError> & {
+    expose: boolean;
+  };
+  error.error_description = 'the person could not be reached; try again later';
+  // oidc-provider hides the error of a 5xx as server_error unless it is exposed.
+  error.expose = true;
+  return error;
+}
+
 /** oidc-provider's `ciba` feature on the hooks; `approvalUrl` builds the link of an approval. */
 export function cibaFeature(
   enabled: boolean,
   hooks: CibaHooks | undefined,
-  deps: { kv: { set(key: string, value: JsonObject, ttl?: number): Promise<void> }; approvalUrl: (id: string) => string; logger: Logger },
+  deps: {
+    kv: { set(key: string, value: JsonObject, ttl?: number): Promise<void>; delete(key: string): Promise<void> };
+    approvalUrl: (id: string) => string;
+    logger: Logger;
+  },
 ): NonNullable<Configuration['features']>['ciba'] {
   if (!enabled || hooks === undefined) return { enabled: false };
   const notify = hooks.notify ?? loggingNotifier(deps.logger);
@@ -126,16 +141,30 @@ export function cibaFeature(
       const stored: StoredApproval = { authReqId: request.jti, sub: account.accountId, clientId: client.clientId };
       await deps.kv.set(approvalKey(approvalId), stored as unknown as JsonObject, ttl);
       const bindingMessage = (request.params as { binding_message?: unknown } | undefined)?.binding_message;
-      await notify({
-        approvalId,
-        url: deps.approvalUrl(approvalId),
-        sub: account.accountId,
-        clientId: client.clientId,
-        ...(client.clientName !== undefined ? { clientName: client.clientName } : {}),
-        scope: request.scope ?? '',
-        ...(typeof bindingMessage === 'string' ? { bindingMessage } : {}),
-        expiresAt,
-      });
+      await Promise.resolve()
+        .then(() =>
+          notify({
+            approvalId,
+            url: deps.approvalUrl(approvalId),
+            sub: account.accountId,
+            clientId: client.clientId,
+            ...(client.clientName !== undefined ? { clientName: client.clientName } : {}),
+            scope: request.scope ?? '',
+            ...(typeof bindingMessage === 'string' ? { bindingMessage } : {}),
+            expiresAt,
+          }),
+        )
+        .catch(async (error: unknown) => {
+          // Nobody can approve a request whose person was not reached: end it, and tell the client to retry later.
+          deps.logger.error('ciba notifier failed', {
+            clientId: client.clientId,
+            error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          });
+          await deps.kv.delete(approvalKey(approvalId));
+          Object.assign(request, { error: 'temporarily_unavailable', errorDescription: 'the person could not be reached' });
+          await request.save();
+          throw unreachable();
+        });
     },
   };
 }

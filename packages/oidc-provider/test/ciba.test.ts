@@ -68,7 +68,11 @@ describe('CIBA poll mode whose approval is a Waymark journey', () => {
         ciba: {
           // A username, or `bob`, a person the user store does not know but the directory does.
           findSubject: async (hint) => (hint === 'bob' ? 'user-bob' : (await users.findByUsername(hint))?.sub),
-          notify: (approval) => void approvals.push(approval),
+          notify: (approval) => {
+            // A delivery that fails (the push service is down).
+            if (approval.bindingMessage === 'unreachable') throw new Error('push service down');
+            approvals.push(approval);
+          },
         },
       },
     });
@@ -171,6 +175,19 @@ describe('CIBA poll mode whose approval is a Waymark journey', () => {
     });
     const tokens = await oidc.pollBackchannelAuthenticationGrant(config, { ...approved, interval: 0.01 });
     expect(tokens.claims()).toMatchObject({ sub: 'user-alice', acr: 'urn:example:push' });
+  });
+
+  it('a notifier that cannot reach the person answers 503 temporarily_unavailable, not a 500', async () => {
+    const res = await fetch(`${stack.issuer}/backchannel`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${btoa(`${AGENT.id}:${AGENT.secret}`)}` },
+      body: new URLSearchParams({ scope: 'openid', login_hint: 'alice', binding_message: 'unreachable' }),
+    });
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({
+      error: 'temporarily_unavailable',
+      error_description: 'the person could not be reached; try again later',
+    });
   });
 
   it('refuses a login_hint that names nobody with unknown_user_id (CIBA §13)', async () => {
