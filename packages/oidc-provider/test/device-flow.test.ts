@@ -108,8 +108,21 @@ describe('device authorization (RFC 8628) whose user step is a Waymark journey',
     const tokens = await oidc.pollDeviceAuthorizationGrant(config, { ...device, interval: 0.01 });
     expect(tokens.claims()).toMatchObject({ sub: 'user-alice', aud: TV, iss: stack.issuer, amr: ['pwd'] });
     expect(tokens.refresh_token).toEqual(expect.any(String));
-    // The device code is used up: a second redemption is refused (RFC 8628 §3.5, RFC 6749 §5.2).
+    // RFC 7662: the device (a public client) may introspect its own tokens.
+    const refreshToken = tokens.refresh_token!;
+    expect(await oidc.tokenIntrospection(config, tokens.access_token)).toMatchObject({ active: true, client_id: TV, sub: 'user-alice' });
+    expect(await oidc.tokenIntrospection(config, refreshToken)).toMatchObject({
+      active: true,
+      client_id: TV,
+      scope: 'openid offline_access',
+    });
+
+    // The device code is used up: a second redemption is refused (RFC 8628 §3.5, RFC 6749 §5.2)
+    // and, being a replay, revokes what the first one issued.
     expect(await pollOnce(stack, device.device_code)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    expect(await oidc.tokenIntrospection(config, tokens.access_token)).toEqual({ active: false });
+    expect(await oidc.tokenIntrospection(config, refreshToken)).toEqual({ active: false });
+    await expect(oidc.refreshTokenGrant(config, refreshToken)).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 
   it('an unknown user code shows the code page again with an alert, not an error', async () => {
