@@ -44,7 +44,7 @@ const oidcSection = {
     },
   ],
   resourceServers: { [API]: { scopes: ['tools:run'], clients: [SERVICE.id] } },
-  grants: { clientCredentials: true, ciba: true },
+  grants: { clientCredentials: true, deviceFlow: true, ciba: true },
 };
 
 const logged: { message: string; fields: Record<string, unknown> | undefined }[] = [];
@@ -71,6 +71,24 @@ afterAll(async () => {
 });
 
 describe('serve: oidc.grants', () => {
+  it('discovery names the endpoints of the grants switched on', async () => {
+    const metadata = (await configFor(SERVICE.id, SERVICE.secret)).serverMetadata();
+    expect(metadata.grant_types_supported).toEqual(
+      expect.arrayContaining(['client_credentials', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:openid:params:grant-type:ciba']),
+    );
+    // oidc-provider names its endpoints after the request's host (here the test's real port).
+    expect(metadata).toMatchObject({
+      device_authorization_endpoint: `${server.url}/oidc/device/auth`,
+      backchannel_authentication_endpoint: `${server.url}/oidc/backchannel`,
+      backchannel_token_delivery_modes_supported: ['poll'],
+      introspection_endpoint: `${server.url}/oidc/token/introspection`,
+    });
+    // The person's device page is served, in Waymark's layout.
+    const page = await fetch(local(`${ISSUER}/oidc/device`));
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Code shown on your device');
+  });
+
   it('clientCredentials: a JWT for the configured API', async () => {
     const tokens = await oidc.clientCredentialsGrant(await configFor(SERVICE.id, SERVICE.secret), { scope: 'tools:run', resource: API });
     expect(decodeProtectedHeader(tokens.access_token)).toMatchObject({ typ: 'at+jwt' });
@@ -123,6 +141,13 @@ describe('serve: oidc.grants refusals', () => {
     const clients = oidcSection.clients.map((c) => ({ ...c, waymark: { flows: ['session-only'] } }));
     const { services: _services, ...withoutUsers } = base;
     expect(await pointersOf({ ...withoutUsers, flows: [dir], oidc: { ...oidcSection, clients } })).toEqual(['/oidc/grants/ciba']);
+  });
+
+  it('a misspelt grant is refused with its pointer under /oidc/grants', async () => {
+    expect(await pointersOf({ ...base, oidc: { ...oidcSection, grants: { clientCredential: true, deviceFlow: 'yes' } } })).toEqual([
+      '/oidc/grants/clientCredential',
+      '/oidc/grants/deviceFlow',
+    ]);
   });
 
   it('production mode refuses ciba, whose approval links go to the log', async () => {
