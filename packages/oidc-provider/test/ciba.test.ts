@@ -223,6 +223,27 @@ describe('CIBA poll mode whose approval is a Waymark journey', () => {
     expect((await new Browser().request(approvals.at(-1)!.url)).status).toBe(404);
   });
 
+  it('a bad link or a forged form at the approval page gets a 4xx page, never a 500', async () => {
+    expect((await fetch(`${stack.issuer}/ciba/%E0%A4%A`)).status).toBe(400);
+    await oidc.initiateBackchannelAuthentication(config, { scope: 'openid', login_hint: 'alice' });
+    const { url } = approvals.at(-1)!;
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    // A form without the token this browser was served (CSRF), then a journey that does not exist.
+    const forged = await fetch(url, {
+      method: 'POST',
+      headers: form,
+      body: new URLSearchParams({ journeyId: 'j', csrf: 'x', IDToken1: 'alice' }),
+    });
+    expect(forged.status).toBe(403);
+    const unknown = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ journeyId: 'nope', callbacks: [] }),
+    });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({ code: 'ERR_JOURNEY_NOT_FOUND' });
+  });
+
   it('an unknown auth_req_id gets invalid_grant, an unknown link 404, a client without the grant unauthorized_client', async () => {
     expect(await pollOnce(stack, 'no-such-request')).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
     const res = await new Browser().request(`${stack.issuer}/ciba/no-such-approval`, { headers: { accept: 'application/json' } });
