@@ -174,7 +174,8 @@ class KvAdapter implements OidcStorageAdapter {
   /** What a redemption that lost the race gets: oidc-provider's own error for a reuse it sees. */
   #reused(): Error {
     // RFC 9126 §4: a request_uri is used once.
-    if (this.#model === 'PushedAuthorizationRequest') return new errors.InvalidRequestUri('request_uri is invalid, expired, or was already used');
+    if (this.#model === 'PushedAuthorizationRequest')
+      return new errors.InvalidRequestUri('request_uri is invalid, expired, or was already used');
     return new errors.InvalidGrant(`${LABELS[this.#model] ?? this.#model} already consumed`);
   }
 
@@ -209,7 +210,11 @@ class KvAdapter implements OidcStorageAdapter {
  * @example
  * new Provider(issuer, { adapter: kvAdapter(stores.kv, Date.now, stores.counters) });
  */
-export function kvAdapter(kv: KeyValueStore, now: () => number = Date.now, counters?: CounterStore): new (model: string) => OidcStorageAdapter {
+export function kvAdapter(
+  kv: KeyValueStore,
+  now: () => number = Date.now,
+  counters?: CounterStore,
+): new (model: string) => OidcStorageAdapter {
   return class WaymarkKvAdapter extends KvAdapter {
     constructor(model: string) {
       super(model, kv, now, counters);

@@ -13,6 +13,10 @@ import Provider, {
   type KoaContextWithOIDC,
 } from 'oidc-provider';
 import { kvAdapter } from './adapter.js';
+import { cibaFeature } from './ciba.js';
+import { cibaApprovalRoutes, cibaApprovals, type CibaApprovals } from './ciba-approval.js';
+import { deviceFlowFeature } from './device.js';
+import { grantFeatures, resolveGrants, unauthorizedClientError } from './grants.js';
 import { DEFAULTS, type OidcTtl } from './defaults.js';
 import { OidcProviderOptionsError } from './errors.js';
 import { interactionRoutes, pageCsp, type ResolvedPolicy } from './interactions.js';
@@ -41,6 +45,8 @@ export interface WaymarkOidcProvider {
   readonly mountPath: string;
   /** Absolute URL of the discovery document. */
   readonly discoveryUrl: string;
+  /** CIBA approvals (find, approve, deny) when `grants.ciba` is on: for channels that authenticate the person themselves. */
+  readonly ciba: CibaApprovals | undefined;
 }
 
 const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -69,8 +75,8 @@ function clientsOf(options: CheckedOidcProviderOptions): { metadata: ClientMetad
       clientId: client.client_id,
       flows: [...policy.flows],
       firstParty: policy.firstParty,
-      redirectUris: [...client.redirect_uris],
-      csp: pageCsp(client.redirect_uris),
+      redirectUris: [...(client.redirect_uris ?? [])],
+      csp: pageCsp(client.redirect_uris ?? []),
       corsOrigins: policy.corsOrigins,
     });
     const { waymark: _policy, ...rest } = client;
@@ -130,6 +136,8 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
 
   const resources = resourceServers(options.resourceServers, accessTokenAlg(jwks));
   const exchange = tokenExchange({ issuer, jwks, targets: resources.targets });
+  const grants = resolveGrants(options.grants);
+  const base = issuer.endsWith('/') ? issuer.slice(0, -1) : issuer;
 
   const policy = interactionPolicy.base();
   policy.get('login')?.checks.add(waymarkSessionCheck(stores, sessionCookie));
@@ -161,11 +169,13 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
       userinfo: { enabled: true },
       revocation: { enabled: true },
       resourceIndicators: resources.feature,
-      // RFC 6749 §4.4: an agent's own token (the actor token of a token exchange).
-      clientCredentials: { enabled: true },
+      // RFC 6749 §4.4 client credentials (an agent's own token, the actor token of a token exchange) and RFC 7662 introspection, as `grants` says.
+      ...grantFeatures(grants),
       // RFC 9449: a client that sends a DPoP proof to the token endpoint gets tokens bound to its
       // key (cnf.jkt), usable only with a proof; `dpop_bound_access_tokens: true` makes it a must (§5.2).
       dPoP: { enabled: true },
+      deviceFlow: deviceFlowFeature(grants.deviceFlow),
+      ciba: cibaFeature(grants.ciba, options.ciba, { kv: stores.kv, approvalUrl: (id) => `${base}/ciba/${id}`, logger }),
     },
     // RFC 8693 token exchange: the per-client impersonation flag and the `act` claim.
     extraClientMetadata: exchange.extraClientMetadata,
@@ -214,8 +224,14 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
       ...ttl,
       // A resource server's own lifetime wins (oidc-provider's default function does the same).
       AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl.AccessToken,
-      // A client's own token (client credentials) lives like an access token.
-      ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl.AccessToken,
+      ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl.ClientCredentials,
+      // CIBA §7.1: the client may ask for a shorter lifetime with requested_expiry.
+      BackchannelAuthenticationRequest: (ctx) => {
+        const requested = Number(ctx?.oidc.params?.requested_expiry);
+        return Number.isSafeInteger(requested) && requested > 0
+          ? Math.min(requested, ttl.BackchannelAuthenticationRequest)
+          : ttl.BackchannelAuthenticationRequest;
+      },
     },
   };
   try {
@@ -225,6 +241,7 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
   }
   exchange.register(provider);
   provider.proxy = options.proxy ?? DEFAULTS.proxy;
+  provider.use(unauthorizedClientError);
   provider.use(endWaymarkSession(stores, sessionCookie, options.audit ? { auditor: options.audit, trustedProxies } : undefined));
   provider.on('server_error', (_ctx, error) =>
     logger.error('oidc-provider server_error', { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }),
@@ -260,7 +277,24 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
       now: Date.now,
     }),
   );
+  let ciba: CibaApprovals | undefined;
+  if (grants.ciba !== false) {
+    const deps = {
+      provider,
+      engine: options.engine as OidcEngine,
+      stores,
+      policies,
+      resourceServers: options.resourceServers,
+      oidcScopes: new Set(configuration.scopes),
+      csrf: csrfTokens(csrfKey),
+      trustedProxies,
+      bodyLimit: DEFAULTS.bodyLimit,
+      logger,
+      now: Date.now,
+    };
+    ciba = cibaApprovals(deps);
+    router.use(`${mountPath}/ciba`, cibaApprovalRoutes(deps, ciba));
+  }
   router.use(mount, provider.callback());
-  const base = issuer.endsWith('/') ? issuer.slice(0, -1) : issuer;
-  return { provider, router, issuer, mountPath, discoveryUrl: `${base}/.well-known/openid-configuration` };
+  return { provider, router, issuer, mountPath, discoveryUrl: `${base}/.well-known/openid-configuration`, ciba };
 }

@@ -28,6 +28,12 @@ export const DEFAULTS = {
     Grant: 28800,
     /** One day: refresh tokens are issued only for `offline_access`, which clients must ask for. */
     RefreshToken: 86400,
+    /** Ten minutes: a client credentials token (no person behind it) is cheap to get again; an API's `accessTokenTtl` wins. */
+    ClientCredentials: 600,
+    /** Ten minutes for the person to enter a device's user code (RFC 8628 §3.2 `expires_in`). */
+    DeviceCode: 600,
+    /** Ten minutes for the person to approve a CIBA request; a shorter `requested_expiry` wins (CIBA §7.1). */
+    BackchannelAuthenticationRequest: 600,
   },
 } as const;
 

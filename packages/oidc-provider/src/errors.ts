@@ -12,6 +12,10 @@ export const OIDC_PROVIDER_ERRORS = {
   ERR_INTERACTION_FORBIDDEN: 'ERR_INTERACTION_FORBIDDEN',
   /** No flow can run for this request: `acr_values` names none of the flows the client allows. */
   ERR_NO_FLOW: 'ERR_NO_FLOW',
+  /** A CIBA approval link that is unknown, already used or expired (404 page). */
+  ERR_CIBA_APPROVAL_NOT_FOUND: 'ERR_CIBA_APPROVAL_NOT_FOUND',
+  /** A CIBA approval journey identified someone other than the person the request named: the request is denied. */
+  ERR_CIBA_APPROVAL_SUBJECT: 'ERR_CIBA_APPROVAL_SUBJECT',
 } as const;
 
 export type OidcProviderErrorCode = keyof typeof OIDC_PROVIDER_ERRORS;

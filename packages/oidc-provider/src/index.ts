@@ -4,7 +4,15 @@
  */
 export { createOidcProvider } from './create-provider.js';
 export type { WaymarkOidcProvider } from './create-provider.js';
-export type { OidcProviderOptions, OidcClientConfig, WaymarkClientPolicy, OidcEngine, OidcProvider, PrivateJwk, ResourceServerConfig } from './options.js';
+export type {
+  OidcProviderOptions,
+  OidcClientConfig,
+  WaymarkClientPolicy,
+  OidcEngine,
+  OidcProvider,
+  PrivateJwk,
+  ResourceServerConfig,
+} from './options.js';
 export { DEFAULTS } from './defaults.js';
 export type { OidcTtl } from './defaults.js';
 export { OIDC_PROVIDER_ERRORS, OidcProviderOptionsError } from './errors.js';
@@ -16,3 +24,8 @@ export { loginResult } from './login-result.js';
 export type { LoginResult } from './login-result.js';
 export { TOKEN_EXCHANGE_GRANT_TYPE, TOKEN_TYPES, IMPERSONATION_METADATA, publicJwks } from './token-exchange.js';
 export type { ActClaim } from './token-exchange.js';
+export { GRANT_DEFAULTS } from './grants.js';
+export type { GrantOptions } from './grants.js';
+export { loggingNotifier } from './ciba.js';
+export type { CibaApproval, CibaHooks, CibaNotifier, StoredApproval as CibaApprovalRecord } from './ciba.js';
+export type { CibaApprovals } from './ciba-approval.js';

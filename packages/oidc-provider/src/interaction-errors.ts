@@ -34,7 +34,6 @@ export interface InteractionErrorAnswer {
   headers: Readonly<Record<string, string>>;
 }
 
-
 /**
  * The answer for any error of the interaction routes: the table's for Waymark codes and
  * unreadable bodies, oidc-provider's status and `error` for its own errors, and 500

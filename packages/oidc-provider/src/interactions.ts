@@ -102,7 +102,13 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   }
 
   /** One `authorize.ended` audit event for a login interaction that ended. */
-  function auditLogin(req: Request, result: Exclude<JourneyResult, { status: 'suspended' }>, outcome: 'success' | 'failure', code?: string, reason?: string): void {
+  function auditLogin(
+    req: Request,
+    result: Exclude<JourneyResult, { status: 'suspended' }>,
+    outcome: 'success' | 'failure',
+    code?: string,
+    reason?: string,
+  ): void {
     const meta = result.meta as { clientId?: unknown } | undefined;
     deps.audit?.emit({
       type: 'authorize.ended',
@@ -153,7 +159,11 @@ export function interactionRoutes(deps: InteractionDeps): Router {
         auditLogin(req, result, 'success');
         return finish(req, res, { login }, false);
       }
-      deps.logger.warn('login journey succeeded without a subject', { requestId: requestIdFor(req), flowId: result.flowId, journeyId: result.journeyId });
+      deps.logger.warn('login journey succeeded without a subject', {
+        requestId: requestIdFor(req),
+        flowId: result.flowId,
+        journeyId: result.journeyId,
+      });
       auditLogin(req, result, 'failure', 'no_subject', 'the sign-in journey identified nobody');
       return finish(req, res, { error: 'access_denied', error_description: 'the sign-in journey identified nobody' }, false);
     }

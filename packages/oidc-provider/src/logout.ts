@@ -43,7 +43,11 @@ export type ProviderMiddleware = (ctx: KoaContextWithOIDC, next: () => Promise<u
  * Provider middleware that ends the Waymark session when the user confirmed a full sign-out,
  * and records it (`session.ended`, with the session's subject, never its id) when given an auditor.
  */
-export function endWaymarkSession(stores: Stores, cookieName: string, audit?: { auditor: Auditor; trustedProxies: TrustedProxies }): ProviderMiddleware {
+export function endWaymarkSession(
+  stores: Stores,
+  cookieName: string,
+  audit?: { auditor: Auditor; trustedProxies: TrustedProxies },
+): ProviderMiddleware {
   return async function endWaymarkSession(ctx, next) {
     await next();
     // `logout` is set only by the "Sign out" button; "Stay signed in" ends the client's part only.

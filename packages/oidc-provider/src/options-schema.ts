@@ -8,6 +8,9 @@ const TTL_REASONS: Record<keyof typeof DEFAULTS.ttl, string> = {
   Session: "the provider's session",
   Grant: 'an auto-granted first-party consent',
   RefreshToken: 'refresh tokens (offline_access only)',
+  ClientCredentials: "client credentials tokens (an API's accessTokenTtl wins)",
+  DeviceCode: 'a device code waiting for its person (RFC 8628)',
+  BackchannelAuthenticationRequest: 'a CIBA request waiting for its approval (a shorter requested_expiry wins)',
 };
 
 const ttl = Object.fromEntries(
@@ -31,12 +34,15 @@ const strings = (description: string, item: string) => ({
 /** One client: oidc-provider's metadata (RFC 7591 names, any other key passes to oidc-provider) plus `waymark`. */
 const client = {
   type: 'object',
-  required: ['client_id', 'redirect_uris', 'waymark'],
+  required: ['client_id', 'waymark'],
   properties: {
     client_id: { type: 'string', minLength: 1, description: 'the client identifier, unique among the clients' },
     client_secret: { type: 'string', minLength: 1, writeOnly: true, description: 'the client secret of a confidential client' },
     redirect_uris: {
-      ...strings('the redirect URIs the client may use, at least one', 'a redirect URI such as "https://app.example/callback"'),
+      ...strings(
+        'the redirect URIs the client may use, at least one; a client without a redirect (client credentials, device, CIBA only) omits them and sets "response_types": []',
+        'a redirect URI such as "https://app.example/callback"',
+      ),
       minItems: 1,
     },
     post_logout_redirect_uris: strings('where RP-initiated logout may return to', 'a URI such as "https://app.example/"'),
@@ -174,12 +180,21 @@ export const oidcProviderOptionsSchema = {
         type: 'object',
         additionalProperties: false,
         required: ['scopes'],
-        description: 'one API: { "scopes": [...], "clients"?: [...], "accessTokenTtl"?: seconds, "audience"?: aud, "accessTokenFormat"?: "jwt" | "opaque" }',
+        description:
+          'one API: { "scopes": [...], "clients"?: [...], "accessTokenTtl"?: seconds, "audience"?: aud, "accessTokenFormat"?: "jwt" | "opaque" }',
         properties: {
           scopes: { ...strings('the scopes a token for this API may carry, at least one', 'a scope such as "payments"'), minItems: 1 },
           clients: strings('the clients that may ask for its tokens. Default every client', 'a client_id of "clients"'),
-          accessTokenTtl: { type: 'integer', minimum: 1, description: 'the lifetime of its access tokens in seconds. Default ttl.AccessToken' },
-          audience: { type: 'string', minLength: 1, description: "the aud of its tokens (token exchange's audience parameter names it). Default the resource indicator" },
+          accessTokenTtl: {
+            type: 'integer',
+            minimum: 1,
+            description: 'the lifetime of its access tokens in seconds. Default ttl.AccessToken',
+          },
+          audience: {
+            type: 'string',
+            minLength: 1,
+            description: "the aud of its tokens (token exchange's audience parameter names it). Default the resource indicator",
+          },
           accessTokenFormat: {
             enum: ['jwt', 'opaque'],
             description: 'jwt (RFC 9068, validated offline) or opaque (validated by introspection, RFC 7662). Default jwt',
@@ -187,10 +202,45 @@ export const oidcProviderOptionsSchema = {
         },
       },
     },
+    grants: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description:
+        'grants beyond authorization code and refresh token, and introspection: { "clientCredentials"?: true, "deviceFlow"?: true, "ciba"?: true, "introspection"?: false }. A client uses one only when its grant_types list it',
+      properties: {
+        clientCredentials: {
+          type: 'boolean',
+          default: false,
+          description: 'RFC 6749 §4.4 client credentials (a JWT for the API named by resource). Default false',
+        },
+        deviceFlow: {
+          type: 'boolean',
+          default: false,
+          description: "RFC 8628 device authorization, the person signing in at <issuer>/device through the client's flow. Default false",
+        },
+        ciba: {
+          type: 'boolean',
+          default: false,
+          description:
+            "OpenID Connect CIBA in poll mode, the person approving through the client's flow at a link the ciba.notify hook delivers; needs the ciba option. Default false",
+        },
+        introspection: {
+          type: 'boolean',
+          default: true,
+          description: 'RFC 7662 introspection at <issuer>/token/introspection. Default true',
+        },
+      },
+    },
+    ciba: {
+      type: 'object',
+      required: ['findSubject'],
+      description: 'CIBA hooks: { findSubject(loginHint, clientId) → sub | undefined, notify?(approval) } (functions)',
+    },
     logger: { description: 'a Waymark logger. Default: silent' },
     audit: {
       description:
-        'an Auditor (createAuditor of @waymark/core, or the adapter router\'s `audit`): authorize.ended per login interaction, session.ended on logout. Default: none',
+        "an Auditor (createAuditor of @waymark/core, or the adapter router's `audit`): authorize.ended per login interaction, session.ended on logout. Default: none",
     },
   },
 };

@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { compileConfigSchema, ConfigInvalidError, type Auditor, type ConfigProblem, type ConfigSchema, type Engine } from '@waymark/core';
 import type { JsonObject, Logger, Stores } from '@waymark/sdk';
+import type { CibaHooks } from './ciba.js';
 import type { OidcTtl } from './defaults.js';
+import type { GrantOptions } from './grants.js';
 import { oidcProviderOptionsSchema } from './options-schema.js';
 
 /** What the provider needs of the engine: start, resume and inspect journeys, and know its flows. */
@@ -32,7 +34,8 @@ export interface WaymarkClientPolicy {
 export interface OidcClientConfig {
   client_id: string;
   client_secret?: string;
-  redirect_uris: string[];
+  /** Required for clients that use a redirect (code, implicit); a client credentials, device or CIBA client omits it and sets `response_types: []`. */
+  redirect_uris?: string[];
   post_logout_redirect_uris?: string[];
   /** Default `client_secret_basic`; `none` for public clients (PKCE is required of every client). */
   token_endpoint_auth_method?: string;
@@ -103,6 +106,10 @@ export interface OidcProviderOptions {
   ttl?: Partial<OidcTtl>;
   /** APIs the provider issues JWT access tokens for (RFC 8707 `resource`), keyed by resource indicator. Default none. */
   resourceServers?: Readonly<Record<string, ResourceServerConfig>>;
+  /** Grants beyond authorization code and refresh token (client credentials, device, CIBA) and introspection; see `grants.ts`. */
+  grants?: GrantOptions;
+  /** CIBA's hooks: who a `login_hint` is, and how the person is reached (required with `grants.ciba`). */
+  ciba?: CibaHooks;
   /** Default: silent. */
   logger?: Logger;
   /**
@@ -173,6 +180,8 @@ function semanticProblems(options: CheckedOidcProviderOptions): ConfigProblem[] 
     if (options.cookieKeys === undefined)
       problem('/cookieKeys', 'is required: pass one or more random secrets of 32+ characters (the first signs, all verify)');
   }
+  if (options.grants?.ciba === true && typeof options.ciba?.findSubject !== 'function')
+    problem('/ciba', 'is required with grants.ciba: pass { findSubject(loginHint, clientId) → sub | undefined, notify?(approval) }');
   const engine = options.engine as Partial<OidcEngine> | undefined;
   if (engine !== undefined && (typeof engine.start !== 'function' || typeof engine.flow !== 'function'))
     problem('/engine', 'must be the engine from createEngine() (with start, resume, pending and flow)');
@@ -232,7 +241,10 @@ export function checkOidcProviderOptions(options: OidcProviderOptions): CheckedO
   compiled ??= compileConfigSchema<CheckedOidcProviderOptions>(oidcProviderOptionsSchema, SUBJECT);
   // Engine, stores and functions by reference; the JSON parts copied (defaults go into them).
   const checked = Object.fromEntries(
-    Object.entries(options).map(([key, value]) => [key, ['engine', 'stores', 'findClaims', 'logger', 'audit'].includes(key) ? value : copy(value)]),
+    Object.entries(options).map(([key, value]) => [
+      key,
+      ['engine', 'stores', 'findClaims', 'logger', 'audit', 'ciba'].includes(key) ? value : copy(value),
+    ]),
   ) as unknown as CheckedOidcProviderOptions;
   const problems = compiled.problems(checked);
   problems.push(...semanticProblems(checked));

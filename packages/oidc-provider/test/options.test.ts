@@ -58,7 +58,11 @@ describe('createOidcProvider options', () => {
       },
     });
     expect(r.code).toBe('ERR_CONFIG_INVALID');
-    expect(r.pointers.sort()).toEqual(['/resourceServers/https:~1~1api.example.com~1x/clients/0', '/resourceServers/https:~1~1api.example.com~1y/scopes', '/resourceServers/not a uri']);
+    expect(r.pointers.sort()).toEqual([
+      '/resourceServers/https:~1~1api.example.com~1x/clients/0',
+      '/resourceServers/https:~1~1api.example.com~1y/scopes',
+      '/resourceServers/not a uri',
+    ]);
     expect(r.message).toContain('must be an absolute URI without a fragment (RFC 8707 §2)');
     expect(r.message).toContain('names client "nobody", which is not one of "clients"');
   });

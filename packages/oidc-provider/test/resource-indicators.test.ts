@@ -14,7 +14,9 @@ const API = 'http://localhost:3000/session-transfer';
 const OTHER = 'https://api.example.com/other';
 
 async function codeFlow(stack: Stack, resource: string, scope = 'openid session_transfer') {
-  const config = await oidc.discovery(new URL(stack.issuer), WEB_APP.id, WEB_APP.secret, undefined, { execute: [oidc.allowInsecureRequests] });
+  const config = await oidc.discovery(new URL(stack.issuer), WEB_APP.id, WEB_APP.secret, undefined, {
+    execute: [oidc.allowInsecureRequests],
+  });
   const verifier = oidc.randomPKCECodeVerifier();
   const nonce = oidc.randomNonce();
   const url = oidc.buildAuthorizationUrl(config, {
@@ -60,14 +62,21 @@ describe('resourceServers (RFC 8707 resource indicators, RFC 9068 JWT access tok
     );
     expect(decodeProtectedHeader(tokens.access_token)).toMatchObject({ typ: 'at+jwt', alg: 'RS256' });
     expect(tokens.expires_in).toBeLessThanOrEqual(300);
-    const validator = createAccessTokenValidator({ issuer: stack.issuer, audience: API, jwksUri: `${stack.issuer}/jwks`, clock: { now: () => Date.now() } });
+    const validator = createAccessTokenValidator({
+      issuer: stack.issuer,
+      audience: API,
+      jwksUri: `${stack.issuer}/jwks`,
+      clock: { now: () => Date.now() },
+    });
     const result = await validator.validate(tokens.access_token);
     expect(result).toMatchObject({ ok: true, clientId: WEB_APP.id, scopes: ['session_transfer'] });
     expect(result.ok && result.claims).toMatchObject({ iss: stack.issuer, aud: API, sub: 'user-alice' });
   });
 
   it('refuses an indicator it does not list with invalid_target (RFC 8707 §2)', async () => {
-    const config = await oidc.discovery(new URL(stack.issuer), WEB_APP.id, WEB_APP.secret, undefined, { execute: [oidc.allowInsecureRequests] });
+    const config = await oidc.discovery(new URL(stack.issuer), WEB_APP.id, WEB_APP.secret, undefined, {
+      execute: [oidc.allowInsecureRequests],
+    });
     const url = oidc.buildAuthorizationUrl(config, {
       redirect_uri: WEB_APP.redirect,
       scope: 'openid',
@@ -80,7 +89,9 @@ describe('resourceServers (RFC 8707 resource indicators, RFC 9068 JWT access tok
   });
 
   it('refuses a client the API does not list', async () => {
-    const config = await oidc.discovery(new URL(stack.issuer), 'other-app', WEB_APP.secret, undefined, { execute: [oidc.allowInsecureRequests] });
+    const config = await oidc.discovery(new URL(stack.issuer), 'other-app', WEB_APP.secret, undefined, {
+      execute: [oidc.allowInsecureRequests],
+    });
     const url = oidc.buildAuthorizationUrl(config, {
       redirect_uri: WEB_APP.redirect,
       scope: 'openid',

@@ -307,7 +307,9 @@ describe('@waymark/oidc-provider failure and logout', () => {
     const requestId = res.headers.get('x-request-id');
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
     const ended = events.filter((e) => e.type === 'session.ended');
-    expect(ended).toEqual([expect.objectContaining({ outcome: 'ended', sub: 'user-alice', reason: 'logout', requestId, client_id: WEB_APP.id })]);
+    expect(ended).toEqual([
+      expect.objectContaining({ outcome: 'ended', sub: 'user-alice', reason: 'logout', requestId, client_id: WEB_APP.id }),
+    ]);
     expect(JSON.stringify(events)).not.toContain(sessionId);
     expect(res.headers.getSetCookie().some((c) => c.startsWith(`${SESSION_COOKIE}=;`) && /Max-Age=0/.test(c))).toBe(true);
     expect(await stack.stores.sessions.get(sessionId)).toBeUndefined();

@@ -112,6 +112,8 @@ beforeAll(async () => {
       client('bound-agent', { dpop_bound_access_tokens: true }),
     ],
     extra: {
+      // An agent's own token (its actor token) comes from client credentials (off unless asked).
+      grants: { clientCredentials: true },
       resourceServers: {
         [MCP]: { scopes: ['tools:read', 'tools:write'] },
         [UPSTREAM]: { scopes: ['tools:read', 'files:read'], accessTokenTtl: 120 },
@@ -328,7 +330,7 @@ describe('token exchange (RFC 8693): refusals', () => {
 
   it('refuses a client whose grant_types do not list token exchange', async () => {
     expect(await refusal('no-exchange', { subject_token: subject, subject_token_type: AT, resource: UPSTREAM })).toBe(
-      '400 invalid_request',
+      '400 unauthorized_client',
     );
   });
 });

@@ -63,7 +63,7 @@ export interface ProductionContext {
   /** The admin section, when there is one: writes in production need `allowWritesInProduction`. */
   admin?: { writes?: boolean; allowWritesInProduction?: boolean } | undefined;
   /** The OpenID Provider's keys, when it is mounted: generated per process is development only. */
-  oidc?: { generatedKeys: boolean; generatedCookieKeys: boolean } | undefined;
+  oidc?: { generatedKeys: boolean; generatedCookieKeys: boolean; grants?: { ciba?: boolean } | undefined } | undefined;
 }
 
 /** One production rule: the problems it finds, each with the pointer of the place and the fix. */
@@ -191,7 +191,21 @@ function fixedProviderKeys(context: ProductionContext): ConfigProblem[] {
   return problems;
 }
 
+/** `waymark serve` reaches CIBA's person by writing the approval link to the log: development only. */
+function noLoggedCibaLinks(context: ProductionContext): ConfigProblem[] {
+  if (context.oidc?.grants?.ciba !== true) return [];
+  return [
+    {
+      code: 'ERR_PRODUCTION_REFUSED',
+      pointer: '/oidc/grants/ciba',
+      message:
+        'serve writes CIBA approval links to the log (development only); in production embed createOidcProvider with a ciba.notify that reaches the person, or switch grants.ciba off',
+    },
+  ];
+}
+
 export const PRODUCTION_RULES: readonly ProductionRule[] = [
+  noLoggedCibaLinks,
   adminWritesAllowed,
   fixedProviderKeys,
   fixedSecretKeys,

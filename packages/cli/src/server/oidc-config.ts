@@ -4,6 +4,9 @@ import { isAbsolute, resolve } from 'node:path';
 import { ConfigInvalidError, type Auditor, type ConfigProblem, type Engine } from '@waymark/core';
 import {
   createOidcProvider,
+  loggingNotifier,
+  type CibaHooks,
+  type GrantOptions,
   type OidcClientConfig,
   type PrivateJwk,
   type ResourceServerConfig,
@@ -38,6 +41,8 @@ export interface OidcSettings {
   ttl?: Record<string, number>;
   /** Trust X-Forwarded-Proto/Host from a TLS-terminating proxy. Default false. */
   proxy?: boolean;
+  /** Grants beyond authorization code and refresh token: client credentials, device, CIBA; and introspection. Default: none of the grants, introspection on. */
+  grants?: GrantOptions;
 }
 
 /** The `oidc` section after validation: keys read or generated, paths absolute. */
@@ -56,6 +61,7 @@ export interface ResolvedOidcSettings {
   claims?: Record<string, string[]>;
   ttl?: Record<string, number>;
   proxy: boolean;
+  grants?: GrantOptions;
 }
 
 /** The JSON Schema of the `oidc` key (the clients' own metadata is checked by @waymark/oidc-provider, pointers under /oidc). */
@@ -102,6 +108,11 @@ export const oidcSettingsSchema = {
     claims: { type: 'object', description: 'scope → the claims the provider may release, such as { "openid": ["sub"] }' },
     ttl: { type: 'object', description: 'lifetimes in seconds, such as { "AccessToken": 3600 }' },
     proxy: { type: 'boolean', default: false, description: 'trust X-Forwarded-Proto/Host from a TLS-terminating proxy. Default false' },
+    grants: {
+      type: 'object',
+      description:
+        'grants beyond authorization code and refresh token, each used by the clients whose grant_types list it: { "clientCredentials"?: true, "deviceFlow"?: true, "ciba"?: true, "introspection"?: false }. CIBA finds the person by username (or subject) in services.usersFile and writes approval links to the log (development only)',
+    },
   },
 } as const;
 
@@ -166,6 +177,7 @@ export function resolveOidcSettings(
     ...(settings.claims !== undefined ? { claims: settings.claims } : {}),
     ...(settings.ttl !== undefined ? { ttl: settings.ttl } : {}),
     proxy: settings.proxy ?? false,
+    ...(settings.grants !== undefined ? { grants: settings.grants } : {}),
   };
 }
 
@@ -186,7 +198,32 @@ export function publicJwks(jwks: { keys: readonly PrivateJwk[] }): { keys: JsonW
 }
 
 /** The provider's own option names → where they live in the serve configuration. */
-const POINTERS: Record<string, string> = { '/jwks': '/oidc/jwksFile', '/cookieKeys': '/oidc/cookieKeys', '/issuer': '/oidc/path' };
+const POINTERS: Record<string, string> = {
+  '/jwks': '/oidc/jwksFile',
+  '/cookieKeys': '/oidc/cookieKeys',
+  '/issuer': '/oidc/path',
+};
+
+/** What CIBA needs of the user store: a person by username, or by subject. */
+export interface CibaUserLookup {
+  findByUsername(username: string): Promise<{ sub: string } | undefined>;
+  findBySub(sub: string): Promise<{ sub: string } | undefined>;
+}
+
+/**
+ * CIBA for `waymark serve`: the `login_hint` is a username (or a subject) of the users file, and
+ * the approval link goes to the log (`ciba approval requested`), which is why production mode
+ * refuses `grants.ciba` (mode.ts); an application that reaches people some other way embeds
+ * `createOidcProvider` with its own `ciba.notify`.
+ */
+export function serveCibaHooks(users: CibaUserLookup, logger: Logger): CibaHooks {
+  return {
+    async findSubject(hint) {
+      return ((await users.findByUsername(hint)) ?? (await users.findBySub(hint)))?.sub;
+    },
+    notify: loggingNotifier(logger),
+  };
+}
 
 /**
  * Creates the provider for the resolved settings. Its own checks (client metadata, flows the
@@ -195,8 +232,18 @@ const POINTERS: Record<string, string> = { '/jwks': '/oidc/jwksFile', '/cookieKe
  */
 export function createConfiguredProvider(
   settings: ResolvedOidcSettings,
-  deps: { engine: Engine; stores: Stores; logger: Logger; trustedProxies: readonly string[]; audit?: Auditor | undefined },
+  deps: {
+    engine: Engine;
+    stores: Stores;
+    logger: Logger;
+    trustedProxies: readonly string[];
+    audit?: Auditor | undefined;
+    /** The users file's store: CIBA's `login_hint` names one of its people. */
+    users?: CibaUserLookup | undefined;
+  },
 ): WaymarkOidcProvider {
+  if (settings.grants?.ciba === true && deps.users === undefined)
+    throw problem('/oidc/grants/ciba', 'needs services.usersFile: the person a CIBA login_hint names is looked up there (by username, then subject)');
   try {
     return createOidcProvider({
       issuer: settings.issuer,
@@ -209,6 +256,8 @@ export function createConfiguredProvider(
       ...(settings.claims !== undefined ? { claims: settings.claims } : {}),
       ...(settings.ttl !== undefined ? { ttl: settings.ttl } : {}),
       proxy: settings.proxy,
+      ...(settings.grants !== undefined ? { grants: settings.grants } : {}),
+      ...(settings.grants?.ciba === true && deps.users ? { ciba: serveCibaHooks(deps.users, deps.logger) } : {}),
       trustedProxies: deps.trustedProxies,
       logger: deps.logger,
       ...(deps.audit ? { audit: deps.audit } : {}),

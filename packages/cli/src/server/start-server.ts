@@ -22,7 +22,7 @@ import { configError, resolveServerConfig, type ResolvedServerConfig, type Serve
 import { createHttpServer } from './http-settings.js';
 import { describeMode, productionProblems, productionRefused, type ServerMode } from './mode.js';
 import { serviceProblems } from './service-checks.js';
-import { createConfiguredProvider, fetchWithOwnJwks, providerMetadataAlias, publicJwks } from './oidc-config.js';
+import { createConfiguredProvider, fetchWithOwnJwks, providerMetadataAlias, publicJwks, type CibaUserLookup } from './oidc-config.js';
 import { placePolicyProblems, policyRouterOptions } from './policies-config.js';
 import { createStoresFromConfig } from './stores.js';
 import { describeTls, loadTls } from './tls.js';
@@ -288,7 +288,14 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
           );
     // The provider after the adapter's routes (its hot paths first), before the 404.
     const provider = oidc
-      ? createConfiguredProvider(oidc, { engine, stores, logger, trustedProxies: resolved.trustedProxies, audit: router.audit })
+      ? createConfiguredProvider(oidc, {
+          engine,
+          stores,
+          logger,
+          trustedProxies: resolved.trustedProxies,
+          audit: router.audit,
+          users: services.users as CibaUserLookup | undefined,
+        })
       : undefined;
     // The admin API in front of the adapter's app when the config has an `admin` section.
     const app = await withAdmin(createWaymarkApp(router, provider ? [provider.router, providerMetadataAlias(provider)] : []), {
