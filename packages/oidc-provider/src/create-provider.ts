@@ -14,9 +14,15 @@ import Provider, {
   type KoaContextWithOIDC,
 } from 'oidc-provider';
 import { kvAdapter } from './adapter.js';
+import { withStoreClients } from './clients/adapter.js';
+import { clientCors, clientPkce, clientTtl, refreshTokenPolicy, withX5t, x5tByKid } from './clients/features.js';
+import { clientMetadata } from './clients/metadata.js';
+import { clientRoutes } from './clients/routes.js';
+import { StoreClients } from './clients/store-clients.js';
 import { DEFAULTS, type OidcTtl } from './defaults.js';
 import { OidcProviderOptionsError } from './errors.js';
 import { interactionRoutes, pageCsp, type ResolvedPolicy } from './interactions.js';
+import { RESPONSE_TYPES, matchRedirectUri, type Client as WaymarkClient } from '@waymark/core';
 import { requireValidHost } from './lib/host.js';
 import { alertPage, csrfTokens } from './lib/pages.js';
 import { endWaymarkSession, logoutSource, postLogoutSuccessSource } from './logout.js';
@@ -66,7 +72,11 @@ function accessTokenAlg(jwks: { keys: JsonObject[] } | undefined): AsymmetricSig
  * API lists. An indicator the configuration does not list, or a client it does not allow, is
  * `invalid_target` (RFC 8707 §2).
  */
-function resourceIndicators(options: CheckedOidcProviderOptions, alg: AsymmetricSigningAlgorithm): NonNullable<Configuration['features']>['resourceIndicators'] {
+function resourceIndicators(
+  options: CheckedOidcProviderOptions,
+  alg: AsymmetricSigningAlgorithm,
+  waymark: (clientId: string) => WaymarkClient | undefined,
+): NonNullable<Configuration['features']>['resourceIndicators'] {
   const servers = options.resourceServers;
   return {
     enabled: true,
@@ -76,9 +86,13 @@ function resourceIndicators(options: CheckedOidcProviderOptions, alg: Asymmetric
       const server = servers[indicator];
       if (server === undefined || (server.clients !== undefined && !server.clients.includes(client.clientId)))
         throw new errors.InvalidTarget();
+      // A client of the client store gets the API's scopes it is allowed (its allowed_scopes), none other.
+      const allowed = waymark(client.clientId)?.allowedScopes;
+      const scopes = allowed ? server.scopes.filter((scope) => allowed.includes(scope)) : server.scopes;
+      if (scopes.length === 0) throw new errors.InvalidTarget('the client is allowed none of this resource\'s scopes');
       return {
         audience: indicator,
-        scope: server.scopes.join(' '),
+        scope: scopes.join(' '),
         accessTokenFormat: 'jwt',
         ...(server.accessTokenTtl !== undefined ? { accessTokenTTL: server.accessTokenTtl } : {}),
         jwt: { sign: { alg } },
@@ -107,6 +121,31 @@ function clientsOf(options: CheckedOidcProviderOptions): { metadata: ClientMetad
     return { default_acr_values: policy.flows.slice(0, 1), ...rest } as ClientMetadata;
   });
   return { metadata, policies };
+}
+
+/** The grant types this provider serves (a store client's others are left out of its metadata). */
+function providerGrants(configuration: Configuration): Set<string> {
+  const features = configuration.features ?? {};
+  return new Set([
+    'authorization_code',
+    'implicit',
+    'refresh_token',
+    ...(features.clientCredentials?.enabled ? ['client_credentials'] : []),
+    ...(features.deviceFlow?.enabled ? ['urn:ietf:params:oauth:grant-type:device_code'] : []),
+    ...(features.ciba?.enabled ? ['urn:openid:params:grant-type:ciba'] : []),
+  ]);
+}
+
+/** The interaction policy of a client of the client store: its flows, first-party flag, redirect URIs and CORS origins. */
+function policyOfClient(client: WaymarkClient): ResolvedPolicy {
+  return {
+    clientId: client.clientId,
+    flows: [...client.allowedFlows],
+    firstParty: client.firstParty,
+    redirectUris: [...client.redirectUris],
+    csp: pageCsp(client.redirectUris),
+    corsOrigins: [...client.corsOrigins],
+  };
 }
 
 /**
@@ -140,7 +179,25 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
   const issuer = options.issuer;
   const stores = options.stores;
   const { jwks, cookieKeys } = keysOf(options);
-  const { metadata, policies } = clientsOf(options);
+  const thumbprints = x5tByKid(jwks?.keys ?? []);
+  const signingKid = jwks?.keys[0]?.kid as string | undefined;
+  const { metadata, policies: staticPolicies } = clientsOf(options);
+  const now = Date.now;
+  // The one client registry (issue 15): clients of the control plane's client store, looked up at every request.
+  const storeClients = options.clientStore ? new StoreClients(options.clientStore, options.logger ?? silentLogger) : undefined;
+  const waymark = (clientId: string | undefined): WaymarkClient | undefined =>
+    clientId === undefined || staticPolicies.has(clientId) ? undefined : storeClients?.current(clientId);
+  const metadataOptions = (clientId: string) => ({
+    logoUrl: `${issuer.replace(/\/+$/, '')}/clients/${encodeURIComponent(clientId)}/logo`,
+    grants: providerGrants(configuration),
+    scopes: new Set(configuration.scopes ?? []),
+  });
+  const policyOf = async (clientId: string): Promise<ResolvedPolicy | undefined> => {
+    const fixed = staticPolicies.get(clientId);
+    if (fixed || !storeClients) return fixed;
+    const client = await storeClients.find(clientId);
+    return client ? policyOfClient(client) : undefined;
+  };
   const sessionCookie = options.sessionCookie;
   let trustedProxies: TrustedProxies;
   try {
@@ -152,14 +209,16 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
   const claims = options.claims ?? DEFAULTS.claims;
   const logger = options.logger ?? silentLogger;
   const mountPath = new URL(issuer).pathname.replace(/\/+$/, '');
-  const flows = [...new Set([...policies.values()].flatMap((p) => p.flows))];
+  const flows = [...new Set([...staticPolicies.values()].flatMap((p) => p.flows))];
 
   const policy = interactionPolicy.base();
   policy.get('login')?.checks.add(waymarkSessionCheck(stores, sessionCookie));
 
   let provider: Provider;
   const configuration: Configuration = {
-    adapter: kvAdapter(stores.kv),
+    adapter: storeClients
+      ? withStoreClients(kvAdapter(stores.kv), storeClients, (client) => clientMetadata(client, metadataOptions(client.clientId)), now)
+      : kvAdapter(stores.kv),
     clients: metadata,
     ...(jwks ? { jwks } : {}),
     cookies: { keys: cookieKeys },
@@ -175,15 +234,30 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
       openid: [...new Set([...(claims.openid ?? ['sub']), 'amr'])],
     },
     scopes: [...new Set(['openid', 'offline_access', ...Object.keys(claims)])],
-    acrValues: flows,
-    // OAuth 2.1 / RFC 9700 §2.1.1: PKCE for every client, public or confidential.
-    pkce: { required: () => true },
+    // A store client's flows are its acr values; acr values are checked per client (default_acr_values, chooseFlow).
+    ...(storeClients ? {} : { acrValues: flows }),
+    // Every response type a client may register (OAuth 2.0 Multiple Response Types); each client's own list restricts it.
+    responseTypes: [...RESPONSE_TYPES, 'none'],
+    // OAuth 2.1 / RFC 9700 §2.1.1: PKCE for every client, unless a client of the store says OPTIONAL.
+    pkce: clientPkce(waymark),
+    ...refreshTokenPolicy(waymark),
     features: {
       devInteractions: { enabled: false },
       rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
       userinfo: { enabled: true },
       revocation: { enabled: true },
-      resourceIndicators: resourceIndicators(options, accessTokenAlg(jwks)),
+      resourceIndicators: resourceIndicators(options, accessTokenAlg(jwks), waymark),
+      // RFC 9101: request objects, signed (per client: require_signed_request_object).
+      requestObjects: { enabled: true, requireSignedRequestObject: false },
+    },
+    formats: {
+      customizers: {
+        // x5t in the header of JWT access tokens for the clients that ask (include_x5t).
+        async jwt(ctx, _token, jwt) {
+          const x5t = thumbprints.get(signingKid);
+          if (x5t !== undefined && waymark(ctx?.oidc.client?.clientId)?.includeX5t) jwt.header = { ...jwt.header, x5t };
+        },
+      },
     },
     interactions: { url: (_ctx, interaction) => `${mountPath}/interaction/${interaction.uid}`, policy },
     async findAccount(_ctx, sub) {
@@ -204,7 +278,7 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
       const grantId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session?.grantIdFor(client.clientId);
       let grant = grantId ? await provider.Grant.find(grantId) : undefined;
       if (grant && (grant.accountId !== accountId || grant.clientId !== client.clientId)) grant = undefined;
-      if (!policies.get(client.clientId)?.firstParty) return grant;
+      if (!(await policyOf(client.clientId))?.firstParty) return grant;
       grant ??= new provider.Grant({ clientId: client.clientId, accountId });
       const scopes = [...ctx.oidc.requestParamOIDCScopes].join(' ');
       if (scopes !== '') grant.addOIDCScope(scopes);
@@ -222,14 +296,9 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
       ctx.type = 'html';
       ctx.body = alertPage('Sign-in error', out.error_description ? `${out.error}: ${out.error_description}` : out.error);
     },
-    clientBasedCORS(_ctx: KoaContextWithOIDC, origin: string, client: Client) {
-      return policies.get(client.clientId)?.corsOrigins.includes(origin) ?? false;
-    },
-    ttl: {
-      ...ttl,
-      // A resource server's own lifetime wins (oidc-provider's default function does the same).
-      AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl.AccessToken,
-    },
+    clientBasedCORS: clientCors(waymark, (clientId) => staticPolicies.get(clientId)?.corsOrigins),
+    // Per client (access_token_ttl, id_token_ttl, refresh token duration and rolling duration, PAR timeout), else `ttl`.
+    ttl: clientTtl(ttl, waymark, now),
   };
   try {
     provider = new Provider(issuer, configuration);
@@ -237,6 +306,22 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
     throw new OidcProviderOptionsError('options', `were refused by oidc-provider: ${(error as Error).message}`);
   }
   provider.proxy = options.proxy ?? DEFAULTS.proxy;
+  // oidc-provider's ID token header has `kid` only: a client with include_x5t gets it re-signed with `x5t` added.
+  const idTokenIssue = provider.IdToken.prototype.issue;
+  provider.IdToken.prototype.issue = async function issueWithX5t(this: { client?: Client }, ...args: Parameters<typeof idTokenIssue>) {
+    const jwt = await idTokenIssue.apply(this, args);
+    if (typeof jwt !== 'string' || !waymark(this.client?.clientId)?.includeX5t) return jwt;
+    return withX5t(jwt, jwks?.keys ?? [], thumbprints);
+  };
+  if (storeClients) {
+    // Redirect URI patterns (wildcards) of store clients, beside oidc-provider's exact matching.
+    const redirectUriAllowed = provider.Client.prototype.redirectUriAllowed;
+    provider.Client.prototype.redirectUriAllowed = function redirectUriAllowedOrPattern(this: Client, uri: string) {
+      if (redirectUriAllowed.call(this, uri)) return true;
+      const client = waymark(this.clientId);
+      return client !== undefined && matchRedirectUri(client, uri);
+    };
+  }
   provider.use(endWaymarkSession(stores, sessionCookie, options.audit ? { auditor: options.audit, trustedProxies } : undefined));
   provider.on('server_error', (_ctx, error) =>
     logger.error('oidc-provider server_error', { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }),
@@ -263,7 +348,7 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
       provider,
       engine: options.engine as OidcEngine,
       stores,
-      policies,
+      policies: policyOf,
       csrf: csrfTokens(csrfKey),
       trustedProxies,
       bodyLimit: DEFAULTS.bodyLimit,
@@ -272,6 +357,8 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
       now: Date.now,
     }),
   );
+  // A store client's logo and its third-party initiated login (OIDC Core §4).
+  if (storeClients) router.use(`${mountPath}/clients`, clientRoutes({ clients: storeClients, issuer }));
   router.use(mount, provider.callback());
   const base = issuer.endsWith('/') ? issuer.slice(0, -1) : issuer;
   return { provider, router, issuer, mountPath, discoveryUrl: `${base}/.well-known/openid-configuration` };

@@ -51,6 +51,7 @@ function messageOf(problem: ConfigProblem): string {
 function resolve(config: ClientConfig): Client {
   const patterns = (config.redirect_uri_patterns ?? []).map((p) => compileRedirectUriPattern(p) as RegExp);
   const agent = config.type === 'ai-agent';
+  const grants = config.grant_types ?? defaultGrantTypes(config);
   const corsOrigins = config.cors_origins ?? [];
   const client: Client = {
     clientId: config.client_id,
@@ -60,8 +61,8 @@ function resolve(config: ClientConfig): Client {
     enabled: config.enabled ?? true,
     firstParty: config.first_party ?? true,
     type: config.type,
-    responseTypes: Object.freeze([...(config.response_types ?? defaultResponseTypes(config.type))]),
-    grantTypes: Object.freeze([...(config.grant_types ?? defaultGrantTypes(config.type))]),
+    responseTypes: Object.freeze([...(config.response_types ?? defaultResponseTypes(grants))]),
+    grantTypes: Object.freeze([...grants]),
     authMethod: config.token_endpoint_auth_method,
     isPublic: config.token_endpoint_auth_method === 'none',
     secret: config.client_secret,

@@ -1,4 +1,4 @@
-import type { ClientConfig, ClientType, GrantType, ResponseType } from './types.js';
+import type { ClientConfig, GrantType, ResponseType } from './types.js';
 import { CLIENT_LIMITS } from './schema.js';
 import { compileCorsOrigin } from './cors.js';
 import { decodeLogo } from './logo.js';
@@ -106,8 +106,8 @@ function modelProblems(config: ClientConfig): RuleProblem[] {
   const problems: RuleProblem[] = [];
   const add = (field: string, message: string) => problems.push({ field, message });
   const type = config.type;
-  const grants = config.grant_types ?? defaultGrantTypes(type);
-  const responses = config.response_types ?? defaultResponseTypes(type);
+  const grants = config.grant_types ?? defaultGrantTypes(config);
+  const responses = config.response_types ?? defaultResponseTypes(grants);
   const pkce = config.pkce ?? 'S256_REQUIRED';
 
   if (config.logo !== undefined) {
@@ -178,14 +178,19 @@ function modelProblems(config: ClientConfig): RuleProblem[] {
   return problems;
 }
 
-/** The grant types a client of this type has when it lists none: never implicit (issue 15). */
-export function defaultGrantTypes(type: ClientType): GrantType[] {
-  if (type === 'service') return ['client_credentials'];
-  if (type === 'ai-agent') return ['authorization_code', 'refresh_token'];
+/**
+ * The grant types a client has when it lists none: never implicit (issue 15). A service uses
+ * client credentials; a client without redirect URIs no browser grant (the adapter's
+ * session-transfer client ends its journeys at redirect targets); an agent refreshes.
+ */
+export function defaultGrantTypes(config: Pick<ClientConfig, 'type' | 'redirect_uris' | 'redirect_uri_patterns'>): GrantType[] {
+  if (config.type === 'service') return ['client_credentials'];
+  if ((config.redirect_uris ?? []).length === 0 && (config.redirect_uri_patterns ?? []).length === 0) return [];
+  if (config.type === 'ai-agent') return ['authorization_code', 'refresh_token'];
   return ['authorization_code'];
 }
 
-/** The response types a client of this type has when it lists none. */
-export function defaultResponseTypes(type: ClientType): ResponseType[] {
-  return type === 'service' ? [] : ['code'];
+/** The response types a client has when it lists none: `code` when it has the authorization code grant. */
+export function defaultResponseTypes(grants: readonly GrantType[]): ResponseType[] {
+  return grants.includes('authorization_code') ? ['code'] : [];
 }
