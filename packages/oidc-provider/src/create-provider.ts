@@ -17,6 +17,7 @@ import { kvAdapter } from './adapter.js';
 import { withStoreClients } from './clients/adapter.js';
 import { clientCors, clientPkce, clientTtl, refreshTokenPolicy, withX5t, x5tByKid } from './clients/features.js';
 import { clientMetadata } from './clients/metadata.js';
+import { storeClientChecks } from './clients/middleware.js';
 import { clientRoutes } from './clients/routes.js';
 import { StoreClients } from './clients/store-clients.js';
 import { DEFAULTS, type OidcTtl } from './defaults.js';
@@ -234,8 +235,8 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
       openid: [...new Set([...(claims.openid ?? ['sub']), 'amr'])],
     },
     scopes: [...new Set(['openid', 'offline_access', ...Object.keys(claims)])],
-    // A store client's flows are its acr values; acr values are checked per client (default_acr_values, chooseFlow).
-    ...(storeClients ? {} : { acrValues: flows }),
+    // The static clients' flows; a store client's flows are chosen per client (chooseFlow) and named by the journey's acr.
+    acrValues: flows,
     // Every response type a client may register (OAuth 2.0 Multiple Response Types); each client's own list restricts it.
     responseTypes: [...RESPONSE_TYPES, 'none'],
     // OAuth 2.1 / RFC 9700 §2.1.1: PKCE for every client, unless a client of the store says OPTIONAL.
@@ -322,6 +323,7 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
       return client !== undefined && matchRedirectUri(client, uri);
     };
   }
+  if (storeClients) provider.use(storeClientChecks({ mountPath: '', find: (clientId) => storeClients.find(clientId) }));
   provider.use(endWaymarkSession(stores, sessionCookie, options.audit ? { auditor: options.audit, trustedProxies } : undefined));
   provider.on('server_error', (_ctx, error) =>
     logger.error('oidc-provider server_error', { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }),

@@ -67,7 +67,7 @@ function resolve(config: ClientConfig): Client {
     isPublic: config.token_endpoint_auth_method === 'none',
     secret: config.client_secret,
     signingAlgorithms: Object.freeze([...(config.token_endpoint_auth_signing_alg_values ?? SIGNING_ALGORITHMS)]),
-    jwks: config.jwks ? (structuredClone(config.jwks) as JSONWebKeySet) : undefined,
+    jwks: config.jwks ? (JSON.parse(JSON.stringify(config.jwks)) as JSONWebKeySet) : undefined,
     jwksUri: config.jwks_uri !== undefined ? new URL(config.jwks_uri) : undefined,
     redirectUris: Object.freeze([...(config.redirect_uris ?? [])]),
     redirectUriPatterns: Object.freeze(patterns),

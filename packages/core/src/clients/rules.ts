@@ -132,6 +132,11 @@ function modelProblems(config: ClientConfig): RuleProblem[] {
     // PKCE binds a code to its redemption; the implicit grant has no code (RFC 7636 §1).
     else if (pkce !== 'OPTIONAL')
       add('/pkce', `the implicit grant has no code for PKCE to bind, so pkce "${pkce}" cannot be met; set pkce to "OPTIONAL" or remove "implicit"`);
+    // Tokens in a redirect's fragment travel to https redirect URIs only (OIDC Core §3.2.2.1).
+    config.redirect_uris?.forEach((uri, i) => {
+      if (!uri.startsWith('https:') && config.type !== 'native')
+        add(`/redirect_uris/${i}`, `"${uri}": the implicit grant returns tokens in the URL, so its redirect URIs must use https; use https or remove "implicit"`);
+    });
     if (config.token_endpoint_auth_method === 'none')
       add(`/grant_types/${implicit}`, 'a public client may not use the implicit grant (RFC 9700 §2.1.2); remove it and use "authorization_code" with PKCE');
   }

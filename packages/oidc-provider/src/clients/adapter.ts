@@ -48,6 +48,19 @@ function judgeRotated(payload: AdapterPayload, client: Client | undefined, nowSe
   return { ...rest, exp: Math.min(payload.exp ?? payload.consumed, payload.consumed) };
 }
 
+/** The client of a pushed request: its stored request object's `iss` (oidc-provider keeps no clientId beside it). */
+function requestClientId(payload: AdapterPayload): string | undefined {
+  if (typeof payload.clientId === 'string') return payload.clientId;
+  const part = typeof payload.request === 'string' ? payload.request.split('.')[1] : undefined;
+  if (part === undefined) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as { iss?: unknown; client_id?: unknown };
+    return typeof claims.client_id === 'string' ? claims.client_id : typeof claims.iss === 'string' ? claims.iss : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * oidc-provider's storage adapter with clients from the client store and refresh tokens judged
  * by their client's rotation policy; every other model is the base adapter's.
@@ -62,6 +75,20 @@ export function withStoreClients(
     constructor(model: string) {
       if (model === 'Client') return new StoreClientAdapter(clients, metadataOf);
       const adapter = new base(model);
+      if (model === 'PushedAuthorizationRequest') {
+        // par_reference_timeout: oidc-provider stores every pushed request for 60 s; a client's shorter timeout wins.
+        const upsert = adapter.upsert.bind(adapter);
+        adapter.upsert = async (id, payload, expiresIn) => {
+          const client = (() => {
+            const id = requestClientId(payload);
+            return id === undefined ? undefined : clients.current(id);
+          })();
+          if (!client || expiresIn === undefined || client.parReferenceTimeout >= expiresIn) return upsert(id, payload, expiresIn);
+          const iat = typeof payload.iat === 'number' ? payload.iat : Math.floor(now() / 1000);
+          return upsert(id, { ...payload, exp: iat + client.parReferenceTimeout }, client.parReferenceTimeout);
+        };
+        return adapter;
+      }
       if (model !== 'RefreshToken') return adapter;
       const find = adapter.find.bind(adapter);
       adapter.find = async (id) => {

@@ -33,8 +33,7 @@ export function clientMetadata(client: Client, options: { logoUrl: string; grant
     // with invalid_scope; `openid` is always allowed (a sign-in is an OpenID request). A resource
     // server's scopes are checked against the same list in getResourceServerInfo.
     scope: [...new Set(['openid', ...client.allowedScopes.filter((scope) => options.scopes.has(scope))])].join(' '),
-    // The client's default flow, so the ID token's acr names it when acr_values chooses none.
-    default_acr_values: [client.defaultFlow],
+    // No default_acr_values: the flow a login runs is chosen per client by chooseFlow (acr_values, else allowed_flows[0]).
     ...(client.name !== undefined ? { client_name: client.name } : {}),
     ...(client.logo ? { logo_uri: options.logoUrl } : {}),
     ...(client.initiateLoginUri !== undefined ? { initiate_login_uri: client.initiateLoginUri } : {}),
