@@ -257,7 +257,19 @@ describe('request objects (RFC 9101): request_object_signature', () => {
     expect((await oidc.authorizationCodeGrant(config, new URL(location), { pkceCodeVerifier: verifier })).access_token).toBeDefined();
   });
 
-  it('an unsigned request object (alg none) is refused', async () => {
+  it('allow_unsigned: an unsigned request object (alg none) is accepted for that client only', async () => {
+    await stack.put(webClient('store-allow-unsigned', { request_object_signature: 'allow_unsigned' }));
+    const config = await configFor(stack, 'store-allow-unsigned');
+    const verifier = oidc.randomPKCECodeVerifier();
+    const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const claims = { iss: 'store-allow-unsigned', aud: stack.issuer, client_id: 'store-allow-unsigned', response_type: 'code', redirect_uri: REDIRECT, scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' };
+    const url = new URL(config.serverMetadata().authorization_endpoint!);
+    url.search = new URLSearchParams({ client_id: 'store-allow-unsigned', response_type: 'code', request: `${b64({ alg: 'none' })}.${b64(claims)}.` }).toString();
+    const { location } = await signIn(url);
+    expect((await oidc.authorizationCodeGrant(config, new URL(location), { pkceCodeVerifier: verifier })).access_token).toBeDefined();
+  });
+
+  it('an unsigned request object (alg none) is refused by default', async () => {
     await stack.put(webClient('store-unsigned'));
     const config = await configFor(stack, 'store-unsigned');
     const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
