@@ -22,9 +22,12 @@ const [client] = loadClients([
 ]);
 const signedInAt = 1_800_000_000;
 
+type TtlFunction = (ctx: undefined, token: object, client: object) => number;
+const call = (ttl: ReturnType<typeof clientTtl>, name: 'RefreshToken' | 'AccessToken' | 'IdToken', token: object) =>
+  (ttl[name] as unknown as TtlFunction)(undefined, token, { clientId: 'agent' });
+
 function refreshTtl(nowSeconds: number): number {
-  const ttl = clientTtl({ ...DEFAULTS.ttl }, () => client, () => nowSeconds * 1000);
-  return (ttl.RefreshToken as (ctx: undefined, token: object, c: object) => number)(undefined, { authTime: signedInAt }, { clientId: 'agent' });
+  return call(clientTtl({ ...DEFAULTS.ttl }, () => client, () => nowSeconds * 1000), 'RefreshToken', { authTime: signedInAt });
 }
 
 describe('refresh token rolling', () => {
@@ -39,8 +42,8 @@ describe('refresh token rolling', () => {
   });
   it('access and ID token lifetimes come from the client', () => {
     const ttl = clientTtl({ ...DEFAULTS.ttl }, () => client, Date.now);
-    expect((ttl.AccessToken as (a: undefined, t: object, c: object) => number)(undefined, {}, { clientId: 'agent' })).toBe(300);
-    expect((ttl.AccessToken as (a: undefined, t: object, c: object) => number)(undefined, { resourceServer: { accessTokenTTL: 60 } }, { clientId: 'agent' })).toBe(60);
-    expect((ttl.IdToken as (a: undefined, t: object, c: object) => number)(undefined, {}, { clientId: 'agent' })).toBe(3600);
+    expect(call(ttl, 'AccessToken', {})).toBe(300);
+    expect(call(ttl, 'AccessToken', { resourceServer: { accessTokenTTL: 60 } })).toBe(60);
+    expect(call(ttl, 'IdToken', {})).toBe(3600);
   });
 });
