@@ -45,7 +45,7 @@ afterAll(async () => {
 
 describe('npm start (the shipped waymark.config.json) serves the three field journeys', () => {
   it('says at start-up that the provider signs with keys generated for this process', () => {
-    expect(lines).toContain('openid provider: http://localhost:3000/oidc (clients mobile-app, waymark-admin)');
+    expect(lines).toContain('openid provider: http://localhost:3000/oidc (clients of the registry with a browser grant: mobile-app, web-app, waymark-admin)');
     expect(lines).toContain(
       'openid provider signing keys: generated for this process, development only (set oidc.jwksFile to a private JWK set)',
     );

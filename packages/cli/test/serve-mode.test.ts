@@ -91,12 +91,12 @@ describe('serve: mode', () => {
     expect(lines2[0]).toBe('mode: development (the config\'s "mode"; NODE_ENV=production is not used)');
   });
 
-  it('refuses the shipped waymark.config.json in production: admin writes, generated provider keys, random keys and the four demo clients, all at once', async () => {
+  it('refuses the shipped waymark.config.json in production: admin writes, generated provider keys, random keys and the five demo clients, all at once', async () => {
     const config = loadServerConfig(join(root, 'waymark.config.json'), { NODE_ENV: 'production' });
     const error = await refusal(startServer({ ...config, port: 0 }, { logger: silent, env: { NODE_ENV: 'production' } }));
     expect(error.code).toBe('ERR_PRODUCTION_REFUSED');
     expect(error.message.split('\n')).toEqual([
-      'production mode refuses to start (8 problems; fix each, or set "mode": "development" for a development server):',
+      'production mode refuses to start (9 problems; fix each, or set "mode": "development" for a development server):',
       expect.stringMatching(
         /^ {2}\/admin\/writes: admin writes are refused in production unless "allowWritesInProduction": true is also set/,
       ),
@@ -108,7 +108,8 @@ describe('serve: mode', () => {
       '  /clients/0/demo: client "mobile-app" is a demo client ("demo": true): remove it and register your own clients (or run in development mode)',
       '  /clients/1/demo: client "session-transfer" is a demo client ("demo": true): remove it and register your own clients (or run in development mode)',
       '  /clients/2/demo: client "web-app" is a demo client ("demo": true): remove it and register your own clients (or run in development mode)',
-      '  /clients/3/demo: client "payments-api" is a demo client ("demo": true): remove it and register your own clients (or run in development mode)',
+      '  /clients/3/demo: client "waymark-admin" is a demo client ("demo": true): remove it and register your own clients (or run in development mode)',
+      '  /clients/4/demo: client "payments-api" is a demo client ("demo": true): remove it and register your own clients (or run in development mode)',
     ]);
     // The same file serves in development, as `npm start` does.
     const server = await startServer({ ...loadServerConfig(join(root, 'waymark.config.json'), {}), port: 0 }, { logger: silent, env: {} });

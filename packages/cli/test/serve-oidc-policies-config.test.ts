@@ -16,12 +16,13 @@ const base = {
   clients: [],
   services: { usersFile: join(root, 'flows/fixtures/users.json') },
 };
+/** A client of the one registry (issue 15): the top-level list feeds the adapter and the provider. */
 const mobile = {
   client_id: 'mobile-app',
-  application_type: 'native',
+  type: 'native',
   token_endpoint_auth_method: 'none',
   redirect_uris: ['com.example.app:/callback'],
-  waymark: { flows: ['login'] },
+  allowed_flows: ['login'],
 };
 const policy = {
   policySets: [
@@ -53,23 +54,24 @@ async function refusal(config: Record<string, unknown>): Promise<{ code?: string
 }
 
 describe('serve config: oidc', () => {
-  it('refuses an empty client list and unknown keys, each with its pointer', async () => {
+  it('refuses oidc.clients (moved to the one top-level list) and unknown keys, each with its pointer and the fix', async () => {
     const r = await refusal({ oidc: { clients: [], jwks: {} } });
     expect(r.code).toBe('ERR_CONFIG_INVALID');
     expect(r.pointers.sort()).toEqual(['/oidc/clients', '/oidc/jwks']);
+    expect(r.message).toContain('moved: the provider serves the clients of the top-level "clients" list');
   });
 
-  it("places the provider's own checks under /oidc: a client without a flow policy, a flow the engine has not loaded", async () => {
-    const { waymark: _w, ...noPolicy } = mobile;
-    const r = await refusal({ oidc: { clients: [noPolicy, { ...mobile, client_id: 'other', waymark: { flows: ['nope'] } }] } });
+  it('a client of the one list naming a flow no file defines is refused for both the adapter and the provider', async () => {
+    const r = await refusal({ clients: [{ ...mobile, allowed_flows: ['nope'] }], oidc: {} });
     expect(r.code).toBe('ERR_CONFIG_INVALID');
-    expect(r.pointers.sort()).toEqual(['/oidc/clients/0/waymark', '/oidc/clients/1/waymark/flows/0']);
-    expect(r.message).toContain('client "other" names flow "nope", which the engine has not loaded');
+    expect(r.pointers).toEqual(['/clients']);
+    expect(r.message).toContain('client "mobile-app" allows flow "nope", which no configured flow file defines');
   });
 
   it('refuses a resource server naming an unknown client, under /oidc/resourceServers', async () => {
     const r = await refusal({
-      oidc: { clients: [mobile], resourceServers: { 'http://localhost:3000/api': { scopes: ['a'], clients: ['nobody'] } } },
+      clients: [mobile],
+      oidc: { resourceServers: { 'http://localhost:3000/api': { scopes: ['a'], clients: ['nobody'] } } },
     });
     expect(r.pointers).toEqual(['/oidc/resourceServers/http:~1~1localhost:3000~1api/clients/0']);
   });
@@ -77,17 +79,17 @@ describe('serve config: oidc', () => {
   it('refuses a jwksFile that cannot be read or holds no keys, naming /oidc/jwksFile', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'waymark-oidc-'));
     writeFileSync(join(dir, 'empty.json'), '{"keys":[]}');
-    expect(await refusal({ oidc: { clients: [mobile], jwksFile: join(dir, 'missing.json') } })).toMatchObject({
+    expect(await refusal({ clients: [mobile], oidc: { jwksFile: join(dir, 'missing.json') } })).toMatchObject({
       code: 'ERR_CONFIG_INVALID',
       pointers: ['/oidc/jwksFile'],
     });
-    expect((await refusal({ oidc: { clients: [mobile], jwksFile: join(dir, 'empty.json') } })).message).toContain(
+    expect((await refusal({ clients: [mobile], oidc: { jwksFile: join(dir, 'empty.json') } })).message).toContain(
       'must hold a private JWK set',
     );
   });
 
   it('refuses a short cookie key without echoing it', async () => {
-    const r = await refusal({ oidc: { clients: [mobile], cookieKeys: ['short-secret-value'] } });
+    const r = await refusal({ clients: [mobile], oidc: { cookieKeys: ['short-secret-value'] } });
     expect(r.pointers).toEqual(['/oidc/cookieKeys/0']);
     expect(r.message).not.toContain('short-secret-value');
   });

@@ -69,3 +69,33 @@ export {
   journeyLogListener,
 } from './audit/index.js';
 export type { Auditor, AuditFields, StoreAuditSink, StoreAuditSinkOptions, JourneyLogListenerOptions } from './audit/index.js';
+// The one client model: what the adapter and the OpenID Provider both serve (issue 15).
+export { loadClients, clientConfigProblems, loadClientRecord } from './clients/load-clients.js';
+export { ClientConfigError } from './clients/errors.js';
+export type { ClientConfigProblem } from './clients/errors.js';
+export { matchRedirectUri, compileRedirectUriPattern, redirectUriProblem } from './clients/redirect-uri.js';
+export type { RedirectUriRules } from './clients/redirect-uri.js';
+export { corsOriginAllowed } from './clients/cors.js';
+export {
+  clientConfigSchema,
+  CLIENT_TYPES,
+  TOKEN_ENDPOINT_AUTH_METHODS,
+  PKCE_ENFORCEMENTS,
+  SIGNING_ALGORITHMS,
+  RESPONSE_TYPES,
+  GRANT_TYPES,
+  CLIENT_LIMITS,
+} from './clients/schema.js';
+export type {
+  Client,
+  ClientConfig,
+  ClientType,
+  TokenEndpointAuthMethod,
+  PkceEnforcement,
+  SigningAlgorithm,
+  ResponseType,
+  GrantType,
+  CorsPolicy,
+  RequestObjectPolicy,
+  ClientLogo,
+} from './clients/types.js';

@@ -14,3 +14,11 @@ export type { LoadedPlugin } from './plugins.js';
 export { assertValidFlow, parseFlowJson } from './validate/index.js';
 export type { ParsedFlowJson } from './validate/index.js';
 export { ParkedJourneys, PARKED_JOURNEYS_MAX } from './engine/parked-journeys.js';
+export {
+  STANDARD_AUTHORIZATION_PARAMETERS,
+  CLIENT_AUTH_PARAMETERS,
+  REQUEST_OBJECT_PARAMETERS,
+  TOKEN_PARAMETERS,
+  JWT_BEARER_ASSERTION_TYPE,
+  REQUEST_URI_PREFIX,
+} from './clients/oauth-parameters.js';

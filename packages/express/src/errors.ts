@@ -81,49 +81,9 @@ export function invalidRequest(message: string, details: Record<string, unknown>
   return new HttpError('ERR_INVALID_REQUEST', message, details);
 }
 
-/** One problem found in the client configuration. */
-export interface ClientConfigProblem {
-  /** Position in the `clients` array. */
-  index: number;
-  /** The `client_id`, when the entry has a usable one. */
-  clientId: string | undefined;
-  /** The offending field (a JSON pointer below the client, `/redirect_uris/0`), or `/` for the entry. */
-  field: string;
-  /** What is wrong and how to fix it. */
-  message: string;
-  /**
-   * The JSON pointer of the offending place in the `clients` array (`/1/client_secret`). With
-   * `code` and `message` it is the problem shape of every Waymark configuration (core's
-   * `ConfigProblem`).
-   */
-  pointer: string;
-  code: 'ERR_CLIENT_CONFIG';
-}
-
-/**
- * Thrown at start-up when any client configuration is invalid; lists every problem at once.
- * `details` has the shape of core's `ConfigInvalidError` (`problems`, and `key`: the pointer
- * of the first problem) under this package's own code.
- */
-export class ClientConfigError extends WaymarkError {
-  readonly problems: readonly ClientConfigProblem[];
-
-  constructor(found: readonly Omit<ClientConfigProblem, 'pointer' | 'code'>[]) {
-    const problems: ClientConfigProblem[] = found.map((p) => ({
-      ...p,
-      pointer: `${p.index >= 0 ? `/${p.index}` : ''}${p.field === '/' ? '' : p.field}`,
-      code: 'ERR_CLIENT_CONFIG',
-    }));
-    super(
-      'ERR_CLIENT_CONFIG',
-      `client configuration is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
-        problems.map((p) => `  clients[${p.index}]${p.clientId ? ` ("${p.clientId}")` : ''} ${p.field}: ${p.message}`).join('\n'),
-      { key: problems[0]?.pointer ?? '', problems },
-    );
-    this.name = 'ClientConfigError';
-    this.problems = problems;
-  }
-}
+// The client model (and its error) lives in @waymark/core: the adapter and the OpenID Provider share it.
+export { ClientConfigError } from '@waymark/core';
+export type { ClientConfigProblem } from '@waymark/core';
 
 /** Thrown at start-up when an option of `createWaymarkRouter` is invalid. */
 export class RouterOptionsError extends WaymarkError {

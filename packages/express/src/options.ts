@@ -195,7 +195,8 @@ export function resolveOptions(options: WaymarkRouterOptions, metrics: AdapterMe
   if (options === null || typeof options !== 'object') throw new RouterOptionsError('options', 'pass { issuer, clients, stores }');
   const issuer = checkIssuer(options.issuer);
   const stores = checkStores(options.stores);
-  const clients: Client[] = loadClients(options.clients);
+  // A disabled client (`enabled: false`) is unknown to every endpoint: invalid_client.
+  const clients: Client[] = loadClients(options.clients).filter((client) => client.enabled);
   let trustedProxies: TrustedProxies;
   try {
     trustedProxies = compileTrustedProxies(options.trustedProxies ?? DEFAULTS.trustedProxies);

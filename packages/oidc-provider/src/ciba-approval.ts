@@ -44,7 +44,7 @@ export interface CibaApprovalDeps {
   provider: Provider;
   engine: OidcEngine;
   stores: Stores;
-  policies: ReadonlyMap<string, ResolvedPolicy>;
+  policies: (clientId: string) => Promise<ResolvedPolicy | undefined>;
   resourceServers: Readonly<Record<string, ResourceServerConfig>>;
   /** Scopes the provider treats as OpenID scopes (openid, offline_access and the claims' scopes). */
   oidcScopes: ReadonlySet<string>;
@@ -194,7 +194,7 @@ export function cibaApprovalRoutes(deps: CibaApprovalDeps, approvals: CibaApprov
     const approvalId = String(req.params.approvalId);
     const approval = await approvals.find(approvalId);
     const request = approval && (await deps.provider.BackchannelAuthenticationRequest.find(approval.authReqId));
-    const policy = approval && policies.get(approval.clientId);
+    const policy = approval && (await policies(approval.clientId));
     if (!approval || !request || request.isExpired || request.grantId || request.error || !policy) throw notFound();
     const params: Record<string, string> = {};
     for (const [k, v] of Object.entries(request.params ?? {})) if (typeof v === 'string') params[k] = v;

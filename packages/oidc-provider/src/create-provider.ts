@@ -17,9 +17,16 @@ import { cibaFeature } from './ciba.js';
 import { cibaApprovalRoutes, cibaApprovals, type CibaApprovals } from './ciba-approval.js';
 import { deviceFlowFeature } from './device.js';
 import { grantFeatures, resolveGrants, unauthorizedClientError } from './grants.js';
+import { withStoreClients } from './clients/adapter.js';
+import { clientCors, clientPkce, clientTtl, refreshTokenPolicy, withX5t, x5tByKid } from './clients/features.js';
+import { clientMetadata } from './clients/metadata.js';
+import { storeClientChecks } from './clients/middleware.js';
+import { clientRoutes } from './clients/routes.js';
+import { StoreClients } from './clients/store-clients.js';
 import { DEFAULTS, type OidcTtl } from './defaults.js';
 import { OidcProviderOptionsError } from './errors.js';
 import { interactionRoutes, pageCsp, type ResolvedPolicy } from './interactions.js';
+import { RESPONSE_TYPES, matchRedirectUri, type Client as WaymarkClient } from '@waymark/core';
 import { requireValidHost } from './lib/host.js';
 import { alertPage, csrfTokens } from './lib/pages.js';
 import { endWaymarkSession, logoutSource, postLogoutSuccessSource } from './logout.js';
@@ -32,7 +39,7 @@ import {
 } from './options.js';
 import { resourceServers } from './resource-servers.js';
 import { waymarkSessionCheck } from './session-bound.js';
-import { tokenExchange } from './token-exchange.js';
+import { tokenExchange, TOKEN_EXCHANGE_GRANT_TYPE } from './token-exchange.js';
 
 /** What `createOidcProvider` returns. */
 export interface WaymarkOidcProvider {
@@ -89,6 +96,33 @@ function clientsOf(options: CheckedOidcProviderOptions): { metadata: ClientMetad
   return { metadata, policies };
 }
 
+/** The grant types this provider serves (a store client's others are left out of its metadata). */
+function providerGrants(configuration: Configuration): Set<string> {
+  const features = configuration.features ?? {};
+  return new Set([
+    'authorization_code',
+    'implicit',
+    'refresh_token',
+    ...(features.clientCredentials?.enabled ? ['client_credentials'] : []),
+    ...(features.deviceFlow?.enabled ? ['urn:ietf:params:oauth:grant-type:device_code'] : []),
+    ...(features.ciba?.enabled ? ['urn:openid:params:grant-type:ciba'] : []),
+    // RFC 8693 token exchange, registered on every provider (token-exchange.ts).
+    TOKEN_EXCHANGE_GRANT_TYPE,
+  ]);
+}
+
+/** The interaction policy of a client of the client store: its flows, first-party flag, redirect URIs and CORS origins. */
+function policyOfClient(client: WaymarkClient): ResolvedPolicy {
+  return {
+    clientId: client.clientId,
+    flows: [...client.allowedFlows],
+    firstParty: client.firstParty,
+    redirectUris: [...client.redirectUris],
+    csp: pageCsp(client.redirectUris),
+    corsOrigins: [...client.corsOrigins],
+  };
+}
+
 /**
  * Creates a certified OpenID Provider (panva/oidc-provider 9) whose every login runs as a
  * Waymark journey, ready to mount next to the Waymark adapter in one express app.
@@ -120,7 +154,25 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
   const issuer = options.issuer;
   const stores = options.stores;
   const { jwks, cookieKeys } = keysOf(options);
-  const { metadata, policies } = clientsOf(options);
+  const thumbprints = x5tByKid(jwks?.keys ?? []);
+  const signingKid = jwks?.keys[0]?.kid as string | undefined;
+  const { metadata, policies: staticPolicies } = clientsOf(options);
+  const now = Date.now;
+  // The one client registry (issue 15): clients of the control plane's client store, looked up at every request.
+  const storeClients = options.clientStore ? new StoreClients(options.clientStore, options.logger ?? silentLogger) : undefined;
+  const waymark = (clientId: string | undefined): WaymarkClient | undefined =>
+    clientId === undefined || staticPolicies.has(clientId) ? undefined : storeClients?.current(clientId);
+  const metadataOptions = (clientId: string) => ({
+    logoUrl: `${issuer.replace(/\/+$/, '')}/clients/${encodeURIComponent(clientId)}/logo`,
+    grants: providerGrants(configuration),
+    scopes: new Set(configuration.scopes ?? []),
+  });
+  const policyOf = async (clientId: string): Promise<ResolvedPolicy | undefined> => {
+    const fixed = staticPolicies.get(clientId);
+    if (fixed || !storeClients) return fixed;
+    const client = await storeClients.find(clientId);
+    return client ? policyOfClient(client) : undefined;
+  };
   const sessionCookie = options.sessionCookie;
   let trustedProxies: TrustedProxies;
   try {
@@ -132,9 +184,9 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
   const claims = options.claims ?? DEFAULTS.claims;
   const logger = options.logger ?? silentLogger;
   const mountPath = new URL(issuer).pathname.replace(/\/+$/, '');
-  const flows = [...new Set([...policies.values()].flatMap((p) => p.flows))];
+  const flows = [...new Set([...staticPolicies.values()].flatMap((p) => p.flows))];
 
-  const resources = resourceServers(options.resourceServers, accessTokenAlg(jwks));
+  const resources = resourceServers(options.resourceServers, accessTokenAlg(jwks), (clientId) => waymark(clientId)?.allowedScopes);
   const exchange = tokenExchange({ issuer, jwks, targets: resources.targets });
   const grants = resolveGrants(options.grants);
   const base = issuer.endsWith('/') ? issuer.slice(0, -1) : issuer;
@@ -144,7 +196,14 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
 
   let provider: Provider;
   const configuration: Configuration = {
-    adapter: kvAdapter(stores.kv, Date.now, stores.counters),
+    adapter: storeClients
+      ? withStoreClients(
+          kvAdapter(stores.kv, Date.now, stores.counters),
+          storeClients,
+          (client) => clientMetadata(client, metadataOptions(client.clientId)),
+          now,
+        )
+      : kvAdapter(stores.kv, Date.now, stores.counters),
     clients: metadata,
     ...(jwks ? { jwks } : {}),
     cookies: { keys: cookieKeys },
@@ -160,9 +219,13 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
       openid: [...new Set([...(claims.openid ?? ['sub']), 'amr'])],
     },
     scopes: [...new Set(['openid', 'offline_access', ...Object.keys(claims)])],
+    // The static clients' flows; a store client's flows are chosen per client (chooseFlow) and named by the journey's acr.
     acrValues: flows,
-    // OAuth 2.1 / RFC 9700 §2.1.1: PKCE for every client, public or confidential.
-    pkce: { required: () => true },
+    // Every response type a client may register (OAuth 2.0 Multiple Response Types); each client's own list restricts it.
+    responseTypes: [...RESPONSE_TYPES, 'none'],
+    // OAuth 2.1 / RFC 9700 §2.1.1: PKCE for every client, unless a client of the store says OPTIONAL.
+    pkce: clientPkce(waymark),
+    ...refreshTokenPolicy(waymark),
     features: {
       devInteractions: { enabled: false },
       rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
@@ -176,6 +239,17 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
       dPoP: { enabled: true },
       deviceFlow: deviceFlowFeature(grants.deviceFlow),
       ciba: cibaFeature(grants.ciba, options.ciba, { kv: stores.kv, approvalUrl: (id) => `${base}/ciba/${id}`, logger }),
+      // RFC 9101: request objects, signed (per client: require_signed_request_object).
+      requestObjects: { enabled: true, requireSignedRequestObject: false },
+    },
+    formats: {
+      customizers: {
+        // x5t in the header of JWT access tokens for the clients that ask (include_x5t).
+        async jwt(ctx, _token, jwt) {
+          const x5t = thumbprints.get(signingKid);
+          if (x5t !== undefined && waymark(ctx?.oidc.client?.clientId)?.includeX5t) jwt.header = { ...jwt.header, x5t };
+        },
+      },
     },
     // RFC 8693 token exchange: the per-client impersonation flag and the `act` claim.
     extraClientMetadata: exchange.extraClientMetadata,
@@ -199,7 +273,7 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
       const grantId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session?.grantIdFor(client.clientId);
       let grant = grantId ? await provider.Grant.find(grantId) : undefined;
       if (grant && (grant.accountId !== accountId || grant.clientId !== client.clientId)) grant = undefined;
-      if (!policies.get(client.clientId)?.firstParty) return grant;
+      if (!(await policyOf(client.clientId))?.firstParty) return grant;
       grant ??= new provider.Grant({ clientId: client.clientId, accountId });
       const scopes = [...ctx.oidc.requestParamOIDCScopes].join(' ');
       if (scopes !== '') grant.addOIDCScope(scopes);
@@ -217,16 +291,12 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
       ctx.type = 'html';
       ctx.body = alertPage('Sign-in error', out.error_description ? `${out.error}: ${out.error_description}` : out.error);
     },
-    clientBasedCORS(_ctx: KoaContextWithOIDC, origin: string, client: Client) {
-      return policies.get(client.clientId)?.corsOrigins.includes(origin) ?? false;
-    },
+    clientBasedCORS: clientCors(waymark, (clientId) => staticPolicies.get(clientId)?.corsOrigins),
+    // Per client (access_token_ttl, id_token_ttl, refresh token duration and rolling duration, PAR timeout), else `ttl`.
     ttl: {
-      ...ttl,
-      // A resource server's own lifetime wins (oidc-provider's default function does the same).
-      AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl.AccessToken,
-      ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl.ClientCredentials,
+      ...clientTtl(ttl, waymark, now),
       // CIBA §7.1: the client may ask for a shorter lifetime with requested_expiry.
-      BackchannelAuthenticationRequest: (ctx) => {
+      BackchannelAuthenticationRequest: (ctx: KoaContextWithOIDC | undefined) => {
         const requested = Number(ctx?.oidc.params?.requested_expiry);
         return Number.isSafeInteger(requested) && requested > 0
           ? Math.min(requested, ttl.BackchannelAuthenticationRequest)
@@ -242,6 +312,23 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
   exchange.register(provider);
   provider.proxy = options.proxy ?? DEFAULTS.proxy;
   provider.use(unauthorizedClientError);
+  // oidc-provider's ID token header has `kid` only: a client with include_x5t gets it re-signed with `x5t` added.
+  const idTokenIssue = provider.IdToken.prototype.issue;
+  provider.IdToken.prototype.issue = async function issueWithX5t(this: { client?: Client }, ...args: Parameters<typeof idTokenIssue>) {
+    const jwt = await idTokenIssue.apply(this, args);
+    if (typeof jwt !== 'string' || !waymark(this.client?.clientId)?.includeX5t) return jwt;
+    return withX5t(jwt, jwks?.keys ?? [], thumbprints);
+  };
+  if (storeClients) {
+    // Redirect URI patterns (wildcards) of store clients, beside oidc-provider's exact matching.
+    const redirectUriAllowed = provider.Client.prototype.redirectUriAllowed;
+    provider.Client.prototype.redirectUriAllowed = function redirectUriAllowedOrPattern(this: Client, uri: string) {
+      if (redirectUriAllowed.call(this, uri)) return true;
+      const client = waymark(this.clientId);
+      return client !== undefined && matchRedirectUri(client, uri);
+    };
+  }
+  if (storeClients) provider.use(storeClientChecks({ mountPath: '', find: (clientId) => storeClients.find(clientId) }));
   provider.use(endWaymarkSession(stores, sessionCookie, options.audit ? { auditor: options.audit, trustedProxies } : undefined));
   provider.on('server_error', (_ctx, error) =>
     logger.error('oidc-provider server_error', { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }),
@@ -268,7 +355,7 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
       provider,
       engine: options.engine as OidcEngine,
       stores,
-      policies,
+      policies: policyOf,
       csrf: csrfTokens(csrfKey),
       trustedProxies,
       bodyLimit: DEFAULTS.bodyLimit,
@@ -283,7 +370,7 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
       provider,
       engine: options.engine as OidcEngine,
       stores,
-      policies,
+      policies: policyOf,
       resourceServers: options.resourceServers,
       oidcScopes: new Set(configuration.scopes),
       csrf: csrfTokens(csrfKey),
@@ -295,6 +382,8 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
     ciba = cibaApprovals(deps);
     router.use(`${mountPath}/ciba`, cibaApprovalRoutes(deps, ciba));
   }
+  // A store client's logo and its third-party initiated login (OIDC Core §4).
+  if (storeClients) router.use(`${mountPath}/clients`, clientRoutes({ clients: storeClients, issuer }));
   router.use(mount, provider.callback());
   return { provider, router, issuer, mountPath, discoveryUrl: `${base}/.well-known/openid-configuration`, ciba };
 }

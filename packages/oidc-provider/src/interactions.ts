@@ -34,7 +34,8 @@ export interface InteractionDeps {
   provider: Provider;
   engine: OidcEngine;
   stores: Stores;
-  policies: ReadonlyMap<string, ResolvedPolicy>;
+  /** The Waymark policy of a client: its flows, first-party flag, pages' CSP (static clients, or the client store's now). */
+  policies: (clientId: string) => Promise<ResolvedPolicy | undefined>;
   csrf: ReturnType<typeof csrfTokens>;
   trustedProxies: TrustedProxies;
   bodyLimit: string | number;
@@ -84,7 +85,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     const interaction = await provider.interactionDetails(req, res);
     if (interaction.uid !== req.params.uid)
       throw new WaymarkError(OIDC_PROVIDER_ERRORS.ERR_INTERACTION_FORBIDDEN, 'interaction mismatch', {});
-    const policy = policies.get(String(interaction.params.client_id));
+    const policy = await policies(String(interaction.params.client_id));
     // Every client of the provider comes from the same configuration, so this cannot happen short of a bug.
     if (!policy) throw new WaymarkError('ERR_OIDC_CLIENT_CONFIG', 'client without a Waymark policy', {});
     pageHeaders(res, policy.csp);

@@ -93,7 +93,7 @@ const client = {
 export const oidcProviderOptionsSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['issuer', 'engine', 'stores', 'clients'],
+  required: ['issuer', 'engine', 'stores'],
   properties: {
     issuer: {
       type: 'string',
@@ -107,7 +107,17 @@ export const oidcProviderOptionsSchema = {
       required: ['kv', 'sessions'],
       description: 'the stores: createMemoryStores() from @waymark/core or the Redis stores (sessions and kv are used)',
     },
-    clients: { type: 'array', minItems: 1, items: client, description: 'the OpenID Connect clients, at least one' },
+    clients: {
+      type: 'array',
+      minItems: 1,
+      items: client,
+      description: 'OpenID Connect clients given as oidc-provider metadata plus "waymark" (the library shape); at least one when given',
+    },
+    clientStore: {
+      type: 'object',
+      description:
+        "the control plane's ClientStore (@waymark/core's MemoryClientStore, the Redis one): the one client registry the adapter serves too, read at every request",
+    },
     jwks: {
       type: 'object',
       required: ['keys'],

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { compileConfigSchema, ConfigInvalidError, type Auditor, type ConfigProblem, type ConfigSchema, type Engine } from '@waymark/core';
-import type { JsonObject, Logger, Stores } from '@waymark/sdk';
+import type { ClientStore, JsonObject, Logger, Stores } from '@waymark/sdk';
 import type { CibaHooks } from './ciba.js';
 import type { OidcTtl } from './defaults.js';
 import type { GrantOptions } from './grants.js';
@@ -84,8 +84,20 @@ export interface OidcProviderOptions {
   engine: OidcEngine;
   /** The stores: sessions for the Waymark session, kv for the provider's storage. Required. */
   stores: Stores;
-  /** Clients (validated at start-up). Required, at least one. */
-  clients: readonly OidcClientConfig[];
+  /**
+   * Clients given as oidc-provider metadata plus `waymark` (validated at start-up), served as
+   * configured: the library shape, kept for applications and tests that configure the provider
+   * alone. Give `clientStore`, `clients` or both; a client id in both is served from `clients`.
+   */
+  clients?: readonly OidcClientConfig[];
+  /**
+   * The one client registry (issue 15): the control plane's client store, whose Waymark client
+   * records (the adapter's client JSON, `loadClientRecord`) the provider derives its client
+   * metadata from at every request, so a client changed or disabled in any process is served
+   * as it is now. Every per-client field (lifetimes, refresh token rolling, CORS, PKCE, PAR,
+   * request objects, x5t, scopes) is enforced.
+   */
+  clientStore?: ClientStore;
   /** Private signing keys `{ keys: [...] }` (RS256 or ES256 first). Required unless `development`. */
   jwks?: { keys: readonly PrivateJwk[] };
   /** Keys that sign the provider's cookies (first signs, all verify), 32+ characters. Required unless `development`. */
@@ -138,6 +150,7 @@ export interface OidcProvider {
 /** Options after {@link checkOidcProviderOptions}: checked, defaults filled in, JSON parts copied. */
 export interface CheckedOidcProviderOptions extends OidcProviderOptions {
   clients: readonly (OidcClientConfig & { waymark: Required<WaymarkClientPolicy> })[];
+  clientStore?: ClientStore;
   development: boolean;
   sessionCookie: string;
   claims: Readonly<Record<string, readonly string[]>>;
@@ -185,8 +198,12 @@ function semanticProblems(options: CheckedOidcProviderOptions): ConfigProblem[] 
   const engine = options.engine as Partial<OidcEngine> | undefined;
   if (engine !== undefined && (typeof engine.start !== 'function' || typeof engine.flow !== 'function'))
     problem('/engine', 'must be the engine from createEngine() (with start, resume, pending and flow)');
-  if (!Array.isArray(options.clients)) return problems;
-  const ids = new Set(options.clients.map((c) => c?.client_id));
+  if (options.clients === undefined && options.clientStore === undefined)
+    problem('', 'give "clientStore" (the client registry the adapter serves too) or "clients" (oidc-provider metadata plus "waymark")');
+  const store = options.clientStore as Partial<ClientStore> | undefined;
+  if (store !== undefined && (typeof store.get !== 'function' || typeof store.list !== 'function'))
+    problem('/clientStore', 'must be a ClientStore (get, list, put, delete, revision), such as MemoryClientStore of @waymark/core');
+  const ids = new Set((Array.isArray(options.clients) ? options.clients : []).map((c) => c?.client_id));
   const audiences = new Map<string, string>();
   for (const [indicator, server] of Object.entries(options.resourceServers ?? {})) {
     const at = `/resourceServers/${indicator.replace(/~/g, '~0').replace(/\//g, '~1')}`;
@@ -199,9 +216,12 @@ function semanticProblems(options: CheckedOidcProviderOptions): ConfigProblem[] 
       problem(`${at}/audience`, `"${audience}" is also the audience of "${other}": give each resource server its own audience`);
     else audiences.set(audience, indicator);
     (server?.clients ?? []).forEach((id, i) => {
-      if (!ids.has(id)) problem(`${at}/clients/${i}`, `names client "${id}", which is not one of "clients": add it or fix the id`);
+      // Clients of the client store come and go at run time: only the static ones can be checked here.
+      if (!ids.has(id) && options.clientStore === undefined)
+        problem(`${at}/clients/${i}`, `names client "${id}", which is not one of "clients": add it or fix the id`);
     });
   }
+  if (!Array.isArray(options.clients)) return problems;
   const seen = new Map<string, number>();
   options.clients.forEach((client, i) => {
     if (typeof client?.client_id !== 'string') return;
@@ -243,11 +263,12 @@ export function checkOidcProviderOptions(options: OidcProviderOptions): CheckedO
   const checked = Object.fromEntries(
     Object.entries(options).map(([key, value]) => [
       key,
-      ['engine', 'stores', 'findClaims', 'logger', 'audit', 'ciba'].includes(key) ? value : copy(value),
+      ['engine', 'stores', 'findClaims', 'logger', 'audit', 'ciba', 'clientStore'].includes(key) ? value : copy(value),
     ]),
   ) as unknown as CheckedOidcProviderOptions;
   const problems = compiled.problems(checked);
   problems.push(...semanticProblems(checked));
   if (problems.length > 0) throw new ConfigInvalidError(SUBJECT, problems);
+  checked.clients ??= [];
   return checked;
 }

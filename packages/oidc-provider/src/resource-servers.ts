@@ -23,15 +23,20 @@ export function audienceOf(indicator: string, server: ResourceServerConfig): str
 export function resourceServers(
   servers: Readonly<Record<string, ResourceServerConfig>>,
   alg: AsymmetricSigningAlgorithm,
+  allowedScopes: (clientId: string) => readonly string[] | undefined = () => undefined,
 ): { feature: ResourceIndicators; targets: ExchangeTargets } {
   const getResourceServerInfo: ResourceIndicators['getResourceServerInfo'] = (_ctx, indicator, client) => {
     const server = servers[indicator];
     if (server === undefined || (server.clients !== undefined && !server.clients.includes(client.clientId)))
       throw new errors.InvalidTarget();
+    // A client of the client store gets the API's scopes it is allowed (its allowed_scopes), none other.
+    const allowed = allowedScopes(client.clientId);
+    const scopes = allowed ? server.scopes.filter((scope) => allowed.includes(scope)) : server.scopes;
+    if (scopes.length === 0) throw new errors.InvalidTarget("the client is allowed none of this resource's scopes");
     const format = server.accessTokenFormat ?? 'jwt';
     return {
       audience: audienceOf(indicator, server),
-      scope: server.scopes.join(' '),
+      scope: scopes.join(' '),
       accessTokenFormat: format,
       ...(server.accessTokenTtl !== undefined ? { accessTokenTTL: server.accessTokenTtl } : {}),
       ...(format === 'jwt' ? { jwt: { sign: { alg } } } : {}),

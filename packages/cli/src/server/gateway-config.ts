@@ -35,7 +35,11 @@ export const gatewaySettingsSchema = {
   description:
     'the gateway (packages/gateway): { "file": "gateway.json" } (followed live) or { "config": { "publicUrl"?, "routes": [...] } }; publicUrl defaults to the issuer\'s origin, a route\'s "token" to the "oidc" provider',
   properties: {
-    file: { type: 'string', minLength: 1, description: 'a JSON file of the gateway configuration, relative to this file; changes are served within pollMs' },
+    file: {
+      type: 'string',
+      minLength: 1,
+      description: 'a JSON file of the gateway configuration, relative to this file; changes are served within pollMs',
+    },
     config: { type: 'object', description: 'the gateway configuration inline: { "publicUrl"?, "routes": [...], "policies"? }' },
     pollMs: { type: 'integer', minimum: 100, default: 1000, description: 'milliseconds between two looks at "file". Default 1000' },
   },
@@ -53,10 +57,16 @@ export interface GatewayDefaults {
 /** The configuration with the defaults filled in (a copy; unknown shapes are left for the gateway's check to name). */
 export function withGatewayDefaults(raw: unknown, defaults: GatewayDefaults): unknown {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
-  const config: Record<string, unknown> = { ...(defaults.publicUrl ? { publicUrl: defaults.publicUrl } : {}), ...(raw as Record<string, unknown>) };
+  const config: Record<string, unknown> = {
+    ...(defaults.publicUrl ? { publicUrl: defaults.publicUrl } : {}),
+    ...(raw as Record<string, unknown>),
+  };
   if (Array.isArray(config.routes) && defaults.token)
     config.routes = config.routes.map((route: unknown) =>
-      route !== null && typeof route === 'object' && (route as { kind?: unknown }).kind !== 'web' && (route as { token?: unknown }).token === undefined
+      route !== null &&
+      typeof route === 'object' &&
+      (route as { kind?: unknown }).kind !== 'web' &&
+      (route as { token?: unknown }).token === undefined
         ? { ...route, token: defaults.token }
         : route,
     );
@@ -68,7 +78,13 @@ export function readGatewayFile(file: string, pointer: string): unknown {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new ConfigInvalidError('config', [{ code: 'ERR_CONFIG_INVALID', pointer, message: `${file} cannot be read as JSON (${(error as Error).message.split('\n')[0]}); check the path and the syntax` }]);
+    throw new ConfigInvalidError('config', [
+      {
+        code: 'ERR_CONFIG_INVALID',
+        pointer,
+        message: `${file} cannot be read as JSON (${(error as Error).message.split('\n')[0]}); check the path and the syntax`,
+      },
+    ]);
   }
 }
 
@@ -78,7 +94,11 @@ export interface FileFollower {
   close(): void;
 }
 
-export function followFile(file: string, apply: () => Promise<void>, options: { pollMs: number; logger?: Logger | undefined }): FileFollower {
+export function followFile(
+  file: string,
+  apply: () => Promise<void>,
+  options: { pollMs: number; logger?: Logger | undefined },
+): FileFollower {
   const stamp = () => {
     try {
       const s = statSync(file);
@@ -98,7 +118,10 @@ export function followFile(file: string, apply: () => Promise<void>, options: { 
       options.logger?.info('gateway routes reloaded', { file });
       return 'reloaded';
     } catch (error) {
-      options.logger?.error('gateway file refused; the running routes stay', { file, error: error instanceof Error ? error.message : String(error) });
+      options.logger?.error('gateway file refused; the running routes stay', {
+        file,
+        error: error instanceof Error ? error.message : String(error),
+      });
       return 'refused';
     }
   };
@@ -144,7 +167,12 @@ export interface ServeGateway {
  */
 export function serveGateway(options: ServeGatewayOptions): ServeGateway {
   const pointer = options.pointer ?? '/gateway';
-  const file = options.settings.file === undefined ? undefined : isAbsolute(options.settings.file) ? options.settings.file : resolve(options.baseDir, options.settings.file);
+  const file =
+    options.settings.file === undefined
+      ? undefined
+      : isAbsolute(options.settings.file)
+        ? options.settings.file
+        : resolve(options.baseDir, options.settings.file);
   const read = (): unknown => {
     if (!file) return options.settings.config;
     const whole = readGatewayFile(file, `${pointer}/file`);
@@ -167,10 +195,15 @@ export function serveGateway(options: ServeGatewayOptions): ServeGateway {
   } catch (error) {
     // Name the place in the serve config: the gateway's own pointers go under this section.
     if (error instanceof ConfigInvalidError)
-      throw new ConfigInvalidError('config', error.problems.map((p) => ({ ...p, pointer: `${pointer}${where}${p.pointer}` })));
+      throw new ConfigInvalidError(
+        'config',
+        error.problems.map((p) => ({ ...p, pointer: `${pointer}${where}${p.pointer}` })),
+      );
     throw error;
   }
-  const follower = file ? followFile(file, () => gateway.reload(load()), { pollMs: options.settings.pollMs ?? 1000, logger: options.logger }) : undefined;
+  const follower = file
+    ? followFile(file, () => gateway.reload(load()), { pollMs: options.settings.pollMs ?? 1000, logger: options.logger })
+    : undefined;
   const kinds = gateway.routes().map((r) => `${r.kind} ${r.path}`);
   return {
     gateway,
@@ -186,5 +219,8 @@ export function serveGateway(options: ServeGatewayOptions): ServeGateway {
 
 /** The defaults a serve configuration gives its gateway: its issuer's origin, and its own provider's tokens when it runs one. */
 export function serveGatewayDefaults(issuer: string, oidcIssuer: string | undefined): GatewayDefaults {
-  return { publicUrl: new URL(issuer).origin, ...(oidcIssuer ? { token: { issuer: oidcIssuer, jwksUri: `${oidcIssuer.replace(/\/+$/, '')}/jwks` } } : {}) };
+  return {
+    publicUrl: new URL(issuer).origin,
+    ...(oidcIssuer ? { token: { issuer: oidcIssuer, jwksUri: `${oidcIssuer.replace(/\/+$/, '')}/jwks` } } : {}),
+  };
 }

@@ -35,8 +35,12 @@ const processSchema = compileConfigSchema<ProcessFile>(
     properties: {
       host: { type: 'string', minLength: 1, description: 'the address to listen on. Default 127.0.0.1' },
       port: { type: 'integer', minimum: 0, maximum: 65535, description: 'the TCP port. Default 8080' },
-      redis: { type: 'string', pattern: '^rediss?://', description: 'a Redis URL: limits and step-up transactions shared with Waymark and other gateways' },
-      prefix: { type: 'string', pattern: '^[^{}]*$', description: 'the Redis key prefix (the Waymark server\'s). Default waymark:' },
+      redis: {
+        type: 'string',
+        pattern: '^rediss?://',
+        description: 'a Redis URL: limits and step-up transactions shared with Waymark and other gateways',
+      },
+      prefix: { type: 'string', pattern: '^[^{}]*$', description: "the Redis key prefix (the Waymark server's). Default waymark:" },
       gateway: { type: 'object', description: 'the gateway configuration: { "publicUrl", "routes": [...], "policies"?, "stepUpUrl"? }' },
     },
   },
@@ -50,7 +54,10 @@ export interface GatewayProcess {
 }
 
 /** Starts the gateway process a file describes. Bad configuration: ERR_CONFIG_INVALID naming the key, nothing listening. */
-export async function startGatewayProcess(file: string, options: { port?: number; logger?: Logger; env?: Readonly<Record<string, string | undefined>> } = {}): Promise<GatewayProcess> {
+export async function startGatewayProcess(
+  file: string,
+  options: { port?: number; logger?: Logger; env?: Readonly<Record<string, string | undefined>> } = {},
+): Promise<GatewayProcess> {
   const logger = options.logger ?? (DEFAULTS.logger as Logger);
   const first = readGatewayFile(file, '');
   const problems = processSchema.problems(first);

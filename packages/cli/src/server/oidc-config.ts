@@ -7,28 +7,26 @@ import {
   loggingNotifier,
   type CibaHooks,
   type GrantOptions,
-  type OidcClientConfig,
   type PrivateJwk,
   type ResourceServerConfig,
   type WaymarkOidcProvider,
 } from '@waymark/oidc-provider';
-import type { Logger, Stores } from '@waymark/sdk';
+import type { ClientStore, Logger, Stores } from '@waymark/sdk';
 import type { RequestHandler } from 'express';
 
 /**
  * The `oidc` section of the serve configuration: an OpenID Provider (`@waymark/oidc-provider`)
  * mounted in the same app as the adapter, at `<issuer><path>`.
  *
+ * Its clients are the server's one client registry (the top-level `clients`, kept in the
+ * control plane's client store): the adapter and the provider serve the same clients.
+ *
  * @example
- * "oidc": { "clients": [{ "client_id": "mobile-app", "token_endpoint_auth_method": "none",
- *   "redirect_uris": ["com.example.app:/callback"], "waymark": { "flows": ["login"] } }],
- *   "resourceServers": { "http://localhost:3000/session-transfer": { "scopes": ["session_transfer"] } } }
+ * "oidc": { "resourceServers": { "http://localhost:3000/session-transfer": { "scopes": ["session_transfer"] } } }
  */
 export interface OidcSettings {
   /** Where the provider lives under the issuer: its issuer is `<issuer><path>`. Default "/oidc". */
   path?: string;
-  /** The provider's clients (oidc-provider metadata plus `waymark: { flows }`). Required, at least one. */
-  clients: unknown[];
   /** A JSON file of the private signing keys `{ keys: [...] }`. Default: an RSA key generated per process (development). */
   jwksFile?: string;
   /** Keys signing the provider's cookies (32+ characters; also WAYMARK_OIDC_COOKIE_KEYS, comma-separated). Default: random per process. */
@@ -49,7 +47,6 @@ export interface OidcSettings {
 export interface ResolvedOidcSettings {
   /** The provider's issuer: the server's issuer plus `path`. */
   issuer: string;
-  clients: OidcClientConfig[];
   /** The private signing keys. */
   jwks: { keys: PrivateJwk[] };
   /** True when the keys were generated for this process (no `jwksFile`). */
@@ -68,9 +65,8 @@ export interface ResolvedOidcSettings {
 export const oidcSettingsSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['clients'],
   description:
-    'an OpenID Provider mounted beside the adapter at <issuer><path>: { "clients": [...], "jwksFile"?, "cookieKeys"?, "resourceServers"?, "path"?: "/oidc" }',
+    'an OpenID Provider mounted beside the adapter at <issuer><path>, serving the clients of the top-level "clients" list: { "jwksFile"?, "cookieKeys"?, "resourceServers"?, "path"?: "/oidc" }',
   properties: {
     path: {
       type: 'string',
@@ -78,14 +74,11 @@ export const oidcSettingsSchema = {
       default: '/oidc',
       description: 'the path of the provider under the issuer, such as "/oidc" (its issuer is <issuer>/oidc). Default "/oidc"',
     },
+    // Issue 15: one client registry. The provider's clients moved to the top-level list.
     clients: {
-      type: 'array',
-      minItems: 1,
-      items: {
-        type: 'object',
-        description: 'an OpenID Connect client: { "client_id", "redirect_uris", "waymark": { "flows": ["login"] }, ... }',
-      },
-      description: 'the OpenID Connect clients of the provider, at least one',
+      not: {},
+      description:
+        'moved: the provider serves the clients of the top-level "clients" list (one registry for the adapter and the provider); put each there as Waymark client JSON (type, token_endpoint_auth_method, redirect_uris, allowed_flows, allowed_scopes) and remove oidc.clients',
     },
     jwksFile: {
       type: 'string',
@@ -168,7 +161,6 @@ export function resolveOidcSettings(
     ]);
   return {
     issuer: `${issuer.replace(/\/+$/, '')}${path}`,
-    clients: settings.clients as OidcClientConfig[],
     jwks: file === undefined ? generatedJwks() : readJwks(file),
     generatedKeys: file === undefined,
     cookieKeys: configured ?? [randomBytes(32).toString('base64url')],
@@ -235,6 +227,10 @@ export function createConfiguredProvider(
   deps: {
     engine: Engine;
     stores: Stores;
+    /** The control plane's client store: the one registry the adapter serves too. */
+    clientStore: ClientStore;
+    /** The ids of the registry's clients at start-up: what a resource server's `clients` may name. */
+    clientIds: readonly string[];
     logger: Logger;
     trustedProxies: readonly string[];
     audit?: Auditor | undefined;
@@ -243,13 +239,27 @@ export function createConfiguredProvider(
   },
 ): WaymarkOidcProvider {
   if (settings.grants?.ciba === true && deps.users === undefined)
-    throw problem('/oidc/grants/ciba', 'needs services.usersFile: the person a CIBA login_hint names is looked up there (by username, then subject)');
+    throw problem(
+      '/oidc/grants/ciba',
+      'needs services.usersFile: the person a CIBA login_hint names is looked up there (by username, then subject)',
+    );
+  const unknown: ConfigProblem[] = [];
+  for (const [indicator, server] of Object.entries(settings.resourceServers))
+    (server.clients ?? []).forEach((id, i) => {
+      if (!deps.clientIds.includes(id))
+        unknown.push({
+          code: 'ERR_CONFIG_INVALID',
+          pointer: `/oidc/resourceServers/${indicator.replace(/~/g, '~0').replace(/\//g, '~1')}/clients/${i}`,
+          message: `names client "${id}", which is not one of the top-level "clients": add it there or fix the id`,
+        });
+    });
+  if (unknown.length > 0) throw new ConfigInvalidError('config', unknown);
   try {
     return createOidcProvider({
       issuer: settings.issuer,
       engine: deps.engine,
       stores: deps.stores,
-      clients: settings.clients,
+      clientStore: deps.clientStore,
       jwks: settings.jwks,
       cookieKeys: settings.cookieKeys,
       resourceServers: settings.resourceServers,

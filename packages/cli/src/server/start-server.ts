@@ -291,6 +291,8 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
       ? createConfiguredProvider(oidc, {
           engine,
           stores,
+          clientStore: control.clients,
+          clientIds: router.clients.all().map((c) => c.clientId),
           logger,
           trustedProxies: resolved.trustedProxies,
           audit: router.audit,
@@ -354,7 +356,7 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
       print('secret keys: random per process (set secretKeys or WAYMARK_SECRET_KEYS to share journeys between processes)');
     print(`flows: ${engine.flowIds().sort().join(', ')}`);
     if (oidc) {
-      print(`openid provider: ${oidc.issuer} (clients ${oidc.clients.map((c) => c.client_id).join(', ')})`);
+      print(`openid provider: ${oidc.issuer} (${browserClients(router.clients.all())})`);
       if (oidc.generatedKeys)
         print('openid provider signing keys: generated for this process, development only (set oidc.jwksFile to a private JWK set)');
       if (oidc.generatedCookieKeys)
@@ -404,4 +406,12 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
     await closeStores();
     throw error;
   }
+}
+
+/** The clients of the registry that sign people in through the provider (a browser grant), for the start-up line. */
+function browserClients(clients: readonly { clientId: string; grantTypes: readonly string[] }[]): string {
+  const ids = clients
+    .filter((c) => c.grantTypes.includes('authorization_code') || c.grantTypes.includes('implicit'))
+    .map((c) => c.clientId);
+  return `clients of the registry with a browser grant: ${ids.join(', ') || 'none'}`;
 }

@@ -30,7 +30,7 @@ function reasonOf(error: unknown): string {
 }
 
 /**
- * Verifies a `private_key_jwt` client assertion (RFC 7523 §3, RFC 7521 §4.2): signed with one
+ * Verifies a `private_key_jwt` (or `client_secret_jwt`, HMAC with the client secret) client assertion (RFC 7523 §3, RFC 7521 §4.2): signed with one
  * of the client's keys and an allowed asymmetric algorithm; `iss` and `sub` are the client id;
  * `aud` is the issuer or the PAR endpoint URL (RFC 9126 §2); `exp` and `jti` are present; the
  * lifetime is bounded; and the `jti` is used once (remembered in the counter store until the
@@ -40,15 +40,20 @@ export async function verifyClientAssertion(ctx: RouterContext, client: Client, 
   const now = ctx.clock.now();
   let payload;
   try {
-    ({ payload } = await jwtVerify(assertion, keySetOf(client), {
+    // client_secret_jwt (RFC 7523 §2.2 with an HMAC over the client secret, OIDC Core §9) shares every rule but the key.
+    const secretJwt = client.authMethod === 'client_secret_jwt';
+    const options = {
       issuer: client.clientId,
       subject: client.clientId,
       audience: [ctx.issuer, ctx.endpoints.pushedAuthorizationRequest],
-      algorithms: [...client.signingAlgorithms],
+      algorithms: secretJwt ? ['HS256', 'HS384', 'HS512'] : [...client.signingAlgorithms],
       requiredClaims: ['exp', 'jti'],
       currentDate: new Date(now),
       clockTolerance: DEFAULTS.clockToleranceSeconds,
-    }));
+    };
+    ({ payload } = secretJwt
+      ? await jwtVerify(assertion, new TextEncoder().encode(client.secret ?? ''), options)
+      : await jwtVerify(assertion, keySetOf(client), options));
   } catch (error) {
     throw invalidClient(`client assertion ${reasonOf(error)}`, false);
   }

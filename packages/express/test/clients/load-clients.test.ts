@@ -61,7 +61,7 @@ const invalid: Case[] = [
   ['a missing client_id', { ...base, client_id: undefined }, '/client_id', /"client_id" is missing: add it/],
   ['an unknown field', { ...base, redirect_uri: 'x' }, '/redirect_uri', /unknown key "redirect_uri": remove it or fix its spelling.*Did you mean "redirect_uris"/],
   ['an unknown type', { ...base, type: 'robot' }, '/type', /"robot" is not allowed: use one of "native", "web"/],
-  ['an unknown auth method', { ...base, token_endpoint_auth_method: 'client_secret_jwt' }, '/token_endpoint_auth_method', /is not allowed: use one of "none", "client_secret_basic"/],
+  ['an unknown auth method', { ...base, token_endpoint_auth_method: 'tls_client_auth' }, '/token_endpoint_auth_method', /is not allowed: use one of "none", "client_secret_basic"/],
   ['a client_id with a colon', { ...base, client_id: 'a:b' }, '/client_id', /printable ASCII/],
   ['a client_id with a space', { ...base, client_id: 'a b' }, '/client_id', /printable ASCII/],
   ['par_reference_timeout of 0', { ...base, par_reference_timeout: 0 }, '/par_reference_timeout', /1 to 600/],

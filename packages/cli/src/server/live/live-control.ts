@@ -1,7 +1,7 @@
 import { statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import type { Engine } from '@waymark/core';
-import { loadClients, type Client, type ClientRegistry } from '@waymark/express';
+import { loadClientRecord, type Engine } from '@waymark/core';
+import type { Client, ClientRegistry } from '@waymark/express';
 import { WaymarkError, type Clock, type Logger } from '@waymark/sdk';
 import type { ControlPlane } from './control-plane.js';
 import { applyFlowFile, flowFilePaths, readFlowFile, type FlowFileOutcome } from './flow-files.js';
@@ -124,9 +124,9 @@ export class LiveControl {
         const next: Client[] = [];
         for (const record of await control.clients.list()) {
           if (!record.enabled) continue;
-          const raw = { ...record.config, ...(record.secret !== undefined ? { client_secret: record.secret } : {}) };
           try {
-            next.push(loadClients([raw])[0]!);
+            const client = loadClientRecord(record);
+            if (client.enabled) next.push(client);
           } catch (error) {
             const running = clients.get(String(record.config.client_id));
             if (running) next.push(running);

@@ -1,3 +1,4 @@
+import { corsOriginAllowed } from '@waymark/core';
 import type { RequestHandler } from 'express';
 import type { Client } from '../../clients/types.js';
 import { HttpError } from '../../errors.js';
@@ -19,7 +20,7 @@ function setAllowOrigin(res: Parameters<RequestHandler>[1], origin: string): voi
 }
 
 function anyClientAllows(ctx: RouterContext, origin: string, flow: string | undefined): boolean {
-  return ctx.clients.all().some((c) => c.corsOrigins.includes(origin) && (flow === undefined || c.allowedFlows.includes(flow)));
+  return ctx.clients.all().some((c) => corsOriginAllowed(c, origin) && (flow === undefined || c.allowedFlows.includes(flow)));
 }
 
 /** `OPTIONS` on a journey endpoint: 204 with the CORS grant, or 403 without one. */
@@ -62,7 +63,7 @@ export function enforceClientOrigin(
 ): void {
   const origin = req.headers.origin;
   if (origin === undefined || origin === new URL(ctx.issuer).origin) return;
-  if (client === undefined || !client.corsOrigins.includes(origin)) {
+  if (client === undefined || !corsOriginAllowed(client, origin)) {
     res.removeHeader('Access-Control-Allow-Origin');
     throw new HttpError('ERR_ORIGIN_NOT_ALLOWED', 'this origin may not call the journey API for this client');
   }

@@ -210,3 +210,36 @@ describe('private_key_jwt (RFC 7523)', () => {
     expect(res.body.error).toBe('invalid_request');
   });
 });
+
+describe('client_secret_jwt (RFC 7523 §2.2, OIDC Core §9): an HMAC assertion over the client secret', () => {
+  const config = { ...clients.web, client_id: 'hmac-app', token_endpoint_auth_method: 'client_secret_jwt' } as ClientConfig;
+  const assertion = (secret: string, now: number, jti = crypto.randomUUID()) =>
+    new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('hmac-app')
+      .setSubject('hmac-app')
+      .setAudience(ISSUER)
+      .setJti(jti)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 60)
+      .sign(new TextEncoder().encode(secret));
+
+  it('accepts an assertion signed with the secret, refuses one signed with another', async () => {
+    const { app, clock } = testApp({ clients: [config] });
+    const send = async (secret: string) =>
+      request(app)
+        .post('/par')
+        .type('form')
+        .send(form({ client_assertion_type: ASSERTION_TYPE, client_assertion: await assertion(secret, Math.floor(clock.ms / 1000)), ...webBody }));
+    expect((await send(SECRET)).status).toBe(201);
+    const bad = await send(`${SECRET}-but-another-one`);
+    expect(bad.status).toBe(401);
+    expect(bad.body.error).toBe('invalid_client');
+  });
+
+  it('refuses a client_secret_jwt client presenting its secret in the body', async () => {
+    const { app } = testApp({ clients: [config] });
+    const res = await request(app).post('/par').type('form').send(form({ client_id: 'hmac-app', client_secret: SECRET, ...webBody }));
+    expect(res.status).toBe(401);
+  });
+});
