@@ -16,6 +16,7 @@ const TYPES: readonly AuditEventType[] = [
   'session.ended',
   'client.auth_failed',
   'admin.change',
+  'admin.access',
 ];
 
 /* The contract's fields only: an event never carries a secret, and nothing a store added leaves. */
@@ -36,6 +37,7 @@ function eventView(e: AuditEvent): AuditEvent {
     userAgent: e.userAgent,
     journeyId: e.journeyId,
     transactionId: e.transactionId,
+    sessionId: e.sessionId,
     actor: e.actor,
     target: e.target,
     action: e.action,
