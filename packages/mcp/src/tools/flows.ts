@@ -45,6 +45,9 @@ export async function versionOf(admin: AdminClient, id: string, v: number | 'act
   return (await admin.get<FlowVersion>(`/flows/${encodeURIComponent(id)}/versions/${v}`)).body;
 }
 
+/** A flow as the agent wrote it, "version" left out allowed (1 stands in: save_flow numbers the version itself). */
+const versioned = (flow: Record<string, unknown>) => (flow.version === undefined ? { ...flow, version: 1 } : flow);
+
 /** The admin API's own validation (the server's node types): the problems, each with its code, pointer and fix. */
 async function problemsOf(admin: AdminClient, flow: unknown): Promise<Problem[]> {
   return (await admin.call<{ valid: boolean; problems: Problem[] }>('POST', '/flows/validate', { body: flow })).body.problems;
@@ -151,7 +154,7 @@ export const flowTools: ToolSpec[] = [
     annotations: { readOnlyHint: true, openWorldHint: false },
     input: { flow: flowArg() },
     async run({ flow }, { admin }) {
-      const problems = await problemsOf(admin, flow);
+      const problems = await problemsOf(admin, versioned(flow));
       return { valid: problems.length === 0, problems };
     },
   }),
@@ -193,7 +196,7 @@ export const flowTools: ToolSpec[] = [
     },
     async run({ flow, flowId: id, version: v, visits, users }, { admin, simulator }) {
       if ((flow === undefined) === (id === undefined)) throw badArgument('flow', 'give either "flow" (a flow document) or "flowId" (a saved flow), not both or neither');
-      const document = flow ?? (await versionOf(admin, id!, v ?? 'active')).flow;
+      const document = flow ? versioned(flow) : (await versionOf(admin, id!, v ?? 'active')).flow;
       return simulator.run({ flow: document, visits, ...(users ? { users } : {}) });
     },
   }),
