@@ -68,6 +68,12 @@ const RULES: Readonly<Record<string, Rule>> = {
     libraries: ['express'],
     why: '@waymark/admin builds on @waymark/sdk, @waymark/core, @waymark/access-token, @waymark/http and express',
   },
+  // An admin API client: it reaches flows and clients over HTTP, never through the stores or the adapter.
+  '@waymark/mcp': {
+    waymark: ['@waymark/sdk', '@waymark/core', '@waymark/nodes', '@waymark/access-token'],
+    libraries: ['@modelcontextprotocol/sdk', 'zod', 'express'],
+    why: '@waymark/mcp builds on @waymark/sdk, @waymark/core, @waymark/nodes (the simulator), @waymark/access-token, the MCP SDK, zod and express',
+  },
   '@waymark/testing': {
     waymark: ['@waymark/sdk', '@waymark/core'],
     libraries: 'declared',

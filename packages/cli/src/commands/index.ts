@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { bench } from './bench.js';
 import { graph } from './graph.js';
+import { mcp } from './mcp.js';
 import { newNode } from './new-node.js';
 import { run } from './run.js';
 import { schema } from './schema.js';
@@ -18,6 +19,7 @@ export const commands: readonly Command[] = [
   run,
   schema,
   serve, // HOOK serve: `waymark serve` — the express adapter on its own (commands/serve.ts).
+  mcp, // `waymark mcp`: the MCP server over stdio (@waymark/mcp).
   bench,
   newNode,
 ];
