@@ -12,3 +12,5 @@ export { flowDiff } from './lib/diff.js';
 export { MCP_ERRORS, McpToolError, McpOptionsError } from './errors.js';
 export type { McpErrorCode, Problem } from './errors.js';
 export { runStdio, stdioOptions, STDIO_USAGE } from './stdio.js';
+export { createMcpHttpRouter, protectedResourceMetadataUrl } from './http.js';
+export type { McpHttpOptions, McpTrustedIssuer } from './http.js';

@@ -60,7 +60,7 @@ describe('@waymark/mcp over stdio', () => {
     const token = await tokens.mint({ sub: 'admin-alice' });
     const client = await connect(server.url, token, ['--allow-writes']);
     const t = new Transcript(client);
-    await agentSession(t, server);
+    await agentSession(t, server, { sub: 'admin-alice' });
     // A client created with a secret: saved, never answered.
     const created = await t.call('create_client', {
       client: {
