@@ -29,6 +29,7 @@ export const PACKAGES = [
   '@waymark/redis',
   '@waymark/express',
   '@waymark/admin',
+  '@waymark/mcp',
   '@waymark/oidc-provider',
   '@waymark/cli',
 ];

@@ -13,8 +13,10 @@ export const MCP_ERRORS = {
   ERR_MCP_PRODUCTION_WRITE: 'ERR_MCP_PRODUCTION_WRITE',
   /** Bad options (a flag, an environment variable): the text names it and the fix. */
   ERR_MCP_OPTIONS: 'ERR_MCP_OPTIONS',
-  /** No admin token was configured (stdio) or sent (HTTP). */
+  /** No admin token was configured (stdio) or sent (HTTP), or it was refused at /mcp. */
   ERR_MCP_TOKEN: 'ERR_MCP_TOKEN',
+  /** A tool failed unexpectedly (only the error's class is said). */
+  ERR_MCP_INTERNAL: 'ERR_MCP_INTERNAL',
 } as const;
 
 export type McpErrorCode = keyof typeof MCP_ERRORS;
