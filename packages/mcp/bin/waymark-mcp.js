@@ -5,7 +5,9 @@ import { existsSync } from 'node:fs';
 
 const built = new URL('../dist/bin.js', import.meta.url);
 if (!existsSync(built)) {
-  process.stderr.write('waymark-mcp: ERR_MCP_NOT_BUILT: @waymark/mcp is not built yet; run "npm run build" in the repository, then run this command again.\n');
+  process.stderr.write(
+    'waymark-mcp: ERR_MCP_NOT_BUILT: @waymark/mcp is not built yet; run "npm run build" in the repository, then run this command again.\n',
+  );
   process.exit(2);
 }
 await import(built.href);

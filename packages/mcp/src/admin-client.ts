@@ -49,7 +49,11 @@ export class AdminClient {
   }
 
   /** One call; an error answer becomes {@link McpToolError} `ERR_MCP_ADMIN` with the admin's code and problems (never a token). */
-  async call<T>(method: string, path: string, options: { body?: unknown; query?: Record<string, string | number | undefined>; ifMatch?: number } = {}): Promise<AdminAnswer<T>> {
+  async call<T>(
+    method: string,
+    path: string,
+    options: { body?: unknown; query?: Record<string, string | number | undefined>; ifMatch?: number } = {},
+  ): Promise<AdminAnswer<T>> {
     const transactionId = randomUUID();
     const query = Object.entries(options.query ?? {}).filter((e): e is [string, string | number] => e[1] !== undefined && e[1] !== '');
     const url = `${this.#base}${path}${query.length > 0 ? `?${new URLSearchParams(query.map(([k, v]): [string, string] => [k, String(v)])).toString()}` : ''}`;
@@ -67,7 +71,10 @@ export class AdminClient {
     try {
       res = await this.#fetch(url, { method, headers, ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}) });
     } catch (error) {
-      throw new McpToolError('ERR_MCP_UNREACHABLE', `the Waymark admin API at ${this.#base} could not be reached (${(error as Error).message}): check --url and that the server runs`);
+      throw new McpToolError(
+        'ERR_MCP_UNREACHABLE',
+        `the Waymark admin API at ${this.#base} could not be reached (${(error as Error).message}): check --url and that the server runs`,
+      );
     }
     const text = await res.text();
     let body: unknown;
@@ -79,11 +86,12 @@ export class AdminClient {
     if (!res.ok) {
       const b = body as { code?: string; error_description?: string; problems?: Problem[] };
       const code = b.code ?? `HTTP_${res.status}`;
-      throw new McpToolError(
-        'ERR_MCP_ADMIN',
-        `the admin API answered ${res.status} ${code}: ${b.error_description ?? 'no description'}`,
-        { status: res.status, adminCode: code, ...(b.problems ? { problems: b.problems } : {}), transactionId },
-      );
+      throw new McpToolError('ERR_MCP_ADMIN', `the admin API answered ${res.status} ${code}: ${b.error_description ?? 'no description'}`, {
+        status: res.status,
+        adminCode: code,
+        ...(b.problems ? { problems: b.problems } : {}),
+        transactionId,
+      });
     }
     return { status: res.status, body: body as T, etag: res.headers.get('etag') ?? undefined, transactionId };
   }

@@ -77,7 +77,8 @@ function selfUrl(req: Request): string {
  * another door).
  */
 export function createMcpHttpRouter(options: McpHttpOptions): Router {
-  if (!URL.canParse(options.resource)) throw new McpOptionsError('resource', 'give the URL of the MCP endpoint, such as "https://login.example.com/mcp"');
+  if (!URL.canParse(options.resource))
+    throw new McpOptionsError('resource', 'give the URL of the MCP endpoint, such as "https://login.example.com/mcp"');
   if (options.trustedIssuers.length === 0) throw new McpOptionsError('trustedIssuers', 'list at least one issuer');
   const validators = new Map<string, AccessTokenValidator>();
   for (const trusted of options.trustedIssuers)
@@ -112,7 +113,11 @@ export function createMcpHttpRouter(options: McpHttpOptions): Router {
   const challenge = (res: Response, status: number, attributes: Record<string, string>, code: string, description: string) => {
     // RFC 9728 §5.1: the challenge names the metadata, so a client finds the authorization server.
     const parts = [`realm="${REALM}"`, `resource_metadata="${metadataUrl}"`, ...Object.entries(attributes).map(([k, v]) => `${k}="${v}"`)];
-    res.status(status).set('WWW-Authenticate', `Bearer ${parts.join(', ')}`).set('Cache-Control', 'no-store').json({ error: attributes.error ?? 'invalid_request', error_description: description, code });
+    res
+      .status(status)
+      .set('WWW-Authenticate', `Bearer ${parts.join(', ')}`)
+      .set('Cache-Control', 'no-store')
+      .json({ error: attributes.error ?? 'invalid_request', error_description: description, code });
   };
 
   router.all(path, express.json({ limit: '1mb' }), async (req, res) => {
@@ -120,7 +125,13 @@ export function createMcpHttpRouter(options: McpHttpOptions): Router {
     // RFC 6750 §2.1: the token in the Authorization header only.
     const token = header ? BEARER.exec(header)?.[1] : undefined;
     if (token === undefined) {
-      challenge(res, 401, header ? { error: 'invalid_token' } : {}, 'ERR_MCP_TOKEN', 'send an access token for this MCP server as "Authorization: Bearer <token>"');
+      challenge(
+        res,
+        401,
+        header ? { error: 'invalid_token' } : {},
+        'ERR_MCP_TOKEN',
+        'send an access token for this MCP server as "Authorization: Bearer <token>"',
+      );
       return;
     }
     const issuer = unverifiedIssuer(token);
@@ -128,10 +139,23 @@ export function createMcpHttpRouter(options: McpHttpOptions): Router {
     const result = validator ? await validator.validate(token) : undefined;
     if (!result?.ok) {
       if (result && !result.ok && result.error.kind === 'unavailable') {
-        res.status(503).set('Cache-Control', 'no-store').json({ error: 'temporarily_unavailable', error_description: 'the issuer’s keys cannot be fetched; retry', code: 'ERR_MCP_TOKEN' });
+        res
+          .status(503)
+          .set('Cache-Control', 'no-store')
+          .json({
+            error: 'temporarily_unavailable',
+            error_description: 'the issuer’s keys cannot be fetched; retry',
+            code: 'ERR_MCP_TOKEN',
+          });
         return;
       }
-      challenge(res, 401, { error: 'invalid_token' }, 'ERR_MCP_TOKEN', `the token was refused (${result && !result.ok ? result.error.message : 'not issued by a trusted issuer'}): get a new one for ${options.resource}`);
+      challenge(
+        res,
+        401,
+        { error: 'invalid_token' },
+        'ERR_MCP_TOKEN',
+        `the token was refused (${result && !result.ok ? result.error.message : 'not issued by a trusted issuer'}): get a new one for ${options.resource}`,
+      );
       return;
     }
     if (!result.scopes.includes(READ_SCOPE)) {
@@ -149,7 +173,9 @@ export function createMcpHttpRouter(options: McpHttpOptions): Router {
     if (!session) {
       if (typeof sessionId === 'string' || req.method !== 'POST' || !isInitializeRequest(req.body)) {
         // MCP 2025-11-25 Streamable HTTP §Session Management: an unknown session is 404; the client starts a new one.
-        res.status(typeof sessionId === 'string' ? 404 : 400).json({ jsonrpc: '2.0', error: { code: -32000, message: 'Start a session with an initialize request first' }, id: null });
+        res
+          .status(typeof sessionId === 'string' ? 404 : 400)
+          .json({ jsonrpc: '2.0', error: { code: -32000, message: 'Start a session with an initialize request first' }, id: null });
         return;
       }
       const adminUrl = options.adminUrl ?? selfUrl(req);

@@ -10,7 +10,10 @@ export function registerPrompts(server: McpServer): void {
     {
       title: 'Build a flow',
       description: 'Build, test and save a Waymark flow from a description of the journey.',
-      argsSchema: { goal: z.string().describe('What the journey should do, such as "remember devices unless risk is high"'), flowId: z.string().optional().describe('The flow id to use') },
+      argsSchema: {
+        goal: z.string().describe('What the journey should do, such as "remember devices unless risk is high"'),
+        flowId: z.string().optional().describe('The flow id to use'),
+      },
     },
     ({ goal, flowId }) =>
       user(

@@ -34,10 +34,21 @@ export function registerResources(server: McpServer, admin: () => AdminClient): 
     new ResourceTemplate('waymark://nodes/{type}', {
       list: async () => {
         const { body } = await admin().get<{ nodeTypes: NodeTypeView[] }>('/node-types');
-        return { resources: body.nodeTypes.map((t) => ({ uri: `waymark://nodes/${t.type}`, name: t.type, description: t.description, mimeType: 'text/markdown' })) };
+        return {
+          resources: body.nodeTypes.map((t) => ({
+            uri: `waymark://nodes/${t.type}`,
+            name: t.type,
+            description: t.description,
+            mimeType: 'text/markdown',
+          })),
+        };
       },
     }),
-    { title: 'Node type documentation', description: 'What a node type does, its outcomes, callbacks and config schema.', mimeType: 'text/markdown' },
+    {
+      title: 'Node type documentation',
+      description: 'What a node type does, its outcomes, callbacks and config schema.',
+      mimeType: 'text/markdown',
+    },
     async (uri, { type }) => {
       const { body } = await admin().get<NodeTypeView>(`/node-types/${encodeURIComponent(String(type))}`);
       return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: nodeTypeDoc(body) }] };

@@ -20,9 +20,16 @@ export function selectTools(all: readonly ToolSpec[], filter: ToolFilter): ToolS
   ] as const)
     for (const name of names ?? [])
       if (!known.has(name))
-        throw new McpOptionsError(`--${option}-tools`, `"${name}" is neither a tool nor a collection; use one of ${[...known].sort().join(', ')}`);
-  const named = (list: readonly string[] | undefined, t: ToolSpec) => list?.includes(t.name) === true || list?.includes(t.collection) === true;
-  return all.filter((t) => (filter.include === undefined || named(filter.include, t)) && !named(filter.exclude, t) && (filter.allowWrites === true || !t.write));
+        throw new McpOptionsError(
+          `--${option}-tools`,
+          `"${name}" is neither a tool nor a collection; use one of ${[...known].sort().join(', ')}`,
+        );
+  const named = (list: readonly string[] | undefined, t: ToolSpec) =>
+    list?.includes(t.name) === true || list?.includes(t.collection) === true;
+  return all.filter(
+    (t) =>
+      (filter.include === undefined || named(filter.include, t)) && !named(filter.exclude, t) && (filter.allowWrites === true || !t.write),
+  );
 }
 
 /** Write tools that `include` names while writes are off: worth a warning (PingOne warns the same way). */

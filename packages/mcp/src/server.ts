@@ -1,5 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { AdminClient } from './admin-client.js';
+import type { AdminClient } from './admin-client.js';
 import { McpToolError } from './errors.js';
 import { errorResult, jsonResult, type ToolContext, type ToolSpec } from './lib/tool.js';
 import { registerPrompts } from './prompts.js';
@@ -40,7 +40,11 @@ const SECRET_KEYS = new Set(['client_secret', 'password', 'access_token', 'refre
 function withoutSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutSecrets);
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).filter(([k]) => !SECRET_KEYS.has(k.toLowerCase())).map(([k, v]) => [k, withoutSecrets(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k]) => !SECRET_KEYS.has(k.toLowerCase()))
+      .map(([k, v]) => [k, withoutSecrets(v)]),
+  );
 }
 
 /**
@@ -58,7 +62,10 @@ function writeGuard(admin: AdminClient, allowProductionWrites: boolean): () => P
       if (!(error instanceof McpToolError && error.details.status === 404)) throw error;
     }
     if (info && !info.writes)
-      throw new McpToolError('ERR_MCP_ADMIN', 'the Waymark server is read-only: its operator sets "admin": { "writes": true } to allow changes; nothing was changed');
+      throw new McpToolError(
+        'ERR_MCP_ADMIN',
+        'the Waymark server is read-only: its operator sets "admin": { "writes": true } to allow changes; nothing was changed',
+      );
     if (info?.mode !== 'production') return;
     if (!info.allowWritesInProduction || !allowProductionWrites)
       throw new McpToolError(
@@ -96,7 +103,12 @@ export function createWaymarkMcpServer(options: WaymarkMcpOptions): McpServer {
   for (const tool of tools)
     server.registerTool(
       tool.name,
-      { title: tool.title, description: tool.description, inputSchema: tool.input, annotations: { title: tool.title, ...tool.annotations } },
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.input,
+        annotations: { title: tool.title, ...tool.annotations },
+      },
       async (args: unknown) => {
         try {
           return jsonResult(withoutSecrets(await tool.run(args as never, ctx)));

@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Engine, NodeRegistry, validateFlow, type JourneyResult, type TraceStep } from '@waymark/core';
-import { builtinNodes, hashPassword, normaliseUsername, type RiskEvaluation, type RiskProvider, type UserRecord, type UserStore } from '@waymark/nodes';
+import {
+  builtinNodes,
+  hashPassword,
+  normaliseUsername,
+  type RiskEvaluation,
+  type RiskProvider,
+  type UserRecord,
+  type UserStore,
+} from '@waymark/nodes';
 import type { Callback, JsonObject, NodeType } from '@waymark/sdk';
 import { McpToolError } from './errors.js';
 
@@ -146,10 +154,14 @@ export class Simulator {
     const registry = this.registry();
     const checked = validateFlow(input.flow, registry);
     if (!checked.ok)
-      throw new McpToolError('ERR_MCP_ARGUMENT', 'argument "flow": the flow is invalid, so it cannot be simulated; fix each problem at its pointer', {
-        argument: 'flow',
-        problems: checked.problems.map((p) => ({ code: p.code, pointer: p.pointer, message: p.message })),
-      });
+      throw new McpToolError(
+        'ERR_MCP_ARGUMENT',
+        'argument "flow": the flow is invalid, so it cannot be simulated; fix each problem at its pointer',
+        {
+          argument: 'flow',
+          problems: checked.problems.map((p) => ({ code: p.code, pointer: p.pointer, message: p.message })),
+        },
+      );
     const keys = new Map<string, string>();
     let risk: ScriptedRisk | undefined;
     const engine = new Engine(
@@ -198,10 +210,14 @@ export class Simulator {
       const answers = [...(visit.answers ?? [])];
       for (let turn = 0; result.status === 'suspended' && turn < MAX_SUSPENSIONS; turn++) {
         take(result);
-        report.asked.push({ callbacks: result.callbacks.map((c) => ({ type: c.type, ...(promptOf(c) !== undefined ? { prompt: promptOf(c) } : {}) })) });
+        report.asked.push({
+          callbacks: result.callbacks.map((c) => ({ type: c.type, ...(promptOf(c) !== undefined ? { prompt: promptOf(c) } : {}) })),
+        });
         for (const c of result.callbacks)
           if (c.type === 'TextOutputCallback') report.messages.push(String(c.output.find((f) => f.name === 'message')?.value ?? ''));
-        const needsAnswer = result.callbacks.some((c) => c.input.length > 0 && c.type !== 'TextOutputCallback' && c.type !== 'HiddenValueCallback');
+        const needsAnswer = result.callbacks.some(
+          (c) => c.input.length > 0 && c.type !== 'TextOutputCallback' && c.type !== 'HiddenValueCallback',
+        );
         const { filled, missing } = answer(result.callbacks, needsAnswer ? (answers.shift() ?? {}) : {});
         if (missing) {
           report.unanswered = { type: missing.type, ...(promptOf(missing) !== undefined ? { prompt: promptOf(missing) } : {}) };

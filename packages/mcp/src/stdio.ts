@@ -25,7 +25,13 @@ Options:
   -h, --help                  show this help
 `;
 
-const list = (v: string | undefined) => (v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean));
+const list = (v: string | undefined) =>
+  v === undefined
+    ? undefined
+    : v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 
 /** The options of a stdio server from its arguments and environment; a bad one throws ERR_MCP_OPTIONS naming it. */
 export function stdioOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>) {
@@ -49,10 +55,12 @@ export function stdioOptions(argv: readonly string[], env: Readonly<Record<strin
   const v = parsed.values;
   if (v.help) return { help: true as const };
   const url = v.url ?? env.WAYMARK_URL;
-  if (url === undefined || !URL.canParse(url)) throw new McpOptionsError('--url', 'give the Waymark server, such as --url http://localhost:3000 (or WAYMARK_URL)');
+  if (url === undefined || !URL.canParse(url))
+    throw new McpOptionsError('--url', 'give the Waymark server, such as --url http://localhost:3000 (or WAYMARK_URL)');
   const file = env.WAYMARK_ADMIN_TOKEN_FILE;
   const fixed = env.WAYMARK_ADMIN_TOKEN;
-  if (!fixed && !file) throw new McpOptionsError('WAYMARK_ADMIN_TOKEN', 'set it to an admin access token, or WAYMARK_ADMIN_TOKEN_FILE to a file holding one');
+  if (!fixed && !file)
+    throw new McpOptionsError('WAYMARK_ADMIN_TOKEN', 'set it to an admin access token, or WAYMARK_ADMIN_TOKEN_FILE to a file holding one');
   const token = () => {
     if (fixed) return fixed;
     try {
@@ -106,7 +114,9 @@ export async function runStdio(
     io.stderr.write(`waymark mcp: --include-tools names the write tool ${name}, which is not offered without --allow-writes\n`);
   const transport = new StdioServerTransport();
   await server.connect(transport);
-  io.stderr.write(`waymark mcp: serving ${options.url} over stdio (${options.allowWrites ? 'writes allowed' : 'read-only'}, session ${admin.sessionId})\n`);
+  io.stderr.write(
+    `waymark mcp: serving ${options.url} over stdio (${options.allowWrites ? 'writes allowed' : 'read-only'}, session ${admin.sessionId})\n`,
+  );
   await new Promise<void>((resolve) => {
     transport.onclose = () => resolve();
     process.stdin.once('end', () => resolve());

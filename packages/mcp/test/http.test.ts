@@ -25,22 +25,33 @@ let readOnlyToken: string;
 const open: Client[] = [];
 
 beforeAll(async () => {
-  const config = JSON.parse(readFileSync(join(root, 'waymark.config.json'), 'utf8')) as Record<string, any>;
+  const config = JSON.parse(readFileSync(join(root, 'waymark.config.json'), 'utf8')) as Record<string, unknown> & {
+    admin: Record<string, unknown>;
+    oidc: { resourceServers: Record<string, unknown> };
+  };
   // The shipped flows, copied: the file-backed flow store writes saved versions beside them.
   const folder = mkdtempSync(join(process.env.WAYMARK_TEST_TMPDIR ?? tmpdir(), 'mcp-http-'));
-  for (const f of readdirSync(join(root, 'flows')).filter((n) => n.endsWith('.json'))) copyFileSync(join(root, 'flows', f), join(folder, f));
+  for (const f of readdirSync(join(root, 'flows')).filter((n) => n.endsWith('.json')))
+    copyFileSync(join(root, 'flows', f), join(folder, f));
   config.flows = [folder];
   config.port = 0;
   config.admin = { ...config.admin, mcp: { allowWrites: true } };
-  config.oidc.resourceServers[RESOURCE] = { scopes: ['waymark:admin:read', 'waymark:admin:write'], clients: ['waymark-admin'], accessTokenTtl: 600 };
+  config.oidc.resourceServers[RESOURCE] = {
+    scopes: ['waymark:admin:read', 'waymark:admin:write'],
+    clients: ['waymark-admin'],
+    accessTokenTtl: 600,
+  };
   server = await startServer(config as never, { logger: silent, env: {}, baseDir: root });
   process.env.WAYMARK_URL = server.url;
   const lib = (await import(join(root, 'scripts/walk/lib.mjs'))) as {
     ADMIN_APP: { clientId: string; redirectUri: string };
     signIn(print: (s: string) => void, o: Record<string, string>): Promise<{ access_token: string }>;
   };
-  accessToken = (await lib.signIn(() => undefined, { ...lib.ADMIN_APP, scope: 'openid waymark:admin:read waymark:admin:write', resource: RESOURCE })).access_token;
-  readOnlyToken = (await lib.signIn(() => undefined, { ...lib.ADMIN_APP, scope: 'openid waymark:admin:read', resource: RESOURCE })).access_token;
+  accessToken = (
+    await lib.signIn(() => undefined, { ...lib.ADMIN_APP, scope: 'openid waymark:admin:read waymark:admin:write', resource: RESOURCE })
+  ).access_token;
+  readOnlyToken = (await lib.signIn(() => undefined, { ...lib.ADMIN_APP, scope: 'openid waymark:admin:read', resource: RESOURCE }))
+    .access_token;
 }, 60_000);
 afterAll(async () => {
   await Promise.all(open.map((c) => c.close()));
@@ -48,7 +59,9 @@ afterAll(async () => {
 });
 
 async function connect(token: string): Promise<Client> {
-  const transport = new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
+  const transport = new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), {
+    requestInit: { headers: { authorization: `Bearer ${token}` } },
+  });
   const client = new Client({ name: 'waymark-test-agent', version: '1.0.0' });
   await client.connect(transport);
   open.push(client);
@@ -59,11 +72,17 @@ describe('@waymark/mcp over streamable HTTP at /mcp (waymark serve)', () => {
   it('is an OAuth protected resource: 401 with the RFC 9728 metadata URL, and the metadata naming Waymark’s provider', async () => {
     const anonymous = await fetch(`${server.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(anonymous.status).toBe(401);
-    expect(anonymous.headers.get('www-authenticate')).toBe(`Bearer realm="waymark-mcp", resource_metadata="${ISSUER}/.well-known/oauth-protected-resource/mcp"`);
+    expect(anonymous.headers.get('www-authenticate')).toBe(
+      `Bearer realm="waymark-mcp", resource_metadata="${ISSUER}/.well-known/oauth-protected-resource/mcp"`,
+    );
     const metadata = await (await fetch(`${server.url}/.well-known/oauth-protected-resource/mcp`)).json();
     expect(metadata).toMatchObject({ resource: RESOURCE, authorization_servers: [`${ISSUER}/oidc`], bearer_methods_supported: ['header'] });
     // A token for the admin API is not a token for the MCP server (RFC 8707 audience).
-    const forged = await fetch(`${server.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer a.b.c' }, body: '{}' });
+    const forged = await fetch(`${server.url}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer a.b.c' },
+      body: '{}',
+    });
     expect(forged.status).toBe(401);
     expect(forged.headers.get('www-authenticate')).toContain('error="invalid_token"');
   });

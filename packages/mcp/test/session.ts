@@ -20,7 +20,9 @@ const alice = [{ username: 'alice', password: PASSWORD, sub: 'user-alice' }];
 export async function agentSession(t: Transcript, server: RunningServer, facts: SessionFacts): Promise<void> {
   // Browse the catalog cheaply, then read the types it will use in full.
   const catalog = await t.call('list_node_types');
-  expect(catalog.json.nodeTypes).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'credentials.verify', outcomes: ['valid', 'invalid', 'locked'] })]));
+  expect(catalog.json.nodeTypes).toEqual(
+    expect.arrayContaining([expect.objectContaining({ type: 'credentials.verify', outcomes: ['valid', 'invalid', 'locked'] })]),
+  );
   expect(catalog.json.nodeTypes[0].config).toBeUndefined(); // summary: no schemas
   const risk = await t.call('get_node_type', { type: 'risk.evaluate' });
   expect(risk.json.config.properties.scoreThreshold).toBeDefined();
@@ -60,7 +62,9 @@ export async function agentSession(t: Transcript, server: RunningServer, facts: 
   expect(path(remembered)).toEqual(['checkCookie:valid', 'evaluateRemembered:low', 'signInRemembered:created']);
   expect(remembered.asked).toEqual([]);
   expect(risky.status).toBe('success');
-  expect(path(risky)).toEqual(expect.arrayContaining(['evaluateRemembered:high', 'forgetCookie:done', 'verify:valid', 'evaluateLogin:high']));
+  expect(path(risky)).toEqual(
+    expect.arrayContaining(['evaluateRemembered:high', 'forgetCookie:done', 'verify:valid', 'evaluateLogin:high']),
+  );
   expect(risky.cookiesCleared).toContain('__Host-waymark-remember');
   expect(risky.asked[0].callbacks.map((c: { type: string }) => c.type)).toEqual(['NameCallback', 'PasswordCallback']);
 
@@ -68,7 +72,9 @@ export async function agentSession(t: Transcript, server: RunningServer, facts: 
   const dry = await t.call('save_flow', { flow: draft });
   expect(dry.json).toMatchObject({ dryRun: true, version: 3, creates: false, activates: false });
   expect(dry.json.diff.nodesRemoved).toContain('explainRisk');
-  expect((await t.call('list_flows')).json.flows).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'remember-me', latestVersion: 2 })]));
+  expect((await t.call('list_flows')).json.flows).toEqual(
+    expect.arrayContaining([expect.objectContaining({ id: 'remember-me', latestVersion: 2 })]),
+  );
   const saved = await t.call('save_flow', { flow: draft, confirm: true, expectedVersion: 2 });
   expect(saved.json).toMatchObject({ saved: true, version: 3, active: false, activeVersion: 2 });
   const diff = await t.call('diff_flow_versions', { flowId: 'remember-me', from: 2, to: 3 });
@@ -89,7 +95,9 @@ export async function agentSession(t: Transcript, server: RunningServer, facts: 
   const journeys = await t.call('query_journeys', { flowId: 'remember-me', status: 'success' });
   expect(journeys.json.journeys.map((j: { journeyId?: string; id?: string }) => j.journeyId ?? j.id)).toContain(journey.journeyId);
   const trace = await t.call('get_journey_trace', { journeyId: journey.journeyId });
-  expect(trace.json.trace.map((s: { node: string }) => s.node)).toEqual(expect.arrayContaining(['checkCookie', 'verify', 'evaluateLogin', 'createSession']));
+  expect(trace.json.trace.map((s: { node: string }) => s.node)).toEqual(
+    expect.arrayContaining(['checkCookie', 'verify', 'evaluateLogin', 'createSession']),
+  );
   expect(trace.json.trace.map((s: { node: string }) => s.node)).not.toContain('explainRisk'); // v2's node: v3 ran
   const funnel = await t.call('get_flow_funnel', { flowId: 'remember-me', version: 3 });
   expect(funnel.json.nodes).toEqual(expect.arrayContaining([expect.objectContaining({ node: 'verify', reached: 1 })]));
@@ -97,8 +105,15 @@ export async function agentSession(t: Transcript, server: RunningServer, facts: 
   // Every change of the session is in the audit trail as the admin, with the session id.
   const changes = await t.call('query_audit_events', { type: 'admin.change' });
   const mine = changes.json.events.filter((e: { action: string; outcome: string }) => e.outcome === 'success');
-  expect(mine.map((e: { action: string; target: string }) => `${e.action} ${e.target}`)).toEqual(['flow.update flow:remember-me@3', 'flow.activate flow:remember-me@3']);
-  expect(new Set(mine.map((e: { sessionId: string }) => e.sessionId)).size).toBe(1);
+  expect(mine.map((e: { action: string; target: string }) => `${e.action} ${e.target}`)).toEqual([
+    'flow.update flow:remember-me@3',
+    'flow.activate flow:remember-me@3',
+  ]);
+  const sessions = new Set(mine.map((e: { sessionId: string }) => e.sessionId));
+  expect([...sessions]).toEqual([expect.stringMatching(/^[0-9a-f-]{36}$/)]);
+  // The session's reads are in the trail too, under the same session id.
+  const reads = await t.call('query_audit_events', { type: 'admin.access', limit: 1000 });
+  expect(reads.json.events.filter((e: { sessionId?: string }) => sessions.has(e.sessionId)).length).toBeGreaterThan(10);
   expect(mine[0].requestId).toBe(saved.json.transactionId);
   expect(mine[0].sub).toBe(facts.sub);
 

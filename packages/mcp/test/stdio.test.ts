@@ -31,7 +31,11 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((r) => r.close()));
 });
 
-async function serve(admin: Record<string, unknown>, env: Record<string, string> = {}, extra: Record<string, unknown> = {}): Promise<RunningServer> {
+async function serve(
+  admin: Record<string, unknown>,
+  env: Record<string, string> = {},
+  extra: Record<string, unknown> = {},
+): Promise<RunningServer> {
   const server = await startWaymark({ issuers: [{ issuer: tokens.issuer, jwksUri: tokens.jwksUri }], ...admin }, extra, env);
   running.push(server);
   return server;
@@ -83,7 +87,16 @@ describe('@waymark/mcp over stdio', () => {
     const { tools } = await client.listTools();
     const names = tools.map((t) => t.name);
     expect(names).toEqual(expect.arrayContaining(['list_flows', 'get_flow', 'validate_flow', 'simulate_flow', 'query_audit_events']));
-    for (const write of ['save_flow', 'update_flow_partial', 'activate_flow_version', 'rollback_flow', 'create_client', 'update_client', 'enable_client', 'disable_client'])
+    for (const write of [
+      'save_flow',
+      'update_flow_partial',
+      'activate_flow_version',
+      'rollback_flow',
+      'create_client',
+      'update_client',
+      'enable_client',
+      'disable_client',
+    ])
       expect(names).not.toContain(write);
     expect(tools.every((t) => t.annotations?.readOnlyHint === true)).toBe(true);
     const t = new Transcript(client);
@@ -97,14 +110,23 @@ describe('@waymark/mcp over stdio', () => {
 
   it('applies allow and deny lists of tools and collections', async () => {
     const server = await serve({});
-    const client = await connect(server.url, await tokens.mint(), ['--include-tools', 'flows,list_clients', '--exclude-tools', 'simulate_flow']);
+    const client = await connect(server.url, await tokens.mint(), [
+      '--include-tools',
+      'flows,list_clients',
+      '--exclude-tools',
+      'simulate_flow',
+    ]);
     const names = (await client.listTools()).tools.map((t) => t.name).sort();
     expect(names).toEqual(['diff_flow_versions', 'get_flow', 'list_clients', 'list_flows', 'validate_flow']);
   });
 
   it('refuses writes against a production-mode server that does not allow them, before anything is sent', async () => {
     const secretKeys = ['q2dFj1Wn0h5tZP3sX9cV7bN4mL8kJ6gH2fD1sA0pO9i'];
-    const server = await serve({ writes: true, allowWritesInProduction: true }, { WAYMARK_SECRET_REMEMBER_ME_KEY: 'k'.repeat(43) }, { mode: 'production', secretKeys });
+    const server = await serve(
+      { writes: true, allowWritesInProduction: true },
+      { WAYMARK_SECRET_REMEMBER_ME_KEY: 'k'.repeat(43) },
+      { mode: 'production', secretKeys },
+    );
     const client = await connect(server.url, await tokens.mint(), ['--allow-writes']);
     const t = new Transcript(client);
     const refused = await t.call('disable_client', { clientId: 'web-app' });
@@ -137,7 +159,11 @@ describe('@waymark/mcp over stdio', () => {
     expect(badPatch.isError).toBe(true);
     expect(badPatch.text).toMatch(/^ERR_MCP_ARGUMENT: argument "patch\[1\]\.path": "\/nodes\/noSuchNode" does not exist/);
     // A patch whose result is invalid is refused as a whole; nothing is saved.
-    const invalid = await t.call('update_flow_partial', { flowId: 'remember-me', confirm: true, patch: [{ op: 'remove', path: '/nodes/collect' }] });
+    const invalid = await t.call('update_flow_partial', {
+      flowId: 'remember-me',
+      confirm: true,
+      patch: [{ op: 'remove', path: '/nodes/collect' }],
+    });
     expect(invalid.text).toMatch(/argument "patch": the flow is invalid/);
     expect((await t.call('list_flows')).json.flows[0].latestVersion).toBe(2);
     // A valid patch: dry run, then saved.

@@ -65,7 +65,11 @@ export function adminChangeEvent(caller: Caller, change: AdminChange, now: numbe
  */
 export function adminAccessEvent(caller: Caller, action: string, status: number, now: number): AuditEvent {
   return {
-    ...adminChangeEvent(caller, { action, target: action.slice(action.indexOf(' ') + 1), outcome: status < 400 ? 'success' : 'refused' }, now),
+    ...adminChangeEvent(
+      caller,
+      { action, target: action.slice(action.indexOf(' ') + 1), outcome: status < 400 ? 'success' : 'refused' },
+      now,
+    ),
     type: 'admin.access',
     ...(status >= 400 ? { code: `HTTP_${status}` } : {}),
   };

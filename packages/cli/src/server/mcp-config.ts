@@ -27,7 +27,11 @@ export const mcpSettingsSchema = {
   additionalProperties: false,
   description: 'the MCP server over streamable HTTP at /mcp (resource <issuer>/mcp): { "allowWrites": false }',
   properties: {
-    allowWrites: { type: 'boolean', default: false, description: 'true offers the write tools (save, activate, clients…). Default false (read-only)' },
+    allowWrites: {
+      type: 'boolean',
+      default: false,
+      description: 'true offers the write tools (save, activate, clients…). Default false (read-only)',
+    },
     allowProductionWrites: {
       type: 'boolean',
       default: false,

@@ -15,7 +15,8 @@ const decode = (token: string) => token.replace(/~1/g, '/').replace(/~0/g, '~');
 
 function tokens(pointer: string, argument: string): string[] {
   if (pointer === '') return [];
-  if (!pointer.startsWith('/')) throw badArgument(argument, `"${pointer}" is not a JSON pointer: start it with "/", such as "/nodes/verify/config"`);
+  if (!pointer.startsWith('/'))
+    throw badArgument(argument, `"${pointer}" is not a JSON pointer: start it with "/", such as "/nodes/verify/config"`);
   return pointer.slice(1).split('/').map(decode);
 }
 
@@ -41,7 +42,8 @@ function get(doc: unknown, pointer: string, argument: string): unknown {
   for (const t of tokens(pointer, argument)) {
     if (!isContainer(current)) throw badArgument(argument, `"${pointer}" does not exist`);
     current = Array.isArray(current) ? current[Number(t)] : current[t];
-    if (current === undefined) throw badArgument(argument, `"${pointer}" does not exist: read the flow again (get_flow) for the right path`);
+    if (current === undefined)
+      throw badArgument(argument, `"${pointer}" does not exist: read the flow again (get_flow) for the right path`);
   }
   return current;
 }
@@ -50,7 +52,8 @@ function arrayIndex(parent: unknown[], key: string, argument: string, adding: bo
   if (adding && key === '-') return parent.length;
   if (!/^(0|[1-9]\d*)$/.test(key)) throw badArgument(argument, `"${key}" is not an array index`);
   const i = Number(key);
-  if (i > parent.length || (!adding && i === parent.length)) throw badArgument(argument, `index ${i} is out of range (length ${parent.length})`);
+  if (i > parent.length || (!adding && i === parent.length))
+    throw badArgument(argument, `index ${i} is out of range (length ${parent.length})`);
   return i;
 }
 
@@ -108,7 +111,8 @@ export function applyPatch<T>(document: T, patch: readonly PatchOperation[]): T 
         add(doc, op.path, clone(get(doc, op.from, `${at}.from`)), `${at}.path`);
         break;
       case 'test': // §4.6
-        if (!equal(get(doc, op.path, `${at}.path`), op.value)) throw badArgument(at, `the test of "${op.path}" failed: the flow changed; read it again`);
+        if (!equal(get(doc, op.path, `${at}.path`), op.value))
+          throw badArgument(at, `the test of "${op.path}" failed: the flow changed; read it again`);
         break;
       default:
         throw badArgument(`${at}.op`, 'must be one of add, remove, replace, move, copy, test (RFC 6902)');

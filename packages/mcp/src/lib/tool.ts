@@ -53,5 +53,13 @@ export function errorResult(error: unknown): CallToolResult {
       structuredContent: { code: error.code, message: error.message, ...(problems !== undefined ? { problems } : {}), ...(extra ?? {}) },
     };
   }
-  return { isError: true, content: [{ type: 'text', text: `ERR_MCP_INTERNAL: the tool failed unexpectedly (${(error as Error)?.name ?? 'error'}); try again, or report it` }] };
+  return {
+    isError: true,
+    content: [
+      {
+        type: 'text',
+        text: `ERR_MCP_INTERNAL: the tool failed unexpectedly (${(error as Error)?.name ?? 'error'}); try again, or report it`,
+      },
+    ],
+  };
 }

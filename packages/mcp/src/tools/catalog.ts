@@ -48,11 +48,14 @@ export const catalogTools: ToolSpec[] = [
     name: 'get_node_type',
     collection: 'catalog',
     title: 'Get a node type',
-    description: 'One node type: description, config JSON Schema (detail "full", the default here), outcomes and the callbacks it may suspend with.',
+    description:
+      'One node type: description, config JSON Schema (detail "full", the default here), outcomes and the callbacks it may suspend with.',
     write: false,
     annotations: { readOnlyHint: true, openWorldHint: false },
     input: {
-      type: text('give a node type, such as "credentials.verify" (list_node_types lists them)').describe('The node type, such as "risk.evaluate".'),
+      type: text('give a node type, such as "credentials.verify" (list_node_types lists them)').describe(
+        'The node type, such as "risk.evaluate".',
+      ),
       detail: detail().default('full'),
     },
     async run({ type, detail }, { admin }) {
@@ -64,7 +67,8 @@ export const catalogTools: ToolSpec[] = [
     name: 'get_flow_schema',
     collection: 'catalog',
     title: 'Get the flow JSON Schema',
-    description: 'The JSON Schema of a flow document (id, version, description, start, nodes with type, config and outcomes). Node configs are checked against each node type’s own schema.',
+    description:
+      'The JSON Schema of a flow document (id, version, description, start, nodes with type, config and outcomes). Node configs are checked against each node type’s own schema.',
     write: false,
     annotations: { readOnlyHint: true, openWorldHint: false },
     input: {},

@@ -51,13 +51,18 @@ export const clientTools: ToolSpec[] = [
     name: 'update_client',
     collection: 'clients',
     title: 'Update a client',
-    description: 'Replaces a client’s configuration (its secret is kept unless client_secret is given). Read it first with get_client and send the whole configuration back, changed.',
+    description:
+      'Replaces a client’s configuration (its secret is kept unless client_secret is given). Read it first with get_client and send the whole configuration back, changed.',
     write: true,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     input: {
       clientId: clientId(),
       client: clientArg(),
-      expectedRevision: z.number({ error: 'give the revision you read (get_client)' }).int().optional().describe('Optimistic concurrency: the revision you read.'),
+      expectedRevision: z
+        .number({ error: 'give the revision you read (get_client)' })
+        .int()
+        .optional()
+        .describe('Optimistic concurrency: the revision you read.'),
     },
     async run({ clientId: id, client, expectedRevision }, ctx) {
       await ctx.guardWrite();
@@ -73,13 +78,18 @@ export const clientTools: ToolSpec[] = [
       name: `${verb}_client`,
       collection: 'clients',
       title: `${verb === 'enable' ? 'Enable' : 'Disable'} a client`,
-      description: verb === 'enable' ? 'Enables a disabled client.' : 'Disables a client: it is refused everywhere as an unknown one until enabled.',
+      description:
+        verb === 'enable' ? 'Enables a disabled client.' : 'Disables a client: it is refused everywhere as an unknown one until enabled.',
       write: true,
       annotations: { readOnlyHint: false, destructiveHint: verb === 'disable', idempotentHint: true, openWorldHint: false },
       input: { clientId: clientId() },
       async run({ clientId: id }, ctx) {
         await ctx.guardWrite();
-        const { body, transactionId } = await ctx.admin.call<Record<string, unknown>>('POST', `/clients/${encodeURIComponent(id)}/${verb}`, { body: {} });
+        const { body, transactionId } = await ctx.admin.call<Record<string, unknown>>(
+          'POST',
+          `/clients/${encodeURIComponent(id)}/${verb}`,
+          { body: {} },
+        );
         return { ...body, transactionId };
       },
     }),

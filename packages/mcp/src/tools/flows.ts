@@ -23,14 +23,16 @@ interface FlowVersion {
 }
 
 const flowArg = () =>
-  object('give the flow as a JSON object: { "id", "description", "start", "nodes": { "<id>": { "type", "config", "outcomes" } } }').describe(
-    'The flow document (see get_flow_schema); "version" may be left out.',
-  );
+  object(
+    'give the flow as a JSON object: { "id", "description", "start", "nodes": { "<id>": { "type", "config", "outcomes" } } }',
+  ).describe('The flow document (see get_flow_schema); "version" may be left out.');
 const activateArg = () =>
   z
     .boolean({ error: 'give true to make the saved version the active one, or leave it out' })
     .optional()
-    .describe('true also activates the saved version. Default false: the active version stays as it is (activate later with activate_flow_version).');
+    .describe(
+      'true also activates the saved version. Default false: the active version stays as it is (activate later with activate_flow_version).',
+    );
 
 async function entryOf(admin: AdminClient, id: string): Promise<FlowEntry | undefined> {
   try {
@@ -64,18 +66,26 @@ async function saveFlow(
   options: { confirm?: boolean | undefined; activate?: boolean | undefined; expectedVersion?: number | undefined; argument: string },
 ) {
   const { admin } = ctx;
-  if (typeof flow.id !== 'string' || flow.id === '') throw badArgument(`${options.argument}.id`, 'give the flow an id, such as "remember-me-risk"');
+  if (typeof flow.id !== 'string' || flow.id === '')
+    throw badArgument(`${options.argument}.id`, 'give the flow an id, such as "remember-me-risk"');
   const entry = await entryOf(admin, flow.id);
   if (options.expectedVersion !== undefined && entry && entry.latestVersion !== options.expectedVersion)
-    throw badArgument('expectedVersion', `flow "${flow.id}" is at version ${entry.latestVersion}, not ${options.expectedVersion}: read it again (get_flow) and redo the change`);
+    throw badArgument(
+      'expectedVersion',
+      `flow "${flow.id}" is at version ${entry.latestVersion}, not ${options.expectedVersion}: read it again (get_flow) and redo the change`,
+    );
   const next = (entry?.latestVersion ?? 0) + 1;
   const candidate = { ...flow, version: next };
   const problems = await problemsOf(admin, candidate);
   if (problems.length > 0)
-    throw new McpToolError('ERR_MCP_ARGUMENT', `argument "${options.argument}": the flow is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was saved`, {
-      argument: options.argument,
-      problems,
-    });
+    throw new McpToolError(
+      'ERR_MCP_ARGUMENT',
+      `argument "${options.argument}": the flow is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was saved`,
+      {
+        argument: options.argument,
+        problems,
+      },
+    );
   const latest = entry ? await versionOf(admin, flow.id, entry.latestVersion) : undefined;
   const plan = {
     flowId: flow.id,
@@ -101,7 +111,9 @@ async function saveFlow(
 
 const patchOp = z.object(
   {
-    op: z.enum(['add', 'remove', 'replace', 'move', 'copy', 'test'], { error: 'give one of add, remove, replace, move, copy, test (RFC 6902)' }),
+    op: z.enum(['add', 'remove', 'replace', 'move', 'copy', 'test'], {
+      error: 'give one of add, remove, replace, move, copy, test (RFC 6902)',
+    }),
     path: z.string({ error: 'give a JSON pointer, such as "/nodes/verify/config/maxAttempts"' }),
     value: z.unknown().optional(),
     from: z.string({ error: 'give a JSON pointer' }).optional(),
@@ -126,13 +138,17 @@ export const flowTools: ToolSpec[] = [
     name: 'get_flow',
     collection: 'flows',
     title: 'Get a flow',
-    description: 'One version of a flow (default: the active one) and, in the same answer, the full schema of every node type it uses (config, outcomes, callbacks).',
+    description:
+      'One version of a flow (default: the active one) and, in the same answer, the full schema of every node type it uses (config, outcomes, callbacks).',
     write: false,
     annotations: { readOnlyHint: true, openWorldHint: false },
     input: {
       flowId: flowId(),
       version: version('Which version: a number, "active" (default) or "latest".').optional(),
-      includeNodeTypes: z.boolean({ error: 'give true or false' }).optional().describe('Include the node types the flow uses (default true).'),
+      includeNodeTypes: z
+        .boolean({ error: 'give true or false' })
+        .optional()
+        .describe('Include the node types the flow uses (default true).'),
     },
     async run({ flowId: id, version: v, includeNodeTypes }, { admin }) {
       const record = await versionOf(admin, id, v ?? 'active');
@@ -140,7 +156,9 @@ export const flowTools: ToolSpec[] = [
       const used = new Set(Object.values((record.flow.nodes ?? {}) as Record<string, { type?: string }>).map((n) => n.type));
       const { body } = await admin.get<{ nodeTypes: NodeTypeView[] }>('/node-types');
       const nodeTypes = Object.fromEntries(
-        body.nodeTypes.filter((t) => used.has(t.type)).map((t) => [t.type, { description: t.description, config: t.config, outcomes: t.outcomes, callbacks: t.callbacks }]),
+        body.nodeTypes
+          .filter((t) => used.has(t.type))
+          .map((t) => [t.type, { description: t.description, config: t.config, outcomes: t.outcomes, callbacks: t.callbacks }]),
       );
       return { ...record, nodeTypes };
     },
@@ -149,7 +167,8 @@ export const flowTools: ToolSpec[] = [
     name: 'validate_flow',
     collection: 'flows',
     title: 'Validate a flow',
-    description: 'Checks a flow exactly as the server would before saving it. Answers { valid, problems: [{ code, pointer, message }] }: fix each problem at its JSON pointer. Saves nothing.',
+    description:
+      'Checks a flow exactly as the server would before saving it. Answers { valid, problems: [{ code, pointer, message }] }: fix each problem at its JSON pointer. Saves nothing.',
     write: false,
     annotations: { readOnlyHint: true, openWorldHint: false },
     input: { flow: flowArg() },
@@ -173,7 +192,9 @@ export const flowTools: ToolSpec[] = [
       visits: z
         .array(
           z.object({
-            request: z.object({ ip: z.string().optional(), userAgent: z.string().optional(), headers: z.record(z.string(), z.string()).optional() }).optional(),
+            request: z
+              .object({ ip: z.string().optional(), userAgent: z.string().optional(), headers: z.record(z.string(), z.string()).optional() })
+              .optional(),
             newBrowser: z.boolean().optional(),
             risk: z
               .object({
@@ -190,12 +211,15 @@ export const flowTools: ToolSpec[] = [
         .min(1, { error: 'give at least one visit' })
         .max(10, { error: 'give at most 10 visits' }),
       users: z
-        .array(z.object({ username: z.string(), password: z.string(), sub: z.string().optional() }), { error: 'give [{ "username", "password", "sub"? }]' })
+        .array(z.object({ username: z.string(), password: z.string(), sub: z.string().optional() }), {
+          error: 'give [{ "username", "password", "sub"? }]',
+        })
         .optional()
         .describe('The stand-in user directory (passwords are hashed in memory and never answered).'),
     },
     async run({ flow, flowId: id, version: v, visits, users }, { admin, simulator }) {
-      if ((flow === undefined) === (id === undefined)) throw badArgument('flow', 'give either "flow" (a flow document) or "flowId" (a saved flow), not both or neither');
+      if ((flow === undefined) === (id === undefined))
+        throw badArgument('flow', 'give either "flow" (a flow document) or "flowId" (a saved flow), not both or neither');
       const document = flow ? versioned(flow) : (await versionOf(admin, id!, v ?? 'active')).flow;
       return simulator.run({ flow: document, visits, ...(users ? { users } : {}) });
     },
@@ -204,7 +228,8 @@ export const flowTools: ToolSpec[] = [
     name: 'diff_flow_versions',
     collection: 'flows',
     title: 'Diff two flow versions',
-    description: 'What changed between two versions of a flow (or a version and a proposed flow): nodes added, removed and changed, and every change by JSON pointer.',
+    description:
+      'What changed between two versions of a flow (or a version and a proposed flow): nodes added, removed and changed, and every change by JSON pointer.',
     write: false,
     annotations: { readOnlyHint: true, openWorldHint: false },
     input: {
@@ -232,7 +257,11 @@ export const flowTools: ToolSpec[] = [
       flow: flowArg(),
       confirm: confirm(),
       activate: activateArg(),
-      expectedVersion: z.number({ error: 'give the latest version you read (list_flows / get_flow)' }).int().optional().describe('Optimistic concurrency: the latest version you read.'),
+      expectedVersion: z
+        .number({ error: 'give the latest version you read (list_flows / get_flow)' })
+        .int()
+        .optional()
+        .describe('Optimistic concurrency: the latest version you read.'),
     },
     run({ flow, confirm: yes, activate, expectedVersion }, ctx) {
       return saveFlow(ctx, flow, { confirm: yes, activate, expectedVersion, argument: 'flow' });
@@ -248,7 +277,9 @@ export const flowTools: ToolSpec[] = [
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     input: {
       flowId: flowId(),
-      patch: z.array(patchOp, { error: 'give a JSON Patch: [{ "op": "replace", "path": "/nodes/verify/config/maxAttempts", "value": 3 }]' }).min(1, { error: 'give at least one operation' }),
+      patch: z
+        .array(patchOp, { error: 'give a JSON Patch: [{ "op": "replace", "path": "/nodes/verify/config/maxAttempts", "value": 3 }]' })
+        .min(1, { error: 'give at least one operation' }),
       baseVersion: version('The version the patch applies to (default "latest").').optional(),
       confirm: confirm(),
       activate: activateArg(),
@@ -256,7 +287,11 @@ export const flowTools: ToolSpec[] = [
     async run({ flowId: id, patch, baseVersion, confirm: yes, activate }, ctx) {
       const base = await versionOf(ctx.admin, id, baseVersion ?? 'latest');
       const patched = applyPatch(base.flow, patch as PatchOperation[]);
-      if (patched.id !== id) throw badArgument('patch', `the patch changes the flow id to "${String(patched.id)}": a patch keeps the id; save a copy with save_flow instead`);
+      if (patched.id !== id)
+        throw badArgument(
+          'patch',
+          `the patch changes the flow id to "${String(patched.id)}": a patch keeps the id; save a copy with save_flow instead`,
+        );
       const entry = await entryOf(ctx.admin, id);
       return saveFlow(ctx, patched, { confirm: yes, activate, expectedVersion: entry?.latestVersion, argument: 'patch' });
     },
@@ -270,8 +305,15 @@ export const flowTools: ToolSpec[] = [
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     input: {
       flowId: flowId(),
-      version: z.number({ error: 'give the version number to activate (list_flows lists them)' }).int().positive({ error: 'give a version number, 1 or more' }),
-      expectedActiveVersion: z.number({ error: 'give the active version you read' }).int().optional().describe('Optimistic concurrency: the active version you read.'),
+      version: z
+        .number({ error: 'give the version number to activate (list_flows lists them)' })
+        .int()
+        .positive({ error: 'give a version number, 1 or more' }),
+      expectedActiveVersion: z
+        .number({ error: 'give the active version you read' })
+        .int()
+        .optional()
+        .describe('Optimistic concurrency: the active version you read.'),
     },
     async run({ flowId: id, version: v, expectedActiveVersion }, ctx) {
       await ctx.guardWrite();
@@ -294,7 +336,9 @@ export const flowTools: ToolSpec[] = [
     },
     async run({ flowId: id, version: v }, ctx) {
       await ctx.guardWrite();
-      const { body, transactionId } = await ctx.admin.call<FlowEntry>('POST', `/flows/${encodeURIComponent(id)}/rollback`, { body: v !== undefined ? { version: v } : {} });
+      const { body, transactionId } = await ctx.admin.call<FlowEntry>('POST', `/flows/${encodeURIComponent(id)}/rollback`, {
+        body: v !== undefined ? { version: v } : {},
+      });
       return { ...body, transactionId };
     },
   }),

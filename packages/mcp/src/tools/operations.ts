@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { flowId, text, time } from '../lib/args.js';
 import { defineTool, type ToolSpec } from '../lib/tool.js';
 
-const limit = () => z.number({ error: 'give a whole number from 1 to 1000' }).int().min(1, { error: 'give 1 or more' }).max(1000, { error: 'give 1000 or fewer' }).optional().describe('Page size (default 100).');
+const limit = () =>
+  z
+    .number({ error: 'give a whole number from 1 to 1000' })
+    .int()
+    .min(1, { error: 'give 1 or more' })
+    .max(1000, { error: 'give 1000 or fewer' })
+    .optional()
+    .describe('Page size (default 100).');
 const cursor = () => z.string({ error: 'give the "next" of the previous page' }).optional().describe('The "next" of the previous page.');
 
 export const operationTools: ToolSpec[] = [
@@ -10,7 +17,8 @@ export const operationTools: ToolSpec[] = [
     name: 'query_journeys',
     collection: 'operations',
     title: 'Query journeys',
-    description: 'Finished and live journeys from the journey log, newest matching first page: by time range, flow, client, subject, status and failure code. Each has its id, flow@version, status and code; get_journey_trace reads one’s trace.',
+    description:
+      'Finished and live journeys from the journey log, newest matching first page: by time range, flow, client, subject, status and failure code. Each has its id, flow@version, status and code; get_journey_trace reads one’s trace.',
     write: false,
     annotations: { readOnlyHint: true, openWorldHint: false },
     input: {
@@ -64,9 +72,24 @@ export const operationTools: ToolSpec[] = [
       from: time('Inclusive start: RFC 3339 or epoch ms.'),
       to: time('Exclusive end.'),
       type: z
-        .enum(['journey.ended', 'par.accepted', 'par.refused', 'authorize.ended', 'policy.decision', 'stepup.ended', 'session.created', 'session.ended', 'client.auth_failed', 'admin.change', 'admin.access'], {
-          error: 'give an event type such as journey.ended, admin.change or client.auth_failed',
-        })
+        .enum(
+          [
+            'journey.ended',
+            'par.accepted',
+            'par.refused',
+            'authorize.ended',
+            'policy.decision',
+            'stepup.ended',
+            'session.created',
+            'session.ended',
+            'client.auth_failed',
+            'admin.change',
+            'admin.access',
+          ],
+          {
+            error: 'give an event type such as journey.ended, admin.change or client.auth_failed',
+          },
+        )
         .optional(),
       subject: z.string().optional().describe('The user’s sub.'),
       clientId: z.string().optional(),
@@ -95,7 +118,8 @@ export const operationTools: ToolSpec[] = [
     name: 'get_flow_funnel',
     collection: 'operations',
     title: 'Get a flow’s funnel',
-    description: 'Per node of a flow over a time window: how many journeys reached it and the outcomes taken (and failure codes), from the journey log.',
+    description:
+      'Per node of a flow over a time window: how many journeys reached it and the outcomes taken (and failure codes), from the journey log.',
     write: false,
     annotations: { readOnlyHint: true, openWorldHint: false },
     input: {
