@@ -139,14 +139,11 @@ export function createMcpHttpRouter(options: McpHttpOptions): Router {
     const result = validator ? await validator.validate(token) : undefined;
     if (!result?.ok) {
       if (result && !result.ok && result.error.kind === 'unavailable') {
-        res
-          .status(503)
-          .set('Cache-Control', 'no-store')
-          .json({
-            error: 'temporarily_unavailable',
-            error_description: 'the issuer’s keys cannot be fetched; retry',
-            code: 'ERR_MCP_TOKEN',
-          });
+        res.status(503).set('Cache-Control', 'no-store').json({
+          error: 'temporarily_unavailable',
+          error_description: 'the issuer’s keys cannot be fetched; retry',
+          code: 'ERR_MCP_TOKEN',
+        });
         return;
       }
       challenge(

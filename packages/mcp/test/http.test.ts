@@ -1,8 +1,10 @@
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startServer, type RunningServer } from '@waymark/cli';
 import { agentSession } from './session.js';
@@ -22,6 +24,7 @@ const PAYMENTS_DEMO_SECRET = 'payments-api-demo-secret-of-at-least-32-chars';
 let server: RunningServer;
 let accessToken: string;
 let readOnlyToken: string;
+let adminToken: string;
 const open: Client[] = [];
 
 beforeAll(async () => {
@@ -52,6 +55,15 @@ beforeAll(async () => {
   ).access_token;
   readOnlyToken = (await lib.signIn(() => undefined, { ...lib.ADMIN_APP, scope: 'openid waymark:admin:read', resource: RESOURCE }))
     .access_token;
+  adminToken = (
+    await lib.signIn(() => undefined, {
+      ...lib.ADMIN_APP,
+      scope: 'openid waymark:admin:read waymark:admin:write',
+      resource: `${ISSUER}/admin`,
+    })
+  ).access_token;
+  // The stdio host configurations spawn the bin, which loads dist/ (CI builds before testing).
+  if (!existsSync(join(root, 'packages/mcp/dist/bin.js'))) execFileSync('npx', ['tsc', '-b', 'packages/mcp'], { cwd: root });
 }, 60_000);
 afterAll(async () => {
   await Promise.all(open.map((c) => c.close()));
@@ -101,4 +113,66 @@ describe('@waymark/mcp over streamable HTTP at /mcp (waymark serve)', () => {
     expect((await t.call('get_client', { clientId: 'web-app' })).json.enabled).toBe(true);
     t.expectNoSecrets([readOnlyToken]);
   });
+});
+
+interface HostServer {
+  type?: string;
+  command?: string;
+  args?: string[];
+  env?: Record<string, string>;
+  url?: string;
+  headers?: Record<string, string>;
+}
+
+/** The host configurations of the README, in order, each marked `<!-- readme-test: stdio|http -->`. */
+function readmeConfigs(): { kind: string; server: HostServer }[] {
+  const text = readFileSync(join(root, 'packages/mcp/README.md'), 'utf8');
+  return [...text.matchAll(/<!-- readme-test: (stdio|http) -->\s*```json\n([\s\S]*?)```/g)].map(([, kind, json]) => {
+    const config = JSON.parse(json!) as { mcpServers?: Record<string, HostServer>; servers?: Record<string, HostServer> };
+    return { kind: kind!, server: (config.mcpServers ?? config.servers)!.waymark! };
+  });
+}
+
+describe('packages/mcp/README.md host configurations, run as written', () => {
+  it('starts every stdio and HTTP configuration the README shows and lists the tools it says', async () => {
+    const configs = readmeConfigs();
+    expect(configs.map((c) => c.kind)).toEqual(['stdio', 'stdio', 'stdio', 'http']);
+    // What differs on this machine: where the token file is, where the clone is, the port.
+    const folder = mkdtempSync(join(process.env.WAYMARK_TEST_TMPDIR ?? tmpdir(), 'mcp-readme-'));
+    writeFileSync(join(folder, 'admin-token'), adminToken, { mode: 0o600 });
+    const here = (v: string) =>
+      v
+        .replace('/home/you/.waymark/admin-token', join(folder, 'admin-token'))
+        .replace('/home/you/waymark/', root)
+        .replace(ISSUER, server.url);
+    const listed: string[][] = [];
+    for (const { kind, server: host } of configs) {
+      const client = new Client({ name: 'readme-host', version: '1.0.0' });
+      if (kind === 'stdio')
+        await client.connect(
+          new StdioClientTransport({
+            command: host.command!,
+            args: host.args!.map(here),
+            env: { PATH: process.env.PATH ?? '', ...Object.fromEntries(Object.entries(host.env ?? {}).map(([k, v]) => [k, here(v)])) },
+            cwd: root, // Claude Code spawns a project's servers in the project folder
+            stderr: 'ignore',
+          }),
+        );
+      else {
+        // Claude Code expands ${VAR} in .mcp.json from the environment.
+        const headers = Object.fromEntries(
+          Object.entries(host.headers!).map(([k, v]) => [k, v.replace('${WAYMARK_MCP_TOKEN}', accessToken)]),
+        );
+        await client.connect(new StreamableHTTPClientTransport(new URL(here(host.url!)), { requestInit: { headers } }));
+      }
+      open.push(client);
+      listed.push((await client.listTools()).tools.map((t) => t.name));
+      const flows = (await client.callTool({ name: 'list_flows', arguments: {} })) as { content: { text: string }[] };
+      expect(JSON.parse(flows.content[0]!.text).flows.map((f: { id: string }) => f.id)).toContain('remember-me');
+    }
+    expect(listed[0]).toContain('save_flow'); // --allow-writes
+    expect(listed[1]).not.toContain('save_flow'); // read-only by default
+    expect(listed[2]).not.toContain('list_clients'); // --exclude-tools clients
+    expect(listed[3]).toContain('save_flow'); // admin.mcp.allowWrites
+  }, 90_000);
 });
