@@ -26,6 +26,8 @@ export interface McpHttpOptions extends ToolFilter {
   trustedIssuers: readonly McpTrustedIssuer[];
   /** The Waymark server whose admin API the tools call. Default: this server, at the address the request came in on. */
   adminUrl?: string;
+  /** Open sessions at most (each holds a server and a transport until the client ends it). Default 1000. */
+  maxSessions?: number;
   /** Allow writes against a production-mode server (which must allow them too). Default false. */
   allowProductionWrites?: boolean;
   clock?: Clock;
@@ -34,6 +36,8 @@ export interface McpHttpOptions extends ToolFilter {
 }
 
 const READ_SCOPE = 'waymark:admin:read';
+const WRITE_SCOPE = 'waymark:admin:write';
+const MAX_SESSIONS = 1000;
 const REALM = 'waymark-mcp';
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
@@ -104,7 +108,7 @@ export function createMcpHttpRouter(options: McpHttpOptions): Router {
     res.set('Cache-Control', 'max-age=300').json({
       resource: options.resource,
       authorization_servers: options.trustedIssuers.map((t) => t.issuer),
-      scopes_supported: [READ_SCOPE, 'waymark:admin:write'],
+      scopes_supported: [READ_SCOPE, WRITE_SCOPE],
       bearer_methods_supported: ['header'],
       resource_name: 'Waymark MCP server',
     });
@@ -175,6 +179,13 @@ export function createMcpHttpRouter(options: McpHttpOptions): Router {
           .json({ jsonrpc: '2.0', error: { code: -32000, message: 'Start a session with an initialize request first' }, id: null });
         return;
       }
+      if (sessions.size >= (options.maxSessions ?? MAX_SESSIONS)) {
+        res
+          .status(503)
+          .set('Retry-After', '60')
+          .json({ jsonrpc: '2.0', error: { code: -32000, message: 'Too many open sessions; retry later' }, id: null });
+        return;
+      }
       const adminUrl = options.adminUrl ?? selfUrl(req);
       const created: Session = { sub, token, transport: undefined as unknown as StreamableHTTPServerTransport };
       const transport = new StreamableHTTPServerTransport({
@@ -186,7 +197,12 @@ export function createMcpHttpRouter(options: McpHttpOptions): Router {
         if (transport.sessionId) sessions.delete(transport.sessionId);
       };
       const admin = new AdminClient({ url: adminUrl, token: () => created.token, sessionId: randomUUID() });
-      const server = createWaymarkMcpServer({ ...options, admin });
+      // The token's scopes limit the tools: a session opened without the write scope is offered no write tool.
+      const server = createWaymarkMcpServer({
+        ...options,
+        allowWrites: options.allowWrites === true && result.scopes.includes(WRITE_SCOPE),
+        admin,
+      });
       await server.connect(transport);
       session = created;
     }

@@ -173,7 +173,7 @@ export async function withAdmin(
   const outer = express();
   outer.disable('x-powered-by');
   outer.use('/admin/v1', admin);
-  withMcp(outer, settings.mcp, input.issuer, trustedIssuers);
+  await withMcp(outer, settings.mcp, input.issuer, trustedIssuers);
   outer.use(app);
   return outer;
 }

@@ -1,6 +1,5 @@
 import type { Express } from 'express';
 import type { TrustedIssuer } from '@waymark/admin';
-import { createMcpHttpRouter } from '@waymark/mcp';
 
 /**
  * `admin.mcp` of the serve configuration: Waymark's MCP server over streamable HTTP at `/mcp`,
@@ -45,9 +44,18 @@ export const mcpSettingsSchema = {
 /** The MCP endpoint's resource identifier: `<issuer>/mcp`. */
 export const mcpResourceOf = (issuer: string): string => `${issuer.replace(/\/+$/, '')}/mcp`;
 
-/** Mounts `/mcp` and its RFC 9728 metadata on `outer` when `admin.mcp` is set. */
-export function withMcp(outer: Express, settings: McpSettings | undefined, issuer: string, trustedIssuers: readonly TrustedIssuer[]): void {
+/**
+ * Mounts `/mcp` and its RFC 9728 metadata on `outer` when `admin.mcp` is set. `@waymark/mcp`
+ * (and the MCP SDK) is loaded only then, so a server without it starts as fast as before.
+ */
+export async function withMcp(
+  outer: Express,
+  settings: McpSettings | undefined,
+  issuer: string,
+  trustedIssuers: readonly TrustedIssuer[],
+): Promise<void> {
   if (settings === undefined) return;
+  const { createMcpHttpRouter } = await import('@waymark/mcp');
   outer.use(
     createMcpHttpRouter({
       resource: mcpResourceOf(issuer),
