@@ -108,6 +108,30 @@ describe('@waymark/mcp over stdio', () => {
     expect((await t.call('get_client', { clientId: 'web-app' })).json.enabled).toBe(true);
   });
 
+  it('offers the node docs and the flow schema as resources, and the two prompts', async () => {
+    const server = await serve({});
+    const client = await connect(server.url, await tokens.mint());
+    const { resources } = await client.listResources();
+    expect(resources.map((r) => r.uri)).toEqual(expect.arrayContaining(['waymark://schema/flow', 'waymark://nodes/risk.evaluate']));
+    const schema = await client.readResource({ uri: 'waymark://schema/flow' });
+    expect(JSON.parse((schema.contents[0] as { text: string }).text).required).toEqual(expect.arrayContaining(['id', 'start', 'nodes']));
+    const doc = await client.readResource({ uri: 'waymark://nodes/credentials.verify' });
+    expect((doc.contents[0] as { text: string }).text).toMatch(
+      /^# credentials\.verify[\s\S]*Outcomes: valid, invalid, locked[\s\S]*## Config \(JSON Schema\)/,
+    );
+    const { prompts } = await client.listPrompts();
+    expect(prompts.map((p) => p.name).sort()).toEqual(['build_flow', 'debug_failed_journey']);
+    const build = await client.getPrompt({ name: 'build_flow', arguments: { goal: 'remember devices unless risk is high' } });
+    expect((build.messages[0]!.content as { text: string }).text).toMatch(
+      /remember devices unless risk is high[\s\S]*validate_flow[\s\S]*confirm: true/,
+    );
+    const debug = await client.getPrompt({
+      name: 'debug_failed_journey',
+      arguments: { subject: 'user-alice', around: '2026-12-03T21:14:00Z' },
+    });
+    expect((debug.messages[0]!.content as { text: string }).text).toMatch(/user-alice around 2026-12-03T21:14:00Z[\s\S]*get_journey_trace/);
+  });
+
   it('applies allow and deny lists of tools and collections', async () => {
     const server = await serve({});
     const client = await connect(server.url, await tokens.mint(), [
