@@ -30,6 +30,7 @@ export const PACKAGES = [
   '@waymark/express',
   '@waymark/admin',
   '@waymark/gateway',
+  '@waymark/mcp',
   '@waymark/oidc-provider',
   '@waymark/cli',
 ];

@@ -56,7 +56,11 @@ const RULES: Readonly<Record<string, Rule>> = {
     why: 'node types import @waymark/sdk and @waymark/access-token only among Waymark packages',
   },
   // rate-limiter-flexible: the one limiter of every limit in Waymark (issue 13), with memory and Redis backends.
-  '@waymark/http': { waymark: ['@waymark/sdk'], libraries: ['rate-limiter-flexible'], why: '@waymark/http builds on @waymark/sdk (and the rate limiter library) only' },
+  '@waymark/http': {
+    waymark: ['@waymark/sdk'],
+    libraries: ['rate-limiter-flexible'],
+    why: '@waymark/http builds on @waymark/sdk (and the rate limiter library) only',
+  },
   '@waymark/policy': {
     waymark: ['@waymark/sdk', '@waymark/core', '@waymark/access-token'],
     libraries: 'declared',
@@ -67,6 +71,12 @@ const RULES: Readonly<Record<string, Rule>> = {
     waymark: ['@waymark/sdk', '@waymark/core', '@waymark/access-token', '@waymark/http'],
     libraries: ['express'],
     why: '@waymark/admin builds on @waymark/sdk, @waymark/core, @waymark/access-token, @waymark/http and express',
+  },
+  // An admin API client: it reaches flows and clients over HTTP, never through the stores or the adapter.
+  '@waymark/mcp': {
+    waymark: ['@waymark/sdk', '@waymark/core', '@waymark/nodes', '@waymark/access-token'],
+    libraries: ['@modelcontextprotocol/sdk', 'zod', 'express'],
+    why: '@waymark/mcp builds on @waymark/sdk, @waymark/core, @waymark/nodes (the simulator), @waymark/access-token, the MCP SDK, zod and express',
   },
   '@waymark/testing': {
     waymark: ['@waymark/sdk', '@waymark/core'],
@@ -186,7 +196,15 @@ describe('package import rules (DESIGN.md "Packages")', () => {
   it('scans every package, its dependency lists and its imports (a scan that finds nothing proves nothing)', () => {
     const names = scans.map((s) => s.name);
     expect(names).toEqual(
-      expect.arrayContaining(['@waymark/sdk', '@waymark/core', '@waymark/nodes', '@waymark/testing', '@waymark/express', '@waymark/admin', '@waymark/cli']),
+      expect.arrayContaining([
+        '@waymark/sdk',
+        '@waymark/core',
+        '@waymark/nodes',
+        '@waymark/testing',
+        '@waymark/express',
+        '@waymark/admin',
+        '@waymark/cli',
+      ]),
     );
     const core = scans.find((s) => s.name === '@waymark/core')!;
     expect(core.dependencies).toContainEqual({ list: 'dependencies', name: 'xstate' });

@@ -1,6 +1,10 @@
 import { Router } from 'express';
 import { bearerStep } from './auth/bearer.js';
+import { adminAccessEvent } from './lib/audit.js';
 import { adminErrorHandler, unknownRoute } from './lib/error-handler.js';
+import { callerOf } from './lib/locals.js';
+import { sendJson } from './lib/respond.js';
+import { permit } from './auth/permit.js';
 import { resolveAdminOptions, type AdminContext, type AdminRouterOptions } from './options.js';
 import { auditRoutes } from './routes/audit-events.js';
 import { clientRoutes } from './routes/clients.js';
@@ -36,6 +40,18 @@ export function createAdminRouter(options: AdminRouterOptions): AdminRouter {
   const router = Router();
   // Every request: the bearer token first (401 before anything else is said), then the routes.
   router.use(bearerStep(ctx));
+  // A read in an agent session lands in the audit trail too (changes write their own admin.change).
+  router.use((req, res, next) => {
+    const caller = callerOf(res);
+    const change = req.method !== 'GET' && !(req.method === 'POST' && req.path === '/flows/validate');
+    if (caller.sessionId !== undefined && !change)
+      res.once('finish', () => ctx.audit.write(adminAccessEvent(caller, `${req.method} ${req.path}`, res.statusCode, ctx.clock.now())));
+    next();
+  });
+  // What a client must know before it changes anything: the mode, and whether changes are allowed.
+  router.get('/server', permit(ctx, 'read'), (_req, res) => {
+    sendJson(res, 200, { mode: ctx.mode, writes: ctx.writes, allowWritesInProduction: ctx.allowWritesInProduction });
+  });
   router.use(flowRoutes(ctx), nodeTypeRoutes(ctx), clientRoutes(ctx), journeyRoutes(ctx), auditRoutes(ctx));
   router.use(unknownRoute());
   router.use(adminErrorHandler(ctx.logger));

@@ -109,7 +109,9 @@ export type AuditEventType =
   | 'session.ended'
   | 'client.auth_failed'
   | 'admin.change'
-  | 'gateway.call';
+  | 'gateway.call'
+  /** A read of the admin API made in an agent's session (an MCP server sends `X-Waymark-Session-Id`). */
+  | 'admin.access';
 
 /**
  * One audit event. Never a token, password, one-time code, cookie value or secret: only ids,
@@ -139,6 +141,11 @@ export interface AuditEvent {
   userAgent?: string;
   journeyId?: string;
   transactionId?: string;
+  /**
+   * The caller's session (`X-Waymark-Session-Id`, such as an MCP server's session), so every
+   * request of one agent session can be found together; `requestId` is then its transaction id.
+   */
+  sessionId?: string;
   /** For `admin.change`: the admin's identity and what changed (`flow:login@3`, `client:web-app`). */
   actor?: string;
   target?: string;

@@ -37,6 +37,12 @@ function requestIdOf(req: Request): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
+/** `X-Waymark-Session-Id`, when well-formed: the agent session (an MCP server's) the request is part of. */
+function sessionIdOf(req: Request): string | undefined {
+  const given = req.headers['x-waymark-session-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : undefined;
+}
+
 /**
  * The bearer step (RFC 6750): takes the token from the `Authorization` header only (§2.1; never
  * from a query, §2.3, which would put it in logs), validates it with `@waymark/access-token`
@@ -105,7 +111,8 @@ export function bearerStep(ctx: AdminContext): RequestHandler {
       );
     }
     await spend(`${result.claims.sub}|${source}`);
-    setCaller(res, { sub: result.claims.sub, clientId: result.clientId, scopes: result.scopes, ip, requestId });
+    const sessionId = sessionIdOf(req);
+    setCaller(res, { sub: result.claims.sub, clientId: result.clientId, scopes: result.scopes, ip, requestId, sessionId });
     next();
   };
 }

@@ -45,6 +45,7 @@ export function adminChangeEvent(caller: Caller, change: AdminChange, now: numbe
     time: now,
     type: 'admin.change',
     ...(caller.requestId !== undefined ? { requestId: caller.requestId } : {}),
+    ...(caller.sessionId !== undefined ? { sessionId: caller.sessionId } : {}),
     sub: caller.sub,
     ...(caller.clientId !== undefined ? { client_id: caller.clientId } : {}),
     ip: caller.ip,
@@ -54,5 +55,22 @@ export function adminChangeEvent(caller: Caller, change: AdminChange, now: numbe
     actor: caller.clientId !== undefined && caller.clientId !== caller.sub ? `${caller.sub} (client ${caller.clientId})` : caller.sub,
     target: change.target,
     action: change.action,
+  };
+}
+
+/**
+ * The `admin.access` audit event of one read made in an agent session (a request with
+ * `X-Waymark-Session-Id`, as the MCP server sends): who, which route, how it ended. Reads
+ * without a session id (a console, a CI job) are not recorded, so they cost nothing.
+ */
+export function adminAccessEvent(caller: Caller, action: string, status: number, now: number): AuditEvent {
+  return {
+    ...adminChangeEvent(
+      caller,
+      { action, target: action.slice(action.indexOf(' ') + 1), outcome: status < 400 ? 'success' : 'refused' },
+      now,
+    ),
+    type: 'admin.access',
+    ...(status >= 400 ? { code: `HTTP_${status}` } : {}),
   };
 }

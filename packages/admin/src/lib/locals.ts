@@ -11,6 +11,8 @@ export interface Caller {
   ip: string;
   /** `X-Request-Id` of the request (set by an earlier middleware or the caller), or one made here. */
   requestId: string | undefined;
+  /** `X-Waymark-Session-Id`: the agent session the request belongs to (an MCP server sends it), if any. */
+  sessionId?: string | undefined;
 }
 
 /** The caller, once the bearer step accepted the token (`res.locals.waymarkAdmin`). */

@@ -17,6 +17,7 @@ const TYPES: readonly AuditEventType[] = [
   'client.auth_failed',
   'admin.change',
   'gateway.call',
+  'admin.access',
 ];
 
 /* The contract's fields only: an event never carries a secret, and nothing a store added leaves. */
@@ -37,6 +38,7 @@ function eventView(e: AuditEvent): AuditEvent {
     userAgent: e.userAgent,
     journeyId: e.journeyId,
     transactionId: e.transactionId,
+    sessionId: e.sessionId,
     actor: e.actor,
     target: e.target,
     tool: e.tool,

@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { bench } from './bench.js';
 import { gateway } from './gateway.js';
 import { graph } from './graph.js';
+import { mcp } from './mcp.js';
 import { newNode } from './new-node.js';
 import { run } from './run.js';
 import { schema } from './schema.js';
@@ -20,6 +21,7 @@ export const commands: readonly Command[] = [
   schema,
   serve, // HOOK serve: `waymark serve` — the express adapter on its own (commands/serve.ts).
   gateway, // `waymark gateway`: the gateway as its own process (commands/gateway.ts).
+  mcp, // `waymark mcp`: the MCP server over stdio (@waymark/mcp).
   bench,
   newNode,
 ];

@@ -5,6 +5,7 @@ import { createMemoryControlStores, type Engine } from '@waymark/core';
 import { clientConfigProblems, type WaymarkRouter } from '@waymark/express';
 import type { AuditSink, Clock, ControlStores, JsonObject, Logger } from '@waymark/sdk';
 import type { JsonWebKeySet } from '@waymark/access-token';
+import { mcpResourceOf, mcpSettingsSchema, withMcp, type McpSettings } from './mcp-config.js';
 
 /** The `admin` section of the serve configuration: the admin API at `/admin/v1`. Absent: no admin API (404). */
 export interface AdminSettings {
@@ -18,6 +19,8 @@ export interface AdminSettings {
   issuers: { issuer: string; jwksUri?: string; algorithms?: string[] }[];
   /** Requests per token subject and source IP. Default { max: 600, windowSeconds: 60 }; false for none. */
   rateLimit?: { max: number; windowSeconds: number } | false;
+  /** The MCP server over HTTP at /mcp (mcp-config.ts). Absent: none. */
+  mcp?: McpSettings;
 }
 
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
@@ -54,6 +57,7 @@ export const adminSettingsSchema = {
         },
       },
     },
+    mcp: mcpSettingsSchema,
     rateLimit: {
       description: 'requests per token subject and source IP: { "max": 600, "windowSeconds": 60 } (the default), or false',
       type: ['boolean', 'object'],
@@ -145,7 +149,12 @@ export async function withAdmin(
   }));
   const admin = createAdminRouter({
     issuer: input.issuer,
-    ...(settings.audience !== undefined ? { audience: settings.audience } : {}),
+    // With /mcp, the MCP tools call the admin API with the caller's token for <issuer>/mcp.
+    ...(settings.mcp !== undefined
+      ? { audience: [settings.audience ?? `${input.issuer.replace(/\/+$/, '')}/admin`, mcpResourceOf(input.issuer)] }
+      : settings.audience !== undefined
+        ? { audience: settings.audience }
+        : {}),
     trustedIssuers,
     stores: input.control ?? (await seededControlStores(input.engine, input.clients, input.clock)),
     registry: input.engine.registry,
@@ -165,6 +174,7 @@ export async function withAdmin(
   const outer = express();
   outer.disable('x-powered-by');
   outer.use('/admin/v1', admin);
+  await withMcp(outer, settings.mcp, input.issuer, trustedIssuers);
   outer.use(app);
   return outer;
 }

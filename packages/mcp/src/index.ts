@@ -1,0 +1,16 @@
+export { createWaymarkMcpServer, ALL_TOOLS } from './server.js';
+export type { WaymarkMcpOptions } from './server.js';
+export { AdminClient, newSessionId } from './admin-client.js';
+export type { AdminClientOptions, AdminAnswer, TokenSource } from './admin-client.js';
+export { Simulator } from './simulate.js';
+export type { SimulationInput, Visit, VisitReport, ScriptedRisk, ScriptedUser } from './simulate.js';
+export { selectTools } from './safety.js';
+export type { ToolFilter } from './safety.js';
+export { applyPatch } from './lib/json-patch.js';
+export type { PatchOperation } from './lib/json-patch.js';
+export { flowDiff } from './lib/diff.js';
+export { MCP_ERRORS, McpToolError, McpOptionsError } from './errors.js';
+export type { McpErrorCode, Problem } from './errors.js';
+export { runStdio, stdioOptions, STDIO_USAGE } from './stdio.js';
+export { createMcpHttpRouter, protectedResourceMetadataUrl } from './http.js';
+export type { McpHttpOptions, McpTrustedIssuer } from './http.js';
