@@ -238,10 +238,14 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
         if (position) f.layout = { ...(f.layout ?? {}), nodes: { ...(f.layout?.nodes ?? {}), [id]: position } };
         return f;
       });
-      setTimeout(() => setSelected(id));
+      setTimeout(() => {
+        setSelected(id);
+        // Added with a press (no drop point): bring it into view.
+        if (!position) void flowInstance.fitView({ duration: 0 });
+      }, 50);
       setStatus(`added a ${type} node`);
     },
-    [change],
+    [change, flowInstance],
   );
 
   const onDrop = useCallback(
@@ -358,7 +362,7 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
           </>
         )}
         {onSignOut && (
-          <button type="button" className="right" onClick={onSignOut}>
+          <button type="button" className="signout" onClick={onSignOut}>
             Sign out
           </button>
         )}
@@ -446,6 +450,7 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
           {doc ? (
             <OverlayContext.Provider value={overlay}>
               <ReactFlow
+                key={`${doc.id}@${loaded.base?.version ?? 'new'}`}
                 nodes={nodes}
                 edges={edges}
                 nodeTypes={nodeTypes}

@@ -23,6 +23,9 @@ export function studioClientConfig(input: { issuer: string; admin: AdminSettings
   if (!input.oidc) return help('add an "oidc" section (Waymark\'s own provider) with a public client for the studio.');
   const client = input.oidc.clients.find((c) => c.token_endpoint_auth_method === 'none' && c.redirect_uris.includes(redirectUri));
   if (!client) return help(`add "${redirectUri}" to the "redirect_uris" of a public client (token_endpoint_auth_method "none") of the "oidc" section, such as "waymark-admin".`);
+  // The page redeems its code with fetch, which sends Origin: the provider answers only the origins the client lists.
+  if (!(client.waymark?.corsOrigins ?? []).includes(origin))
+    return help(`add "${origin}" to "waymark.corsOrigins" of the provider client "${client.client_id}", so the page may call the token endpoint.`);
   if (!input.admin.issuers.some((i) => i.issuer === input.oidc!.issuer))
     return help(`add { "issuer": "${input.oidc.issuer}" } to "admin.issuers", so the admin API trusts the tokens of Waymark's own provider.`);
   return { ...base, signIn: { issuer: input.oidc.issuer, clientId: client.client_id, redirectUri, resource: audience, scope: STUDIO_SCOPE } };

@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import type { Logger } from '@waymark/sdk';
+import { startServer, type RunningServer } from '@waymark/cli';
+
+/*
+ * The studio's browser tests: the shipped waymark.config.json served by startServer (what
+ * `npm start` runs) on a free port that is also its issuer's, so the provider's redirects and
+ * discovery point where the browser can go. The studio's bundle is built first when it is missing
+ * or older than its sources (`npm run build` builds it too; the tests need no build step).
+ */
+
+export const ROOT = new URL('../../', import.meta.url).pathname;
+export const ALICE = { username: 'alice', password: 'correct horse battery staple' };
+const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Builds packages/studio/dist/app unless it is up to date (esbuild, about a second). */
+export async function ensureStudioBuilt(): Promise<void> {
+  const build = (await import(join(ROOT, 'packages/studio/build-app.mjs'))) as { isBuilt(): boolean; buildStudioApp(): Promise<string> };
+  if (!build.isBuilt()) await build.buildStudioApp();
+}
+
+/** A TCP port free right now on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** The shipped config with its issuer moved to http://localhost:<port> (every URL of it follows). */
+export async function startShippedServer(port: number): Promise<RunningServer> {
+  const text = readFileSync(join(ROOT, 'waymark.config.json'), 'utf8').replaceAll('http://localhost:3000', `http://localhost:${port}`);
+  const config = { ...JSON.parse(text), port };
+  const env = { WAYMARK_SECRET_REMEMBER_ME_KEY: randomBytes(32).toString('base64url') };
+  return startServer(config, { baseDir: ROOT, logger: silent, env });
+}
+
+/** Opens the studio, signs in as alice at Waymark's own provider (code + PKCE), back on the studio. */
+export async function signInToStudio(page: Page, origin: string): Promise<void> {
+  await page.goto(`${origin}/studio/`);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('input[type="text"]').first().fill(ALICE.username);
+  await page.locator('input[type="password"]').fill(ALICE.password);
+  await page.locator('form button[type="submit"], form input[type="submit"]').first().click();
+  await page.getByRole('heading', { name: 'Flows' }).waitFor();
+}
+
+/** The access token the studio holds (this tab's sessionStorage), to check the admin API directly. */
+export async function studioToken(page: Page): Promise<string> {
+  return page.evaluate(() => (JSON.parse(sessionStorage.getItem('waymark-studio-token') ?? '{}') as { token: string }).token);
+}
