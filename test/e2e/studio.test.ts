@@ -152,7 +152,12 @@ describe('the studio edits flows', () => {
     await page.getByTestId('node-credentialsVerify').waitFor();
     // Drag the "collected" outcome of the first node onto the second.
     const handle = page.locator('.react-flow__handle[data-nodeid="credentialsCollect"][data-handleid="collected"]');
-    await handle.dragTo(page.getByTestId('node-credentialsVerify'));
+    const from = (await handle.boundingBox())!;
+    const to = (await page.getByTestId('node-credentialsVerify').boundingBox())!;
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 10 });
+    await page.mouse.up();
     await page.locator('.react-flow__edge[data-id="credentialsCollect:collected"]').waitFor();
     // The other outcomes through the inspector's selects (the keyboard's way to wire).
     await page.getByRole('navigation', { name: 'flows and node palette' }).getByRole('button', { name: 'credentialsVerify' }).click();

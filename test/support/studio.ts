@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -35,10 +36,17 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** The shipped config with its issuer moved to http://localhost:<port> (every URL of it follows). */
+/**
+ * The shipped config with its issuer moved to http://localhost:<port> (every URL of it follows),
+ * serving a copy of the shipped flow files: in development the admin API saves flows as files
+ * (`<folder>/<id>.json`, `.versions/`), and a test must not write into the repository.
+ */
 export async function startShippedServer(port: number): Promise<RunningServer> {
   const text = readFileSync(join(ROOT, 'waymark.config.json'), 'utf8').replaceAll('http://localhost:3000', `http://localhost:${port}`);
-  const config = { ...JSON.parse(text), port };
+  const flows = mkdtempSync(join(tmpdir(), 'studio-flows-'));
+  for (const name of readdirSync(join(ROOT, 'flows'))) if (name.endsWith('.json')) copyFileSync(join(ROOT, 'flows', name), join(flows, name));
+  const shipped = JSON.parse(text) as { services: Record<string, unknown> };
+  const config = { ...shipped, port, flows: [flows], services: { ...shipped.services, usersFile: join(ROOT, 'flows/fixtures/users.json') } };
   const env = { WAYMARK_SECRET_REMEMBER_ME_KEY: randomBytes(32).toString('base64url') };
   return startServer(config, { baseDir: ROOT, logger: silent, env });
 }

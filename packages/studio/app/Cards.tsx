@@ -1,5 +1,5 @@
 /* The canvas's node components: a card per flow node, a pill per terminal. */
-import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { Handle, Position, useConnection, type NodeProps } from '@xyflow/react';
 import { createContext, useContext } from 'react';
 import type { StepNode, TerminalNode } from './graph';
 import type { TraceStep } from './types';
@@ -18,10 +18,13 @@ export function StepCard({ data, selected }: NodeProps<StepNode>) {
   const problems = overlay.problems.get(data.id) ?? [];
   const visit = overlay.trace.get(data.id);
   const reached = overlay.reached?.get(data.id);
+  // While an outcome is being dragged, the whole card is a drop target (not only its top dot).
+  const connecting = useConnection((c) => c.inProgress && c.fromNode?.id !== data.id);
   const classes = ['card', selected ? 'selected' : '', problems.length ? 'has-problem' : '', visit ? 'visited' : '', visit?.failed ? 'failed' : '', data.unknownType ? 'unknown' : ''];
   return (
     <div className={classes.filter(Boolean).join(' ')} data-node-id={data.id} data-testid={`node-${data.id}`}>
       <Handle type="target" position={Position.Top} aria-label={`into ${data.id}`} />
+      <Handle type="target" id="cover" position={Position.Top} className={`cover${connecting ? ' active' : ''}`} isConnectableStart={false} aria-hidden />
       <div className="card-head">
         <span className="card-type">{data.type}</span>
         {data.start && <span className="badge start">start</span>}
@@ -64,9 +67,11 @@ export function StepCard({ data, selected }: NodeProps<StepNode>) {
 export function TerminalCard({ data }: NodeProps<TerminalNode>) {
   const overlay = useContext(OverlayContext);
   const visit = overlay.trace.get(data.id);
+  const connecting = useConnection((c) => c.inProgress);
   return (
     <div className={`terminal ${data.id} ${visit ? 'visited' : ''}`} data-testid={`node-${data.id}`}>
       <Handle type="target" position={Position.Top} aria-label={`into ${data.id}`} />
+      <Handle type="target" id="cover" position={Position.Top} className={`cover${connecting ? ' active' : ''}`} isConnectableStart={false} aria-hidden />
       {data.id}
     </div>
   );
