@@ -149,7 +149,8 @@ describe('the studio edits flows', () => {
     await page.getByRole('button', { name: 'add a credentials.collect node' }).click();
     await page.getByTestId('node-credentialsCollect').waitFor();
     await page.getByRole('button', { name: 'add a credentials.verify node' }).click();
-    await page.getByTestId('node-credentialsVerify').waitFor();
+    // Its unwired outcomes are pinned once the server has checked the flow (nothing re-renders mid-drag).
+    await page.getByTestId('problem-credentialsVerify').waitFor();
     // Drag the "collected" outcome of the first node onto the second.
     const handle = page.locator('.react-flow__handle[data-nodeid="credentialsCollect"][data-handleid="collected"]');
     const from = (await handle.boundingBox())!;

@@ -228,21 +228,24 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
     [wire],
   );
 
+  const canvasRef = useRef<HTMLElement>(null);
   const addNode = useCallback(
-    (type: string, position?: { x: number; y: number }) => {
+    (type: string, dropped?: { x: number; y: number }) => {
+      // Added with a press (no drop point): placed in the top left of what the canvas shows, three
+      // to a row after the ones added before, so it is in view and not on top of another.
+      const box = canvasRef.current?.getBoundingClientRect();
+      const centre = box ? flowInstance.screenToFlowPosition({ x: box.left + 40, y: box.top + 40 }) : { x: 0, y: 0 };
       let id = '';
       change((f) => {
         id = newNodeId(type, f.nodes);
+        const count = Object.keys(f.nodes).length;
+        const position = dropped ?? { x: Math.round(centre.x + (count % 3) * 260), y: Math.round(centre.y + Math.floor(count / 3) * 160) };
         f.nodes[id] = { type, outcomes: {} };
         if (!f.start || !(f.start in f.nodes)) f.start = id;
-        if (position) f.layout = { ...(f.layout ?? {}), nodes: { ...(f.layout?.nodes ?? {}), [id]: position } };
+        f.layout = { ...(f.layout ?? {}), nodes: { ...(f.layout?.nodes ?? {}), [id]: position } };
         return f;
       });
-      setTimeout(() => {
-        setSelected(id);
-        // Added with a press (no drop point): bring it into view.
-        if (!position) void flowInstance.fitView({ duration: 0 });
-      }, 50);
+      setTimeout(() => setSelected(id));
       setStatus(`added a ${type} node`);
     },
     [change, flowInstance],
@@ -397,6 +400,7 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
                 setLoaded({ base: null, summary: null });
                 setSelected(null);
                 setStatus(`new flow ${newId}: add nodes from the palette`);
+                void flowInstance.setViewport({ x: 0, y: 0, zoom: 1 });
                 setNewId('');
               }}
             >
@@ -446,7 +450,7 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
             </section>
           )}
         </nav>
-        <main className="canvas" aria-label="flow canvas" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+        <main className="canvas" ref={canvasRef} aria-label="flow canvas" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
           {doc ? (
             <OverlayContext.Provider value={overlay}>
               <ReactFlow
@@ -458,7 +462,7 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
                 onConnect={onConnect}
                 onEdgeClick={(_, e) => setSelected(e.id)}
                 onPaneClick={() => setSelected(null)}
-                fitView
+                fitView={Object.keys(doc.nodes).length > 0}
                 minZoom={0.05}
                 deleteKeyCode={null}
                 ariaLabelConfig={{ 'node.a11yDescription.default': 'Press enter or space to select the node; arrow keys move it.' }}
