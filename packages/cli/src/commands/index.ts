@@ -5,6 +5,7 @@ import { newNode } from './new-node.js';
 import { run } from './run.js';
 import { schema } from './schema.js';
 import { serve } from './serve.js';
+import { studio } from './studio.js';
 import { validate } from './validate.js';
 
 /**
@@ -18,6 +19,7 @@ export const commands: readonly Command[] = [
   run,
   schema,
   serve, // HOOK serve: `waymark serve` — the express adapter on its own (commands/serve.ts).
+  studio, // HOOK studio: `waymark studio <folder>` — the studio over flow files, offline (commands/studio.ts).
   bench,
   newNode,
 ];
