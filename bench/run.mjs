@@ -4,6 +4,7 @@ import { benchHandoff, formatHandoff } from './handoff.mjs';
 import { benchHandoffRedis, formatHandoffRedis } from './handoff-redis.mjs';
 import { benchHandoffAudit, formatHandoffAudit } from './handoff-audit.mjs';
 import { benchAdminReads, formatAdminReads } from './admin-reads.mjs';
+import { benchStudio, formatStudio } from './studio.mjs';
 
 process.stdout.write(formatEngineBench(await benchEngine()));
 
@@ -18,3 +19,6 @@ for (const line of formatHandoffAudit(await benchHandoffAudit())) console.log(li
 
 console.log('');
 for (const line of formatAdminReads(await benchAdminReads())) console.log(line);
+
+console.log('');
+for (const line of formatStudio(await benchStudio())) console.log(line);
