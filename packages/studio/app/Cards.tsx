@@ -1,6 +1,6 @@
 /* The canvas's node components: a card per flow node, a pill per terminal. */
 import { Handle, Position, useConnection, type NodeProps } from '@xyflow/react';
-import { createContext, useContext } from 'react';
+import { createContext, memo, useContext } from 'react';
 import type { StepNode, TerminalNode } from './graph';
 import type { TraceStep } from './types';
 
@@ -13,7 +13,7 @@ export interface Overlay {
 }
 export const OverlayContext = createContext<Overlay>({ problems: new Map(), trace: new Map(), reached: undefined, journeys: undefined });
 
-export function StepCard({ data, selected }: NodeProps<StepNode>) {
+export const StepCard = memo(function StepCard({ data, selected }: NodeProps<StepNode>) {
   const overlay = useContext(OverlayContext);
   const problems = overlay.problems.get(data.id) ?? [];
   const visit = overlay.trace.get(data.id);
@@ -62,9 +62,9 @@ export function StepCard({ data, selected }: NodeProps<StepNode>) {
       </div>
     </div>
   );
-}
+});
 
-export function TerminalCard({ data }: NodeProps<TerminalNode>) {
+export const TerminalCard = memo(function TerminalCard({ data }: NodeProps<TerminalNode>) {
   const overlay = useContext(OverlayContext);
   const visit = overlay.trace.get(data.id);
   const connecting = useConnection((c) => c.inProgress);
@@ -75,4 +75,4 @@ export function TerminalCard({ data }: NodeProps<TerminalNode>) {
       {data.id}
     </div>
   );
-}
+});
