@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createCliRegistry, startLocalStudio, type LocalStudio } from '@waymark/cli';
 import { launchBrowser } from '../../../test/support/browser.js';
+import { run } from './helpers.js';
 import { ensureStudioBuilt } from '../../../test/support/studio.js';
 
 /*
@@ -28,6 +29,20 @@ afterAll(() => studio?.close());
 
 const api = (path: string, init: RequestInit & { headers?: Record<string, string> } = {}) =>
   fetch(`${base}/admin/v1${path}`, { ...init, headers: { 'x-waymark-studio': '1', 'content-type': 'application/json', ...init.headers } });
+
+describe('waymark studio: the command', () => {
+  it('needs exactly one folder, and says so with a coded error', async () => {
+    const none = await run(['studio']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('ERR_CLI_USAGE');
+    const missing = await run(['studio', 'no-such-folder']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('ERR_CLI_FILE');
+    const help = await run(['studio', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: waymark studio');
+  });
+});
 
 describe('waymark studio <folder>: the local API', () => {
   it('lists the flow files, validates with @waymark/core, lists the node types', async () => {
