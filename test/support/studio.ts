@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { Logger } from '@waymark/sdk';
-import { startServer, type RunningServer } from '@waymark/cli';
+import { startServer, type RunningServer, type ServerConfig } from '@waymark/cli';
 
 /*
  * The studio's browser tests: the shipped waymark.config.json served by startServer (what
@@ -48,7 +48,7 @@ export async function startShippedServer(port: number): Promise<RunningServer> {
   const shipped = JSON.parse(text) as { services: Record<string, unknown> };
   const config = { ...shipped, port, flows: [flows], services: { ...shipped.services, usersFile: join(ROOT, 'flows/fixtures/users.json') } };
   const env = { WAYMARK_SECRET_REMEMBER_ME_KEY: randomBytes(32).toString('base64url') };
-  return startServer(config, { baseDir: ROOT, logger: silent, env });
+  return startServer(config as unknown as ServerConfig, { baseDir: ROOT, logger: silent, env });
 }
 
 /** Opens the studio, signs in as alice at Waymark's own provider (code + PKCE), back on the studio. */
@@ -63,5 +63,7 @@ export async function signInToStudio(page: Page, origin: string): Promise<void> 
 
 /** The access token the studio holds (this tab's sessionStorage), to check the admin API directly. */
 export async function studioToken(page: Page): Promise<string> {
-  return page.evaluate(() => (JSON.parse(sessionStorage.getItem('waymark-studio-token') ?? '{}') as { token: string }).token);
+  // Runs in the page, where sessionStorage exists (the test tsconfig has no DOM types).
+  const raw = await page.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('waymark-studio-token'));
+  return (JSON.parse(raw ?? '{}') as { token: string }).token;
 }
