@@ -105,6 +105,23 @@ describe('waymark studio <folder>: the page', () => {
       const saved = JSON.parse(readFileSync(join(folder, 'password-login.json'), 'utf8'));
       expect(saved.version).toBe(2);
       expect(saved.nodes.verify.config).toEqual({ maxAttempts: 2 });
+      // The decision node's rules get their own widget; the raw JSON view follows the form, and the form the JSON.
+      await page.getByRole('button', { name: /^remember-me / }).click();
+      await page.getByTestId('node-explainRisk').waitFor();
+      await page.getByLabel('node explainRisk, type decision').focus();
+      await page.keyboard.press('Enter');
+      await expect(page.locator('#rule-0-op').inputValue()).resolves.toBe('equals');
+      await expect(page.locator('#rule-0-ref').inputValue()).resolves.toBe('state.risk.outcome');
+      await expect(page.locator('#rule-0-outcome').inputValue()).resolves.toBe('high');
+      await page.locator('#rule-0-value').fill('critical');
+      await page.getByRole('tab', { name: 'JSON' }).click();
+      const json = JSON.parse(await page.locator('#flow-json').inputValue());
+      expect(json.nodes.explainRisk.config.rules[0].when).toEqual({ equals: ['state.risk.outcome', 'critical'] });
+      json.nodes.explainRisk.config.default = 'unwired';
+      await page.locator('#flow-json').fill(JSON.stringify(json, null, 2));
+      await expect(page.getByTestId('problem-explainRisk').innerText()).resolves.toContain('unwired');
+      await page.getByRole('tab', { name: 'Form' }).click();
+      await expect(page.locator('#cfg-default').inputValue()).resolves.toBe('unwired');
       // No journeys offline: the debug panel is not shown.
       await expect(page.getByRole('button', { name: 'Journeys' }).count()).resolves.toBe(0);
     } finally {
