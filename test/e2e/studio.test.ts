@@ -165,12 +165,27 @@ describe('the studio edits flows', () => {
     await page.locator('#wire-valid').selectOption('success');
     await page.locator('#wire-invalid').selectOption('failure');
     await page.locator('#wire-locked').selectOption('failure');
-    // Move a node by hand.
+    // Move a node by hand: its new place is in the flow's JSON, under layout.nodes.
+    await page.getByRole('tab', { name: 'JSON' }).click();
+    const placed = async () => (JSON.parse(await page.locator('#flow-json').inputValue()) as { layout: { nodes: Record<string, { x: number; y: number }> } }).layout.nodes.credentialsVerify!;
+    const before = await placed();
     const card = await page.getByTestId('node-credentialsVerify').boundingBox();
     await page.mouse.move(card!.x + 30, card!.y + 20);
     await page.mouse.down();
-    await page.mouse.move(card!.x + 130, card!.y + 60, { steps: 5 });
+    await page.mouse.move(card!.x + 130, card!.y + 80, { steps: 5 });
     await page.mouse.up();
+    // Right and down by what the drag covered in canvas units (the zoom level divides the pixels).
+    await page.waitForFunction(
+      (x) => {
+        // In the page (the test tsconfig has no DOM types).
+        const area = (globalThis as unknown as { document: { querySelector(s: string): { value: string } } }).document.querySelector('#flow-json');
+        return (JSON.parse(area.value) as { layout: { nodes: Record<string, { x: number }> } }).layout.nodes.credentialsVerify!.x > x + 10;
+      },
+      before.x,
+    );
+    const after = await placed();
+    expect(after.x).toBeGreaterThan(before.x + 10);
+    expect(after.y).toBeGreaterThan(before.y + 10);
     await page.getByTestId('problem-count').filter({ hasText: /^0$/ }).waitFor();
     await page.getByRole('button', { name: 'Save version…' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
@@ -183,7 +198,7 @@ describe('the studio edits flows', () => {
       credentialsCollect: { type: 'credentials.collect', outcomes: { collected: 'credentialsVerify' } },
       credentialsVerify: { type: 'credentials.verify', outcomes: { valid: 'success', invalid: 'failure', locked: 'failure' } },
     });
-    expect(flow.layout.nodes.credentialsVerify).toEqual({ x: expect.any(Number), y: expect.any(Number) });
+    expect(flow.layout.nodes.credentialsVerify).toEqual(after);
   });
 });
 
