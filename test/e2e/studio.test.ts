@@ -23,6 +23,10 @@ interface FlowFile {
   start: string;
   nodes: Record<string, { type: string; outcomes?: Record<string, string> }>;
 }
+/** The README's screenshots are written only when asked: WAYMARK_WRITE_SCREENSHOTS=1 npm test -- test/e2e/studio. */
+async function screenshot(name: string): Promise<void> {
+  if (process.env.WAYMARK_WRITE_SCREENSHOTS === '1') await page.screenshot({ path: join(ROOT, 'packages/studio/docs', name) });
+}
 const shipped = (id: string) => JSON.parse(readFileSync(join(ROOT, 'flows', `${id}.json`), 'utf8')) as FlowFile;
 
 async function admin(path: string, init: RequestInit = {}): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -90,7 +94,7 @@ describe('waymark serve: the studio at /studio', () => {
     await expect(page.getByTestId('node-failure').count()).resolves.toBe(1);
     const edges = Object.values(flow.nodes).reduce((n, node) => n + Object.keys(node.outcomes ?? {}).length, 0);
     await expect(page.locator('.react-flow__edge').count()).resolves.toBe(edges);
-    await page.screenshot({ path: join(ROOT, 'packages/studio/docs/canvas.png') });
+    await screenshot('canvas.png');
   });
 });
 
@@ -224,7 +228,7 @@ describe('the studio debugs flows', () => {
     await expect(page.getByTestId('node-collect').getAttribute('class')).resolves.not.toContain('failed');
     await expect(page.locator('.react-flow__edge[data-id="verify:invalid"]').getAttribute('class')).resolves.toContain('taken');
     await expect(page.locator('.react-flow__edge[data-id="verify:valid"]').getAttribute('class')).resolves.not.toContain('taken');
-    await page.screenshot({ path: join(ROOT, 'packages/studio/docs/trace.png') });
+    await screenshot('trace.png');
   });
 
   it('shows the funnel of the journeys the test ran: reached per node, taken per outcome', async () => {
