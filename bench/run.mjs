@@ -5,6 +5,7 @@ import { benchHandoffRedis, formatHandoffRedis } from './handoff-redis.mjs';
 import { benchHandoffAudit, formatHandoffAudit } from './handoff-audit.mjs';
 import { benchAdminReads, formatAdminReads } from './admin-reads.mjs';
 import { benchGateway, formatGateway } from './gateway.mjs';
+import { benchStudio, formatStudio } from './studio.mjs';
 
 process.stdout.write(formatEngineBench(await benchEngine()));
 
@@ -22,3 +23,4 @@ for (const line of formatAdminReads(await benchAdminReads())) console.log(line);
 
 console.log('');
 for (const line of formatGateway(await benchGateway())) console.log(line);
+for (const line of formatStudio(await benchStudio())) console.log(line);

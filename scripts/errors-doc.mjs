@@ -32,6 +32,7 @@ export const PACKAGES = [
   '@waymark/gateway',
   '@waymark/mcp',
   '@waymark/oidc-provider',
+  '@waymark/studio',
   '@waymark/cli',
 ];
 

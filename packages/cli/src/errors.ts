@@ -26,6 +26,10 @@ export const CLI_ERRORS = {
   ERR_SERVE_FLOW_VERSION_STALE: 'ERR_SERVE_FLOW_VERSION_STALE',
   /** `serve`: a flow id the file flow store cannot use as a file name (the flow schema's kebab-case is required). */
   ERR_SERVE_FLOW_ID: 'ERR_SERVE_FLOW_ID',
+  /** `studio <folder>`: an API request whose Host is not the local studio's own loopback name (a rebound DNS name); answered 403. */
+  ERR_STUDIO_HOST: 'ERR_STUDIO_HOST',
+  /** `studio <folder>`: an API request without `X-Waymark-Studio: 1` (not sent by the studio page: a cross-site request); answered 403. */
+  ERR_STUDIO_HEADER: 'ERR_STUDIO_HEADER',
 } as const;
 
 /** A failure that ends a command with exit code 2 and a one-line coded message. */

@@ -12,6 +12,8 @@ export { CLI_ERRORS, CliError } from './errors.js';
 export { createCliRegistry } from './registry.js';
 export { toMermaid } from './mermaid.js';
 export { startServer, secretEnvName } from './server/start-server.js';
+export { startLocalStudio } from './studio/local-studio.js';
+export type { LocalStudio, LocalStudioOptions } from './studio/local-studio.js';
 export type { RunningServer, StartServerOptions } from './server/start-server.js';
 export { AUDIT_DEFAULTS } from './server/audit-config.js';
 export type { AuditSettings, ServerControl } from './server/audit-config.js';

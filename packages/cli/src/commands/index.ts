@@ -7,6 +7,7 @@ import { newNode } from './new-node.js';
 import { run } from './run.js';
 import { schema } from './schema.js';
 import { serve } from './serve.js';
+import { studio } from './studio.js';
 import { validate } from './validate.js';
 
 /**
@@ -22,6 +23,7 @@ export const commands: readonly Command[] = [
   serve, // HOOK serve: `waymark serve` — the express adapter on its own (commands/serve.ts).
   gateway, // `waymark gateway`: the gateway as its own process (commands/gateway.ts).
   mcp, // `waymark mcp`: the MCP server over stdio (@waymark/mcp).
+  studio, // HOOK studio: `waymark studio <folder>` — the studio over flow files, offline (commands/studio.ts).
   bench,
   newNode,
 ];

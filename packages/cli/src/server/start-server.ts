@@ -18,6 +18,7 @@ import { CliError } from '../errors.js';
 import type { JsonWebKeySet } from '@waymark/access-token';
 import { withAdmin } from './admin-config.js';
 import { serveGateway, serveGatewayDefaults, type ServeGateway } from './gateway-config.js';
+import { withStudio } from './studio-config.js';
 import { configError, resolveServerConfig, type ResolvedServerConfig, type ServerConfig } from './config.js';
 import { createHttpServer } from './http-settings.js';
 import { describeMode, productionProblems, productionRefused, type ServerMode } from './mode.js';
@@ -300,7 +301,7 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
         })
       : undefined;
     // The admin API in front of the adapter's app when the config has an `admin` section.
-    const app = await withAdmin(createWaymarkApp(router, provider ? [provider.router, providerMetadataAlias(provider)] : []), {
+    const admin = await withAdmin(createWaymarkApp(router, provider ? [provider.router, providerMetadataAlias(provider)] : []), {
       settings: resolved.admin,
       issuer: resolved.issuer,
       mode,
@@ -320,6 +321,8 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
       ...(router.audit ? { auditSink: router.audit } : {}),
       ...(oidc && ownKeys ? { own: { issuer: oidc.issuer, jwks: ownKeys as unknown as JsonWebKeySet } } : {}),
     });
+    // The studio at /studio beside the admin API (studio-config.ts).
+    const app = withStudio(admin, { issuer: resolved.issuer, admin: resolved.admin, oidc, clients: resolved.clients });
     live = await startLive({ config: resolved, engine, router, control, logger, clock: options.clock ?? { now: () => Date.now() }, env });
     // The gateway's routes answer first (gateway-config.ts); the same audit, limits, stores and metrics as the adapter.
     gateway = resolved.gateway

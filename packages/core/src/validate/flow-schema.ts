@@ -79,7 +79,29 @@ export const flowSchema = {
       additionalProperties: { $ref: '#/$defs/node' },
     },
     layout: {
-      description: 'Editor layout (positions, colours); anything goes, the engine ignores it.',
+      type: 'object',
+      description:
+        'Editor layout, ignored by the engine: "nodes" holds the positions an engineer moved nodes to in the studio, such as { "nodes": { "validateToken": { "x": 40, "y": 120 } } }; other keys (colours, notes) are free.',
+      properties: {
+        nodes: {
+          type: 'object',
+          description: 'Canvas positions by node id (or "success" / "failure"): { "validateToken": { "x": 40, "y": 120 } }.',
+          propertyNames: {
+            pattern: NODE_ID_PATTERN,
+            description: 'A node id of this flow, or "success" / "failure".',
+          },
+          additionalProperties: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['x', 'y'],
+            description: 'A canvas position in pixels, such as { "x": 40, "y": 120 }.',
+            properties: {
+              x: { type: 'number', description: 'Pixels from the left, such as 40.' },
+              y: { type: 'number', description: 'Pixels from the top, such as 120.' },
+            },
+          },
+        },
+      },
     },
   },
   $defs: {

@@ -38,6 +38,18 @@ describe('validateFlow on valid flows', () => {
     expect(validateFlow(load('valid/loop-with-exit.json'), testRegistry()).ok).toBe(true);
   });
 
+  it('checks the studio positions under layout.nodes ({ x, y } numbers by node id) and leaves other layout keys free', () => {
+    const flow = load('valid/loop-with-exit.json') as Flow & { layout: Record<string, unknown> };
+    flow.layout = { ...flow.layout, nodes: { choose: { x: 10, y: 20.5 }, success: { x: 0, y: 300 } } };
+    expect(validateFlow(flow, testRegistry()).ok).toBe(true);
+    flow.layout = { nodes: { choose: { x: '10', y: 20 }, 'not an id': { x: 1, y: 2 } } };
+    const result = validateFlow(flow, testRegistry());
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((p) => p.pointer)).toEqual(expect.arrayContaining(['/layout/nodes/choose/x']));
+    expect(result.problems.some((p) => p.pointer.startsWith('/layout/nodes'))).toBe(true);
+  });
+
   it('allows wiring error and timeout without the type declaring them', () => {
     const flow = load('valid/two-nodes.json');
     flow.nodes['gate']!.outcomes = { pass: 'success', block: 'failure', error: 'failure', timeout: 'failure' };
