@@ -33,6 +33,53 @@ export interface PolicyDecision {
   ttl: number;
 }
 
+/**
+ * The JSON Schema (draft 2020-12) of the evaluate body, for the API reference (@waymark/openapi)
+ * and for callers' own validation. `parseEvaluateRequest` is what the endpoint runs (its errors
+ * name the field); test/evaluate-schema.test.ts holds the two to the same answers. The one rule
+ * a schema cannot say is that each resource parses as an absolute http(s) URL.
+ */
+export const evaluateRequestSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['resources', 'subject'],
+  properties: {
+    resources: {
+      type: 'array',
+      minItems: 1,
+      maxItems: POLICY_DEFAULTS.maxResources,
+      items: { type: 'string', maxLength: 2048, pattern: '^[Hh][Tt][Tt][Pp][Ss]?://', description: 'an absolute http(s) URL' },
+    },
+    application: { type: 'string', minLength: 1, maxLength: 128, description: 'the policy set to evaluate against (all when absent)' },
+    subject: {
+      oneOf: [
+        { type: 'object', additionalProperties: false, required: ['ssoToken'], properties: { ssoToken: { type: 'string', minLength: 1, maxLength: 256, description: 'a Waymark session id' } } },
+        { type: 'object', additionalProperties: false, required: ['jwt'], properties: { jwt: { type: 'string', minLength: 1, maxLength: 8192, description: 'a JWT access token' } } },
+      ],
+    },
+    environment: {
+      type: 'object',
+      properties: {
+        TxId: { type: 'array', maxItems: POLICY_DEFAULTS.maxTxIds, items: { type: 'string', minLength: 1, maxLength: 256 }, description: 'the transaction ids of a re-evaluation' },
+      },
+    },
+  },
+} as const;
+
+/** The JSON Schema of one decision (`PolicyDecision`), as `POST /policies/evaluate` answers it. */
+export const policyDecisionSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['resource', 'actions', 'attributes', 'advices', 'ttl'],
+  properties: {
+    resource: { type: 'string' },
+    actions: { type: 'object', additionalProperties: { type: 'boolean' } },
+    attributes: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
+    advices: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } }, description: '`TransactionConditionAdvice: [txId]` when a step-up must run first' },
+    ttl: { type: 'integer', const: 0 },
+  },
+} as const;
+
 const TOP_KEYS = new Set(['resources', 'application', 'subject', 'environment']);
 const MAX_ID = 256;
 
