@@ -46,7 +46,7 @@ const SCHEMAS: Record<string, JsonSchema> = {
     required: ['type', 'version', 'outcomes', 'outcomesDependOnConfig', 'implicitOutcomes', 'callbacks', 'package', 'packageVersion'],
     properties: {
       type: { type: 'string' },
-      version: { type: 'string' },
+      version: { type: 'integer' },
       description: { type: 'string' },
       config: { type: 'object', description: 'the JSON Schema of its config' },
       outcomes: { type: ['array', 'null'], items: { type: 'string' } },
