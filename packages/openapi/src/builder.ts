@@ -12,6 +12,41 @@ import type {
   OpenApiResponse,
 } from './types.js';
 
+/** Error codes answered in one shape. */
+export interface ErrorGroup {
+  codes: readonly string[];
+  shape: ErrorShape;
+  browser?: boolean;
+  html?: boolean;
+}
+
+/**
+ * Two descriptions of one status merged: the media types of both, and where both describe the
+ * same media type, a body that is either (`anyOf`).
+ */
+function mergeResponse(a: OpenApiResponse, b: OpenApiResponse): OpenApiResponse {
+  const content: Record<string, { schema?: JsonSchema }> = { ...(a.content ?? {}) };
+  for (const [type, media] of Object.entries(b.content ?? {})) {
+    const existing = content[type];
+    content[type] =
+      existing?.schema && media.schema && JSON.stringify(existing.schema) !== JSON.stringify(media.schema)
+        ? { ...existing, schema: { anyOf: [existing.schema, media.schema] } }
+        : (existing ?? media);
+  }
+  const headers = { ...(a.headers ?? {}), ...(b.headers ?? {}) };
+  return {
+    description: a.description === b.description ? a.description : `${a.description} ${b.description}`,
+    ...(Object.keys(headers).length > 0 ? { headers } : {}),
+    ...(Object.keys(content).length > 0 ? { content } : {}),
+  };
+}
+
+function mergeResponses(...sets: Record<string, OpenApiResponse>[]): Record<string, OpenApiResponse> {
+  const out: Record<string, OpenApiResponse> = {};
+  for (const set of sets) for (const [status, response] of Object.entries(set)) out[status] = out[status] ? mergeResponse(out[status], response) : response;
+  return Object.fromEntries(Object.entries(out).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+}
+
 /** What one operation is: the parts the document and its examples are built from. */
 export interface OperationSpec {
   method: HttpMethod;
@@ -23,8 +58,11 @@ export interface OperationSpec {
   body?: { contentType: string | string[]; schema: JsonSchema; example?: unknown; required?: boolean; description?: string };
   /** The answers that are not errors (2xx, 3xx; a 401 a journey failure answers as JSON). */
   responses: Record<string, OpenApiResponse>;
-  /** The error codes this operation answers (through `@waymark/http`'s table), and their shape. */
-  errors?: { codes: readonly string[]; shape: ErrorShape; browser?: boolean; html?: boolean };
+  /**
+   * The error codes this operation answers (through `@waymark/http`'s table), and their shape;
+   * several groups when the operation answers some codes in one shape and some in another.
+   */
+  errors?: ErrorGroup | readonly ErrorGroup[];
   security?: Record<string, string[]>[];
   /** How the examples authenticate. */
   auth?: SampleAuth;
@@ -36,7 +74,8 @@ export interface OperationSpec {
 /** Builds an operation with its error answers and its curl, JavaScript and Python examples. */
 export function operation(spec: OperationSpec): OpenApiOperation & { method: HttpMethod; path: string } {
   const contentTypes = spec.body ? (Array.isArray(spec.body.contentType) ? spec.body.contentType : [spec.body.contentType]) : [];
-  const errors = spec.errors ? errorResponses(spec.errors.codes, spec.errors.shape, spec.errors) : {};
+  const groups: readonly ErrorGroup[] = spec.errors === undefined ? [] : 'codes' in spec.errors ? [spec.errors as ErrorGroup] : (spec.errors as readonly ErrorGroup[]);
+  const errors = groups.map((g) => errorResponses(g.codes, g.shape, g));
   return {
     method: spec.method,
     path: spec.path,
@@ -56,7 +95,7 @@ export function operation(spec: OperationSpec): OpenApiOperation & { method: Htt
           },
         }
       : {}),
-    responses: { ...errors, ...spec.responses },
+    responses: mergeResponses(spec.responses, ...errors),
     ...(spec.security ? { security: spec.security } : {}),
     ...(spec.tryIt === false ? { 'x-waymark-browser-only': true } : {}),
     'x-codeSamples': codeSamples({

@@ -5,7 +5,7 @@
  * the JSON Schemas the code validates with and whose errors come from `@waymark/http`'s table.
  */
 export { OpenApiRegistry, operation, pathsOf, embedSchema, json, pathParam, queryParam } from './builder.js';
-export type { OperationSpec, DocumentOptions } from './builder.js';
+export type { OperationSpec, DocumentOptions, ErrorGroup } from './builder.js';
 export { errorResponses, ERROR_SCHEMAS } from './errors.js';
 export type { ErrorShape } from './errors.js';
 export { codeSamples } from './samples.js';
@@ -24,3 +24,6 @@ export type { DocsOptions } from './docs.js';
 export type { OpenApiDocument, OpenApiGroup, OpenApiOperation, OpenApiPathItem, OpenApiParameter, OpenApiResponse, OpenApiComponents, JsonSchema, HttpMethod } from './types.js';
 export { responseChecker } from './response-check.js';
 export type { ReceivedResponse } from './response-check.js';
+export { expressRoutes, undocumentedRoutes } from './routes.js';
+export type { ServedRoute } from './routes.js';
+export { docsGroup } from './groups/docs.js';

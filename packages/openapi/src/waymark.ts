@@ -1,6 +1,7 @@
 import { OpenApiRegistry } from './builder.js';
 import { adapterGroup } from './groups/adapter.js';
 import { adminGroup } from './groups/admin.js';
+import { docsGroup } from './groups/docs.js';
 import { policyGroup } from './groups/policies.js';
 import { providerGroup } from './groups/provider.js';
 import type { OpenApiGroup } from './types.js';
@@ -15,6 +16,8 @@ export interface WaymarkApiOptions {
   oidcIssuer?: string;
   /** The admin API is mounted (at `/admin/v1`). Its console signs in at `oidcIssuer`, or at `authorizationUrl`/`tokenUrl`. */
   admin?: boolean | { authorizationUrl: string; tokenUrl: string };
+  /** `GET /openapi.json` and `/docs` are mounted (docsRouter). Default true. */
+  docs?: boolean;
   /** More route groups (the gateway's, the MCP server's…), added after Waymark's own. */
   groups?: readonly OpenApiGroup[];
 }
@@ -41,6 +44,7 @@ export function waymarkApiRegistry(options: WaymarkApiOptions): OpenApiRegistry 
     registry.add(adminGroup(urls));
   }
   if (options.oidcIssuer !== undefined) registry.add(providerGroup({ mountPath: new URL(options.oidcIssuer).pathname }));
+  if (options.docs !== false) registry.add(docsGroup());
   for (const group of options.groups ?? []) registry.add(group);
   return registry;
 }

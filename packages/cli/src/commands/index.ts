@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { bench } from './bench.js';
 import { graph } from './graph.js';
 import { newNode } from './new-node.js';
+import { openapi } from './openapi.js';
 import { run } from './run.js';
 import { schema } from './schema.js';
 import { serve } from './serve.js';
@@ -18,6 +19,7 @@ export const commands: readonly Command[] = [
   run,
   schema,
   serve, // HOOK serve: `waymark serve` — the express adapter on its own (commands/serve.ts).
+  openapi, // HOOK openapi: `waymark openapi` — the OpenAPI document of what serve mounts (commands/openapi.ts).
   bench,
   newNode,
 ];

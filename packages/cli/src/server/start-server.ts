@@ -17,6 +17,7 @@ import { createWaymarkApp, createWaymarkRouter, DEFAULTS, type WaymarkRouter } f
 import { CliError } from '../errors.js';
 import type { JsonWebKeySet } from '@waymark/access-token';
 import { withAdmin } from './admin-config.js';
+import { withOpenApiDocs } from './openapi-docs.js';
 import { configError, resolveServerConfig, type ResolvedServerConfig, type ServerConfig } from './config.js';
 import { createHttpServer } from './http-settings.js';
 import { describeMode, productionProblems, productionRefused, type ServerMode } from './mode.js';
@@ -286,7 +287,8 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
       ? createConfiguredProvider(oidc, { engine, stores, logger, trustedProxies: resolved.trustedProxies, audit: router.audit })
       : undefined;
     // The admin API in front of the adapter's app when the config has an `admin` section.
-    const app = await withAdmin(createWaymarkApp(router, provider ? [provider.router, providerMetadataAlias(provider)] : []), {
+    // GET /openapi.json and /docs (openapi-docs.ts) in front of the admin API and the adapter.
+    const app = withOpenApiDocs(await withAdmin(createWaymarkApp(router, provider ? [provider.router, providerMetadataAlias(provider)] : []), {
       settings: resolved.admin,
       issuer: resolved.issuer,
       mode,
@@ -305,7 +307,7 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
       },
       ...(router.audit ? { auditSink: router.audit } : {}),
       ...(oidc && ownKeys ? { own: { issuer: oidc.issuer, jwks: ownKeys as unknown as JsonWebKeySet } } : {}),
-    });
+    }), resolved);
     live = await startLive({ config: resolved, engine, router, control, logger, clock: options.clock ?? { now: () => Date.now() }, env });
     // Node's server with the configured timeouts (http-settings.ts), not app.listen's defaults.
     const server: Server = createHttpServer(app, resolved.http, tls);

@@ -227,7 +227,7 @@ export function adapterGroup(options: AdapterGroupOptions = {}): OpenApiGroup {
       responses: {
         '200': { description: 'The first step: a page, or its JSON.', content: { ...html('the step\'s page'), ...json({ oneOf: [ref('JourneyStep'), ref('JourneySuccess')] }) } },
         '303': { description: 'The journey ended: to the client\'s target, or the OAuth error redirect.', headers: { Location: { schema: { type: 'string' } } } },
-        '401': { description: 'The journey ended in failure (JSON).', content: json(ref('JourneyFailure')) },
+        '401': { description: 'The journey ended in failure: a page, or its JSON.', content: { ...html('the failure page'), ...json(ref('JourneyFailure')) } },
       },
       errors: { codes: AUTHORIZE_ERRORS, shape: 'coded', browser: true, html: true },
     }),
@@ -246,7 +246,7 @@ export function adapterGroup(options: AdapterGroupOptions = {}): OpenApiGroup {
       responses: {
         '200': { description: 'The next step: a page, or its JSON.', content: { ...html('the step\'s page'), ...json({ oneOf: [ref('JourneyStep'), ref('JourneySuccess')] }) } },
         '303': { description: 'The journey ended: to the client\'s target, or the OAuth error redirect.', headers: { Location: { schema: { type: 'string' } } } },
-        '401': { description: 'The journey ended in failure (JSON).', content: json(ref('JourneyFailure')) },
+        '401': { description: 'The journey ended in failure: a page, or its JSON.', content: { ...html('the failure page'), ...json(ref('JourneyFailure')) } },
       },
       errors: { codes: CONTINUE_ERRORS, shape: 'coded', browser: true, html: true },
     }),

@@ -10,18 +10,12 @@ import type { OpenApiGroup } from '../types.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
+/* The policy layer's own errors answer `{ error, error_description, code }` (policyErrorHandler); every other error goes on to the router's OAuth handler: `{ error, error_description }`. */
+const POLICY_CODES = ['ERR_POLICY_REQUEST', 'ERR_TRANSACTION_NOT_FOUND', 'ERR_TRANSACTION_FORBIDDEN', 'ERR_STEPUP_FAILED', 'ERR_TRANSACTION_RATE_LIMITED'];
+const ROUTER_CODES = ['ERR_INVALID_REQUEST', 'ERR_BODY_TOO_LARGE', 'ERR_RATE_LIMITED', 'ERR_JOURNEY_NOT_FOUND', 'ERR_JOURNEY_CONFLICT', 'ERR_SUBMISSION_INVALID', 'ERR_STORE_UNAVAILABLE', 'ERR_STORE_FULL'];
 const STEPUP_ERRORS = [
-  'ERR_POLICY_REQUEST',
-  'ERR_INVALID_REQUEST',
-  'ERR_BODY_TOO_LARGE',
-  'ERR_TRANSACTION_NOT_FOUND',
-  'ERR_TRANSACTION_FORBIDDEN',
-  'ERR_STEPUP_FAILED',
-  'ERR_JOURNEY_NOT_FOUND',
-  'ERR_JOURNEY_CONFLICT',
-  'ERR_SUBMISSION_INVALID',
-  'ERR_STORE_UNAVAILABLE',
-  'ERR_STORE_FULL',
+  { codes: POLICY_CODES, shape: 'coded' as const },
+  { codes: ROUTER_CODES, shape: 'oauth' as const },
 ];
 
 const txId = pathParam('txId', 'the transaction id of the advice (`TransactionConditionAdvice`)');
@@ -63,10 +57,10 @@ export function policyGroup(options: { basePath?: string } = {}): OpenApiGroup {
         example: { resources: ['https://api.bankingexample.com:443/makepayment'], application: 'transactionalAuthZ', subject: { ssoToken: '<session id>' } },
       },
       responses: { '200': { description: 'The decisions, one per resource.', content: json({ type: 'array', items: ref('PolicyDecision') }) } },
-      errors: {
-        codes: ['ERR_POLICY_REQUEST', 'ERR_INVALID_CLIENT', 'ERR_INVALID_REQUEST', 'ERR_BODY_TOO_LARGE', 'ERR_RATE_LIMITED', 'ERR_TRANSACTION_RATE_LIMITED', 'ERR_PDP_UNAVAILABLE', 'ERR_STORE_UNAVAILABLE'],
-        shape: 'coded',
-      },
+      errors: [
+        { codes: ['ERR_POLICY_REQUEST', 'ERR_TRANSACTION_RATE_LIMITED', 'ERR_PDP_UNAVAILABLE'], shape: 'coded' },
+        { codes: ['ERR_INVALID_CLIENT', 'ERR_INVALID_REQUEST', 'ERR_BODY_TOO_LARGE', 'ERR_RATE_LIMITED', 'ERR_STORE_UNAVAILABLE'], shape: 'oauth' },
+      ],
     }),
     operation({
       method: 'get',
@@ -77,7 +71,7 @@ export function policyGroup(options: { basePath?: string } = {}): OpenApiGroup {
       parameters: [txId],
       tryIt: false,
       responses: { '200': { description: 'The step page.', content: { 'text/html': { schema: { type: 'string' } } } } },
-      errors: { codes: STEPUP_ERRORS, shape: 'coded', browser: true, html: true },
+      errors: { codes: [...POLICY_CODES, ...ROUTER_CODES], shape: 'coded', browser: true, html: true },
     }),
     operation({
       method: 'post',
@@ -93,10 +87,10 @@ export function policyGroup(options: { basePath?: string } = {}): OpenApiGroup {
         example: { ssoToken: '<session id>' },
       },
       responses: {
-        ...stepUpAnswer,
+        '200': { ...stepUpAnswer['200'], content: { ...stepUpAnswer['200'].content, 'text/html': { schema: { type: 'string', description: 'the next step page (form posts)' } } } },
         '303': { description: 'The page\'s journey ended (form posts).', headers: { Location: { schema: { type: 'string' } } } },
       },
-      errors: { codes: [...STEPUP_ERRORS, 'ERR_CSRF'], shape: 'coded', html: true },
+      errors: [...STEPUP_ERRORS, { codes: [...POLICY_CODES, ...ROUTER_CODES, 'ERR_CSRF'], shape: 'coded', html: true }],
     }),
     operation({
       method: 'post',
@@ -114,7 +108,7 @@ export function policyGroup(options: { basePath?: string } = {}): OpenApiGroup {
         example: { journeyId: 'j_3f9a', ssoToken: '<session id>', callbacks: [{ type: 'NameCallback', output: [{ name: 'prompt', value: 'One-time code' }], input: [{ name: 'IDToken1', value: '123456' }] }] },
       },
       responses: stepUpAnswer,
-      errors: { codes: STEPUP_ERRORS, shape: 'coded' },
+      errors: STEPUP_ERRORS,
     }),
   ];
   return {
