@@ -12,6 +12,7 @@
 import { expect } from '@jest/globals';
 // supertest's Test (CommonJS): the very class every `request(app)` of the test file builds.
 import Test from 'supertest/lib/test.js';
+import { clientConfigSchema } from '@waymark/express';
 import { responseChecker, waymarkOpenApiDocument, type ReceivedResponse } from '@waymark/openapi';
 
 const CHECKED = /[\\/]packages[\\/](express|admin|policy)[\\/]test[\\/]/;
@@ -20,7 +21,7 @@ type Assert = (this: { method: string; url: string }, err: unknown, res: Receive
 
 if (CHECKED.test(expect.getState().testPath ?? '')) {
   const check = responseChecker(
-    waymarkOpenApiDocument({ issuer: 'http://localhost:3000', policies: true, admin: true, oidcIssuer: 'http://localhost:3000/oidc' }),
+    waymarkOpenApiDocument({ issuer: 'http://localhost:3000', policies: true, admin: { clientConfigSchema }, oidcIssuer: 'http://localhost:3000/oidc' }),
   );
   const proto = (Test as unknown as { prototype: { assert: Assert } }).prototype;
   const original = proto.assert;

@@ -14,8 +14,12 @@ export interface WaymarkApiOptions {
   policies?: boolean;
   /** The OpenID Provider's issuer (`<issuer>/oidc`), when one is mounted. */
   oidcIssuer?: string;
-  /** The admin API is mounted (at `/admin/v1`). Its console signs in at `oidcIssuer`, or at `authorizationUrl`/`tokenUrl`. */
-  admin?: boolean | { authorizationUrl: string; tokenUrl: string };
+  /**
+   * The admin API is mounted (at `/admin/v1`), with the client schema it validates clients with
+   * (`clientConfigSchema` of @waymark/express). Its console signs in at `oidcIssuer`, unless
+   * `authorizationUrl`/`tokenUrl` name another provider.
+   */
+  admin?: { clientConfigSchema: object; authorizationUrl?: string; tokenUrl?: string };
   /** `GET /openapi.json` and `/docs` are mounted (docsRouter). Default true. */
   docs?: boolean;
   /** More route groups (the gateway's, the MCP server's…), added after Waymark's own. */
@@ -36,12 +40,14 @@ export function waymarkApiRegistry(options: WaymarkApiOptions): OpenApiRegistry 
   const registry = new OpenApiRegistry().add(adapterGroup({ basePath }));
   if (options.policies) registry.add(policyGroup({ basePath }));
   if (options.admin) {
-    const oidc = options.oidcIssuer?.replace(/\/+$/, '');
-    const urls =
-      typeof options.admin === 'object'
-        ? options.admin
-        : { authorizationUrl: `${oidc ?? options.issuer.replace(/\/+$/, '')}/auth`, tokenUrl: `${oidc ?? options.issuer.replace(/\/+$/, '')}/token` };
-    registry.add(adminGroup(urls));
+    const provider = (options.oidcIssuer ?? options.issuer).replace(/\/+$/, '');
+    registry.add(
+      adminGroup({
+        clientConfigSchema: options.admin.clientConfigSchema,
+        authorizationUrl: options.admin.authorizationUrl ?? `${provider}/auth`,
+        tokenUrl: options.admin.tokenUrl ?? `${provider}/token`,
+      }),
+    );
   }
   if (options.oidcIssuer !== undefined) registry.add(providerGroup({ mountPath: new URL(options.oidcIssuer).pathname }));
   if (options.docs !== false) registry.add(docsGroup());

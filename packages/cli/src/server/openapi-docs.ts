@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import { clientConfigSchema } from '@waymark/express';
 import { docsRouter, waymarkOpenApiDocument, type OpenApiDocument, type OpenApiGroup } from '@waymark/openapi';
 import type { ResolvedServerConfig } from './config.js';
 
@@ -23,7 +24,12 @@ export function serverOpenApiDocument(config: MountedParts, groups: readonly Ope
     policies: config.policies !== undefined,
     ...(oidcIssuer !== undefined ? { oidcIssuer } : {}),
     ...(config.admin !== undefined
-      ? { admin: oidcIssuer !== undefined || firstTrusted === undefined ? true : { authorizationUrl: `${firstTrusted}/auth`, tokenUrl: `${firstTrusted}/token` } }
+      ? {
+          admin: {
+            clientConfigSchema,
+            ...(oidcIssuer === undefined && firstTrusted !== undefined ? { authorizationUrl: `${firstTrusted}/auth`, tokenUrl: `${firstTrusted}/token` } : {}),
+          },
+        }
       : {}),
     groups,
   });

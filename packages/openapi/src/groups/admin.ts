@@ -1,5 +1,4 @@
 import { flowSchema } from '@waymark/core';
-import { clientConfigSchema } from '@waymark/express';
 import { embedSchema, json, operation, pathParam, pathsOf, queryParam } from '../builder.js';
 import type { JsonSchema, OpenApiGroup, OpenApiParameter } from '../types.js';
 
@@ -7,7 +6,9 @@ import type { JsonSchema, OpenApiGroup, OpenApiParameter } from '../types.js';
  * The admin API (@waymark/admin, mounted at /admin/v1): flows, node types, clients, the journey
  * log and audit events. A protected resource (RFC 6750): a bearer token with
  * `waymark:admin:read` or `waymark:admin:write`. The flow and client bodies are validated with
- * core's flow schema and the adapter's client schema; those very schemas are embedded here.
+ * core's flow schema and the adapter's client schema; those very schemas are embedded here (the
+ * client schema passed in by whoever mounts the API, as the admin router takes its client check:
+ * only the CLI imports @waymark/express).
  */
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -145,6 +146,8 @@ export interface AdminGroupOptions {
   /** The OpenID Provider whose authorization code + PKCE flow the console uses: its authorization and token endpoints. */
   authorizationUrl: string;
   tokenUrl: string;
+  /** The JSON Schema client configurations are validated with: `clientConfigSchema` of @waymark/express. */
+  clientConfigSchema: object;
 }
 
 /** The admin API's routes and its OAuth security schemes. */
@@ -210,7 +213,7 @@ export function adminGroup(options: AdminGroupOptions): OpenApiGroup {
     tag: { name: tag, description: 'Flows, node types, clients, the journey log and audit events (@waymark/admin), at /admin/v1. Reads need `waymark:admin:read`, changes `waymark:admin:write` (and `admin.writes`).' },
     paths: pathsOf(tag, ops),
     components: {
-      schemas: { ...SCHEMAS, Flow: embedSchema(flowSchema, 'Flow'), ClientConfig: embedSchema(clientConfigSchema, 'ClientConfig') },
+      schemas: { ...SCHEMAS, Flow: embedSchema(flowSchema, 'Flow'), ClientConfig: embedSchema(options.clientConfigSchema, 'ClientConfig') },
       securitySchemes: {
         waymarkAdmin: {
           type: 'oauth2',
