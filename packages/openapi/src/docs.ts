@@ -98,7 +98,7 @@ export function docsRouter(options: DocsOptions): Router {
   const settings = JSON.stringify({
     url: 'openapi.json',
     clientId: options.clientId ?? 'waymark-admin',
-    scopes: options.scopes ?? ['waymark:admin:read', 'waymark:admin:write'],
+    scopes: options.scopes ?? ['openid', 'waymark:admin:read', 'waymark:admin:write'],
     ...(options.resource !== undefined ? { resource: options.resource } : {}),
   });
   const page = `<!doctype html>

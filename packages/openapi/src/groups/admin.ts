@@ -220,7 +220,7 @@ export function adminGroup(options: AdminGroupOptions): OpenApiGroup {
           description:
             'Authorization code with PKCE (RFC 7636, S256) at Waymark\'s OpenID Provider, for the admin API\'s resource (RFC 8707 `resource` = the admin audience). The console signs in with the `waymark-admin` client. A service obtains a token with client credentials at an issuer the admin API trusts (`admin.issuers`) that grants them.',
           flows: {
-            authorizationCode: { authorizationUrl: options.authorizationUrl, tokenUrl: options.tokenUrl, scopes: { [ADMIN_SCOPES.read]: 'read flows, clients, journeys and audit events', [ADMIN_SCOPES.write]: 'change flows and clients' } },
+            authorizationCode: { authorizationUrl: options.authorizationUrl, tokenUrl: options.tokenUrl, scopes: { openid: 'sign in (OpenID Connect; Waymark\'s provider asks it of clients that name their flow)', [ADMIN_SCOPES.read]: 'read flows, clients, journeys and audit events', [ADMIN_SCOPES.write]: 'change flows and clients' } },
             clientCredentials: { tokenUrl: options.tokenUrl, scopes: { [ADMIN_SCOPES.read]: 'read', [ADMIN_SCOPES.write]: 'change' } },
           },
         },
