@@ -19,6 +19,10 @@ import { launchBrowser } from '../support/browser.js';
  * docs/images/api-docs.png with WAYMARK_WRITE_SCREENSHOT=1 (a normal run leaves the tree clean).
  */
 
+// What the page scripts below read (the tests' TypeScript has no DOM library).
+declare const sessionStorage: { readonly length: number; getItem(key: string): string | null };
+declare const localStorage: { readonly length: number };
+
 const ROOT = new URL('../../', import.meta.url);
 const PASSWORD = 'correct horse battery staple';
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -73,7 +77,10 @@ async function execute(op: Locator, fill?: (op: Locator) => Promise<void>): Prom
   await op.locator('button.execute').click();
   const row = op.locator('.live-responses-table .response').first();
   await row.locator('.response-col_status').waitFor();
-  return { status: (await row.locator('.response-col_status').innerText()).trim(), body: await row.locator('.response-col_description').innerText() };
+  return {
+    status: (await row.locator('.response-col_status').innerText()).trim(),
+    body: await row.locator('.response-col_description').innerText(),
+  };
 }
 
 async function authorize(page: Page): Promise<void> {
@@ -94,11 +101,14 @@ async function authorize(page: Page): Promise<void> {
 describe('/docs: the API reference with a try-it console, in Chromium', () => {
   let context: BrowserContext;
 
-  it('authorizes with code + PKCE at Waymark\'s provider, lists flows (200), and PAR with a bad parameter answers the documented 400', async () => {
+  it("authorizes with code + PKCE at Waymark's provider, lists flows (200), and PAR with a bad parameter answers the documented 400", async () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const { page, problems } = await openDocs(context);
     await authorize(page);
-    const stored = await page.evaluate(() => ({ session: sessionStorage.getItem('waymark.docs.authorized') ?? '', local: localStorage.length }));
+    const stored = await page.evaluate(() => ({
+      session: sessionStorage.getItem('waymark.docs.authorized') ?? '',
+      local: localStorage.length,
+    }));
     expect(stored.session).toContain('access_token');
     expect(stored.local).toBe(0);
 

@@ -17,11 +17,21 @@ import { responseChecker, waymarkOpenApiDocument, type ReceivedResponse } from '
 
 const CHECKED = /[\\/]packages[\\/](express|admin|policy)[\\/]test[\\/]/;
 
-type Assert = (this: { method: string; url: string }, err: unknown, res: ReceivedResponse | undefined, fn: (err: unknown, res: unknown) => void) => unknown;
+type Assert = (
+  this: { method: string; url: string },
+  err: unknown,
+  res: ReceivedResponse | undefined,
+  fn: (err: unknown, res: unknown) => void,
+) => unknown;
 
 if (CHECKED.test(expect.getState().testPath ?? '')) {
   const check = responseChecker(
-    waymarkOpenApiDocument({ issuer: 'http://localhost:3000', policies: true, admin: { clientConfigSchema }, oidcIssuer: 'http://localhost:3000/oidc' }),
+    waymarkOpenApiDocument({
+      issuer: 'http://localhost:3000',
+      policies: true,
+      admin: { clientConfigSchema },
+      oidcIssuer: 'http://localhost:3000/oidc',
+    }),
   );
   const proto = (Test as unknown as { prototype: { assert: Assert } }).prototype;
   const original = proto.assert;

@@ -30,7 +30,12 @@ afterAll(async () => {
 async function printed(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await main(['openapi', ...argv], { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, cwd: root, env: {} });
+  const code = await main(['openapi', ...argv], {
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+    cwd: root,
+    env: {},
+  });
   return { code, out, err };
 }
 
@@ -42,9 +47,20 @@ describe('the API reference of waymark serve', () => {
     const document = (await res.json()) as OpenApiDocument;
     expect(document.openapi).toBe('3.1.0');
     expect(document.servers).toEqual([{ url: 'http://localhost:3000', description: 'this server' }]);
-    expect(document.tags.map((t) => t.name)).toEqual(['OAuth adapter', 'Policies and step-up', 'Admin API', 'OpenID Provider', 'Reference']);
-    const flows = document.components.securitySchemes!.waymarkAdmin!.flows as { authorizationCode: { authorizationUrl: string; tokenUrl: string } };
-    expect(flows.authorizationCode).toMatchObject({ authorizationUrl: 'http://localhost:3000/oidc/auth', tokenUrl: 'http://localhost:3000/oidc/token' });
+    expect(document.tags.map((t) => t.name)).toEqual([
+      'OAuth adapter',
+      'Policies and step-up',
+      'Admin API',
+      'OpenID Provider',
+      'Reference',
+    ]);
+    const flows = document.components.securitySchemes!.waymarkAdmin!.flows as {
+      authorizationCode: { authorizationUrl: string; tokenUrl: string };
+    };
+    expect(flows.authorizationCode).toMatchObject({
+      authorizationUrl: 'http://localhost:3000/oidc/auth',
+      tokenUrl: 'http://localhost:3000/oidc/token',
+    });
   });
 
   it('`waymark openapi` prints the same document', async () => {

@@ -16,7 +16,7 @@
   function read(key) {
     try {
       return JSON.parse(store.getItem(key) || 'null');
-    } catch (e) {
+    } catch {
       return null;
     }
   }

@@ -43,7 +43,8 @@ function mergeResponse(a: OpenApiResponse, b: OpenApiResponse): OpenApiResponse 
 
 function mergeResponses(...sets: Record<string, OpenApiResponse>[]): Record<string, OpenApiResponse> {
   const out: Record<string, OpenApiResponse> = {};
-  for (const set of sets) for (const [status, response] of Object.entries(set)) out[status] = out[status] ? mergeResponse(out[status], response) : response;
+  for (const set of sets)
+    for (const [status, response] of Object.entries(set)) out[status] = out[status] ? mergeResponse(out[status], response) : response;
   return Object.fromEntries(Object.entries(out).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
 }
 
@@ -74,7 +75,8 @@ export interface OperationSpec {
 /** Builds an operation with its error answers and its curl, JavaScript and Python examples. */
 export function operation(spec: OperationSpec): OpenApiOperation & { method: HttpMethod; path: string } {
   const contentTypes = spec.body ? (Array.isArray(spec.body.contentType) ? spec.body.contentType : [spec.body.contentType]) : [];
-  const groups: readonly ErrorGroup[] = spec.errors === undefined ? [] : 'codes' in spec.errors ? [spec.errors as ErrorGroup] : (spec.errors as readonly ErrorGroup[]);
+  const groups: readonly ErrorGroup[] =
+    spec.errors === undefined ? [] : 'codes' in spec.errors ? [spec.errors as ErrorGroup] : (spec.errors as readonly ErrorGroup[]);
   const errors = groups.map((g) => errorResponses(g.codes, g.shape, g));
   return {
     method: spec.method,
@@ -90,7 +92,10 @@ export function operation(spec: OperationSpec): OpenApiOperation & { method: Htt
             required: spec.body.required ?? true,
             ...(spec.body.description !== undefined ? { description: spec.body.description } : {}),
             content: Object.fromEntries(
-              contentTypes.map((type) => [type, { schema: spec.body!.schema, ...(spec.body!.example !== undefined ? { example: spec.body!.example } : {}) }]),
+              contentTypes.map((type) => [
+                type,
+                { schema: spec.body!.schema, ...(spec.body!.example !== undefined ? { example: spec.body!.example } : {}) },
+              ]),
             ),
           },
         }
@@ -121,7 +126,9 @@ export function pathsOf(tag: string, operations: ReturnType<typeof operation>[])
 }
 
 /** A JSON media type. */
-export const json = (schema: JsonSchema, example?: unknown) => ({ 'application/json': { schema, ...(example !== undefined ? { example } : {}) } });
+export const json = (schema: JsonSchema, example?: unknown) => ({
+  'application/json': { schema, ...(example !== undefined ? { example } : {}) },
+});
 
 /** A path parameter. */
 export function pathParam(name: string, description: string, schema: JsonSchema = { type: 'string' }, example?: string): OpenApiParameter {

@@ -127,7 +127,9 @@ export function docsRouter(options: DocsOptions): Router {
   router.get('/docs/oauth2-redirect.html', (_req, res) => {
     headers(res, csp, 'unsafe-none');
     res.setHeader('Cache-Control', 'no-store');
-    res.type('html').send(file('oauth2-redirect.html').toString('utf8').replace('src="oauth2-redirect.js"', 'src="assets/oauth2-redirect.js"'));
+    res
+      .type('html')
+      .send(file('oauth2-redirect.html').toString('utf8').replace('src="oauth2-redirect.js"', 'src="assets/oauth2-redirect.js"'));
   });
   router.get('/docs/assets/:name', (req, res, next) => {
     const spec = FILES[req.params.name];

@@ -26,7 +26,8 @@ export const ERROR_SCHEMAS: Record<string, JsonSchema> = {
   },
   CodedError: {
     type: 'object',
-    description: 'The JSON error of the journey, policy and admin APIs (`journeyErrorBody` of @waymark/http): the OAuth pair plus the stable Waymark `code` callers branch on.',
+    description:
+      'The JSON error of the journey, policy and admin APIs (`journeyErrorBody` of @waymark/http): the OAuth pair plus the stable Waymark `code` callers branch on.',
     required: ['error', 'error_description', 'code'],
     properties: {
       error: { type: 'string', description: 'the OAuth error code, such as invalid_request' },
@@ -101,7 +102,8 @@ export function errorResponses(
     };
     const retry = entry.codes.some((c) => ERROR_ANSWERS[c]?.retryAfter);
     const content: OpenApiResponse['content'] = { 'application/json': { schema: pinned } };
-    if (options.html) content['text/html'] = { schema: { type: 'string', description: 'an error page for people (no script, strict CSP)' } };
+    if (options.html)
+      content['text/html'] = { schema: { type: 'string', description: 'an error page for people (no script, strict CSP)' } };
     responses[String(status)] = {
       description: `${entry.codes.sort().join(', ')}`,
       ...(retry ? { headers: { 'Retry-After': RETRY_AFTER } } : {}),

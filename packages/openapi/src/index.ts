@@ -21,7 +21,17 @@ export { waymarkApiRegistry, waymarkOpenApiDocument } from './waymark.js';
 export type { WaymarkApiOptions } from './waymark.js';
 export { docsRouter, DOCS_CSP } from './docs.js';
 export type { DocsOptions } from './docs.js';
-export type { OpenApiDocument, OpenApiGroup, OpenApiOperation, OpenApiPathItem, OpenApiParameter, OpenApiResponse, OpenApiComponents, JsonSchema, HttpMethod } from './types.js';
+export type {
+  OpenApiDocument,
+  OpenApiGroup,
+  OpenApiOperation,
+  OpenApiPathItem,
+  OpenApiParameter,
+  OpenApiResponse,
+  OpenApiComponents,
+  JsonSchema,
+  HttpMethod,
+} from './types.js';
 export { responseChecker } from './response-check.js';
 export type { ReceivedResponse } from './response-check.js';
 export { expressRoutes, undocumentedRoutes } from './routes.js';

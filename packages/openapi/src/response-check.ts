@@ -49,12 +49,14 @@ export function responseChecker(document: OpenApiDocument): (method: string, url
     const name = `${route.method} ${route.template} (${op.operationId})`;
     const status = String(res.status);
     const key = op.responses[status] ? status : op.responses.default ? 'default' : undefined;
-    if (key === undefined) return `${name} answered ${status}, which the document does not list (it lists ${Object.keys(op.responses).join(', ')})`;
+    if (key === undefined)
+      return `${name} answered ${status}, which the document does not list (it lists ${Object.keys(op.responses).join(', ')})`;
     const content = (op.responses[key]! as { content?: Record<string, { schema?: unknown }> }).content;
     const header = res.headers['content-type'];
     const type = ((Array.isArray(header) ? header[0] : header) ?? '').split(';')[0]!.trim().toLowerCase();
     if (!content || type === '' || (res.text ?? '') === '') return undefined;
-    if (!(type in content)) return `${name} answered ${status} as ${type}, which the document does not list (it lists ${Object.keys(content).join(', ')})`;
+    if (!(type in content))
+      return `${name} answered ${status} as ${type}, which the document does not list (it lists ${Object.keys(content).join(', ')})`;
     if (type !== 'application/json' || !content[type]!.schema) return undefined;
     const ref = `${DOCUMENT_ID}#/${pointer('paths', route.template, route.method.toLowerCase(), 'responses', key, 'content', type, 'schema')}`;
     const validate = ajv.getSchema(ref);
@@ -62,7 +64,10 @@ export function responseChecker(document: OpenApiDocument): (method: string, url
     if (validate(res.body)) return undefined;
     const errors = (validate.errors ?? [])
       .slice(0, 6)
-      .map((e) => `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'allowedValues' in e.params ? ` ${JSON.stringify(e.params.allowedValues)}` : ''}`)
+      .map(
+        (e) =>
+          `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'allowedValues' in e.params ? ` ${JSON.stringify(e.params.allowedValues)}` : ''}`,
+      )
       .join('; ');
     return `${name} answered ${status} with a body the document refuses: ${errors}; body ${JSON.stringify(res.body).slice(0, 400)}`;
   };

@@ -70,7 +70,12 @@ function python(input: SampleInput): string {
   if (input.auth === 'basic') args.push('auth=(client_id, client_secret)');
   if (input.contentType === 'application/json' && input.body !== undefined) args.push(`json=${JSON.stringify(input.body)}`);
   else if (input.contentType === 'application/x-www-form-urlencoded') args.push(`data=${JSON.stringify(formOf(input.body))}`);
-  return ['import requests', '', `response = requests.${input.method.toLowerCase()}(${args.join(', ')})`, 'print(response.status_code, response.text)'].join('\n');
+  return [
+    'import requests',
+    '',
+    `response = requests.${input.method.toLowerCase()}(${args.join(', ')})`,
+    'print(response.status_code, response.text)',
+  ].join('\n');
 }
 
 /** The three examples of one operation. */

@@ -12,7 +12,10 @@ function unresolvedRefs(document: unknown): string[] {
       .slice(2)
       .split('/')
       .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'))
-      .reduce<unknown>((node, token) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[token] : undefined), document);
+      .reduce<unknown>(
+        (node, token) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[token] : undefined),
+        document,
+      );
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) node.forEach(walk);
     else if (node !== null && typeof node === 'object')
@@ -31,7 +34,12 @@ async function validate(document: unknown): Promise<{ valid: boolean; errors?: u
 }
 
 const full = (): OpenApiDocument =>
-  waymarkOpenApiDocument({ issuer: 'http://localhost:3000', policies: true, admin: { clientConfigSchema }, oidcIssuer: 'http://localhost:3000/oidc' });
+  waymarkOpenApiDocument({
+    issuer: 'http://localhost:3000',
+    policies: true,
+    admin: { clientConfigSchema },
+    oidcIssuer: 'http://localhost:3000/oidc',
+  });
 
 describe('the OpenAPI document', () => {
   it('is valid OpenAPI 3.1 (the official 3.1 schema, through @seriousme/openapi-schema-validator), and every $ref resolves', async () => {
@@ -41,7 +49,9 @@ describe('the OpenAPI document', () => {
 
   it('a malformed document or a broken reference fails (the test above can fail)', async () => {
     const document = full();
-    (document.paths['/par']!.post!.responses['201'] as { content: Record<string, { schema: unknown }> }).content['application/json']!.schema = {
+    (document.paths['/par']!.post!.responses['201'] as { content: Record<string, { schema: unknown }> }).content[
+      'application/json'
+    ]!.schema = {
       $ref: '#/components/schemas/NoSuchSchema',
     };
     expect((await validate(document)).unresolved).toEqual(['#/components/schemas/NoSuchSchema']);
@@ -69,8 +79,11 @@ describe('the OpenAPI document', () => {
       }
   });
 
-  it('error answers are those of @waymark/http\'s table: status, OAuth error and code', () => {
-    const responses = full().paths['/admin/v1/flows']!.post!.responses as Record<string, { content: Record<string, { schema: { allOf: [unknown, { properties: { error: { enum: string[] }; code: { enum: string[] } } }] } }> }>;
+  it("error answers are those of @waymark/http's table: status, OAuth error and code", () => {
+    const responses = full().paths['/admin/v1/flows']!.post!.responses as unknown as Record<
+      string,
+      { content: Record<string, { schema: { allOf: [unknown, { properties: { error: { enum: string[] }; code: { enum: string[] } } }] } }> }
+    >;
     const conflict = responses['409']!.content['application/json']!.schema.allOf[1].properties;
     expect(conflict.code.enum).toEqual(['ERR_ADMIN_CONFLICT']);
     expect(conflict.error.enum).toEqual([ERROR_ANSWERS.ERR_ADMIN_CONFLICT!.error]);
@@ -79,12 +92,9 @@ describe('the OpenAPI document', () => {
 
   it('a code not in the table is refused when the document is built', () => {
     expect(() => adapterGroup().paths).not.toThrow();
-    expect(() =>
-      new OpenApiRegistry()
-        .add(adapterGroup())
-        .add(adapterGroup())
-        .build({ serverUrl: 'http://localhost:3000' }),
-    ).toThrow(/described by two groups/);
+    expect(() => new OpenApiRegistry().add(adapterGroup()).add(adapterGroup()).build({ serverUrl: 'http://localhost:3000' })).toThrow(
+      /described by two groups/,
+    );
   });
 
   it('embeds the schemas the code validates with (flow, client, policy evaluate), not copies', async () => {

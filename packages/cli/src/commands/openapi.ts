@@ -52,9 +52,13 @@ export const openapi: Command = {
     try {
       await writeFile(resolve(io.cwd, values.out), text);
     } catch (error) {
-      throw new CliError('ERR_CLI_FILE', `openapi: cannot write ${values.out} (${(error as { code?: string }).code ?? String(error)}): check the path`, {
-        file: values.out,
-      });
+      throw new CliError(
+        'ERR_CLI_FILE',
+        `openapi: cannot write ${values.out} (${(error as { code?: string }).code ?? String(error)}): check the path`,
+        {
+          file: values.out,
+        },
+      );
     }
     return EXIT.OK;
   },

@@ -27,7 +27,9 @@ export function serverOpenApiDocument(config: MountedParts, groups: readonly Ope
       ? {
           admin: {
             clientConfigSchema,
-            ...(oidcIssuer === undefined && firstTrusted !== undefined ? { authorizationUrl: `${firstTrusted}/auth`, tokenUrl: `${firstTrusted}/token` } : {}),
+            ...(oidcIssuer === undefined && firstTrusted !== undefined
+              ? { authorizationUrl: `${firstTrusted}/auth`, tokenUrl: `${firstTrusted}/token` }
+              : {}),
           },
         }
       : {}),

@@ -14,7 +14,15 @@ const callback: JsonSchema = {
   required: ['type', 'output', 'input'],
   properties: {
     type: {
-      enum: ['NameCallback', 'PasswordCallback', 'TextOutputCallback', 'ChoiceCallback', 'HiddenValueCallback', 'ConfirmationCallback', 'TextInputCallback'],
+      enum: [
+        'NameCallback',
+        'PasswordCallback',
+        'TextOutputCallback',
+        'ChoiceCallback',
+        'HiddenValueCallback',
+        'ConfirmationCallback',
+        'TextInputCallback',
+      ],
     },
     output: { type: 'array', items: { $ref: '#/components/schemas/CallbackField' } },
     input: { type: 'array', items: { $ref: '#/components/schemas/CallbackField' } },
@@ -50,7 +58,7 @@ export const ADAPTER_SCHEMAS: Record<string, JsonSchema> = {
   PushedAuthorizationRequest: {
     type: 'object',
     description:
-      'RFC 9126 §2.1: the authorization request parameters (RFC 6749 §4.1.1, RFC 7636), plus client authentication (client_secret_post, or private_key_jwt with client_assertion; or the Authorization header for client_secret_basic). Other parameters only as the client\'s `allowed_pushed_parameters`; `request` and `request_uri` are refused.',
+      "RFC 9126 §2.1: the authorization request parameters (RFC 6749 §4.1.1, RFC 7636), plus client authentication (client_secret_post, or private_key_jwt with client_assertion; or the Authorization header for client_secret_basic). Other parameters only as the client's `allowed_pushed_parameters`; `request` and `request_uri` are refused.",
     required: ['client_id', 'response_type'],
     properties: {
       client_id: { type: 'string' },
@@ -168,7 +176,10 @@ const journeyAnswers = {
     description: 'A step to answer (the journey is suspended), or the journey succeeded.',
     content: json({ oneOf: [ref('JourneyStep'), ref('JourneySuccess')] }),
   },
-  '401': { description: 'The journey ended in failure, or with a redirect this client does not allow (ERR_REDIRECT_NOT_ALLOWED).', content: json(ref('JourneyFailure')) },
+  '401': {
+    description: 'The journey ended in failure, or with a redirect this client does not allow (ERR_REDIRECT_NOT_ALLOWED).',
+    content: json(ref('JourneyFailure')),
+  },
 };
 
 const noBody = { description: 'No body.' };
@@ -193,15 +204,28 @@ export function adapterGroup(options: AdapterGroupOptions = {}): OpenApiGroup {
       id: 'pushAuthorizationRequest',
       summary: 'Push an authorization request (RFC 9126)',
       description:
-        'Client authentication as at a token endpoint (RFC 9126 §2): `client_secret_basic` (header), `client_secret_post` or `private_key_jwt` (body), or `none` for a public client. The flow\'s push phase may judge pushed values (a token, an IP). Any method but POST answers 405 (§2.3).',
+        "Client authentication as at a token endpoint (RFC 9126 §2): `client_secret_basic` (header), `client_secret_post` or `private_key_jwt` (body), or `none` for a public client. The flow's push phase may judge pushed values (a token, an IP). Any method but POST answers 405 (§2.3).",
       body: {
         contentType: 'application/x-www-form-urlencoded',
         schema: ref('PushedAuthorizationRequest'),
-        example: { client_id: 'web-app', response_type: 'code', redirect_uri: 'http://localhost:4000/callback', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256', state: 'af0ifjsldkj' },
+        example: {
+          client_id: 'web-app',
+          response_type: 'code',
+          redirect_uri: 'http://localhost:4000/callback',
+          code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+          code_challenge_method: 'S256',
+          state: 'af0ifjsldkj',
+        },
       },
       security: [{}, { clientSecretBasic: [] }],
       responses: {
-        '201': { description: 'The request_uri to send to `/authorize` (RFC 9126 §2.2).', content: json(ref('PushedAuthorizationResponse'), { request_uri: 'urn:ietf:params:oauth:request_uri:6esc_11ACC5bwc014ltc14eY22c', expires_in: 60 }) },
+        '201': {
+          description: 'The request_uri to send to `/authorize` (RFC 9126 §2.2).',
+          content: json(ref('PushedAuthorizationResponse'), {
+            request_uri: 'urn:ietf:params:oauth:request_uri:6esc_11ACC5bwc014ltc14eY22c',
+            expires_in: 60,
+          }),
+        },
       },
       errors: { codes: PAR_ERRORS, shape: 'oauth' },
     }),
@@ -211,13 +235,13 @@ export function adapterGroup(options: AdapterGroupOptions = {}): OpenApiGroup {
       id: 'authorize',
       summary: 'Start the journey of an authorization request (browser)',
       description:
-        'A browser navigation: `client_id` and the `request_uri` of a pushed request, or the parameters themselves for a client not required to push. Answers the first step\'s page (or its JSON with `Accept: application/json`), or 303 to the client. Errors answer a page, or the OAuth error redirect (RFC 6749 §4.1.2.1) once the redirect URI is trusted.',
+        "A browser navigation: `client_id` and the `request_uri` of a pushed request, or the parameters themselves for a client not required to push. Answers the first step's page (or its JSON with `Accept: application/json`), or 303 to the client. Errors answer a page, or the OAuth error redirect (RFC 6749 §4.1.2.1) once the redirect URI is trusted.",
       parameters: [
         queryParam('client_id', 'the client', { type: 'string' }, true),
         queryParam('request_uri', 'the reference `/par` answered (RFC 9126 §4)'),
         queryParam('response_type', '`code`', { const: 'code' }),
-        queryParam('redirect_uri', 'one of the client\'s redirect URIs'),
-        queryParam('scope', 'within the client\'s allowed scopes'),
+        queryParam('redirect_uri', "one of the client's redirect URIs"),
+        queryParam('scope', "within the client's allowed scopes"),
         queryParam('state', 'echoed to the client'),
         queryParam('code_challenge', 'RFC 7636 §4.2'),
         queryParam('code_challenge_method', 'S256 (or plain when the client allows it)', { enum: ['S256', 'plain'] }),
@@ -225,9 +249,18 @@ export function adapterGroup(options: AdapterGroupOptions = {}): OpenApiGroup {
       sampleQuery: { client_id: 'web-app', request_uri: 'urn:ietf:params:oauth:request_uri:6esc_11ACC5bwc014ltc14eY22c' },
       tryIt: false,
       responses: {
-        '200': { description: 'The first step: a page, or its JSON.', content: { ...html('the step\'s page'), ...json({ oneOf: [ref('JourneyStep'), ref('JourneySuccess')] }) } },
-        '303': { description: 'The journey ended: to the client\'s target, or the OAuth error redirect.', headers: { Location: { schema: { type: 'string' } } } },
-        '401': { description: 'The journey ended in failure: a page, or its JSON.', content: { ...html('the failure page'), ...json(ref('JourneyFailure')) } },
+        '200': {
+          description: 'The first step: a page, or its JSON.',
+          content: { ...html("the step's page"), ...json({ oneOf: [ref('JourneyStep'), ref('JourneySuccess')] }) },
+        },
+        '303': {
+          description: "The journey ended: to the client's target, or the OAuth error redirect.",
+          headers: { Location: { schema: { type: 'string' } } },
+        },
+        '401': {
+          description: 'The journey ended in failure: a page, or its JSON.',
+          content: { ...html('the failure page'), ...json(ref('JourneyFailure')) },
+        },
       },
       errors: { codes: AUTHORIZE_ERRORS, shape: 'coded', browser: true, html: true },
     }),
@@ -235,18 +268,32 @@ export function adapterGroup(options: AdapterGroupOptions = {}): OpenApiGroup {
       method: 'post',
       path: p('/authorize/continue'),
       id: 'continueAuthorize',
-      summary: 'Submit a step\'s form (browser)',
-      description: 'The form of a step page: `journeyId`, the CSRF token `csrf`, and the callbacks\' fields by name.',
+      summary: "Submit a step's form (browser)",
+      description: "The form of a step page: `journeyId`, the CSRF token `csrf`, and the callbacks' fields by name.",
       body: {
         contentType: 'application/x-www-form-urlencoded',
-        schema: { type: 'object', required: ['journeyId', 'csrf'], properties: { journeyId: { type: 'string' }, csrf: { type: 'string' } }, additionalProperties: { type: 'string' } },
+        schema: {
+          type: 'object',
+          required: ['journeyId', 'csrf'],
+          properties: { journeyId: { type: 'string' }, csrf: { type: 'string' } },
+          additionalProperties: { type: 'string' },
+        },
         example: { journeyId: 'j_3f9a', csrf: '…', IDToken1: 'alice', IDToken2: 'password' },
       },
       tryIt: false,
       responses: {
-        '200': { description: 'The next step: a page, or its JSON.', content: { ...html('the step\'s page'), ...json({ oneOf: [ref('JourneyStep'), ref('JourneySuccess')] }) } },
-        '303': { description: 'The journey ended: to the client\'s target, or the OAuth error redirect.', headers: { Location: { schema: { type: 'string' } } } },
-        '401': { description: 'The journey ended in failure: a page, or its JSON.', content: { ...html('the failure page'), ...json(ref('JourneyFailure')) } },
+        '200': {
+          description: 'The next step: a page, or its JSON.',
+          content: { ...html("the step's page"), ...json({ oneOf: [ref('JourneyStep'), ref('JourneySuccess')] }) },
+        },
+        '303': {
+          description: "The journey ended: to the client's target, or the OAuth error redirect.",
+          headers: { Location: { schema: { type: 'string' } } },
+        },
+        '401': {
+          description: 'The journey ended in failure: a page, or its JSON.',
+          content: { ...html('the failure page'), ...json(ref('JourneyFailure')) },
+        },
       },
       errors: { codes: CONTINUE_ERRORS, shape: 'coded', browser: true, html: true },
     }),
@@ -257,7 +304,7 @@ export function adapterGroup(options: AdapterGroupOptions = {}): OpenApiGroup {
       summary: 'Start a flow (JSON journey API)',
       description:
         'AIC `/json/authenticate` style. `{ client_id, params? }` for a public client; a confidential client authenticates as at `/par`. `params` are authorization parameters (strings). CORS: origins the client lists in `cors_origins`.',
-      parameters: [pathParam('flow', 'the flow id (one of the client\'s allowed_flows)', { type: 'string' }, 'login')],
+      parameters: [pathParam('flow', "the flow id (one of the client's allowed_flows)", { type: 'string' }, 'login')],
       body: {
         contentType: 'application/json',
         schema: {
@@ -288,7 +335,11 @@ export function adapterGroup(options: AdapterGroupOptions = {}): OpenApiGroup {
       body: {
         contentType: 'application/json',
         schema: { type: 'object', required: ['callbacks'], properties: { callbacks: { type: 'array', items: ref('Callback') } } },
-        example: { callbacks: [{ type: 'NameCallback', output: [{ name: 'prompt', value: 'User Name' }], input: [{ name: 'IDToken1', value: 'alice' }] }] },
+        example: {
+          callbacks: [
+            { type: 'NameCallback', output: [{ name: 'prompt', value: 'User Name' }], input: [{ name: 'IDToken1', value: 'alice' }] },
+          ],
+        },
       },
       responses: journeyAnswers,
       errors: { codes: JOURNEY_ERRORS, shape: 'coded' },
@@ -324,10 +375,17 @@ export function adapterGroup(options: AdapterGroupOptions = {}): OpenApiGroup {
       id: 'health',
       summary: 'Health: every store answers',
       responses: {
-        '200': { description: 'Every store answered a cheap read.', content: json({ type: 'object', required: ['status'], properties: { status: { const: 'ok' } } }) },
+        '200': {
+          description: 'Every store answered a cheap read.',
+          content: json({ type: 'object', required: ['status'], properties: { status: { const: 'ok' } } }),
+        },
         '503': {
           description: 'A store failed: its name and code (never its message).',
-          content: json({ type: 'object', required: ['status', 'error', 'store'], properties: { status: { const: 'unavailable' }, error: { type: 'string' }, store: { type: 'string' } } }),
+          content: json({
+            type: 'object',
+            required: ['status', 'error', 'store'],
+            properties: { status: { const: 'unavailable' }, error: { type: 'string' }, store: { type: 'string' } },
+          }),
         },
       },
     }),
@@ -342,7 +400,7 @@ export function adapterGroup(options: AdapterGroupOptions = {}): OpenApiGroup {
       method: 'get',
       path: p('/assets/waymark.css'),
       id: 'stylesheet',
-      summary: 'The pages\' stylesheet',
+      summary: "The pages' stylesheet",
       responses: { '200': { description: 'CSS.', content: { 'text/css': { schema: { type: 'string' } } } } },
     }),
   ];
@@ -355,7 +413,8 @@ export function adapterGroup(options: AdapterGroupOptions = {}): OpenApiGroup {
         clientSecretBasic: {
           type: 'http',
           scheme: 'basic',
-          description: 'Client authentication `client_secret_basic` (RFC 6749 §2.3.1): client_id and client_secret. `client_secret_post` and `private_key_jwt` go in the form body instead.',
+          description:
+            'Client authentication `client_secret_basic` (RFC 6749 §2.3.1): client_id and client_secret. `client_secret_post` and `private_key_jwt` go in the form body instead.',
         },
       },
     },

@@ -11,8 +11,23 @@ import type { OpenApiGroup } from '../types.js';
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 /* The policy layer's own errors answer `{ error, error_description, code }` (policyErrorHandler); every other error goes on to the router's OAuth handler: `{ error, error_description }`. */
-const POLICY_CODES = ['ERR_POLICY_REQUEST', 'ERR_TRANSACTION_NOT_FOUND', 'ERR_TRANSACTION_FORBIDDEN', 'ERR_STEPUP_FAILED', 'ERR_TRANSACTION_RATE_LIMITED'];
-const ROUTER_CODES = ['ERR_INVALID_REQUEST', 'ERR_BODY_TOO_LARGE', 'ERR_RATE_LIMITED', 'ERR_JOURNEY_NOT_FOUND', 'ERR_JOURNEY_CONFLICT', 'ERR_SUBMISSION_INVALID', 'ERR_STORE_UNAVAILABLE', 'ERR_STORE_FULL'];
+const POLICY_CODES = [
+  'ERR_POLICY_REQUEST',
+  'ERR_TRANSACTION_NOT_FOUND',
+  'ERR_TRANSACTION_FORBIDDEN',
+  'ERR_STEPUP_FAILED',
+  'ERR_TRANSACTION_RATE_LIMITED',
+];
+const ROUTER_CODES = [
+  'ERR_INVALID_REQUEST',
+  'ERR_BODY_TOO_LARGE',
+  'ERR_RATE_LIMITED',
+  'ERR_JOURNEY_NOT_FOUND',
+  'ERR_JOURNEY_CONFLICT',
+  'ERR_SUBMISSION_INVALID',
+  'ERR_STORE_UNAVAILABLE',
+  'ERR_STORE_FULL',
+];
 const STEPUP_ERRORS = [
   { codes: POLICY_CODES, shape: 'coded' as const },
   { codes: ROUTER_CODES, shape: 'oauth' as const },
@@ -28,7 +43,13 @@ const stepUpAnswer = {
         {
           type: 'object',
           required: ['journeyId', 'txId', 'callbacks'],
-          properties: { journeyId: { type: 'string' }, txId: { type: 'string' }, callbacks: { type: 'array', items: ref('Callback') }, header: { type: 'string' }, stage: { type: 'string' } },
+          properties: {
+            journeyId: { type: 'string' },
+            txId: { type: 'string' },
+            callbacks: { type: 'array', items: ref('Callback') },
+            header: { type: 'string' },
+            stage: { type: 'string' },
+          },
         },
         { type: 'object', required: ['status', 'txId'], properties: { status: { const: 'success' }, txId: { type: 'string' } } },
       ],
@@ -54,12 +75,21 @@ export function policyGroup(options: { basePath?: string } = {}): OpenApiGroup {
       body: {
         contentType: 'application/json',
         schema: ref('EvaluateRequest'),
-        example: { resources: ['https://api.bankingexample.com:443/makepayment'], application: 'transactionalAuthZ', subject: { ssoToken: '<session id>' } },
+        example: {
+          resources: ['https://api.bankingexample.com:443/makepayment'],
+          application: 'transactionalAuthZ',
+          subject: { ssoToken: '<session id>' },
+        },
       },
-      responses: { '200': { description: 'The decisions, one per resource.', content: json({ type: 'array', items: ref('PolicyDecision') }) } },
+      responses: {
+        '200': { description: 'The decisions, one per resource.', content: json({ type: 'array', items: ref('PolicyDecision') }) },
+      },
       errors: [
         { codes: ['ERR_POLICY_REQUEST', 'ERR_TRANSACTION_RATE_LIMITED', 'ERR_PDP_UNAVAILABLE'], shape: 'coded' },
-        { codes: ['ERR_INVALID_CLIENT', 'ERR_INVALID_REQUEST', 'ERR_BODY_TOO_LARGE', 'ERR_RATE_LIMITED', 'ERR_STORE_UNAVAILABLE'], shape: 'oauth' },
+        {
+          codes: ['ERR_INVALID_CLIENT', 'ERR_INVALID_REQUEST', 'ERR_BODY_TOO_LARGE', 'ERR_RATE_LIMITED', 'ERR_STORE_UNAVAILABLE'],
+          shape: 'oauth',
+        },
       ],
     }),
     operation({
@@ -79,7 +109,7 @@ export function policyGroup(options: { basePath?: string } = {}): OpenApiGroup {
       id: 'startStepUp',
       summary: 'Start the step-up of a transaction (JSON), or submit its page (form)',
       description:
-        'JSON: `{ ssoToken? }` (else the session cookie) starts the step-up journey and answers its first step. A form post (`application/x-www-form-urlencoded`) is the step page\'s own submission.',
+        "JSON: `{ ssoToken? }` (else the session cookie) starts the step-up journey and answers its first step. A form post (`application/x-www-form-urlencoded`) is the step page's own submission.",
       parameters: [txId],
       body: {
         contentType: ['application/json', 'application/x-www-form-urlencoded'],
@@ -87,8 +117,14 @@ export function policyGroup(options: { basePath?: string } = {}): OpenApiGroup {
         example: { ssoToken: '<session id>' },
       },
       responses: {
-        '200': { ...stepUpAnswer['200'], content: { ...stepUpAnswer['200'].content, 'text/html': { schema: { type: 'string', description: 'the next step page (form posts)' } } } },
-        '303': { description: 'The page\'s journey ended (form posts).', headers: { Location: { schema: { type: 'string' } } } },
+        '200': {
+          ...stepUpAnswer['200'],
+          content: {
+            ...stepUpAnswer['200'].content,
+            'text/html': { schema: { type: 'string', description: 'the next step page (form posts)' } },
+          },
+        },
+        '303': { description: "The page's journey ended (form posts).", headers: { Location: { schema: { type: 'string' } } } },
       },
       errors: [...STEPUP_ERRORS, { codes: [...POLICY_CODES, ...ROUTER_CODES, 'ERR_CSRF'], shape: 'coded', html: true }],
     }),
@@ -103,9 +139,19 @@ export function policyGroup(options: { basePath?: string } = {}): OpenApiGroup {
         schema: {
           type: 'object',
           required: ['journeyId', 'callbacks'],
-          properties: { journeyId: { type: 'string', minLength: 1, maxLength: 64 }, callbacks: { type: 'array', items: ref('Callback') }, ssoToken: { type: 'string' } },
+          properties: {
+            journeyId: { type: 'string', minLength: 1, maxLength: 64 },
+            callbacks: { type: 'array', items: ref('Callback') },
+            ssoToken: { type: 'string' },
+          },
         },
-        example: { journeyId: 'j_3f9a', ssoToken: '<session id>', callbacks: [{ type: 'NameCallback', output: [{ name: 'prompt', value: 'One-time code' }], input: [{ name: 'IDToken1', value: '123456' }] }] },
+        example: {
+          journeyId: 'j_3f9a',
+          ssoToken: '<session id>',
+          callbacks: [
+            { type: 'NameCallback', output: [{ name: 'prompt', value: 'One-time code' }], input: [{ name: 'IDToken1', value: '123456' }] },
+          ],
+        },
       },
       responses: stepUpAnswer,
       errors: STEPUP_ERRORS,
@@ -119,7 +165,10 @@ export function policyGroup(options: { basePath?: string } = {}): OpenApiGroup {
     },
     paths: pathsOf(tag, ops),
     components: {
-      schemas: { EvaluateRequest: embedSchema(evaluateRequestSchema, 'EvaluateRequest'), PolicyDecision: embedSchema(policyDecisionSchema, 'PolicyDecision') },
+      schemas: {
+        EvaluateRequest: embedSchema(evaluateRequestSchema, 'EvaluateRequest'),
+        PolicyDecision: embedSchema(policyDecisionSchema, 'PolicyDecision'),
+      },
     },
   };
 }
