@@ -114,6 +114,10 @@ describe('/docs: the API reference with a try-it console, in Chromium', () => {
 
     const list = page.locator('#operations-Admin_API-listFlows');
     const listed = await execute(list);
+    // The operation's examples (x-codeSamples) in curl, JavaScript and Python.
+    expect(await list.locator('.waymark-samples summary').allInnerTexts()).toEqual(['curl', 'JavaScript', 'Python']);
+    await list.locator('.waymark-samples summary', { hasText: 'Python' }).click();
+    expect(await list.locator('.waymark-samples pre').nth(2).innerText()).toContain(`requests.get("${base}/admin/v1/flows"`);
     expect(listed.status).toBe('200');
     expect(listed.body).toContain('"id": "login"');
     expect(await list.locator('.live-responses-table .response-undocumented').count()).toBe(0);

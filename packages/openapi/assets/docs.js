@@ -50,8 +50,42 @@
     }
   }
 
+  // The operation's examples in curl, JavaScript and Python (the document's x-codeSamples), under its parameters.
+  function samplesOf(system, pathMethod) {
+    var React = system.React;
+    var samples = pathMethod ? system.specSelectors.specJson().getIn(['paths', pathMethod[0], pathMethod[1], 'x-codeSamples']) : null;
+    if (!samples || !samples.size) return null;
+    return React.createElement(
+      'div',
+      { className: 'waymark-samples' },
+      React.createElement('h4', null, 'Examples'),
+      samples
+        .map(function (sample) {
+          return React.createElement(
+            'details',
+            { key: sample.get('label') },
+            React.createElement('summary', null, sample.get('label')),
+            React.createElement('pre', null, sample.get('source')),
+          );
+        })
+        .toArray(),
+    );
+  }
+
   function WaymarkSessionPlugin() {
     return {
+      wrapComponents: {
+        parameters: function (Original, system) {
+          return function (props) {
+            return system.React.createElement(
+              'div',
+              null,
+              system.React.createElement(Original, props),
+              samplesOf(system, props.pathMethod),
+            );
+          };
+        },
+      },
       statePlugins: {
         auth: {
           wrapActions: {

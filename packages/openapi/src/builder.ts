@@ -1,5 +1,5 @@
 import { errorResponses, ERROR_SCHEMAS, type ErrorShape } from './errors.js';
-import { codeSamples, type SampleAuth } from './samples.js';
+import { codeSamples, SAMPLE_BASE, type SampleAuth } from './samples.js';
 import type {
   HttpMethod,
   JsonSchema,
@@ -210,7 +210,12 @@ export class OpenApiRegistry {
         const target = (paths[path] ??= {});
         for (const [method, op] of Object.entries(item) as [HttpMethod, OpenApiOperation][]) {
           if (target[method]) throw new Error(`@waymark/openapi: ${method.toUpperCase()} ${path} is described by two groups`);
-          target[method] = op;
+          // The examples name this server.
+          const samples = op['x-codeSamples']?.map((sample) => ({
+            ...sample,
+            source: sample.source.split(SAMPLE_BASE).join(options.serverUrl.replace(/\/+$/, '')),
+          }));
+          target[method] = samples ? { ...op, 'x-codeSamples': samples } : op;
         }
       }
     }
