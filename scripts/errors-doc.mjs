@@ -30,6 +30,7 @@ export const PACKAGES = [
   '@waymark/express',
   '@waymark/admin',
   '@waymark/oidc-provider',
+  '@waymark/openapi',
   '@waymark/cli',
 ];
 
