@@ -33,6 +33,7 @@ export const PACKAGES = [
   '@waymark/mcp',
   '@waymark/oidc-provider',
   '@waymark/studio',
+  '@waymark/openapi',
   '@waymark/cli',
 ];
 

@@ -78,6 +78,12 @@ const RULES: Readonly<Record<string, Rule>> = {
     libraries: ['@modelcontextprotocol/sdk', 'zod', 'express'],
     why: '@waymark/mcp builds on @waymark/sdk, @waymark/core, @waymark/nodes (the simulator), @waymark/access-token, the MCP SDK, zod and express',
   },
+  // The reference describes every HTTP package; what it needs of @waymark/express (the client schema) the CLI passes in.
+  '@waymark/openapi': {
+    waymark: ['@waymark/sdk', '@waymark/core', '@waymark/http', '@waymark/policy'],
+    libraries: ['express', 'swagger-ui-dist', 'ajv', 'ajv-formats'],
+    why: '@waymark/openapi builds on @waymark/sdk, @waymark/core, @waymark/http and @waymark/policy (schemas and error tables), express, swagger-ui-dist and ajv',
+  },
   '@waymark/testing': {
     waymark: ['@waymark/sdk', '@waymark/core'],
     libraries: 'declared',

@@ -11,7 +11,7 @@ export type { PolicyDecisionPoint, PolicyDecisionPointOptions, PolicyEvaluator, 
 export { completeStepUp } from './step-up.js';
 
 // The request and decision shapes (AIC's `_action=evaluate`).
-export { parseEvaluateRequest } from './evaluate-request.js';
+export { parseEvaluateRequest, evaluateRequestSchema, policyDecisionSchema } from './evaluate-request.js';
 export type { EvaluateRequest, EvaluateSubject, PolicyDecision } from './evaluate-request.js';
 
 // Subject resolution from a bearer JWT access token (through @waymark/access-token).

@@ -4,6 +4,7 @@ import { gateway } from './gateway.js';
 import { graph } from './graph.js';
 import { mcp } from './mcp.js';
 import { newNode } from './new-node.js';
+import { openapi } from './openapi.js';
 import { run } from './run.js';
 import { schema } from './schema.js';
 import { serve } from './serve.js';
@@ -24,6 +25,7 @@ export const commands: readonly Command[] = [
   gateway, // `waymark gateway`: the gateway as its own process (commands/gateway.ts).
   mcp, // `waymark mcp`: the MCP server over stdio (@waymark/mcp).
   studio, // HOOK studio: `waymark studio <folder>` — the studio over flow files, offline (commands/studio.ts).
+  openapi, // HOOK openapi: `waymark openapi` — the OpenAPI document of what serve mounts (commands/openapi.ts).
   bench,
   newNode,
 ];

@@ -19,6 +19,7 @@ import type { JsonWebKeySet } from '@waymark/access-token';
 import { withAdmin } from './admin-config.js';
 import { serveGateway, serveGatewayDefaults, type ServeGateway } from './gateway-config.js';
 import { withStudio } from './studio-config.js';
+import { withOpenApiDocs } from './openapi-docs.js';
 import { configError, resolveServerConfig, type ResolvedServerConfig, type ServerConfig } from './config.js';
 import { createHttpServer } from './http-settings.js';
 import { describeMode, productionProblems, productionRefused, type ServerMode } from './mode.js';
@@ -321,8 +322,11 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
       ...(router.audit ? { auditSink: router.audit } : {}),
       ...(oidc && ownKeys ? { own: { issuer: oidc.issuer, jwks: ownKeys as unknown as JsonWebKeySet } } : {}),
     });
-    // The studio at /studio beside the admin API (studio-config.ts).
-    const app = withStudio(admin, { issuer: resolved.issuer, admin: resolved.admin, oidc, clients: resolved.clients });
+    // The studio at /studio beside the admin API (studio-config.ts); GET /openapi.json and /docs in front of it all (openapi-docs.ts).
+    const app = withOpenApiDocs(
+      withStudio(admin, { issuer: resolved.issuer, admin: resolved.admin, oidc, clients: resolved.clients }),
+      resolved,
+    );
     live = await startLive({ config: resolved, engine, router, control, logger, clock: options.clock ?? { now: () => Date.now() }, env });
     // The gateway's routes answer first (gateway-config.ts); the same audit, limits, stores and metrics as the adapter.
     gateway = resolved.gateway
