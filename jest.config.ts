@@ -31,11 +31,13 @@ const config: Config = {
   testTimeout: 30000,
   // One temporary folder per run, removed at the end: test runs leave nothing in /tmp.
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
-  // The adapter's, policies' and admin API's responses are checked against the OpenAPI document (@waymark/openapi).
-  setupFilesAfterEnv: ['<rootDir>/test/support/openapi-responses.ts'],
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
-  // Taps every test file's audit events, journey records and log lines for the end-of-run secret scan (global-teardown.mjs).
-  setupFilesAfterEnv: ['<rootDir>/test/support/secret-scan.ts'],
+  setupFilesAfterEnv: [
+    // The adapter's, policies' and admin API's responses are checked against the OpenAPI document (@waymark/openapi).
+    '<rootDir>/test/support/openapi-responses.ts',
+    // Taps every test file's audit events, journey records and log lines for the end-of-run secret scan (global-teardown.mjs).
+    '<rootDir>/test/support/secret-scan.ts',
+  ],
 };
 
 export default config;
