@@ -97,21 +97,29 @@ export interface ClientStore {
   subscribe?(listener: () => void): Promise<() => Promise<void>>;
 }
 
-/** What an audit event records. */
-export type AuditEventType =
-  | 'journey.ended'
-  | 'par.accepted'
-  | 'par.refused'
-  | 'authorize.ended'
-  | 'policy.decision'
-  | 'stepup.ended'
-  | 'session.created'
-  | 'session.ended'
-  | 'client.auth_failed'
-  | 'admin.change'
-  | 'gateway.call'
+/**
+ * Every kind of audit event, in one list: what the admin API accepts as `type` and the API
+ * reference enumerates (a new kind added here reaches both).
+ */
+export const AUDIT_EVENT_TYPES = [
+  'journey.ended',
+  'par.accepted',
+  'par.refused',
+  'authorize.ended',
+  'policy.decision',
+  'stepup.ended',
+  'session.created',
+  'session.ended',
+  'client.auth_failed',
+  'admin.change',
+  /** A call through the gateway (tool, arguments' hash, upstream status, ms). */
+  'gateway.call',
   /** A read of the admin API made in an agent's session (an MCP server sends `X-Waymark-Session-Id`). */
-  | 'admin.access';
+  'admin.access',
+] as const;
+
+/** What an audit event records. */
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
 /**
  * One audit event. Never a token, password, one-time code, cookie value or secret: only ids,

@@ -59,4 +59,5 @@ export type {
   JourneyLogStore,
   ControlStores,
 } from './control-stores.js';
+export { AUDIT_EVENT_TYPES } from './control-stores.js';
 export type { RateLimitSpec, RateLimitDecision, RateLimiter, RateLimiterFactory } from './rate-limit.js';

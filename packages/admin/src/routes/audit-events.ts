@@ -1,24 +1,11 @@
 import { Router } from 'express';
-import type { AuditEvent, AuditEventType } from '@waymark/sdk';
+import { AUDIT_EVENT_TYPES, type AuditEvent, type AuditEventType } from '@waymark/sdk';
 import { permit } from '../auth/permit.js';
 import { defined, QueryReader } from '../lib/query.js';
 import { sendJson } from '../lib/respond.js';
 import type { AdminContext } from '../options.js';
 
-const TYPES: readonly AuditEventType[] = [
-  'journey.ended',
-  'par.accepted',
-  'par.refused',
-  'authorize.ended',
-  'policy.decision',
-  'stepup.ended',
-  'session.created',
-  'session.ended',
-  'client.auth_failed',
-  'admin.change',
-  'gateway.call',
-  'admin.access',
-];
+const TYPES: readonly AuditEventType[] = AUDIT_EVENT_TYPES;
 
 /* The contract's fields only: an event never carries a secret, and nothing a store added leaves. */
 function eventView(e: AuditEvent): AuditEvent {

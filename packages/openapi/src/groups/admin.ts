@@ -1,4 +1,5 @@
 import { flowSchema } from '@waymark/core';
+import { AUDIT_EVENT_TYPES } from '@waymark/sdk';
 import { embedSchema, json, operation, pathParam, pathsOf, queryParam } from '../builder.js';
 import type { JsonSchema, OpenApiGroup, OpenApiParameter } from '../types.js';
 
@@ -121,20 +122,7 @@ const SCHEMAS: Record<string, JsonSchema> = {
     properties: {
       id: { type: 'string' },
       time,
-      type: {
-        enum: [
-          'journey.ended',
-          'par.accepted',
-          'par.refused',
-          'authorize.ended',
-          'policy.decision',
-          'stepup.ended',
-          'session.created',
-          'session.ended',
-          'client.auth_failed',
-          'admin.change',
-        ],
-      },
+      type: { enum: [...AUDIT_EVENT_TYPES] },
       requestId: { type: 'string' },
       sub: { type: 'string' },
       client_id: { type: 'string' },
@@ -147,6 +135,11 @@ const SCHEMAS: Record<string, JsonSchema> = {
       userAgent: { type: 'string' },
       journeyId: { type: 'string' },
       transactionId: { type: 'string' },
+      sessionId: { type: 'string', description: "the agent session (an MCP server's X-Waymark-Session-Id) a change or read was made in" },
+      tool: { type: 'string', description: 'gateway.call: the MCP tool' },
+      argumentsHash: { type: 'string', description: "gateway.call: SHA-256 of the call's arguments (never their values)" },
+      upstreamStatus: { type: 'integer', description: "gateway.call: the upstream's HTTP status" },
+      durationMs: { type: 'number', description: 'gateway.call: milliseconds' },
       actor: { type: 'string' },
       target: { type: 'string' },
       action: { type: 'string' },
@@ -533,6 +526,74 @@ export function adminGroup(options: AdminGroupOptions): OpenApiGroup {
       parameters: [pathParam('id', 'the journey id')],
       responses: { '200': ok('The journey.', ref('JourneyRecord')) },
       errors: errs([...READ, 'ERR_ADMIN_NOT_FOUND']),
+    }),
+    operation({
+      method: 'get',
+      path: p('/flows/{id}/funnel'),
+      id: 'getFlowFunnel',
+      summary: 'A flow funnel: per node, the journeys that reached it and the outcomes taken',
+      security: read,
+      auth: 'bearer',
+      parameters: [
+        pathParam('id', 'the flow id'),
+        ...['from', 'to'].map(page),
+        queryParam('version', 'only journeys of this flow version', { type: 'string', pattern: '^[1-9]\\d{0,8}$' }),
+      ],
+      responses: {
+        '200': ok("Counts from the journey log's traces (at most 10,000 journeys; `truncated` past that).", {
+          type: 'object',
+          required: ['flowId', 'journeys', 'statuses', 'nodes', 'truncated'],
+          properties: {
+            flowId: { type: 'string' },
+            version: { type: 'integer' },
+            from: time,
+            to: time,
+            journeys: { type: 'integer', description: 'journeys counted' },
+            statuses: {
+              type: 'object',
+              required: ['live', 'success', 'failure'],
+              properties: { live: { type: 'integer' }, success: { type: 'integer' }, failure: { type: 'integer' } },
+            },
+            nodes: {
+              type: 'array',
+              description: 'in the order journeys first reached them',
+              items: {
+                type: 'object',
+                required: ['node', 'type', 'reached', 'outcomes'],
+                properties: {
+                  node: { type: 'string' },
+                  type: { type: 'string' },
+                  reached: { type: 'integer', description: 'journeys that ran the node at least once' },
+                  outcomes: { type: 'object', additionalProperties: { type: 'integer' }, description: 'runs per outcome' },
+                  codes: { type: 'object', additionalProperties: { type: 'integer' }, description: 'error codes the node failed with' },
+                },
+              },
+            },
+            truncated: { type: 'boolean' },
+          },
+        }),
+      },
+      errors: errs(READ),
+    }),
+    operation({
+      method: 'get',
+      path: p('/server'),
+      id: 'getServer',
+      summary: 'What this server allows: its mode and whether admin writes are on',
+      security: read,
+      auth: 'bearer',
+      responses: {
+        '200': ok('The server (an MCP server reads it before a write).', {
+          type: 'object',
+          required: ['mode', 'writes'],
+          properties: {
+            mode: { enum: ['development', 'production'] },
+            writes: { type: 'boolean', description: 'admin writes are on' },
+            allowWritesInProduction: { type: 'boolean' },
+          },
+        }),
+      },
+      errors: errs(READ),
     }),
     operation({
       method: 'get',
