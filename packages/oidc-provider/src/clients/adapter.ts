@@ -91,10 +91,27 @@ export function withStoreClients(
       }
       if (model !== 'RefreshToken') return adapter;
       const find = adapter.find.bind(adapter);
+      const clientOf = async (payload: AdapterPayload) =>
+        typeof payload.clientId === 'string' ? (clients.current(payload.clientId) ?? (await clients.find(payload.clientId))) : undefined;
       adapter.find = async (id) => {
         const payload = await find(id);
         if (!payload || typeof payload.clientId !== 'string') return payload;
-        return judgeRotated(payload, clients.current(payload.clientId) ?? (await clients.find(payload.clientId)), Math.floor(now() / 1000));
+        return judgeRotated(payload, await clientOf(payload), Math.floor(now() / 1000));
+      };
+      // A roll within the rolling grace period uses a token already consumed at its first rotation:
+      // it stays consumed as it was (the atomic consume of the base adapter would count it as a
+      // racing reuse and revoke the family, which the grace period exists to avoid).
+      const consume = adapter.consume.bind(adapter);
+      adapter.consume = async (id) => {
+        const payload = await find(id);
+        const client = payload ? await clientOf(payload) : undefined;
+        if (
+          payload?.consumed !== undefined &&
+          client &&
+          Math.floor(now() / 1000) - payload.consumed < client.refreshTokenRollingGracePeriod
+        )
+          return;
+        return consume(id);
       };
       return adapter;
     }
