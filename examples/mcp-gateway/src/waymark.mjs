@@ -28,23 +28,62 @@ export async function startWaymark({ bankUrl, apiKey, clock }) {
       host: '127.0.0.1',
       port,
       flows: [new URL('../flows/bank-login.json', import.meta.url).pathname, `${root}flows/transactional-stepup.json`],
-      clients: [],
+      // The agent: one client of the one registry (the adapter and the provider), an AI agent by type
+      // (PKCE S256 required, short access tokens, refresh rotation with replay protection).
+      clients: [
+        {
+          client_id: AGENT_CLIENT.client_id,
+          type: 'ai-agent',
+          token_endpoint_auth_method: 'none',
+          redirect_uris: [AGENT_CLIENT.redirect_uri],
+          allowed_flows: ['bank-login'],
+          allowed_scopes: ['openid', 'bank:read', 'bank:write'],
+          // No refresh token: when a tool needs a scope the token lacks, the SDK signs the person in again
+          // for the union of scopes (a refresh cannot widen a grant, RFC 6749 §6).
+          grant_types: ['authorization_code'],
+        },
+      ],
       services: { usersFile: `${root}flows/fixtures/users.json` },
       oidc: {
-        clients: [
-          { client_id: AGENT_CLIENT.client_id, token_endpoint_auth_method: 'none', redirect_uris: [AGENT_CLIENT.redirect_uri], grant_types: ['authorization_code'], response_types: ['code'], waymark: { flows: ['bank-login'] } },
-        ],
         // RFC 8707: tokens for the gateway's MCP route carry it as their audience.
         resourceServers: { [resource]: { scopes: ['bank:read', 'bank:write'] } },
       },
       // The step-up pages (the person's approval) run transactional-stepup.json (a TOTP code).
-      policies: { config: { policySets: [{ name: 'none', policies: [{ name: 'unused', resources: [`${issuer}/unused`], actions: ['POST'], subject: { type: 'AuthenticatedUsers' }, condition: { type: 'Transaction', flow: 'transactional-stepup' } }] }] } },
+      policies: {
+        config: {
+          policySets: [
+            {
+              name: 'none',
+              policies: [
+                {
+                  name: 'unused',
+                  resources: [`${issuer}/unused`],
+                  actions: ['POST'],
+                  subject: { type: 'AuthenticatedUsers' },
+                  condition: { type: 'Transaction', flow: 'transactional-stepup' },
+                },
+              ],
+            },
+          ],
+        },
+      },
       gateway: {
         config: {
           // The policy of the gateway's step-up rule: a transfer above 1000 EUR is a transaction the user approves.
           policies: {
             policySets: [
-              { name: 'bank', policies: [{ name: 'large-transfers', resources: [`${resource}/tools/transfer_funds/*`], actions: ['POST'], subject: { type: 'AuthenticatedUsers' }, condition: { type: 'Transaction', flow: 'transactional-stepup' } }] },
+              {
+                name: 'bank',
+                policies: [
+                  {
+                    name: 'large-transfers',
+                    resources: [`${resource}/tools/transfer_funds/*`],
+                    actions: ['POST'],
+                    subject: { type: 'AuthenticatedUsers' },
+                    condition: { type: 'Transaction', flow: 'transactional-stepup' },
+                  },
+                ],
+              },
             ],
           },
           routes: [

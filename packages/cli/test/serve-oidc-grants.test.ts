@@ -18,31 +18,36 @@ const ISSUER = 'http://localhost:3000';
 const API = 'http://localhost:3000/tools';
 const SERVICE = { id: 'tool-runner', secret: 'tool-runner-secret-0123456789abcdef' };
 const AGENT = { id: 'shopping-agent', secret: 'shopping-agent-secret-0123456789abcdef' };
+const clients = [
+  {
+    client_id: SERVICE.id,
+    type: 'service',
+    token_endpoint_auth_method: 'client_secret_basic',
+    client_secret: SERVICE.secret,
+    grant_types: ['client_credentials'],
+    response_types: [],
+    allowed_flows: ['login'],
+    allowed_scopes: ['tools:run'],
+  },
+  {
+    client_id: AGENT.id,
+    type: 'ai-agent',
+    token_endpoint_auth_method: 'client_secret_basic',
+    client_secret: AGENT.secret,
+    grant_types: ['urn:openid:params:grant-type:ciba'],
+    response_types: [],
+    allowed_flows: ['login'],
+    allowed_scopes: ['openid'],
+  },
+];
 const base = {
   issuer: ISSUER,
   port: 0,
   flows: [join(root, 'flows')],
-  clients: [],
+  clients,
   services: { usersFile: join(root, 'flows/fixtures/users.json') },
 };
 const oidcSection = {
-  clients: [
-    {
-      client_id: SERVICE.id,
-      client_secret: SERVICE.secret,
-      grant_types: ['client_credentials'],
-      response_types: [],
-      waymark: { flows: ['login'] },
-    },
-    {
-      client_id: AGENT.id,
-      client_secret: AGENT.secret,
-      grant_types: ['urn:openid:params:grant-type:ciba'],
-      response_types: [],
-      backchannel_token_delivery_mode: 'poll',
-      waymark: { flows: ['login'] },
-    },
-  ],
   resourceServers: { [API]: { scopes: ['tools:run'], clients: [SERVICE.id] } },
   grants: { clientCredentials: true, deviceFlow: true, ciba: true },
 };
@@ -138,9 +143,9 @@ describe('serve: oidc.grants refusals', () => {
       nodes: { check: { type: 'session.check', outcomes: { active: 'success', none: 'failure' } } },
     };
     writeFileSync(join(dir, 'session-only.json'), JSON.stringify(flow));
-    const clients = oidcSection.clients.map((c) => ({ ...c, waymark: { flows: ['session-only'] } }));
+    const sessionOnly = clients.map((c) => ({ ...c, allowed_flows: ['session-only'] }));
     const { services: _services, ...withoutUsers } = base;
-    expect(await pointersOf({ ...withoutUsers, flows: [dir], oidc: { ...oidcSection, clients } })).toEqual(['/oidc/grants/ciba']);
+    expect(await pointersOf({ ...withoutUsers, clients: sessionOnly, flows: [dir], oidc: oidcSection })).toEqual(['/oidc/grants/ciba']);
   });
 
   it('a misspelt grant is refused with its pointer under /oidc/grants', async () => {

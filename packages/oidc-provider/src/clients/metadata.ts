@@ -40,6 +40,10 @@ export function clientMetadata(
     ...(client.name !== undefined ? { client_name: client.name } : {}),
     ...(client.logo ? { logo_uri: options.logoUrl } : {}),
     ...(client.initiateLoginUri !== undefined ? { initiate_login_uri: client.initiateLoginUri } : {}),
+    // CIBA Core §4: the provider serves poll mode (ping needs an https notification endpoint it can reach).
+    ...(client.grantTypes.includes('urn:openid:params:grant-type:ciba') && options.grants.has('urn:openid:params:grant-type:ciba')
+      ? { backchannel_token_delivery_mode: 'poll' }
+      : {}),
   };
   return metadata;
 }
