@@ -17,6 +17,8 @@ export { adminGroup, ADMIN_SCOPES } from './groups/admin.js';
 export type { AdminGroupOptions } from './groups/admin.js';
 export { providerGroup } from './groups/provider.js';
 export type { ProviderGroupOptions } from './groups/provider.js';
+export { gatewayGroup, mcpServerGroup } from './groups/gateway.js';
+export type { GatewayRouteInfo } from './groups/gateway.js';
 export { waymarkApiRegistry, waymarkOpenApiDocument } from './waymark.js';
 export type { WaymarkApiOptions } from './waymark.js';
 export { docsRouter, DOCS_CSP } from './docs.js';

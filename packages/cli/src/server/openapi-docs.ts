@@ -1,10 +1,21 @@
 import express, { type Express } from 'express';
 import { clientConfigSchema } from '@waymark/express';
-import { docsRouter, waymarkOpenApiDocument, type OpenApiDocument, type OpenApiGroup } from '@waymark/openapi';
+import { isAbsolute, resolve } from 'node:path';
+import {
+  docsRouter,
+  gatewayGroup,
+  mcpServerGroup,
+  waymarkOpenApiDocument,
+  type GatewayRouteInfo,
+  type OpenApiDocument,
+  type OpenApiGroup,
+} from '@waymark/openapi';
+import { readGatewayFile } from './gateway-config.js';
 import type { ResolvedServerConfig } from './config.js';
 
 /** What `waymark serve` mounts, as the reference describes it (the parts of the resolved config that add routes). */
-export type MountedParts = Pick<ResolvedServerConfig, 'issuer' | 'oidc' | 'admin' | 'policies'>;
+export type MountedParts = Pick<ResolvedServerConfig, 'issuer' | 'oidc' | 'admin' | 'policies'> &
+  Partial<Pick<ResolvedServerConfig, 'gateway' | 'baseDir'>>;
 
 /** The admin API's audience: `admin.audience`, else `<issuer>/admin` (as admin-config.ts and the admin router default it). */
 function adminAudience(config: MountedParts): string {
@@ -16,7 +27,32 @@ function adminAudience(config: MountedParts): string {
  * policies, the admin API and the OpenID Provider when configured; the server URL is the
  * issuer's origin. `groups` adds routes other packages serve (the gateway, the MCP server).
  */
-export function serverOpenApiDocument(config: MountedParts, groups: readonly OpenApiGroup[] = []): OpenApiDocument {
+/** The gateway's routes as its configuration names them (inline, or its file read now): kind, name and path each. */
+function gatewayRoutesOf(config: MountedParts): GatewayRouteInfo[] {
+  const settings = config.gateway;
+  if (settings === undefined) return [];
+  const file =
+    settings.file === undefined ? undefined : isAbsolute(settings.file) ? settings.file : resolve(config.baseDir ?? '.', settings.file);
+  const raw = (file ? readGatewayFile(file, '/gateway/file') : settings.config) as { routes?: unknown } | undefined;
+  const routes = Array.isArray(raw?.routes) ? (raw.routes as Partial<GatewayRouteInfo>[]) : [];
+  return routes
+    .filter((r) => (r.kind === 'mcp' || r.kind === 'api' || r.kind === 'web') && typeof r.name === 'string' && typeof r.path === 'string')
+    .map((r) => ({ kind: r.kind!, name: r.name!, path: r.path! }));
+}
+
+/** The route groups other packages serve for this configuration: the gateway's routes, and the MCP server with `admin.mcp`. */
+export function serverOpenApiGroups(config: MountedParts): OpenApiGroup[] {
+  const groups: OpenApiGroup[] = [];
+  const routes = gatewayRoutesOf(config);
+  if (routes.length > 0) groups.push(gatewayGroup(routes));
+  if (config.admin?.mcp !== undefined) groups.push(mcpServerGroup());
+  return groups;
+}
+
+export function serverOpenApiDocument(
+  config: MountedParts,
+  groups: readonly OpenApiGroup[] = serverOpenApiGroups(config),
+): OpenApiDocument {
   const oidcIssuer = config.oidc?.issuer;
   const firstTrusted = config.admin?.issuers[0]?.issuer.replace(/\/+$/, '');
   return waymarkOpenApiDocument({
