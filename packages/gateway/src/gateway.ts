@@ -63,24 +63,16 @@ interface Table {
   routes: GatewayRoute[];
 }
 
-function build(config: GatewayConfig, deps: RouteDeps, web: WebRouteFactory | undefined): Table {
+function build(config: GatewayConfig, deps: RouteDeps, web: WebRouteFactory): Table {
   const settings: GatewaySettings = {
     publicUrl: config.publicUrl,
     bodyLimit: config.bodyLimit ?? 1024 * 1024,
     policies: config.policies,
     stepUpUrl: config.stepUpUrl,
   };
-  const routes = config.routes.map((route, i): GatewayRoute => {
+  const routes = config.routes.map((route): GatewayRoute => {
     if (route.kind === 'mcp') return mcpRoute(route, settings, deps);
     if (route.kind === 'api') return apiRoute(route, settings, deps);
-    if (!web)
-      throw new ConfigInvalidError('gateway configuration', [
-        {
-          code: 'ERR_CONFIG_INVALID',
-          pointer: `/routes/${i}`,
-          message: 'web routes need the web route factory (GatewayOptions.webRoutes); this host passes none',
-        },
-      ]);
     return web(route, settings, deps);
   });
   routes.sort((a, b) => b.path.length - a.path.length);

@@ -25,6 +25,12 @@ function problems(config: unknown): string[] {
 }
 
 describe('the gateway configuration', () => {
+  it("refuses a web route's own options that are wrong, at their pointers", () => {
+    expect(problems({ publicUrl: 'https://gw.example', routes: [{ kind: 'web', name: 'app', path: '/app', anything: 1 }] })).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^\/gateway\/routes\/0\/upstream: /), expect.stringMatching(/^\/gateway\/routes\/0/)]),
+    );
+  });
+
   it('accepts mcp, api and web routes', () => {
     expect(
       problems({
@@ -32,7 +38,14 @@ describe('the gateway configuration', () => {
         routes: [
           mcp('bank', '/mcp/bank'),
           { kind: 'api', name: 'pay', path: '/api/pay', upstream: 'http://127.0.0.1:9', token },
-          { kind: 'web', name: 'app', path: '/app', anything: 1 },
+          {
+            kind: 'web',
+            name: 'app',
+            path: '/app',
+            upstream: 'http://127.0.0.1:8080',
+            issuer: 'https://id.example/oidc',
+            clientId: 'app-gateway',
+          },
         ],
       }),
     ).toEqual([]);
@@ -70,9 +83,17 @@ describe('the gateway configuration', () => {
     expect(found.some((p) => p.startsWith(pointer))).toBe(true);
   });
 
-  it('needs the web factory for a web route, and dispatches to it', async () => {
-    const config = { publicUrl: 'https://gw.example', routes: [{ kind: 'web', name: 'app', path: '/app', loginPath: '/login' }] };
-    expect(() => createGateway(config)).toThrow(/web routes need the web route factory/);
+  it("builds a web route with the package's own factory by default (its secrets from the environment), or with the one given", async () => {
+    const web = {
+      kind: 'web',
+      name: 'app',
+      path: '/app',
+      upstream: 'http://127.0.0.1:8080',
+      issuer: 'https://id.example/oidc',
+      clientId: 'app-gateway',
+    };
+    const config = { publicUrl: 'https://gw.example', routes: [web] };
+    expect(() => createGateway(config, { env: {} })).toThrow(/WAYMARK_GATEWAY_SESSION_KEYS/);
     const built: unknown[] = [];
     const gateway = createGateway(config, {
       webRoutes: (route): GatewayRoute => {
@@ -86,7 +107,7 @@ describe('the gateway configuration', () => {
         };
       },
     });
-    expect(built).toEqual([{ kind: 'web', name: 'app', path: '/app', loginPath: '/login' }]);
+    expect(built).toEqual([web]);
     expect(gateway.routes().map((r) => r.kind)).toEqual(['web']);
   });
 });

@@ -104,11 +104,11 @@ export function webGatewayRoute(entry: WebRouteEntry, settings: GatewaySettings,
       return new Promise((resolve) => {
         res.once('close', () => resolve());
         app(req as express.Request, res as express.Response, () => {
-          // Under the route's path but no handler of its own: what the web route does not serve.
+          // Under the route's path but no handler of its own: the same 404 as Waymark's app answers.
           if (!res.headersSent) {
             res.statusCode = 404;
             res.setHeader('content-type', 'application/json');
-            res.end(JSON.stringify({ error: 'not_found', code: 'ERR_GATEWAY_NOT_FOUND' }));
+            res.end(JSON.stringify({ error: 'not_found', error_description: 'no such endpoint' }));
           }
         });
       });
