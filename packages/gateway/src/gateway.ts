@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ConfigInvalidError, type Auditor } from '@waymark/core';
+import type { Auditor } from '@waymark/core';
 import {
   compileTrustedProxies,
   createMemoryRateLimiters,
