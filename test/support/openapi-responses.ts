@@ -9,11 +9,8 @@
  * here: packages/openapi/test/routes.test.ts walks the routers and fails on any route without a
  * description.
  */
-import { expect } from '@jest/globals';
-// supertest's Test (CommonJS): the very class every `request(app)` of the test file builds.
-import Test from 'supertest/lib/test.js';
-import { clientConfigSchema } from '@waymark/express';
-import { responseChecker, waymarkOpenApiDocument, type ReceivedResponse } from '@waymark/openapi';
+import { beforeAll, expect } from '@jest/globals';
+import type { ReceivedResponse } from '@waymark/openapi';
 
 const CHECKED = /[\\/]packages[\\/](express|admin|policy)[\\/]test[\\/]/;
 
@@ -25,22 +22,32 @@ type Assert = (
 ) => unknown;
 
 if (CHECKED.test(expect.getState().testPath ?? '')) {
-  const check = responseChecker(
-    waymarkOpenApiDocument({
-      issuer: 'http://localhost:3000',
-      policies: true,
-      admin: { clientConfigSchema },
-      oidcIssuer: 'http://localhost:3000/oidc',
-    }),
-  );
-  const proto = (Test as unknown as { prototype: { assert: Assert } }).prototype;
-  const original = proto.assert;
-  proto.assert = function checked(err, res, fn) {
-    // The stand-alone app's own 404 (createWaymarkApp: `{ error: "not_found" }`) means no route answered: a test
-    // mounting the router under another path asked for one that is not there; nothing documented answered.
-    const unrouted = res?.status === 404 && (res.body as { error?: unknown } | undefined)?.error === 'not_found';
-    const problem = res && !unrouted ? check(this.method, this.url, res) : undefined;
-    if (problem === undefined) return original.call(this, err, res, fn);
-    return fn(new Error(`OpenAPI drift: ${problem}`), res);
-  };
+  // Loaded only for the suites it checks, before their own hooks: every other test file starts
+  // without the adapter, the document builder and its validator (this runs before each of ~200 files).
+  beforeAll(async () => {
+    const [{ default: Test }, { clientConfigSchema }, { responseChecker, waymarkOpenApiDocument }] = await Promise.all([
+      // supertest's Test (CommonJS): the very class every `request(app)` of the test file builds.
+      import('supertest/lib/test.js'),
+      import('@waymark/express'),
+      import('@waymark/openapi'),
+    ]);
+    const check = responseChecker(
+      waymarkOpenApiDocument({
+        issuer: 'http://localhost:3000',
+        policies: true,
+        admin: { clientConfigSchema },
+        oidcIssuer: 'http://localhost:3000/oidc',
+      }),
+    );
+    const proto = (Test as unknown as { prototype: { assert: Assert } }).prototype;
+    const original = proto.assert;
+    proto.assert = function checked(err, res, fn) {
+      // The stand-alone app's own 404 (createWaymarkApp: `{ error: "not_found" }`) means no route answered: a test
+      // mounting the router under another path asked for one that is not there; nothing documented answered.
+      const unrouted = res?.status === 404 && (res.body as { error?: unknown } | undefined)?.error === 'not_found';
+      const problem = res && !unrouted ? check(this.method, this.url, res) : undefined;
+      if (problem === undefined) return original.call(this, err, res, fn);
+      return fn(new Error(`OpenAPI drift: ${problem}`), res);
+    };
+  });
 }
