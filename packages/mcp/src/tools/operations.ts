@@ -1,3 +1,4 @@
+import { AUDIT_EVENT_TYPES } from '@waymark/sdk';
 import { z } from 'zod';
 import { flowId, text, time } from '../lib/args.js';
 import { defineTool, type ToolSpec } from '../lib/tool.js';
@@ -72,24 +73,9 @@ export const operationTools: ToolSpec[] = [
       from: time('Inclusive start: RFC 3339 or epoch ms.'),
       to: time('Exclusive end.'),
       type: z
-        .enum(
-          [
-            'journey.ended',
-            'par.accepted',
-            'par.refused',
-            'authorize.ended',
-            'policy.decision',
-            'stepup.ended',
-            'session.created',
-            'session.ended',
-            'client.auth_failed',
-            'admin.change',
-            'admin.access',
-          ],
-          {
-            error: 'give an event type such as journey.ended, admin.change or client.auth_failed',
-          },
-        )
+        .enum(AUDIT_EVENT_TYPES, {
+          error: 'give an event type such as journey.ended, admin.change or client.auth_failed',
+        })
         .optional(),
       subject: z.string().optional().describe('The user’s sub.'),
       clientId: z.string().optional(),
