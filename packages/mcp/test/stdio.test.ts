@@ -89,7 +89,9 @@ describe('@waymark/mcp over stdio', () => {
     const names = tools.map((t) => t.name);
     expect(names).toEqual(expect.arrayContaining(['list_flows', 'get_flow', 'validate_flow', 'simulate_flow', 'query_audit_events']));
     // The audit query takes every kind of event the trail records (the one list in @waymark/sdk), gateway calls included.
-    const audit = tools.find((t) => t.name === 'query_audit_events')!.inputSchema as { properties: { type: { enum: string[] } } };
+    const audit = tools.find((t) => t.name === 'query_audit_events')!.inputSchema as unknown as {
+      properties: { type: { enum: string[] } };
+    };
     expect(audit.properties.type.enum).toEqual([...AUDIT_EVENT_TYPES]);
     for (const write of [
       'save_flow',
