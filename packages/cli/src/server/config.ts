@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { compileConfigSchema, ConfigInvalidError, type ConfigSchema } from '@waymark/core';
+import { compileConfigSchema, ConfigInvalidError, VARIABLE_NAME, type ConfigSchema } from '@waymark/core';
 import { redisSettingSchema } from '@waymark/redis';
 import { WaymarkError } from '@waymark/sdk';
 import { adminSettingsSchema, type AdminSettings } from './admin-config.js';
@@ -188,7 +188,7 @@ export const serverConfigSchema = {
     },
     variables: {
       type: 'object',
-      propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9_.-]{0,63}$' },
+      propertyNames: { pattern: VARIABLE_NAME.source },
       additionalProperties: {
         anyOf: [{ type: 'string', minLength: 1 }, { type: 'number' }, { type: 'boolean' }],
         description: 'a non-empty string, a number or a boolean (never a secret: secrets are named secrets)',
@@ -335,7 +335,7 @@ export function resolveServerConfig(
   for (const [key, value] of Object.entries(env)) {
     if (!key.startsWith('WAYMARK_VAR_') || value === undefined) continue;
     const name = key.slice('WAYMARK_VAR_'.length);
-    if (!/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/.test(name) || value === '')
+    if (!VARIABLE_NAME.test(name) || value === '')
       throw configError(
         `/${key}`,
         'a flow variable from the environment is WAYMARK_VAR_<name>=<non-empty value>, the name a letter then letters, digits, "_", "." or "-"',
