@@ -10,6 +10,13 @@ export type CallbackType =
   | 'HiddenValueCallback'
   | 'ConfirmationCallback'
   | 'TextInputCallback'
+  | 'StringAttributeInputCallback'
+  | 'NumberAttributeInputCallback'
+  | 'BooleanAttributeInputCallback'
+  | 'TermsAndConditionsCallback'
+  | 'PollingWaitCallback'
+  | 'RedirectCallback'
+  | 'SelectIdPCallback'
   | (string & {});
 
 export interface CallbackField {
@@ -89,4 +96,90 @@ export const callbacks = {
   hidden(id: string, value: string): Callback {
     return { type: 'HiddenValueCallback', output: [{ name: 'id', value: id }, { name: 'value', value }], input: [{ name: 'IDToken', value }] };
   },
+  /**
+   * An attribute of the user's profile to enter (AIC `StringAttributeInputCallback`): `name` is
+   * the attribute (`mail`), `failedPolicies` the reasons the last value was refused.
+   */
+  stringAttribute(name: string, prompt: string, options: AttributeOptions<string> = {}): Callback {
+    return attributeCallback('StringAttributeInputCallback', name, prompt, options.value ?? '', options);
+  },
+  numberAttribute(name: string, prompt: string, options: AttributeOptions<number | null> = {}): Callback {
+    return attributeCallback('NumberAttributeInputCallback', name, prompt, options.value ?? null, options);
+  },
+  booleanAttribute(name: string, prompt: string, options: AttributeOptions<boolean> = {}): Callback {
+    return attributeCallback('BooleanAttributeInputCallback', name, prompt, options.value ?? false, options);
+  },
+  /** Terms to accept (AIC `TermsAndConditionsCallback`); the input is `true` once accepted. */
+  termsAndConditions(terms: string, version: string, createDate = ''): Callback {
+    return {
+      type: 'TermsAndConditionsCallback',
+      output: [
+        { name: 'version', value: version },
+        { name: 'terms', value: terms },
+        { name: 'createDate', value: createDate },
+      ],
+      input: [{ name: 'IDToken', value: false }],
+    };
+  },
+  /** Asks the client to wait `waitTimeMs` and submit again (AIC `PollingWaitCallback`); no input. */
+  pollingWait(waitTimeMs: number, message: string): Callback {
+    return {
+      type: 'PollingWaitCallback',
+      output: [
+        { name: 'waitTime', value: String(waitTimeMs) },
+        { name: 'message', value: message },
+      ],
+      input: [],
+    };
+  },
+  /** Sends the browser to `url` (AIC `RedirectCallback`); `method` GET or POST with `data` as the form. */
+  redirect(url: string, method: 'GET' | 'POST' = 'GET', data: Record<string, string> = {}): Callback {
+    return {
+      type: 'RedirectCallback',
+      output: [
+        { name: 'redirectUrl', value: url },
+        { name: 'redirectMethod', value: method },
+        { name: 'redirectData', value: data },
+        { name: 'trackingCookie', value: false },
+      ],
+      input: [],
+    };
+  },
+  /** Lets the user pick an identity provider (AIC `SelectIdPCallback`); the input is the provider's name. */
+  selectIdp(providers: readonly { provider: string; uiConfig?: Record<string, string> }[], value = ''): Callback {
+    return {
+      type: 'SelectIdPCallback',
+      output: [
+        { name: 'providers', value: providers.map((p) => ({ provider: p.provider, uiConfig: p.uiConfig ?? {} })) },
+        { name: 'value', value },
+      ],
+      input: [{ name: 'IDToken', value }],
+    };
+  },
 } as const;
+
+/** Options of the attribute input callbacks. */
+export interface AttributeOptions<V> {
+  value?: V;
+  required?: boolean;
+  /** Policies the value must meet, as AIC lists them (shown to the user, checked by the node). */
+  policies?: Record<string, unknown>;
+  /** Why the last submitted value was refused (AIC's `failedPolicies`: JSON strings). */
+  failedPolicies?: readonly string[];
+}
+
+function attributeCallback(type: CallbackType, name: string, prompt: string, value: unknown, options: AttributeOptions<unknown>): Callback {
+  return {
+    type,
+    output: [
+      { name: 'name', value: name },
+      { name: 'prompt', value: prompt },
+      { name: 'required', value: options.required ?? false },
+      { name: 'policies', value: options.policies ?? {} },
+      { name: 'failedPolicies', value: [...(options.failedPolicies ?? [])] },
+      { name: 'validateOnly', value: false },
+      { name: 'value', value: value as CallbackField['value'] },
+    ],
+    input: [{ name: 'IDToken', value: value as CallbackField['value'] }],
+  };
+}

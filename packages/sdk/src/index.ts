@@ -8,7 +8,7 @@ export { callbacks, inputValue, outputValue } from './callbacks.js';
 export { normalizeIp, parseIp, samePrefix, parseCidr, inCidr, canonicalIp } from './ip.js';
 export { STEP_UP_STATE } from './step-up.js';
 export type { IpAddress, CidrBlock } from './ip.js';
-export type { Callback, CallbackField, CallbackType } from './callbacks.js';
+export type { AttributeOptions, Callback, CallbackField, CallbackType } from './callbacks.js';
 export type {
   Clock,
   Logger,
