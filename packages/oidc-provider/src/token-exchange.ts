@@ -119,14 +119,21 @@ function targetOf(params: Record<string, unknown>, targets: ExchangeTargets): st
 /**
  * Scopes of the exchanged token: what was asked (else everything the subject token carries),
  * narrowed to what the subject token carries, what the resource offers, and what the client
- * may ask for (its `scope` metadata, when set). RFC 6749 §3.3: fewer than asked is allowed,
- * none at all is `invalid_scope`.
+ * may ask for: a client of the client store its `allowed_scopes` (its `scope` metadata lists only
+ * the OpenID scopes the provider knows, never an API's), any other its `scope` metadata, when
+ * set. RFC 6749 §3.3: fewer than asked is allowed, none at all is `invalid_scope`.
  */
-function scopesOf(requested: unknown, subject: string[], resource: ResourceServerInstance, client: Client): string[] {
+function scopesOf(
+  requested: unknown,
+  subject: string[],
+  resource: ResourceServerInstance,
+  client: Client,
+  storeScopes: readonly string[] | undefined,
+): string[] {
   const asked = typeof requested === 'string' && requested !== '' ? requested.split(' ').filter(Boolean) : subject;
   const offered = resource.scopes;
   const clientScope = client.metadata().scope;
-  const allowed = typeof clientScope === 'string' ? new Set(clientScope.split(' ')) : undefined;
+  const allowed = storeScopes ? new Set(storeScopes) : typeof clientScope === 'string' ? new Set(clientScope.split(' ')) : undefined;
   const granted = [...new Set(asked)].filter(
     (scope) => subject.includes(scope) && offered.has(scope) && (allowed === undefined || allowed.has(scope)),
   );
@@ -160,6 +167,8 @@ export function tokenExchange(options: {
   jwks: { keys: readonly JsonObject[] } | undefined;
   targets: ExchangeTargets;
   now?: () => number;
+  /** The `allowed_scopes` of a client of the client store; undefined for any other client. */
+  allowedScopes?: (clientId: string) => readonly string[] | undefined;
 }): TokenExchange {
   const { issuer, targets } = options;
   const now = options.now ?? Date.now;
@@ -234,7 +243,7 @@ export function tokenExchange(options: {
       act = subject.claims.act as ActClaim;
     }
 
-    const scope = scopesOf(params.scope, subject.scopes, resource, client);
+    const scope = scopesOf(params.scope, subject.scopes, resource, client, options.allowedScopes?.(client.clientId));
     const token = new provider.AccessToken({
       accountId: subject.claims.sub,
       client,

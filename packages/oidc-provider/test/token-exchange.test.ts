@@ -2,6 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { calculateJwkThumbprint, exportJWK, importJWK, SignJWT, decodeJwt, type JWK } from 'jose';
 import * as oidc from 'openid-client';
 import { createAccessTokenValidator } from '@waymark/access-token';
+import { MemoryClientStore } from '@waymark/core';
 import { IMPERSONATION_METADATA, TOKEN_EXCHANGE_GRANT_TYPE, TOKEN_TYPES, type OidcClientConfig } from '@waymark/oidc-provider';
 import { Browser, formOf, startStack, testJwks, WEB_APP, type Stack } from './support.js';
 
@@ -17,6 +18,8 @@ const MCP = 'https://mcp.example/';
 const UPSTREAM = 'https://upstream.example/';
 const GATEWAY = 'https://gateway.example/';
 const TRUSTED = 'https://trusted.example/';
+const STORE_PLAIN = 'https://store-plain.example/';
+const STORE_TRUSTED = 'https://store-trusted.example/';
 const SECRET = 'a-client-secret-of-32-characters-or-more';
 
 function client(id: string, extra: Partial<OidcClientConfig> = {}): OidcClientConfig {
@@ -30,7 +33,24 @@ function client(id: string, extra: Partial<OidcClientConfig> = {}): OidcClientCo
   };
 }
 
+/** A service of the client store (the one registry), Waymark's client JSON: token exchange, and `extra`. */
+async function putStoreClient(store: MemoryClientStore, id: string, extra: Record<string, unknown> = {}): Promise<void> {
+  const config = {
+    client_id: id,
+    type: 'service',
+    token_endpoint_auth_method: 'client_secret_basic',
+    grant_types: ['client_credentials', TOKEN_EXCHANGE_GRANT_TYPE],
+    response_types: [],
+    allowed_flows: ['login'],
+    allowed_scopes: ['tools:read'],
+    ...extra,
+  };
+  if ((await store.put(id, { config, secret: SECRET, enabled: true, updatedAt: Date.now(), updatedBy: 'test' }, null)) === false)
+    throw new Error('client store write lost');
+}
+
 let stack: Stack;
+const clientStore = new MemoryClientStore();
 const configs = new Map<string, oidc.Configuration>();
 
 async function configOf(id: string): Promise<oidc.Configuration> {
@@ -103,6 +123,9 @@ async function minted(claims: Record<string, unknown>): Promise<string> {
 const AT = TOKEN_TYPES.accessToken;
 
 beforeAll(async () => {
+  await putStoreClient(clientStore, 'store-gateway');
+  await putStoreClient(clientStore, 'store-trusted', { token_exchange_impersonation: true });
+  await putStoreClient(clientStore, 'store-bound', { dpop_bound_access_tokens: true });
   stack = await startStack({
     clients: [
       client('agent'),
@@ -120,7 +143,10 @@ beforeAll(async () => {
         // The gateways' own audiences are their client ids: a token for a gateway is presentable by it.
         [GATEWAY]: { scopes: ['tools:read', 'tools:write'], audience: 'gateway' },
         [TRUSTED]: { scopes: ['tools:read', 'tools:write'], audience: 'trusted-gateway' },
+        [STORE_PLAIN]: { scopes: ['tools:read'], audience: 'store-gateway' },
+        [STORE_TRUSTED]: { scopes: ['tools:read'], audience: 'store-trusted' },
       },
+      clientStore,
     },
   });
 });
@@ -268,6 +294,37 @@ describe('token exchange (RFC 8693): impersonation', () => {
     const forTrusted = (await toGateway('trusted-gateway')).access_token;
     const result = await exchange('trusted-gateway', { subject_token: forTrusted, subject_token_type: AT, resource: UPSTREAM });
     expect(decodeJwt(result.access_token)).toMatchObject({ sub: 'user-alice', client_id: 'trusted-gateway', aud: UPSTREAM });
+  });
+});
+
+describe('token exchange (RFC 8693): clients of the client store', () => {
+  it('impersonation only for a store client with token_exchange_impersonation: true', async () => {
+    const subject = await personToken(MCP, 'tools:read');
+    const actor = await ownToken('agent', MCP, 'tools:read');
+    const toClient = async (audience: string) =>
+      (await exchange('agent', { subject_token: subject, subject_token_type: AT, actor_token: actor, actor_token_type: AT, audience }))
+        .access_token;
+    expect(
+      await refusal('store-gateway', { subject_token: await toClient('store-gateway'), subject_token_type: AT, resource: UPSTREAM }),
+    ).toBe('400 unauthorized_client');
+    const result = await exchange('store-trusted', {
+      subject_token: await toClient('store-trusted'),
+      subject_token_type: AT,
+      resource: UPSTREAM,
+    });
+    const claims = decodeJwt(result.access_token);
+    expect(claims).toMatchObject({ sub: 'user-alice', client_id: 'store-trusted', aud: UPSTREAM });
+    expect(claims.act).toBeUndefined();
+  });
+
+  it('a store client with dpop_bound_access_tokens: true gets no token without a DPoP proof (RFC 9449 §5.2)', async () => {
+    await expect(oidc.clientCredentialsGrant(await configOf('store-bound'), { resource: MCP, scope: 'tools:read' })).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
+    // The same client without the flag gets one.
+    expect(
+      (await oidc.clientCredentialsGrant(await configOf('store-gateway'), { resource: MCP, scope: 'tools:read' })).access_token,
+    ).toEqual(expect.any(String));
   });
 });
 

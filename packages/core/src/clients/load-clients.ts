@@ -79,6 +79,8 @@ function resolve(config: ClientConfig): Client {
     pkce: config.pkce ?? 'S256_REQUIRED',
     requestObjectSignature: config.request_object_signature ?? 'default',
     includeX5t: config.include_x5t ?? false,
+    dpopBoundAccessTokens: config.dpop_bound_access_tokens ?? false,
+    tokenExchangeImpersonation: config.token_exchange_impersonation ?? false,
     idTokenTtl: config.id_token_ttl ?? CLIENT_DEFAULTS.idTokenTtl,
     accessTokenTtl: config.access_token_ttl ?? (agent ? AI_AGENT_DEFAULTS : CLIENT_DEFAULTS).accessTokenTtl,
     refreshTokenDuration: config.refresh_token_duration ?? CLIENT_LIMITS.refreshDuration,

@@ -89,6 +89,14 @@ export const clientConfigSchema = {
       description: 'default (a request object, when sent, is signed), require_signed (RFC 9101 request objects, always signed) or allow_unsigned',
     },
     include_x5t: { type: 'boolean', description: 'true adds the signing certificate thumbprint x5t to the header of ID and access tokens' },
+    dpop_bound_access_tokens: {
+      type: 'boolean',
+      description: 'true: every token request must carry a DPoP proof and gets key-bound tokens (RFC 9449 §5.2). Default false',
+    },
+    token_exchange_impersonation: {
+      type: 'boolean',
+      description: 'true: the client may exchange a token without an actor token and get one with no act claim (RFC 8693 impersonation). Default false',
+    },
     id_token_ttl: {
       type: 'integer',
       minimum: CLIENT_LIMITS.tokenTtlMin,

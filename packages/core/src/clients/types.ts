@@ -66,6 +66,10 @@ export interface ClientConfig {
   request_object_signature?: RequestObjectPolicy;
   /** Default false: add `x5t` (the signing certificate's SHA-1 thumbprint) to token headers. */
   include_x5t?: boolean;
+  /** Default false: RFC 9449 §5.2, every token request must carry a DPoP proof (tokens bound to the client's key). */
+  dpop_bound_access_tokens?: boolean;
+  /** Default false: RFC 8693 impersonation (a token exchange without an actor token, giving a token with no `act`). */
+  token_exchange_impersonation?: boolean;
   /** Seconds; default 3600. */
   id_token_ttl?: number;
   /** Seconds; default 3600 (300 for an `ai-agent`). */
@@ -134,6 +138,8 @@ export interface Client {
   readonly targetLinkUri: string | undefined;
   readonly requestObjectSignature: RequestObjectPolicy;
   readonly includeX5t: boolean;
+  readonly dpopBoundAccessTokens: boolean;
+  readonly tokenExchangeImpersonation: boolean;
   readonly idTokenTtl: number;
   readonly accessTokenTtl: number;
   readonly refreshTokenDuration: number;

@@ -1,5 +1,6 @@
 import type { Client } from '@waymark/core';
 import type { ClientMetadata } from 'oidc-provider';
+import { IMPERSONATION_METADATA } from '../token-exchange.js';
 
 /**
  * oidc-provider's client metadata (RFC 7591 names), derived from one Waymark client of the
@@ -32,6 +33,10 @@ export function clientMetadata(
     require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
     // RFC 9101 §10.5: the client must send a signed request object.
     require_signed_request_object: client.requestObjectSignature === 'require_signed',
+    // RFC 9449 §5.2: a proof on every token request.
+    ...(client.dpopBoundAccessTokens ? { dpop_bound_access_tokens: true } : {}),
+    // RFC 8693: impersonation only where the client allows it (token-exchange.ts reads it).
+    ...(client.tokenExchangeImpersonation ? { [IMPERSONATION_METADATA]: true } : {}),
     // The allowed scopes (PingOne's selected scopes): oidc-provider refuses the other OpenID scopes
     // with invalid_scope; `openid` is always allowed (a sign-in is an OpenID request). A resource
     // server's scopes are checked against the same list in getResourceServerInfo.
