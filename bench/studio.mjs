@@ -1,5 +1,5 @@
 /* global document, requestAnimationFrame -- the measuring function runs in the page (page.evaluate) */
-// The studio's canvas: how long a flow takes to lay out (dagre) and render (React Flow) in
+// The studio's canvas: how long a flow takes to lay out (app/layout.ts) and render (React Flow) in
 // headless Chromium, a 200-node flow against a 10-node one in the same run, and the size of the
 // page's JavaScript gzipped. Goals: 200 nodes ≤ 500 ms, JS < 400 kB gzipped.
 //

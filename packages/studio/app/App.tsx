@@ -16,15 +16,16 @@ import {
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { ApiError, type AdminApi } from './api';
-import { OverlayContext, StepCard, TerminalCard, type Overlay } from './Cards';
+import { OutcomeEdge, OverlayContext, StepCard, TerminalCard, type Overlay } from './Cards';
 import { ConfigForm } from './ConfigForm';
 import type { StudioConfig } from './config';
 import { diffHunks, lineDiff } from './diff';
-import { autoLayout, structureKey, TERMINALS, toCanvas, type CanvasNode } from './graph';
+import { autoLayout, stepHandles, structureKey, terminalHandles, TERMINALS, toCanvas, type CanvasNode } from './graph';
 import { problemTarget } from './pointer';
 import type { Flow, FlowSummary, Funnel, Journey, JourneySummary, NodeTypeInfo, Problem } from './types';
 
 const nodeTypes = { step: StepCard, terminal: TerminalCard };
+const edgeTypes = { outcome: OutcomeEdge };
 const VALIDATE_DELAY_MS = 300;
 
 const pretty = (flow: unknown) => JSON.stringify(flow, null, 2);
@@ -119,7 +120,7 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
     };
   }, [api, doc]);
 
-  // The canvas, derived from the document; dagre runs only when the wiring changes.
+  // The canvas, derived from the document; the layout runs only when the wiring changes.
   const structure = doc ? structureKey(doc) : '';
   const auto = useMemo(() => (doc ? autoLayout(doc) : new Map()), [structure]);
   const canvas = useMemo(() => (doc ? toCanvas(doc, types, auto) : { nodes: [], edges: [] }), [doc, types, auto]);
@@ -191,7 +192,10 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
       const isSelected = n.id === selected;
       const size = measured.get(n.id);
       const cached = nodeCache.current.get(n.id);
-      const node = cached && cached.from === n && cached.selected === isSelected && cached.size === size ? cached.node : ({ ...n, selected: isSelected, ...(size ? { measured: size } : {}) } as CanvasNode);
+      const node =
+        cached && cached.from === n && cached.selected === isSelected && cached.size === size
+          ? cached.node
+          : ({ ...n, selected: isSelected, ...(size ? { measured: size, handles: n.type === 'step' ? stepHandles(n.data.outcomes, size) : terminalHandles(size) } : {}) } as CanvasNode);
       next.set(n.id, { from: n, selected: isSelected, size, node });
       return node;
     });
@@ -470,6 +474,7 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
                 nodes={nodes}
                 edges={edges}
                 nodeTypes={nodeTypes}
+                edgeTypes={edgeTypes}
                 onNodesChange={onNodesChange}
                 onConnect={onConnect}
                 onEdgeClick={(_, e) => setSelected(e.id)}

@@ -1,7 +1,7 @@
 /* The canvas's node components: a card per flow node, a pill per terminal. */
-import { Handle, Position, useConnection, type NodeProps } from '@xyflow/react';
-import { createContext, memo, useContext } from 'react';
-import type { StepNode, TerminalNode } from './graph';
+import { BaseEdge, getBezierPath, Handle, Position, useConnection, type EdgeProps, type NodeProps } from '@xyflow/react';
+import { Fragment, createContext, memo, useContext } from 'react';
+import { outcomeLeft, type StepNode, type TerminalNode } from './graph';
 import type { TraceStep } from './types';
 
 /** What is drawn over the cards: problems, the trace of a journey, the funnel's counts. */
@@ -52,14 +52,18 @@ export const StepCard = memo(function StepCard({ data, selected }: NodeProps<Ste
           reached by {reached} of {overlay.journeys} journeys
         </div>
       )}
-      <div className="card-outcomes">
-        {data.outcomes.map((o, i) => (
-          <div className="outcome" key={o} style={{ left: `${((i + 1) * 100) / (data.outcomes.length + 1)}%` }}>
-            <Handle type="source" position={Position.Bottom} id={o} aria-label={`outcome ${o} of ${data.id}: drag to a node to wire it`} />
-            <span className="outcome-name">{o}</span>
-          </div>
-        ))}
-      </div>
+      {data.outcomes.map((o, i) => {
+        // Placed where graph.ts's stepHandles says (React Flow takes those and does not measure).
+        const left = `${outcomeLeft(i, data.outcomes.length)}px`;
+        return (
+          <Fragment key={o}>
+            <Handle type="source" position={Position.Bottom} id={o} style={{ left }} aria-label={`outcome ${o} of ${data.id}: drag to a node to wire it`} />
+            <span className="outcome-name" style={{ left }}>
+              {o}
+            </span>
+          </Fragment>
+        );
+      })}
     </div>
   );
 });
@@ -74,5 +78,24 @@ export const TerminalCard = memo(function TerminalCard({ data }: NodeProps<Termi
       <Handle type="target" id="cover" position={Position.Top} className={`cover${connecting ? ' active' : ''}`} isConnectableStart={false} aria-hidden />
       {data.id}
     </div>
+  );
+});
+
+/**
+ * An outcome's edge: React Flow's bezier with its label as plain SVG text (a white halo drawn by
+ * studio.css, `paint-order: stroke`). React Flow's own label measures its text (getBBox) after
+ * drawing and draws again: 400 forced layouts and re-renders on a 200-node flow.
+ */
+export const OutcomeEdge = memo(function OutcomeEdge({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, label, markerEnd, style, interactionWidth }: EdgeProps) {
+  const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition });
+  return (
+    <>
+      <BaseEdge id={id} path={path} {...(markerEnd ? { markerEnd } : {})} {...(style ? { style } : {})} {...(interactionWidth !== undefined ? { interactionWidth } : {})} />
+      {label ? (
+        <text className="react-flow__edge-text outcome-label" x={labelX} y={labelY} textAnchor="middle" dominantBaseline="central">
+          {label}
+        </text>
+      ) : null}
+    </>
   );
 });
