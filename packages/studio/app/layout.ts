@@ -185,8 +185,7 @@ export function layeredLayout(nodes: readonly LayoutNode[], edges: readonly Layo
     for (let k = 1; k <= maxRank; k++) {
       const r = goingDown ? k : maxRank - k;
       const layer = layers[r]!;
-      const neighbours = goingDown ? up : down;
-      reorder(layer, neighbours, pos);
+      reorder(layer, goingDown ? up : down, pos, goingDown ? down : undefined);
       layer.forEach((v, i) => (pos[v] = i));
     }
     const c = crossings(layers, down, pos);
@@ -245,8 +244,12 @@ export function layeredLayout(nodes: readonly LayoutNode[], edges: readonly Layo
   return positions;
 }
 
-/** Sorts a rank by the barycentre of each node's neighbours; nodes without any keep their slot. */
-function reorder(layer: number[], neighbours: number[][], pos: Int32Array): void {
+/**
+ * Sorts a rank by the barycentre of each node's neighbours; nodes without any keep their slot.
+ * Sweeping down, a parent counts at the place of the outcome dot the edge leaves from (`ports`:
+ * the parent's edges in outcome order), so a card's first outcome leads left and its last right.
+ */
+function reorder(layer: number[], neighbours: number[][], pos: Int32Array, ports?: number[][]): void {
   const movable: { v: number; key: number; was: number }[] = [];
   const fixed = new Array<boolean>(layer.length).fill(false);
   layer.forEach((v, i) => {
@@ -256,7 +259,10 @@ function reorder(layer: number[], neighbours: number[][], pos: Int32Array): void
       return;
     }
     let sum = 0;
-    for (const u of list) sum += pos[u]!;
+    for (const u of list) {
+      sum += pos[u]!;
+      if (ports) sum += (ports[u]!.indexOf(v) + 1) / (ports[u]!.length + 1) - 0.5;
+    }
     movable.push({ v, key: sum / list.length, was: i });
   });
   movable.sort((a, b) => a.key - b.key || a.was - b.was);
@@ -264,15 +270,15 @@ function reorder(layer: number[], neighbours: number[][], pos: Int32Array): void
   for (let i = 0; i < layer.length; i++) if (!fixed[i]) layer[i] = movable[m++]!.v;
 }
 
-/** Edge crossings between every pair of adjacent ranks (inversions counted with a Fenwick tree). */
+/** Edge crossings between every pair of adjacent ranks (inversions counted with a Fenwick tree), edges leaving a card in outcome order. */
 function crossings(layers: number[][], down: number[][], pos: Int32Array): number {
   let total = 0;
   for (let r = 0; r + 1 < layers.length; r++) {
     const size = layers[r + 1]!.length;
     const targets: number[] = [];
     for (const v of layers[r]!) {
-      const ends = down[v]!.map((w) => pos[w]!).sort((a, b) => a - b);
-      targets.push(...ends);
+      // In outcome order: two edges of one card cross when their targets are the other way round.
+      for (const w of down[v]!) targets.push(pos[w]!);
     }
     const tree = new Int32Array(size + 1);
     let before = 0;
