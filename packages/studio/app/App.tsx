@@ -17,7 +17,7 @@ import {
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { ApiError, type AdminApi } from './api';
-import { OutcomeEdge, OverlayContext, StepCard, TerminalCard, type Overlay } from './Cards';
+import { OutcomeEdge, OverlayContext, StepCard, StudioActionsContext, TerminalCard, type Overlay, type StudioActions } from './Cards';
 import { ConfigForm } from './ConfigForm';
 import type { StudioConfig } from './config';
 import { diffHunks, lineDiff } from './diff';
@@ -84,9 +84,9 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
   }, [api, refreshFlows]);
 
   const open = useCallback(
-    async (id: string) => {
+    async (id: string, version?: number) => {
       setError('');
-      const [summary, latest] = [flows.find((f) => f.id === id) ?? null, await api.version(id, 'latest')];
+      const [summary, latest] = [flows.find((f) => f.id === id) ?? null, await api.version(id, version ?? 'latest')];
       setLoaded({ base: { version: latest.version, flow: latest.flow }, summary });
       setDoc(latest.flow);
       setSelected(null);
@@ -97,6 +97,9 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
     },
     [api, flows],
   );
+
+  // A subflow card's "Open": that flow (at the pinned version, else the latest) replaces this one.
+  const actions: StudioActions = useMemo(() => ({ openFlow: (id, version) => void open(id, version).catch(report) }), [open]);
 
   // Validation as you type: the server's validator (no Ajv in the page), debounced, the older request aborted.
   useEffect(() => {
@@ -488,30 +491,32 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
         </nav>
         <main className="canvas" ref={canvasRef} aria-label="flow canvas" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
           {doc ? (
-            <OverlayContext.Provider value={overlay}>
-              {/* A store per opened flow, created with its nodes and edges: the first render draws
+            <StudioActionsContext.Provider value={actions}>
+              <OverlayContext.Provider value={overlay}>
+                {/* A store per opened flow, created with its nodes and edges: the first render draws
                   them (React Flow's own props reach a fresh store only after a render and an effect). */}
-              <ReactFlowProvider key={`${doc.id}@${loaded.base?.version ?? 'new'}`} initialNodes={nodes} initialEdges={edges}>
-                <InstanceBridge into={instance} />
-                <ReactFlow
-                  nodes={nodes}
-                  edges={edges}
-                  nodeTypes={nodeTypes}
-                  edgeTypes={edgeTypes}
-                  onNodesChange={onNodesChange}
-                  onConnect={onConnect}
-                  onEdgeClick={(_, e) => setSelected(e.id)}
-                  onPaneClick={() => setSelected(null)}
-                  fitView={Object.keys(doc.nodes).length > 0}
-                  minZoom={0.05}
-                  deleteKeyCode={null}
-                  ariaLabelConfig={{ 'node.a11yDescription.default': 'Press enter or space to select the node; arrow keys move it.' }}
-                >
-                  <Background />
-                  <Controls />
-                </ReactFlow>
-              </ReactFlowProvider>
-            </OverlayContext.Provider>
+                <ReactFlowProvider key={`${doc.id}@${loaded.base?.version ?? 'new'}`} initialNodes={nodes} initialEdges={edges}>
+                  <InstanceBridge into={instance} />
+                  <ReactFlow
+                    nodes={nodes}
+                    edges={edges}
+                    nodeTypes={nodeTypes}
+                    edgeTypes={edgeTypes}
+                    onNodesChange={onNodesChange}
+                    onConnect={onConnect}
+                    onEdgeClick={(_, e) => setSelected(e.id)}
+                    onPaneClick={() => setSelected(null)}
+                    fitView={Object.keys(doc.nodes).length > 0}
+                    minZoom={0.05}
+                    deleteKeyCode={null}
+                    ariaLabelConfig={{ 'node.a11yDescription.default': 'Press enter or space to select the node; arrow keys move it.' }}
+                  >
+                    <Background />
+                    <Controls />
+                  </ReactFlow>
+                </ReactFlowProvider>
+              </OverlayContext.Provider>
+            </StudioActionsContext.Provider>
           ) : (
             <p className="empty">Pick a flow on the left, or start a new one.</p>
           )}

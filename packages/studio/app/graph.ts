@@ -53,6 +53,36 @@ export function terminalHandles(size: { width: number; height: number } = TERMIN
   ];
 }
 
+/** A `page` card lists its children, one line each (studio.css .card-children li). */
+export const PAGE_LINE = 14;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The flow a `flow.run` (subflow) node runs: `{ flow, version? }` from its config. Read from the
+ * type name and config alone, so the card is drawn whether or not the server knows the type.
+ */
+export function subflowOf(node: Flow['nodes'][string]): { flow: string; version?: number } | undefined {
+  if (node.type !== 'flow.run' || typeof node.config?.flow !== 'string' || !node.config.flow) return undefined;
+  const version = node.config.version;
+  return typeof version === 'number' ? { flow: node.config.flow, version } : { flow: node.config.flow };
+}
+
+/** The input nodes a `page` node groups (its config's `nodes`: id and type of each, in order). */
+export function pageChildrenOf(node: Flow['nodes'][string]): { id: string; type: string }[] | undefined {
+  const children = node.config?.nodes;
+  if (node.type !== 'page' || !Array.isArray(children)) return undefined;
+  return children
+    .filter(isRecord)
+    .map((c, i) => ({ id: typeof c.id === 'string' ? c.id : `#${i + 1}`, type: typeof c.type === 'string' ? c.type : '(no type)' }));
+}
+
+/** The size a node's card is drawn at: a page's grows by a line per child. */
+export function cardSize(node: Flow['nodes'][string]): { width: number; height: number } {
+  const children = pageChildrenOf(node);
+  return children ? { width: CARD.width, height: CARD.height + children.length * PAGE_LINE } : CARD;
+}
+
 export interface StepData extends Record<string, unknown> {
   id: string;
   type: string;
@@ -61,6 +91,10 @@ export interface StepData extends Record<string, unknown> {
   start: boolean;
   outcomes: string[];
   unknownType: boolean;
+  /** `flow.run`: the flow it runs (and the pinned version). */
+  subflow?: { flow: string; version?: number };
+  /** `page`: the input nodes it shows together. */
+  children?: { id: string; type: string }[];
 }
 export interface TerminalData extends Record<string, unknown> {
   id: 'success' | 'failure';
@@ -96,8 +130,13 @@ export function structureKey(flow: Flow): string {
 
 /** Lays nodes out top to bottom (layout.ts); answers top-left positions by node id. */
 export function autoLayout(flow: Flow): Map<string, { x: number; y: number }> {
-  const nodes = [...Object.keys(flow.nodes).map((id) => ({ id, ...CARD })), ...TERMINALS.map((id) => ({ id, ...TERMINAL }))];
-  const edges = Object.entries(flow.nodes).flatMap(([id, node]) => Object.values(node.outcomes ?? {}).map((target) => ({ source: id, target })));
+  const nodes = [
+    ...Object.entries(flow.nodes).map(([id, node]) => ({ id, ...cardSize(node) })),
+    ...TERMINALS.map((id) => ({ id, ...TERMINAL })),
+  ];
+  const edges = Object.entries(flow.nodes).flatMap(([id, node]) =>
+    Object.values(node.outcomes ?? {}).map((target) => ({ source: id, target })),
+  );
   return layeredLayout(nodes, edges, { nodesep: 40, ranksep: 70, start: flow.start });
 }
 
@@ -112,25 +151,42 @@ export function toCanvas(
   const nodes: CanvasNode[] = Object.entries(flow.nodes).map(([id, node]) => {
     const info = types.get(node.type);
     const outcomes = outcomesOf(node, info);
+    const size = cardSize(node);
+    const subflow = subflowOf(node);
+    const children = pageChildrenOf(node);
     return {
       id,
       type: 'step',
       position: at(id),
-      measured: { ...CARD },
-      handles: stepHandles(outcomes, CARD),
+      measured: { ...size },
+      handles: stepHandles(outcomes, size),
       ariaLabel: `node ${id}, type ${node.type}`,
       data: {
         id,
         type: node.type,
-        summary: configSummary(node.config),
+        // A subflow's target is drawn on its own line: the summary says the rest (state, input…).
+        summary: configSummary(
+          subflow ? Object.fromEntries(Object.entries(node.config ?? {}).filter(([k]) => k !== 'flow' && k !== 'version')) : node.config,
+        ),
         prompts: (info?.callbacks.length ?? 0) > 0,
         start: flow.start === id,
         outcomes,
         unknownType: info === undefined,
+        ...(subflow ? { subflow } : {}),
+        ...(children ? { children } : {}),
       },
     };
   });
-  for (const t of TERMINALS) nodes.push({ id: t, type: 'terminal', position: at(t), measured: { ...TERMINAL }, handles: terminalHandles(), ariaLabel: `terminal ${t}`, data: { id: t } });
+  for (const t of TERMINALS)
+    nodes.push({
+      id: t,
+      type: 'terminal',
+      position: at(t),
+      measured: { ...TERMINAL },
+      handles: terminalHandles(),
+      ariaLabel: `terminal ${t}`,
+      data: { id: t },
+    });
   const edges: Edge[] = [];
   for (const [id, node] of Object.entries(flow.nodes))
     for (const [outcome, target] of Object.entries(node.outcomes ?? {}))

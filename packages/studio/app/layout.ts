@@ -44,7 +44,11 @@ const ORDER_SWEEPS = 12;
 const POSITION_ROUNDS = 6;
 
 /** Lays `nodes` out in ranks top to bottom; answers each node's top-left corner by id. */
-export function layeredLayout(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[], options: LayoutOptions): Map<string, { x: number; y: number }> {
+export function layeredLayout(
+  nodes: readonly LayoutNode[],
+  edges: readonly LayoutEdge[],
+  options: LayoutOptions,
+): Map<string, { x: number; y: number }> {
   const { nodesep, ranksep } = options;
   const edgesep = options.edgesep ?? 20;
   const n = nodes.length;
@@ -238,7 +242,9 @@ export function layeredLayout(nodes: readonly LayoutNode[], edges: readonly Layo
   for (const layer of best) {
     let tallest = 0;
     for (const v of layer) tallest = Math.max(tallest, height[v]!);
-    for (const v of layer) if (!isDummy(v)) positions.set(nodes[v]!.id, { x: Math.round(x[v]! - width[v]! / 2 - minX), y: Math.round(top + (tallest - height[v]!) / 2) });
+    for (const v of layer)
+      if (!isDummy(v))
+        positions.set(nodes[v]!.id, { x: Math.round(x[v]! - width[v]! / 2 - minX), y: Math.round(top + (tallest - height[v]!) / 2) });
     top += tallest + ranksep;
   }
   return positions;
