@@ -19,9 +19,13 @@ export const TERMINAL = { width: 120, height: 40 };
 const BORDER = 1; // the card's border (studio.css .card)
 const DOT = 6; // React Flow's handle: 6 × 6 px, centred on the edge it sits on
 
-/** Where an outcome's dot sits along the bottom of a card: its centre, from the card's inner left edge. */
+/**
+ * Where an outcome's dot sits along the bottom of a card: its centre, from the card's inner left
+ * edge, in whole pixels. React Flow measures the dots once the cards are on the page; a fraction
+ * would come back rounded to the browser's layout unit and every edge of the card drawn again.
+ */
 export function outcomeLeft(i: number, count: number, width = CARD.width): number {
-  return ((i + 1) * (width - 2 * BORDER)) / (count + 1);
+  return Math.round(((i + 1) * (width - 2 * BORDER)) / (count + 1));
 }
 
 /**
