@@ -90,7 +90,7 @@ export const StepCard = memo(function StepCard({ data, selected }: NodeProps<Ste
         </ul>
       )}
       {problems.length > 0 && (
-        <div className="card-problem" role="alert" data-testid={`problem-${data.id}`}>
+        <div className="card-problem" role="alert" data-testid={`problem-${data.id}`} title={problems.join('\n')}>
           ⚠ {problems[0]}
           {problems.length > 1 ? ` (+${problems.length - 1})` : ''}
         </div>
