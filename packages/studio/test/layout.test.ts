@@ -65,6 +65,32 @@ describe('layeredLayout', () => {
     expect(at.get('b')!.x - at.get('a')!.x).toBe(CARD.width + OPTIONS.nodesep);
   });
 
+  it('reorders ranks to remove the crossings the first (depth-first) order leaves', () => {
+    const pairs = ['v0>v1', 'v0>v5', 'v1>v2', 'v1>v3', 'v1>v4', 'v2>v5', 'v2>v6', 'v3>v5', 'v4>v5'];
+    const edges = pairs.map((p) => ({ source: p.split('>')[0]!, target: p.split('>')[1]! }));
+    const nodes = Array.from({ length: 7 }, (_, i) => ({ id: `v${i}`, ...CARD }));
+    const at = layeredLayout(nodes, edges, { ...OPTIONS, start: 'v0' });
+    const rank = CARD.height + OPTIONS.ranksep;
+    let crossings = 0;
+    for (const e of edges)
+      for (const f of edges) {
+        const [a, b, c, d] = [at.get(e.source)!, at.get(e.target)!, at.get(f.source)!, at.get(f.target)!];
+        if (e.source !== f.source && e.target !== f.target && a.y === c.y && b.y === d.y && b.y - a.y === rank && a.x < c.x && b.x > d.x) crossings++;
+      }
+    expect(crossings).toBe(0);
+  });
+
+  it('puts a card with one child right over it, not where its rank was centred', () => {
+    const nodes = ['s', 'a', 'b', 'c'].map((id) => ({ id, ...CARD }));
+    const edges = [
+      { source: 's', target: 'a' },
+      { source: 's', target: 'b' },
+      { source: 'b', target: 'c' },
+    ];
+    const at = layeredLayout(nodes, edges, { ...OPTIONS, start: 's' });
+    expect(at.get('c')!.x).toBeCloseTo(at.get('b')!.x, 0);
+  });
+
   it('puts a node nothing leads to next to the node it leads to, not in the top rank', () => {
     const nodes = ['start', 'a', 'b', 'c', 'orphan'].map((id) => ({ id, ...CARD }));
     const edges = [
