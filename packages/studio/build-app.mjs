@@ -1,4 +1,4 @@
-// Bundles the studio's browser app (app/main.tsx, React + @xyflow/react + @dagrejs/dagre) into
+// Bundles the studio's browser app (app/main.tsx, React + @xyflow/react) into
 // dist/app: index.html, studio.js, studio.css. Run by the root `npm run build` after `tsc -b`,
 // and by the browser tests when the bundle is missing or older than its sources. One esbuild
 // call, minified, no source maps shipped, nothing fetched at run time (no CDN).

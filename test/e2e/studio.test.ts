@@ -96,6 +96,43 @@ describe('waymark serve: the studio at /studio', () => {
     await expect(page.locator('.react-flow__edge').count()).resolves.toBe(edges);
     await screenshot('canvas.png');
   });
+
+  it('draws every edge once, from its outcome dot to the dot on top of the card it enters: the sizes and dot places the canvas declares (nothing measured before the first frame) are the drawn ones', async () => {
+    await openFlow('login');
+    // Every change of an edge's path after it was drawn: React Flow measures the cards once they are
+    // on the page, and redraws an edge whose dots are not where the canvas said they would be.
+    await page.evaluate(`(() => {
+      window.redrawnEdges = [];
+      new MutationObserver((records) => {
+        for (const r of records) if (r.target.classList.contains('react-flow__edge-path')) window.redrawnEdges.push(r.target.closest('.react-flow__edge').getAttribute('data-id'));
+      }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['d'] });
+    })()`);
+    await openFlow('remember-me');
+    await page.getByTestId('problem-count').filter({ hasText: /^0$/ }).waitFor();
+    await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
+    await expect(page.evaluate('window.redrawnEdges')).resolves.toEqual([]);
+    // Runs in the page (the test tsconfig has no DOM types): each edge's ends against its dots' boxes, in flow coordinates.
+    const misses = (await page.evaluate(`(() => {
+      const viewport = document.querySelector('.react-flow__viewport');
+      const zoom = new DOMMatrixReadOnly(getComputedStyle(viewport).transform).m22;
+      const origin = viewport.getBoundingClientRect();
+      const at = (x, y) => [(x - origin.left) / zoom, (y - origin.top) / zoom];
+      const misses = [];
+      for (const edge of document.querySelectorAll('.react-flow__edge')) {
+        const [source, outcome] = edge.getAttribute('data-id').split(':');
+        const target = edge.getAttribute('aria-label').split(' goes to ')[1];
+        const numbers = edge.querySelector('path.react-flow__edge-path').getAttribute('d').match(/-?[0-9.]+/g).map(Number);
+        const from = document.querySelector('.react-flow__node[data-id="' + source + '"] .react-flow__handle.source[data-handleid="' + outcome + '"]').getBoundingClientRect();
+        const to = document.querySelector('.react-flow__node[data-id="' + target + '"] .react-flow__handle.target').getBoundingClientRect();
+        const want = [...at(from.left + from.width / 2, from.bottom), ...at(to.left + to.width / 2, to.top)];
+        const got = [numbers[0], numbers[1], numbers[numbers.length - 2], numbers[numbers.length - 1]];
+        if (got.some((v, i) => Math.abs(v - want[i]) > 0.6)) misses.push(edge.getAttribute('data-id') + ': drawn ' + got.join(',') + ', dots at ' + want.join(','));
+      }
+      return misses;
+    })()`)) as string[];
+    expect(misses).toEqual([]);
+    await expect(page.locator('.react-flow__edge').count()).resolves.toBeGreaterThan(20);
+  });
 });
 
 /** One password-login journey over the JSON API (alice, with `password`): its final status. */

@@ -19,10 +19,19 @@ function mermaidIds(flow: Flow): Map<string, string> {
   return ids;
 }
 
+/** The flow a `flow.run` node runs, as a label (`child v3`); read from its config alone, registered type or not. */
+function subflowTarget(node: Flow['nodes'][string]): string | undefined {
+  const config = node.config as { flow?: unknown; version?: unknown } | undefined;
+  if (node.type !== 'flow.run' || typeof config?.flow !== 'string') return undefined;
+  const label = typeof config.version === 'number' ? `${config.flow} v${config.version}` : config.flow;
+  return label.replaceAll('"', '#quot;');
+}
+
 /**
  * Renders a (validated) flow as a Mermaid flowchart: each node labelled with its id and type,
  * each edge with the outcomes that take it (outcomes sharing a target share one edge),
- * `success` and `failure` as stadium-shaped terminals, the start node in bold.
+ * `success` and `failure` as stadium-shaped terminals, the start node in bold, a subflow
+ * (`flow.run`) as a subroutine box `[[…]]` naming the flow it runs.
  *
  * @example
  * toMermaid(flow); // 'flowchart TD\n  validateToken["validateToken<br/>token.validate"]\n  …'
@@ -34,7 +43,10 @@ export function toMermaid(flow: Flow): string {
   const edges: string[] = [];
   const usedTerminals = new Set<string>();
   for (const [name, node] of Object.entries(flow.nodes)) {
-    lines.push(`  ${id(name)}["${name}<br/>${node.type}"]`);
+    const subflow = subflowTarget(node);
+    // A subflow (flow.run) is a subroutine box naming the flow it runs (and the pinned version).
+    if (subflow) lines.push(`  ${id(name)}[["${name}<br/>${node.type} → ${subflow}"]]`);
+    else lines.push(`  ${id(name)}["${name}<br/>${node.type}"]`);
     const byTarget = new Map<string, string[]>();
     for (const [outcome, target] of Object.entries(node.outcomes)) byTarget.set(target, [...(byTarget.get(target) ?? []), outcome]);
     for (const [target, outcomes] of byTarget) {

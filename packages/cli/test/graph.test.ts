@@ -72,6 +72,26 @@ describe('toMermaid', () => {
   });
 });
 
+describe('toMermaid: subflows', () => {
+  it('draws a flow.run node as a subroutine [[…]] naming the flow it runs and its pinned version; other nodes stay boxes', () => {
+    const flow: Flow = {
+      id: 'parent',
+      version: 1,
+      description: 'd',
+      start: 'pinned',
+      nodes: {
+        pinned: { type: 'flow.run', config: { flow: 'password-login', version: 3 }, outcomes: { success: 'active', failure: 'failure' } },
+        active: { type: 'flow.run', config: { flow: 'mfa', state: 'shared' }, outcomes: { success: 'done', failure: 'failure' } },
+        done: { type: 'session.create', outcomes: { created: 'success' } },
+      },
+    };
+    const lines = toMermaid(flow).split('\n');
+    expect(lines).toContain('  pinned[["pinned<br/>flow.run → password-login v3"]]');
+    expect(lines).toContain('  active[["active<br/>flow.run → mfa"]]');
+    expect(lines).toContain('  done["done<br/>session.create"]');
+  });
+});
+
 describe('createCliRegistry', () => {
   it('registers every built-in node type of @waymark/nodes as "builtin"', async () => {
     const registry = await createCliRegistry([]);

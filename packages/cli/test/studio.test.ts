@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -124,6 +124,58 @@ describe('waymark studio <folder>: the page', () => {
       await expect(page.locator('#cfg-default').inputValue()).resolves.toBe('unwired');
       // No journeys offline: the debug panel is not shown.
       await expect(page.getByRole('button', { name: 'Journeys' }).count()).resolves.toBe(0);
+    } finally {
+      await browser.close();
+    }
+  });
+  it('draws a flow.run node as a subflow card naming the flow it runs, whose Open button opens that flow; a page card lists its input nodes', async () => {
+    // Neither type need be registered: the cards depend only on the type name and its config.
+    const parent = {
+      id: 'subflow-parent',
+      version: 1,
+      description: 'Runs password-login as a subflow, then a page of two inputs.',
+      start: 'signIn',
+      nodes: {
+        signIn: { type: 'flow.run', config: { flow: 'password-login', version: 1, state: 'isolated' }, outcomes: { success: 'details', failure: 'failure' } },
+        details: {
+          type: 'page',
+          config: {
+            header: 'Your details',
+            nodes: [
+              { id: 'user', type: 'credentials.username', config: {} },
+              { id: 'pass', type: 'credentials.password', config: {} },
+              { id: 'mail', type: 'attributes.collect', config: { attributes: [{ name: 'mail', type: 'string', prompt: 'Email' }] } },
+            ],
+          },
+          outcomes: { collected: 'success' },
+        },
+      },
+    };
+    writeFileSync(join(folder, 'subflow-parent.json'), JSON.stringify(parent, null, 2));
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      page.setDefaultTimeout(10_000);
+      await page.goto(studio.url);
+      await page.getByRole('button', { name: /^subflow-parent / }).click();
+      const card = page.getByTestId('node-signIn');
+      await card.waitFor();
+      await expect(card.getAttribute('class')).resolves.toContain('subflow');
+      await expect(page.getByTestId('subflow-signIn').innerText()).resolves.toMatch(/runs\s+password-login\s+v1/);
+      await expect(card.innerText()).resolves.toContain('state: isolated');
+      // Its outcomes are edges like any node's.
+      await page.locator('.react-flow__edge[data-id="signIn:success"]').waitFor();
+      // The page card lists its children's types, in order, inside the card.
+      const children = page.getByTestId('page-children-details');
+      await expect(children.locator('li').allInnerTexts()).resolves.toEqual(['credentials.username user', 'credentials.password pass', 'attributes.collect mail']);
+      const box = (await page.getByTestId('node-details').boundingBox())!;
+      const last = (await children.locator('li').last().boundingBox())!;
+      expect(last.y + last.height).toBeLessThanOrEqual(box.y + box.height);
+      // Open: the subflow's own flow replaces this one on the canvas.
+      await page.getByRole('button', { name: 'open flow password-login in the studio' }).click();
+      await page.getByTestId('flow-title').filter({ hasText: 'password-login (editing from version' }).waitFor();
+      await page.getByTestId('node-verify').waitFor();
+      await expect(page.getByTestId('node-signIn').count()).resolves.toBe(0);
     } finally {
       await browser.close();
     }

@@ -13,18 +13,20 @@ import {
   type Connection,
   type Edge,
   type NodeChange,
+  type ReactFlowInstance,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { ApiError, type AdminApi } from './api';
-import { OverlayContext, StepCard, TerminalCard, type Overlay } from './Cards';
+import { OutcomeEdge, OverlayContext, StepCard, StudioActionsContext, TerminalCard, type Overlay, type StudioActions } from './Cards';
 import { ConfigForm } from './ConfigForm';
 import type { StudioConfig } from './config';
 import { diffHunks, lineDiff } from './diff';
-import { autoLayout, structureKey, TERMINALS, toCanvas, type CanvasNode } from './graph';
+import { autoLayout, stepHandles, structureKey, terminalHandles, TERMINALS, toCanvas, type CanvasNode } from './graph';
 import { problemTarget } from './pointer';
 import type { Flow, FlowSummary, Funnel, Journey, JourneySummary, NodeTypeInfo, Problem } from './types';
 
 const nodeTypes = { step: StepCard, terminal: TerminalCard };
+const edgeTypes = { outcome: OutcomeEdge };
 const VALIDATE_DELAY_MS = 300;
 
 const pretty = (flow: unknown) => JSON.stringify(flow, null, 2);
@@ -47,11 +49,7 @@ interface Loaded {
 }
 
 export function App(props: { config: StudioConfig; api: AdminApi; onSignOut?: () => void }) {
-  return (
-    <ReactFlowProvider>
-      <Studio {...props} />
-    </ReactFlowProvider>
-  );
+  return <Studio {...props} />;
 }
 
 function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminApi; onSignOut?: () => void }) {
@@ -71,7 +69,8 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
   const [journey, setJourney] = useState<Journey | null>(null);
   const [funnel, setFunnel] = useState<Funnel | null>(null);
   const [newId, setNewId] = useState('');
-  const flowInstance = useReactFlow();
+  // The canvas's React Flow instance (for screen → flow coordinates), handed up by InstanceBridge.
+  const instance = useRef<ReactFlowInstance<CanvasNode> | null>(null);
 
   const report = (e: unknown) => setError(e instanceof ApiError ? `${e.code}: ${e.message}` : (e as Error).message);
 
@@ -85,9 +84,9 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
   }, [api, refreshFlows]);
 
   const open = useCallback(
-    async (id: string) => {
+    async (id: string, version?: number) => {
       setError('');
-      const [summary, latest] = [flows.find((f) => f.id === id) ?? null, await api.version(id, 'latest')];
+      const [summary, latest] = [flows.find((f) => f.id === id) ?? null, await api.version(id, version ?? 'latest')];
       setLoaded({ base: { version: latest.version, flow: latest.flow }, summary });
       setDoc(latest.flow);
       setSelected(null);
@@ -99,6 +98,9 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
     [api, flows],
   );
 
+  // A subflow card's "Open": that flow (at the pinned version, else the latest) replaces this one.
+  const actions: StudioActions = useMemo(() => ({ openFlow: (id, version) => void open(id, version).catch(report) }), [open]);
+
   // Validation as you type: the server's validator (no Ajv in the page), debounced, the older request aborted.
   useEffect(() => {
     if (!doc) return;
@@ -107,7 +109,8 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
       setValidating(true);
       api
         .validate(doc, abort.signal)
-        .then((r) => setProblems(r.problems))
+        // The same problems again keep their array, so the cards and edges are not drawn again.
+        .then((r) => setProblems((prev) => (JSON.stringify(prev) === JSON.stringify(r.problems) ? prev : r.problems)))
         .catch((e: unknown) => {
           if ((e as Error).name !== 'AbortError') report(e);
         })
@@ -119,7 +122,7 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
     };
   }, [api, doc]);
 
-  // The canvas, derived from the document; dagre runs only when the wiring changes.
+  // The canvas, derived from the document; the layout runs only when the wiring changes.
   const structure = doc ? structureKey(doc) : '';
   const auto = useMemo(() => (doc ? autoLayout(doc) : new Map()), [structure]);
   const canvas = useMemo(() => (doc ? toCanvas(doc, types, auto) : { nodes: [], edges: [] }), [doc, types, auto]);
@@ -167,7 +170,9 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
       const order = taken.get(e.id);
       const problem = edgeProblems.get(e.id);
       const count = counts.get(e.id);
-      const label = [order ? `#${order.join(',#')}` : '', outcome, count !== undefined ? `×${count}` : '', problem ? '⚠' : ''].filter(Boolean).join(' ');
+      const label = [order ? `#${order.join(',#')}` : '', outcome, count !== undefined ? `×${count}` : '', problem ? '⚠' : '']
+        .filter(Boolean)
+        .join(' ');
       const classes = [order ? 'taken' : '', problem ? 'edge-problem' : '', journey && !order ? 'dimmed' : ''].filter(Boolean).join(' ');
       return {
         ...e,
@@ -191,7 +196,14 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
       const isSelected = n.id === selected;
       const size = measured.get(n.id);
       const cached = nodeCache.current.get(n.id);
-      const node = cached && cached.from === n && cached.selected === isSelected && cached.size === size ? cached.node : ({ ...n, selected: isSelected, ...(size ? { measured: size } : {}) } as CanvasNode);
+      const node =
+        cached && cached.from === n && cached.selected === isSelected && cached.size === size
+          ? cached.node
+          : ({
+              ...n,
+              selected: isSelected,
+              ...(size ? { measured: size, handles: n.type === 'step' ? stepHandles(n.data.outcomes, size) : terminalHandles(size) } : {}),
+            } as CanvasNode);
       next.set(n.id, { from: n, selected: isSelected, size, node });
       return node;
     });
@@ -246,7 +258,8 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
       // Added with a press (no drop point): placed in the top left of what the canvas shows, three
       // to a row after the ones added before, so it is in view and not on top of another.
       const box = canvasRef.current?.getBoundingClientRect();
-      const centre = box ? flowInstance.screenToFlowPosition({ x: box.left + 40, y: box.top + 40 }) : { x: 0, y: 0 };
+      const centre =
+        box && instance.current ? instance.current.screenToFlowPosition({ x: box.left + 40, y: box.top + 40 }) : { x: 0, y: 0 };
       let id = '';
       change((f) => {
         id = newNodeId(type, f.nodes);
@@ -260,7 +273,7 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
       setTimeout(() => setSelected(id));
       setStatus(`added a ${type} node`);
     },
-    [change, flowInstance],
+    [change],
   );
 
   const onDrop = useCallback(
@@ -268,10 +281,10 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
       e.preventDefault();
       const type = e.dataTransfer.getData('application/x-waymark-node-type');
       if (!type) return;
-      const p = flowInstance.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      const p = instance.current?.screenToFlowPosition({ x: e.clientX, y: e.clientY }) ?? { x: e.clientX, y: e.clientY };
       addNode(type, { x: Math.round(p.x), y: Math.round(p.y) });
     },
-    [addNode, flowInstance],
+    [addNode],
   );
 
   const saveFlow = async () => {
@@ -283,9 +296,16 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
       const next = { ...doc, version: (latest ?? 0) + 1 };
       await api.save(next, loaded.base ? latest : null);
       await refreshFlows();
-      setLoaded({ base: { version: next.version, flow: next }, summary: { ...(loaded.summary ?? { id: next.id, activeVersion: null, versions: [] }), latestVersion: next.version } as FlowSummary });
+      setLoaded({
+        base: { version: next.version, flow: next },
+        summary: { ...(loaded.summary ?? { id: next.id, activeVersion: null, versions: [] }), latestVersion: next.version } as FlowSummary,
+      });
       setDoc(next);
-      setStatus(local ? `saved ${next.id} to its file (version ${next.version})` : `saved ${next.id} version ${next.version} (not active yet: activate it to serve it)`);
+      setStatus(
+        local
+          ? `saved ${next.id} to its file (version ${next.version})`
+          : `saved ${next.id} version ${next.version} (not active yet: activate it to serve it)`,
+      );
     } catch (e) {
       if (e instanceof ApiError && e.problems.length) setProblems(e.problems);
       report(e);
@@ -294,7 +314,11 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
 
   const [activateVersion, setActivateVersion] = useState('');
   const summary = flows.find((f) => f.id === doc?.id);
-  const versions = summary ? (Array.isArray(summary.versions) ? summary.versions : [...Array(summary.versions).keys()].map((i) => i + 1)) : [];
+  const versions = summary
+    ? Array.isArray(summary.versions)
+      ? summary.versions
+      : [...Array(summary.versions).keys()].map((i) => i + 1)
+    : [];
 
   const selectedNode = selected && doc?.nodes[selected] ? doc.nodes[selected] : undefined;
   const selectedInfo = selectedNode ? types.get(selectedNode.type) : undefined;
@@ -398,7 +422,11 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
               {flows.map((f) => (
                 <li key={f.id}>
                   <button type="button" aria-current={doc?.id === f.id} onClick={() => open(f.id).catch(report)}>
-                    {f.id} <span className="muted">v{f.latestVersion}{f.activeVersion !== null && !local ? `, active v${f.activeVersion}` : ''}</span>
+                    {f.id}{' '}
+                    <span className="muted">
+                      v{f.latestVersion}
+                      {f.activeVersion !== null && !local ? `, active v${f.activeVersion}` : ''}
+                    </span>
                   </button>
                 </li>
               ))}
@@ -412,7 +440,6 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
                 setLoaded({ base: null, summary: null });
                 setSelected(null);
                 setStatus(`new flow ${newId}: add nodes from the palette`);
-                void flowInstance.setViewport({ x: 0, y: 0, zoom: 1 });
                 setNewId('');
               }}
             >
@@ -464,25 +491,32 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
         </nav>
         <main className="canvas" ref={canvasRef} aria-label="flow canvas" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
           {doc ? (
-            <OverlayContext.Provider value={overlay}>
-              <ReactFlow
-                key={`${doc.id}@${loaded.base?.version ?? 'new'}`}
-                nodes={nodes}
-                edges={edges}
-                nodeTypes={nodeTypes}
-                onNodesChange={onNodesChange}
-                onConnect={onConnect}
-                onEdgeClick={(_, e) => setSelected(e.id)}
-                onPaneClick={() => setSelected(null)}
-                fitView={Object.keys(doc.nodes).length > 0}
-                minZoom={0.05}
-                deleteKeyCode={null}
-                ariaLabelConfig={{ 'node.a11yDescription.default': 'Press enter or space to select the node; arrow keys move it.' }}
-              >
-                <Background />
-                <Controls />
-              </ReactFlow>
-            </OverlayContext.Provider>
+            <StudioActionsContext.Provider value={actions}>
+              <OverlayContext.Provider value={overlay}>
+                {/* A store per opened flow, created with its nodes and edges: the first render draws
+                  them (React Flow's own props reach a fresh store only after a render and an effect). */}
+                <ReactFlowProvider key={`${doc.id}@${loaded.base?.version ?? 'new'}`} initialNodes={nodes} initialEdges={edges}>
+                  <InstanceBridge into={instance} />
+                  <ReactFlow
+                    nodes={nodes}
+                    edges={edges}
+                    nodeTypes={nodeTypes}
+                    edgeTypes={edgeTypes}
+                    onNodesChange={onNodesChange}
+                    onConnect={onConnect}
+                    onEdgeClick={(_, e) => setSelected(e.id)}
+                    onPaneClick={() => setSelected(null)}
+                    fitView={Object.keys(doc.nodes).length > 0}
+                    minZoom={0.05}
+                    deleteKeyCode={null}
+                    ariaLabelConfig={{ 'node.a11yDescription.default': 'Press enter or space to select the node; arrow keys move it.' }}
+                  >
+                    <Background />
+                    <Controls />
+                  </ReactFlow>
+                </ReactFlowProvider>
+              </OverlayContext.Provider>
+            </StudioActionsContext.Provider>
           ) : (
             <p className="empty">Pick a flow on the left, or start a new one.</p>
           )}
@@ -516,7 +550,8 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
                     onClick={() => {
                       change((f) => {
                         delete f.nodes[selected];
-                        for (const n of Object.values(f.nodes)) for (const [o, t] of Object.entries(n.outcomes ?? {})) if (t === selected) delete n.outcomes![o];
+                        for (const n of Object.values(f.nodes))
+                          for (const [o, t] of Object.entries(n.outcomes ?? {})) if (t === selected) delete n.outcomes![o];
                         if (f.layout?.nodes) delete f.layout.nodes[selected];
                         return f;
                       });
@@ -529,13 +564,19 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
                   {[...new Set([...(selectedInfo?.outcomes ?? []), ...Object.keys(selectedNode.outcomes ?? {})])].map((o) => (
                     <div className="field" key={o}>
                       <label htmlFor={`wire-${o}`}>outcome {o} goes to</label>
-                      <select id={`wire-${o}`} value={selectedNode.outcomes?.[o] ?? ''} onChange={(e) => change((f) => {
-                        const n = f.nodes[selected]!;
-                        n.outcomes = { ...(n.outcomes ?? {}) };
-                        if (e.target.value === '') delete n.outcomes[o];
-                        else n.outcomes[o] = e.target.value;
-                        return f;
-                      })}>
+                      <select
+                        id={`wire-${o}`}
+                        value={selectedNode.outcomes?.[o] ?? ''}
+                        onChange={(e) =>
+                          change((f) => {
+                            const n = f.nodes[selected]!;
+                            n.outcomes = { ...(n.outcomes ?? {}) };
+                            if (e.target.value === '') delete n.outcomes[o];
+                            else n.outcomes[o] = e.target.value;
+                            return f;
+                          })
+                        }
+                      >
                         <option value="">(not wired)</option>
                         {[...Object.keys(doc.nodes).filter((id) => id !== selected), ...TERMINALS].map((t) => (
                           <option key={t}>{t}</option>
@@ -564,7 +605,11 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
                   <h2>{doc.id}</h2>
                   <div className="field">
                     <label htmlFor="flow-description">description</label>
-                    <textarea id="flow-description" value={doc.description} onChange={(e) => change((f) => ({ ...f, description: e.target.value }))} />
+                    <textarea
+                      id="flow-description"
+                      value={doc.description}
+                      onChange={(e) => change((f) => ({ ...f, description: e.target.value }))}
+                    />
                   </div>
                   <button type="button" onClick={() => change((f) => ({ ...f, layout: { ...(f.layout ?? {}), nodes: {} } }))}>
                     Tidy up (automatic layout)
@@ -574,7 +619,8 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
               )}
               <section aria-label="problems" className="problems">
                 <h2>
-                  Problems {validating ? <span className="muted">(checking…)</span> : <span data-testid="problem-count">{problems.length}</span>}
+                  Problems{' '}
+                  {validating ? <span className="muted">(checking…)</span> : <span data-testid="problem-count">{problems.length}</span>}
                 </h2>
                 <ul>
                   {problems.map((p, i) => (
@@ -640,7 +686,8 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
                   {funnel && (
                     <table className="funnel" data-testid="funnel">
                       <caption>
-                        {funnel.journeys} journeys: {funnel.statuses.success} success, {funnel.statuses.failure} failure, {funnel.statuses.live} live
+                        {funnel.journeys} journeys: {funnel.statuses.success} success, {funnel.statuses.failure} failure,{' '}
+                        {funnel.statuses.live} live
                         {funnel.truncated ? ' (truncated: narrow the window)' : ''}
                       </caption>
                       <thead>
@@ -696,6 +743,12 @@ function Studio({ config, api, onSignOut }: { config: StudioConfig; api: AdminAp
   );
 }
 
+/** Hands the canvas's React Flow instance to the studio (which sits outside the canvas's provider). */
+function InstanceBridge({ into }: { into: { current: ReactFlowInstance<CanvasNode> | null } }) {
+  into.current = useReactFlow<CanvasNode>();
+  return null;
+}
+
 /** The raw JSON of the whole flow, kept in sync both ways (text that does not parse yet stays as typed). */
 function JsonView({ flow, onChange }: { flow: Flow; onChange: (f: Flow) => void }) {
   const [text, setText] = useState(pretty(flow));
@@ -719,7 +772,8 @@ function JsonView({ flow, onChange }: { flow: Flow; onChange: (f: Flow) => void 
           setText(e.target.value);
           try {
             const parsed = JSON.parse(e.target.value) as Flow;
-            if (!parsed || typeof parsed !== 'object' || typeof parsed.nodes !== 'object' || parsed.nodes === null) throw new Error('a flow is an object with "nodes"');
+            if (!parsed || typeof parsed !== 'object' || typeof parsed.nodes !== 'object' || parsed.nodes === null)
+              throw new Error('a flow is an object with "nodes"');
             own.current = true;
             onChange(parsed);
             setParseError('');
