@@ -24,6 +24,7 @@ interface Call {
   node: string;
   flow: string;
   version: number | undefined;
+  config: Json;
 }
 
 /** The `flow.run` calls a flow document makes (read defensively: a looked-up document may be unvalidated). */
@@ -34,7 +35,7 @@ export function subflowCalls(doc: unknown): Call[] {
     if (!isObject(value) || value['type'] !== FLOW_RUN || !isObject(value['config'])) continue;
     const flow = value['config']['flow'];
     const version = value['config']['version'];
-    if (typeof flow === 'string') calls.push({ node, flow, version: typeof version === 'number' ? version : undefined });
+    if (typeof flow === 'string') calls.push({ node, flow, version: typeof version === 'number' ? version : undefined, config: value['config'] });
   }
   return calls;
 }
@@ -55,8 +56,9 @@ export function subflowProblems(doc: Json, configs: Record<string, unknown>, loo
 
   for (const call of subflowCalls(doc)) {
     const at = pointer('nodes', call.node, 'config');
-    const config = configs[call.node] as { state?: string; input?: unknown; output?: unknown } | undefined;
-    if (config?.state === 'shared')
+    // The raw config when the defaulted one is missing (the config has other problems): still worth saying.
+    const config = (configs[call.node] ?? call.config) as { state?: unknown; input?: unknown; output?: unknown };
+    if (config.state === 'shared')
       for (const key of ['input', 'output'] as const)
         if (config[key] !== undefined)
           problems.push({
