@@ -46,6 +46,7 @@ import { nodeServices, silentLogger } from './services.js';
 import { applySubmission } from './submission.js';
 import { flowRun, type FlowRunConfig } from './flow-run.js';
 import { endCall, openCalls, startCall, type SubflowCall } from './subflow.js';
+import { subflowCalls } from '../validate/index.js';
 
 const now = () => performance.now();
 const conflict = (journeyId: string) =>
@@ -200,6 +201,7 @@ export class Engine {
     }
     // One batch: a flow may call (flow.run) another that this sync activates after it.
     const batch = changed.flatMap((c) => (c.flow === undefined ? [] : [c.flow]));
+    await this.#pinnedCalls(batch);
     for (const { id, version, flow } of changed) {
       if (flow !== undefined) {
         try {
@@ -217,6 +219,20 @@ export class Engine {
       report.activated.push({ id, version });
     }
     return report;
+  }
+
+  /**
+   * Compiles from the flow store the versions the batch's `flow.run` nodes pin and this engine
+   * has not loaded (a pinned version need not be active). One that cannot be had is left to the
+   * batch's load, which then names it (ERR_FLOW_SUBFLOW_NOT_FOUND).
+   */
+  async #pinnedCalls(batch: readonly unknown[]): Promise<void> {
+    const inBatch = (id: string, version: number) => batch.some((d) => (d as { id?: unknown }).id === id && (d as { version?: unknown }).version === version);
+    for (const doc of batch)
+      for (const call of subflowCalls(doc)) {
+        if (call.version === undefined || inBatch(call.flow, call.version)) continue;
+        await this.#pinned(call.flow, call.version).catch(() => undefined);
+      }
   }
 
   /** A loaded version, or (with a flow store) the stored one compiled now; undefined when neither has it. */

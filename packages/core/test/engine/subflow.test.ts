@@ -8,6 +8,7 @@ import {
   engineNodes,
   FlowInvalidError,
   journeyLogListener,
+  MemoryFlowStore,
   MemoryJourneyLogStore,
   NodeRegistry,
   validateFlow,
@@ -370,5 +371,59 @@ describe('flow.run: nesting, persistence and limits', () => {
     await expect(createEngine({ nodes: [impostor] })).rejects.toMatchObject({ code: 'ERR_NODE_TYPE_CLASH' });
     // An engine's own list can seed another (the real flow.run is not registered twice).
     await expect(createEngine({ nodes: engine.registry.list() })).resolves.toBeDefined();
+  });
+});
+
+describe('flow.run: flows from a flow store', () => {
+  it('syncFlows loads the calling flows as one batch and compiles the pinned versions they call from the store', async () => {
+    const flowStore = new MemoryFlowStore();
+    const save = (flow: Record<string, unknown>, activate = true) =>
+      flowStore.saveVersion({ id: flow.id as string, version: flow.version as number, flow: flow as never, savedAt: 1, savedBy: 'admin' }, null, { activate });
+    // `a` (saved first, listed first) calls `b` unpinned and `c` pinned to a version that is not active.
+    await save({
+      id: 'a',
+      version: 1,
+      description: 'Calls b, then c@1.',
+      start: 'first',
+      nodes: {
+        first: { type: 'flow.run', config: { flow: 'b' }, outcomes: { success: 'second', failure: 'failure' } },
+        second: { type: 'flow.run', config: { flow: 'c', version: 1 }, outcomes: { success: 'success', failure: 'failure' } },
+      },
+    });
+    await save(single('b', 'test.pass', { next: 'success' }));
+    await save(single('c', 'test.pass', { next: 'success' }, 1));
+    await flowStore.saveVersion({ id: 'c', version: 2, flow: single('c', 'test.pass', { next: 'failure' }, 2) as never, savedAt: 2, savedBy: 'admin' }, 1);
+    const engine = await engineWith({ flowStore });
+    const report = await engine.syncFlows();
+    expect(report.refused).toEqual([]);
+    expect(report.activated).toEqual([
+      { id: 'a', version: 1 },
+      { id: 'b', version: 1 },
+      { id: 'c', version: 2 },
+    ]);
+    const done = (await engine.start('a', { request })) as SuccessResult;
+    expect(done.trace.map((s) => [s.node, s.outcome, s.subflow?.flowId, s.subflow?.flowVersion])).toEqual([
+      ['first', 'success', 'b', 1],
+      ['second', 'success', 'c', 1],
+    ]);
+  });
+
+  it('refuses at sync a stored flow whose calls make a cycle, and keeps serving the running version', async () => {
+    const flowStore = new MemoryFlowStore();
+    const engine = await engineWith({ flowStore });
+    engine.load(single('x', 'test.pass', { next: 'success' }));
+    await flowStore.saveVersion({ id: 'y', version: 1, flow: caller('y', { flow: 'x' }) as never, savedAt: 1, savedBy: 'admin' }, null);
+    await flowStore.saveVersion({ id: 'x', version: 2, flow: caller('x', { flow: 'y' }, {}, 2) as never, savedAt: 1, savedBy: 'admin' }, null);
+    const report = await engine.syncFlows();
+    // Both members of the cycle are refused (each leads back to itself through the other).
+    expect(report.refused.map((r) => [r.id, r.version])).toEqual([
+      ['x', 2],
+      ['y', 1],
+    ]);
+    expect(report.refused.map((r) => r.error.message)).toEqual([
+      expect.stringContaining('ERR_FLOW_RECURSION: node "call" runs flow "y", which leads back to this one (x → y → x)'),
+      expect.stringContaining('ERR_FLOW_RECURSION: node "call" runs flow "x", which leads back to this one (y → x → y)'),
+    ]);
+    expect(engine.flow('x')?.version).toBe(1);
   });
 });
