@@ -1,4 +1,4 @@
-import { TERMINALS, type Flow } from '@waymark/core';
+import { FLOW_RUN, TERMINALS, type Flow } from '@waymark/core';
 
 // Words Mermaid's flowchart grammar reads as keywords when used as a node id.
 const KEYWORDS = new Set(['end', 'graph', 'flowchart', 'subgraph', 'click', 'call', 'href', 'style', 'class', 'classdef', 'linkstyle', 'direction', 'default']);
@@ -19,10 +19,18 @@ function mermaidIds(flow: Flow): Map<string, string> {
   return ids;
 }
 
+/** A `flow.run` node: Mermaid's subroutine shape, labelled with the flow it runs (and the pinned version). */
+function subroutine(mermaidId: string, name: string, config: Flow['nodes'][string]['config']): string {
+  const flow = typeof config?.flow === 'string' ? config.flow : '?';
+  const version = typeof config?.version === 'number' ? `@${config.version}` : '';
+  return `  ${mermaidId}[["${name}<br/>flow.run: ${flow}${version}"]]`;
+}
+
 /**
  * Renders a (validated) flow as a Mermaid flowchart: each node labelled with its id and type,
  * each edge with the outcomes that take it (outcomes sharing a target share one edge),
- * `success` and `failure` as stadium-shaped terminals, the start node in bold.
+ * `success` and `failure` as stadium-shaped terminals, the start node in bold, a `flow.run` node
+ * as a subroutine naming the flow it runs.
  *
  * @example
  * toMermaid(flow); // 'flowchart TD\n  validateToken["validateToken<br/>token.validate"]\n  …'
@@ -34,7 +42,7 @@ export function toMermaid(flow: Flow): string {
   const edges: string[] = [];
   const usedTerminals = new Set<string>();
   for (const [name, node] of Object.entries(flow.nodes)) {
-    lines.push(`  ${id(name)}["${name}<br/>${node.type}"]`);
+    lines.push(node.type === FLOW_RUN ? subroutine(id(name), name, node.config) : `  ${id(name)}["${name}<br/>${node.type}"]`);
     const byTarget = new Map<string, string[]>();
     for (const [outcome, target] of Object.entries(node.outcomes)) byTarget.set(target, [...(byTarget.get(target) ?? []), outcome]);
     for (const [target, outcomes] of byTarget) {

@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { toMermaid, createCliRegistry } from '@waymark/cli';
-import type { Flow } from '@waymark/core';
+import { engineNodes, type Flow } from '@waymark/core';
 import { builtinNodes } from '@waymark/nodes';
 import { run } from './helpers.js';
 
@@ -72,10 +72,26 @@ describe('toMermaid', () => {
   });
 });
 
+describe('toMermaid: subflows', () => {
+  it('draws a flow.run node as a subroutine naming the flow it runs and its pinned version', () => {
+    const flow: Flow = {
+      id: 'f',
+      version: 1,
+      description: 'd',
+      start: 'mfa',
+      nodes: {
+        mfa: { type: 'flow.run', config: { flow: 'mfa-otp', version: 3 }, outcomes: { success: 'more', failure: 'failure' } },
+        more: { type: 'flow.run', config: { flow: 'profile' }, outcomes: { success: 'success', failure: 'failure' } },
+      },
+    };
+    expect(toMermaid(flow).split('\n').slice(1, 3)).toEqual(['  mfa[["mfa<br/>flow.run: mfa-otp@3"]]', '  more[["more<br/>flow.run: profile"]]']);
+  });
+});
+
 describe('createCliRegistry', () => {
-  it('registers every built-in node type of @waymark/nodes as "builtin"', async () => {
+  it('registers core\'s engine-level node types and every built-in node type of @waymark/nodes as "builtin"', async () => {
     const registry = await createCliRegistry([]);
-    expect(registry.list().map((t) => t.type).sort()).toEqual(builtinNodes.map((t) => t.type).sort());
-    for (const node of builtinNodes) expect(registry.sourceOf(node.type)).toBe('builtin');
+    expect(registry.list().map((t) => t.type).sort()).toEqual([...engineNodes, ...builtinNodes].map((t) => t.type).sort());
+    for (const node of [...engineNodes, ...builtinNodes]) expect(registry.sourceOf(node.type)).toBe('builtin');
   });
 });
