@@ -301,6 +301,23 @@ describe('flow.run: nesting, persistence and limits', () => {
     ]);
   });
 
+  it('resumes at the child node that suspended, with the child state it had (the steps before it do not run again)', async () => {
+    const engine = await engineWith();
+    engine.load({
+      id: 'counted',
+      version: 1,
+      description: 'Counts, then asks.',
+      start: 'first',
+      nodes: { first: { type: 'test.pass', outcomes: { next: 'collect' } }, collect: { type: 'test.ask', outcomes: { collected: 'success' } } },
+    });
+    engine.load(caller('outer', { flow: 'counted', output: { childCount: 'count', name: 'username' } }));
+    const first = (await engine.start('outer', { request })) as SuspendedResult;
+    const done = (await engine.resume(first.journeyId, { request, callbacks: answer(first.callbacks, ['ada', 'x']) })) as SuccessResult;
+    expect(done.trace[1]!.subflow!.trace.map((s) => [s.node, s.outcome])).toEqual([['collect', 'collected']]);
+    expect(done.state).toEqual({ childCount: 1, name: 'ada', count: 1 });
+    expect(done.trace.map((s) => s.node)).toEqual(['call', 'call', 'after']);
+  });
+
   it('keeps a shared child on the caller state across a suspension', async () => {
     const engine = await engineWith();
     for (const flow of chain(2, true)) engine.load(flow);
