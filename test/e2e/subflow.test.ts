@@ -24,7 +24,10 @@ const ask = defineNode({
   outcomes: ['ok', 'bad'],
   run(ctx) {
     if (ctx.callbacks === undefined)
-      return ctx.suspend([callbacks.name('User name'), callbacks.password('Password')], { header: `Sign in, ${String(ctx.state.hint)}`, stage: 'credentials' });
+      return ctx.suspend([callbacks.name('User name'), callbacks.password('Password')], {
+        header: `Sign in, ${String(ctx.state.hint)}`,
+        stage: 'credentials',
+      });
     const [name, password] = ctx.callbacks.map((c) => c.input[0]?.value);
     if (password !== 'pw' || typeof name !== 'string' || name === '') return 'bad';
     ctx.state.sub = `user-${name}`;
@@ -41,7 +44,11 @@ const signIn = {
   nodes: {
     ask: { type: 'test.ask', outcomes: { ok: 'createSession', bad: 'failure' } },
     createSession: { type: 'session.create', outcomes: { created: 'toHome', conflict: 'failure' } },
-    toHome: { type: 'redirect', config: { from: { value: 'https://app.example.com/home' } }, outcomes: { redirected: 'success', rejected: 'failure' } },
+    toHome: {
+      type: 'redirect',
+      config: { from: { value: 'https://app.example.com/home' } },
+      outcomes: { redirected: 'success', rejected: 'failure' },
+    },
   },
 };
 
@@ -87,7 +94,10 @@ async function process(): Promise<{ app: Express; engine: Engine; stores: Stores
   engine.load(signIn);
   engine.load(portal);
   const app = express();
-  app.use('/', createWaymarkRouter({ issuer: 'http://127.0.0.1', clients: [client], stores, logger: silent, engine, csrfKey, parRateLimit: false }));
+  app.use(
+    '/',
+    createWaymarkRouter({ issuer: 'http://127.0.0.1', clients: [client], stores, logger: silent, engine, csrfKey, parRateLimit: false }),
+  );
   return { app, engine, stores };
 }
 
@@ -109,7 +119,9 @@ function sessionCookie(headers: Record<string, unknown>): string | undefined {
 describe('flow.run through the adapter, on Redis, across two processes', () => {
   it('JSON journey API: suspends inside the child, resumes there on the other process, and the child session is the journey’s', async () => {
     const [one, two] = [await process(), await process()];
-    const started = await request(one.app).post('/journeys/portal').send({ client_id: 'portal-web', params: { login_hint: 'ada' } });
+    const started = await request(one.app)
+      .post('/journeys/portal')
+      .send({ client_id: 'portal-web', params: { login_hint: 'ada' } });
     expect(started.status).toBe(200);
     expect(started.body.header).toBe('Sign in, ada');
     const journeyId = String(started.body.journeyId);
@@ -117,7 +129,10 @@ describe('flow.run through the adapter, on Redis, across two processes', () => {
     const stored = JSON.parse((await two.stores.journeys.get(journeyId))!.value) as { f: string; n: string; sub: unknown };
     expect(stored).toMatchObject({ f: 'portal', n: 'signIn', sub: [{ f: 'sign-in', fv: 1, n: 'ask', s: { hint: 'ada' } }] });
 
-    const answers = (started.body.callbacks as Callback[]).map((cb, i) => ({ ...cb, input: cb.input.map((f) => ({ ...f, value: ['ada', 'pw'][i] })) }));
+    const answers = (started.body.callbacks as Callback[]).map((cb, i) => ({
+      ...cb,
+      input: cb.input.map((f) => ({ ...f, value: ['ada', 'pw'][i] })),
+    }));
     const done = await request(two.app).post(`/journeys/${journeyId}/continue`).send({ callbacks: answers });
     expect(done.status).toBe(200);
     expect(done.body.status).toBe('success');

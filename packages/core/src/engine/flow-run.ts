@@ -27,21 +27,23 @@ const schema = {
     state: {
       enum: ['isolated', 'shared'],
       default: 'isolated',
-      description: '"isolated": the child gets its own state, filled by "input", copied back by "output"; "shared": the child works on this journey\'s state',
+      description:
+        '"isolated": the child gets its own state, filled by "input", copied back by "output"; "shared": the child works on this journey\'s state',
     },
     input: {
       type: 'object',
       maxProperties: 64,
       propertyNames: { pattern: STATE_PATH_PATTERN, maxLength: 200 },
       additionalProperties: { type: 'string', pattern: SUBFLOW_REF_PATTERN, maxLength: 200 },
-      description: 'child state path → a ref into this journey (state.x, params.x, request.ip, journey.id …), copied in when the call starts (isolated only)',
+      description:
+        'child state path → a ref into this journey (state.x, params.x, request.ip, journey.id …), copied in when the call starts (isolated only)',
     },
     output: {
       type: 'object',
       maxProperties: 64,
       propertyNames: { pattern: STATE_PATH_PATTERN, maxLength: 200 },
       additionalProperties: { type: 'string', pattern: STATE_PATH_PATTERN, maxLength: 200 },
-      description: 'this journey\'s state path → a child state path, copied back when the child reaches success or failure (isolated only)',
+      description: "this journey's state path → a child state path, copied back when the child reaches success or failure (isolated only)",
     },
   },
 } as const;

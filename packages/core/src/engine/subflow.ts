@@ -101,7 +101,9 @@ export function endCall(config: FlowRunConfig, call: SubflowCall, callerState: J
 /** The persisted form of the calls in progress (none: undefined, so a record without subflows is unchanged). */
 export function callRecords(calls: readonly SubflowCall[] | undefined): SubflowCallRecord[] | undefined {
   if (!calls || calls.length === 0) return undefined;
-  return calls.map((c) => (c.shared ? { f: c.flow.id, fv: c.flow.version, n: c.node } : { f: c.flow.id, fv: c.flow.version, n: c.node, s: c.state }));
+  return calls.map((c) =>
+    c.shared ? { f: c.flow.id, fv: c.flow.version, n: c.node } : { f: c.flow.id, fv: c.flow.version, n: c.node, s: c.state },
+  );
 }
 
 /**
@@ -120,7 +122,9 @@ export async function openCalls(
     const compiled = await flow(r.f, r.fv);
     if (!compiled) return { missing: { flowId: r.f, flowVersion: r.fv } };
     const call: SubflowCall =
-      r.s === undefined ? { flow: compiled, node: r.n, state: callerState, shared: true } : { flow: compiled, node: r.n, state: r.s, shared: false };
+      r.s === undefined
+        ? { flow: compiled, node: r.n, state: callerState, shared: true }
+        : { flow: compiled, node: r.n, state: r.s, shared: false };
     calls.push(call);
     callerState = call.state;
   }

@@ -35,7 +35,8 @@ export function subflowCalls(doc: unknown): Call[] {
     if (!isObject(value) || value['type'] !== FLOW_RUN || !isObject(value['config'])) continue;
     const flow = value['config']['flow'];
     const version = value['config']['version'];
-    if (typeof flow === 'string') calls.push({ node, flow, version: typeof version === 'number' ? version : undefined, config: value['config'] });
+    if (typeof flow === 'string')
+      calls.push({ node, flow, version: typeof version === 'number' ? version : undefined, config: value['config'] });
   }
   return calls;
 }

@@ -61,9 +61,17 @@ describe('flow.run: outcomes', () => {
     const engine = await engineWith();
     engine.load(loginFlow());
     engine.load(
-      caller('outer', { flow: 'login', input: { hint: 'params.login_hint', 'prior.count': 'state.count' }, output: { 'result.sub': 'sub', who: 'username' } }),
+      caller('outer', {
+        flow: 'login',
+        input: { hint: 'params.login_hint', 'prior.count': 'state.count' },
+        output: { 'result.sub': 'sub', who: 'username' },
+      }),
     );
-    const first = (await engine.start('outer', { request, params: { login_hint: 'ada' }, state: { count: 4, secretish: 'parent only' } })) as SuspendedResult;
+    const first = (await engine.start('outer', {
+      request,
+      params: { login_hint: 'ada' },
+      state: { count: 4, secretish: 'parent only' },
+    })) as SuspendedResult;
     expect(first.status).toBe('suspended');
     expect(first.stage).toBe('login');
     expect(first.callbacks.map((c) => c.type)).toEqual(['NameCallback', 'PasswordCallback']);
@@ -73,12 +81,19 @@ describe('flow.run: outcomes', () => {
         type: 'flow.run',
         outcome: 'suspended',
         ms: expect.any(Number),
-        subflow: { flowId: 'login', flowVersion: 1, trace: [{ node: 'collect', type: 'test.ask', outcome: 'suspended', ms: expect.any(Number) }] },
+        subflow: {
+          flowId: 'login',
+          flowVersion: 1,
+          trace: [{ node: 'collect', type: 'test.ask', outcome: 'suspended', ms: expect.any(Number) }],
+        },
       },
     ]);
     expect(await engine.pending(first.journeyId)).toMatchObject({ flowId: 'outer', stage: 'login' });
 
-    const done = (await engine.resume(first.journeyId, { request, callbacks: answer(first.callbacks, ['ada', 'correct horse']) })) as SuccessResult;
+    const done = (await engine.resume(first.journeyId, {
+      request,
+      callbacks: answer(first.callbacks, ['ada', 'correct horse']),
+    })) as SuccessResult;
     expect(done.status).toBe('success');
     // The child's effects are the journey's: its cookie is on the parent's result.
     expect(done.cookies.map((c) => c.name)).toEqual(['remember']);
@@ -101,7 +116,13 @@ describe('flow.run: outcomes', () => {
   it('gives the isolated child only its input mappings (copies), and the parent only its output mappings', async () => {
     const engine = await engineWith();
     engine.load(single('peek', 'test.look', { next: 'success' }));
-    engine.load(caller('outer', { flow: 'peek', input: { 'deep.name': 'state.user.name', missing: 'state.nothing' }, output: { seenByChild: 'seen' } }));
+    engine.load(
+      caller('outer', {
+        flow: 'peek',
+        input: { 'deep.name': 'state.user.name', missing: 'state.nothing' },
+        output: { seenByChild: 'seen' },
+      }),
+    );
     const done = (await engine.start('outer', { request, state: { user: { name: 'ada' }, other: 1 } })) as SuccessResult;
     expect(done.state).toEqual({ user: { name: 'ada' }, other: 1, seenByChild: 'deep', count: 1 });
   });
@@ -154,7 +175,11 @@ describe('flow.run: outcomes', () => {
     engine.load(caller('outer', { flow: 'slow' }, { timeout: 'after' }));
     const done = (await engine.start('outer', { request })) as SuccessResult;
     expect(done.status).toBe('success');
-    expect(done.trace[0]).toMatchObject({ node: 'call', outcome: 'timeout', subflow: { trace: [{ node: 'only', outcome: 'timeout', code: 'ERR_NODE_TIMEOUT' }] } });
+    expect(done.trace[0]).toMatchObject({
+      node: 'call',
+      outcome: 'timeout',
+      subflow: { trace: [{ node: 'only', outcome: 'timeout', code: 'ERR_NODE_TIMEOUT' }] },
+    });
   });
 });
 
@@ -167,7 +192,10 @@ describe('flow.run: versions', () => {
     engine.load(child(2));
     engine.load(caller('pinned', { flow: 'child', version: 1 }));
     engine.load(caller('active', { flow: 'child' }));
-    expect(((await engine.start('pinned', { request })) as SuccessResult).trace[0]!.subflow).toMatchObject({ flowId: 'child', flowVersion: 1 });
+    expect(((await engine.start('pinned', { request })) as SuccessResult).trace[0]!.subflow).toMatchObject({
+      flowId: 'child',
+      flowVersion: 1,
+    });
     expect(((await engine.start('active', { request })) as SuccessResult).trace[0]!.subflow).toMatchObject({ flowVersion: 2 });
     engine.activate('child', 1);
     expect(((await engine.start('active', { request })) as SuccessResult).trace[0]!.subflow).toMatchObject({ flowVersion: 1 });
@@ -176,7 +204,10 @@ describe('flow.run: versions', () => {
     engine.load(caller('outer', { flow: 'login' }));
     const first = (await engine.start('outer', { request })) as SuspendedResult;
     engine.load(loginFlow(2)); // active now: its `count` step shows which version ran
-    const done = (await engine.resume(first.journeyId, { request, callbacks: answer(first.callbacks, ['ada', 'correct horse']) })) as SuccessResult;
+    const done = (await engine.resume(first.journeyId, {
+      request,
+      callbacks: answer(first.callbacks, ['ada', 'correct horse']),
+    })) as SuccessResult;
     expect(done.trace[1]!.subflow).toMatchObject({ flowVersion: 1 });
     expect(done.trace[1]!.subflow!.trace.map((s) => s.node)).toEqual(['collect', 'verify']);
   });
@@ -203,7 +234,9 @@ describe('flow.run: validation', () => {
       { code: 'ERR_FLOW_SUBFLOW_NOT_FOUND', pointer: '/nodes/call/config/flow', message: expect.stringContaining('Did you mean "child"?') },
     ]);
     expect(() => engine.load(caller('outer', { flow: 'child', version: 3 }))).toThrow(
-      expect.objectContaining({ problems: [expect.objectContaining({ code: 'ERR_FLOW_SUBFLOW_NOT_FOUND', pointer: '/nodes/call/config/version' })] }),
+      expect.objectContaining({
+        problems: [expect.objectContaining({ code: 'ERR_FLOW_SUBFLOW_NOT_FOUND', pointer: '/nodes/call/config/version' })],
+      }),
     );
   });
 
@@ -233,7 +266,9 @@ describe('flow.run: validation', () => {
       writeFileSync(join(dir, 'y.json'), JSON.stringify(caller('y', { flow: 'z', version: 1 })));
       writeFileSync(join(dir, 'z.json'), JSON.stringify(caller('z', { flow: 'x' })));
       const fresh = await engineWith();
-      expect(() => fresh.loadDirectory(dir)).toThrow(/ERR_FLOW_RECURSION: node "call" runs flow "y", which leads back to this one \(x → y → z → x\)/);
+      expect(() => fresh.loadDirectory(dir)).toThrow(
+        /ERR_FLOW_RECURSION: node "call" runs flow "y", which leads back to this one \(x → y → z → x\)/,
+      );
       // Without the cycle, forward references between files load.
       writeFileSync(join(dir, 'z.json'), JSON.stringify(single('z', 'test.pass', { next: 'success' })));
       expect((await engineWith()).loadDirectory(dir).map((f) => f.id)).toEqual(['x', 'y', 'z']);
@@ -259,7 +294,18 @@ describe('flow.run: nesting, persistence and limits', () => {
   function chain(depth: number, shared = false) {
     const flows: object[] = [loginFlow()];
     for (let i = depth - 1; i >= 0; i--)
-      flows.push(caller(`level${i}`, shared ? { flow: i === depth - 1 ? 'login' : `level${i + 1}`, state: 'shared' } : { flow: i === depth - 1 ? 'login' : `level${i + 1}`, input: { [`from${i}`]: i === 0 ? 'params.hint' : `state.from${i - 1}` }, output: { [`back${i}`]: i === depth - 1 ? 'username' : `back${i + 1}` } }));
+      flows.push(
+        caller(
+          `level${i}`,
+          shared
+            ? { flow: i === depth - 1 ? 'login' : `level${i + 1}`, state: 'shared' }
+            : {
+                flow: i === depth - 1 ? 'login' : `level${i + 1}`,
+                input: { [`from${i}`]: i === 0 ? 'params.hint' : `state.from${i - 1}` },
+                output: { [`back${i}`]: i === depth - 1 ? 'username' : `back${i + 1}` },
+              },
+        ),
+      );
     return flows;
   }
 
@@ -287,7 +333,10 @@ describe('flow.run: nesting, persistence and limits', () => {
       trace: [{ node: 'collect', type: 'test.ask', outcome: 'suspended', ms: expect.any(Number) }],
     });
 
-    const done = (await engine.resume(first.journeyId, { request, callbacks: answer(first.callbacks, ['ada', 'correct horse']) })) as SuccessResult;
+    const done = (await engine.resume(first.journeyId, {
+      request,
+      callbacks: answer(first.callbacks, ['ada', 'correct horse']),
+    })) as SuccessResult;
     expect(done.status).toBe('success');
     expect(done.state).toEqual({ back0: 'ada', count: 1 });
     const deepest = done.trace[1]!.subflow!.trace[0]!.subflow!.trace[0]!;
@@ -308,7 +357,10 @@ describe('flow.run: nesting, persistence and limits', () => {
       version: 1,
       description: 'Counts, then asks.',
       start: 'first',
-      nodes: { first: { type: 'test.pass', outcomes: { next: 'collect' } }, collect: { type: 'test.ask', outcomes: { collected: 'success' } } },
+      nodes: {
+        first: { type: 'test.pass', outcomes: { next: 'collect' } },
+        collect: { type: 'test.ask', outcomes: { collected: 'success' } },
+      },
     });
     engine.load(caller('outer', { flow: 'counted', output: { childCount: 'count', name: 'username' } }));
     const first = (await engine.start('outer', { request })) as SuspendedResult;
@@ -322,7 +374,10 @@ describe('flow.run: nesting, persistence and limits', () => {
     const engine = await engineWith();
     for (const flow of chain(2, true)) engine.load(flow);
     const first = (await engine.start('level0', { request, state: { before: 1 } })) as SuspendedResult;
-    const done = (await engine.resume(first.journeyId, { request, callbacks: answer(first.callbacks, ['ada', 'correct horse']) })) as SuccessResult;
+    const done = (await engine.resume(first.journeyId, {
+      request,
+      callbacks: answer(first.callbacks, ['ada', 'correct horse']),
+    })) as SuccessResult;
     // One state for all: the login's keys, and both levels' `after` passes counted in it.
     expect(done.state).toEqual({ before: 1, username: 'ada', sub: 'user:ada', count: 2 });
   });
@@ -333,7 +388,9 @@ describe('flow.run: nesting, persistence and limits', () => {
     const done = (await engine.start('level0', { request })) as FailureResult;
     expect(done).toMatchObject({ status: 'failure', code: 'ERR_SUBFLOW_DEPTH' });
     expect(done.reason).toContain('maxSubflowDepth');
-    expect(done.trace[0]!.subflow!.trace[0]!.subflow!.trace).toEqual([{ node: 'call', type: 'flow.run', outcome: 'error', ms: 0, code: 'ERR_SUBFLOW_DEPTH' }]);
+    expect(done.trace[0]!.subflow!.trace[0]!.subflow!.trace).toEqual([
+      { node: 'call', type: 'flow.run', outcome: 'error', ms: 0, code: 'ERR_SUBFLOW_DEPTH' },
+    ]);
     // Two levels are allowed.
     const ok = await engineWith({ limits: { maxSubflowDepth: 2 } });
     for (const flow of chain(2)) ok.load(flow);
@@ -347,7 +404,11 @@ describe('flow.run: nesting, persistence and limits', () => {
       version: 1,
       description: 'Three passes.',
       start: 'a',
-      nodes: { a: { type: 'test.pass', outcomes: { next: 'b' } }, b: { type: 'test.pass', outcomes: { next: 'c' } }, c: { type: 'test.pass', outcomes: { next: 'success' } } },
+      nodes: {
+        a: { type: 'test.pass', outcomes: { next: 'b' } },
+        b: { type: 'test.pass', outcomes: { next: 'c' } },
+        c: { type: 'test.pass', outcomes: { next: 'success' } },
+      },
     });
     engine.load(caller('outer', { flow: 'long' }, { error: 'after' }));
     const done = (await engine.start('outer', { request })) as FailureResult;
@@ -384,7 +445,13 @@ describe('flow.run: nesting, persistence and limits', () => {
   it('registers flow.run in every engine; a foreign type of that name clashes', async () => {
     const engine = await engineWith();
     expect(engine.registry.sourceOf('flow.run')).toBe('builtin');
-    const impostor = defineNode({ type: 'flow.run', version: 1, description: 'Not the real one.', outcomes: ['success'], run: () => 'success' });
+    const impostor = defineNode({
+      type: 'flow.run',
+      version: 1,
+      description: 'Not the real one.',
+      outcomes: ['success'],
+      run: () => 'success',
+    });
     await expect(createEngine({ nodes: [impostor] })).rejects.toMatchObject({ code: 'ERR_NODE_TYPE_CLASH' });
     // An engine's own list can seed another (the real flow.run is not registered twice).
     await expect(createEngine({ nodes: engine.registry.list() })).resolves.toBeDefined();
@@ -395,7 +462,11 @@ describe('flow.run: flows from a flow store', () => {
   it('syncFlows loads the calling flows as one batch and compiles the pinned versions they call from the store', async () => {
     const flowStore = new MemoryFlowStore();
     const save = (flow: Record<string, unknown>, activate = true) =>
-      flowStore.saveVersion({ id: flow.id as string, version: flow.version as number, flow: flow as never, savedAt: 1, savedBy: 'admin' }, null, { activate });
+      flowStore.saveVersion(
+        { id: flow.id as string, version: flow.version as number, flow: flow as never, savedAt: 1, savedBy: 'admin' },
+        null,
+        { activate },
+      );
     // `a` (saved first, listed first) calls `b` unpinned and `c` pinned to a version that is not active.
     await save({
       id: 'a',
@@ -409,7 +480,10 @@ describe('flow.run: flows from a flow store', () => {
     });
     await save(single('b', 'test.pass', { next: 'success' }));
     await save(single('c', 'test.pass', { next: 'success' }, 1));
-    await flowStore.saveVersion({ id: 'c', version: 2, flow: single('c', 'test.pass', { next: 'failure' }, 2) as never, savedAt: 2, savedBy: 'admin' }, 1);
+    await flowStore.saveVersion(
+      { id: 'c', version: 2, flow: single('c', 'test.pass', { next: 'failure' }, 2) as never, savedAt: 2, savedBy: 'admin' },
+      1,
+    );
     const engine = await engineWith({ flowStore });
     const report = await engine.syncFlows();
     expect(report.refused).toEqual([]);
@@ -430,7 +504,10 @@ describe('flow.run: flows from a flow store', () => {
     const engine = await engineWith({ flowStore });
     engine.load(single('x', 'test.pass', { next: 'success' }));
     await flowStore.saveVersion({ id: 'y', version: 1, flow: caller('y', { flow: 'x' }) as never, savedAt: 1, savedBy: 'admin' }, null);
-    await flowStore.saveVersion({ id: 'x', version: 2, flow: caller('x', { flow: 'y' }, {}, 2) as never, savedAt: 1, savedBy: 'admin' }, null);
+    await flowStore.saveVersion(
+      { id: 'x', version: 2, flow: caller('x', { flow: 'y' }, {}, 2) as never, savedAt: 1, savedBy: 'admin' },
+      null,
+    );
     const report = await engine.syncFlows();
     // Both members of the cycle are refused (each leads back to itself through the other).
     expect(report.refused.map((r) => [r.id, r.version])).toEqual([
