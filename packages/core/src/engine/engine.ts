@@ -227,7 +227,8 @@ export class Engine {
    * batch's load, which then names it (ERR_FLOW_SUBFLOW_NOT_FOUND).
    */
   async #pinnedCalls(batch: readonly unknown[]): Promise<void> {
-    const inBatch = (id: string, version: number) => batch.some((d) => (d as { id?: unknown }).id === id && (d as { version?: unknown }).version === version);
+    const inBatch = (id: string, version: number) =>
+      batch.some((d) => (d as { id?: unknown }).id === id && (d as { version?: unknown }).version === version);
     for (const doc of batch)
       for (const call of subflowCalls(doc)) {
         if (call.version === undefined || inBatch(call.flow, call.version)) continue;
@@ -484,7 +485,12 @@ export class Engine {
       // A call that suspended is continued, not counted again (its child's node is).
       const continuing = node.type === flowRun && live.calls !== undefined && live.calls.length > frame.depth;
       if (live.steps >= maxSteps && !continuing)
-        return this.#failed(frame, undefined, CORE_ERRORS.ERR_JOURNEY_MAX_STEPS, `the journey took more than ${maxSteps} steps (loop guard)`);
+        return this.#failed(
+          frame,
+          undefined,
+          CORE_ERRORS.ERR_JOURNEY_MAX_STEPS,
+          `the journey took more than ${maxSteps} steps (loop guard)`,
+        );
       // The push phase stops before the first node that needs the browser.
       if (push && !node.type.pushPhase) return { end: 'park', node: nodeId };
       if (!continuing) live.steps++;
@@ -495,7 +501,11 @@ export class Engine {
       let subflow: SubflowTrace | undefined;
       if (node.type === flowRun) {
         const called = await this.#call(live, frame, node, scope, callbacks, watchdog);
-        if ('end' in called) return called;
+        if ('end' in called) {
+          // A failure no wiring may catch was traced at this node: a top-level step like any other.
+          if (listening && called.end === 'failed') this.#emitStep(live, scope, frame.trace[frame.trace.length - 1]!);
+          return called;
+        }
         ({ execution, ms, subflow } = called);
         callbacks = undefined;
       } else {
@@ -595,7 +605,9 @@ export class Engine {
           `node ${node.id} runs flow "${config.flow}"${config.version === undefined ? '' : ` version ${config.version}`}, which is not loaded`,
         );
       const journey = { id: live.id, flowId: frame.flow.id, flowVersion: frame.flow.version, nodeId: node.id, startedAt: live.startedAt };
-      call = startCall(config, child, { state: frame.state, request: scope.request, params: scope.params, par: scope.par, client: scope.client && { clientId: scope.client.clientId }, journey });
+      // The refs `decision` reads, never secrets: the client by its id only.
+      const client = scope.client && { clientId: scope.client.clientId };
+      call = startCall(config, child, { state: frame.state, request: scope.request, params: scope.params, par: scope.par, client, journey });
       calls.push(call);
     }
     const child: Frame = { flow: call.flow, state: call.state, trace: [], depth: frame.depth + 1, call };
@@ -618,7 +630,8 @@ export class Engine {
       return { execution, ms, subflow };
     }
     // The loop guard, the depth limit, a flow not loaded: the whole journey fails, the trace shows where.
-    frame.trace.push({ node: node.id, type: node.type.type, outcome: 'error', ms, code: end.end === 'failed' ? end.code : CORE_ERRORS.ERR_JOURNEY_FAILED, subflow });
+    const code = end.end === 'failed' ? end.code : CORE_ERRORS.ERR_JOURNEY_FAILED;
+    frame.trace.push({ node: node.id, type: node.type.type, outcome: 'error', ms, code, subflow });
     return end;
   }
 

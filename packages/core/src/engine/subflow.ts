@@ -59,9 +59,13 @@ export function resolveRef(ref: string, roots: RefRoots): unknown {
   return read(views[root ?? ''], path);
 }
 
+/** Path segments that would reach an object's prototype: refused at load, and never written here either. */
+export const UNSAFE_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'prototype', 'constructor']);
+
 /** Sets a copy of `value` at a dotted state path, making the objects on the way (an array or a scalar there is replaced). */
 function write(state: JsonObject, path: string, value: unknown): void {
   const keys = path.split('.');
+  if (keys.some((k) => UNSAFE_SEGMENTS.has(k))) return;
   let target: JsonObject = state;
   for (const key of keys.slice(0, -1)) {
     const next = target[key];

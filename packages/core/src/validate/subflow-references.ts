@@ -5,6 +5,8 @@ import { didYouMean } from './suggest.js';
 
 /** The type name of the subflow node (kept in step with `engine/flow-run.ts`). */
 const FLOW_RUN = 'flow.run';
+/** State path segments that would reach an object's prototype (kept in step with `engine/subflow.ts`). */
+const UNSAFE_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'prototype', 'constructor']);
 
 /**
  * The flows a flow may call through `flow.run`, as validation sees them: the flow document of
@@ -67,6 +69,20 @@ export function subflowProblems(doc: Json, configs: Record<string, unknown>, loo
             pointer: `${at}/${key}`,
             message: `node "${call.node}" shares its state with the flow it calls, so "${key}" has nothing to copy: remove "${key}", or set "state": "isolated".`,
           });
+
+    for (const key of ['input', 'output'] as const) {
+      const mapping = call.config[key];
+      if (!isObject(mapping)) continue;
+      for (const [path, from] of Object.entries(mapping)) {
+        const paths = key === 'output' ? [path, from] : [path];
+        if (paths.some((p) => typeof p === 'string' && p.split('.').some((segment) => UNSAFE_SEGMENTS.has(segment))))
+          problems.push({
+            code: C.ERR_FLOW_CONFIG,
+            pointer: `${at}/${key}/${path.replaceAll('~', '~0').replaceAll('/', '~1')}`,
+            message: `"${key}" of node "${call.node}" names "__proto__", "prototype" or "constructor" in a state path: rename that key.`,
+          });
+      }
+    }
 
     if (isSelf(call.flow, call.version)) {
       problems.push({

@@ -521,3 +521,21 @@ describe('flow.run: flows from a flow store', () => {
     expect(engine.flow('x')?.version).toBe(1);
   });
 });
+
+describe('flow.run: mappings cannot reach a prototype', () => {
+  it('refuses __proto__, prototype and constructor in a mapped state path at load, naming the key', async () => {
+    const engine = await engineWith();
+    engine.load(single('child', 'test.pass', { next: 'success' }));
+    expect(() =>
+      engine.load(caller('outer', { flow: 'child', input: { '__proto__.polluted': 'state.x' }, output: { safe: 'constructor.name' } })),
+    ).toThrow(
+      expect.objectContaining({
+        problems: [
+          expect.objectContaining({ code: 'ERR_FLOW_CONFIG', pointer: '/nodes/call/config/input/__proto__.polluted' }),
+          expect.objectContaining({ code: 'ERR_FLOW_CONFIG', pointer: '/nodes/call/config/output/safe' }),
+        ],
+      }),
+    );
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
