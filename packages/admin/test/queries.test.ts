@@ -198,3 +198,41 @@ describe('admin API: a flow funnel from the journey log', () => {
     expect((await get('/flows/nothing-here/funnel')).body).toMatchObject({ journeys: 0, nodes: [] });
   });
 });
+
+describe('admin API: a journey with a subflow', () => {
+  let h: AdminHarness;
+  beforeAll(async () => {
+    h = await adminHarness();
+  });
+  afterAll(() => h.close());
+
+  it('answers the flow.run step with the child trace nested under it, the contract fields only at every level', async () => {
+    const inner = { node: 'collect', type: 'credentials.collect', outcome: 'collected', ms: 1, password: 'hunter2' };
+    await h.stores.journeyLog.record(
+      journey('sub1', {
+        trace: [
+          {
+            node: 'signIn',
+            type: 'flow.run',
+            outcome: 'success',
+            ms: 4,
+            subflow: { flowId: 'sign-in', flowVersion: 2, trace: [inner], extra: 'dropped' },
+          } as JourneyRecord['trace'][number],
+        ],
+      }),
+    );
+    const res = await request(h.app)
+      .get('/admin/v1/journeys/sub1')
+      .set('Authorization', `Bearer ${await h.token(READ)}`);
+    expect(res.status).toBe(200);
+    expect(res.body.trace).toEqual([
+      {
+        node: 'signIn',
+        type: 'flow.run',
+        outcome: 'success',
+        ms: 4,
+        subflow: { flowId: 'sign-in', flowVersion: 2, trace: [{ node: 'collect', type: 'credentials.collect', outcome: 'collected', ms: 1 }] },
+      },
+    ]);
+  });
+});

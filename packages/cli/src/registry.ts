@@ -1,8 +1,9 @@
-import { NodeRegistry } from '@waymark/core';
+import { engineNodes, NodeRegistry } from '@waymark/core';
 import { loadPlugins } from '@waymark/core/internal';
 
 /**
- * The node types the CLI knows: the built-ins of `@waymark/nodes`, then every plugin package
+ * The node types the CLI knows: core's engine-level types (`flow.run`) and the built-ins of
+ * `@waymark/nodes`, then every plugin package
  * named with `--plugin`, resolved from `cwd`. A clash or a plugin that cannot load throws a
  * coded `WaymarkError` (ERR_NODE_TYPE_CLASH, ERR_PLUGIN_LOAD).
  *
@@ -13,7 +14,7 @@ export async function createCliRegistry(pluginNames: readonly string[] = [], cwd
   // Imported on demand: `waymark --help` need not load every node type's dependencies.
   const { builtinNodes } = await import('@waymark/nodes');
   const registry = new NodeRegistry();
-  registry.registerAll(builtinNodes, 'builtin');
+  registry.registerAll([...engineNodes, ...builtinNodes], 'builtin');
   await loadPlugins(registry, pluginNames, cwd);
   return registry;
 }

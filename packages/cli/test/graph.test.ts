@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { toMermaid, createCliRegistry } from '@waymark/cli';
-import type { Flow } from '@waymark/core';
+import { engineNodes, type Flow } from '@waymark/core';
 import { builtinNodes } from '@waymark/nodes';
 import { run } from './helpers.js';
 
@@ -93,9 +93,9 @@ describe('toMermaid: subflows', () => {
 });
 
 describe('createCliRegistry', () => {
-  it('registers every built-in node type of @waymark/nodes as "builtin"', async () => {
+  it('registers core\'s engine-level node types and every built-in node type of @waymark/nodes as "builtin"', async () => {
     const registry = await createCliRegistry([]);
-    expect(registry.list().map((t) => t.type).sort()).toEqual(builtinNodes.map((t) => t.type).sort());
-    for (const node of builtinNodes) expect(registry.sourceOf(node.type)).toBe('builtin');
+    expect(registry.list().map((t) => t.type).sort()).toEqual([...engineNodes, ...builtinNodes].map((t) => t.type).sort());
+    for (const node of [...engineNodes, ...builtinNodes]) expect(registry.sourceOf(node.type)).toBe('builtin');
   });
 });

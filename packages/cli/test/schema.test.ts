@@ -2,6 +2,7 @@ import { describe, it, expect } from '@jest/globals';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { engineNodes } from '@waymark/core';
 import { builtinNodes } from '@waymark/nodes';
 import { main } from '@waymark/cli';
 import { run } from './helpers.js';
@@ -23,13 +24,14 @@ describe('waymark schema', () => {
     expect(readFileSync(published, 'utf8')).toBe(text);
   });
 
-  it('types the config of every built-in node type', async () => {
+  it('types the config of every built-in node type (core\'s flow.run included)', async () => {
     const schema = JSON.parse(await schemaOfBuiltins()) as {
       $defs: Record<string, unknown> & { node: { allOf: { if: { properties: { type: { const: string } } } }[] } };
     };
     const typed = schema.$defs.node.allOf.map((b) => b.if.properties.type.const);
-    expect(typed).toEqual(builtinNodes.map((n) => n.type).sort());
-    for (const node of builtinNodes) expect(schema.$defs[`config.${node.type}`]).toBeDefined();
+    const builtins = [...engineNodes, ...builtinNodes];
+    expect(typed).toEqual(builtins.map((n) => n.type).sort());
+    for (const node of builtins) expect(schema.$defs[`config.${node.type}`]).toBeDefined();
   });
 
   it("adds the --plugin packages' types (here: the test registry's) and writes to --out", async () => {

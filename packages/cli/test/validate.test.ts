@@ -126,4 +126,18 @@ describe('waymark validate', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/ERR_CLI_USAGE.*--var takes <name>=<value>/);
   });
+
+  it('checks flow.run targets and recursion within the flows validated together, and leaves them to the load for a single file', async () => {
+    const set = await run(['validate', 'subflows'], { realRegistry: true });
+    expect(set).toMatchObject({ code: 0, stdout: 'subflows/helper.json: ok — helper v1, 1 node\nsubflows/main.json: ok — main v1, 1 node\n' });
+    expect((await run(['validate', 'subflows/main.json'], { realRegistry: true })).code).toBe(0);
+    const without = await run(['validate', 'subflows/main.json', 'flows/good.json'], { realRegistry: true });
+    expect(without.stdout).toContain(
+      'subflows/main.json: /nodes/runHelper/config/flow ERR_FLOW_SUBFLOW_NOT_FOUND node "runHelper" runs flow "helper", which is not loaded',
+    );
+    const cycle = await run(['validate', 'subflow-cycle'], { realRegistry: true });
+    expect(cycle.code).toBe(1);
+    expect(cycle.stdout).toContain('subflow-cycle/ping.json: /nodes/runHelper/config/flow ERR_FLOW_RECURSION');
+    expect(cycle.stdout).toContain('(ping → pong → ping)');
+  });
 });

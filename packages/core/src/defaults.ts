@@ -10,6 +10,8 @@ export interface EngineLimits {
   maxPersistedBytes: number;
   /** Largest value a submitted callback input may carry (chars): a password or a code, not a file. */
   maxInputLength: number;
+  /** Subflows (`flow.run`) one journey may nest: 8 is deeper than any real journey (AIC inner trees rarely go past 3). */
+  maxSubflowDepth: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<EngineLimits> = Object.freeze({
@@ -18,4 +20,5 @@ export const DEFAULT_LIMITS: Readonly<EngineLimits> = Object.freeze({
   journeyTtlSeconds: 300,
   maxPersistedBytes: 32_768,
   maxInputLength: 4_096,
+  maxSubflowDepth: 8,
 });

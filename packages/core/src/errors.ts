@@ -40,6 +40,10 @@ export const CORE_ERRORS = {
   ERR_STORE_UNAVAILABLE: 'ERR_STORE_UNAVAILABLE',
   /** A memory store holds as many live entries as it may (`maxJourneys`): nothing live is dropped, the new one is refused; retry later. */
   ERR_STORE_FULL: 'ERR_STORE_FULL',
+  /** Subflows (`flow.run`) nested deeper than `maxSubflowDepth`: the journey fails. */
+  ERR_SUBFLOW_DEPTH: 'ERR_SUBFLOW_DEPTH',
+  /** A `flow.run` node was run outside an engine (a harness running one node alone): only the engine holds the flows it calls. */
+  ERR_SUBFLOW_UNAVAILABLE: 'ERR_SUBFLOW_UNAVAILABLE',
 } as const;
 
 export type CoreErrorCode = keyof typeof CORE_ERRORS;

@@ -15,6 +15,19 @@ export interface TraceStep {
    * failed at this node with this code (`ERR_NODE_FAILED`, `ERR_NODE_TIMEOUT`, `ERR_NODE_OUTCOME`).
    */
   code?: string;
+  /**
+   * A `flow.run` step: the flow it ran and that flow's own trace (nested the same way). A call
+   * that suspends shows as a `suspended` step with the child's trace so far, and its resume as
+   * the next step of the same node with the rest, as any suspending node does.
+   */
+  subflow?: SubflowTrace;
+}
+
+/** The trace of a subflow call (see `TraceStep.subflow`). */
+export interface SubflowTrace {
+  flowId: string;
+  flowVersion: number;
+  trace: TraceStep[];
 }
 
 /** What starts a journey. */

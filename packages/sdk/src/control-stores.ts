@@ -211,6 +211,8 @@ export interface JourneyTraceStep {
   reason?: string;
   /** The error code when the node threw (also when no `error` outcome was wired). */
   code?: string;
+  /** A `flow.run` step: the flow it ran and that flow's own steps, nested the same way. */
+  subflow?: { flowId: string; flowVersion: number; trace: JourneyTraceStep[] };
 }
 
 /** A journey as operators see it: live (suspended) or finished. */

@@ -10,7 +10,8 @@ const STATUSES = ['live', 'success', 'failure'] as const;
 
 /* Only the fields the contract names: whatever else a store kept never leaves (no submitted value, no secret). */
 function stepView(s: JourneyTraceStep): JourneyTraceStep {
-  return defined({ node: s.node, type: s.type, outcome: s.outcome, ms: s.ms, reason: s.reason, code: s.code }) as JourneyTraceStep;
+  const subflow = s.subflow && { flowId: s.subflow.flowId, flowVersion: s.subflow.flowVersion, trace: s.subflow.trace.map(stepView) };
+  return defined({ node: s.node, type: s.type, outcome: s.outcome, ms: s.ms, reason: s.reason, code: s.code, subflow }) as JourneyTraceStep;
 }
 
 function journeyView(j: JourneyRecord, withTrace: boolean) {

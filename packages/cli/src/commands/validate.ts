@@ -1,13 +1,14 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { validateFlowJson, type FlowVariables, type NodeRegistry } from '@waymark/core';
+import { validateFlowJson, type FlowVariables, type NodeRegistry, type SubflowLookup } from '@waymark/core';
 import { cliVariables } from '../variables.js';
 import { parseOrUsage, type Command } from '../command.js';
 import { CliError } from '../errors.js';
 import { formatProblem, readArgumentFile } from '../flow-file.js';
 import { EXIT, type CliIo } from '../io.js';
 import { createCliRegistry } from '../registry.js';
+import { flowSetLookup } from '../flow-set.js';
 
 const usage = `Usage: waymark validate [--plugin <package>]... [--var <name>=<value>]... <file|directory>...
 
@@ -16,7 +17,9 @@ and prints every problem as "file: /json/pointer CODE what is wrong and how to f
 A directory stands for the flow files directly inside it: the *.json files whose "$schema"
 names flow.schema.json, or that have no "$schema" and a flow's "nodes" or "start"; the others
 (a policies file, package.json) are listed as skipped. Files named one by one are always
-validated as flows.
+validated as flows. Flows validated together are one set, as "serve" loads a folder: a
+flow.run node must call one of them (and a version they hold), and no call may lead back to its
+own flow. A single file leaves its flow.run targets to the load (only a call to itself is found).
 
 Options:
   --plugin <package>  also load the node types of this plugin package (repeatable)
@@ -83,8 +86,15 @@ async function expand(args: readonly string[], cwd: string): Promise<Target[]> {
   return targets;
 }
 
-async function validateOne(file: string, registry: NodeRegistry, io: CliIo, quiet: boolean, variables: FlowVariables): Promise<number> {
-  const result = validateFlowJson(await readArgumentFile(file, io.cwd), registry, file, { variables });
+async function validateOne(
+  file: string,
+  registry: NodeRegistry,
+  io: CliIo,
+  quiet: boolean,
+  variables: FlowVariables,
+  set: { texts: ReadonlyMap<string, string>; flows: SubflowLookup | undefined },
+): Promise<number> {
+  const result = validateFlowJson(set.texts.get(file) ?? (await readArgumentFile(file, io.cwd)), registry, file, { variables, flows: set.flows });
   if (!result.ok) {
     for (const problem of result.problems) io.stdout.write(formatProblem(file, problem));
     return result.problems.length;
@@ -124,13 +134,17 @@ export const validate: Command = {
     let problems = 0;
     let invalid = 0;
     const files: string[] = [];
+    // Read once; two flows or more are a set their flow.run nodes are checked against.
+    const texts = new Map<string, string>();
+    for (const { file, skipped } of targets) if (skipped === undefined) texts.set(file, await readArgumentFile(file, io.cwd));
+    const set = { texts, flows: texts.size > 1 ? flowSetLookup([...texts.values()]) : undefined };
     for (const { file, skipped } of targets) {
       if (skipped !== undefined) {
         if (!values.quiet) io.stdout.write(`${file}: skipped — not a flow (${skipped})\n`);
         continue;
       }
       files.push(file);
-      const found = await validateOne(file, registry, io, values.quiet === true, variables);
+      const found = await validateOne(file, registry, io, values.quiet === true, variables, set);
       problems += found;
       if (found > 0) invalid++;
     }

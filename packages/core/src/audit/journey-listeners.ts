@@ -38,6 +38,7 @@ function traceOf(trace: readonly TraceStep[]): JourneyTraceStep[] {
     const step: JourneyTraceStep = { node: s.node, type: s.type, outcome: s.outcome, ms: Math.round(s.ms * 1000) / 1000 };
     if (s.reason !== undefined) step.reason = s.reason;
     if (s.code !== undefined) step.code = s.code;
+    if (s.subflow !== undefined) step.subflow = { flowId: s.subflow.flowId, flowVersion: s.subflow.flowVersion, trace: traceOf(s.subflow.trace) };
     return step;
   });
 }

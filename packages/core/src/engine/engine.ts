@@ -3,6 +3,7 @@ import {
   type Callback,
   type Clock,
   type FlowStore,
+  type JsonObject,
   type Logger,
   type RequestInfo,
   type Services,
@@ -18,6 +19,7 @@ import type {
   RedeemInput,
   ResumeInput,
   StartInput,
+  SubflowTrace,
   SuccessResult,
   TraceStep,
 } from '../journey.js';
@@ -42,6 +44,9 @@ import { endedResult, suspendedResult } from './results.js';
 import { Sealer } from './seal.js';
 import { nodeServices, silentLogger } from './services.js';
 import { applySubmission } from './submission.js';
+import { flowRun, type FlowRunConfig } from './flow-run.js';
+import { endCall, openCalls, startCall, type SubflowCall } from './subflow.js';
+import { subflowCalls } from '../validate/index.js';
 
 const now = () => performance.now();
 const conflict = (journeyId: string) =>
@@ -75,6 +80,26 @@ export interface FlowSyncReport {
 
 /** What one engine call ends with: a journey result, or (push phase only) a pushed journey. */
 type RunResult = JourneyResult | PushedResult;
+
+/** One flow of a journey being walked: the journey's own (depth 0, no call), or a subflow call's. */
+interface Frame {
+  flow: CompiledFlow;
+  state: JsonObject;
+  trace: TraceStep[];
+  depth: number;
+  call: SubflowCall | undefined;
+}
+
+/**
+ * How a walk ended: a terminal; a failure (`failed` says which outcome a caller's `flow.run`
+ * may catch it as; absent, no wiring may: the loop guard, the subflow depth); a suspension;
+ * or (push phase, depth 0) a park before `node`.
+ */
+type WalkEnd =
+  | { end: 'terminal'; success: boolean }
+  | { end: 'failed'; code: string; reason: string; failed: { outcome: 'error' | 'timeout'; stepReason: string } | undefined }
+  | { end: 'suspend'; callbacks: Extract<Execution, { kind: 'suspend' }> }
+  | { end: 'park'; node: string };
 
 /**
  * Compiles flows once per version and runs journeys: start, suspend, resume, finish.
@@ -122,7 +147,9 @@ export class Engine {
     this.#flows = new FlowLibrary(registry, options.variables);
     this.#events = new JourneyEvents(this.logger);
     this.#flowStore = options.flowStore;
-    if (options.nodes) registry.registerAll(options.nodes, 'inline');
+    if (options.nodes) registry.registerAll(options.nodes.filter((n) => n !== flowRun), 'inline');
+    // Core's own engine-level type; a foreign "flow.run" clashes (ERR_NODE_TYPE_CLASH).
+    if (registry.get(flowRun.type) !== flowRun) registry.register(flowRun, 'builtin');
   }
 
   /** Subscribes to journey events; returns the unsubscribe function. */
@@ -162,14 +189,23 @@ export class Engine {
     const report: FlowSyncReport = { activated: [], refused: [] };
     const store = this.#flowStore;
     if (!store) return report;
+    const changed: { id: string; version: number; flow?: unknown }[] = [];
     for (const entry of await store.list()) {
       const { id, activeVersion: version } = entry;
       if (this.#flows.get(id)?.version === version) continue;
-      if (!this.#flows.get(id, version)) {
+      if (this.#flows.get(id, version)) changed.push({ id, version });
+      else {
         const record = await store.getVersion(id, version);
-        if (!record) continue;
+        if (record) changed.push({ id, version, flow: record.flow });
+      }
+    }
+    // One batch: a flow may call (flow.run) another that this sync activates after it.
+    const batch = changed.flatMap((c) => (c.flow === undefined ? [] : [c.flow]));
+    await this.#pinnedCalls(batch);
+    for (const { id, version, flow } of changed) {
+      if (flow !== undefined) {
         try {
-          this.#flows.load(record.flow, `${id}@${version}`, 'never');
+          this.#flows.load(flow, `${id}@${version}`, 'never', batch);
         } catch (error) {
           report.refused.push({
             id,
@@ -183,6 +219,21 @@ export class Engine {
       report.activated.push({ id, version });
     }
     return report;
+  }
+
+  /**
+   * Compiles from the flow store the versions the batch's `flow.run` nodes pin and this engine
+   * has not loaded (a pinned version need not be active). One that cannot be had is left to the
+   * batch's load, which then names it (ERR_FLOW_SUBFLOW_NOT_FOUND).
+   */
+  async #pinnedCalls(batch: readonly unknown[]): Promise<void> {
+    const inBatch = (id: string, version: number) =>
+      batch.some((d) => (d as { id?: unknown }).id === id && (d as { version?: unknown }).version === version);
+    for (const doc of batch)
+      for (const call of subflowCalls(doc)) {
+        if (call.version === undefined || inBatch(call.flow, call.version)) continue;
+        await this.#pinned(call.flow, call.version).catch(() => undefined);
+      }
   }
 
   /** A loaded version, or (with a flow store) the stored one compiled now; undefined when neither has it. */
@@ -350,7 +401,19 @@ export class Engine {
           flowVersion: record.fv,
         },
       );
-    return { live: openJourney(record, flow, stored.revision, this.#sealer), pending: record.cb, revision: stored.revision };
+    const live = openJourney(record, flow, stored.revision, this.#sealer);
+    if (record.sub) {
+      // Suspended inside subflows: each call continues on the version it started on.
+      const calls = await openCalls(record.sub, live.state, (id, version) => this.#pinned(id, version));
+      if ('missing' in calls)
+        throw new WaymarkError(
+          CORE_ERRORS.ERR_FLOW_NOT_FOUND,
+          `journey is inside flow "${calls.missing.flowId}" version ${calls.missing.flowVersion}, which this engine has not loaded`,
+          calls.missing,
+        );
+      live.calls = calls;
+    }
+    return { live, pending: record.cb, revision: stored.revision };
   }
 
   #ttl(flow: CompiledFlow): number {
@@ -382,47 +445,91 @@ export class Engine {
     watchdog: Watchdog,
     push: boolean,
   ): Promise<RunResult> {
-    const flow = live.flow;
-    const maxSteps = flow.flow.limits?.maxSteps ?? this.limits.maxSteps;
-    const listening = this.#events.listening;
-    let nodeId = live.node;
+    const root: Frame = { flow: live.flow, state: live.state, trace: live.trace, depth: 0, call: undefined };
+    const end = await this.#walk(live, root, scope, submitted, watchdog, push);
+    switch (end.end) {
+      case 'terminal':
+        // The push phase never ends in success: the browser must come for the cookies and the redirect.
+        if (push && end.success) return this.#park(live, 'success', scope.request);
+        return this.#finish(live, end.success, CORE_ERRORS.ERR_JOURNEY_FAILED, undefined, scope.request);
+      case 'failed':
+        return this.#finish(live, false, end.code, end.reason, scope.request);
+      case 'suspend':
+        return this.#suspend(live, end.callbacks, scope.request);
+      case 'park':
+        return this.#park(live, end.node, scope.request);
+    }
+  }
+
+  /**
+   * Walks one flow of the journey (its own at depth 0, or a subflow call's) from where it
+   * stands until it reaches a terminal, fails, suspends or (push phase) parks. Only depth-0
+   * steps are events; a subflow's steps nest in its `flow.run` step.
+   */
+  async #walk(
+    live: LiveJourney,
+    frame: Frame,
+    scope: RunScope,
+    submitted: Callback[] | undefined,
+    watchdog: Watchdog,
+    push: boolean,
+  ): Promise<WalkEnd> {
+    const flow = frame.flow;
+    const maxSteps = live.flow.flow.limits?.maxSteps ?? this.limits.maxSteps;
+    const listening = frame.depth === 0 && this.#events.listening;
+    let nodeId = frame.call ? frame.call.node : live.node;
     let callbacks = submitted;
     for (;;) {
-      if (nodeId === 'success' || nodeId === 'failure') {
-        // The push phase never ends in success: the browser must come for the cookies and the redirect.
-        if (push && nodeId === 'success') return this.#park(live, nodeId, scope.request);
-        return this.#finish(live, nodeId === 'success', CORE_ERRORS.ERR_JOURNEY_FAILED, undefined, scope.request);
-      }
-      if (live.steps >= maxSteps)
-        return this.#finish(
-          live,
-          false,
+      if (nodeId === 'success' || nodeId === 'failure') return { end: 'terminal', success: nodeId === 'success' };
+      const node = flow.nodes.get(nodeId) as CompiledNode;
+      // A call that suspended is continued, not counted again (its child's node is).
+      const continuing = node.type === flowRun && live.calls !== undefined && live.calls.length > frame.depth;
+      if (live.steps >= maxSteps && !continuing)
+        return this.#failed(
+          frame,
+          undefined,
           CORE_ERRORS.ERR_JOURNEY_MAX_STEPS,
           `the journey took more than ${maxSteps} steps (loop guard)`,
-          scope.request,
         );
-      const node = flow.nodes.get(nodeId) as CompiledNode;
       // The push phase stops before the first node that needs the browser.
-      if (push && !node.type.pushPhase) return this.#park(live, nodeId, scope.request);
-      live.steps++;
-      live.node = nodeId;
-      const secrets = (live.secrets[node.namespace] ??= {});
-      watchdog.begin();
-      const ctx = stepContext(
-        scope,
-        { id: live.id, flowId: flow.id, flowVersion: flow.version, nodeId, startedAt: live.startedAt },
-        live.state,
-        secrets,
-        callbacks,
-        watchdog.signal,
-      );
-      callbacks = undefined;
-      const t0 = now();
-      let execution = executeNode(node.type, ctx, node.config, node.timeoutMs ?? this.limits.nodeTimeoutMs, watchdog, t0);
-      if (execution instanceof Promise) execution = await execution;
-      const ms = now() - t0;
+      if (push && !node.type.pushPhase) return { end: 'park', node: nodeId };
+      if (!continuing) live.steps++;
+      if (frame.call) frame.call.node = nodeId;
+      else live.node = nodeId;
+      let execution: Execution;
+      let ms: number;
+      let subflow: SubflowTrace | undefined;
+      if (node.type === flowRun) {
+        const called = await this.#call(live, frame, node, scope, callbacks, watchdog);
+        if ('end' in called) {
+          // A failure no wiring may catch was traced at this node: a top-level step like any other.
+          if (listening && called.end === 'failed') this.#emitStep(live, scope, frame.trace[frame.trace.length - 1]!);
+          return called;
+        }
+        ({ execution, ms, subflow } = called);
+        callbacks = undefined;
+      } else {
+        const secrets = (live.secrets[node.namespace] ??= {});
+        watchdog.begin();
+        const ctx = stepContext(
+          scope,
+          { id: live.id, flowId: flow.id, flowVersion: flow.version, nodeId, startedAt: live.startedAt },
+          frame.state,
+          secrets,
+          callbacks,
+          watchdog.signal,
+        );
+        callbacks = undefined;
+        const t0 = now();
+        const executed = executeNode(node.type, ctx, node.config, node.timeoutMs ?? this.limits.nodeTimeoutMs, watchdog, t0);
+        execution = executed instanceof Promise ? await executed : executed;
+        ms = now() - t0;
+      }
       if (execution.kind === 'suspend') {
-        if (!push) return this.#suspend(live, node, execution, ms, scope.request);
+        if (!push) {
+          frame.trace.push({ node: node.id, type: node.type.type, outcome: 'suspended', ms });
+          return { end: 'suspend', callbacks: execution };
+        }
         execution = {
           kind: 'error',
           error: new Error(`node ${nodeId} (${node.type.type}) asked for callbacks in the push phase, where nobody can answer`),
@@ -441,53 +548,114 @@ export class Engine {
           reason: step.failed.stepReason,
           code: step.code,
         };
-        live.trace.push(failed);
-        if (listening)
-          this.#events.emit({
-            type: 'journey.step',
-            ...this.#context(live, scope.request),
-            journeyId: live.id,
-            flowId: flow.id,
-            flowVersion: flow.version,
-            step: failed,
-            at: this.clock.now(),
-          });
-        return this.#finish(live, false, step.code, step.reason, scope.request);
+        if (subflow) failed.subflow = subflow;
+        frame.trace.push(failed);
+        if (listening) this.#emitStep(live, scope, failed);
+        return { end: 'failed', code: step.code, reason: step.reason, failed: step.failed };
       }
       const traceStep: TraceStep =
         step.reason === undefined
           ? { node: nodeId, type: node.type.type, outcome: step.outcome, ms }
           : { node: nodeId, type: node.type.type, outcome: step.outcome, ms, reason: step.reason };
-      live.trace.push(traceStep);
-      if (listening)
-        this.#events.emit({
-          type: 'journey.step',
-          ...this.#context(live, scope.request),
-          journeyId: live.id,
-          flowId: flow.id,
-          flowVersion: flow.version,
-          step: traceStep,
-          at: this.clock.now(),
-        });
+      if (subflow) traceStep.subflow = subflow;
+      frame.trace.push(traceStep);
+      if (listening) this.#emitStep(live, scope, traceStep);
       nodeId = flow.table[nodeId]![step.outcome]!;
     }
   }
 
-  async #suspend(
+  /** A failure that no wiring turns into an outcome (the loop guard, the subflow depth): the whole journey fails. */
+  #failed(frame: Frame, step: TraceStep | undefined, code: string, reason: string): WalkEnd {
+    if (step) frame.trace.push(step);
+    return { end: 'failed', code, reason, failed: undefined };
+  }
+
+  /**
+   * Runs a `flow.run` node: starts its call (or continues the one a resume found), walks the
+   * child, and turns how the child ended into this node's execution: `success` / `failure`,
+   * `timeout` when a child node timed out unwired, `error` when one failed otherwise. A
+   * suspension, and a failure no wiring may catch, end the caller's walk too.
+   */
+  async #call(
     live: LiveJourney,
+    frame: Frame,
     node: CompiledNode,
-    execution: Extract<Execution, { kind: 'suspend' }>,
-    ms: number,
-    request: RequestInfo,
-  ): Promise<JourneyResult> {
+    scope: RunScope,
+    callbacks: Callback[] | undefined,
+    watchdog: Watchdog,
+  ): Promise<{ execution: Execution; ms: number; subflow: SubflowTrace } | WalkEnd> {
+    const config = node.config as FlowRunConfig;
+    const calls = (live.calls ??= []);
+    let call = calls[frame.depth];
+    if (!call) {
+      const step: TraceStep = { node: node.id, type: node.type.type, outcome: 'error', ms: 0 };
+      if (frame.depth + 1 > this.limits.maxSubflowDepth)
+        return this.#failed(
+          frame,
+          { ...step, code: CORE_ERRORS.ERR_SUBFLOW_DEPTH },
+          CORE_ERRORS.ERR_SUBFLOW_DEPTH,
+          `node ${node.id} would nest subflows deeper than ${this.limits.maxSubflowDepth} (maxSubflowDepth)`,
+        );
+      const child = config.version === undefined ? this.flow(config.flow) : await this.#pinned(config.flow, config.version);
+      if (!child)
+        return this.#failed(
+          frame,
+          { ...step, code: CORE_ERRORS.ERR_FLOW_NOT_FOUND },
+          CORE_ERRORS.ERR_FLOW_NOT_FOUND,
+          `node ${node.id} runs flow "${config.flow}"${config.version === undefined ? '' : ` version ${config.version}`}, which is not loaded`,
+        );
+      const journey = { id: live.id, flowId: frame.flow.id, flowVersion: frame.flow.version, nodeId: node.id, startedAt: live.startedAt };
+      // The refs `decision` reads, never secrets: the client by its id only.
+      const client = scope.client && { clientId: scope.client.clientId };
+      call = startCall(config, child, { state: frame.state, request: scope.request, params: scope.params, par: scope.par, client, journey });
+      calls.push(call);
+    }
+    const child: Frame = { flow: call.flow, state: call.state, trace: [], depth: frame.depth + 1, call };
+    const t0 = now();
+    const end = await this.#walk(live, child, scope, callbacks, watchdog, false);
+    const ms = now() - t0;
+    const subflow: SubflowTrace = { flowId: call.flow.id, flowVersion: call.flow.version, trace: child.trace };
+    if (end.end === 'suspend') {
+      frame.trace.push({ node: node.id, type: node.type.type, outcome: 'suspended', ms, subflow });
+      return end;
+    }
+    calls.length = frame.depth;
+    if (end.end === 'terminal') {
+      endCall(config, call, frame.state);
+      return { execution: { kind: 'outcome', outcome: end.success ? 'success' : 'failure' }, ms, subflow };
+    }
+    if (end.end === 'failed' && end.failed !== undefined) {
+      const execution: Execution =
+        end.failed.outcome === 'timeout' ? { kind: 'timeout' } : { kind: 'error', error: new WaymarkError(end.code, end.reason) };
+      return { execution, ms, subflow };
+    }
+    // The loop guard, the depth limit, a flow not loaded: the whole journey fails, the trace shows where.
+    const code = end.end === 'failed' ? end.code : CORE_ERRORS.ERR_JOURNEY_FAILED;
+    frame.trace.push({ node: node.id, type: node.type.type, outcome: 'error', ms, code, subflow });
+    return end;
+  }
+
+  #emitStep(live: LiveJourney, scope: RunScope, step: TraceStep): void {
+    this.#events.emit({
+      type: 'journey.step',
+      ...this.#context(live, scope.request),
+      journeyId: live.id,
+      flowId: live.flow.id,
+      flowVersion: live.flow.version,
+      step,
+      at: this.clock.now(),
+    });
+  }
+
+  async #suspend(live: LiveJourney, execution: Extract<Execution, { kind: 'suspend' }>, request: RequestInfo): Promise<JourneyResult> {
     // AIC numbering: the first input of callback i is IDToken<i+1>.
     const callbacks: Callback[] = execution.callbacks.map((cb, i) => ({
       type: cb.type,
       output: cb.output.map((f) => ({ name: f.name, value: f.value })),
       input: cb.input.map((f, j) => ({ name: j === 0 ? `IDToken${i + 1}` : `IDToken${i + 1}_${j}`, value: f.value })),
     }));
-    const traceStep: TraceStep = { node: node.id, type: node.type.type, outcome: 'suspended', ms };
-    live.trace.push(traceStep);
+    // The suspended step, as the walk traced it (a `flow.run` step when a subflow's node suspended).
+    const traceStep = live.trace[live.trace.length - 1]!;
     const value = serialiseJourney(live, callbacks, execution.header, execution.stage, this.#sealer);
     if (Buffer.byteLength(value) > (live.flow.flow.limits?.maxPersistedBytes ?? this.limits.maxPersistedBytes)) {
       live.trace.pop();
@@ -505,7 +673,7 @@ export class Engine {
         at: this.clock.now(),
       };
       this.#events.emit({ type: 'journey.step', ...base, step: traceStep });
-      this.#events.emit({ type: 'journey.suspended', ...base, node: node.id, startedAt: live.startedAt, trace: live.trace });
+      this.#events.emit({ type: 'journey.suspended', ...base, node: live.node, startedAt: live.startedAt, trace: live.trace });
     }
     return suspendedResult(live, callbacks, execution.header, execution.stage);
   }

@@ -4,7 +4,14 @@ import { WaymarkError } from '@waymark/sdk';
 import { CORE_ERRORS, FlowInvalidError } from '../errors.js';
 import type { Flow } from '../flow.js';
 import type { NodeRegistry } from '../registry.js';
-import { ConfigInvalidError, validateFlow, VARIABLE_NAME, type ConfigProblem, type FlowVariables } from '../validate/index.js';
+import {
+  ConfigInvalidError,
+  validateFlow,
+  VARIABLE_NAME,
+  type ConfigProblem,
+  type FlowVariables,
+  type SubflowLookup,
+} from '../validate/index.js';
 import { compileFlow, type CompiledFlow } from './compile.js';
 
 /** The engine's `variables` option, checked: names as `$var` takes them, values non-empty strings, numbers or booleans. */
@@ -60,10 +67,11 @@ export class FlowLibrary {
    * Validates and compiles a flow (once per version). By default (`if-newer`) it becomes the
    * active version of its id when no higher one is active; `always` activates it, `never`
    * only keeps it for the journeys pinned to it. Throws FlowInvalidError (ERR_FLOW_INVALID)
-   * with every problem.
+   * with every problem. `batch`: flows being loaded together with this one (a directory, a
+   * flow store sync), which its `flow.run` nodes may call before they are loaded themselves.
    */
-  load(input: unknown, label?: string, activation: LoadActivation = 'if-newer'): CompiledFlow {
-    const result = validateFlow(input, this.#registry, { variables: this.#variables });
+  load(input: unknown, label?: string, activation: LoadActivation = 'if-newer', batch: readonly unknown[] = []): CompiledFlow {
+    const result = validateFlow(input, this.#registry, { variables: this.#variables, flows: this.#lookup(batch) });
     if (!result.ok) {
       const id = (input as { id?: unknown } | null)?.id;
       throw new FlowInvalidError(label ?? (typeof id === 'string' ? id : 'flow'), result.problems);
@@ -79,6 +87,22 @@ export class FlowLibrary {
     return compiled;
   }
 
+  /** What `flow.run` nodes may call: the loaded flows, and the documents of the batch (the newest of an id when unpinned). */
+  #lookup(batch: readonly unknown[]): SubflowLookup {
+    const docs = batch.filter(
+      (d): d is { id: string; version: number } =>
+        d !== null && typeof d === 'object' && typeof (d as { id?: unknown }).id === 'string' && typeof (d as { version?: unknown }).version === 'number',
+    );
+    return {
+      get: (id, version) => {
+        let found: { id: string; version: number } | undefined;
+        for (const d of docs) if (d.id === id && (version === undefined ? !found || d.version > found.version : d.version === version)) found = d;
+        return found ?? this.get(id, version)?.flow;
+      },
+      ids: () => [...new Set([...this.ids(), ...docs.map((d) => d.id)])],
+    };
+  }
+
   /** Makes a compiled version the active one; false when that version is not compiled here. */
   activate(id: string, version: number): boolean {
     const compiled = this.#flows.get(id)?.get(version);
@@ -91,11 +115,21 @@ export class FlowLibrary {
   loadDirectory(dir: string): CompiledFlow[] {
     const loaded: CompiledFlow[] = [];
     const problems: string[] = [];
+    const files: { path: string; doc: unknown }[] = [];
     for (const file of readdirSync(dir)
       .filter((f) => f.endsWith('.json'))
       .sort()) {
       try {
-        loaded.push(this.load(JSON.parse(readFileSync(join(dir, file), 'utf8')), join(dir, file)));
+        files.push({ path: join(dir, file), doc: JSON.parse(readFileSync(join(dir, file), 'utf8')) });
+      } catch (error) {
+        problems.push(error instanceof Error ? error.message : String(error));
+      }
+    }
+    // The whole folder is one batch: a flow may call (flow.run) one whose file sorts after it.
+    const batch = files.map((f) => f.doc);
+    for (const { path, doc } of files) {
+      try {
+        loaded.push(this.load(doc, path, 'if-newer', batch));
       } catch (error) {
         problems.push(error instanceof Error ? error.message : String(error));
       }

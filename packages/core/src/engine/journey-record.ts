@@ -4,14 +4,17 @@ import type { CompiledFlow } from './compile.js';
 import type { EffectLog } from './context.js';
 import type { LiveJourney } from './live-journey.js';
 import type { Sealer } from './seal.js';
+import { callRecords, type SubflowCallRecord } from './subflow.js';
 
 /** The persisted form of a suspended journey. Short keys keep Redis values small. */
 export interface JourneyRecord {
   id: string;
   f: string;
   fv: number;
-  /** The node that suspended. */
+  /** The node that suspended (a `flow.run` node when it was a subflow's node: see `sub`). */
   n: string;
+  /** The subflow calls in progress, outermost first: where each child is and its own state. */
+  sub?: SubflowCallRecord[];
   at: number;
   steps: number;
   state: JsonObject;
@@ -57,6 +60,7 @@ export function serialiseJourney(
     f: live.flow.id,
     fv: live.flow.version,
     n: live.node,
+    sub: callRecords(live.calls),
     at: live.startedAt,
     steps: live.steps,
     state: live.state,

@@ -2,6 +2,7 @@ import type { ClientInfo, JsonObject, PushedInfo } from '@waymark/sdk';
 import type { TraceStep } from '../journey.js';
 import type { CompiledFlow } from './compile.js';
 import type { EffectLog } from './context.js';
+import type { SubflowCall } from './subflow.js';
 
 /** What a journey holds while it runs (in memory; `journey-record.ts` is its persisted form). */
 export interface LiveJourney {
@@ -19,6 +20,8 @@ export interface LiveJourney {
   effects: EffectLog;
   trace: TraceStep[];
   meta: JsonObject | undefined;
+  /** The subflow calls in progress (`flow.run`), outermost first; absent or empty when none. */
+  calls?: SubflowCall[];
   /** Revision in the store; null when never persisted. */
   revision: number | null;
 }

@@ -44,6 +44,14 @@ export const FLOW_PROBLEM_CODES = {
    * names one with a malformed name.
    */
   ERR_FLOW_VARIABLE: 'ERR_FLOW_VARIABLE',
+  /**
+   * A `flow.run` node calls a flow (or a pinned version of it) that is not loaded next to this
+   * one. Checked where the flow is loaded (the engine's flow library); a single file validated
+   * alone leaves it to the load.
+   */
+  ERR_FLOW_SUBFLOW_NOT_FOUND: 'ERR_FLOW_SUBFLOW_NOT_FOUND',
+  /** A `flow.run` node leads back to its own flow, directly or through the flows it calls; the message names the cycle. */
+  ERR_FLOW_RECURSION: 'ERR_FLOW_RECURSION',
 } as const;
 
 export type FlowProblemCode = keyof typeof FLOW_PROBLEM_CODES;

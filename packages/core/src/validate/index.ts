@@ -10,3 +10,5 @@ export { flowSchema, FLOW_SCHEMA_ID } from './flow-schema.js';
 export { flowSchemaForTypes } from './typed-flow-schema.js';
 export { compileConfigSchema, ConfigInvalidError } from './config-schema.js';
 export type { ConfigSchema, ConfigProblem } from './config-schema.js';
+export { subflowCalls } from './subflow-references.js';
+export type { SubflowLookup } from './subflow-references.js';

@@ -11,12 +11,19 @@ import { noExitCycles, reachableFrom, type Edge } from './graph.js';
 import { parseFlowJson } from './parse-json.js';
 import { pointer } from './pointer.js';
 import { closest, didYouMean } from './suggest.js';
+import { subflowProblems, type SubflowLookup } from './subflow-references.js';
 import type { FlowVariables } from './variables.js';
 
 /** Options of {@link validateFlow}. */
 export interface ValidateFlowOptions {
   /** The values of the variables node configs reference (`{ "$var": "issuer" }`); an undefined one is a problem. */
   variables?: FlowVariables;
+  /**
+   * The flows `flow.run` nodes may call (the engine's flow library). With it, each called flow
+   * and pinned version must exist and no call may lead back to this flow; without it, only a
+   * direct self-call is found and the rest waits for the flow's load.
+   */
+  flows?: SubflowLookup;
 }
 
 /** A flow that passed validation, with each node's config after its type's defaults were applied. */
@@ -168,7 +175,9 @@ function graphProblems(
 export function validateFlow(input: unknown, registry: NodeRegistry, options: ValidateFlowOptions = {}): FlowValidation {
   const fromSchema = schemaProblems(input);
   const configs: Record<string, unknown> = {};
-  const fromGraph = isObject(input) ? graphProblems(input, registry, configs, options.variables) : [];
+  const fromGraph = isObject(input)
+    ? [...graphProblems(input, registry, configs, options.variables), ...subflowProblems(input, configs, options.flows)]
+    : [];
   // One problem per place: where the schema already objects (a malformed type name, a bad
   // target id), the finer check would only repeat it.
   const taken = new Set(fromSchema.map((p) => p.pointer));

@@ -93,6 +93,16 @@ const SCHEMAS: Record<string, JsonSchema> = {
       ms: { type: 'number' },
       reason: { type: 'string' },
       code: { type: 'string' },
+      subflow: {
+        type: 'object',
+        description: 'a flow.run step: the flow it ran and its own steps, nested the same way',
+        required: ['flowId', 'flowVersion', 'trace'],
+        properties: {
+          flowId: { type: 'string' },
+          flowVersion: { type: 'integer' },
+          trace: { type: 'array', items: ref('JourneyTraceStep') },
+        },
+      },
     },
   },
   JourneyRecord: {
