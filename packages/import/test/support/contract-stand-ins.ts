@@ -30,7 +30,14 @@ export const standIns: NodeType<any>[] = [ // eslint-disable-line @typescript-es
     outcomes: ['success', 'failure'],
     run: () => 'success',
   }) as NodeType<any>, // eslint-disable-line @typescript-eslint/no-explicit-any
-  schemaOnly('page', (c: { nodes?: unknown[] }) => ['collected', 'accepted', 'declined', 'shown', 'true', 'false', 'outcome', ...((c.nodes ?? []) as { config?: { outcomes?: string[] } }[]).flatMap((n) => n.config?.outcomes ?? [])], {
+  // The page's outcomes are its last child's (CONTRACTS.md), computed here for the child types the importer puts in pages.
+  schemaOnly('page', (c: { nodes: { type: string; config?: { outcomes?: string[]; options?: ({ outcome: string } | string)[] } }[] }) => {
+    const last = c.nodes[c.nodes.length - 1]!;
+    if (last.type === 'import.placeholder') return last.config?.outcomes ?? [];
+    if (last.type === 'terms.accept') return ['accepted', 'declined'];
+    if (last.type === 'message') return last.config?.options?.length ? last.config.options.map((o) => (typeof o === 'string' ? o : o.outcome)) : ['shown'];
+    return ['collected'];
+  }, {
     type: 'object',
     required: ['nodes'],
     properties: { header: { type: 'string' }, description: { type: 'string' }, stage: { type: 'string' }, nodes: { type: 'array', minItems: 1, items: { type: 'object', required: ['id', 'type'], properties: { id: { type: 'string' }, type: { type: 'string' }, config: open } } } },
