@@ -38,8 +38,8 @@ export interface ReportNode {
 export interface ReportSecret {
   /** The secret name the flow refers to (`secretName`). */
   name: string;
-  /** Where the value came from: an ESV (`esv.x`) or an inline value in the export. */
-  source: 'esv' | 'inline';
+  /** Where the value came from: an ESV (`esv.x`), an inline value in the export, or nowhere (the export left it out: set it). */
+  source: 'esv' | 'inline' | 'absent';
   /** `<flow>/<nodeId>/<field>`. */
   where: string;
   /** Inline secrets were in the export file: rotate them, they are compromised. */
@@ -113,7 +113,7 @@ export function summarize(report: ImportReport): string {
   if (report.secrets.length > 0) {
     lines.push('');
     lines.push('Secrets to provide (never in the flow files):');
-    for (const s of report.secrets) lines.push(`  ${s.name} (${s.source === 'esv' ? 'from an ESV' : 'was inline in the export'}) at ${s.where}${s.rotate ? ' — ROTATE: the value was in the export file' : ''}`);
+    for (const s of report.secrets) lines.push(`  ${s.name} (${s.source === 'esv' ? 'from an ESV' : s.source === 'inline' ? 'was inline in the export' : 'not in the export'}) at ${s.where}${s.rotate ? ' — ROTATE: the value was in the export file' : ''}`);
   }
   if (report.variables.length > 0) {
     lines.push('');

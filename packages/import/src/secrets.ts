@@ -36,7 +36,7 @@ export class Vault {
   readonly variables: ReportVariable[] = [];
 
   /** A secret reference for an ESV or an inline value found at `where`; inline ones are flagged for rotation. */
-  secret(name: string, source: 'esv' | 'inline', where: string): string {
+  secret(name: string, source: ReportSecret['source'], where: string): string {
     const secretName = secretNameOf(name);
     if (!this.secrets.some((s) => s.name === secretName && s.where === where))
       this.secrets.push({ name: secretName, source, where, rotate: source === 'inline' });
@@ -64,7 +64,7 @@ export class Vault {
       if (esv !== undefined) {
         if (SECRET_FIELD.test(key)) this.secret(esv, 'esv', `${where}/${key}`);
         else this.variable(esv, 'esv', `${where}/${key}`);
-      } else if (typeof value === 'string' && SECRET_FIELD.test(key) && value.length >= 8 && !/^[a-z]+$/i.test(value) && !/Attribute$|Field$|Name$/i.test(key)) {
+      } else if (typeof value === 'string' && SECRET_FIELD.test(key) && value.length >= 8 && !/^[a-z]+$/i.test(value) && !/(Attribute|Field|Name|Header|Label|Prompt|Policy|Length)$/i.test(key)) {
         this.secret(`${where.split('/').pop()}-${key}`, 'inline', `${where}/${key}`);
       } else if (typeof value === 'object') this.scan(value, `${where}/${key}`, depth + 1);
     }

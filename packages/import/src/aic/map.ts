@@ -181,7 +181,7 @@ function cookieKeys(node: AicNodeIn, ctx: AicMapContext): { kid: string; secretN
   const raw = node.config.hmacSigningKey;
   const esv = esvOf(raw);
   const where = `${ctx.where}/hmacSigningKey`;
-  const name = esv !== undefined ? ctx.vault.secret(esv, 'esv', where) : ctx.vault.secret(raw === undefined ? 'persistent-cookie-key' : `${node.displayName}-hmac-key`, raw === undefined ? 'esv' : 'inline', where);
+  const name = esv !== undefined ? ctx.vault.secret(esv, 'esv', where) : ctx.vault.secret(raw === undefined ? 'persistent-cookie-key' : `${node.displayName}-hmac-key`, raw === undefined ? 'absent' : 'inline', where);
   return [{ kid: 'imported', secretName: name }];
 }
 
