@@ -32,7 +32,10 @@ describe('waymark import', () => {
     expect(report).toMatchObject({ reportVersion: 1, mappingVersion: 1, format: 'aic' });
     expect(readFileSync(join(out, 'import-report.txt'), 'utf8')).toContain('Waymark import report');
     // Until the contract node types are merged, only their names are unknown to the real registry: the placeholder itself loads and validates.
-    const v = await waymark(['validate', '--plugin', '@waymark/import', join(out, 'flows', 'example.json')], join(IMPORT_FIXTURES, '..', '..'));
+    const v = await waymark(
+      ['validate', '--plugin', '@waymark/import', join(out, 'flows', 'example.json')],
+      join(IMPORT_FIXTURES, '..', '..'),
+    );
     const problems = v.stdout.split('\n').filter((l) => l.includes(' ERR_'));
     expect(problems.length).toBeGreaterThan(0);
     for (const p of problems) expect(p).toMatch(/ERR_FLOW_UNKNOWN_TYPE .*"credentials\.(username|password)"/);
@@ -41,7 +44,10 @@ describe('waymark import', () => {
   it('davinci sign-on (built-in node types only) validates with the real registry', async () => {
     const out = join(tmp, 'sign-on');
     expect((await waymark(['import', 'davinci', join(IMPORT_FIXTURES, 'davinci/sign-on.json'), '--out', out])).code).toBe(0);
-    const v = await waymark(['validate', '--plugin', '@waymark/import', '--var', 'companyName=Acme', join(out, 'flows')], join(IMPORT_FIXTURES, '..', '..'));
+    const v = await waymark(
+      ['validate', '--plugin', '@waymark/import', '--var', 'companyName=Acme', join(out, 'flows')],
+      join(IMPORT_FIXTURES, '..', '..'),
+    );
     expect(v.stdout).toContain('sign-on.json: ok');
     expect(v.code).toBe(0);
   });
@@ -49,7 +55,18 @@ describe('waymark import', () => {
   it('davinci <file> --subflow … imports the flow and its subflows', async () => {
     const out = join(tmp, 'dv-out');
     const d = join(IMPORT_FIXTURES, 'davinci');
-    const r = await waymark(['import', 'davinci', join(d, 'full-basic.json'), '--subflow', join(d, 'full-basic-subflow-1.json'), '--subflow', join(d, 'full-basic-subflow-2.json'), '--out', out, '--stats']);
+    const r = await waymark([
+      'import',
+      'davinci',
+      join(d, 'full-basic.json'),
+      '--subflow',
+      join(d, 'full-basic-subflow-1.json'),
+      '--subflow',
+      join(d, 'full-basic-subflow-2.json'),
+      '--out',
+      out,
+      '--stats',
+    ]);
     expect(r.code).toBe(0);
     expect(readdirSync(join(out, 'flows')).sort()).toEqual(['full-basic.json', 'subflow-1.json', 'subflow-2.json']);
     expect(r.stdout).toContain('Mapped to real node types: 100.0%');
@@ -97,7 +114,16 @@ describe('waymark new-node --from-placeholder', () => {
     const out = join(tmp, 'ph-out');
     await waymark(['import', 'aic', join(IMPORT_FIXTURES, 'aic/Example.journey.json'), '--out', out]);
     const dir = join(tmp, 'zero-page');
-    const r = await waymark(['new-node', '@acme/waymark-zero-page', '--sdk', 'registry', '--dir', dir, '--from-placeholder', `${join(out, 'flows', 'example.json')}#zeroPageLoginCollector`]);
+    const r = await waymark([
+      'new-node',
+      '@acme/waymark-zero-page',
+      '--sdk',
+      'registry',
+      '--dir',
+      dir,
+      '--from-placeholder',
+      `${join(out, 'flows', 'example.json')}#zeroPageLoginCollector`,
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const node = readFileSync(join(dir, 'src/zero-page.ts'), 'utf8');
@@ -109,10 +135,28 @@ describe('waymark new-node --from-placeholder', () => {
   it('refuses a node that is not a placeholder, naming the placeholders there are', async () => {
     const out = join(tmp, 'ph-out2');
     await waymark(['import', 'aic', join(IMPORT_FIXTURES, 'aic/Example.journey.json'), '--out', out]);
-    const r = await waymark(['new-node', '@acme/waymark-x', '--sdk', 'registry', '--dir', join(tmp, 'x'), '--from-placeholder', `${join(out, 'flows', 'example.json')}#nope`]);
+    const r = await waymark([
+      'new-node',
+      '@acme/waymark-x',
+      '--sdk',
+      'registry',
+      '--dir',
+      join(tmp, 'x'),
+      '--from-placeholder',
+      `${join(out, 'flows', 'example.json')}#nope`,
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('its placeholders: zeroPageLoginCollector');
-    const r2 = await waymark(['new-node', '@acme/waymark-y', '--sdk', 'registry', '--dir', join(tmp, 'y'), '--from-placeholder', `${join(out, 'flows', 'example.json')}#dataStoreDecision`]);
+    const r2 = await waymark([
+      'new-node',
+      '@acme/waymark-y',
+      '--sdk',
+      'registry',
+      '--dir',
+      join(tmp, 'y'),
+      '--from-placeholder',
+      `${join(out, 'flows', 'example.json')}#dataStoreDecision`,
+    ]);
     expect(r2.stderr).toContain('not an import.placeholder');
   });
 });

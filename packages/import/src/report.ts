@@ -95,7 +95,9 @@ export function formatShare(stats: ImportStats): string {
 /** The human summary of a report: one line per flow, one per node that is not plainly mapped, the secrets to set. */
 export function summarize(report: ImportReport): string {
   const lines: string[] = [];
-  lines.push(`Waymark import report (report v${report.reportVersion}, mapping v${report.mappingVersion}) — ${report.format} — ${report.input}`);
+  lines.push(
+    `Waymark import report (report v${report.reportVersion}, mapping v${report.mappingVersion}) — ${report.format} — ${report.input}`,
+  );
   lines.push(`Mapped: ${formatShare(report.stats)}`);
   lines.push('');
   for (const flow of report.flows) {
@@ -103,9 +105,13 @@ export function summarize(report: ImportReport): string {
     for (const n of report.nodes.filter((x) => x.flow === flow.id)) {
       const label = `${n.sourceType} "${n.displayName ?? n.sourceId}" (${n.sourceId})`;
       if (n.status === 'mapped') {
-        lines.push(`  mapped       ${label} → ${n.mappedTo}${n.nodeId ? ` ${n.nodeId}` : ''}${n.notes?.length ? ` — note: ${n.notes.join('; ')}` : ''}`);
+        lines.push(
+          `  mapped       ${label} → ${n.mappedTo}${n.nodeId ? ` ${n.nodeId}` : ''}${n.notes?.length ? ` — note: ${n.notes.join('; ')}` : ''}`,
+        );
       } else {
-        lines.push(`  ${n.status.padEnd(12)} ${label}${n.nodeId ? ` → ${n.nodeId}` : ''}: ${n.reason}${n.suggestion ? ` — suggestion: ${n.suggestion}` : ''}`);
+        lines.push(
+          `  ${n.status.padEnd(12)} ${label}${n.nodeId ? ` → ${n.nodeId}` : ''}: ${n.reason}${n.suggestion ? ` — suggestion: ${n.suggestion}` : ''}`,
+        );
       }
     }
     for (const note of report.notes.filter((x) => x.flow === flow.id)) lines.push(`  note         ${note.message}`);
@@ -113,12 +119,16 @@ export function summarize(report: ImportReport): string {
   if (report.secrets.length > 0) {
     lines.push('');
     lines.push('Secrets to provide (never in the flow files):');
-    for (const s of report.secrets) lines.push(`  ${s.name} (${s.source === 'esv' ? 'from an ESV' : s.source === 'inline' ? 'was inline in the export' : 'not in the export'}) at ${s.where}${s.rotate ? ' — ROTATE: the value was in the export file' : ''}`);
+    for (const s of report.secrets)
+      lines.push(
+        `  ${s.name} (${s.source === 'esv' ? 'from an ESV' : s.source === 'inline' ? 'was inline in the export' : 'not in the export'}) at ${s.where}${s.rotate ? ' — ROTATE: the value was in the export file' : ''}`,
+      );
   }
   if (report.variables.length > 0) {
     lines.push('');
     lines.push('Variables to set (serve config "variables", WAYMARK_VAR_<name> or --var):');
-    for (const v of report.variables) lines.push(`  ${v.name} (${v.source}) at ${v.where}${v.value !== undefined ? ` — exported value ${JSON.stringify(v.value)}` : ''}`);
+    for (const v of report.variables)
+      lines.push(`  ${v.name} (${v.source}) at ${v.where}${v.value !== undefined ? ` — exported value ${JSON.stringify(v.value)}` : ''}`);
   }
   return `${lines.join('\n')}\n`;
 }

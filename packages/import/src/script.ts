@@ -156,10 +156,20 @@ class Parser {
   /** `(function () { … }());` or `(function () { … })();` → the body's tokens. */
   unwrapIife(): void {
     const t = this.tokens;
-    if (t.length >= 9 && t[0]!.text === '(' && t[1]!.text === 'function' && t[2]!.text === '(' && t[3]!.text === ')' && t[4]!.text === '{') {
+    if (
+      t.length >= 9 &&
+      t[0]!.text === '(' &&
+      t[1]!.text === 'function' &&
+      t[2]!.text === '(' &&
+      t[3]!.text === ')' &&
+      t[4]!.text === '{'
+    ) {
       let end = t.length;
       while (end > 0 && t[end - 1]!.text === ';') end--;
-      const tail = t.slice(end - 4, end).map((x) => x.text).join('');
+      const tail = t
+        .slice(end - 4, end)
+        .map((x) => x.text)
+        .join('');
       if (tail === '}())' || tail === '})()') {
         this.tokens.splice(end - 4, t.length - (end - 4));
         this.tokens.splice(0, 5);

@@ -45,7 +45,10 @@ export class Vault {
 
   /** A `{ "$var": name }` reference for a non-secret ESV or flow variable found at `where`. */
   variable(name: string, source: ReportVariable['source'], where: string, value?: string | number | boolean): { $var: string } {
-    const varName = name.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[^A-Za-z]+/, 'v').slice(0, 64);
+    const varName = name
+      .replace(/[^A-Za-z0-9_.-]+/g, '_')
+      .replace(/^[^A-Za-z]+/, 'v')
+      .slice(0, 64);
     if (!this.variables.some((v) => v.name === varName && v.where === where))
       this.variables.push({ name: varName, source, where, ...(value !== undefined ? { value } : {}) });
     return { $var: varName };
@@ -64,7 +67,13 @@ export class Vault {
       if (esv !== undefined) {
         if (SECRET_FIELD.test(key)) this.secret(esv, 'esv', `${where}/${key}`);
         else this.variable(esv, 'esv', `${where}/${key}`);
-      } else if (typeof value === 'string' && SECRET_FIELD.test(key) && value.length >= 8 && !/^[a-z]+$/i.test(value) && !/(Attribute|Field|Name|Header|Label|Prompt|Policy|Length)$/i.test(key)) {
+      } else if (
+        typeof value === 'string' &&
+        SECRET_FIELD.test(key) &&
+        value.length >= 8 &&
+        !/^[a-z]+$/i.test(value) &&
+        !/(Attribute|Field|Name|Header|Label|Prompt|Policy|Length)$/i.test(key)
+      ) {
         this.secret(`${where.split('/').pop()}-${key}`, 'inline', `${where}/${key}`);
       } else if (typeof value === 'object') this.scan(value, `${where}/${key}`, depth + 1);
     }

@@ -16,13 +16,31 @@ function random(seed: number): () => number {
   };
 }
 
-const VALUES: unknown[] = [null, 0, -1, 1e308, '', 'x', '&{esv.a}', true, [], {}, [null], { _id: 1 }, '70e691a5-1e33-4ac3-a356-e7b6d60d92e0', 'e301438c-0bd0-429c-ab0c-66126501069a'];
+const VALUES: unknown[] = [
+  null,
+  0,
+  -1,
+  1e308,
+  '',
+  'x',
+  '&{esv.a}',
+  true,
+  [],
+  {},
+  [null],
+  { _id: 1 },
+  '70e691a5-1e33-4ac3-a356-e7b6d60d92e0',
+  'e301438c-0bd0-429c-ab0c-66126501069a',
+];
 
 /** Every container and key of a JSON value, for structural mutations. */
 function slots(value: unknown, out: { parent: Record<string, unknown> | unknown[]; key: string | number }[] = [], depth = 0): typeof out {
   if (depth > 12 || value === null || typeof value !== 'object') return out;
-  if (Array.isArray(value)) value.forEach((v, i) => (out.push({ parent: value, key: i }), slots(v, out, depth + 1)));
-  else for (const [k, v] of Object.entries(value)) out.push({ parent: value as Record<string, unknown>, key: k }), slots(v, out, depth + 1);
+  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+  for (const [key, v] of entries) {
+    out.push({ parent: value as Record<string, unknown>, key });
+    slots(v, out, depth + 1);
+  }
   return out;
 }
 
@@ -41,8 +59,11 @@ export function mutate(text: string, rnd: () => number): string {
     const parent = slot.parent as Record<string | number, unknown>;
     if (kind === 2) parent[slot.key] = pick(VALUES);
     else if (kind === 3 && !Array.isArray(parent)) delete parent[slot.key];
-    else if (kind === 4) parent[slot.key] = pick(all).parent; // a subtree moved elsewhere (may nest, never a cycle after stringify)
-    else parent[slot.key] = typeof parent[slot.key] === 'string' ? `${String(parent[slot.key])} ${pick(['x', 'Script Error', '-outcome'])}` : pick(VALUES);
+    else if (kind === 4)
+      parent[slot.key] = pick(all).parent; // a subtree moved elsewhere (may nest, never a cycle after stringify)
+    else
+      parent[slot.key] =
+        typeof parent[slot.key] === 'string' ? `${String(parent[slot.key])} ${pick(['x', 'Script Error', '-outcome'])}` : pick(VALUES);
   }
   try {
     return JSON.stringify(doc);
@@ -55,7 +76,9 @@ export function mutate(text: string, rnd: () => number): string {
 const coded = (error: unknown) => error instanceof WaymarkError && /^ERR_IMPORT_/.test(error.code);
 
 describe('the importers, fuzzed with mutated exports (seeded, bounded)', () => {
-  const aic = ['Login.journey.json', 'Registration.journey.json', 'PersistentCookie.journey.json'].map((f) => file(join(FIXTURES, 'aic', f)));
+  const aic = ['Login.journey.json', 'Registration.journey.json', 'PersistentCookie.journey.json'].map((f) =>
+    file(join(FIXTURES, 'aic', f)),
+  );
   const dv = ['full-basic.json', 'sign-on.json', 'multiple-flows.json'].map((f) => file(join(FIXTURES, 'davinci', f)));
 
   it.each([
@@ -76,7 +99,10 @@ describe('the importers, fuzzed with mutated exports (seeded, bounded)', () => {
         seen.results++;
       } catch (error) {
         if (coded(error)) seen.errors.add((error as WaymarkError).code);
-        else crashes.push(`seed ${seed} (${source.path}): ${error instanceof Error ? error.stack?.split('\n').slice(0, 3).join(' ') : String(error)}`);
+        else
+          crashes.push(
+            `seed ${seed} (${source.path}): ${error instanceof Error ? error.stack?.split('\n').slice(0, 3).join(' ') : String(error)}`,
+          );
       }
     }
     expect(crashes).toEqual([]);

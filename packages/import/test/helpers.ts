@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { NodeRegistry, validateFlowJson } from '@waymark/core';
+import type { NodeType } from '@waymark/sdk';
 import { builtinNodes } from '@waymark/nodes';
 import { importPlaceholder, type FlowJson, type ImportFile, type ImportReport } from '../src/index.js';
 import { standIns } from './support/contract-stand-ins.js';
@@ -10,7 +11,13 @@ export const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
 /** The AIC fixture set whose --stats the README quotes: every file of fixtures/aic, and the two folders. */
 export const AIC_FILES = readdirSync(join(FIXTURES, 'aic')).sort();
 export const AIC_FOLDERS = ['aic-amster', 'aic-scripts'];
-export const DAVINCI_MAIN = ['full-basic.json', 'multiple-flows.json', 'sign-on.json', 'full-basic-subflow-1.json', 'full-basic-subflow-2.json'];
+export const DAVINCI_MAIN = [
+  'full-basic.json',
+  'multiple-flows.json',
+  'sign-on.json',
+  'full-basic-subflow-1.json',
+  'full-basic-subflow-2.json',
+];
 
 export function file(path: string): ImportFile {
   return { path: relative(FIXTURES, path), text: readFileSync(path, 'utf8') };
@@ -33,7 +40,7 @@ export function folder(dir: string): ImportFile[] {
 export function registry(): NodeRegistry {
   const r = new NodeRegistry();
   r.registerAll(builtinNodes, 'builtin');
-  r.register(importPlaceholder, '@waymark/import');
+  r.register(importPlaceholder as NodeType<unknown>, '@waymark/import');
   r.registerAll(standIns, 'stand-in');
   return r;
 }

@@ -13,7 +13,12 @@ function oneNode(type: string, outcomes: string[], config: Record<string, unknow
   return {
     path: `${type}.journey.json`,
     text: JSON.stringify({
-      tree: { _id: `T ${type}`, entryNodeId: id, noSession: true, nodes: { [id]: { nodeType: type, displayName: `My ${type}`, connections, x: 10, y: 20 } } },
+      tree: {
+        _id: `T ${type}`,
+        entryNodeId: id,
+        noSession: true,
+        nodes: { [id]: { nodeType: type, displayName: `My ${type}`, connections, x: 10, y: 20 } },
+      },
       nodes: { [id]: { _id: id, _type: { _id: type }, _outcomes: outcomes.map((o) => ({ id: o, displayName: o })), ...config } },
       ...extra,
     }),
@@ -21,7 +26,10 @@ function oneNode(type: string, outcomes: string[], config: Record<string, unknow
 }
 
 describe('AIC fixtures', () => {
-  const all = [...AIC_FILES.map((f) => [f, [file(join(FIXTURES, 'aic', f))]] as const), ...AIC_FOLDERS.map((d) => [d, folder(join(FIXTURES, d))] as const)];
+  const all = [
+    ...AIC_FILES.map((f) => [f, [file(join(FIXTURES, 'aic', f))]] as const),
+    ...AIC_FOLDERS.map((d) => [d, folder(join(FIXTURES, d))] as const),
+  ];
 
   it.each(all)('%s imports into flows that validate (with the placeholder plugin), with $schema, provenance and layout', (_name, files) => {
     const { flows, report } = importAic(files);
@@ -48,8 +56,15 @@ describe('AIC fixtures', () => {
     const flow = flows[0]!;
     expect(flow.id).toBe('login');
     expect(flow.nodes[flow.start]).toMatchObject({ type: 'credentials.collect', outcomes: { collected: 'identityStoreDecision' } });
-    expect(flow.nodes.identityStoreDecision).toMatchObject({ type: 'credentials.verify', outcomes: { valid: 'incrementLoginCount', invalid: 'retryLimitDecision', locked: 'failure' } });
-    expect(flow.nodes.innerTreeEvaluator).toMatchObject({ type: 'flow.run', config: { flow: 'progressive-profile', state: 'shared' }, outcomes: { success: 'createSession', failure: 'failure' } });
+    expect(flow.nodes.identityStoreDecision).toMatchObject({
+      type: 'credentials.verify',
+      outcomes: { valid: 'incrementLoginCount', invalid: 'retryLimitDecision', locked: 'failure' },
+    });
+    expect(flow.nodes.innerTreeEvaluator).toMatchObject({
+      type: 'flow.run',
+      config: { flow: 'progressive-profile', state: 'shared' },
+      outcomes: { success: 'createSession', failure: 'failure' },
+    });
     expect(flow.nodes.createSession).toMatchObject({ type: 'session.create', outcomes: { created: 'success', conflict: 'failure' } });
     expect(flow.layout!.nodes.identityStoreDecision).toEqual({ x: 352, y: 40.015625 });
   });
@@ -60,7 +75,10 @@ describe('AIC fixtures', () => {
     const types = (page.config!.nodes as { type: string }[]).map((n) => n.type);
     expect(types).toEqual(['credentials.username', 'attributes.collect', 'credentials.password', 'import.placeholder', 'terms.accept']);
     expect(report.nodes.find((n) => n.sourceType === 'KbaCreateNode')).toMatchObject({ status: 'placeholder' });
-    expect(report.nodes.find((n) => n.sourceType === 'EmailSuspendNode')).toMatchObject({ status: 'placeholder', suggestion: expect.stringContaining('e-mail') });
+    expect(report.nodes.find((n) => n.sourceType === 'EmailSuspendNode')).toMatchObject({
+      status: 'placeholder',
+      suggestion: expect.stringContaining('e-mail'),
+    });
   });
 
   it('Amster folder: ESVs and inline keys become secret names, inline ones flagged for rotation, never literals', () => {
@@ -68,7 +86,10 @@ describe('AIC fixtures', () => {
     const text = JSON.stringify(flows);
     expect(text).not.toContain('qOjcIdvnC3uqF6wLqXvL8gR0xY7yX1z2Q3w4E5r6T7s=');
     expect(text).not.toContain('&{esv');
-    expect(flows[0]!.nodes.persistentCookieDecision!.config).toMatchObject({ keys: [{ kid: 'imported', secretName: 'esv-remember-me-hmac-key' }], idleSeconds: 18000 });
+    expect(flows[0]!.nodes.persistentCookieDecision!.config).toMatchObject({
+      keys: [{ kid: 'imported', secretName: 'esv-remember-me-hmac-key' }],
+      idleSeconds: 18000,
+    });
     expect(report.secrets).toEqual([
       { name: 'esv-remember-me-hmac-key', source: 'esv', where: expect.stringContaining('hmacSigningKey'), rotate: false },
       { name: 'set-persistent-cookie-hmac-key', source: 'inline', where: expect.stringContaining('hmacSigningKey'), rotate: true },
@@ -80,14 +101,27 @@ describe('AIC fixtures', () => {
   it('scripts: simple decisions become expression rules, others placeholders with the script kept in the report', () => {
     const { flows, report } = importAic(folder(join(FIXTURES, 'aic-scripts')));
     const flow = flows[0]!;
-    expect(flow.nodes.checkUsername).toMatchObject({ type: 'expression', config: { rules: [{ when: 'state.username != null && state.username != ""', outcome: 'true' }], default: 'false' } });
+    expect(flow.nodes.checkUsername).toMatchObject({
+      type: 'expression',
+      config: { rules: [{ when: 'state.username != null && state.username != ""', outcome: 'true' }], default: 'false' },
+    });
     expect(flow.nodes.checkTier).toMatchObject({
       type: 'expression',
-      config: { rules: [{ when: 'state.tier == "gold" || state.tier == "platinum"', outcome: 'premium' }, { when: 'params.mode.startsWith("admin")', outcome: 'admin' }], default: 'standard' },
+      config: {
+        rules: [
+          { when: 'state.tier == "gold" || state.tier == "platinum"', outcome: 'premium' },
+          { when: 'params.mode.startsWith("admin")', outcome: 'admin' },
+        ],
+        default: 'standard',
+      },
     });
     expect(flow.nodes.setFrontChannelStatus).toMatchObject({ type: 'import.placeholder', outcomes: { true: 'success' } });
     const kept = report.nodes.find((n) => n.displayName === 'Set Front Channel Status')!;
-    expect(kept.script).toMatchObject({ recognised: false, name: 'Set Front Channel Status', text: expect.stringContaining('httpClient.send') });
+    expect(kept.script).toMatchObject({
+      recognised: false,
+      name: 'Set Front Channel Status',
+      text: expect.stringContaining('httpClient.send'),
+    });
     expect(report.notes).toContainEqual({ flow: 'tiered-access', message: expect.stringContaining('noSession') });
   });
 });
@@ -99,10 +133,28 @@ describe('AIC mapping table (every rule)', () => {
     ['PasswordCollectorNode', ['outcome'], {}, 'credentials.password', { collected: 'success' }],
     ['ValidatedPasswordNode', ['outcome'], {}, 'credentials.password', { collected: 'success' }],
     ['DataStoreDecisionNode', ['true', 'false'], {}, 'credentials.verify', { valid: 'success', invalid: 'failure', locked: 'failure' }],
-    ['IdentityStoreDecisionNode', ['TRUE', 'FALSE', 'LOCKED'], {}, 'credentials.verify', { valid: 'success', invalid: 'failure', locked: 'failure' }],
-    ['LdapDecisionNode', ['TRUE', 'FALSE', 'LOCKED'], {}, 'credentials.verify', { valid: 'success', invalid: 'failure', locked: 'failure' }],
+    [
+      'IdentityStoreDecisionNode',
+      ['TRUE', 'FALSE', 'LOCKED'],
+      {},
+      'credentials.verify',
+      { valid: 'success', invalid: 'failure', locked: 'failure' },
+    ],
+    [
+      'LdapDecisionNode',
+      ['TRUE', 'FALSE', 'LOCKED'],
+      {},
+      'credentials.verify',
+      { valid: 'success', invalid: 'failure', locked: 'failure' },
+    ],
     ['IdentifyExistingUserNode', ['true', 'false'], { identifier: 'mail' }, 'user.identify', { found: 'success', notFound: 'failure' }],
-    ['AttributeCollectorNode', ['outcome'], { attributesToCollect: ['mail'], required: true }, 'attributes.collect', { collected: 'success' }],
+    [
+      'AttributeCollectorNode',
+      ['outcome'],
+      { attributesToCollect: ['mail'], required: true },
+      'attributes.collect',
+      { collected: 'success' },
+    ],
     ['AcceptTermsAndConditionsNode', ['outcome'], {}, 'terms.accept', { accepted: 'success', declined: 'failure' }],
     ['CreateObjectNode', ['CREATED', 'FAILURE'], {}, 'user.create', { created: 'success', conflict: 'failure' }],
     ['PatchObjectNode', ['PATCHED', 'FAILURE'], {}, 'user.update', { updated: 'success', notFound: 'failure' }],
@@ -111,9 +163,21 @@ describe('AIC mapping table (every rule)', () => {
     ['AccountLockoutNode', ['outcome'], { lockAction: 'LOCK' }, 'account.lockout', { done: 'success' }],
     ['InnerTreeEvaluatorNode', ['true', 'false'], { tree: 'Other Tree' }, 'flow.run', { success: 'success', failure: 'failure' }],
     ['MessageNode', ['true', 'false'], { message: { en: 'Continue?' } }, 'message', { true: 'success', false: 'failure' }],
-    ['ChoiceCollectorNode', ['Red', 'Blue'], { choices: ['Red', 'Blue'], prompt: 'Colour?' }, 'message', { Red: 'success', Blue: 'failure' }],
+    [
+      'ChoiceCollectorNode',
+      ['Red', 'Blue'],
+      { choices: ['Red', 'Blue'], prompt: 'Colour?' },
+      'message',
+      { Red: 'success', Blue: 'failure' },
+    ],
     ['SetPersistentCookieNode', ['outcome'], { maxLife: 2, hmacSigningKey: '&{esv.k}' }, 'cookie.persistent.set', { done: 'success' }],
-    ['PersistentCookieDecisionNode', ['true', 'false'], { idleTimeout: 1, hmacSigningKey: { $string: '&{esv.k}' } }, 'cookie.persistent.check', { valid: 'success', missing: 'failure', invalid: 'failure' }],
+    [
+      'PersistentCookieDecisionNode',
+      ['true', 'false'],
+      { idleTimeout: 1, hmacSigningKey: { $string: '&{esv.k}' } },
+      'cookie.persistent.check',
+      { valid: 'success', missing: 'failure', invalid: 'failure' },
+    ],
     ['EmailSuspendNode', ['outcome'], {}, 'import.placeholder', { outcome: 'success' }],
   ];
 
@@ -130,13 +194,22 @@ describe('AIC mapping table (every rule)', () => {
     expect(node.outcomes).toEqual(wiring);
     expect(node.description).toContain('d0000000-0000-4000-8000-000000000001');
     expect(node.description).toContain(type);
-    expect(report.nodes[0]).toMatchObject({ sourceType: type, status: expected === 'import.placeholder' ? 'placeholder' : 'mapped', mappedTo: expected });
+    expect(report.nodes[0]).toMatchObject({
+      sourceType: type,
+      status: expected === 'import.placeholder' ? 'placeholder' : 'mapped',
+      mappedTo: expected,
+    });
     expect(problemsOf(flow, report)).toEqual([]);
   });
 
   it('units: maxLife hours become maxLifeSeconds; ESVs in either shape become secret names', () => {
-    const { flows } = importAic([oneNode('SetPersistentCookieNode', ['outcome'], { maxLife: 2, hmacSigningKey: { $string: '&{esv.cookie.key}' } })]);
-    expect(flows[0]!.nodes[flows[0]!.start]!.config).toEqual({ keys: [{ kid: 'imported', secretName: 'esv-cookie-key' }], maxLifeSeconds: 7200 });
+    const { flows } = importAic([
+      oneNode('SetPersistentCookieNode', ['outcome'], { maxLife: 2, hmacSigningKey: { $string: '&{esv.cookie.key}' } }),
+    ]);
+    expect(flows[0]!.nodes[flows[0]!.start]!.config).toEqual({
+      keys: [{ kid: 'imported', secretName: 'esv-cookie-key' }],
+      maxLifeSeconds: 7200,
+    });
   });
 
   it('a placeholder keeps every source outcome (names Waymark refuses are renamed) and the report names it', () => {
@@ -151,8 +224,19 @@ describe('AIC mapping table (every rule)', () => {
     const id = 'd0000000-0000-4000-8000-000000000001';
     const orphan = 'd0000000-0000-4000-8000-000000000002';
     const text = JSON.stringify({
-      tree: { _id: 'T', entryNodeId: id, noSession: true, nodes: { [id]: { nodeType: 'DataStoreDecisionNode', connections: { true: S } }, [orphan]: { nodeType: 'IncrementLoginCountNode', connections: { outcome: S } } } },
-      nodes: { [id]: { _type: { _id: 'DataStoreDecisionNode' }, _outcomes: [{ id: 'true' }, { id: 'false' }] }, [orphan]: { _type: { _id: 'IncrementLoginCountNode' } } },
+      tree: {
+        _id: 'T',
+        entryNodeId: id,
+        noSession: true,
+        nodes: {
+          [id]: { nodeType: 'DataStoreDecisionNode', connections: { true: S } },
+          [orphan]: { nodeType: 'IncrementLoginCountNode', connections: { outcome: S } },
+        },
+      },
+      nodes: {
+        [id]: { _type: { _id: 'DataStoreDecisionNode' }, _outcomes: [{ id: 'true' }, { id: 'false' }] },
+        [orphan]: { _type: { _id: 'IncrementLoginCountNode' } },
+      },
     });
     const { flows, report } = importAic([{ path: 't.json', text }]);
     expect(flows[0]!.nodes[flows[0]!.start]!.outcomes).toEqual({ valid: 'success', invalid: 'failure', locked: 'failure' });
@@ -174,11 +258,17 @@ describe('AIC bad input: coded errors naming the place', () => {
 
   it('truncated JSON → ERR_IMPORT_PARSE naming the file and saying it looks truncated', () => {
     const text = file(join(FIXTURES, 'aic/Login.journey.json')).text;
-    expect(codeOf([{ path: 'Login.journey.json', text: text.slice(0, 500) }])).toEqual({ code: IMPORT_ERRORS.ERR_IMPORT_PARSE, message: expect.stringMatching(/^Login\.journey\.json: not valid JSON.*(truncated|line)/) });
+    expect(codeOf([{ path: 'Login.journey.json', text: text.slice(0, 500) }])).toEqual({
+      code: IMPORT_ERRORS.ERR_IMPORT_PARSE,
+      message: expect.stringMatching(/^Login\.journey\.json: not valid JSON.*(truncated|line)/),
+    });
   });
 
   it('an unknown format → ERR_IMPORT_FORMAT naming what was found', () => {
-    expect(codeOf([{ path: 'x.json', text: '{"flows": []}' }])).toEqual({ code: IMPORT_ERRORS.ERR_IMPORT_FORMAT, message: expect.stringContaining('"flows"') });
+    expect(codeOf([{ path: 'x.json', text: '{"flows": []}' }])).toEqual({
+      code: IMPORT_ERRORS.ERR_IMPORT_FORMAT,
+      message: expect.stringContaining('"flows"'),
+    });
     expect(codeOf([{ path: 'x.json', text: '[1]' }])?.code).toBe(IMPORT_ERRORS.ERR_IMPORT_FORMAT);
   });
 
@@ -204,6 +294,9 @@ describe('AIC bad input: coded errors naming the place', () => {
 
   it('a 50 MB file → ERR_IMPORT_TOO_LARGE naming the file and the limit', () => {
     const big = `{"tree": {}, "pad": "${'x'.repeat(50 * 1024 * 1024)}"}`;
-    expect(codeOf([{ path: 'big.json', text: big }])).toEqual({ code: IMPORT_ERRORS.ERR_IMPORT_TOO_LARGE, message: expect.stringContaining('big.json: the export is larger than 20 MB') });
+    expect(codeOf([{ path: 'big.json', text: big }])).toEqual({
+      code: IMPORT_ERRORS.ERR_IMPORT_TOO_LARGE,
+      message: expect.stringContaining('big.json: the export is larger than 20 MB'),
+    });
   });
 });

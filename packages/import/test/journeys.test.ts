@@ -29,14 +29,20 @@ describe('imported AIC journeys run as their sources would', () => {
   });
 
   it('Login: a wrong password goes through the retry limit back to the page', async () => {
-    const r = await run(aic('Login.journey.json'), [{ answer: ['ada', 'wrong'] }, { expect: ['TextOutputCallback', 'NameCallback', 'PasswordCallback'] }]);
+    const r = await run(aic('Login.journey.json'), [
+      { answer: ['ada', 'wrong'] },
+      { expect: ['TextOutputCallback', 'NameCallback', 'PasswordCallback'] },
+    ]);
     expect(r.status).toBe('suspended');
     expect(r.path).toEqual(['pageNode', 'identityStoreDecision', 'retryLimitDecision', 'pageNode']);
     expect(r.outcomes.slice(0, 3)).toEqual(['collected', 'invalid', 'retry']);
   });
 
   it('RetryLimit: separate username and password steps; three wrong passwords lock the account and fail', async () => {
-    const wrong = [{ expect: ['NameCallback'], answer: ['ada'] }, { expect: ['PasswordCallback'], answer: ['nope'] }];
+    const wrong = [
+      { expect: ['NameCallback'], answer: ['ada'] },
+      { expect: ['PasswordCallback'], answer: ['nope'] },
+    ];
     const r = await run(aic('RetryLimit.journey.json'), [...wrong, ...wrong, ...wrong]);
     expect(r.status).toBe('failure');
     expect(r.path.slice(-3)).toEqual(['dataStoreDecision', 'retryLimitDecision', 'accountLockout']);

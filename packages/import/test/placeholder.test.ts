@@ -2,7 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import { runNode, testNodeConfigs } from '@waymark/testing';
 import { importPlaceholder, IMPORT_ERRORS, nodes } from '../src/index.js';
 
-const config = { source: { format: 'aic', type: 'EmailSuspendNode', id: 'n1' }, outcomes: ['outcome', 'other'], reason: 'no e-mail suspension', suggestion: 'a custom node' };
+const config = {
+  source: { format: 'aic', type: 'EmailSuspendNode', id: 'n1' },
+  outcomes: ['outcome', 'other'],
+  reason: 'no e-mail suspension',
+  suggestion: 'a custom node',
+};
 
 describe('import.placeholder', () => {
   it('is the plugin contract of @waymark/import', () => {
@@ -10,13 +15,19 @@ describe('import.placeholder', () => {
   });
 
   it('declares the outcomes its config keeps', () => {
-    expect(typeof importPlaceholder.outcomes === 'function' ? importPlaceholder.outcomes(config as never) : []).toEqual(['outcome', 'other']);
+    expect(typeof importPlaceholder.outcomes === 'function' ? importPlaceholder.outcomes(config as never) : []).toEqual([
+      'outcome',
+      'other',
+    ]);
   });
 
   it('running it fails with ERR_IMPORT_PLACEHOLDER naming the source node', async () => {
     const r = await runNode(importPlaceholder, { config });
     expect(r.outcome).toBe('error');
-    expect(r.error).toMatchObject({ code: IMPORT_ERRORS.ERR_IMPORT_PLACEHOLDER, message: expect.stringContaining('EmailSuspendNode (n1)') });
+    expect(r.error).toMatchObject({
+      code: IMPORT_ERRORS.ERR_IMPORT_PLACEHOLDER,
+      message: expect.stringContaining('EmailSuspendNode (n1)'),
+    });
   });
 });
 

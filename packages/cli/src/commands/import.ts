@@ -86,7 +86,11 @@ export async function writeImport(result: ImportResult, out: string): Promise<st
     throw error;
   });
   if (existing !== undefined && existing.length > 0)
-    throw new CliError('ERR_CLI_TARGET_EXISTS', `import: ${out} exists and is not empty; nothing was written: pass --out with a new or empty folder`, { dir: out });
+    throw new CliError(
+      'ERR_CLI_TARGET_EXISTS',
+      `import: ${out} exists and is not empty; nothing was written: pass --out with a new or empty folder`,
+      { dir: out },
+    );
   await mkdir(dirname(out), { recursive: true });
   const temp = await mkdtemp(join(dirname(out), `.${basename(out)}.import-`));
   const written: string[] = [];
@@ -132,10 +136,18 @@ export const importCommand: Command = {
     }
     const [format, input, ...extra] = positionals;
     if ((format !== 'aic' && format !== 'davinci') || input === undefined || extra.length > 0)
-      throw new CliError('ERR_CLI_USAGE', 'import: name the format and one export, such as "waymark import aic Login.journey.json" or "waymark import davinci flow.json"');
-    if (format === 'aic' && values.subflow?.length) throw new CliError('ERR_CLI_USAGE', 'import: --subflow is for davinci; AIC inner trees are read from the export (or the folder) itself');
+      throw new CliError(
+        'ERR_CLI_USAGE',
+        'import: name the format and one export, such as "waymark import aic Login.journey.json" or "waymark import davinci flow.json"',
+      );
+    if (format === 'aic' && values.subflow?.length)
+      throw new CliError(
+        'ERR_CLI_USAGE',
+        'import: --subflow is for davinci; AIC inner trees are read from the export (or the folder) itself',
+      );
     const maxMb = values['max-mb'] === undefined ? DEFAULT_MAX_BYTES / 1024 / 1024 : Number(values['max-mb']);
-    if (!Number.isFinite(maxMb) || maxMb <= 0) throw new CliError('ERR_CLI_USAGE', `import: --max-mb takes a positive number of megabytes (got "${values['max-mb']}")`);
+    if (!Number.isFinite(maxMb) || maxMb <= 0)
+      throw new CliError('ERR_CLI_USAGE', `import: --max-mb takes a positive number of megabytes (got "${values['max-mb']}")`);
     const maxBytes = Math.floor(maxMb * 1024 * 1024);
     const path = resolve(io.cwd, input);
     const info = await stat(path).catch(() => undefined);
@@ -145,7 +157,8 @@ export const importCommand: Command = {
       const files = info.isDirectory() ? await readFolder(path, maxBytes) : [await readOne(path, input, maxBytes)];
       result = importAic(files, { maxBytes, input });
     } else {
-      if (info.isDirectory()) throw new CliError('ERR_CLI_USAGE', 'import davinci: name the flow export file (and --subflow files), not a folder');
+      if (info.isDirectory())
+        throw new CliError('ERR_CLI_USAGE', 'import davinci: name the flow export file (and --subflow files), not a folder');
       const subflows = [];
       for (const s of values.subflow ?? []) subflows.push(await readOne(resolve(io.cwd, s), s, maxBytes));
       result = importDavinci(await readOne(path, input, maxBytes), { maxBytes, input, subflows });

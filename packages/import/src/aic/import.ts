@@ -20,11 +20,15 @@ const PASSWORD_TYPES = new Set(['PasswordCollectorNode', 'ValidatedPasswordNode'
 const PAGE_CHILD_TYPES = new Set(['credentials.username', 'credentials.password', 'attributes.collect', 'terms.accept', 'message']);
 
 function missing(tree: AicTree, message: string, nodeId: string): never {
-  throw new ImportError(IMPORT_ERRORS.ERR_IMPORT_MISSING_NODE, `${tree.where}: tree "${tree.name}": ${message}; export the tree again with all its nodes`, {
-    where: tree.where,
-    tree: tree.name,
-    node: nodeId,
-  });
+  throw new ImportError(
+    IMPORT_ERRORS.ERR_IMPORT_MISSING_NODE,
+    `${tree.where}: tree "${tree.name}": ${message}; export the tree again with all its nodes`,
+    {
+      where: tree.where,
+      tree: tree.name,
+      node: nodeId,
+    },
+  );
 }
 
 /** Refuses dangling references: the entry node, every connection, every node config, every page child. */
@@ -33,7 +37,12 @@ function checkReferences(tree: AicTree): void {
   if (!known(tree.entryNodeId)) missing(tree, `the entry node ${tree.entryNodeId} is not among its nodes`, tree.entryNodeId);
   for (const [id, n] of Object.entries(tree.nodes)) {
     for (const [outcome, target] of Object.entries(n.connections))
-      if (!known(target)) missing(tree, `node ${id} ("${n.displayName ?? n.nodeType}") connects its outcome "${outcome}" to ${target}, which is not in the export`, target);
+      if (!known(target))
+        missing(
+          tree,
+          `node ${id} ("${n.displayName ?? n.nodeType}") connects its outcome "${outcome}" to ${target}, which is not in the export`,
+          target,
+        );
     const config = tree.configs[id];
     if (config === undefined) missing(tree, `node ${id} ("${n.displayName ?? n.nodeType}") has no config in the export`, id);
     if (PAGE_TYPES.has(n.nodeType)) {
@@ -41,7 +50,11 @@ function checkReferences(tree: AicTree): void {
       for (const child of children) {
         const childId = (child as { _id?: unknown })?._id;
         if (typeof childId !== 'string' || tree.configs[childId] === undefined)
-          missing(tree, `page ${id} ("${n.displayName ?? n.nodeType}") holds the node ${String(childId)}, whose config is not in the export`, String(childId));
+          missing(
+            tree,
+            `page ${id} ("${n.displayName ?? n.nodeType}") holds the node ${String(childId)}, whose config is not in the export`,
+            String(childId),
+          );
       }
     }
   }
@@ -75,7 +88,9 @@ function checkRecursion(exp: AicExport): void {
 }
 
 function sourceOutcomesOf(config: AicNodeConfig, connections: Record<string, string>): string[] {
-  const declared = Array.isArray(config._outcomes) ? config._outcomes.map((o) => o?.id).filter((x): x is string => typeof x === 'string') : [];
+  const declared = Array.isArray(config._outcomes)
+    ? config._outcomes.map((o) => o?.id).filter((x): x is string => typeof x === 'string')
+    : [];
   const fromConfig = Array.isArray(config.outcomes) ? config.outcomes.filter((x): x is string => typeof x === 'string') : [];
   return [...new Set([...declared, ...fromConfig, ...Object.keys(connections)])];
 }
@@ -100,7 +115,8 @@ export function importAic(files: readonly ImportFile[], options: ImportOptions =
   const flowIds = new Map(exp.trees.map((t) => [t.name, flowNames.take(flowIdOf(t.name))]));
   const innerTrees = new Set<string>();
   for (const t of exp.trees)
-    for (const [id, n] of Object.entries(t.nodes)) if (n.nodeType === 'InnerTreeEvaluatorNode' && typeof t.configs[id]?.tree === 'string') innerTrees.add(t.configs[id].tree as string);
+    for (const [id, n] of Object.entries(t.nodes))
+      if (n.nodeType === 'InnerTreeEvaluatorNode' && typeof t.configs[id]?.tree === 'string') innerTrees.add(t.configs[id].tree as string);
   const vault = new Vault();
   const report: ImportReport = {
     reportVersion: REPORT_VERSION,
@@ -126,12 +142,15 @@ export function importAic(files: readonly ImportFile[], options: ImportOptions =
     if (tree.noSession === true) note('noSession: true — Success ends the journey without a session (no session.create)');
     else if (!withSession) note('used as an inner tree: its Success returns to the calling flow (no session.create)');
     for (const flag of ['mustRun', 'transactionalOnly'] as const)
-      if (tree.flags[flag] === true) note(`${flag}: true has no flow-level counterpart in Waymark (client allowed flows and policies decide where a flow runs)`);
-    if (typeof tree.flags.identityResource === 'string') note(`identityResource ${tree.flags.identityResource}: the user store is the one the serve config wires`);
+      if (tree.flags[flag] === true)
+        note(`${flag}: true has no flow-level counterpart in Waymark (client allowed flows and policies decide where a flow runs)`);
+    if (typeof tree.flags.identityResource === 'string')
+      note(`identityResource ${tree.flags.identityResource}: the user store is the one the serve config wires`);
     const entries: ReportNode[] = [];
     const drafts: Draft[] = [];
     const pageChildren = new Map<string, ReportNode[]>();
-    const terminal = (t: string): Target => (t === SUCCESS_ID ? (withSession ? { source: SESSION } : 'success') : t === FAILURE_ID ? 'failure' : { source: t });
+    const terminal = (t: string): Target =>
+      t === SUCCESS_ID ? (withSession ? { source: SESSION } : 'success') : t === FAILURE_ID ? 'failure' : { source: t };
     for (const [id, ref] of Object.entries(tree.nodes)) {
       const config = tree.configs[id]!;
       const displayName = ref.displayName ?? ref.nodeType;
@@ -209,7 +228,12 @@ export function importAic(files: readonly ImportFile[], options: ImportOptions =
         });
       } else {
         drafts.push({ kind: 'through', sourceId: id, next: target(mapping.via) });
-        entries.push({ ...base, status: 'dropped', reason: mapping.reason, ...(mapping.suggestion ? { suggestion: mapping.suggestion } : {}) });
+        entries.push({
+          ...base,
+          status: 'dropped',
+          reason: mapping.reason,
+          ...(mapping.suggestion ? { suggestion: mapping.suggestion } : {}),
+        });
       }
       if (children.length > 0) pageChildren.set(id, children);
     }
@@ -227,7 +251,10 @@ export function importAic(files: readonly ImportFile[], options: ImportOptions =
     }
     const assembled = assemble({
       id: flowId,
-      description: tree.description && tree.description.trim() !== '' ? `${tree.description} (imported from AIC tree "${tree.name}")` : `Imported from the AIC tree "${tree.name}".`,
+      description:
+        tree.description && tree.description.trim() !== ''
+          ? `${tree.description} (imported from AIC tree "${tree.name}")`
+          : `Imported from the AIC tree "${tree.name}".`,
       start: terminal(tree.entryNodeId),
       drafts,
       terminals: {
@@ -249,7 +276,8 @@ export function importAic(files: readonly ImportFile[], options: ImportOptions =
     report.nodes.push(...ordered);
     report.flows.push({ id: flowId, sourceName: tree.name, nodes: Object.keys(assembled.flow.nodes).length });
     flows.push(assembled.flow);
-    for (const id of innerReferences(tree)) if (!flowIds.has(id)) note(`calls the inner tree "${id}", which is not in the export: import it too (flow id ${flowIdOf(id)})`);
+    for (const id of innerReferences(tree))
+      if (!flowIds.has(id)) note(`calls the inner tree "${id}", which is not in the export: import it too (flow id ${flowIdOf(id)})`);
   }
   report.stats = statsOf(report.nodes);
   return { flows, report };
@@ -263,14 +291,29 @@ function innerReferences(tree: AicTree): string[] {
 }
 
 /** A PageNode: credentials.collect for the username + password page, a `page` of input steps otherwise, else a placeholder. */
-function mapPage(tree: AicTree, page: AicNodeIn, vault: Vault, flowId: string, scripts: AicExport['scripts']): { mapping: AicMapping; children: ReportNode[] } {
+function mapPage(
+  tree: AicTree,
+  page: AicNodeIn,
+  vault: Vault,
+  flowId: string,
+  scripts: AicExport['scripts'],
+): { mapping: AicMapping; children: ReportNode[] } {
   const refs = (Array.isArray(page.config.nodes) ? page.config.nodes : []) as { _id: string; nodeType?: string; displayName?: string }[];
   const children = refs.map((r) => {
     const config = tree.configs[r._id]!;
     const type = r.nodeType ?? config._type?._id ?? 'unknown';
-    return { ref: r, node: { id: r._id, type, displayName: r.displayName ?? type, config, sourceOutcomes: sourceOutcomesOf(config, {}) } as AicNodeIn };
+    return {
+      ref: r,
+      node: { id: r._id, type, displayName: r.displayName ?? type, config, sourceOutcomes: sourceOutcomesOf(config, {}) } as AicNodeIn,
+    };
   });
-  const entry = (c: (typeof children)[number], status: ReportNode['status'], mappedTo: string | undefined, reason: string, extra: Partial<ReportNode> = {}): ReportNode => ({
+  const entry = (
+    c: (typeof children)[number],
+    status: ReportNode['status'],
+    mappedTo: string | undefined,
+    reason: string,
+    extra: Partial<ReportNode> = {},
+  ): ReportNode => ({
     flow: flowId,
     sourceId: c.node.id,
     sourceType: c.node.type,
@@ -290,14 +333,22 @@ function mapPage(tree: AicTree, page: AicNodeIn, vault: Vault, flowId: string, s
         kind: 'node',
         type: 'credentials.collect',
         outcomes: { collected: first },
-        notes: ['the username and password page became one credentials.collect step', ...(header ? [`the page header "${header}" is not shown by credentials.collect`] : [])],
+        notes: [
+          'the username and password page became one credentials.collect step',
+          ...(header ? [`the page header "${header}" is not shown by credentials.collect`] : []),
+        ],
       },
       children: children.map((c) => entry(c, 'mapped', 'credentials.collect', `collected by the page's credentials.collect`)),
     };
   }
-  if (children.length === 0)
-    return { mapping: { kind: 'placeholder', reason: 'an empty page', suggestion: 'remove it' }, children: [] };
-  type Child = { c: (typeof children)[number]; m: AicMapping; type: string; config: Record<string, unknown>; outcomes: Record<string, string | { terminal: 'success' | 'failure' }> };
+  if (children.length === 0) return { mapping: { kind: 'placeholder', reason: 'an empty page', suggestion: 'remove it' }, children: [] };
+  type Child = {
+    c: (typeof children)[number];
+    m: AicMapping;
+    type: string;
+    config: Record<string, unknown>;
+    outcomes: Record<string, string | { terminal: 'success' | 'failure' }>;
+  };
   // A child with no counterpart becomes a placeholder inside the page: the rest of the page still maps.
   const mapped: Child[] = children.map((c) => {
     const m = mapOne(c.node, vault, `${flowId}/${c.node.id}`, scripts);
@@ -313,7 +364,10 @@ function mapPage(tree: AicTree, page: AicNodeIn, vault: Vault, flowId: string, s
       outcomes: Object.fromEntries(own.map((o) => [outcomeOf(o), o])),
     };
   });
-  const bad = mapped.find((x, i) => (x.type !== 'import.placeholder' && !PAGE_CHILD_TYPES.has(x.type)) || (i < mapped.length - 1 && Object.keys(x.outcomes).length !== 1));
+  const bad = mapped.find(
+    (x, i) =>
+      (x.type !== 'import.placeholder' && !PAGE_CHILD_TYPES.has(x.type)) || (i < mapped.length - 1 && Object.keys(x.outcomes).length !== 1),
+  );
   if (bad) {
     const why =
       !PAGE_CHILD_TYPES.has(bad.type) && bad.type !== 'import.placeholder'
@@ -331,7 +385,9 @@ function mapPage(tree: AicTree, page: AicNodeIn, vault: Vault, flowId: string, s
   const outcomes: Record<string, string | { terminal: 'success' | 'failure' }> = {};
   for (const [o, s] of Object.entries(last.outcomes)) {
     if (typeof s === 'object') outcomes[o] = s;
-    else outcomes[o] = page.sourceOutcomes.find((p) => p === s || p.endsWith(`-${s}`)) ?? (Object.keys(last.outcomes).length === 1 ? first : s);
+    else
+      outcomes[o] =
+        page.sourceOutcomes.find((p) => p === s || p.endsWith(`-${s}`)) ?? (Object.keys(last.outcomes).length === 1 ? first : s);
   }
   const notes = mapped.flatMap((x) => (x.m.kind === 'node' ? (x.m.notes ?? []) : []));
   const placeholders = mapped.filter((x) => x.type === 'import.placeholder').map((x) => x.c.node.type);
@@ -351,7 +407,8 @@ function mapPage(tree: AicTree, page: AicNodeIn, vault: Vault, flowId: string, s
     },
     children: mapped.map((x, i) => {
       if (x.m.kind === 'node') return entry(x.c, 'mapped', x.type, `page child ${nodes[i]!.id}`, x.m.script ? { script: x.m.script } : {});
-      const extra: Partial<ReportNode> = x.m.kind === 'placeholder' ? { suggestion: x.m.suggestion, ...(x.m.script ? { script: x.m.script } : {}) } : {};
+      const extra: Partial<ReportNode> =
+        x.m.kind === 'placeholder' ? { suggestion: x.m.suggestion, ...(x.m.script ? { script: x.m.script } : {}) } : {};
       return entry(x.c, 'placeholder', 'import.placeholder', `page child ${nodes[i]!.id}: ${x.m.reason}`, extra);
     }),
   };

@@ -61,7 +61,9 @@ const password: Mapper = (node) => ({
   kind: 'node',
   type: 'credentials.password',
   outcomes: { collected: first(node) },
-  ...(node.config.validateInput === true ? { notes: ['AIC validated the password against the password policy; Waymark does not here'] } : {}),
+  ...(node.config.validateInput === true
+    ? { notes: ['AIC validated the password against the password policy; Waymark does not here'] }
+    : {}),
 });
 
 /** DataStoreDecisionNode (true/false) and IdentityStoreDecisionNode (TRUE/FALSE/LOCKED/CANCELLED/EXPIRED). */
@@ -71,7 +73,8 @@ const verify: Mapper = (node) => {
   const notes: string[] = [];
   const locked = has(node, 'LOCKED') ? 'LOCKED' : no;
   if (!has(node, 'LOCKED')) notes.push(`"locked" (no source outcome) goes where "${no}" went`);
-  for (const o of ['CANCELLED', 'EXPIRED']) if (has(node, o)) notes.push(`the source outcome ${o} (password change flows) has no counterpart in credentials.verify: dropped`);
+  for (const o of ['CANCELLED', 'EXPIRED'])
+    if (has(node, o)) notes.push(`the source outcome ${o} (password change flows) has no counterpart in credentials.verify: dropped`);
   return { kind: 'node', type: 'credentials.verify', outcomes: { valid: yes, invalid: no, locked }, ...(notes.length ? { notes } : {}) };
 };
 
@@ -87,10 +90,15 @@ const identify: Mapper = (node) => {
 };
 
 const attributes: Mapper = (node) => {
-  const names = Array.isArray(node.config.attributesToCollect) ? node.config.attributesToCollect.filter((a): a is string => typeof a === 'string') : [];
+  const names = Array.isArray(node.config.attributesToCollect)
+    ? node.config.attributesToCollect.filter((a): a is string => typeof a === 'string')
+    : [];
   const required = node.config.required === true;
-  const notes = ['attribute types are not in the export: every attribute is collected as a string; set "type" where the managed object says number or boolean'];
-  if (node.config.validateInputs === true) notes.push('AIC validated the inputs against the managed object policies; Waymark checks only what the attribute config says');
+  const notes = [
+    'attribute types are not in the export: every attribute is collected as a string; set "type" where the managed object says number or boolean',
+  ];
+  if (node.config.validateInputs === true)
+    notes.push('AIC validated the inputs against the managed object policies; Waymark checks only what the attribute config says');
   return {
     kind: 'node',
     type: 'attributes.collect',
@@ -105,7 +113,10 @@ const terms: Mapper = (node) => ({
   type: 'terms.accept',
   config: { terms: 'Accept the terms and conditions.', version: '1' },
   outcomes: { accepted: first(node), declined: failure },
-  notes: ['the terms text and version live in the AIC platform settings, not the export: set them in the config', 'AIC has no "declined" outcome (the user cannot go on): it goes to failure'],
+  notes: [
+    'the terms text and version live in the AIC platform settings, not the export: set them in the config',
+    'AIC has no "declined" outcome (the user cannot go on): it goes to failure',
+  ],
 });
 
 const createObject: Mapper = (node) => ({
@@ -140,7 +151,8 @@ const lockout: Mapper = (node) => ({
 
 const innerTree: Mapper = (node) => {
   const tree = typeof node.config.tree === 'string' ? node.config.tree : undefined;
-  if (tree === undefined) return { kind: 'placeholder', reason: 'the inner tree evaluator names no tree', suggestion: 'a flow.run node naming the flow to run' };
+  if (tree === undefined)
+    return { kind: 'placeholder', reason: 'the inner tree evaluator names no tree', suggestion: 'a flow.run node naming the flow to run' };
   return {
     kind: 'node',
     type: 'flow.run',
@@ -157,15 +169,24 @@ const messageNode: Mapper = (node) => {
   return {
     kind: 'node',
     type: 'message',
-    config: { message: message.slice(0, 2000), options: [{ outcome: 'true', label: yes }, { outcome: 'false', label: no }] },
+    config: {
+      message: message.slice(0, 2000),
+      options: [
+        { outcome: 'true', label: yes },
+        { outcome: 'false', label: no },
+      ],
+    },
     outcomes: { true: 'true', false: 'false' },
-    ...(Object.keys(node.config.message ?? {}).length > 1 ? { notes: ['only the English text was kept (Waymark messages are not localised)'] } : {}),
+    ...(Object.keys(node.config.message ?? {}).length > 1
+      ? { notes: ['only the English text was kept (Waymark messages are not localised)'] }
+      : {}),
   };
 };
 
 const choice: Mapper = (node) => {
   const choices = Array.isArray(node.config.choices) ? node.config.choices.filter((c): c is string => typeof c === 'string') : [];
-  if (choices.length === 0) return { kind: 'placeholder', reason: 'a choice collector without choices', suggestion: 'a message node with options' };
+  if (choices.length === 0)
+    return { kind: 'placeholder', reason: 'a choice collector without choices', suggestion: 'a message node with options' };
   const prompt = typeof node.config.prompt === 'string' && node.config.prompt !== '' ? node.config.prompt : node.displayName;
   const outcomes: Record<string, string> = {};
   const options = choices.map((c) => {
@@ -181,11 +202,19 @@ function cookieKeys(node: AicNodeIn, ctx: AicMapContext): { kid: string; secretN
   const raw = node.config.hmacSigningKey;
   const esv = esvOf(raw);
   const where = `${ctx.where}/hmacSigningKey`;
-  const name = esv !== undefined ? ctx.vault.secret(esv, 'esv', where) : ctx.vault.secret(raw === undefined ? 'persistent-cookie-key' : `${node.displayName}-hmac-key`, raw === undefined ? 'absent' : 'inline', where);
+  const name =
+    esv !== undefined
+      ? ctx.vault.secret(esv, 'esv', where)
+      : ctx.vault.secret(
+          raw === undefined ? 'persistent-cookie-key' : `${node.displayName}-hmac-key`,
+          raw === undefined ? 'absent' : 'inline',
+          where,
+        );
   return [{ kid: 'imported', secretName: name }];
 }
 
-const hours = (value: unknown, fallback: number) => (typeof value === 'number' ? value : typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : fallback) * 3600;
+const hours = (value: unknown, fallback: number) =>
+  (typeof value === 'number' ? value : typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : fallback) * 3600;
 const clamp = (v: number, min: number, max: number) => Math.min(max, Math.max(min, v));
 
 const setCookie: Mapper = (node, ctx) => ({
@@ -200,7 +229,11 @@ const checkCookie: Mapper = (node, ctx) => ({
   kind: 'node',
   type: 'cookie.persistent.check',
   config: { keys: cookieKeys(node, ctx), idleSeconds: clamp(hours(node.config.idleTimeout, 5), 60, 31536000) },
-  outcomes: { valid: has(node, 'true') ? 'true' : first(node), missing: has(node, 'false') ? 'false' : failure, invalid: has(node, 'false') ? 'false' : failure },
+  outcomes: {
+    valid: has(node, 'true') ? 'true' : first(node),
+    missing: has(node, 'false') ? 'false' : failure,
+    invalid: has(node, 'false') ? 'false' : failure,
+  },
   notes: ['"missing" and "invalid" both go where "false" went', 'idleTimeout hours became idleSeconds'],
 });
 
@@ -211,14 +244,30 @@ const scripted: Mapper = (node, ctx) => {
   const info = { id: scriptId, ...(found?.name ? { name: found.name } : {}), ...(textOf !== undefined ? { text: textOf } : {}) };
   const suggestion = 'write a node type for it (waymark new-node --from-placeholder), or an expression node if it is a plain decision';
   if (textOf === undefined)
-    return { kind: 'placeholder', reason: `the script ${scriptId || '(none)'} is not in the export`, suggestion: `export the journey with its scripts; ${suggestion}`, script: { ...info, recognised: false } };
+    return {
+      kind: 'placeholder',
+      reason: `the script ${scriptId || '(none)'} is not in the export`,
+      suggestion: `export the journey with its scripts; ${suggestion}`,
+      script: { ...info, recognised: false },
+    };
   const recognised = recognizeScript(textOf);
-  if (!recognised.ok) return { kind: 'placeholder', reason: `script "${found?.name ?? scriptId}": ${recognised.reason}`, suggestion, script: { ...info, recognised: false } };
+  if (!recognised.ok)
+    return {
+      kind: 'placeholder',
+      reason: `script "${found?.name ?? scriptId}": ${recognised.reason}`,
+      suggestion,
+      script: { ...info, recognised: false },
+    };
   const { rules, default: fallback } = recognised.value;
   const used = [...rules.map((r) => r.outcome), fallback];
   const unknown = used.filter((o) => !node.sourceOutcomes.includes(o));
   if (unknown.length > 0)
-    return { kind: 'placeholder', reason: `script "${found?.name ?? scriptId}" sets outcomes the node does not declare (${unknown.join(', ')})`, suggestion, script: { ...info, recognised: false } };
+    return {
+      kind: 'placeholder',
+      reason: `script "${found?.name ?? scriptId}" sets outcomes the node does not declare (${unknown.join(', ')})`,
+      suggestion,
+      script: { ...info, recognised: false },
+    };
   const outcomes: Record<string, string> = {};
   for (const o of node.sourceOutcomes) outcomes[outcomeOf(o)] = o;
   const unusedOutcomes = node.sourceOutcomes.filter((o) => !used.includes(o));

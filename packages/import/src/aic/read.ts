@@ -54,10 +54,10 @@ function treeOf(raw: Record<string, unknown>, where: string, fallbackName: strin
   if (typeof tree.entryNodeId !== 'string') formatError(where, `tree "${fallbackName}" has no "entryNodeId"`);
   const nodes: Record<string, TreeNodeRef> = {};
   for (const [id, n] of Object.entries(tree.nodes as Record<string, unknown>)) {
-    if (!isObject(n) || typeof n.nodeType !== 'string')
-      formatError(where, `node ${id} of tree "${fallbackName}" has no "nodeType"`);
+    if (!isObject(n) || typeof n.nodeType !== 'string') formatError(where, `node ${id} of tree "${fallbackName}" has no "nodeType"`);
     const connections: Record<string, string> = {};
-    if (n.connections !== undefined && !isObject(n.connections)) formatError(where, `node ${id} of tree "${fallbackName}" has "connections" that are not an object`);
+    if (n.connections !== undefined && !isObject(n.connections))
+      formatError(where, `node ${id} of tree "${fallbackName}" has "connections" that are not an object`);
     for (const [o, t] of Object.entries((n.connections ?? {}) as Record<string, unknown>)) {
       if (typeof t !== 'string') formatError(where, `connection "${o}" of node ${id} in tree "${fallbackName}" is not a node id`);
       connections[o] = t;
@@ -134,13 +134,23 @@ export function readAic(files: readonly ImportFile[]): AicExport {
       }
     } else if (isObject(raw.tree)) {
       recognised++;
-      single(raw, file.path, file.path.split('/').pop()!.replace(/(\.journey)?\.json$/, ''), out, jsFiles);
+      single(
+        raw,
+        file.path,
+        file.path
+          .split('/')
+          .pop()!
+          .replace(/(\.journey)?\.json$/, ''),
+        out,
+        jsFiles,
+      );
     } else if (isObject(raw.metadata) && isObject(raw.data)) {
       recognised++;
       const meta = raw.metadata;
       const entityType = typeof meta.entityType === 'string' ? meta.entityType : '';
       const entityId = typeof meta.entityId === 'string' ? meta.entityId : typeof raw.data._id === 'string' ? raw.data._id : '';
-      if (entityType === 'AuthTree' || entityType === 'AuthenticationTree') amsterTrees.push({ data: raw.data, where: file.path, name: entityId });
+      if (entityType === 'AuthTree' || entityType === 'AuthenticationTree')
+        amsterTrees.push({ data: raw.data, where: file.path, name: entityId });
       else if (entityId !== '') {
         const data = raw.data as AicNodeConfig;
         amsterNodes[entityId] = { ...data, _type: data._type ?? { _id: entityType } };
@@ -150,7 +160,16 @@ export function readAic(files: readonly ImportFile[]): AicExport {
       addScripts(out.scripts, raw.script, file.path, jsFiles);
     } else if (jsonFiles.length === 1 || !isObject(raw.meta)) {
       if (isObject(raw.nodeTypes) && jsonFiles.length === 1) formatError(file.path, 'it holds node-designer node types but no tree');
-      if (jsonFiles.length === 1) formatError(file.path, `found the keys ${Object.keys(raw).slice(0, 6).map((k) => JSON.stringify(k)).join(', ') || 'none'}`);
+      if (jsonFiles.length === 1)
+        formatError(
+          file.path,
+          `found the keys ${
+            Object.keys(raw)
+              .slice(0, 6)
+              .map((k) => JSON.stringify(k))
+              .join(', ') || 'none'
+          }`,
+        );
     }
   }
   for (const t of amsterTrees) out.trees.push(treeOf(t.data, t.where, t.name, amsterNodes));

@@ -50,11 +50,13 @@ function readFlow(raw: Record<string, unknown>, where: string): DvFlow {
   if (!graph || !isObject(graph.elements)) formatError(where, 'no "graphData.elements"');
   const elements = graph.elements as Record<string, unknown>;
   if (!Array.isArray(elements.nodes)) formatError(where, '"graphData.elements.nodes" is not a list');
-  const name = typeof raw.name === 'string' && raw.name.trim() !== '' ? raw.name : typeof raw.flowId === 'string' ? raw.flowId : 'davinci-flow';
+  const name =
+    typeof raw.name === 'string' && raw.name.trim() !== '' ? raw.name : typeof raw.flowId === 'string' ? raw.flowId : 'davinci-flow';
   const nodes = new Map<string, DvNode>();
   for (const n of elements.nodes as unknown[]) {
     const data = isObject(n) && isObject(n.data) ? n.data : undefined;
-    if (!data || typeof data.id !== 'string' || typeof data.nodeType !== 'string') formatError(where, 'a graph node without "data.id" and "data.nodeType"');
+    if (!data || typeof data.id !== 'string' || typeof data.nodeType !== 'string')
+      formatError(where, 'a graph node without "data.id" and "data.nodeType"');
     const pos = isObject(n) && isObject(n.position) ? n.position : undefined;
     nodes.set(data.id as string, {
       id: data.id as string,
@@ -69,7 +71,8 @@ function readFlow(raw: Record<string, unknown>, where: string): DvFlow {
   const edges: DvEdge[] = [];
   for (const e of Array.isArray(elements.edges) ? elements.edges : []) {
     const data = isObject(e) && isObject(e.data) ? e.data : undefined;
-    if (!data || typeof data.source !== 'string' || typeof data.target !== 'string') formatError(where, 'a graph edge without "data.source" and "data.target"');
+    if (!data || typeof data.source !== 'string' || typeof data.target !== 'string')
+      formatError(where, 'a graph edge without "data.source" and "data.target"');
     for (const end of [data.source, data.target] as string[])
       if (!nodes.has(end))
         throw new ImportError(
@@ -101,14 +104,24 @@ function readFlow(raw: Record<string, unknown>, where: string): DvFlow {
 function readFile(file: ImportFile): DvFlow[] {
   const raw = parseJson(file);
   if (!isObject(raw)) formatError(file.path, `the top level is ${Array.isArray(raw) ? 'an array' : typeof raw}`);
-  if (Array.isArray(raw.flows)) return raw.flows.map((f, i) => (isObject(f) ? readFlow(f, file.path) : formatError(file.path, `flows[${i}] is not an object`)));
+  if (Array.isArray(raw.flows))
+    return raw.flows.map((f, i) => (isObject(f) ? readFlow(f, file.path) : formatError(file.path, `flows[${i}] is not an object`)));
   if (isObject(raw.graphData) || isObject(raw.enabledGraphData)) return [readFlow(raw, file.path)];
-  return formatError(file.path, `found the keys ${Object.keys(raw).slice(0, 6).map((k) => JSON.stringify(k)).join(', ') || 'none'}`);
+  return formatError(
+    file.path,
+    `found the keys ${
+      Object.keys(raw)
+        .slice(0, 6)
+        .map((k) => JSON.stringify(k))
+        .join(', ') || 'none'
+    }`,
+  );
 }
 
 const subflowIdOf = (n: DvNode): { id?: string; label?: string } => {
   const v = isObject(n.properties.subFlowId) ? n.properties.subFlowId.value : undefined;
-  if (isObject(v)) return { ...(typeof v.value === 'string' ? { id: v.value } : {}), ...(typeof v.label === 'string' ? { label: v.label } : {}) };
+  if (isObject(v))
+    return { ...(typeof v.value === 'string' ? { id: v.value } : {}), ...(typeof v.label === 'string' ? { label: v.label } : {}) };
   return typeof v === 'string' ? { id: v } : {};
 };
 
@@ -120,19 +133,25 @@ function checkRecursion(flows: DvFlow[]): void {
     if (!f || state.get(id) === 'done') return;
     if (state.get(id) === 'visiting') {
       const chain = [...path.slice(path.indexOf(id)), id].map((x) => byId.get(x)?.name ?? x);
-      throw new ImportError(IMPORT_ERRORS.ERR_IMPORT_RECURSION, `${f.where}: subflows call each other in a cycle: ${chain.join(' → ')}; break the cycle in the source`, { where: f.where, chain });
+      throw new ImportError(
+        IMPORT_ERRORS.ERR_IMPORT_RECURSION,
+        `${f.where}: subflows call each other in a cycle: ${chain.join(' → ')}; break the cycle in the source`,
+        { where: f.where, chain },
+      );
     }
     state.set(id, 'visiting');
-    for (const n of f.nodes.values()) if (n.capabilityName === 'startUiSubFlow') {
-      const sub = subflowIdOf(n).id;
-      if (sub) visit(sub, [...path, id]);
-    }
+    for (const n of f.nodes.values())
+      if (n.capabilityName === 'startUiSubFlow') {
+        const sub = subflowIdOf(n).id;
+        if (sub) visit(sub, [...path, id]);
+      }
     state.set(id, 'done');
   };
   for (const f of flows) visit(f.flowId, []);
 }
 
-const prop = (n: DvNode, key: string): unknown => (isObject(n.properties[key]) ? (n.properties[key] as Record<string, unknown>).value : undefined);
+const prop = (n: DvNode, key: string): unknown =>
+  isObject(n.properties[key]) ? (n.properties[key] as Record<string, unknown>).value : undefined;
 const title = (n: DvNode): string => {
   const t = prop(n, 'nodeTitle');
   return typeof t === 'string' && t.trim() !== '' ? t : n.capabilityName ? `${n.capabilityName}` : n.nodeType.toLowerCase();
@@ -177,7 +196,9 @@ export function importDavinci(file: ImportFile, options: DavinciImportOptions = 
       else note(`the flow-instance variable ${v.name} is journey state (state.${v.name})`);
     const flat = (value: unknown, where: string): Flat => {
       const f = flatten(value, instanceVars);
-      for (const id of localNodesOf(value)) if (!flow.nodes.has(id)) note(`${where} refers to the output of node ${id}, which is not in the flow (a deleted node): the reference reads nothing`);
+      for (const id of localNodesOf(value))
+        if (!flow.nodes.has(id))
+          note(`${where} refers to the output of node ${id}, which is not in the flow (a deleted node): the reference reads nothing`);
       return f;
     };
     const valueOf = (f: Flat, where: string): unknown => {
@@ -224,7 +245,13 @@ export function importDavinci(file: ImportFile, options: DavinciImportOptions = 
       const displayName = title(n);
       const base = { flow: flowId, sourceId: n.id, sourceType: type, displayName } as const;
       if (n.nodeType === 'EVAL') {
-        entries.push({ ...base, status: 'dropped', mappedTo: 'edge', reason: 'an EVAL node holds the conditions of its edges: they became the outcomes of the node before it', counted: false });
+        entries.push({
+          ...base,
+          status: 'dropped',
+          mappedTo: 'edge',
+          reason: 'an EVAL node holds the conditions of its edges: they became the outcomes of the node before it',
+          counted: false,
+        });
         continue;
       }
       if (n.nodeType !== 'CONNECTION') {
@@ -236,7 +263,10 @@ export function importDavinci(file: ImportFile, options: DavinciImportOptions = 
       const list = nexts.get(n.id) ?? [];
       const pick = (whens: string[], label: string): Target | undefined => {
         const found = list.filter((x) => whens.includes(x.when) && x.multi === undefined);
-        if (found.length > 1) notes.push(`${found.length} nodes follow on ${label} in parallel in DaVinci; Waymark runs one path: the first (${found[0]!.target}) was kept`);
+        if (found.length > 1)
+          notes.push(
+            `${found.length} nodes follow on ${label} in parallel in DaVinci; Waymark runs one path: the first (${found[0]!.target}) was kept`,
+          );
         return found[0] ? connection(found[0].target) : undefined;
       };
       const always = pick(['always'], 'always');
@@ -246,12 +276,38 @@ export function importDavinci(file: ImportFile, options: DavinciImportOptions = 
         notes.push('an "always" successor and a failure successor both run in DaVinci; Waymark takes the failure one on failure');
       const success: Target = onTrue ?? 'failure';
       const fail: Target = onFalse ?? 'failure';
-      if (onTrue === undefined && n.capabilityName !== 'createSuccessResponse' && n.capabilityName !== 'customErrorMessage' && n.capabilityName !== 'goToNode')
+      if (
+        onTrue === undefined &&
+        n.capabilityName !== 'createSuccessResponse' &&
+        n.capabilityName !== 'customErrorMessage' &&
+        n.capabilityName !== 'goToNode'
+      )
         notes.push('nothing follows this node in the source (the flow ends here without a success response): it goes to failure');
       const pos = n.position;
-      const node = (wmType: string, config: Record<string, unknown> | undefined, outcomes: Record<string, Target>, reason?: string): void => {
-        drafts.push({ kind: 'node', sourceId: n.id, name: displayName, type: wmType, ...(config ? { config } : {}), description: provenance('davinci', type, n.id, displayName), outcomes, ...(pos ? { position: pos } : {}) });
-        entries.push({ ...base, status: 'mapped', mappedTo: wmType, reason: reason ?? `${type} maps to ${wmType}`, counted: true, ...(notes.length ? { notes: [...notes] } : {}) });
+      const node = (
+        wmType: string,
+        config: Record<string, unknown> | undefined,
+        outcomes: Record<string, Target>,
+        reason?: string,
+      ): void => {
+        drafts.push({
+          kind: 'node',
+          sourceId: n.id,
+          name: displayName,
+          type: wmType,
+          ...(config ? { config } : {}),
+          description: provenance('davinci', type, n.id, displayName),
+          outcomes,
+          ...(pos ? { position: pos } : {}),
+        });
+        entries.push({
+          ...base,
+          status: 'mapped',
+          mappedTo: wmType,
+          reason: reason ?? `${type} maps to ${wmType}`,
+          counted: true,
+          ...(notes.length ? { notes: [...notes] } : {}),
+        });
       };
       const through = (next: Target, mappedTo: string, reason: string): void => {
         drafts.push({ kind: 'through', sourceId: n.id, next });
@@ -259,8 +315,28 @@ export function importDavinci(file: ImportFile, options: DavinciImportOptions = 
       };
       const placeholder = (reason: string, suggestion: string): void => {
         for (const [k, v] of Object.entries(n.properties)) if (SECRET_FIELD.test(k)) vault.scan({ [k]: isObject(v) ? v.value : v }, where);
-        drafts.push(placeholderDraft({ format: 'davinci', sourceId: n.id, sourceType: type, name: displayName, displayName, outcomes: { true: success, false: fail }, reason, suggestion, ...(pos ? { position: pos } : {}) }));
-        entries.push({ ...base, status: 'placeholder', mappedTo: 'import.placeholder', reason, suggestion, counted: true, ...(notes.length ? { notes: [...notes] } : {}) });
+        drafts.push(
+          placeholderDraft({
+            format: 'davinci',
+            sourceId: n.id,
+            sourceType: type,
+            name: displayName,
+            displayName,
+            outcomes: { true: success, false: fail },
+            reason,
+            suggestion,
+            ...(pos ? { position: pos } : {}),
+          }),
+        );
+        entries.push({
+          ...base,
+          status: 'placeholder',
+          mappedTo: 'import.placeholder',
+          reason,
+          suggestion,
+          counted: true,
+          ...(notes.length ? { notes: [...notes] } : {}),
+        });
       };
       switch (type) {
         case 'httpConnector.createSuccessResponse':
@@ -280,9 +356,16 @@ export function importDavinci(file: ImportFile, options: DavinciImportOptions = 
           }
           const operations = params.map((k) => {
             const f = flat(prop(n, k), `${where}/${k}`);
-            return f.kind === 'ref' ? { copy: f.ref, to: k } : { set: k, value: valueOf(f, `${where}/${k}`) ?? (f.kind === 'template' ? f.text : '') };
+            return f.kind === 'ref'
+              ? { copy: f.ref, to: k }
+              : { set: k, value: valueOf(f, `${where}/${k}`) ?? (f.kind === 'template' ? f.text : '') };
           });
-          node('state.set', { operations }, { done: target }, 'a teleport with parameters: a state.set of the parameters, then an edge to its start node');
+          node(
+            'state.set',
+            { operations },
+            { done: target },
+            'a teleport with parameters: a state.set of the parameters, then an edge to its start node',
+          );
           break;
         }
         case 'httpConnector.customHtmlMessage':
@@ -293,7 +376,8 @@ export function importDavinci(file: ImportFile, options: DavinciImportOptions = 
           if (f.kind === 'ref' && /^state\.[A-Za-z0-9_]+$/.test(f.ref)) config.messageFrom = f.ref.slice('state.'.length);
           const text = f.kind === 'literal' ? f.value : f.kind === 'template' ? f.text : '';
           config.message = (text.trim() || displayName).slice(0, 2000);
-          if (f.kind === 'template') notes.push('the message mixes text and references: the references are shown as written ({{…}}); rebuild it with messageFrom');
+          if (f.kind === 'template')
+            notes.push('the message mixes text and references: the references are shown as written ({{…}}); rebuild it with messageFrom');
           node('message', config, { shown: error ? 'failure' : success });
           break;
         }
@@ -331,7 +415,12 @@ export function importDavinci(file: ImportFile, options: DavinciImportOptions = 
           }
           const none = list.find((x) => x.multi === '-1');
           outcomes.noMatch = none ? connection(none.target) : fail;
-          node('expression', { rules, default: 'noMatch' }, outcomes, 'each value became an expression rule and its branch an outcome (multi-value branches)');
+          node(
+            'expression',
+            { rules, default: 'noMatch' },
+            outcomes,
+            'each value became an expression rule and its branch an outcome (multi-value branches)',
+          );
           break;
         }
         case 'variablesConnector.saveFlowValue':
@@ -351,7 +440,8 @@ export function importDavinci(file: ImportFile, options: DavinciImportOptions = 
             placeholder('a variables node that saves nothing the importer can read', 'a state.set node');
             break;
           }
-          if (type.endsWith('saveFlowValue')) notes.push('DaVinci flow variables outlive the journey; Waymark state does not: they are journey state here');
+          if (type.endsWith('saveFlowValue'))
+            notes.push('DaVinci flow variables outlive the journey; Waymark state does not: they are journey state here');
           node('state.set', { operations }, { done: success });
           break;
         }
@@ -359,9 +449,16 @@ export function importDavinci(file: ImportFile, options: DavinciImportOptions = 
           const sub = subflowIdOf(n);
           const known = sub.id !== undefined ? flowIds.get(sub.id) : undefined;
           const target = known ?? flowIdOf(sub.label ?? sub.id ?? 'subflow');
-          if (!known) note(`calls the subflow ${sub.label ?? sub.id ?? '?'} (${sub.id ?? 'no id'}), which was not supplied: import it with --subflow (flow id ${target})`);
+          if (!known)
+            note(
+              `calls the subflow ${sub.label ?? sub.id ?? '?'} (${sub.id ?? 'no id'}), which was not supplied: import it with --subflow (flow id ${target})`,
+            );
           const version = prop(n, 'subFlowVersionId');
-          node('flow.run', { flow: target, ...(typeof version === 'number' && version > 0 ? { version } : {}), state: 'isolated' }, { success, failure: fail });
+          node(
+            'flow.run',
+            { flow: target, ...(typeof version === 'number' && version > 0 ? { version } : {}), state: 'isolated' },
+            { success, failure: fail },
+          );
           break;
         }
         case 'pingOneSSOConnector.userLookup': {
@@ -392,11 +489,21 @@ export function importDavinci(file: ImportFile, options: DavinciImportOptions = 
             break;
           }
           if (secret.length === 1 && plain.length === 1 && /user|name|login|mail/i.test(String(plain[0]!.propertyName))) {
-            node('credentials.collect', undefined, { collected: success }, 'a username and password form: credentials.collect (the password goes to secrets)');
+            node(
+              'credentials.collect',
+              undefined,
+              { collected: success },
+              'a username and password form: credentials.collect (the password goes to secrets)',
+            );
             break;
           }
           const attrs = {
-            attributes: plain.map((x) => ({ name: String(x.propertyName), type: 'string', prompt: typeof x.displayName === 'string' && x.displayName ? x.displayName : String(x.propertyName), required: x.required === true })),
+            attributes: plain.map((x) => ({
+              name: String(x.propertyName),
+              type: 'string',
+              prompt: typeof x.displayName === 'string' && x.displayName ? x.displayName : String(x.propertyName),
+              required: x.required === true,
+            })),
             target: 'attributes',
           };
           if (secret.length === 0) {
@@ -408,7 +515,12 @@ export function importDavinci(file: ImportFile, options: DavinciImportOptions = 
               ...(plain.length ? [{ id: 'fields', type: 'attributes.collect', config: attrs }] : []),
               { id: 'password', type: 'credentials.password', config: {} },
             ];
-            node('page', { header: displayName, nodes }, { collected: success }, 'a form with fields and a password: a page of attributes.collect and credentials.password');
+            node(
+              'page',
+              { header: displayName, nodes },
+              { collected: success },
+              'a form with fields and a password: a page of attributes.collect and credentials.password',
+            );
             break;
           }
           placeholder('a form with several hidden (password) fields', 'a page node of credentials.password and attributes.collect steps');
@@ -419,10 +531,20 @@ export function importDavinci(file: ImportFile, options: DavinciImportOptions = 
       }
     }
     // The start: a CONNECTION nothing leads to and no teleport reaches.
-    const starts = [...flow.nodes.values()].filter((n) => n.nodeType === 'CONNECTION' && !incoming.has(n.id) && !gotoTargets.has(n.id) && n.capabilityName !== 'startNode');
+    const starts = [...flow.nodes.values()].filter(
+      (n) => n.nodeType === 'CONNECTION' && !incoming.has(n.id) && !gotoTargets.has(n.id) && n.capabilityName !== 'startNode',
+    );
     if (starts.length === 0) formatError(flow.where, `flow "${flow.name}" has no start: every node has an incoming edge`);
-    if (starts.length > 1) note(`several nodes have no incoming edge (${starts.map((s) => s.id).join(', ')}): the first is the start, the others are unreachable`);
-    const assembled = assemble({ id: flowId, description: `Imported from the DaVinci flow "${flow.name}" (${flow.flowId}).`, start: { source: starts[0]!.id }, drafts });
+    if (starts.length > 1)
+      note(
+        `several nodes have no incoming edge (${starts.map((s) => s.id).join(', ')}): the first is the start, the others are unreachable`,
+      );
+    const assembled = assemble({
+      id: flowId,
+      description: `Imported from the DaVinci flow "${flow.name}" (${flow.flowId}).`,
+      start: { source: starts[0]!.id },
+      drafts,
+    });
     finishReport(entries, assembled);
     for (const n of assembled.notes) note(n);
     report.nodes.push(...entries);

@@ -50,7 +50,10 @@ function refOf(data: string, instanceVariables: ReadonlySet<string>): Flat | und
   const local = LOCAL.exec(data);
   if (local) return { kind: 'ref', ref: `state.${local[2]}`, source: data };
   const g = GLOBAL_VAR.exec(data) ?? FLOW_VAR.exec(data);
-  if (g) return instanceVariables.has(g[1]!) ? { kind: 'ref', ref: `state.${g[1]}`, source: data } : { kind: 'variable', name: g[1]!, source: data };
+  if (g)
+    return instanceVariables.has(g[1]!)
+      ? { kind: 'ref', ref: `state.${g[1]}`, source: data }
+      : { kind: 'variable', name: g[1]!, source: data };
   return undefined;
 }
 
@@ -65,7 +68,10 @@ export function flatten(value: unknown, instanceVariables: ReadonlySet<string> =
   const parts: Leaf[] = [];
   leaves(doc, parts);
   const links = parts.filter((p) => p.type === 'link');
-  const text = parts.filter((p) => p.type !== 'link').map((p) => p.text ?? '').join('');
+  const text = parts
+    .filter((p) => p.type !== 'link')
+    .map((p) => p.text ?? '')
+    .join('');
   if (links.length === 0) return { kind: 'literal', value: parts.map((p) => p.text ?? '').join('') };
   if (links.length === 1 && text.trim() === '') {
     const r = refOf(links[0]!.data!, instanceVariables);
