@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the stand-ins hold node types of varied config types, as NodeType<any> (the registry takes any). */
 /**
  * STAND-INS for the node types of /work/wt/CONTRACTS.md that are not on main yet (page, flow.run,
  * state.set, expression, the user-store steps). Schema-only where a test never runs them, with a
@@ -10,7 +11,7 @@ const OUTCOME = '^[A-Za-z][A-Za-z0-9_-]*$';
 const open = { type: 'object' } as const;
 
 const schemaOnly = (type: string, outcomes: readonly string[] | ((c: any) => readonly string[]), config: object = open): NodeType<any> =>
-  // eslint-disable-line @typescript-eslint/no-explicit-any
+ 
   defineNode({
     type,
     version: 1,
@@ -20,10 +21,10 @@ const schemaOnly = (type: string, outcomes: readonly string[] | ((c: any) => rea
     run() {
       throw new Error(`${type}: stand-in without behaviour`);
     },
-  }) as NodeType<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  }) as NodeType<any>;
 
 export const standIns: NodeType<any>[] = [
-  // eslint-disable-line @typescript-eslint/no-explicit-any
+ 
   defineNode({
     type: 'flow.run',
     version: 1,
@@ -41,7 +42,7 @@ export const standIns: NodeType<any>[] = [
     } as const,
     outcomes: ['success', 'failure'],
     run: () => 'success',
-  }) as NodeType<any>, // eslint-disable-line @typescript-eslint/no-explicit-any
+  }) as NodeType<any>,
   // The page's outcomes are its last child's (CONTRACTS.md), computed here for the child types the importer puts in pages.
   schemaOnly(
     'page',
@@ -107,7 +108,7 @@ export const standIns: NodeType<any>[] = [
       ctx.state.username = String(inputValue(ctx.callbacks.find((c) => c.type === 'NameCallback')) ?? '');
       return 'collected';
     },
-  }) as NodeType<any>, // eslint-disable-line @typescript-eslint/no-explicit-any
+  }) as NodeType<any>,
   defineNode({
     type: 'credentials.password',
     version: 1,
@@ -118,7 +119,7 @@ export const standIns: NodeType<any>[] = [
       ctx.secrets.password = String(inputValue(ctx.callbacks.find((c) => c.type === 'PasswordCallback')) ?? '');
       return 'collected';
     },
-  }) as NodeType<any>, // eslint-disable-line @typescript-eslint/no-explicit-any
+  }) as NodeType<any>,
   schemaOnly('user.identify', ['found', 'notFound'], {
     type: 'object',
     properties: { attribute: { type: 'string' }, from: { type: 'string' } },
@@ -137,7 +138,7 @@ export const standIns: NodeType<any>[] = [
     properties: { from: { type: 'string' }, username: { type: 'string' } },
   }),
   schemaOnly('user.update', ['updated', 'notFound'], { type: 'object', properties: { from: { type: 'string' }, sub: { type: 'string' } } }),
-  defineNode({ type: 'login.count', version: 1, description: 'stand-in', outcomes: ['done'], run: () => 'done' }) as NodeType<any>, // eslint-disable-line @typescript-eslint/no-explicit-any
+  defineNode({ type: 'login.count', version: 1, description: 'stand-in', outcomes: ['done'], run: () => 'done' }) as NodeType<any>,
   defineNode({
     type: 'retry.limit',
     version: 1,
@@ -149,7 +150,7 @@ export const standIns: NodeType<any>[] = [
       ctx.state.retries = n;
       return n < (c.limit ?? 3) ? 'retry' : 'reject';
     },
-  }) as NodeType<any>, // eslint-disable-line @typescript-eslint/no-explicit-any
+  }) as NodeType<any>,
   defineNode({
     type: 'account.lockout',
     version: 1,
@@ -157,5 +158,5 @@ export const standIns: NodeType<any>[] = [
     config: { type: 'object', properties: { lock: { type: 'boolean' } } } as const,
     outcomes: ['done'],
     run: () => 'done',
-  }) as NodeType<any>, // eslint-disable-line @typescript-eslint/no-explicit-any
+  }) as NodeType<any>,
 ];
