@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { main, type CliIo } from '@waymark/cli';
+import { importAic } from '@waymark/import';
+import { writeImport } from '../src/commands/import.js';
 
 const IMPORT_FIXTURES = new URL('../../import/test/fixtures/', import.meta.url).pathname;
 let tmp: string;
@@ -82,6 +84,16 @@ describe('waymark import', () => {
     expect(r.stderr).toMatch(/ERR_IMPORT_PARSE.*truncated\.json/);
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(tmp).sort()).toEqual(before.sort());
+  });
+
+  it('a write that fails half-way leaves nothing: no output folder, no temporary folder', async () => {
+    const result = importAic([{ path: 'Login.journey.json', text: readFileSync(join(IMPORT_FIXTURES, 'aic/Login.journey.json'), 'utf8') }]);
+    // Two flows with one id: the second file cannot be created (wx), after the first was written.
+    const twice = { ...result, flows: [result.flows[0]!, result.flows[0]!] };
+    const parent = join(tmp, 'half');
+    mkdirSync(parent);
+    await expect(writeImport(twice, join(parent, 'out'))).rejects.toMatchObject({ code: 'EEXIST' });
+    expect(readdirSync(parent)).toEqual([]);
   });
 
   it('a file over --max-mb is refused before it is read (ERR_IMPORT_TOO_LARGE)', async () => {
