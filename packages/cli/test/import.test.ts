@@ -142,6 +142,10 @@ describe('waymark new-node --from-placeholder', () => {
     expect(node).toContain(`outcomes: ["true","false"]`);
     expect(node).toContain('ZeroPageLoginNode');
     expect(readFileSync(join(dir, 'test/zero-page.test.ts'), 'utf8')).toContain(`toEqual(["true","false"])`);
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+    expect(readme).toContain('| `true` |');
+    expect(readme).toContain('ZeroPageLoginNode');
+    expect(readme).not.toContain('allowed');
   });
 
   it('refuses a node that is not a placeholder, naming the placeholders there are', async () => {

@@ -262,7 +262,33 @@ packages are published, then depend on \`${range}\` instead.
 `;
 }
 
+function placeholderReadme(n: NodeNames, p: PlaceholderOrigin): string {
+  return `# ${n.packageName}
+
+A [Waymark](https://github.com/waymark) plugin: the node type \`${n.type}\`, which replaces the
+imported placeholder \`${p.nodeId}\` of \`${p.flowFile}\` (the ${p.source.format} node ${p.source.type},
+source id ${p.source.id}). Why the importer could not map it: ${p.reason}.${p.suggestion ? ` Suggested: ${p.suggestion}.` : ''}
+
+It declares the source node's outcomes, so the flow's wiring stays as imported: write \`run\` in
+\`src/${n.file}.ts\` (until then it throws), then set \`"type": "${n.type}"\` and \`"config": {}\` on
+the node and load the plugin (\`--plugin ${n.packageName}\`).
+
+| outcome |
+| --- |
+${p.outcomes.map((o) => `| \`${o}\` |`).join('\n')}
+
+## Develop it
+
+\`\`\`sh
+npm install     # once
+npm test        # the tests in test/, with @waymark/testing
+npm run build   # type-checks and writes dist/
+\`\`\`
+${n.vendored === undefined ? '' : vendoredNote(n.sdkRange)}`;
+}
+
 export function readme(n: NodeNames): string {
+  if (n.placeholder) return placeholderReadme(n, n.placeholder);
   return `# ${n.packageName}
 
 A [Waymark](https://github.com/waymark) plugin: the node type \`${n.type}\`.
