@@ -81,6 +81,35 @@ describe('AIC fixtures', () => {
     });
   });
 
+  it('HmacOneTimePassword: the OTP generator, e-mail sender and collector decision become one otp.challenge', () => {
+    const { flows, report } = importAic([file(join(FIXTURES, 'aic/HmacOneTimePassword.journey.json'))]);
+    const flow = flows[0]!;
+    expect(flow.nodes.dataStoreDecision!.outcomes.valid).toBe('oneTimePassword');
+    expect(flow.nodes.oneTimePassword).toMatchObject({
+      type: 'otp.challenge',
+      config: { mode: 'code', code: { length: 8, ttlSeconds: 300, recipientFrom: 'mail' } },
+      outcomes: { success: 'createSession', failure: 'failure', expired: 'failure', locked: 'failure' },
+    });
+    expect(
+      report.nodes
+        .filter((n) => n.mappedTo === 'otp.challenge')
+        .map((n) => n.sourceType)
+        .sort(),
+    ).toEqual(['OneTimePasswordCollectorDecisionNode', 'OneTimePasswordGeneratorNode', 'OneTimePasswordSmtpSenderNode']);
+  });
+
+  it('an OTP chain the journey re-enters half-way (a retry loop to the collector) stays placeholders', () => {
+    const tree = JSON.parse(file(join(FIXTURES, 'aic/HmacOneTimePassword.journey.json')).text);
+    const t = tree.trees.HmacOneTimePassword.tree;
+    // The collector's "false" goes back to the collector itself: a second way in.
+    t.nodes['3c59dc04-8e88-3024-bbe8-079a5c74d079'].connections.false = '3c59dc04-8e88-3024-bbe8-079a5c74d079';
+    const { report } = importAic([{ path: 'loop.json', text: JSON.stringify(tree) }]);
+    expect(report.nodes.find((n) => n.sourceType === 'OneTimePasswordGeneratorNode')).toMatchObject({
+      status: 'placeholder',
+      suggestion: expect.stringContaining('otp.challenge'),
+    });
+  });
+
   it('Amster folder: ESVs and inline keys become secret names, inline ones flagged for rotation, never literals', () => {
     const { flows, report } = importAic(folder(join(FIXTURES, 'aic-amster')));
     const text = JSON.stringify(flows);

@@ -149,6 +149,7 @@ export function importAic(files: readonly ImportFile[], options: ImportOptions =
     const entries: ReportNode[] = [];
     const drafts: Draft[] = [];
     const pageChildren = new Map<string, ReportNode[]>();
+    const otp = otpChains(tree);
     const terminal = (t: string): Target =>
       t === SUCCESS_ID ? (withSession ? { source: SESSION } : 'success') : t === FAILURE_ID ? 'failure' : { source: t };
     for (const [id, ref] of Object.entries(tree.nodes)) {
@@ -170,6 +171,60 @@ export function importAic(files: readonly ImportFile[], options: ImportOptions =
       const base = { flow: flowId, sourceId: id, sourceType: ref.nodeType, displayName, counted: true } as const;
       let mapping: AicMapping;
       let children: ReportNode[] = [];
+      const merged = otp.merged.get(id);
+      if (merged !== undefined) {
+        // Sender and collector of an OTP chain: their work is the generator's otp.challenge.
+        entries.push({
+          ...base,
+          status: 'mapped',
+          mappedTo: 'otp.challenge',
+          reason: `merged into the otp.challenge that replaces the OTP generator ${merged}`,
+        });
+        continue;
+      }
+      const chain = otp.chains.get(id);
+      if (chain !== undefined) {
+        const collector = tree.nodes[chain.collector]!;
+        const sender = tree.configs[chain.sender]!;
+        const collectorConfig = tree.configs[chain.collector]!;
+        const length = typeof config.length === 'number' ? Math.min(10, Math.max(6, config.length)) : 6;
+        const minutes = typeof collectorConfig.passwordExpiryTime === 'number' ? collectorConfig.passwordExpiryTime : 5;
+        const to = (o: string): Target => (collector.connections[o] === undefined ? 'failure' : terminal(collector.connections[o]!));
+        drafts.push({
+          kind: 'node',
+          sourceId: id,
+          name: 'One Time Password',
+          type: 'otp.challenge',
+          config: {
+            mode: 'code',
+            code: {
+              length,
+              ttlSeconds: Math.min(3600, Math.max(30, minutes * 60)),
+              recipientFrom: typeof sender.emailAttribute === 'string' ? sender.emailAttribute : 'email',
+            },
+          },
+          description: provenance(
+            'aic',
+            'OneTimePasswordGeneratorNode + sender + OneTimePasswordCollectorDecisionNode',
+            `${id}, ${chain.sender}, ${chain.collector}`,
+            displayName,
+          ),
+          outcomes: { success: to('true'), failure: to('false'), expired: to('false'), locked: to('false') },
+          ...(position ? { position } : {}),
+        });
+        vault.scan(sender, `${flowId}/${chain.sender}`);
+        entries.push({
+          ...base,
+          status: 'mapped',
+          mappedTo: 'otp.challenge',
+          reason: 'the OTP generator, sender and collector decision became one otp.challenge (mode "code")',
+          notes: [
+            "the SMTP/SMS settings of the sender are not carried: wire services.notifier (or the node's webhook notifier)",
+            '"expired" and "locked" go where the collector\'s "false" went',
+          ],
+        });
+        continue;
+      }
       if (PAGE_TYPES.has(ref.nodeType)) {
         const page = mapPage(tree, node, vault, flowId, exp.scripts);
         mapping = page.mapping;
@@ -281,6 +336,40 @@ export function importAic(files: readonly ImportFile[], options: ImportOptions =
   }
   report.stats = statsOf(report.nodes);
   return { flows, report };
+}
+
+const OTP_SENDERS = new Set(['OneTimePasswordSmtpSenderNode', 'OneTimePasswordSmsSenderNode']);
+
+/**
+ * OTP generator → sender → collector decision chains whose sender and collector nothing else
+ * reaches: one otp.challenge does all three. Chains with other entries (a retry loop back to the
+ * collector) stay placeholders.
+ */
+function otpChains(tree: AicTree): { chains: Map<string, { sender: string; collector: string }>; merged: Map<string, string> } {
+  const incoming = new Map<string, number>();
+  for (const n of Object.values(tree.nodes)) for (const t of Object.values(n.connections)) incoming.set(t, (incoming.get(t) ?? 0) + 1);
+  const chains = new Map<string, { sender: string; collector: string }>();
+  const merged = new Map<string, string>();
+  for (const [id, n] of Object.entries(tree.nodes)) {
+    if (n.nodeType !== 'OneTimePasswordGeneratorNode') continue;
+    const sender = Object.values(n.connections)[0];
+    const senderNode = sender === undefined ? undefined : tree.nodes[sender];
+    if (!senderNode || !OTP_SENDERS.has(senderNode.nodeType) || Object.keys(n.connections).length !== 1 || incoming.get(sender!) !== 1)
+      continue;
+    const collector = Object.values(senderNode.connections)[0];
+    const collectorNode = collector === undefined ? undefined : tree.nodes[collector];
+    if (
+      !collectorNode ||
+      collectorNode.nodeType !== 'OneTimePasswordCollectorDecisionNode' ||
+      incoming.get(collector!) !== 1 ||
+      tree.entryNodeId === collector
+    )
+      continue;
+    chains.set(id, { sender: sender!, collector: collector! });
+    merged.set(sender!, id);
+    merged.set(collector!, id);
+  }
+  return { chains, merged };
 }
 
 function innerReferences(tree: AicTree): string[] {
