@@ -34,6 +34,7 @@ export const PACKAGES = [
   '@waymark/oidc-provider',
   '@waymark/studio',
   '@waymark/openapi',
+  '@waymark/import',
   '@waymark/cli',
 ];
 

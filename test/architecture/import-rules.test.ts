@@ -84,6 +84,13 @@ const RULES: Readonly<Record<string, Rule>> = {
     libraries: ['express', 'swagger-ui-dist', 'ajv', 'ajv-formats'],
     why: '@waymark/openapi builds on @waymark/sdk, @waymark/core, @waymark/http and @waymark/policy (schemas and error tables), express, swagger-ui-dist and ajv',
   },
+  // The importer reads export files and writes nothing itself (the CLI writes): no HTTP, no store, never the CLI.
+  '@waymark/import': {
+    waymark: ['@waymark/sdk', '@waymark/core'],
+    libraries: 'declared',
+    never: [...HTTP_AND_REDIS, '@waymark/express', '@waymark/cli'],
+    why: '@waymark/import builds on @waymark/sdk and @waymark/core only (never express, the CLI, HTTP or Redis)',
+  },
   '@waymark/testing': {
     waymark: ['@waymark/sdk', '@waymark/core'],
     libraries: 'declared',

@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { bench } from './bench.js';
 import { gateway } from './gateway.js';
 import { graph } from './graph.js';
+import { importCommand } from './import.js';
 import { mcp } from './mcp.js';
 import { newNode } from './new-node.js';
 import { openapi } from './openapi.js';
@@ -28,4 +29,5 @@ export const commands: readonly Command[] = [
   openapi, // HOOK openapi: `waymark openapi` — the OpenAPI document of what serve mounts (commands/openapi.ts).
   bench,
   newNode,
+  importCommand, // `waymark import aic|davinci`: AIC/AM journeys and DaVinci flows in, Waymark flows and a report out (@waymark/import).
 ];

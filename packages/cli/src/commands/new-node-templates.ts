@@ -19,6 +19,70 @@ export interface NodeNames {
    * testing (not on the npm registry). Absent: the published packages, by `sdkRange`.
    */
   vendored?: Readonly<Record<string, string>>;
+  /**
+   * From `--from-placeholder`: the imported placeholder this node replaces. The scaffold declares
+   * its outcomes and says where it came from; its `run` throws until written.
+   */
+  placeholder?: PlaceholderOrigin;
+}
+
+/** What `waymark new-node --from-placeholder <flow.json>#<nodeId>` reads from an import.placeholder node. */
+export interface PlaceholderOrigin {
+  flowFile: string;
+  nodeId: string;
+  outcomes: readonly string[];
+  source: { format: string; type: string; id: string };
+  reason: string;
+  suggestion?: string;
+}
+
+const js = (value: unknown) => JSON.stringify(value);
+const comment = (text: string) => text.replace(/\*\//g, '* /');
+
+function placeholderNodeTs(n: NodeNames, p: PlaceholderOrigin): string {
+  return `import { defineNode } from '@waymark/sdk';
+
+/** The node's config, as a flow holds it: add what the node needs. */
+const config = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {},
+} as const;
+
+/**
+ * ${n.type}: replaces the imported placeholder "${p.nodeId}" of ${comment(p.flowFile)}, which stood for the
+ * ${comment(p.source.format)} node ${comment(p.source.type)} (${comment(p.source.id)}).
+ * Why it was not mapped: ${comment(p.reason)}.${p.suggestion ? `\n * Suggested: ${comment(p.suggestion)}.` : ''}
+ *
+ * It keeps the source node's outcomes, so the flow's wiring stays as imported: set
+ * "type": "${n.type}" on the node. Until \`run\` is written it throws.
+ */
+export const ${n.identifier} = defineNode({
+  type: '${n.type}',
+  version: 1,
+  description: ${js(`Replaces the imported ${p.source.type} node.`)},
+  config,
+  outcomes: ${js(p.outcomes)},
+  run() {
+    throw new Error(${js(`${n.type}: not written yet (ported from ${p.source.format} ${p.source.type})`)});
+  },
+});
+`;
+}
+
+function placeholderTestTs(n: NodeNames, p: PlaceholderOrigin): string {
+  return `import { describe, expect, it } from '@jest/globals';
+import { testNodeConfigs } from '@waymark/testing';
+import { ${n.identifier} } from '../src/index.js';
+
+describe('${n.type}', () => {
+  it('declares the outcomes of the imported ${p.source.type} node', () => {
+    expect(${n.identifier}.outcomes).toEqual(${js(p.outcomes)});
+  });
+});
+
+testNodeConfigs(${n.identifier}, { valid: [{}], invalid: [{ config: { colour: 'red' }, message: 'unknown key "colour"' }] }, { describe, it });
+`;
 }
 
 /** The development copies of the @waymark packages: the vendored tarballs, else the published range. */
@@ -111,6 +175,7 @@ export const nodes: Plugin['nodes'] = [${n.identifier}];
 }
 
 export function nodeTs(n: NodeNames): string {
+  if (n.placeholder) return placeholderNodeTs(n, n.placeholder);
   return `import { defineNode } from '@waymark/sdk';
 
 /**
@@ -150,6 +215,7 @@ export const ${n.identifier} = defineNode({
 }
 
 export function testTs(n: NodeNames): string {
+  if (n.placeholder) return placeholderTestTs(n, n.placeholder);
   return `import { describe, expect, it } from '@jest/globals';
 import { runNode, testNodeConfigs } from '@waymark/testing';
 import { ${n.identifier} } from '../src/index.js';
@@ -196,7 +262,33 @@ packages are published, then depend on \`${range}\` instead.
 `;
 }
 
+function placeholderReadme(n: NodeNames, p: PlaceholderOrigin): string {
+  return `# ${n.packageName}
+
+A [Waymark](https://github.com/waymark) plugin: the node type \`${n.type}\`, which replaces the
+imported placeholder \`${p.nodeId}\` of \`${p.flowFile}\` (the ${p.source.format} node ${p.source.type},
+source id ${p.source.id}). Why the importer could not map it: ${p.reason}.${p.suggestion ? ` Suggested: ${p.suggestion}.` : ''}
+
+It declares the source node's outcomes, so the flow's wiring stays as imported: write \`run\` in
+\`src/${n.file}.ts\` (until then it throws), then set \`"type": "${n.type}"\` and \`"config": {}\` on
+the node and load the plugin (\`--plugin ${n.packageName}\`).
+
+| outcome |
+| --- |
+${p.outcomes.map((o) => `| \`${o}\` |`).join('\n')}
+
+## Develop it
+
+\`\`\`sh
+npm install     # once
+npm test        # the tests in test/, with @waymark/testing
+npm run build   # type-checks and writes dist/
+\`\`\`
+${n.vendored === undefined ? '' : vendoredNote(n.sdkRange)}`;
+}
+
 export function readme(n: NodeNames): string {
+  if (n.placeholder) return placeholderReadme(n, n.placeholder);
   return `# ${n.packageName}
 
 A [Waymark](https://github.com/waymark) plugin: the node type \`${n.type}\`.

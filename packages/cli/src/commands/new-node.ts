@@ -9,7 +9,8 @@ import { RESERVED_NAMESPACES } from '@waymark/core/internal';
 import { parseOrUsage, type Command } from '../command.js';
 import { CliError } from '../errors.js';
 import { EXIT } from '../io.js';
-import { gitignore, indexTs, jestConfig, nodeTs, packageJson, readme, testTs, tsconfigJson, type NodeNames } from './new-node-templates.js';
+import { readFile } from 'node:fs/promises';
+import { gitignore, indexTs, jestConfig, nodeTs, packageJson, readme, testTs, tsconfigJson, type NodeNames, type PlaceholderOrigin } from './new-node-templates.js';
 
 /** The @waymark/sdk range a new package peer-depends on: the SDK this CLI ships with. */
 export const NEW_NODE_SDK_RANGE = '^0.1.0';
@@ -56,6 +57,7 @@ async function vendorFromClone(root: string, dir: string): Promise<Record<string
 }
 
 const usage = `Usage: waymark new-node <package-name> [--type <namespace>.<name>] [--dir <path>] [--sdk clone|registry]
+                        [--from-placeholder <flow.json>#<nodeId>]
 
 Scaffolds an npm package holding one Waymark node type: package.json (peer-depends on
 @waymark/sdk ${NEW_NODE_SDK_RANGE}), tsconfig.json, src/index.ts exporting { nodes }, the node with a
@@ -69,6 +71,9 @@ Options:
                  come from: "clone" packs this clone's (built) packages into vendor/ and
                  depends on them by file: (the default when waymark runs from a clone: the
                  @waymark packages are not on the npm registry), "registry" the published ones
+  --from-placeholder <flow.json>#<nodeId>
+                 scaffold the node that replaces an import.placeholder of an imported flow
+                 (waymark import): it declares the placeholder's outcomes and names its source
   -h, --help     show this help
 
 Exit codes: 0 written, 2 usage error (bad name or type, folder not empty, clone not built).
@@ -128,6 +133,42 @@ function identifierOf(file: string): string {
   return /^[a-z]/.test(camel) ? camel : `node${camel}`;
 }
 
+/** Reads the import.placeholder node `<file>#<nodeId>` names: its outcomes and source, or a usage error naming the problem. */
+export async function readPlaceholder(spec: string, cwd: string): Promise<PlaceholderOrigin> {
+  const hash = spec.lastIndexOf('#');
+  if (hash <= 0 || hash === spec.length - 1)
+    throw new CliError('ERR_CLI_USAGE', `new-node: --from-placeholder takes <flow.json>#<nodeId>, such as imported/flows/login.json#emailSuspend (got "${spec}")`);
+  const file = spec.slice(0, hash);
+  const nodeId = spec.slice(hash + 1);
+  const text = await readFile(resolve(cwd, file), 'utf8').catch(() => {
+    throw new CliError('ERR_CLI_FILE', `new-node: cannot read ${file}: name an imported flow file`);
+  });
+  let flow: { nodes?: Record<string, { type?: unknown; config?: Record<string, unknown> }> };
+  try {
+    flow = JSON.parse(text) as typeof flow;
+  } catch {
+    throw new CliError('ERR_CLI_FILE', `new-node: ${file} is not JSON: name an imported flow file`);
+  }
+  const node = flow.nodes?.[nodeId];
+  if (!node) {
+    const placeholders = Object.entries(flow.nodes ?? {}).filter(([, n]) => n.type === 'import.placeholder').map(([id]) => id);
+    throw new CliError('ERR_CLI_USAGE', `new-node: ${file} has no node "${nodeId}"${placeholders.length ? ` (its placeholders: ${placeholders.join(', ')})` : ''}`);
+  }
+  const c = node.config ?? {};
+  const outcomes = Array.isArray(c.outcomes) ? c.outcomes.filter((o): o is string => typeof o === 'string') : [];
+  const source = c.source as PlaceholderOrigin['source'] | undefined;
+  if (node.type !== 'import.placeholder' || outcomes.length === 0 || !source || typeof source.type !== 'string')
+    throw new CliError('ERR_CLI_USAGE', `new-node: node "${nodeId}" of ${file} is a ${String(node.type)}, not an import.placeholder with outcomes: name a placeholder the importer wrote`);
+  return {
+    flowFile: file,
+    nodeId,
+    outcomes,
+    source: { format: String(source.format), type: source.type, id: String(source.id) },
+    reason: typeof c.reason === 'string' ? c.reason : 'not mapped',
+    ...(typeof c.suggestion === 'string' && c.suggestion ? { suggestion: c.suggestion } : {}),
+  };
+}
+
 /** The files of a new node package, by path relative to its folder. */
 export function newNodeFiles(names: NodeNames): Record<string, string> {
   return {
@@ -147,10 +188,16 @@ export const newNode: Command = {
   summary: 'scaffold an npm package holding a node type, with tests',
   usage,
   async run(argv, io) {
-    const { values, positionals } = parseOrUsage('new-node', ['type', 'dir', 'sdk', 'help'], () =>
+    const { values, positionals } = parseOrUsage('new-node', ['type', 'dir', 'sdk', 'from-placeholder', 'help'], () =>
       parseArgs({
         args: [...argv],
-        options: { type: { type: 'string' }, dir: { type: 'string' }, sdk: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+        options: {
+          type: { type: 'string' },
+          dir: { type: 'string' },
+          sdk: { type: 'string' },
+          'from-placeholder': { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
         allowPositionals: true,
       }),
     );
@@ -169,6 +216,7 @@ export const newNode: Command = {
         `new-node: "${packageName}" has no scope to take a namespace from: pass --type <namespace>.<name>, such as --type acme.geofence`,
       );
     checkType(type);
+    const placeholder = values['from-placeholder'] === undefined ? undefined : await readPlaceholder(values['from-placeholder'], io.cwd);
     const root = cloneRoot();
     const from = values.sdk ?? (root === undefined ? 'registry' : 'clone');
     if (from !== 'clone' && from !== 'registry')
@@ -190,7 +238,7 @@ export const newNode: Command = {
     const file = type.slice(type.lastIndexOf('.') + 1);
     await mkdir(dir, { recursive: true });
     const vendored = from === 'clone' ? await vendorFromClone(root as string, dir) : undefined;
-    const files = newNodeFiles({ packageName, type, file, identifier: identifierOf(file), sdkRange: NEW_NODE_SDK_RANGE, ...(vendored ? { vendored } : {}) });
+    const files = newNodeFiles({ packageName, type, file, identifier: identifierOf(file), sdkRange: NEW_NODE_SDK_RANGE, ...(vendored ? { vendored } : {}), ...(placeholder ? { placeholder } : {}) });
     for (const [path, text] of Object.entries(files)) {
       await mkdir(dirname(join(dir, path)), { recursive: true });
       await writeFile(join(dir, path), text, { flag: 'wx' });
