@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { NODE_API_VERSION, WaymarkError, type NodeType } from '@waymark/sdk';
+import { NODE_API_VERSION, WaymarkError, typeNamespace, type NodeType } from '@waymark/sdk';
 import semver from 'semver';
 import type { NodeRegistry } from './registry.js';
 
@@ -10,7 +10,7 @@ import type { NodeRegistry } from './registry.js';
 export const SDK_VERSION = '0.1.0';
 
 /** Namespaces of the built-in node types: a plugin may not take them. */
-export const RESERVED_NAMESPACES = ['token', 'ip', 'risk', 'cookie', 'session', 'credentials', 'otp', 'redirect', 'decision', 'message', 'waymark'];
+export const RESERVED_NAMESPACES = ['token', 'ip', 'risk', 'cookie', 'session', 'credentials', 'otp', 'redirect', 'decision', 'message', 'waymark', 'user', 'attributes', 'terms', 'login', 'retry', 'account'];
 
 export interface LoadedPlugin {
   name: string;
@@ -71,6 +71,9 @@ export async function loadPlugin(name: string, cwd: string = process.cwd()): Pro
     const namespace = node.type.split('.')[0]!;
     if (RESERVED_NAMESPACES.includes(namespace))
       fail(name, `node type ${node.type} uses the reserved namespace "${namespace}": namespace your types with your own prefix (e.g. "acme.${node.type.split('.').pop()}")`);
+    // Sharing another namespace's secrets (a password) is for built-in types only.
+    if (node.secretNamespace !== undefined && node.secretNamespace !== typeNamespace(node.type))
+      fail(name, `node type ${node.type} names the secret namespace "${node.secretNamespace}": remove "secretNamespace" (plugin types keep the secrets of their own namespace)`);
   });
   return { name, version: manifest.version ?? '0.0.0', nodes };
 }
