@@ -3,7 +3,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { WaymarkError, type JsonObject, type JsonPrimitive, type NewUser, type UserRecord, type UserStore, type UserUpdate } from '@waymark/sdk';
 import { parsePasswordHash } from './password.js';
-import { applyUpdate, hasAttribute, normaliseUsername } from './user-store.js';
+import { applyUpdate, copy, hasAttribute, normaliseUsername } from './user-store.js';
 import { NODES_ERRORS } from '../errors.js';
 
 export { normaliseUsername } from './user-store.js';
@@ -75,6 +75,8 @@ function index(users: UserRecord[]): Loaded {
 /* One write queue per file (resolved path), whatever the number of FileUserStore instances:
  * writers in one process take turns, each reading the file afresh. */
 const queues = new Map<string, Promise<unknown>>();
+/* Bumped by every write to a file: other instances over it then read it again. */
+const generations = new Map<string, number>();
 
 /**
  * A {@link UserStore} backed by a JSON file: `{ "users": [{ "sub", "username", "passwordHash",
@@ -91,28 +93,31 @@ const queues = new Map<string, Promise<unknown>>();
  */
 export class FileUserStore implements UserStore {
   readonly path: string;
+  readonly #key: string;
   #loaded: Promise<Loaded> | undefined;
+  #generation = 0;
 
   constructor(path: string) {
     this.path = path;
+    this.#key = resolve(path);
   }
 
   async findByUsername(username: string): Promise<UserRecord | undefined> {
     const { byName } = await this.#load();
     const u = byName.get(normaliseUsername(username));
-    return u && structuredClone(u);
+    return u && copy(u);
   }
 
   async findBySub(sub: string): Promise<UserRecord | undefined> {
     const { bySub } = await this.#load();
     const u = bySub.get(sub);
-    return u && structuredClone(u);
+    return u && copy(u);
   }
 
   async findByAttribute(name: string, value: JsonPrimitive): Promise<UserRecord | undefined> {
     const { users } = await this.#load();
     const u = users.find((x) => hasAttribute(x, name, value));
-    return u && structuredClone(u);
+    return u && copy(u);
   }
 
   create(user: NewUser): Promise<UserRecord | undefined> {
@@ -123,14 +128,14 @@ export class FileUserStore implements UserStore {
         sub,
         username: user.username,
         ...(user.passwordHash !== undefined ? { passwordHash: user.passwordHash } : {}),
-        attributes: structuredClone(user.attributes ?? {}),
+        attributes: copy(user.attributes ?? {}),
       };
-      return { users: [...loaded.users, record], result: structuredClone(record) };
+      return { users: [...loaded.users, record], result: copy(record) };
     });
   }
 
   update(sub: string, change: UserUpdate): Promise<UserRecord | undefined> {
-    return this.#change(sub, (u) => applyUpdate(u, change), (u) => structuredClone(u));
+    return this.#change(sub, (u) => applyUpdate(u, change), (u) => copy(u));
   }
 
   async setLocked(sub: string, locked: boolean): Promise<boolean> {
@@ -158,7 +163,7 @@ export class FileUserStore implements UserStore {
 
   /** Runs `apply` on the file as it is now, in turn with every other writer of this file in the process; writes what it returns. */
   #write<R>(apply: (loaded: Loaded) => { users?: UserRecord[]; result: R }): Promise<R> {
-    const key = resolve(this.path);
+    const key = this.#key;
     const run = (queues.get(key) ?? Promise.resolve()).catch(() => undefined).then(async () => {
       const { users, result } = apply(await this.#read());
       if (users) {
@@ -171,7 +176,10 @@ export class FileUserStore implements UserStore {
           await rm(temp, { force: true });
           throw new WaymarkError(NODES_ERRORS.ERR_USERS_FILE, `users file ${this.path} cannot be written`, { path: this.path }, { cause });
         }
+        const generation = (generations.get(key) ?? 0) + 1;
+        generations.set(key, generation);
         this.#loaded = Promise.resolve(index(users));
+        this.#generation = generation;
       }
       return result;
     });
@@ -191,7 +199,9 @@ export class FileUserStore implements UserStore {
   }
 
   #load() {
-    if (!this.#loaded) {
+    const generation = generations.get(this.#key) ?? 0;
+    if (!this.#loaded || this.#generation !== generation) {
+      this.#generation = generation;
       const loading = this.#read();
       // A failed read is not kept: fixing the file fixes the next login.
       loading.catch(() => {

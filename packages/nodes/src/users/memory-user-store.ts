@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { JsonPrimitive, NewUser, UserRecord, UserStore, UserUpdate } from '@waymark/sdk';
-import { applyUpdate, hasAttribute, normaliseUsername } from './user-store.js';
+import { applyUpdate, copy, hasAttribute, normaliseUsername } from './user-store.js';
 
 /**
  * A {@link UserStore} in this process's memory: for tests, demos and registration flows tried
@@ -18,7 +18,7 @@ export class MemoryUserStore implements UserStore {
   constructor(users: readonly UserRecord[] = []) {
     for (const u of users) {
       if (this.#byName.has(normaliseUsername(u.username)) || this.#bySub.has(u.sub)) throw new TypeError(`MemoryUserStore: user ${u.sub} (${u.username}) appears twice`);
-      this.#put(structuredClone(u));
+      this.#put(copy(u));
     }
   }
 
@@ -32,7 +32,7 @@ export class MemoryUserStore implements UserStore {
   }
 
   async findByAttribute(name: string, value: JsonPrimitive): Promise<UserRecord | undefined> {
-    for (const u of this.#bySub.values()) if (hasAttribute(u, name, value)) return structuredClone(u);
+    for (const u of this.#bySub.values()) if (hasAttribute(u, name, value)) return copy(u);
     return undefined;
   }
 
@@ -43,10 +43,10 @@ export class MemoryUserStore implements UserStore {
       sub,
       username: user.username,
       ...(user.passwordHash !== undefined ? { passwordHash: user.passwordHash } : {}),
-      attributes: structuredClone(user.attributes ?? {}),
+      attributes: copy(user.attributes ?? {}),
     };
     this.#put(record);
-    return structuredClone(record);
+    return copy(record);
   }
 
   async update(sub: string, change: UserUpdate): Promise<UserRecord | undefined> {
@@ -54,7 +54,7 @@ export class MemoryUserStore implements UserStore {
     if (!user) return undefined;
     const next = applyUpdate(user, change);
     this.#put(next);
-    return structuredClone(next);
+    return copy(next);
   }
 
   async setLocked(sub: string, locked: boolean): Promise<boolean> {
@@ -79,6 +79,6 @@ export class MemoryUserStore implements UserStore {
 
   #copy(sub: string | undefined): UserRecord | undefined {
     const u = sub === undefined ? undefined : this.#bySub.get(sub);
-    return u && structuredClone(u);
+    return u && copy(u);
   }
 }

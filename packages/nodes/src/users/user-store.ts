@@ -16,6 +16,11 @@ export function normaliseUsername(username: string): string {
   return username.normalize('NFKC').toLowerCase();
 }
 
+/** A deep copy of JSON data (records are JSON: a copy in this realm, unlike structuredClone's in a test sandbox). */
+export function copy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
 /** Whether `user` has `value` for `name` (`username` case-insensitively, `sub`, else an attribute). */
 export function hasAttribute(user: UserRecord, name: string, value: JsonPrimitive): boolean {
   if (value === null) return false;
@@ -29,7 +34,7 @@ export function mergeAttributes(attributes: JsonObject, change: JsonObject | und
   const out: JsonObject = { ...attributes };
   for (const [k, v] of Object.entries(change ?? {})) {
     if (v === null) delete out[k];
-    else out[k] = structuredClone(v);
+    else out[k] = copy(v);
   }
   return out;
 }
