@@ -41,6 +41,7 @@ export type {
   Stores,
 } from './stores.js';
 export type { UserRecord, NewUser, UserUpdate, UserStore } from './user-store.js';
+export { normaliseUsername } from './user-store.js';
 export type {
   FlowVersionRecord,
   FlowEntry,

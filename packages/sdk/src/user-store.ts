@@ -71,3 +71,14 @@ export interface UserStore {
   /** Adds one to `loginCount` and sets `lastLoginAt`, atomically; the new count, or undefined for an unknown sub. */
   recordLogin?(sub: string, at: number): Promise<number | undefined>;
 }
+
+/**
+ * How every user store compares usernames: NFKC, then lower case (case-insensitively, the way
+ * most directories compare them).
+ *
+ * @example
+ * normaliseUsername('ÅLICE') === normaliseUsername('ålice'); // true
+ */
+export function normaliseUsername(username: string): string {
+  return username.normalize('NFKC').toLowerCase();
+}

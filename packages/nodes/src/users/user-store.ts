@@ -1,3 +1,4 @@
+import { normaliseUsername } from '@waymark/sdk';
 import type { JsonObject, JsonPrimitive, UserRecord, UserStore, UserUpdate } from '@waymark/sdk';
 
 /* The contract lives in @waymark/sdk, where @waymark/redis implements it too; re-exported here,
@@ -11,10 +12,7 @@ declare module '@waymark/sdk' {
   }
 }
 
-/** Usernames match case-insensitively (NFKC, lower case), the way most directories compare them. */
-export function normaliseUsername(username: string): string {
-  return username.normalize('NFKC').toLowerCase();
-}
+export { normaliseUsername } from '@waymark/sdk';
 
 /** A deep copy of JSON data (records are JSON: a copy in this realm, unlike structuredClone's in a test sandbox). */
 export function copy<T>(value: T): T {
