@@ -39,7 +39,7 @@ export function parseUsersFile(text: string, path = 'users.json'): UserRecord[] 
     // The message names the entry, never the hash: a hash is still a secret. A user registered
     // without a password has none (credentials.verify then refuses every password).
     if (passwordHash !== undefined && (typeof passwordHash !== 'string' || !parsePasswordHash(passwordHash)))
-      bad(path, '"passwordHash" must be in the scrypt$N$r$p$salt$hash form (see hashPassword)', `${at}/passwordHash`);
+      bad(path, 'user needs "passwordHash" in the scrypt$N$r$p$salt$hash form (see hashPassword), or none at all', `${at}/passwordHash`);
     if (!isObject(attributes)) bad(path, '"attributes" must be an object', `${at}/attributes`);
     if (locked !== undefined && typeof locked !== 'boolean') bad(path, '"locked" must be true or false', `${at}/locked`);
     if (loginCount !== undefined && !(Number.isSafeInteger(loginCount) && (loginCount as number) >= 0))
