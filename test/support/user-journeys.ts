@@ -29,7 +29,11 @@ export const registrationFlow = {
       },
       outcomes: { collected: 'terms' },
     },
-    terms: { type: 'terms.accept', config: { terms: 'Be kind.', version: '2', target: 'attributes.termsAccepted' }, outcomes: { accepted: 'create', declined: 'failure' } },
+    terms: {
+      type: 'terms.accept',
+      config: { terms: 'Be kind.', version: '2', target: 'attributes.termsAccepted' },
+      outcomes: { accepted: 'create', declined: 'failure' },
+    },
     create: { type: 'user.create', outcomes: { created: 'session', conflict: 'failure' } },
     session: { type: 'session.create', outcomes: { created: 'success', conflict: 'failure' } },
   },

@@ -1,4 +1,3 @@
-
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Logger } from '@waymark/sdk';
 import { startServer, type RunningServer } from '@waymark/cli';
@@ -49,7 +48,9 @@ type Callback = { type: string; input: { name: string; value: unknown }[] };
 /** Registers `username` through the JSON journey API; the final answer. */
 async function register(url: string, username: string): Promise<{ status?: string }> {
   const post = async (path: string, body: unknown) =>
-    (await (await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as {
+    (await (
+      await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    ).json()) as {
       journeyId: string;
       callbacks?: Callback[];
       status?: string;
@@ -72,7 +73,12 @@ describe('serve: services.userStore', () => {
   });
 
   it('"redis": the users live in Redis, shared by two processes', async () => {
-    const config = { ...base(), redis: { url: redis.url, prefix: `users-${Date.now()}:` }, secretKeys: [KEY], services: { userStore: 'redis' as const } };
+    const config = {
+      ...base(),
+      redis: { url: redis.url, prefix: `users-${Date.now()}:` },
+      secretKeys: [KEY],
+      services: { userStore: 'redis' as const },
+    };
     const one = await startServer(config, { logger: silent, env: {} });
     running.push(one);
     const two = await startServer(config, { logger: silent, env: {} });
@@ -84,12 +90,18 @@ describe('serve: services.userStore', () => {
 
   it('"redis" without Redis stores stops start-up naming /services/userStore and the fix', async () => {
     const error = await failure(startServer({ ...base(), services: { userStore: 'redis' } }, { logger: silent, env: {} }));
-    expect(error).toMatchObject({ code: 'ERR_CONFIG_INVALID', message: expect.stringContaining('/services/userStore: is "redis" but the stores are in memory: set "redis"') });
+    expect(error).toMatchObject({
+      code: 'ERR_CONFIG_INVALID',
+      message: expect.stringContaining('/services/userStore: is "redis" but the stores are in memory: set "redis"'),
+    });
   });
 
   it('"file" without usersFile stops start-up naming the fix', async () => {
     const error = await failure(startServer({ ...base(), services: { userStore: 'file' } }, { logger: silent, env: {} }));
-    expect(error).toMatchObject({ code: 'ERR_CONFIG_INVALID', message: expect.stringContaining('/services/userStore: is "file" but services.usersFile is not set') });
+    expect(error).toMatchObject({
+      code: 'ERR_CONFIG_INVALID',
+      message: expect.stringContaining('/services/userStore: is "file" but services.usersFile is not set'),
+    });
   });
 
   it('an unknown kind is refused by the schema', async () => {
@@ -103,4 +115,3 @@ describe('serve: services.userStore', () => {
     expect(error.message).toContain('flow "registration" node "create" (user.create) needs a user store');
   });
 });
-

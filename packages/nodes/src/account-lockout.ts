@@ -6,7 +6,11 @@ const config = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    lock: { type: 'boolean', default: true, description: 'true locks the user, false unlocks (and clears credentials.verify\'s failure count)' },
+    lock: {
+      type: 'boolean',
+      default: true,
+      description: "true locks the user, false unlocks (and clears credentials.verify's failure count)",
+    },
   },
 } as const;
 

@@ -1,4 +1,13 @@
-import { callbacks, defineNode, inputValue, outputValue, WaymarkError, type Callback, type JsonObject, type JsonPrimitive } from '@waymark/sdk';
+import {
+  callbacks,
+  defineNode,
+  inputValue,
+  outputValue,
+  WaymarkError,
+  type Callback,
+  type JsonObject,
+  type JsonPrimitive,
+} from '@waymark/sdk';
 import { UNSAFE_PATTERN } from './decision.js';
 import { getStatePath, setStatePath, STATE_PATH_SCHEMA } from './lib/user-steps.js';
 import { NODES_ERRORS } from './errors.js';
@@ -11,11 +20,27 @@ const attribute = {
   additionalProperties: false,
   required: ['name', 'type'],
   properties: {
-    name: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z][A-Za-z0-9_-]*$', not: { enum: ['__proto__', 'constructor', 'prototype'] }, description: 'The attribute: "mail", "givenName"' },
-    type: { enum: ['string', 'number', 'boolean'], description: 'Which callback asks for it (String/Number/BooleanAttributeInputCallback)' },
+    name: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 100,
+      pattern: '^[A-Za-z][A-Za-z0-9_-]*$',
+      not: { enum: ['__proto__', 'constructor', 'prototype'] },
+      description: 'The attribute: "mail", "givenName"',
+    },
+    type: {
+      enum: ['string', 'number', 'boolean'],
+      description: 'Which callback asks for it (String/Number/BooleanAttributeInputCallback)',
+    },
     prompt: { type: 'string', minLength: 1, maxLength: 200, description: 'What the user reads; default the name' },
     required: { type: 'boolean', default: false, description: 'An empty answer is refused (REQUIRED)' },
-    pattern: { type: 'string', maxLength: 200, format: 'regex', not: UNSAFE_PATTERN, description: 'Strings: a regular expression the whole value must match' },
+    pattern: {
+      type: 'string',
+      maxLength: 200,
+      format: 'regex',
+      not: UNSAFE_PATTERN,
+      description: 'Strings: a regular expression the whole value must match',
+    },
     minLength: { type: 'integer', minimum: 0, maximum: MAX_STRING },
     maxLength: { type: 'integer', minimum: 1, maximum: MAX_STRING },
     minimum: { type: 'number', description: 'Numbers: the smallest accepted' },
@@ -29,14 +54,29 @@ const config = {
   required: ['attributes'],
   properties: {
     attributes: { type: 'array', minItems: 1, maxItems: 50, items: attribute, description: 'The attributes to ask for, in order' },
-    target: { ...STATE_PATH_SCHEMA, default: 'attributes', description: 'The state object the answers are merged into (user.create and user.update read it)' },
+    target: {
+      ...STATE_PATH_SCHEMA,
+      default: 'attributes',
+      description: 'The state object the answers are merged into (user.create and user.update read it)',
+    },
   },
 } as const;
 
-type Attribute = { name: string; type: 'string' | 'number' | 'boolean'; prompt?: string; required: boolean; pattern?: string; minLength?: number; maxLength?: number; minimum?: number; maximum?: number };
+type Attribute = {
+  name: string;
+  type: 'string' | 'number' | 'boolean';
+  prompt?: string;
+  required: boolean;
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+};
 
 /* AIC's policy names, so that clients written for AIC show the reasons they know. */
-const policy = (policyRequirement: string, params?: JsonObject) => JSON.stringify(params ? { policyRequirement, params } : { policyRequirement });
+const policy = (policyRequirement: string, params?: JsonObject) =>
+  JSON.stringify(params ? { policyRequirement, params } : { policyRequirement });
 
 const patterns = new Map<string, RegExp>();
 function regex(pattern: string): RegExp {
@@ -86,7 +126,8 @@ function check(a: Attribute, raw: unknown): { value: JsonPrimitive | undefined; 
 function ask(a: Attribute, value: JsonPrimitive | undefined, failedPolicies: string[] = []): Callback {
   const options = { required: a.required, policies: policies(a), failedPolicies };
   const prompt = a.prompt ?? a.name;
-  if (a.type === 'number') return callbacks.numberAttribute(a.name, prompt, { ...options, value: typeof value === 'number' ? value : null });
+  if (a.type === 'number')
+    return callbacks.numberAttribute(a.name, prompt, { ...options, value: typeof value === 'number' ? value : null });
   if (a.type === 'boolean') return callbacks.booleanAttribute(a.name, prompt, { ...options, value: value === true });
   return callbacks.stringAttribute(a.name, prompt, { ...options, value: typeof value === 'string' ? value : '' });
 }
@@ -116,10 +157,11 @@ export const attributesCollect = defineNode({
     const list = c.attributes as Attribute[];
     const current = getStatePath(ctx.state, c.target);
     if (current !== undefined && (current === null || typeof current !== 'object' || Array.isArray(current)))
-      throw new WaymarkError(NODES_ERRORS.ERR_NODE_STATE, `attributes.collect: state "${c.target}" is not an object; change "target"`, { key: c.target });
+      throw new WaymarkError(NODES_ERRORS.ERR_NODE_STATE, `attributes.collect: state "${c.target}" is not an object; change "target"`, {
+        key: c.target,
+      });
     const known = (current ?? {}) as JsonObject;
-    if (ctx.callbacks === undefined)
-      return ctx.suspend(list.map((a) => ask(a, known[a.name] as JsonPrimitive | undefined)));
+    if (ctx.callbacks === undefined) return ctx.suspend(list.map((a) => ask(a, known[a.name] as JsonPrimitive | undefined)));
     const asked = ctx.callbacks.filter((cb) => cb.type.endsWith('AttributeInputCallback'));
     const results = list.map((a, i) => {
       const cb = asked.find((x) => outputValue(x, 'name') === a.name) ?? asked[i];

@@ -29,7 +29,8 @@ export const credentialsUsername = defineNode({
     if (ctx.callbacks === undefined) return ctx.suspend([callbacks.name(c.prompt, last)]);
     const answer = inputValue(ctx.callbacks.find((cb) => cb.type === 'NameCallback'));
     const name = typeof answer === 'string' ? answer.trim() : '';
-    if (name === '' || name.length > c.maxLength) return ctx.suspend([callbacks.textOutput('Enter your username.', 2), callbacks.name(c.prompt, '')]);
+    if (name === '' || name.length > c.maxLength)
+      return ctx.suspend([callbacks.textOutput('Enter your username.', 2), callbacks.name(c.prompt, '')]);
     ctx.state.username = name;
     return 'collected';
   },

@@ -6,10 +6,25 @@ const config = {
   additionalProperties: false,
   required: ['terms'],
   properties: {
-    terms: { type: 'string', minLength: 1, maxLength: 20000, description: 'The terms and conditions text (or a link to them) the user accepts' },
-    version: { type: 'string', minLength: 1, maxLength: 50, default: '1', description: 'Recorded with the acceptance: a new version asks everyone again' },
+    terms: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 20000,
+      description: 'The terms and conditions text (or a link to them) the user accepts',
+    },
+    version: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 50,
+      default: '1',
+      description: 'Recorded with the acceptance: a new version asks everyone again',
+    },
     createDate: { type: 'string', maxLength: 50, default: '', description: 'When this version was published (shown to the user)' },
-    target: { ...STATE_PATH_SCHEMA, default: 'termsAccepted', description: 'Where { version, acceptedAt } is kept; "attributes.termsAccepted" stores it on the user with user.create' },
+    target: {
+      ...STATE_PATH_SCHEMA,
+      default: 'termsAccepted',
+      description: 'Where { version, acceptedAt } is kept; "attributes.termsAccepted" stores it on the user with user.create',
+    },
   },
 } as const;
 

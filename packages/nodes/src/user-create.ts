@@ -7,7 +7,11 @@ const config = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    from: { ...STATE_PATH_SCHEMA, default: 'attributes', description: 'The state object of the new user\'s attributes (attributes.collect writes it)' },
+    from: {
+      ...STATE_PATH_SCHEMA,
+      default: 'attributes',
+      description: "The state object of the new user's attributes (attributes.collect writes it)",
+    },
     username: { ...REF_SCHEMA, default: 'state.username', description: 'Where the new username is' },
   },
 } as const;
@@ -16,7 +20,9 @@ const config = {
 export function attributesAt(state: JsonObject, from: string, nodeType: string): JsonObject {
   const value = getStatePath(state, from) ?? {};
   if (value === null || typeof value !== 'object' || Array.isArray(value))
-    throw new WaymarkError(NODES_ERRORS.ERR_NODE_STATE, `${nodeType}: state "${from}" is not an object of attributes; change "from"`, { key: from });
+    throw new WaymarkError(NODES_ERRORS.ERR_NODE_STATE, `${nodeType}: state "${from}" is not an object of attributes; change "from"`, {
+      key: from,
+    });
   return value;
 }
 
@@ -43,7 +49,11 @@ export const userCreate = defineNode({
     const create = storeMethod(userStoreOf(ctx), 'create', 'user.create');
     const username = readRef(ctx, c.username);
     if (typeof username !== 'string' || username.trim() === '')
-      throw new WaymarkError(NODES_ERRORS.ERR_NODE_STATE, `user.create: "${c.username}" holds no username; run credentials.username first or change "username"`, { key: c.username });
+      throw new WaymarkError(
+        NODES_ERRORS.ERR_NODE_STATE,
+        `user.create: "${c.username}" holds no username; run credentials.username first or change "username"`,
+        { key: c.username },
+      );
     const attributes = attributesAt(ctx.state, c.from, 'user.create');
     const password = ctx.secrets.password;
     delete ctx.secrets.password;

@@ -7,9 +7,17 @@ const config = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    from: { ...STATE_PATH_SCHEMA, default: 'attributes', description: 'The state object whose attributes are merged into the user (null removes one)' },
+    from: {
+      ...STATE_PATH_SCHEMA,
+      default: 'attributes',
+      description: 'The state object whose attributes are merged into the user (null removes one)',
+    },
     sub: { ...REF_SCHEMA, default: 'state.sub', description: 'The subject of the user to change' },
-    password: { type: 'boolean', default: false, description: 'Also set the password credentials.password collected (a reset or change flow)' },
+    password: {
+      type: 'boolean',
+      default: false,
+      description: 'Also set the password credentials.password collected (a reset or change flow)',
+    },
   },
 } as const;
 

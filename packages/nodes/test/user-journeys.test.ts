@@ -15,7 +15,10 @@ const register = (users: UserStore, username = 'Dora', mail = 'dora@example.com'
     [
       { expect: ['NameCallback'], answer: [username] },
       { expect: ['PasswordCallback'], answer: [PASSWORD] },
-      { expect: ['StringAttributeInputCallback', 'NumberAttributeInputCallback', 'BooleanAttributeInputCallback'], answer: [mail, 30, true] },
+      {
+        expect: ['StringAttributeInputCallback', 'NumberAttributeInputCallback', 'BooleanAttributeInputCallback'],
+        answer: [mail, 30, true],
+      },
       { expect: ['TermsAndConditionsCallback'], answer: [true] },
     ],
     { nodes: builtinNodes, services: { users }, clock: testClock(Date.UTC(2026, 5, 1)) },
@@ -29,7 +32,12 @@ describe('registration journey through the engine', () => {
     expect(run.path).toEqual(['username', 'identify', 'password', 'profile', 'terms', 'create', 'session']);
     expect(run.outcomes).toEqual(['collected', 'notFound', 'collected', 'collected', 'accepted', 'created', 'created']);
     const dora = (await users.findByUsername('dora'))!;
-    expect(dora.attributes).toEqual({ mail: 'dora@example.com', age: 30, newsletter: true, termsAccepted: { version: '2', acceptedAt: '2026-06-01T00:00:00.000Z' } });
+    expect(dora.attributes).toEqual({
+      mail: 'dora@example.com',
+      age: 30,
+      newsletter: true,
+      termsAccepted: { version: '2', acceptedAt: '2026-06-01T00:00:00.000Z' },
+    });
     expect(run.result.status === 'success' && run.result.sub).toBe(dora.sub);
     expect(await verifyPassword(PASSWORD, dora.passwordHash!)).toBe(true);
     // The password is in no trace, state, log or result.
@@ -51,7 +59,10 @@ describe('registration journey through the engine', () => {
         { answer: ['erin'] },
         { answer: [PASSWORD] },
         { answer: ['not an email', 30, false] },
-        { expect: ['StringAttributeInputCallback', 'NumberAttributeInputCallback', 'BooleanAttributeInputCallback'], answer: ['erin@example.com', 30, false] },
+        {
+          expect: ['StringAttributeInputCallback', 'NumberAttributeInputCallback', 'BooleanAttributeInputCallback'],
+          answer: ['erin@example.com', 30, false],
+        },
         { answer: [true] },
       ],
       { nodes: builtinNodes, services: { users } },
@@ -63,10 +74,14 @@ describe('registration journey through the engine', () => {
 
   it('declining the terms creates nobody', async () => {
     const users = new MemoryUserStore();
-    const run = await runFlow(registrationFlow, [{ answer: ['fay'] }, { answer: [PASSWORD] }, { answer: ['fay@example.com', null, false] }, { answer: [false] }], {
-      nodes: builtinNodes,
-      services: { users },
-    });
+    const run = await runFlow(
+      registrationFlow,
+      [{ answer: ['fay'] }, { answer: [PASSWORD] }, { answer: ['fay@example.com', null, false] }, { answer: [false] }],
+      {
+        nodes: builtinNodes,
+        services: { users },
+      },
+    );
     expect(run.status).toBe('failure');
     expect(run.outcomes.at(-1)).toBe('declined');
     expect(await users.findByUsername('fay')).toBeUndefined();
@@ -80,7 +95,9 @@ describe('registration journey through the engine', () => {
       const run = await register(new FileUserStore(path));
       expect(run.status).toBe('success');
       const file = JSON.parse(await readFile(path, 'utf8')) as { users: { username: string; attributes: object }[] };
-      expect(file.users).toEqual([expect.objectContaining({ username: 'Dora', attributes: expect.objectContaining({ mail: 'dora@example.com' }) })]);
+      expect(file.users).toEqual([
+        expect.objectContaining({ username: 'Dora', attributes: expect.objectContaining({ mail: 'dora@example.com' }) }),
+      ]);
       expect(await readFile(path, 'utf8')).not.toContain(PASSWORD);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -89,13 +106,29 @@ describe('registration journey through the engine', () => {
 });
 
 describe('lockout journey through the engine: retry.limit + account.lockout + credentials.verify', () => {
-  const setup = async () => new MemoryUserStore([{ sub: 'u-gil', username: 'gil', passwordHash: await hashPassword('gil password', { N: 1024 }), attributes: {} }]);
+  const setup = async () =>
+    new MemoryUserStore([{ sub: 'u-gil', username: 'gil', passwordHash: await hashPassword('gil password', { N: 1024 }), attributes: {} }]);
 
   it('three wrong passwords in one journey: retry, retry, reject → the account is locked', async () => {
     const users = await setup();
-    const run = await runFlow(lockoutFlow, [{ answer: ['gil', 'wrong1'] }, { answer: ['gil', 'wrong2'] }, { answer: ['gil', 'wrong3'] }], { nodes: builtinNodes, services: { users } });
+    const run = await runFlow(lockoutFlow, [{ answer: ['gil', 'wrong1'] }, { answer: ['gil', 'wrong2'] }, { answer: ['gil', 'wrong3'] }], {
+      nodes: builtinNodes,
+      services: { users },
+    });
     expect(run.status).toBe('failure');
-    expect(run.outcomes).toEqual(['collected', 'invalid', 'retry', 'collected', 'invalid', 'retry', 'collected', 'invalid', 'reject', 'found', 'done']);
+    expect(run.outcomes).toEqual([
+      'collected',
+      'invalid',
+      'retry',
+      'collected',
+      'invalid',
+      'retry',
+      'collected',
+      'invalid',
+      'reject',
+      'found',
+      'done',
+    ]);
     expect((await users.findBySub('u-gil'))!.locked).toBe(true);
 
     // The next journey, with the right password: locked.
@@ -107,7 +140,10 @@ describe('lockout journey through the engine: retry.limit + account.lockout + cr
 
   it('a right password within the retries signs in and counts the login', async () => {
     const users = await setup();
-    const run = await runFlow(lockoutFlow, [{ answer: ['gil', 'wrong'] }, { answer: ['gil', 'gil password'] }], { nodes: builtinNodes, services: { users } });
+    const run = await runFlow(lockoutFlow, [{ answer: ['gil', 'wrong'] }, { answer: ['gil', 'gil password'] }], {
+      nodes: builtinNodes,
+      services: { users },
+    });
     expect(run.status).toBe('success');
     expect(run.outcomes).toEqual(['collected', 'invalid', 'retry', 'collected', 'valid', 'done']);
     expect((await users.findBySub('u-gil'))!.loginCount).toBe(1);

@@ -24,7 +24,12 @@ const CHEAP = { N: 2 ** 10, r: 8, p: 1 };
 
 async function directory(): Promise<MemoryUserStore> {
   return new MemoryUserStore([
-    { sub: 'u-alice', username: 'alice', passwordHash: await hashPassword('alice password', CHEAP), attributes: { mail: 'alice@example.com', age: 40 } },
+    {
+      sub: 'u-alice',
+      username: 'alice',
+      passwordHash: await hashPassword('alice password', CHEAP),
+      attributes: { mail: 'alice@example.com', age: 40 },
+    },
   ]);
 }
 
@@ -98,23 +103,40 @@ describe('user.identify', () => {
   });
 
   it('found: by sub', async () => {
-    const r = await runNode(userIdentify, { config: { attribute: 'sub', from: 'state.hint' }, state: { hint: 'u-alice' }, services: { users: await directory() } });
+    const r = await runNode(userIdentify, {
+      config: { attribute: 'sub', from: 'state.hint' },
+      state: { hint: 'u-alice' },
+      services: { users: await directory() },
+    });
     expect(r.outcome).toBe('found');
   });
 
   it('notFound: an unknown user, and no value at all', async () => {
     const users = await directory();
-    expect(await runNode(userIdentify, { state: { username: 'mallory' }, services: { users } })).toMatchObject({ outcome: 'notFound', reason: 'unknown_user' });
+    expect(await runNode(userIdentify, { state: { username: 'mallory' }, services: { users } })).toMatchObject({
+      outcome: 'notFound',
+      reason: 'unknown_user',
+    });
     const none = await runNode(userIdentify, { services: { users } });
     expect(none).toMatchObject({ outcome: 'notFound', reason: 'no_value' });
     expect(none.state).toEqual({});
-    expect(await runNode(userIdentify, { state: { username: { a: 1 } }, services: { users } })).toMatchObject({ outcome: 'notFound', reason: 'no_value' });
+    expect(await runNode(userIdentify, { state: { username: { a: 1 } }, services: { users } })).toMatchObject({
+      outcome: 'notFound',
+      reason: 'no_value',
+    });
   });
 
   it('a store without findByAttribute: ERR_USER_STORE_CAPABILITY naming the node and the fix', async () => {
-    const r = await runNode(userIdentify, { config: { attribute: 'mail' }, state: { username: 'x' }, services: { users: readOnly(await directory()) } });
+    const r = await runNode(userIdentify, {
+      config: { attribute: 'mail' },
+      state: { username: 'x' },
+      services: { users: readOnly(await directory()) },
+    });
     expect(r.outcome).toBe('error');
-    expect(r.error).toMatchObject({ code: 'ERR_USER_STORE_CAPABILITY', message: expect.stringMatching(/user\.identify needs a user store with findByAttribute\(\).*MemoryUserStore/) });
+    expect(r.error).toMatchObject({
+      code: 'ERR_USER_STORE_CAPABILITY',
+      message: expect.stringMatching(/user\.identify needs a user store with findByAttribute\(\).*MemoryUserStore/),
+    });
   });
 
   it('no store at all: ERR_NO_USER_STORE', async () => {
@@ -145,7 +167,11 @@ const ATTRS = { attributes: [MAIL, AGE, NEWS] };
 describe('attributes.collect', () => {
   it('asks with one attribute callback per attribute, policies shown, known values offered', async () => {
     const r = await runNode(attributesCollect, { config: ATTRS, state: { attributes: { mail: 'old@example.com' } } });
-    expect(r.callbacks!.map((c) => c.type)).toEqual(['StringAttributeInputCallback', 'NumberAttributeInputCallback', 'BooleanAttributeInputCallback']);
+    expect(r.callbacks!.map((c) => c.type)).toEqual([
+      'StringAttributeInputCallback',
+      'NumberAttributeInputCallback',
+      'BooleanAttributeInputCallback',
+    ]);
     const mail = r.callbacks![0]!;
     expect(mail.output).toEqual(
       expect.arrayContaining([
@@ -187,7 +213,10 @@ describe('attributes.collect', () => {
     ['a boolean that is not one', ['a@b', 20, 'maybe'], 2, { policyRequirement: 'VALID_TYPE', params: { validTypes: ['boolean'] } }],
   ])('re-asks with failedPolicies for %s, the other answers kept', async (_name, answers, at, failed) => {
     const asked = await runNode(attributesCollect, { config: ATTRS });
-    const r = await runNode(attributesCollect, { config: ATTRS, submit: answerCallbacks(asked.callbacks!, answers as (string | number | boolean)[]) });
+    const r = await runNode(attributesCollect, {
+      config: ATTRS,
+      submit: answerCallbacks(asked.callbacks!, answers as (string | number | boolean)[]),
+    });
     expect(r.outcome).toBeUndefined();
     expect(r.state).toEqual({});
     const failedPolicies = r.callbacks!.map((c) => c.output.find((f) => f.name === 'failedPolicies')!.value as string[]);
@@ -251,12 +280,26 @@ describe('terms.accept', () => {
   });
 });
 
-testNodeConfigs(termsAccept, { valid: [{ terms: 't' }], invalid: [{ config: {}, pointer: '/terms' }, { config: { terms: '' }, pointer: '/terms' }] }, jest);
+testNodeConfigs(
+  termsAccept,
+  {
+    valid: [{ terms: 't' }],
+    invalid: [
+      { config: {}, pointer: '/terms' },
+      { config: { terms: '' }, pointer: '/terms' },
+    ],
+  },
+  jest,
+);
 
 describe('user.create', () => {
   it('created: username, attributes and a scrypt hash of the collected password; the password leaves secrets', async () => {
     const users = await directory();
-    const r = await runNode(userCreate, { state: { username: 'bob', attributes: { mail: 'bob@example.com' } }, secrets: { password: 'bob password' }, services: { users } });
+    const r = await runNode(userCreate, {
+      state: { username: 'bob', attributes: { mail: 'bob@example.com' } },
+      secrets: { password: 'bob password' },
+      services: { users },
+    });
     expect(r.outcome).toBe('created');
     expect(r.secrets).toEqual({});
     const bob = (await users.findByUsername('bob'))!;
@@ -268,7 +311,11 @@ describe('user.create', () => {
 
   it('created: without a password, from another state path', async () => {
     const users = await directory();
-    const r = await runNode(userCreate, { config: { from: 'profile', username: 'state.login' }, state: { login: 'carol', profile: { age: 3 } }, services: { users } });
+    const r = await runNode(userCreate, {
+      config: { from: 'profile', username: 'state.login' },
+      state: { login: 'carol', profile: { age: 3 } },
+      services: { users },
+    });
     expect(r.outcome).toBe('created');
     expect(await users.findByUsername('carol')).toMatchObject({ attributes: { age: 3 } });
     expect((await users.findByUsername('carol'))!.passwordHash).toBeUndefined();
@@ -284,7 +331,10 @@ describe('user.create', () => {
 
   it('no username: ERR_NODE_STATE naming the ref; attributes not an object: ERR_NODE_STATE naming the path', async () => {
     const users = await directory();
-    expect((await runNode(userCreate, { services: { users } })).error).toMatchObject({ code: 'ERR_NODE_STATE', message: expect.stringContaining('state.username') });
+    expect((await runNode(userCreate, { services: { users } })).error).toMatchObject({
+      code: 'ERR_NODE_STATE',
+      message: expect.stringContaining('state.username'),
+    });
     expect((await runNode(userCreate, { state: { username: 'x', attributes: [1] }, services: { users } })).error).toMatchObject({
       code: 'ERR_NODE_STATE',
       message: expect.stringContaining('"attributes"'),
@@ -305,14 +355,22 @@ describe('user.create', () => {
 describe('user.update', () => {
   it('updated: attributes merged (null removes)', async () => {
     const users = await directory();
-    const r = await runNode(userUpdate, { state: { sub: 'u-alice', attributes: { mail: 'new@example.com', age: null } }, services: { users } });
+    const r = await runNode(userUpdate, {
+      state: { sub: 'u-alice', attributes: { mail: 'new@example.com', age: null } },
+      services: { users },
+    });
     expect(r.outcome).toBe('updated');
     expect((await users.findBySub('u-alice'))!.attributes).toEqual({ mail: 'new@example.com' });
   });
 
   it('updated: with password true, the collected password replaces the old one and leaves secrets', async () => {
     const users = await directory();
-    const r = await runNode(userUpdate, { config: { password: true }, state: { sub: 'u-alice' }, secrets: { password: 'new password' }, services: { users } });
+    const r = await runNode(userUpdate, {
+      config: { password: true },
+      state: { sub: 'u-alice' },
+      secrets: { password: 'new password' },
+      services: { users },
+    });
     expect(r.outcome).toBe('updated');
     expect(r.secrets).toEqual({});
     expect(await verifyPassword('new password', (await users.findBySub('u-alice'))!.passwordHash!)).toBe(true);
@@ -326,7 +384,10 @@ describe('user.update', () => {
 
   it('notFound: an unknown sub, and no sub at all', async () => {
     const users = await directory();
-    expect(await runNode(userUpdate, { state: { sub: 'u-nobody' }, services: { users } })).toMatchObject({ outcome: 'notFound', reason: 'unknown_user' });
+    expect(await runNode(userUpdate, { state: { sub: 'u-nobody' }, services: { users } })).toMatchObject({
+      outcome: 'notFound',
+      reason: 'unknown_user',
+    });
     expect(await runNode(userUpdate, { services: { users } })).toMatchObject({ outcome: 'notFound', reason: 'no_subject' });
   });
 
@@ -340,7 +401,10 @@ describe('login.count', () => {
   it('done: counts each login and records its time (the injected clock)', async () => {
     const users = await directory();
     const clock = testClock(1_800_000_000_000);
-    expect(await runNode(loginCount, { state: { sub: 'u-alice' }, services: { users }, clock })).toMatchObject({ outcome: 'done', state: { loginCount: 1 } });
+    expect(await runNode(loginCount, { state: { sub: 'u-alice' }, services: { users }, clock })).toMatchObject({
+      outcome: 'done',
+      state: { loginCount: 1 },
+    });
     clock.advance(1000);
     expect((await runNode(loginCount, { state: { sub: 'u-alice' }, services: { users }, clock })).state.loginCount).toBe(2);
     expect(await users.findBySub('u-alice')).toMatchObject({ loginCount: 2, lastLoginAt: 1_800_000_001_000 });
@@ -348,7 +412,10 @@ describe('login.count', () => {
 
   it('done with reason unknown_user for an unknown sub; no sub: ERR_NODE_STATE', async () => {
     const users = await directory();
-    expect(await runNode(loginCount, { state: { sub: 'u-x' }, services: { users } })).toMatchObject({ outcome: 'done', reason: 'unknown_user' });
+    expect(await runNode(loginCount, { state: { sub: 'u-x' }, services: { users } })).toMatchObject({
+      outcome: 'done',
+      reason: 'unknown_user',
+    });
     expect((await runNode(loginCount, { services: { users } })).error).toMatchObject({ code: 'ERR_NODE_STATE' });
   });
 
@@ -400,9 +467,13 @@ describe('account.lockout', () => {
   it('done: locks the user; credentials.verify then answers locked for the right password only', async () => {
     const users = await directory();
     const stores = createMemoryStores(testClock());
-    expect(await runNode(accountLockout, { state: { sub: 'u-alice' }, services: { users } })).toMatchObject({ outcome: 'done', reason: 'locked' });
+    expect(await runNode(accountLockout, { state: { sub: 'u-alice' }, services: { users } })).toMatchObject({
+      outcome: 'done',
+      reason: 'locked',
+    });
     expect((await users.findBySub('u-alice'))!.locked).toBe(true);
-    const verify = (password: string) => runNode(credentialsVerify, { state: { username: 'alice' }, secrets: { password }, services: { users }, stores });
+    const verify = (password: string) =>
+      runNode(credentialsVerify, { state: { username: 'alice' }, secrets: { password }, services: { users }, stores });
     expect(await verify('alice password')).toMatchObject({ outcome: 'locked', reason: 'account_locked' });
     expect(await verify('wrong')).toMatchObject({ outcome: 'invalid', reason: 'bad_credentials' });
   });
@@ -412,17 +483,30 @@ describe('account.lockout', () => {
     const stores = createMemoryStores(testClock());
     await users.setLocked('u-alice', true);
     await stores.counters.increment('credentials:failures:alice', 900);
-    const r = await runNode(accountLockout, { config: { lock: false }, state: { sub: 'u-alice', username: 'alice' }, services: { users }, stores });
+    const r = await runNode(accountLockout, {
+      config: { lock: false },
+      state: { sub: 'u-alice', username: 'alice' },
+      services: { users },
+      stores,
+    });
     expect(r).toMatchObject({ outcome: 'done', reason: 'unlocked' });
     expect((await users.findBySub('u-alice'))!.locked).toBe(false);
     expect(await stores.counters.get('credentials:failures:alice')).toBe(0);
-    const ok = await runNode(credentialsVerify, { state: { username: 'alice' }, secrets: { password: 'alice password' }, services: { users }, stores });
+    const ok = await runNode(credentialsVerify, {
+      state: { username: 'alice' },
+      secrets: { password: 'alice password' },
+      services: { users },
+      stores,
+    });
     expect(ok.outcome).toBe('valid');
   });
 
   it('done with reason unknown_user for an unknown sub; no sub: ERR_NODE_STATE; a store without setLocked(): ERR_USER_STORE_CAPABILITY', async () => {
     const users = await directory();
-    expect(await runNode(accountLockout, { state: { sub: 'u-x' }, services: { users } })).toMatchObject({ outcome: 'done', reason: 'unknown_user' });
+    expect(await runNode(accountLockout, { state: { sub: 'u-x' }, services: { users } })).toMatchObject({
+      outcome: 'done',
+      reason: 'unknown_user',
+    });
     expect((await runNode(accountLockout, { services: { users } })).error).toMatchObject({ code: 'ERR_NODE_STATE' });
     expect((await runNode(accountLockout, { state: { sub: 'u-alice' }, services: { users: readOnly(users) } })).error).toMatchObject({
       code: 'ERR_USER_STORE_CAPABILITY',

@@ -29,7 +29,13 @@ describe('MemoryUserStore', () => {
   it('starts with the given users and refuses one listed twice', async () => {
     const store = new MemoryUserStore([{ sub: 'u-1', username: 'alice', attributes: {} }]);
     expect((await store.findByUsername('ALICE'))?.sub).toBe('u-1');
-    expect(() => new MemoryUserStore([{ sub: 'u-1', username: 'a', attributes: {} }, { sub: 'u-2', username: 'A', attributes: {} }])).toThrow(/appears twice/);
+    expect(
+      () =>
+        new MemoryUserStore([
+          { sub: 'u-1', username: 'a', attributes: {} },
+          { sub: 'u-2', username: 'A', attributes: {} },
+        ]),
+    ).toThrow(/appears twice/);
   });
 });
 
@@ -52,7 +58,15 @@ describe('FileUserStore writes', () => {
     try {
       const store = new FileUserStore(path);
       expect(await store.findByUsername('bob')).toBeUndefined();
-      await writeFile(path, JSON.stringify({ users: [{ sub: 'u-1', username: 'alice', attributes: {} }, { sub: 'u-2', username: 'bob', attributes: {} }] }));
+      await writeFile(
+        path,
+        JSON.stringify({
+          users: [
+            { sub: 'u-1', username: 'alice', attributes: {} },
+            { sub: 'u-2', username: 'bob', attributes: {} },
+          ],
+        }),
+      );
       expect(await store.create({ username: 'BOB' })).toBeUndefined();
       await store.setLocked('u-2', true);
       expect((await store.findByUsername('bob'))?.locked).toBe(true);
@@ -78,11 +92,23 @@ describe('FileUserStore writes', () => {
 
   it('checks the new fields of a users file, naming the entry', () => {
     const entry = (extra: object) => JSON.stringify({ users: [{ sub: 'u', username: 'a', ...extra }] });
-    expect(parseUsersFile(entry({ locked: true, loginCount: 3, lastLoginAt: 5 }))[0]).toMatchObject({ locked: true, loginCount: 3, lastLoginAt: 5 });
+    expect(parseUsersFile(entry({ locked: true, loginCount: 3, lastLoginAt: 5 }))[0]).toMatchObject({
+      locked: true,
+      loginCount: 3,
+      lastLoginAt: 5,
+    });
     expect(parseUsersFile(entry({}))[0]!.passwordHash).toBeUndefined();
-    expect(() => parseUsersFile(entry({ locked: 'yes' }))).toThrow(expect.objectContaining({ code: 'ERR_USERS_FILE', details: expect.objectContaining({ pointer: '/users/0/locked' }) }));
-    expect(() => parseUsersFile(entry({ loginCount: -1 }))).toThrow(expect.objectContaining({ details: expect.objectContaining({ pointer: '/users/0/loginCount' }) }));
-    expect(() => parseUsersFile(entry({ lastLoginAt: 'today' }))).toThrow(expect.objectContaining({ details: expect.objectContaining({ pointer: '/users/0/lastLoginAt' }) }));
-    expect(() => parseUsersFile(entry({ passwordHash: 'plain' }))).toThrow(expect.objectContaining({ details: expect.objectContaining({ pointer: '/users/0/passwordHash' }) }));
+    expect(() => parseUsersFile(entry({ locked: 'yes' }))).toThrow(
+      expect.objectContaining({ code: 'ERR_USERS_FILE', details: expect.objectContaining({ pointer: '/users/0/locked' }) }),
+    );
+    expect(() => parseUsersFile(entry({ loginCount: -1 }))).toThrow(
+      expect.objectContaining({ details: expect.objectContaining({ pointer: '/users/0/loginCount' }) }),
+    );
+    expect(() => parseUsersFile(entry({ lastLoginAt: 'today' }))).toThrow(
+      expect.objectContaining({ details: expect.objectContaining({ pointer: '/users/0/lastLoginAt' }) }),
+    );
+    expect(() => parseUsersFile(entry({ passwordHash: 'plain' }))).toThrow(
+      expect.objectContaining({ details: expect.objectContaining({ pointer: '/users/0/passwordHash' }) }),
+    );
   });
 });

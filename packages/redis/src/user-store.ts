@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { normaliseUsername, type JsonObject, type JsonPrimitive, type NewUser, type UserRecord, type UserStore, type UserUpdate } from '@waymark/sdk';
+import {
+  normaliseUsername,
+  type JsonObject,
+  type JsonPrimitive,
+  type NewUser,
+  type UserRecord,
+  type UserStore,
+  type UserUpdate,
+} from '@waymark/sdk';
 import { ConfigInvalidError, StoreUnavailableError } from '@waymark/core';
 import { DEFAULT_PREFIX } from './defaults.js';
 import { Connection, type RedisClient } from './lib/connection.js';
@@ -58,7 +66,11 @@ export class RedisUserStore implements UserStore {
     const prefix = options.prefix ?? DEFAULT_PREFIX;
     if (/[{}]/.test(prefix))
       throw new ConfigInvalidError('RedisUserStore options', [
-        { code: 'ERR_CONFIG_INVALID', pointer: '/prefix', message: `"${prefix}" holds a brace: a prefix must not contain { or } (they are Redis Cluster hash tags)` },
+        {
+          code: 'ERR_CONFIG_INVALID',
+          pointer: '/prefix',
+          message: `"${prefix}" holds a brace: a prefix must not contain { or } (they are Redis Cluster hash tags)`,
+        },
       ]);
     this.#owned = typeof options.redis === 'string' ? new Redis(options.redis, { lazyConnect: true, maxRetriesPerRequest: 1 }) : undefined;
     this.#conn = new Connection(this.#owned ?? (options.redis as RedisClient), prefix);
@@ -95,7 +107,12 @@ export class RedisUserStore implements UserStore {
       ...(user.passwordHash !== undefined ? { passwordHash: user.passwordHash } : {}),
       attributes: user.attributes ?? {},
     };
-    const done = await this.#conn.evalKeys('users', USER_CREATE, this.#keys, [record.sub, normaliseUsername(record.username), JSON.stringify(record), ...indexFields(record)]);
+    const done = await this.#conn.evalKeys('users', USER_CREATE, this.#keys, [
+      record.sub,
+      normaliseUsername(record.username),
+      JSON.stringify(record),
+      ...indexFields(record),
+    ]);
     return done === 1 ? (JSON.parse(JSON.stringify(record)) as UserRecord) : undefined;
   }
 
@@ -132,7 +149,14 @@ export class RedisUserStore implements UserStore {
       const user = JSON.parse(raw) as UserRecord;
       const changed = next(user);
       const old = indexFields(user);
-      const done = await this.#conn.evalKeys('users', USER_REPLACE, this.#keys, [sub, raw, JSON.stringify(changed), old.length, ...old, ...indexFields(changed)]);
+      const done = await this.#conn.evalKeys('users', USER_REPLACE, this.#keys, [
+        sub,
+        raw,
+        JSON.stringify(changed),
+        old.length,
+        ...old,
+        ...indexFields(changed),
+      ]);
       if (done === 1) return changed;
       if (done === -1) return undefined;
     }

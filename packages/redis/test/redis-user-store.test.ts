@@ -43,8 +43,17 @@ describe('RedisUserStore', () => {
   it('keeps every key under <prefix>{users}: (one hash tag), the hash nowhere but the record', async () => {
     const prefix = freshPrefix();
     const users = new RedisUserStore({ redis: client, prefix });
-    await users.create({ sub: 'u-1', username: 'Alice', passwordHash: 'scrypt$1024$8$1$AAAAAAAAAAAAAAAAAAAAAA$BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB', attributes: { mail: 'a@example.com' } });
-    expect((await keysUnder(client, prefix)).sort()).toEqual([`${prefix}{users}:index`, `${prefix}{users}:names`, `${prefix}{users}:records`]);
+    await users.create({
+      sub: 'u-1',
+      username: 'Alice',
+      passwordHash: 'scrypt$1024$8$1$AAAAAAAAAAAAAAAAAAAAAA$BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB',
+      attributes: { mail: 'a@example.com' },
+    });
+    expect((await keysUnder(client, prefix)).sort()).toEqual([
+      `${prefix}{users}:index`,
+      `${prefix}{users}:names`,
+      `${prefix}{users}:records`,
+    ]);
     expect(await client.hgetall(`${prefix}{users}:names`)).toEqual({ alice: 'u-1' });
     expect(await client.hgetall(`${prefix}{users}:index`)).toEqual({ 'mail="a@example.com"': '["u-1"]' });
     await deleteByPrefix(client, prefix);

@@ -43,7 +43,11 @@ export function userStoreConformance(name: string, factory: () => Promise<Contro
     });
 
     it('creates a user and finds it by username (any case), sub and attribute', async () => {
-      const created = await store.create({ username: 'Alice', passwordHash: HASH, attributes: { mail: 'alice@example.com', age: 42, admin: false } });
+      const created = await store.create({
+        username: 'Alice',
+        passwordHash: HASH,
+        attributes: { mail: 'alice@example.com', age: 42, admin: false },
+      });
       assert.ok(created && typeof created.sub === 'string' && created.sub !== '');
       assert.equal(created.username, 'Alice');
       assert.deepEqual((await store.findByUsername('ALICE'))?.sub, created.sub);
@@ -74,7 +78,9 @@ export function userStoreConformance(name: string, factory: () => Promise<Contro
     });
 
     it(`of ${CONCURRENCY} concurrent creates of one username, exactly one wins`, async () => {
-      const results = await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => instance(i).create({ username: 'race', attributes: { i } })));
+      const results = await Promise.all(
+        Array.from({ length: CONCURRENCY }, (_, i) => instance(i).create({ username: 'race', attributes: { i } })),
+      );
       const winners = results.filter((r) => r !== undefined);
       assert.equal(winners.length, 1);
       assert.equal((await store.findByUsername('race'))?.sub, winners[0]!.sub);
@@ -105,8 +111,13 @@ export function userStoreConformance(name: string, factory: () => Promise<Contro
 
     it(`counts ${CONCURRENCY} concurrent logins, every one, and keeps the last time`, async () => {
       const u = (await store.create({ username: 'grace' }))!;
-      const counts = await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => instance(i).recordLogin(u.sub, 1_700_000_000_000 + i)));
-      assert.deepEqual([...counts].sort((a, b) => a! - b!), Array.from({ length: CONCURRENCY }, (_, i) => i + 1));
+      const counts = await Promise.all(
+        Array.from({ length: CONCURRENCY }, (_, i) => instance(i).recordLogin(u.sub, 1_700_000_000_000 + i)),
+      );
+      assert.deepEqual(
+        [...counts].sort((a, b) => a! - b!),
+        Array.from({ length: CONCURRENCY }, (_, i) => i + 1),
+      );
       const found = await store.findBySub(u.sub);
       assert.equal(found?.loginCount, CONCURRENCY);
       assert.ok(typeof found?.lastLoginAt === 'number' && found.lastLoginAt >= 1_700_000_000_000);

@@ -6,7 +6,9 @@ import { NODES_ERRORS } from '../errors.js';
 export function userStoreOf(ctx: NodeContext, usersFile?: string): UserStore {
   if (ctx.services.users) return ctx.services.users;
   if (usersFile !== undefined) return fileUserStore(usersFile);
-  throw new WaymarkError(NODES_ERRORS.ERR_NO_USER_STORE, 'no user store: wire services.users or set "usersFile" in the node config', { key: 'usersFile' });
+  throw new WaymarkError(NODES_ERRORS.ERR_NO_USER_STORE, 'no user store: wire services.users or set "usersFile" in the node config', {
+    key: 'usersFile',
+  });
 }
 
 type Method = 'findByAttribute' | 'create' | 'update' | 'setLocked' | 'recordLogin' | 'findBySub';
@@ -28,7 +30,12 @@ export function storeMethod<M extends Method>(store: UserStore, method: M, nodeT
 
 /** A ref such as `state.username`, `params.login_hint`, `journey.id`; never secrets (they are traced nowhere, and refs are). */
 export function readRef(ctx: NodeContext, ref: string): unknown {
-  const roots: Record<string, unknown> = { state: ctx.state, params: ctx.params, journey: ctx.journey, client: ctx.client && { clientId: ctx.client.clientId } };
+  const roots: Record<string, unknown> = {
+    state: ctx.state,
+    params: ctx.params,
+    journey: ctx.journey,
+    client: ctx.client && { clientId: ctx.client.clientId },
+  };
   let value: unknown = roots;
   for (const key of ref.split('.')) {
     if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
@@ -65,14 +72,28 @@ export function setStatePath(state: JsonObject, path: string, value: JsonValue):
 /* A path never names what every object inherits: writing `__proto__` would reach Object.prototype. */
 const NO_PROTO = { not: { pattern: '(^|\\.)(__proto__|constructor|prototype)(\\.|$)' } } as const;
 /** JSON Schema of a ref (the roots readRef knows). */
-export const REF_SCHEMA = { type: 'string', maxLength: 200, pattern: '^(state|params|journey|client)(\\.[A-Za-z0-9_-]+)+$', ...NO_PROTO } as const;
+export const REF_SCHEMA = {
+  type: 'string',
+  maxLength: 200,
+  pattern: '^(state|params|journey|client)(\\.[A-Za-z0-9_-]+)+$',
+  ...NO_PROTO,
+} as const;
 /** JSON Schema of a state path. */
-export const STATE_PATH_SCHEMA = { type: 'string', maxLength: 200, pattern: '^(state\\.)?[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$', ...NO_PROTO } as const;
+export const STATE_PATH_SCHEMA = {
+  type: 'string',
+  maxLength: 200,
+  pattern: '^(state\\.)?[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$',
+  ...NO_PROTO,
+} as const;
 
 /** The subject in `state.sub`; ERR_NODE_STATE naming the node when an earlier node did not set one. */
 export function subjectOf(ctx: NodeContext, nodeType: string): string {
   const sub = ctx.state.sub;
   if (typeof sub !== 'string' || sub === '')
-    throw new WaymarkError(NODES_ERRORS.ERR_NODE_STATE, `${nodeType}: state "sub" holds no subject; run user.identify, credentials.verify or user.create first`, { key: 'sub' });
+    throw new WaymarkError(
+      NODES_ERRORS.ERR_NODE_STATE,
+      `${nodeType}: state "sub" holds no subject; run user.identify, credentials.verify or user.create first`,
+      { key: 'sub' },
+    );
   return sub;
 }

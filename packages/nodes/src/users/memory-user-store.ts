@@ -17,7 +17,8 @@ export class MemoryUserStore implements UserStore {
 
   constructor(users: readonly UserRecord[] = []) {
     for (const u of users) {
-      if (this.#byName.has(normaliseUsername(u.username)) || this.#bySub.has(u.sub)) throw new TypeError(`MemoryUserStore: user ${u.sub} (${u.username}) appears twice`);
+      if (this.#byName.has(normaliseUsername(u.username)) || this.#bySub.has(u.sub))
+        throw new TypeError(`MemoryUserStore: user ${u.sub} (${u.username}) appears twice`);
       this.#put(copy(u));
     }
   }

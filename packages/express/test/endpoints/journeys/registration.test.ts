@@ -10,7 +10,8 @@ import { spaClient } from '../../support/journeys.js';
 
 type Callback = { type: string; output: { name: string; value: unknown }[]; input: { name: string; value: unknown }[] };
 
-const fill = (callbacks: Callback[], values: unknown[]): Callback[] => callbacks.map((cb, i) => ({ ...cb, input: cb.input.map((f) => ({ ...f, value: values[i] })) }));
+const fill = (callbacks: Callback[], values: unknown[]): Callback[] =>
+  callbacks.map((cb, i) => ({ ...cb, input: cb.input.map((f) => ({ ...f, value: values[i] })) }));
 
 async function registrationApp() {
   const clock = new TestClock();
@@ -41,7 +42,10 @@ describe('the registration journey over the JSON journey API', () => {
     const answers: [string[], unknown[]][] = [
       [['NameCallback'], ['hana']],
       [['PasswordCallback'], ['hana password']],
-      [['StringAttributeInputCallback', 'NumberAttributeInputCallback', 'BooleanAttributeInputCallback'], ['hana@example.com', 41, false]],
+      [
+        ['StringAttributeInputCallback', 'NumberAttributeInputCallback', 'BooleanAttributeInputCallback'],
+        ['hana@example.com', 41, false],
+      ],
       [['TermsAndConditionsCallback'], [true]],
     ];
     for (const [types, values] of answers) {
