@@ -5,7 +5,7 @@ import type { CompiledFlow } from '@waymark/core';
  * start-up, `run` before the first prompt, each with the setting or flag that gives it.
  */
 export type ServiceNeed =
-  /** A user store: credentials.verify without its own `usersFile`. */
+  /** A user store: credentials.verify without its own `usersFile`, and the user.*, login.count and account.lockout steps. */
   | { service: 'users'; flow: string; node: string; type: string }
   /** A named secret (`secretSource`): an introspection client secret, a risk service token. */
   | { service: 'secret'; flow: string; node: string; type: string; name: string; key: string };
@@ -34,6 +34,14 @@ function needsOf(flow: string, node: string, type: string, config: NeedsConfig, 
     case 'credentials.verify':
       // userStoreOf in @waymark/nodes: services.users, else the node's usersFile, else ERR_NO_USER_STORE at the first login.
       if (!has.users && config.usersFile === undefined) needs.push({ service: 'users', flow, node, type });
+      break;
+    // The user-store steps read services.users only (userStoreOf in @waymark/nodes without a usersFile).
+    case 'user.identify':
+    case 'user.create':
+    case 'user.update':
+    case 'login.count':
+    case 'account.lockout':
+      if (!has.users) needs.push({ service: 'users', flow, node, type });
       break;
     case 'token.validate':
       if (config.mode === 'introspection' && config.introspection?.authMethod !== 'none')

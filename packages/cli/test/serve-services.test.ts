@@ -79,7 +79,7 @@ describe('serve: services checked at start-up', () => {
   it('stops when a flow needs a user store and none is configured (credentials.verify)', async () => {
     const error = await failure(startServer(base, { logger: silent, env: {} }));
     expect(error.message).toBe(
-      'config: /services/usersFile: is not set, and flow "password-login" node "verify" (credentials.verify) needs a user store: set "services": { "usersFile": "users.json" } (or "usersFile" in the node\'s config)',
+      'config: /services/usersFile: is not set, and flow "password-login" node "verify" (credentials.verify) needs a user store: set "services": { "usersFile": "users.json" } or { "userStore": "memory" | "redis" } (or "usersFile" in the node\'s config)',
     );
   });
 

@@ -1,9 +1,10 @@
-import { WaymarkError, defineNode, type NodeContext } from '@waymark/sdk';
-import { fileUserStore, normaliseUsername } from './users/file-user-store.js';
+import { defineNode } from '@waymark/sdk';
+import { normaliseUsername } from './users/user-store.js';
 import { dummyVerify, verifyPassword } from './users/password.js';
-import type { UserStore } from './users/user-store.js';
+import { userStoreOf } from './lib/user-steps.js';
 import { REFUSED } from './credentials-collect.js';
-import { NODES_ERRORS } from './errors.js';
+
+export { userStoreOf } from './lib/user-steps.js';
 
 const config = {
   type: 'object',
@@ -20,11 +21,9 @@ const config = {
   },
 } as const;
 
-/** The user directory: `services.users`, else the `usersFile` of the config. */
-export function userStoreOf(ctx: NodeContext, usersFile: string | undefined): UserStore {
-  if (ctx.services.users) return ctx.services.users;
-  if (usersFile !== undefined) return fileUserStore(usersFile);
-  throw new WaymarkError(NODES_ERRORS.ERR_NO_USER_STORE, 'no user store: wire services.users or set "usersFile" in the node config', { key: 'usersFile' });
+/** The counter of failed attempts for a username (account.lockout clears it on unlock). */
+export function failureCounter(username: string): string {
+  return `credentials:failures:${encodeURIComponent(normaliseUsername(username))}`;
 }
 
 /**
@@ -34,6 +33,11 @@ export function userStoreOf(ctx: NodeContext, usersFile: string | undefined): Us
  * username that unknown usernames share the behaviour of. On `valid` it sets `state.sub` and
  * resets the counter. The password leaves `secrets` whatever the outcome. With `subjectFrom`
  * (a step-up) only the credentials of the subject in `state[subjectFrom]` are valid.
+ *
+ * It is the data-store decision of imported journeys, and it honours the store's lockout: a
+ * user locked by `account.lockout` gets `locked` (reason `account_locked`) for the RIGHT
+ * password only; a wrong one is `invalid` as for anyone, so `locked` never tells a guesser
+ * that a name exists. A user without a password (registered without one) is never valid.
  *
  * @example
  * { "type": "credentials.verify", "config": { "maxAttempts": 5 },
@@ -54,7 +58,7 @@ export const credentialsVerify = defineNode({
     const expected = c.subjectFrom === undefined ? undefined : ctx.state[c.subjectFrom];
     if (c.subjectFrom !== undefined && (typeof expected !== 'string' || expected === '')) return { outcome: 'invalid', reason: 'no_subject' };
 
-    const counter = `credentials:failures:${encodeURIComponent(normaliseUsername(username))}`;
+    const counter = failureCounter(username);
     const counters = ctx.services.stores.counters;
     if ((await counters.get(counter)) >= c.maxAttempts) return { outcome: 'locked', reason: 'locked' };
 
@@ -63,7 +67,8 @@ export const credentialsVerify = defineNode({
     // Another user than the one to step up is treated as unknown: same work, outcome and reason,
     // so the answer never tells whether that user's password was right.
     const user = found && (expected === undefined || found.sub === expected) ? found : undefined;
-    const ok = user ? await verifyPassword(password, user.passwordHash) : await dummyVerify(password);
+    const ok = user?.passwordHash !== undefined ? await verifyPassword(password, user.passwordHash) : await dummyVerify(password);
+    if (ok && user?.locked === true) return { outcome: 'locked', reason: 'account_locked' };
     if (ok && user) {
       await counters.reset(counter);
       ctx.state.sub = user.sub;

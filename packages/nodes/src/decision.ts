@@ -10,7 +10,7 @@ const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]/;
 const QUANTIFIED_ALTERNATION = /\((?:[^()\\]|\\.)*\|(?:[^()\\]|\\.)*\)\s*[+*{]/;
 const BACKREFERENCE = /\\[1-9]|\\k</;
 /** Refused at flow load and again at compile: patterns that can backtrack catastrophically. */
-const UNSAFE_PATTERN = { anyOf: [NESTED_QUANTIFIER, QUANTIFIED_ALTERNATION, BACKREFERENCE].map((re) => ({ pattern: re.source })) };
+export const UNSAFE_PATTERN = { anyOf: [NESTED_QUANTIFIER, QUANTIFIED_ALTERNATION, BACKREFERENCE].map((re) => ({ pattern: re.source })) };
 
 const ref = { type: 'string', maxLength: 200, pattern: '^(state|request|params|par|client|journey)(\\.[^.]+)*$' } as const;
 const pair = (second: object) => ({ type: 'array', prefixItems: [ref, second], minItems: 2, maxItems: 2 }) as const;

@@ -7,6 +7,8 @@
 export const NODES_ERRORS = {
   /** `credentials.verify`: no user store (wire `services.users` or set `usersFile` in the node config). */
   ERR_NO_USER_STORE: 'ERR_NO_USER_STORE',
+  /** The user store lacks a method a node needs (`user.create` on a read-only store); names the node, the method and the fix. */
+  ERR_USER_STORE_CAPABILITY: 'ERR_USER_STORE_CAPABILITY',
   /** A users file cannot be read or is malformed; names the file and the entry's JSON pointer (never a hash). */
   ERR_USERS_FILE: 'ERR_USERS_FILE',
   /** A stored password hash is not in the `scrypt$N$r$p$salt$hash` form (an operator error, not a wrong password). */

@@ -17,6 +17,16 @@ import { otpChallenge } from './otp-challenge.js';
 import { tokenValidate } from './token-validate.js';
 import { decision } from './decision.js';
 import { message } from './message.js';
+import { credentialsUsername } from './credentials-username.js';
+import { credentialsPassword } from './credentials-password.js';
+import { userIdentify } from './user-identify.js';
+import { attributesCollect } from './attributes-collect.js';
+import { termsAccept } from './terms-accept.js';
+import { userCreate } from './user-create.js';
+import { userUpdate } from './user-update.js';
+import { loginCount } from './login-count.js';
+import { retryLimit } from './retry-limit.js';
+import { accountLockout } from './account-lockout.js';
 
 export { NODES_ERRORS } from './errors.js';
 export type { NodesErrorCode } from './errors.js';
@@ -56,8 +66,19 @@ export { countryCentroid } from './risk/centroids.js';
 
 export { credentialsCollect } from './credentials-collect.js';
 export { credentialsVerify } from './credentials-verify.js';
-export type { UserStore, UserRecord } from './users/user-store.js';
+export type { UserStore, UserRecord, NewUser, UserUpdate } from './users/user-store.js';
 export { FileUserStore, parseUsersFile, normaliseUsername } from './users/file-user-store.js';
+export { MemoryUserStore } from './users/memory-user-store.js';
+export { credentialsUsername } from './credentials-username.js';
+export { credentialsPassword } from './credentials-password.js';
+export { userIdentify } from './user-identify.js';
+export { attributesCollect } from './attributes-collect.js';
+export { termsAccept } from './terms-accept.js';
+export { userCreate } from './user-create.js';
+export { userUpdate } from './user-update.js';
+export { loginCount } from './login-count.js';
+export { retryLimit } from './retry-limit.js';
+export { accountLockout } from './account-lockout.js';
 export { hashPassword, verifyPassword, SCRYPT_DEFAULTS } from './users/password.js';
 export type { ScryptParams } from './users/password.js';
 
@@ -85,4 +106,14 @@ export const builtinNodes: NodeType<any>[] = [
   credentialsCollect,
   credentialsVerify,
   otpChallenge,
+  credentialsUsername,
+  credentialsPassword,
+  userIdentify,
+  attributesCollect,
+  termsAccept,
+  userCreate,
+  userUpdate,
+  loginCount,
+  retryLimit,
+  accountLockout,
 ];

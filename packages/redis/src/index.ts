@@ -15,3 +15,5 @@ export { RedisAuditStore, RedisJourneyLogStore } from './control-stores.js';
 export type { RedisAuditStoreOptions, RedisJourneyLogStoreOptions } from './control-stores.js';
 export { createRedisControlStores, RedisFlowStore, RedisClientStore } from './live-control-stores.js';
 export type { RedisControlStores, RedisControlStoresOptions } from './live-control-stores.js';
+export { RedisUserStore } from './user-store.js';
+export type { RedisUserStoreOptions } from './user-store.js';

@@ -31,6 +31,12 @@ export interface NodeDefinition<S extends JsonSchema, O extends string> {
   pushPhase?: boolean;
   /** The callbacks the node may suspend with (catalogs and editors list them). Default: none declared. */
   callbacks?: readonly CallbackType[];
+  /**
+   * The secret namespace the node shares, when it is not the one of its type (text before the
+   * last dot): `user.create` reads the password `credentials.password` collected. Built-in
+   * types only: the plugin loader refuses a plugin type that names another namespace.
+   */
+  secretNamespace?: string;
   run(ctx: NodeContext, config: FromSchema<S>): NodeResult | Promise<NodeResult>;
 }
 
@@ -46,6 +52,8 @@ export interface NodeType<C = unknown> {
   readonly pushPhase: boolean;
   /** The callbacks it may suspend with, as declared (see `NodeDefinition.callbacks`). */
   readonly callbacks?: readonly CallbackType[];
+  /** The secret namespace, when the definition names one (see `NodeDefinition.secretNamespace`). */
+  readonly secretNamespace?: string;
   readonly apiVersion: number;
   run(ctx: NodeContext, config: C): NodeResult | Promise<NodeResult>;
 }
@@ -77,7 +85,7 @@ export function defineNode<const S extends JsonSchema, const O extends string>(
   definition: NodeDefinition<S, O>,
 ): NodeType<FromSchema<S>> {
   if (definition === null || typeof definition !== 'object') fail('definition', 'pass an object { type, version, description, config, outcomes, run }');
-  const { type, version, description, config, outcomes, run, timeoutMs, pushPhase, callbacks } = definition;
+  const { type, version, description, config, outcomes, run, timeoutMs, pushPhase, callbacks, secretNamespace } = definition;
   if (typeof type !== 'string' || !TYPE_NAME.test(type))
     fail('type', `"type" must be a lower-case name, namespaced with dots such as "acme.geofence" (got ${JSON.stringify(type)})`);
   if (!Number.isInteger(version) || version < 1) fail('version', `"version" of ${type} must be a positive integer`);
@@ -89,6 +97,8 @@ export function defineNode<const S extends JsonSchema, const O extends string>(
   if (pushPhase !== undefined && typeof pushPhase !== 'boolean') fail('pushPhase', `"pushPhase" of ${type} must be true or false (true: the node may run at the PAR endpoint, before the browser)`);
   if (callbacks !== undefined && (!Array.isArray(callbacks) || !callbacks.every((c) => typeof c === 'string' && c.endsWith('Callback'))))
     fail('callbacks', `"callbacks" of ${type} must list callback type names such as ["NameCallback", "PasswordCallback"]`);
+  if (secretNamespace !== undefined && (typeof secretNamespace !== 'string' || !TYPE_NAME.test(secretNamespace)))
+    fail('secretNamespace', `"secretNamespace" of ${type} must be a namespace name such as "credentials"`);
   if (typeof outcomes !== 'function') {
     if (!Array.isArray(outcomes) || outcomes.length === 0) fail('outcomes', `"outcomes" of ${type} must be a non-empty array of names, or a function of the config`);
     const seen = new Set<string>();
@@ -107,6 +117,7 @@ export function defineNode<const S extends JsonSchema, const O extends string>(
     timeoutMs,
     pushPhase: pushPhase ?? false,
     ...(callbacks !== undefined ? { callbacks: Object.freeze([...callbacks]) } : {}),
+    ...(secretNamespace !== undefined ? { secretNamespace } : {}),
     apiVersion: NODE_API_VERSION,
     run: run as NodeType<FromSchema<S>>['run'],
   }) as NodeType<FromSchema<S>>;

@@ -40,6 +40,8 @@ export type {
   KeyValueStore,
   Stores,
 } from './stores.js';
+export type { UserRecord, NewUser, UserUpdate, UserStore } from './user-store.js';
+export { normaliseUsername } from './user-store.js';
 export type {
   FlowVersionRecord,
   FlowEntry,

@@ -37,6 +37,7 @@ describe('defineNode', () => {
     ['config', { ...valid, config: null }],
     ['timeoutMs', { ...valid, timeoutMs: -5 }],
     ['pushPhase', { ...valid, pushPhase: 'yes' }],
+    ['secretNamespace', { ...valid, secretNamespace: 'Not A Namespace' }],
   ])('rejects a malformed %s at once with ERR_NODE_DEFINITION naming the field', (field, def) => {
     let error: unknown;
     try {
@@ -47,6 +48,11 @@ describe('defineNode', () => {
     expect(error).toBeInstanceOf(WaymarkError);
     expect((error as WaymarkError).code).toBe('ERR_NODE_DEFINITION');
     expect((error as WaymarkError).details.field).toBe(field);
+  });
+
+  it('keeps a secretNamespace (the one a built-in shares, as user.create shares credentials)', () => {
+    expect(defineNode({ ...valid, secretNamespace: 'credentials' }).secretNamespace).toBe('credentials');
+    expect('secretNamespace' in defineNode(valid)).toBe(false);
   });
 
   it('infers the config type from the schema, defaults included, and the default is there when the node runs', async () => {

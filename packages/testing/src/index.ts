@@ -24,3 +24,4 @@ export { TESTING_ERRORS } from './errors.js';
 export type { TestingErrorCode } from './errors.js';
 export { flowStoreConformance, clientStoreConformance } from './control-store-conformance.js';
 export type { ControlStoreSubject } from './control-store-conformance.js';
+export { userStoreConformance } from './user-store-conformance.js';

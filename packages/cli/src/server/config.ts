@@ -12,6 +12,7 @@ import { oidcSettingsSchema, resolveOidcSettings, type OidcSettings, type Resolv
 import { policyProblems, policySettingsSchema, type PolicySettings } from './policies-config.js';
 import { gatewaySettingsSchema, type GatewaySettings } from './gateway-config.js';
 import { auditOf, auditSchemaProperties, type AuditSettings, type ResolvedAuditSettings } from './audit-config.js';
+import { userStoreSetting, type UserStoreKind } from './users-config.js';
 
 /**
  * The `waymark serve` configuration file (JSON). Relative paths resolve from the file's folder.
@@ -44,8 +45,8 @@ export interface ServerConfig {
   variables?: Record<string, string | number | boolean>;
   /** Proxies (IPs, CIDRs) whose X-Forwarded-For is believed. Default []. */
   trustedProxies?: string[];
-  /** Services nodes use. `usersFile`: the users JSON of credentials.* nodes. */
-  services?: { usersFile?: string };
+  /** Services nodes use. `usersFile`: the users JSON of credentials.* nodes; `userStore`: file, memory or redis (users-config.ts). */
+  services?: { usersFile?: string; userStore?: UserStoreKind };
   /** Where the Redis stores live (see @waymark/redis `RedisSetting`); absent: WAYMARK_REDIS_URL, else memory stores. */
   redis?: unknown;
   /** The PAR budget (RFC 9126 §2.3): `{ max, clientMax?, windowSeconds }` (max per public client and source IP, clientMax per client), or `false` for none. Default { max: 60, clientMax: 6000, windowSeconds: 60 }. */
@@ -90,7 +91,7 @@ export interface ResolvedServerConfig {
   /** The flows' variables: the config's, overridden by WAYMARK_VAR_<name> from the environment. */
   variables: Record<string, string | number | boolean>;
   trustedProxies: string[];
-  services: { usersFile?: string };
+  services: { usersFile?: string; userStore?: UserStoreKind };
   redis: unknown;
   /** The abuse limits, the adapter's defaults filled in; `maxLiveJourneys` undefined keeps the memory stores' default. */
   limits: LimitSettings;
@@ -207,8 +208,8 @@ export const serverConfigSchema = {
       type: 'object',
       additionalProperties: false,
       default: {},
-      properties: { usersFile: nonEmpty('the users JSON file of the credentials.* nodes, relative to this file') },
-      description: 'services nodes use, such as { "usersFile": "users.json" }',
+      properties: { usersFile: nonEmpty('the users JSON file of the credentials.* nodes, relative to this file'), userStore: userStoreSetting },
+      description: 'services nodes use, such as { "usersFile": "users.json" } or { "userStore": "redis" }',
     },
     redis: redisSettingSchema,
     tls: tlsSettingSchema,
@@ -289,7 +290,7 @@ export function resolveServerConfig(
 ): ResolvedServerConfig {
   const raw = copy(input);
   const problems = schemas().config.problems(raw);
-  const config = raw as ServerConfig & { services: { usersFile?: string }; http: HttpSettings };
+  const config = raw as ServerConfig & { services: { usersFile?: string; userStore?: UserStoreKind }; http: HttpSettings };
   // What the schema cannot say, checked once the shape is right.
   if (problems.length === 0) {
     if (config.clients !== undefined && config.clientsFile !== undefined)
@@ -355,7 +356,10 @@ export function resolveServerConfig(
     secretKeys,
     variables,
     trustedProxies: config.trustedProxies ?? [],
-    services: config.services.usersFile !== undefined ? { usersFile: at(config.services.usersFile) } : {},
+    services: {
+      ...(config.services.usersFile !== undefined ? { usersFile: at(config.services.usersFile) } : {}),
+      ...(config.services.userStore !== undefined ? { userStore: config.services.userStore } : {}),
+    },
     redis: config.redis,
     ...(config.logClientIp !== undefined ? { logClientIp: config.logClientIp } : {}),
     ...(config.hsts !== undefined ? { hsts: config.hsts } : {}),

@@ -23,6 +23,8 @@ const USERS_FILE_TYPES = new Set(['credentials.verify', 'otp.challenge']);
 export interface ServiceContext {
   /** `services.usersFile`, absolute; undefined when not configured. */
   usersFile: string | undefined;
+  /** Whether a user store is wired (`services.userStore`); default: whether `usersFile` is set. */
+  hasUserStore?: boolean;
   /** The latest version of every loaded flow. */
   flows: readonly CompiledFlow[];
   /** Whether the named secret is set (`WAYMARK_SECRET_<NAME>`). */
@@ -99,12 +101,12 @@ export function serviceProblems(context: ServiceContext): ConfigProblem[] {
         if (why !== undefined) problem('/flows', `${where}: config /usersFile: ${why}`);
       }
     }
-  for (const need of serviceNeeds(context.flows, { users: context.usersFile !== undefined, secret: context.secret })) {
+  for (const need of serviceNeeds(context.flows, { users: context.hasUserStore ?? context.usersFile !== undefined, secret: context.secret })) {
     const where = `flow "${need.flow}" node "${need.node}" (${need.type})`;
     if (need.service === 'users')
       problem(
         '/services/usersFile',
-        `is not set, and ${where} needs a user store: set "services": { "usersFile": "users.json" } (or "usersFile" in the node's config)`,
+        `is not set, and ${where} needs a user store: set "services": { "usersFile": "users.json" } or { "userStore": "memory" | "redis" }${need.type === 'credentials.verify' ? ' (or "usersFile" in the node\'s config)' : ''}`,
       );
     else
       problem(

@@ -11,7 +11,8 @@ import {
   type CompiledFlow,
   type Engine,
 } from '@waymark/core';
-import { builtinNodes, FileUserStore } from '@waymark/nodes';
+import { builtinNodes } from '@waymark/nodes';
+import { userStoreOf } from './users-config.js';
 import type { Clock, Logger } from '@waymark/sdk';
 import { createWaymarkApp, createWaymarkRouter, DEFAULTS, type WaymarkRouter } from '@waymark/express';
 import { CliError } from '../errors.js';
@@ -201,7 +202,8 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
     // Filled after the flows are loaded (development only, see developmentCookieKeys).
     const generatedKeys = new Map<string, string>();
     const services: Record<string, unknown> = { secretSource: environmentSecretSource(env, generatedKeys) };
-    if (resolved.services.usersFile !== undefined) services.users = new FileUserStore(resolved.services.usersFile);
+    const users = userStoreOf(resolved.services, redis);
+    if (users) services.users = users;
     const oidc = resolved.oidc;
     const ownKeys = oidc ? publicJwks(oidc.jwks) : undefined;
     if (oidc && description.startsWith('redis') && (oidc.generatedKeys || oidc.generatedCookieKeys))
@@ -230,6 +232,7 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
     const secretSource = environmentSecretSource(env);
     const unmet = serviceProblems({
       usersFile: resolved.services.usersFile,
+      hasUserStore: users !== undefined,
       flows,
       secret: (name) => secretSource.get(name) !== undefined,
       secretVariable: secretEnvName,

@@ -75,7 +75,7 @@ export function compileFlow(flow: Flow, configs: Record<string, unknown>, resolv
       config,
       outcomes: Object.freeze({ ...node.outcomes }),
       declared: new Set(declared),
-      namespace: typeNamespace(type.type),
+      namespace: type.secretNamespace ?? typeNamespace(type.type),
       timeoutMs: flow.limits?.nodeTimeoutMs ?? type.timeoutMs,
     });
   }

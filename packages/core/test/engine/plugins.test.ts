@@ -27,6 +27,9 @@ beforeAll(() => {
   plugin('no-peer', { peer: null });
   plugin('clasher', { nodes: `[{ type: 'test.pass', version: 1, description: 'x', config: {}, outcomes: ['ok'], apiVersion: 1, run: () => 'ok' }]` });
   plugin('reserved', { nodes: `[{ type: 'session.steal', version: 1, description: 'x', config: {}, outcomes: ['ok'], apiVersion: 1, run: () => 'ok' }]` });
+  plugin('borrower', {
+    nodes: `[{ type: 'borrower.x', version: 1, description: 'x', config: {}, outcomes: ['ok'], apiVersion: 1, secretNamespace: 'credentials', run: () => 'ok' }]`,
+  });
   plugin('malformed', { nodes: `[{ type: 'malformed.x' }]` });
   plugin('future-api', { nodes: `[{ type: 'future.x', version: 1, description: 'x', config: {}, outcomes: ['ok'], apiVersion: 2, run: () => 'ok' }]` });
 });
@@ -45,6 +48,7 @@ describe('plugins', () => {
     ['old-plugin', /needs @waymark\/sdk \^2\.0\.0 but this engine implements 0\.1\.0/],
     ['no-peer', /peerDependency on "@waymark\/sdk"/],
     ['reserved', /reserved namespace "session"/],
+    ['borrower', /names the secret namespace "credentials": remove "secretNamespace"/],
     ['malformed', /nodes\[0\] is not a node type/],
     ['future-api', /built for node API 2/],
   ])('stops start-up when plugin %s cannot be honoured, naming it and the fix', async (name, message) => {
