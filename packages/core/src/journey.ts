@@ -15,6 +15,8 @@ export interface TraceStep {
    * failed at this node with this code (`ERR_NODE_FAILED`, `ERR_NODE_TIMEOUT`, `ERR_NODE_OUTCOME`).
    */
   code?: string;
+  /** The nodes a `page` ran in this step, each with its outcome (`suspended` when it asked). */
+  children?: TraceStep[];
 }
 
 /** What starts a journey. */
@@ -61,6 +63,8 @@ export interface SuspendedResult extends ResultBase {
   status: 'suspended';
   callbacks: Callback[];
   header?: string;
+  /** A sentence under the header (a `page`'s description). */
+  description?: string;
   stage?: string;
 }
 

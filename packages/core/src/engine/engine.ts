@@ -36,6 +36,7 @@ import { openJourney, parseJourneyRecord, pendingStep, serialiseJourney, type Pe
 import { engineLimits } from './limits.js';
 import type { LiveJourney } from './live-journey.js';
 import { outcomeOf } from './outcome.js';
+import { pageChildRunner, runPage } from './page.js';
 import { ParkedJourneys } from './parked-journeys.js';
 import { openPushedJourney, sealPushedJourney } from './pushed-journey.js';
 import { endedResult, suspendedResult } from './results.js';
@@ -406,23 +407,33 @@ export class Engine {
       if (push && !node.type.pushPhase) return this.#park(live, nodeId, scope.request);
       live.steps++;
       live.node = nodeId;
-      const secrets = (live.secrets[node.namespace] ??= {});
-      watchdog.begin();
-      const ctx = stepContext(
-        scope,
-        { id: live.id, flowId: flow.id, flowVersion: flow.version, nodeId, startedAt: live.startedAt },
-        live.state,
-        secrets,
-        callbacks,
-        watchdog.signal,
-      );
+      const given = callbacks;
       callbacks = undefined;
       const t0 = now();
-      let execution = executeNode(node.type, ctx, node.config, node.timeoutMs ?? this.limits.nodeTimeoutMs, watchdog, t0);
+      let execution: Execution | Promise<Execution>;
+      // A page runs its children itself (engine/page.ts); their trace steps go under the page's.
+      let children: TraceStep[] | undefined;
+      if (node.page) {
+        const ran = await runPage(node.page, nodeId, live, given, pageChildRunner(live, scope, watchdog, this.limits.nodeTimeoutMs));
+        execution = ran.execution;
+        children = ran.children;
+      } else {
+        const secrets = (live.secrets[node.namespace] ??= {});
+        watchdog.begin();
+        const ctx = stepContext(
+          scope,
+          { id: live.id, flowId: flow.id, flowVersion: flow.version, nodeId, startedAt: live.startedAt },
+          live.state,
+          secrets,
+          given,
+          watchdog.signal,
+        );
+        execution = executeNode(node.type, ctx, node.config, node.timeoutMs ?? this.limits.nodeTimeoutMs, watchdog, t0);
+      }
       if (execution instanceof Promise) execution = await execution;
       const ms = now() - t0;
       if (execution.kind === 'suspend') {
-        if (!push) return this.#suspend(live, node, execution, ms, scope.request);
+        if (!push) return this.#suspend(live, node, execution, ms, scope.request, children);
         execution = {
           kind: 'error',
           error: new Error(`node ${nodeId} (${node.type.type}) asked for callbacks in the push phase, where nobody can answer`),
@@ -441,6 +452,7 @@ export class Engine {
           reason: step.failed.stepReason,
           code: step.code,
         };
+        if (children) failed.children = children;
         live.trace.push(failed);
         if (listening)
           this.#events.emit({
@@ -458,6 +470,7 @@ export class Engine {
         step.reason === undefined
           ? { node: nodeId, type: node.type.type, outcome: step.outcome, ms }
           : { node: nodeId, type: node.type.type, outcome: step.outcome, ms, reason: step.reason };
+      if (children) traceStep.children = children;
       live.trace.push(traceStep);
       if (listening)
         this.#events.emit({
@@ -479,6 +492,7 @@ export class Engine {
     execution: Extract<Execution, { kind: 'suspend' }>,
     ms: number,
     request: RequestInfo,
+    children?: TraceStep[],
   ): Promise<JourneyResult> {
     // AIC numbering: the first input of callback i is IDToken<i+1>.
     const callbacks: Callback[] = execution.callbacks.map((cb, i) => ({
@@ -487,8 +501,9 @@ export class Engine {
       input: cb.input.map((f, j) => ({ name: j === 0 ? `IDToken${i + 1}` : `IDToken${i + 1}_${j}`, value: f.value })),
     }));
     const traceStep: TraceStep = { node: node.id, type: node.type.type, outcome: 'suspended', ms };
+    if (children) traceStep.children = children;
     live.trace.push(traceStep);
-    const value = serialiseJourney(live, callbacks, execution.header, execution.stage, this.#sealer);
+    const value = serialiseJourney(live, callbacks, execution.header, execution.stage, this.#sealer, false, execution.description);
     if (Buffer.byteLength(value) > (live.flow.flow.limits?.maxPersistedBytes ?? this.limits.maxPersistedBytes)) {
       live.trace.pop();
       return this.#finish(live, false, CORE_ERRORS.ERR_JOURNEY_TOO_LARGE, 'the journey grew past its persisted size limit', request);
@@ -507,7 +522,7 @@ export class Engine {
       this.#events.emit({ type: 'journey.step', ...base, step: traceStep });
       this.#events.emit({ type: 'journey.suspended', ...base, node: node.id, startedAt: live.startedAt, trace: live.trace });
     }
-    return suspendedResult(live, callbacks, execution.header, execution.stage);
+    return suspendedResult(live, callbacks, execution.header, execution.stage, execution.description);
   }
 
   /** Parks a journey at the end of its push phase: sealed, for the caller to keep until the browser comes. */

@@ -44,6 +44,12 @@ export const FLOW_PROBLEM_CODES = {
    * names one with a malformed name.
    */
   ERR_FLOW_VARIABLE: 'ERR_FLOW_VARIABLE',
+  /**
+   * A `page` node's children break a page rule: a child before the last may end in more than
+   * one outcome (only the last one's outcomes are the page's), two children share an id, or a
+   * child is itself a page.
+   */
+  ERR_FLOW_PAGE: 'ERR_FLOW_PAGE',
 } as const;
 
 export type FlowProblemCode = keyof typeof FLOW_PROBLEM_CODES;
