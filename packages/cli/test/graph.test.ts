@@ -73,9 +73,10 @@ describe('toMermaid', () => {
 });
 
 describe('createCliRegistry', () => {
-  it('registers every built-in node type of @waymark/nodes as "builtin"', async () => {
+  it('registers every built-in node type of @waymark/nodes as "builtin", beside the engine\'s own page', async () => {
     const registry = await createCliRegistry([]);
-    expect(registry.list().map((t) => t.type).sort()).toEqual(builtinNodes.map((t) => t.type).sort());
+    expect(registry.list().map((t) => t.type).sort()).toEqual([...builtinNodes.map((t) => t.type), 'page'].sort());
     for (const node of builtinNodes) expect(registry.sourceOf(node.type)).toBe('builtin');
+    expect(registry.sourceOf('page')).toBe('engine');
   });
 });

@@ -28,7 +28,7 @@ describe('waymark schema', () => {
       $defs: Record<string, unknown> & { node: { allOf: { if: { properties: { type: { const: string } } } }[] } };
     };
     const typed = schema.$defs.node.allOf.map((b) => b.if.properties.type.const);
-    expect(typed).toEqual(builtinNodes.map((n) => n.type).sort());
+    expect(typed).toEqual([...builtinNodes.map((n) => n.type), 'page'].sort()); // page: the engine's own type
     for (const node of builtinNodes) expect(schema.$defs[`config.${node.type}`]).toBeDefined();
   });
 

@@ -1,4 +1,6 @@
 import type { Callback } from '@waymark/sdk';
+import { extendedControls, redirectControl } from './callback-controls.js';
+import { escapeHtml } from './escape.js';
 
 /*
  * Waymark's HTML: one small layout, escaped text only, no script, no inline style (the CSP has
@@ -6,17 +8,7 @@ import type { Callback } from '@waymark/sdk';
  * `/assets/waymark.css`. The OpenID Provider's interaction pages use the same pieces.
  */
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/**
- * Escapes text for HTML content and double-quoted attribute values.
- *
- * @example
- * escapeHtml('<b>"x"</b>'); // '&lt;b&gt;&quot;x&quot;&lt;/b&gt;'
- */
-export function escapeHtml(text: unknown): string {
-  return String(text).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-}
+export { escapeHtml } from './escape.js';
 
 /** Where the stylesheet lives, relative to the page (pages are served at the router's root). */
 const STYLESHEET_PATH = 'assets/waymark.css';
@@ -90,12 +82,9 @@ function controls(cb: Callback, first: boolean): string {
   const name = escapeHtml(field?.name ?? '');
   const prompt = text(output(cb, 'prompt'));
   const focus = first ? ' autofocus' : '';
+  const extended = extendedControls(cb, focus);
+  if (extended !== undefined) return extended;
   switch (cb.type) {
-    case 'TextOutputCallback': {
-      const type = text(output(cb, 'messageType'));
-      const alert = type === '2' || type === '1';
-      return `<p role="${alert ? 'alert' : 'status'}"${type === '2' ? ' class="error"' : ''}>${escapeHtml(text(output(cb, 'message')))}</p>`;
-    }
     case 'HiddenValueCallback':
       return field ? `<input type="hidden" name="${name}" value="${escapeHtml(text(field.value))}">` : '';
     case 'ChoiceCallback': {
@@ -132,14 +121,21 @@ export interface CallbackFormInput {
   /** Where the form posts (same origin). */
   action: string;
   callbacks: readonly Callback[];
+  /** The step's description (a page's), shown above the form. */
+  description?: string;
   /** Hidden fields the host adds (journey id, CSRF token). */
   hidden: Readonly<Record<string, string>>;
 }
 
+/** Callbacks that show something but take no answer: they never get the focus. */
+const PASSIVE = new Set(['TextOutputCallback', 'HiddenValueCallback', 'PollingWaitCallback', 'RedirectCallback']);
+
 /**
  * The one form of a suspended step. A step that asks a ConfirmationCallback is answered by its
  * buttons; any other step gets a "Continue" button. Inputs are named after the callback fields
- * (`IDToken1`…), which `formToCallbacks` maps back.
+ * (`IDToken1`…), which `formToCallbacks` maps back. A RedirectCallback's link or form comes
+ * after the step's form (forms do not nest); a POST one needs its origin in the page's CSP
+ * `form-action` (`redirectFormOrigins`).
  *
  * @example
  * callbackForm({ action: '/authorize/continue', callbacks: result.callbacks, hidden: { journeyId, csrf } });
@@ -148,7 +144,7 @@ export function callbackForm(input: CallbackFormInput): string {
   let first = true;
   const parts: string[] = [];
   for (const cb of input.callbacks) {
-    const interactive = cb.type !== 'TextOutputCallback' && cb.type !== 'HiddenValueCallback';
+    const interactive = !PASSIVE.has(cb.type);
     parts.push(controls(cb, interactive && first));
     if (interactive) first = false;
   }
@@ -156,8 +152,10 @@ export function callbackForm(input: CallbackFormInput): string {
     ([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`,
   );
   const confirm = input.callbacks.some((cb) => cb.type === 'ConfirmationCallback');
-  return `<form method="post" action="${escapeHtml(input.action)}">
+  const redirects = input.callbacks.filter((cb) => cb.type === 'RedirectCallback').map(redirectControl);
+  const description = input.description ? `<p class="description">${escapeHtml(input.description)}</p>\n` : '';
+  return `${description}<form method="post" action="${escapeHtml(input.action)}">
 ${parts.filter(Boolean).join('\n')}
 ${hidden.join('\n')}
-${confirm ? '' : '<p class="actions"><button type="submit">Continue</button></p>\n'}</form>`;
+${confirm ? '' : '<p class="actions"><button type="submit">Continue</button></p>\n'}</form>${redirects.length ? `\n${redirects.join('\n')}` : ''}`;
 }

@@ -10,6 +10,7 @@ export { escapeHtml } from './html.js';
 export { layout } from './html.js';
 export { messagePage } from './html.js';
 export { callbackForm } from './html.js';
+export { redirectFormOrigins, failedPolicyMessages } from './callback-controls.js';
 export type { CallbackFormInput } from './html.js';
 
 // Cookies (RFC 6265), both ways, with the design's security defaults.
