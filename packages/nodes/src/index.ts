@@ -17,6 +17,8 @@ import { otpChallenge } from './otp-challenge.js';
 import { tokenValidate } from './token-validate.js';
 import { decision } from './decision.js';
 import { message } from './message.js';
+import { waitPoll } from './wait-poll.js';
+import { idpSelect } from './idp-select.js';
 
 export { NODES_ERRORS } from './errors.js';
 export type { NodesErrorCode } from './errors.js';
@@ -31,6 +33,8 @@ export { sessionCreate } from './session-create.js';
 export { tokenValidate } from './token-validate.js';
 export { decision } from './decision.js';
 export { message } from './message.js';
+export { waitPoll } from './wait-poll.js';
+export { idpSelect } from './idp-select.js';
 
 export { riskEvaluate, actionOutcome } from './risk-evaluate.js';
 export { riskFeedback } from './risk-feedback.js';
@@ -85,4 +89,6 @@ export const builtinNodes: NodeType<any>[] = [
   credentialsCollect,
   credentialsVerify,
   otpChallenge,
+  waitPoll,
+  idpSelect,
 ];
