@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createEngine, type JourneyEvent, type SuspendedResult } from '@waymark/core';
+import { createEngine, createMemoryStores, type JourneyEvent, type SuspendedResult } from '@waymark/core';
 import { callbacks, defineNode, inputValue, outputValue, type Callback } from '@waymark/sdk';
 import { request } from './helpers.js';
 
@@ -304,5 +304,19 @@ describe('page: several input nodes as one step', () => {
     engine.load(loginPage([{ id: 'p', type: 'test.probe' }], { done: 'success' }));
     await engine.start('page-login', { request });
     expect(seen).toEqual(['login/p']);
+  });
+
+  it("keeps the page's progress in the journey record: another engine on the same stores resumes it", async () => {
+    const stores = createMemoryStores();
+    const a = await createEngine({ nodes, stores, secretKeys: [key] });
+    const b = await createEngine({ nodes, stores, secretKeys: [key] });
+    a.load(loginPage([{ id: 'user', type: 'creds.username' }, { id: 'seen', type: 'test.note' }, { id: 'pass', type: 'creds.password' }, { id: 'remember', type: 'test.choose' }]));
+    b.load(loginPage([{ id: 'user', type: 'creds.username' }, { id: 'seen', type: 'test.note' }, { id: 'pass', type: 'creds.password' }, { id: 'remember', type: 'test.choose' }]));
+    const first = (await a.start('page-login', { request })) as SuspendedResult;
+    const refused = (await b.resume(first.journeyId, { request, callbacks: answer(first.callbacks, { IDToken1: 'ada', IDToken2: 'no', IDToken3: 0 }) })) as SuspendedResult;
+    expect(refused.callbacks.map((c) => c.type)).toEqual(['NameCallback', 'TextOutputCallback', 'PasswordCallback', 'ChoiceCallback']);
+    const done = await a.resume(refused.journeyId, { request, callbacks: answer(refused.callbacks, { IDToken3: 'hunter2' }) });
+    expect(done.status).toBe('success');
+    expect(done.status === 'success' && done.state.noted).toBe(1); // the child that passed is not run again
   });
 });
