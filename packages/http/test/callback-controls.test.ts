@@ -4,7 +4,10 @@ import { callbacks, type Callback } from '@waymark/sdk';
 
 /** Numbers the inputs as the engine does (IDToken<i+1>). */
 function numbered(list: Callback[]): Callback[] {
-  return list.map((cb, i) => ({ ...cb, input: cb.input.map((f, j) => ({ name: j === 0 ? `IDToken${i + 1}` : `IDToken${i + 1}_${j}`, value: f.value })) }));
+  return list.map((cb, i) => ({
+    ...cb,
+    input: cb.input.map((f, j) => ({ name: j === 0 ? `IDToken${i + 1}` : `IDToken${i + 1}_${j}`, value: f.value })),
+  }));
 }
 
 function form(list: Callback[]): string {
@@ -24,7 +27,12 @@ function labelFor(html: string, id: string): string | undefined {
 
 describe('callbackForm: the callbacks AIC exports use', () => {
   it('renders a string attribute as a labelled input of the fitting type, required when the callback says so', () => {
-    const html = form(numbered([callbacks.stringAttribute('mail', 'Email address', { required: true, value: 'a@example.com' }), callbacks.stringAttribute('givenName', 'First name')]));
+    const html = form(
+      numbered([
+        callbacks.stringAttribute('mail', 'Email address', { required: true, value: 'a@example.com' }),
+        callbacks.stringAttribute('givenName', 'First name'),
+      ]),
+    );
     const mail = inputTag(html, 'IDToken1');
     expect(mail).toMatch(/type="email"/);
     expect(mail).toMatch(/autocomplete="email"/);
@@ -39,7 +47,12 @@ describe('callbackForm: the callbacks AIC exports use', () => {
   });
 
   it('renders a number attribute as a number input and a boolean one as a checkbox', () => {
-    const html = form(numbered([callbacks.numberAttribute('age', 'Age', { value: 42 }), callbacks.booleanAttribute('newsletter', 'Send me news', { value: true })]));
+    const html = form(
+      numbered([
+        callbacks.numberAttribute('age', 'Age', { value: 42 }),
+        callbacks.booleanAttribute('newsletter', 'Send me news', { value: true }),
+      ]),
+    );
     expect(inputTag(html, 'IDToken1')).toMatch(/type="number" step="any"/);
     expect(inputTag(html, 'IDToken1')).toMatch(/value="42"/);
     expect(labelFor(html, 'IDToken1')).toBe('Age');
@@ -52,7 +65,10 @@ describe('callbackForm: the callbacks AIC exports use', () => {
     const html = form(
       numbered([
         callbacks.stringAttribute('mail', 'Email', {
-          failedPolicies: ['{"policyRequirement":"VALID_EMAIL_ADDRESS_FORMAT"}', '{"policyRequirement":"MIN_LENGTH","params":{"minLength":8}}'],
+          failedPolicies: [
+            '{"policyRequirement":"VALID_EMAIL_ADDRESS_FORMAT"}',
+            '{"policyRequirement":"MIN_LENGTH","params":{"minLength":8}}',
+          ],
         }),
       ]),
     );
@@ -74,7 +90,14 @@ describe('callbackForm: the callbacks AIC exports use', () => {
   });
 
   it('renders identity providers as a radio list with labels, the chosen one checked', () => {
-    const html = form(numbered([callbacks.selectIdp([{ provider: 'google', uiConfig: { buttonDisplayName: 'Google' } }, { provider: 'localAuthentication' }], 'localAuthentication')]));
+    const html = form(
+      numbered([
+        callbacks.selectIdp(
+          [{ provider: 'google', uiConfig: { buttonDisplayName: 'Google' } }, { provider: 'localAuthentication' }],
+          'localAuthentication',
+        ),
+      ]),
+    );
     expect(html).toContain('<legend>Sign in with</legend>');
     expect(html).toMatch(/<input type="radio" id="IDToken1-0" name="IDToken1" value="google" required autofocus>/);
     expect(html).toMatch(/<input type="radio" id="IDToken1-1" name="IDToken1" value="localAuthentication" checked>/);
@@ -105,7 +128,14 @@ describe('callbackForm: the callbacks AIC exports use', () => {
   });
 
   it('shows text output by type: information as status, warning and error as alerts, and AIC script (type 4) never', () => {
-    const script: Callback = { type: 'TextOutputCallback', output: [{ name: 'message', value: 'document.cookie' }, { name: 'messageType', value: '4' }], input: [] };
+    const script: Callback = {
+      type: 'TextOutputCallback',
+      output: [
+        { name: 'message', value: 'document.cookie' },
+        { name: 'messageType', value: '4' },
+      ],
+      input: [],
+    };
     const html = form([callbacks.textOutput('Hello', 0), callbacks.textOutput('Careful', 1), callbacks.textOutput('Wrong', 2), script]);
     expect(html).toContain('<p role="status">Hello</p>');
     expect(html).toContain('<p role="alert" class="warning">Careful</p>');
@@ -114,7 +144,12 @@ describe('callbackForm: the callbacks AIC exports use', () => {
   });
 
   it("shows a page's description above the form", () => {
-    const html = callbackForm({ action: '/x', callbacks: numbered([callbacks.name('User')]), hidden: {}, description: 'Use <work> account' });
+    const html = callbackForm({
+      action: '/x',
+      callbacks: numbered([callbacks.name('User')]),
+      hidden: {},
+      description: 'Use <work> account',
+    });
     expect(html.startsWith('<p class="description">Use &lt;work&gt; account</p>\n<form')).toBe(true);
   });
 });

@@ -53,7 +53,10 @@ export const idpSelect = defineNode({
     }
     return ctx.suspend([
       callbacks.selectIdp(
-        c.providers.map((p) => ({ provider: p.provider, uiConfig: p.label === undefined ? {} : ({ buttonDisplayName: p.label } as Record<string, string>) })),
+        c.providers.map((p) => ({
+          provider: p.provider,
+          uiConfig: p.label === undefined ? {} : ({ buttonDisplayName: p.label } as Record<string, string>),
+        })),
       ),
     ]);
   },

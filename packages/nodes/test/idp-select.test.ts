@@ -39,6 +39,8 @@ describe('idp.select', () => {
   it('refuses a config without providers or with a provider name that is no outcome name', async () => {
     await expect(runNode(idpSelect, { config: {} })).rejects.toMatchObject({ code: 'ERR_FLOW_CONFIG' });
     await expect(runNode(idpSelect, { config: { providers: [] } })).rejects.toMatchObject({ code: 'ERR_FLOW_CONFIG' });
-    await expect(runNode(idpSelect, { config: { providers: [{ provider: 'no spaces' }] } })).rejects.toMatchObject({ code: 'ERR_FLOW_CONFIG' });
+    await expect(runNode(idpSelect, { config: { providers: [{ provider: 'no spaces' }] } })).rejects.toMatchObject({
+      code: 'ERR_FLOW_CONFIG',
+    });
   });
 });

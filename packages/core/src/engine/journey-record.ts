@@ -120,7 +120,14 @@ export interface PendingStep {
 }
 
 export function pendingStep(record: JourneyRecord): PendingStep {
-  const step: PendingStep = { flowId: record.f, flowVersion: record.fv, callbacks: record.cb, header: record.hdr, stage: record.stg, meta: record.meta };
+  const step: PendingStep = {
+    flowId: record.f,
+    flowVersion: record.fv,
+    callbacks: record.cb,
+    header: record.hdr,
+    stage: record.stg,
+    meta: record.meta,
+  };
   if (record.dsc !== undefined) step.description = record.dsc;
   return step;
 }

@@ -197,10 +197,16 @@ describe('page: several input nodes as one step', () => {
   it('follows the outcome the last child picked', async () => {
     const engine = await engineWithPage(loginPage(undefined, { stay: 'check', leave: 'failure' }));
     const first = (await engine.start('page-login', { request })) as SuspendedResult;
-    const left = await engine.resume(first.journeyId, { request, callbacks: answer(first.callbacks, { IDToken1: 'ada', IDToken2: 'hunter2', IDToken3: 1 }) });
+    const left = await engine.resume(first.journeyId, {
+      request,
+      callbacks: answer(first.callbacks, { IDToken1: 'ada', IDToken2: 'hunter2', IDToken3: 1 }),
+    });
     expect(left).toMatchObject({ status: 'failure', node: 'login' });
     const again = (await engine.start('page-login', { request })) as SuspendedResult;
-    const stayed = await engine.resume(again.journeyId, { request, callbacks: answer(again.callbacks, { IDToken1: 'ada', IDToken2: 'hunter2', IDToken3: 0 }) });
+    const stayed = await engine.resume(again.journeyId, {
+      request,
+      callbacks: answer(again.callbacks, { IDToken1: 'ada', IDToken2: 'hunter2', IDToken3: 0 }),
+    });
     expect(stayed.status).toBe('success');
   });
 
@@ -218,7 +224,11 @@ describe('page: several input nodes as one step', () => {
     expect(outputValue(refused.callbacks[1], 'message')).toBe('Too short');
     expect(refused.trace[1]).toMatchObject({
       outcome: 'suspended',
-      children: [{ node: 'user', outcome: 'collected' }, { node: 'pass', outcome: 'suspended' }, { node: 'remember', outcome: 'leave' }],
+      children: [
+        { node: 'user', outcome: 'collected' },
+        { node: 'pass', outcome: 'suspended' },
+        { node: 'remember', outcome: 'leave' },
+      ],
     });
     // Every child is judged again on the next submit: a changed username counts.
     const done = await engine.resume(refused.journeyId, {
@@ -242,7 +252,10 @@ describe('page: several input nodes as one step', () => {
     const first = (await engine.start('page-login', { request })) as SuspendedResult;
     expect(first.callbacks.map((c) => c.type)).toEqual(['NameCallback', 'PasswordCallback', 'ChoiceCallback']);
     expect(first.trace[0]?.children?.map((c) => c.outcome)).toEqual(['suspended', 'noted', 'suspended', 'suspended']);
-    const done = await engine.resume(first.journeyId, { request, callbacks: answer(first.callbacks, { IDToken1: 'ada', IDToken2: 'hunter2', IDToken3: 0 }) });
+    const done = await engine.resume(first.journeyId, {
+      request,
+      callbacks: answer(first.callbacks, { IDToken1: 'ada', IDToken2: 'hunter2', IDToken3: 0 }),
+    });
     expect(done.status).toBe('success');
     expect(done.status === 'success' && done.state.noted).toBe(1);
     expect(done.trace[1]?.children?.map((c) => c.node)).toEqual(['user', 'pass', 'remember']);
@@ -250,7 +263,13 @@ describe('page: several input nodes as one step', () => {
 
   it("takes a last child's outcome when it does not ask, once the others answered", async () => {
     const engine = await engineWithPage(
-      loginPage([{ id: 'user', type: 'creds.username' }, { id: 'seen', type: 'test.note' }], { noted: 'success' }),
+      loginPage(
+        [
+          { id: 'user', type: 'creds.username' },
+          { id: 'seen', type: 'test.note' },
+        ],
+        { noted: 'success' },
+      ),
     );
     const first = (await engine.start('page-login', { request })) as SuspendedResult;
     expect(first.callbacks).toHaveLength(1);
@@ -260,26 +279,51 @@ describe('page: several input nodes as one step', () => {
   });
 
   it("uses the first asking child's header when the page has none, and runs through when nobody asks", async () => {
-    const flow = loginPage([{ id: 'user', type: 'creds.username' }, { id: 'seen', type: 'test.note' }], { noted: 'success' });
+    const flow = loginPage(
+      [
+        { id: 'user', type: 'creds.username' },
+        { id: 'seen', type: 'test.note' },
+      ],
+      { noted: 'success' },
+    );
     delete (flow.nodes.login.config as { header?: string }).header;
     const engine = await engineWithPage(flow);
     const first = (await engine.start('page-login', { request })) as SuspendedResult;
     expect(first.header).toBe('child header');
     const quiet = await engineWithPage(loginPage([{ id: 'seen', type: 'test.note' }], { noted: 'success' }));
     const through = await quiet.start('page-login', { request });
-    expect(through).toMatchObject({ status: 'success', trace: [{ node: 'login', type: 'page', outcome: 'noted', children: [{ node: 'seen', outcome: 'noted' }] }] });
+    expect(through).toMatchObject({
+      status: 'success',
+      trace: [{ node: 'login', type: 'page', outcome: 'noted', children: [{ node: 'seen', outcome: 'noted' }] }],
+    });
   });
 
   it("ends in the page's error outcome when a child throws, and fails coded when none is wired", async () => {
     const wired = await engineWithPage(
-      loginPage([{ id: 'x', type: 'test.broken' }, { id: 'remember', type: 'test.choose' }], { stay: 'success', leave: 'success', error: 'failure' }),
+      loginPage(
+        [
+          { id: 'x', type: 'test.broken' },
+          { id: 'remember', type: 'test.choose' },
+        ],
+        { stay: 'success', leave: 'success', error: 'failure' },
+      ),
     );
     const first = (await wired.start('page-login', { request })) as SuspendedResult;
     const failed = await wired.resume(first.journeyId, { request, callbacks: answer(first.callbacks, { IDToken1: 'a', IDToken2: 0 }) });
     expect(failed).toMatchObject({ status: 'failure', code: 'ERR_JOURNEY_FAILED' });
-    expect(failed.trace[1]).toMatchObject({ node: 'login', outcome: 'error', reason: 'thrown', children: [{ node: 'x', outcome: 'error' }] });
+    expect(failed.trace[1]).toMatchObject({
+      node: 'login',
+      outcome: 'error',
+      reason: 'thrown',
+      children: [{ node: 'x', outcome: 'error' }],
+    });
 
-    const bare = await engineWithPage(loginPage([{ id: 'x', type: 'test.liar' }, { id: 'remember', type: 'test.choose' }]));
+    const bare = await engineWithPage(
+      loginPage([
+        { id: 'x', type: 'test.liar' },
+        { id: 'remember', type: 'test.choose' },
+      ]),
+    );
     const events: JourneyEvent[] = [];
     bare.on((e) => events.push(e));
     const lied = await bare.start('page-login', { request });
@@ -310,10 +354,27 @@ describe('page: several input nodes as one step', () => {
     const stores = createMemoryStores();
     const a = await createEngine({ nodes, stores, secretKeys: [key] });
     const b = await createEngine({ nodes, stores, secretKeys: [key] });
-    a.load(loginPage([{ id: 'user', type: 'creds.username' }, { id: 'seen', type: 'test.note' }, { id: 'pass', type: 'creds.password' }, { id: 'remember', type: 'test.choose' }]));
-    b.load(loginPage([{ id: 'user', type: 'creds.username' }, { id: 'seen', type: 'test.note' }, { id: 'pass', type: 'creds.password' }, { id: 'remember', type: 'test.choose' }]));
+    a.load(
+      loginPage([
+        { id: 'user', type: 'creds.username' },
+        { id: 'seen', type: 'test.note' },
+        { id: 'pass', type: 'creds.password' },
+        { id: 'remember', type: 'test.choose' },
+      ]),
+    );
+    b.load(
+      loginPage([
+        { id: 'user', type: 'creds.username' },
+        { id: 'seen', type: 'test.note' },
+        { id: 'pass', type: 'creds.password' },
+        { id: 'remember', type: 'test.choose' },
+      ]),
+    );
     const first = (await a.start('page-login', { request })) as SuspendedResult;
-    const refused = (await b.resume(first.journeyId, { request, callbacks: answer(first.callbacks, { IDToken1: 'ada', IDToken2: 'no', IDToken3: 0 }) })) as SuspendedResult;
+    const refused = (await b.resume(first.journeyId, {
+      request,
+      callbacks: answer(first.callbacks, { IDToken1: 'ada', IDToken2: 'no', IDToken3: 0 }),
+    })) as SuspendedResult;
     expect(refused.callbacks.map((c) => c.type)).toEqual(['NameCallback', 'TextOutputCallback', 'PasswordCallback', 'ChoiceCallback']);
     const done = await a.resume(refused.journeyId, { request, callbacks: answer(refused.callbacks, { IDToken3: 'hunter2' }) });
     expect(done.status).toBe('success');

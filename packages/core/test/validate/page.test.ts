@@ -27,10 +27,17 @@ const where = (list: FlowProblem[]) => list.map((p) => [p.code, p.pointer]);
 describe('page: validation', () => {
   it('accepts input nodes with one outcome each, the last deciding, and applies each child type defaults', () => {
     const result = validateFlow(
-      flowWith([{ id: 'a', type: 'test.page' }, { id: 'b', type: 'test.page', config: { title: 'Two' } }, { id: 'c', type: 'test.choose' }], {
-        a: 'success',
-        b: 'failure',
-      }),
+      flowWith(
+        [
+          { id: 'a', type: 'test.page' },
+          { id: 'b', type: 'test.page', config: { title: 'Two' } },
+          { id: 'c', type: 'test.choose' },
+        ],
+        {
+          a: 'success',
+          b: 'failure',
+        },
+      ),
       testRegistry(),
     );
     expect(result.ok).toBe(true);
@@ -39,7 +46,15 @@ describe('page: validation', () => {
   });
 
   it("checks the page's wiring against the last child's outcomes", () => {
-    const list = problems(flowWith([{ id: 'a', type: 'test.page' }, { id: 'c', type: 'test.gate' }], { pass: 'success', next: 'failure' }));
+    const list = problems(
+      flowWith(
+        [
+          { id: 'a', type: 'test.page' },
+          { id: 'c', type: 'test.gate' },
+        ],
+        { pass: 'success', next: 'failure' },
+      ),
+    );
     expect(where(list)).toEqual([
       ['ERR_FLOW_UNDECLARED_OUTCOME', '/nodes/p/outcomes/next'],
       ['ERR_FLOW_UNWIRED_OUTCOME', '/nodes/p/outcomes/block'],
@@ -48,9 +63,16 @@ describe('page: validation', () => {
   });
 
   it('refuses a child before the last that may end in more than one outcome, at the child', () => {
-    const list = problems(flowWith([{ id: 'gate', type: 'test.gate' }, { id: 'b', type: 'test.page' }]));
+    const list = problems(
+      flowWith([
+        { id: 'gate', type: 'test.gate' },
+        { id: 'b', type: 'test.page' },
+      ]),
+    );
     expect(where(list)).toEqual([['ERR_FLOW_PAGE', '/nodes/p/config/nodes/0']]);
-    expect(list[0]?.message).toMatch(/"gate" of page "p" \(test\.gate\) may end in 2 outcomes \("pass", "block"\).*only the last node of a page may branch/);
+    expect(list[0]?.message).toMatch(
+      /"gate" of page "p" \(test\.gate\) may end in 2 outcomes \("pass", "block"\).*only the last node of a page may branch/,
+    );
   });
 
   it("reports a child's config problems at pointers inside the page's config", () => {
@@ -74,14 +96,27 @@ describe('page: validation', () => {
   });
 
   it('refuses a wrong pinned version, duplicate child ids, a page inside a page and an empty page', () => {
-    const pinned = flowWith([{ id: 'b', type: 'test.page' }, { id: 'a', type: 'test.check', version: 1, config: { issuer: 'https://as.example' } }], {
-      valid: 'success',
-      invalid: 'failure',
-    });
+    const pinned = flowWith(
+      [
+        { id: 'b', type: 'test.page' },
+        { id: 'a', type: 'test.check', version: 1, config: { issuer: 'https://as.example' } },
+      ],
+      {
+        valid: 'success',
+        invalid: 'failure',
+      },
+    );
     expect(where(problems(pinned))).toEqual([['ERR_FLOW_NODE_VERSION', '/nodes/p/config/nodes/1/version']]);
-    expect(where(problems(flowWith([{ id: 'a', type: 'test.page' }, { id: 'a', type: 'test.page' }])))).toEqual([
-      ['ERR_FLOW_PAGE', '/nodes/p/config/nodes/1/id'],
-    ]);
+    expect(
+      where(
+        problems(
+          flowWith([
+            { id: 'a', type: 'test.page' },
+            { id: 'a', type: 'test.page' },
+          ]),
+        ),
+      ),
+    ).toEqual([['ERR_FLOW_PAGE', '/nodes/p/config/nodes/1/id']]);
     expect(where(problems(flowWith([{ id: 'a', type: 'page', config: { nodes: [{ id: 'x', type: 'test.page' }] } }])))).toEqual([
       ['ERR_FLOW_PAGE', '/nodes/p/config/nodes/0/type'],
     ]);

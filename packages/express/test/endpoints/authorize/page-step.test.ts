@@ -25,7 +25,8 @@ const mailNode = defineNode({
       ctx.suspend([callbacks.stringAttribute('mail', 'Email', { required: true, value, failedPolicies: failed })]);
     if (ctx.callbacks === undefined) return asked();
     const value = inputValue(ctx.callbacks.find((c) => c.type === 'StringAttributeInputCallback'));
-    if (typeof value !== 'string' || !value.includes('@')) return asked(String(value ?? ''), ['{"policyRequirement":"VALID_EMAIL_ADDRESS_FORMAT"}']);
+    if (typeof value !== 'string' || !value.includes('@'))
+      return asked(String(value ?? ''), ['{"policyRequirement":"VALID_EMAIL_ADDRESS_FORMAT"}']);
     ctx.state.sub = `user-${value}`;
     return 'collected';
   },
@@ -72,13 +73,26 @@ const pageFlow = {
         nodes: [
           { id: 'creds', type: 'credentials.collect' },
           { id: 'mail', type: 'test.mail' },
-          { id: 'idp', type: 'idp.select', config: { providers: [{ provider: 'google', label: 'Google' }, { provider: 'local', label: 'This site' }] } },
+          {
+            id: 'idp',
+            type: 'idp.select',
+            config: {
+              providers: [
+                { provider: 'google', label: 'Google' },
+                { provider: 'local', label: 'This site' },
+              ],
+            },
+          },
         ],
       },
       outcomes: { google: 'createSession', local: 'failure' },
     },
     createSession: { type: 'session.create', outcomes: { created: 'toHome', conflict: 'failure' } },
-    toHome: { type: 'redirect', config: { from: { value: 'https://app.example.com/home' } }, outcomes: { redirected: 'success', rejected: 'failure' } },
+    toHome: {
+      type: 'redirect',
+      config: { from: { value: 'https://app.example.com/home' } },
+      outcomes: { redirected: 'success', rejected: 'failure' },
+    },
   },
 };
 
@@ -127,7 +141,16 @@ describe('a page step in the browser', () => {
       .post('/authorize/continue')
       .set('Cookie', form.cookie)
       .type(FORM)
-      .send(new URLSearchParams({ journeyId: form.journeyId, csrf: form.csrf, IDToken1: 'alice', IDToken2: 'pw', IDToken3: 'alice.example', IDToken4: 'google' }).toString());
+      .send(
+        new URLSearchParams({
+          journeyId: form.journeyId,
+          csrf: form.csrf,
+          IDToken1: 'alice',
+          IDToken2: 'pw',
+          IDToken3: 'alice.example',
+          IDToken4: 'google',
+        }).toString(),
+      );
     expect(refused.status).toBe(200);
     expect(refused.text).toContain('<h1>Sign in</h1>');
     expect(inputTag(refused.text, 'IDToken1')).toMatch(/value="alice"/);
@@ -142,7 +165,16 @@ describe('a page step in the browser', () => {
       .post('/authorize/continue')
       .set('Cookie', form.cookie)
       .type(FORM)
-      .send(new URLSearchParams({ journeyId: form.journeyId, csrf: form.csrf, IDToken1: 'alice', IDToken2: 'pw', IDToken3: 'alice@example.com', IDToken4: 'google' }).toString());
+      .send(
+        new URLSearchParams({
+          journeyId: form.journeyId,
+          csrf: form.csrf,
+          IDToken1: 'alice',
+          IDToken2: 'pw',
+          IDToken3: 'alice@example.com',
+          IDToken4: 'google',
+        }).toString(),
+      );
     expect(done.status).toBe(303);
     expect(done.headers.location).toBe('https://app.example.com/home');
     expect(setCookies(done).some((c) => c.startsWith('__Host-waymark-session='))).toBe(true);
@@ -164,7 +196,16 @@ describe('a page step in the browser', () => {
       .set('Cookie', form.cookie)
       .type(FORM)
       // The newsletter box unchecked (not posted): false; the terms box checked: true.
-      .send(new URLSearchParams({ journeyId: form.journeyId, csrf: form.csrf, IDToken2: 'Ada', IDToken3: '36', IDToken5: 'true', IDToken6: 'local' }).toString());
+      .send(
+        new URLSearchParams({
+          journeyId: form.journeyId,
+          csrf: form.csrf,
+          IDToken2: 'Ada',
+          IDToken3: '36',
+          IDToken5: 'true',
+          IDToken6: 'local',
+        }).toString(),
+      );
     expect(done.status).toBe(200);
     expect(done.text).toContain('You are signed in');
   });
@@ -180,7 +221,9 @@ describe('a page step and every callback type in the JSON journey API', () => {
     expect(asked.map((c) => c.type)).toEqual(['NameCallback', 'PasswordCallback', 'StringAttributeInputCallback', 'SelectIdPCallback']);
     const values: unknown[] = ['alice', 'pw', 'alice@example.com', 'google'];
     const answered = asked.map((c, i) => ({ ...c, input: c.input.map((f) => ({ ...f, value: values[i] })) }));
-    const done = await request(app).post(`/journeys/${start.body.journeyId as string}/continue`).send({ callbacks: answered });
+    const done = await request(app)
+      .post(`/journeys/${start.body.journeyId as string}/continue`)
+      .send({ callbacks: answered });
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ status: 'success', redirect: 'https://app.example.com/home' });
   });
@@ -202,12 +245,19 @@ describe('a page step and every callback type in the JSON journey API', () => {
     expect(outputValue(asked[7], 'redirectData')).toEqual({ order: '42' });
     const values: unknown[] = [undefined, 'Ada', 36, false, true, 'local'];
     const answered = asked.map((c, i) => ({ ...c, input: c.input.map((f) => ({ ...f, value: values[i] })) }));
-    const done = await request(app).post(`/journeys/${start.body.journeyId as string}/continue`).send({ callbacks: answered });
+    const done = await request(app)
+      .post(`/journeys/${start.body.journeyId as string}/continue`)
+      .send({ callbacks: answered });
     expect(done.body).toMatchObject({ status: 'success' });
     // A number given as text is not a number: the node sees it as given.
     const again = await request(app).post('/journeys/everything').set('Authorization', WEB_AUTH).send({});
-    const wrong = (again.body.callbacks as Callback[]).map((c, i) => ({ ...c, input: c.input.map((f) => ({ ...f, value: i === 2 ? '36' : values[i] })) }));
-    const refused = await request(app).post(`/journeys/${again.body.journeyId as string}/continue`).send({ callbacks: wrong });
+    const wrong = (again.body.callbacks as Callback[]).map((c, i) => ({
+      ...c,
+      input: c.input.map((f) => ({ ...f, value: i === 2 ? '36' : values[i] })),
+    }));
+    const refused = await request(app)
+      .post(`/journeys/${again.body.journeyId as string}/continue`)
+      .send({ callbacks: wrong });
     expect(refused.body).toMatchObject({ status: 'failure' });
   });
 });
