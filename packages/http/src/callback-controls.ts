@@ -1,5 +1,5 @@
 import type { Callback } from '@waymark/sdk';
-import { escapeHtml as esc } from './escape.js';
+import { escapeHtml as esc } from './html.js';
 
 /*
  * The form controls of the callbacks AIC exports use beyond name and password: attribute
