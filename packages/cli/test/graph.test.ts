@@ -93,9 +93,10 @@ describe('toMermaid: subflows', () => {
 });
 
 describe('createCliRegistry', () => {
-  it('registers core\'s engine-level node types and every built-in node type of @waymark/nodes as "builtin"', async () => {
+  it('registers core\'s flow.run and every built-in node type of @waymark/nodes as "builtin", beside the engine\'s own page', async () => {
     const registry = await createCliRegistry([]);
-    expect(registry.list().map((t) => t.type).sort()).toEqual([...engineNodes, ...builtinNodes].map((t) => t.type).sort());
+    expect(registry.list().map((t) => t.type).sort()).toEqual([...engineNodes, ...builtinNodes].map((t) => t.type).concat('page').sort());
     for (const node of [...engineNodes, ...builtinNodes]) expect(registry.sourceOf(node.type)).toBe('builtin');
+    expect(registry.sourceOf('page')).toBe('engine');
   });
 });

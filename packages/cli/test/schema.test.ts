@@ -30,7 +30,7 @@ describe('waymark schema', () => {
     };
     const typed = schema.$defs.node.allOf.map((b) => b.if.properties.type.const);
     const builtins = [...engineNodes, ...builtinNodes];
-    expect(typed).toEqual(builtins.map((n) => n.type).sort());
+    expect(typed).toEqual([...builtins.map((n) => n.type), 'page'].sort()); // page: the registry's own type
     for (const node of builtins) expect(schema.$defs[`config.${node.type}`]).toBeDefined();
   });
 
@@ -41,7 +41,11 @@ describe('waymark schema', () => {
     expect(stdout).toBe('');
     expect(plugins).toEqual(['@acme/one']);
     const schema = JSON.parse(readFileSync(join(dir, 'flow.schema.json'), 'utf8')) as { $defs: Record<string, unknown> };
-    expect(Object.keys(schema.$defs).filter((k) => k.startsWith('config.'))).toEqual(['config.test.check', 'config.test.gate']);
+    expect(Object.keys(schema.$defs).filter((k) => k.startsWith('config.'))).toEqual([
+      'config.page',
+      'config.test.check',
+      'config.test.gate',
+    ]);
   });
 
   it('refuses a file argument with ERR_CLI_USAGE (exit 2) and an unwritable --out with ERR_CLI_FILE', async () => {

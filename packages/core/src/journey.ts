@@ -15,6 +15,8 @@ export interface TraceStep {
    * failed at this node with this code (`ERR_NODE_FAILED`, `ERR_NODE_TIMEOUT`, `ERR_NODE_OUTCOME`).
    */
   code?: string;
+  /** The nodes a `page` ran in this step, each with its outcome (`suspended` when it asked). */
+  children?: TraceStep[];
   /**
    * A `flow.run` step: the flow it ran and that flow's own trace (nested the same way). A call
    * that suspends shows as a `suspended` step with the child's trace so far, and its resume as
@@ -74,6 +76,8 @@ export interface SuspendedResult extends ResultBase {
   status: 'suspended';
   callbacks: Callback[];
   header?: string;
+  /** A sentence under the header (a `page`'s description). */
+  description?: string;
   stage?: string;
 }
 

@@ -9,8 +9,9 @@
 export { escapeHtml } from './html.js';
 export { layout } from './html.js';
 export { messagePage } from './html.js';
-export { callbackForm } from './html.js';
-export type { CallbackFormInput } from './html.js';
+export { callbackForm } from './callback-form.js';
+export { redirectFormOrigins, failedPolicyMessages } from './callback-controls.js';
+export type { CallbackFormInput } from './callback-form.js';
 
 // Cookies (RFC 6265), both ways, with the design's security defaults.
 export { parseCookieHeader } from './cookies.js';

@@ -27,6 +27,8 @@ import { userUpdate } from './user-update.js';
 import { loginCount } from './login-count.js';
 import { retryLimit } from './retry-limit.js';
 import { accountLockout } from './account-lockout.js';
+import { waitPoll } from './wait-poll.js';
+import { idpSelect } from './idp-select.js';
 
 export { NODES_ERRORS } from './errors.js';
 export type { NodesErrorCode } from './errors.js';
@@ -41,6 +43,8 @@ export { sessionCreate } from './session-create.js';
 export { tokenValidate } from './token-validate.js';
 export { decision } from './decision.js';
 export { message } from './message.js';
+export { waitPoll } from './wait-poll.js';
+export { idpSelect } from './idp-select.js';
 
 export { riskEvaluate, actionOutcome } from './risk-evaluate.js';
 export { riskFeedback } from './risk-feedback.js';
@@ -116,4 +120,6 @@ export const builtinNodes: NodeType<any>[] = [
   loginCount,
   retryLimit,
   accountLockout,
+  waitPoll,
+  idpSelect,
 ];

@@ -23,6 +23,7 @@ const OUTCOME_EXAMPLES: Record<string, unknown[]> = {
   ],
   message: [{ message: 'hello' }, { message: 'choose', options: ['yes', 'no'] }],
   'risk.evaluate': [{}, { recommendedActions: ['BOT_MITIGATION', 'DENY'] }],
+  'idp.select': [{ providers: [{ provider: 'google' }] }, { providers: [{ provider: 'local' }] }],
 };
 
 interface JsonSchemaNode {

@@ -112,6 +112,8 @@ export interface JourneyInfo {
 
 export interface SuspendOptions {
   header?: string;
+  /** A sentence under the header (AIC's page description). */
+  description?: string;
   stage?: string;
 }
 
@@ -119,6 +121,7 @@ export interface SuspendOptions {
 export interface Suspension {
   suspend: Callback[];
   header?: string;
+  description?: string;
   stage?: string;
 }
 

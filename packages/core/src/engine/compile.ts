@@ -1,6 +1,8 @@
 import { typeNamespace, type NodeType } from '@waymark/sdk';
 import { setup, type AnyStateMachine } from 'xstate';
 import type { Flow } from '../flow.js';
+import { isPageType } from '../validate/page.js';
+import { compilePage, type CompiledPage } from './page.js';
 
 /** A node of a compiled flow: its type resolved and its config validated and defaulted. */
 export interface CompiledNode {
@@ -14,6 +16,8 @@ export interface CompiledNode {
   /** Secret namespace (see typeNamespace). */
   namespace: string;
   timeoutMs: number | undefined;
+  /** A `page` node's children, compiled (engine/page.ts runs it); absent for any other node. */
+  page?: CompiledPage;
 }
 
 /** A flow version compiled once and kept: the xstate machine and the table derived from it. */
@@ -69,7 +73,7 @@ export function compileFlow(flow: Flow, configs: Record<string, unknown>, resolv
     const type = resolve(node.type);
     const config = configs[id] ?? {};
     const declared = typeof type.outcomes === 'function' ? type.outcomes(config) : type.outcomes;
-    nodes.set(id, {
+    const compiled: CompiledNode = {
       id,
       type,
       config,
@@ -77,7 +81,9 @@ export function compileFlow(flow: Flow, configs: Record<string, unknown>, resolv
       declared: new Set(declared),
       namespace: type.secretNamespace ?? typeNamespace(type.type),
       timeoutMs: flow.limits?.nodeTimeoutMs ?? type.timeoutMs,
-    });
+    };
+    if (isPageType(type)) compiled.page = compilePage(config, resolve, flow.limits?.nodeTimeoutMs);
+    nodes.set(id, compiled);
   }
   const machine = buildMachine(flow);
   return { id: flow.id, version: flow.version, flow, start: flow.start, nodes, machine, table: deriveTable(machine) };

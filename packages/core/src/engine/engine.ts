@@ -38,6 +38,7 @@ import { openJourney, parseJourneyRecord, pendingStep, serialiseJourney, type Pe
 import { engineLimits } from './limits.js';
 import type { LiveJourney } from './live-journey.js';
 import { outcomeOf } from './outcome.js';
+import { pageChildRunner, runPage } from './page.js';
 import { ParkedJourneys } from './parked-journeys.js';
 import { openPushedJourney, sealPushedJourney } from './pushed-journey.js';
 import { endedResult, suspendedResult } from './results.js';
@@ -499,6 +500,8 @@ export class Engine {
       let execution: Execution;
       let ms: number;
       let subflow: SubflowTrace | undefined;
+      // A page runs its children itself (engine/page.ts); their trace steps go under the page's.
+      let children: TraceStep[] | undefined;
       if (node.type === flowRun) {
         const called = await this.#call(live, frame, node, scope, callbacks, watchdog);
         if ('end' in called) {
@@ -508,6 +511,15 @@ export class Engine {
         }
         ({ execution, ms, subflow } = called);
         callbacks = undefined;
+      } else if (node.page) {
+        const given = callbacks;
+        callbacks = undefined;
+        const t0 = now();
+        const journey = { id: live.id, flowId: flow.id, flowVersion: flow.version, nodeId, startedAt: live.startedAt };
+        const ran = await runPage(node.page, nodeId, live, given, pageChildRunner(live, journey, frame.state, scope, watchdog, this.limits.nodeTimeoutMs));
+        execution = ran.execution;
+        children = ran.children;
+        ms = now() - t0;
       } else {
         const secrets = (live.secrets[node.namespace] ??= {});
         watchdog.begin();
@@ -527,7 +539,9 @@ export class Engine {
       }
       if (execution.kind === 'suspend') {
         if (!push) {
-          frame.trace.push({ node: node.id, type: node.type.type, outcome: 'suspended', ms });
+          const suspended: TraceStep = { node: node.id, type: node.type.type, outcome: 'suspended', ms };
+          if (children) suspended.children = children;
+          frame.trace.push(suspended);
           return { end: 'suspend', callbacks: execution };
         }
         execution = {
@@ -549,6 +563,7 @@ export class Engine {
           code: step.code,
         };
         if (subflow) failed.subflow = subflow;
+        if (children) failed.children = children;
         frame.trace.push(failed);
         if (listening) this.#emitStep(live, scope, failed);
         return { end: 'failed', code: step.code, reason: step.reason, failed: step.failed };
@@ -558,6 +573,7 @@ export class Engine {
           ? { node: nodeId, type: node.type.type, outcome: step.outcome, ms }
           : { node: nodeId, type: node.type.type, outcome: step.outcome, ms, reason: step.reason };
       if (subflow) traceStep.subflow = subflow;
+      if (children) traceStep.children = children;
       frame.trace.push(traceStep);
       if (listening) this.#emitStep(live, scope, traceStep);
       nodeId = flow.table[nodeId]![step.outcome]!;
@@ -656,7 +672,7 @@ export class Engine {
     }));
     // The suspended step, as the walk traced it (a `flow.run` step when a subflow's node suspended).
     const traceStep = live.trace[live.trace.length - 1]!;
-    const value = serialiseJourney(live, callbacks, execution.header, execution.stage, this.#sealer);
+    const value = serialiseJourney(live, callbacks, execution.header, execution.stage, this.#sealer, false, execution.description);
     if (Buffer.byteLength(value) > (live.flow.flow.limits?.maxPersistedBytes ?? this.limits.maxPersistedBytes)) {
       live.trace.pop();
       return this.#finish(live, false, CORE_ERRORS.ERR_JOURNEY_TOO_LARGE, 'the journey grew past its persisted size limit', request);
@@ -675,7 +691,7 @@ export class Engine {
       this.#events.emit({ type: 'journey.step', ...base, step: traceStep });
       this.#events.emit({ type: 'journey.suspended', ...base, node: live.node, startedAt: live.startedAt, trace: live.trace });
     }
-    return suspendedResult(live, callbacks, execution.header, execution.stage);
+    return suspendedResult(live, callbacks, execution.header, execution.stage, execution.description);
   }
 
   /** Parks a journey at the end of its push phase: sealed, for the caller to keep until the browser comes. */

@@ -3,7 +3,7 @@ import type { Callback, NodeContext, NodeResult, NodeType } from '@waymark/sdk';
 /** The normalised result of running one node once. */
 export type Execution =
   | { kind: 'outcome'; outcome: string; reason?: string }
-  | { kind: 'suspend'; callbacks: Callback[]; header?: string; stage?: string }
+  | { kind: 'suspend'; callbacks: Callback[]; header?: string; description?: string; stage?: string }
   | { kind: 'error'; error: unknown }
   | { kind: 'timeout' };
 
@@ -22,7 +22,7 @@ function shape(result: NodeResult): Execution {
   if (typeof result === 'string') return { kind: 'outcome', outcome: result };
   if (result && typeof result === 'object') {
     if ('suspend' in result && Array.isArray(result.suspend)) {
-      return { kind: 'suspend', callbacks: result.suspend, header: result.header, stage: result.stage };
+      return { kind: 'suspend', callbacks: result.suspend, header: result.header, description: result.description, stage: result.stage };
     }
     if ('outcome' in result && typeof result.outcome === 'string') {
       return result.reason === undefined

@@ -3,6 +3,7 @@ import type { TraceStep } from '../journey.js';
 import type { CompiledFlow } from './compile.js';
 import type { EffectLog } from './context.js';
 import type { LiveJourney } from './live-journey.js';
+import type { PageProgress } from './page.js';
 import type { Sealer } from './seal.js';
 import { callRecords, type SubflowCallRecord } from './subflow.js';
 
@@ -30,7 +31,11 @@ export interface JourneyRecord {
    */
   busy?: 1;
   hdr?: string;
+  /** The step's description (a `page`'s). */
+  dsc?: string;
   stg?: string;
+  /** A `page` node's progress while it waits (engine/page.ts). */
+  pg?: PageProgress;
   meta?: JsonObject;
 }
 
@@ -53,6 +58,7 @@ export function serialiseJourney(
   stage: string | undefined,
   sealer: Sealer,
   busy = false,
+  description?: string,
 ): string {
   const hasSealed = Object.keys(live.secrets).length > 0 || live.par !== undefined || Object.keys(live.params).length > 0;
   const record: JourneyRecord = {
@@ -70,7 +76,9 @@ export function serialiseJourney(
     trace: live.trace,
     cb: callbacks,
     hdr: header,
+    dsc: description,
     stg: stage,
+    pg: live.page,
     meta: live.meta,
     busy: busy ? 1 : undefined,
   };
@@ -100,6 +108,7 @@ export function openJourney(record: JourneyRecord, flow: CompiledFlow, revision:
     trace: record.trace,
     meta: record.meta,
     revision,
+    ...(record.pg !== undefined ? { page: record.pg } : {}),
   };
 }
 
@@ -109,10 +118,20 @@ export interface PendingStep {
   flowVersion: number;
   callbacks: Callback[];
   header?: string;
+  description?: string;
   stage?: string;
   meta?: JsonObject;
 }
 
 export function pendingStep(record: JourneyRecord): PendingStep {
-  return { flowId: record.f, flowVersion: record.fv, callbacks: record.cb, header: record.hdr, stage: record.stg, meta: record.meta };
+  const step: PendingStep = {
+    flowId: record.f,
+    flowVersion: record.fv,
+    callbacks: record.cb,
+    header: record.hdr,
+    stage: record.stg,
+    meta: record.meta,
+  };
+  if (record.dsc !== undefined) step.description = record.dsc;
+  return step;
 }

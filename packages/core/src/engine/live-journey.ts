@@ -3,6 +3,7 @@ import type { TraceStep } from '../journey.js';
 import type { CompiledFlow } from './compile.js';
 import type { EffectLog } from './context.js';
 import type { SubflowCall } from './subflow.js';
+import type { PageProgress } from './page.js';
 
 /** What a journey holds while it runs (in memory; `journey-record.ts` is its persisted form). */
 export interface LiveJourney {
@@ -24,4 +25,6 @@ export interface LiveJourney {
   calls?: SubflowCall[];
   /** Revision in the store; null when never persisted. */
   revision: number | null;
+  /** A `page` node's progress while it waits for its callbacks (engine/page.ts); absent otherwise. */
+  page?: PageProgress;
 }

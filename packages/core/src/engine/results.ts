@@ -8,6 +8,7 @@ export function suspendedResult(
   callbacks: Callback[],
   header: string | undefined,
   stage: string | undefined,
+  description?: string,
 ): SuspendedResult {
   const result: SuspendedResult = {
     status: 'suspended',
@@ -19,6 +20,7 @@ export function suspendedResult(
     callbacks,
   };
   if (header !== undefined) result.header = header;
+  if (description !== undefined) result.description = description;
   if (stage !== undefined) result.stage = stage;
   if (live.meta !== undefined) result.meta = live.meta;
   return result;

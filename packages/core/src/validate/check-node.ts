@@ -18,7 +18,8 @@ function list(names: readonly string[]): string {
 /**
  * Checks one node against its registered type: pinned version, config (defaults applied to a
  * copy, returned on success), and outcomes wired versus declared. `outcomes` is the node's
- * outcome map when it is an object, else undefined (the schema check reports that).
+ * outcome map when it is an object, else undefined (the schema check reports that). `at` is
+ * the node's pointer (a `page`'s child sits inside the page's config).
  */
 export function checkNodeAgainstType(
   id: string,
@@ -27,8 +28,8 @@ export function checkNodeAgainstType(
   type: NodeType<unknown>,
   problems: FlowProblem[],
   variables?: FlowVariables,
+  at: string = pointer('nodes', id),
 ): { config: unknown } | undefined {
-  const at = pointer('nodes', id);
   if (typeof node['version'] === 'number' && node['version'] !== type.version) {
     problems.push({
       code: C.ERR_FLOW_NODE_VERSION,
@@ -84,13 +85,28 @@ export function checkNodeAgainstType(
   }
   const result = configValid ? { config } : undefined;
   if (outcomes === undefined) return result;
+  checkWiring(id, type.type, declared, outcomes, problems);
+  return result;
+}
+
+/**
+ * Checks a node's wired outcomes against the ones its type declares: an outcome it never
+ * returns (error and timeout are always allowed), and one it may return but does not wire.
+ */
+export function checkWiring(
+  id: string,
+  typeName: string,
+  declared: readonly string[],
+  outcomes: Readonly<Record<string, unknown>>,
+  problems: FlowProblem[],
+): void {
   const allowed = [...declared, ...IMPLICIT_OUTCOMES.filter((o) => !declared.includes(o))];
   for (const outcome of Object.keys(outcomes)) {
     if (declared.includes(outcome) || implicit.has(outcome)) continue;
     problems.push({
       code: C.ERR_FLOW_UNDECLARED_OUTCOME,
       pointer: pointer('nodes', id, 'outcomes', outcome),
-      message: `${type.type} never returns the outcome "${outcome}": remove it or rename it to one of ${list(allowed)}.${didYouMean(outcome, allowed)}`,
+      message: `${typeName} never returns the outcome "${outcome}": remove it or rename it to one of ${list(allowed)}.${didYouMean(outcome, allowed)}`,
     });
   }
   for (const outcome of declared) {
@@ -98,8 +114,7 @@ export function checkNodeAgainstType(
     problems.push({
       code: C.ERR_FLOW_UNWIRED_OUTCOME,
       pointer: pointer('nodes', id, 'outcomes', outcome),
-      message: `node "${id}" (${type.type}) may return "${outcome}" but does not wire it: add "${outcome}": "<node id>" (or "success" / "failure") to its outcomes.`,
+      message: `node "${id}" (${typeName}) may return "${outcome}" but does not wire it: add "${outcome}": "<node id>" (or "success" / "failure") to its outcomes.`,
     });
   }
-  return result;
 }

@@ -52,6 +52,12 @@ export const FLOW_PROBLEM_CODES = {
   ERR_FLOW_SUBFLOW_NOT_FOUND: 'ERR_FLOW_SUBFLOW_NOT_FOUND',
   /** A `flow.run` node leads back to its own flow, directly or through the flows it calls; the message names the cycle. */
   ERR_FLOW_RECURSION: 'ERR_FLOW_RECURSION',
+  /**
+   * A `page` node's children break a page rule: a child before the last may end in more than
+   * one outcome (only the last one's outcomes are the page's), two children share an id, or a
+   * child is itself a page.
+   */
+  ERR_FLOW_PAGE: 'ERR_FLOW_PAGE',
 } as const;
 
 export type FlowProblemCode = keyof typeof FLOW_PROBLEM_CODES;

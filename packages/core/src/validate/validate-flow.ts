@@ -12,6 +12,8 @@ import { parseFlowJson } from './parse-json.js';
 import { pointer } from './pointer.js';
 import { closest, didYouMean } from './suggest.js';
 import { subflowProblems, type SubflowLookup } from './subflow-references.js';
+import { checkPage, isPageType } from './page.js';
+import { typeProblem } from './type-problem.js';
 import type { FlowVariables } from './variables.js';
 
 /** Options of {@link validateFlow}. */
@@ -53,22 +55,6 @@ function schemaProblems(input: unknown): FlowProblem[] {
     (e) => !(e.keyword === 'required' && e.instancePath === '' && (e.params as { missingProperty?: unknown }).missingProperty === 'start'),
   );
   return ajvProblems(errors, C.ERR_FLOW_SCHEMA);
-}
-
-function typeProblem(id: string, type: string, registry: NodeRegistry): FlowProblem {
-  const known = registry.list().map((t) => t.type);
-  const guess = closest(type, known);
-  const fix =
-    guess !== undefined
-      ? `Did you mean "${guess}"?`
-      : known.length === 0
-        ? 'No node types are registered: load the package that provides it.'
-        : `Fix the name, or load the plugin package that provides it (registered: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}).`;
-  return {
-    code: C.ERR_FLOW_UNKNOWN_TYPE,
-    pointer: pointer('nodes', id, 'type'),
-    message: `node "${id}" has the unknown type "${type}". ${fix}`,
-  };
 }
 
 /** Checks that need the registry and the graph; they read the raw input defensively. */
@@ -132,7 +118,10 @@ function graphProblems(
       problems.push(typeProblem(id, typeName, registry));
       continue;
     }
-    const checked = checkNodeAgainstType(id, node, outcomes, type, problems, variables);
+    // A page's children are node types too: checked in the page's config (validate/page.ts).
+    const checked = isPageType(type)
+      ? checkPage(id, node, outcomes, type, registry, problems, variables)
+      : checkNodeAgainstType(id, node, outcomes, type, problems, variables);
     if (checked !== undefined) configs[id] = checked.config;
   }
 

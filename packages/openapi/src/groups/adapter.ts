@@ -48,6 +48,7 @@ export const ADAPTER_SCHEMAS: Record<string, JsonSchema> = {
       journeyId: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
       callbacks: { type: 'array', items: { $ref: '#/components/schemas/Callback' } },
       header: { type: 'string' },
+      description: { type: 'string', description: "a sentence under the header (a page node's)" },
       stage: { type: 'string' },
     },
   },

@@ -13,11 +13,16 @@ body { margin: 0; font: 1rem/1.5 system-ui, -apple-system, "Segoe UI", Roboto, s
 main { max-width: 28rem; margin: 4rem auto; padding: 0 1.25rem; }
 h1 { font-size: 1.5rem; margin: 0 0 1.5rem; }
 label, legend { display: block; font-weight: 600; margin-bottom: .25rem; }
-input[type="text"], input[type="password"] { width: 100%; padding: .6rem .75rem; font: inherit; color: inherit; background: transparent; border: 1px solid var(--muted); border-radius: .375rem; }
+input[type="text"], input[type="password"], input[type="email"], input[type="tel"], input[type="number"] { width: 100%; padding: .6rem .75rem; font: inherit; color: inherit; background: transparent; border: 1px solid var(--muted); border-radius: .375rem; }
 fieldset { border: 0; padding: 0; margin: 0 0 1rem; }
 button { font: inherit; padding: .6rem 1.25rem; border: 0; border-radius: .375rem; background: var(--accent); color: var(--bg); cursor: pointer; margin-right: .5rem; }
 :focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 .error { color: var(--error); font-weight: 600; }
+.warning { font-weight: 600; }
+input[type="checkbox"] + label, input[type="radio"] + label { display: inline; font-weight: 400; }
+.description { color: var(--muted); margin: -1rem 0 1.5rem; }
+.terms h2 { font-size: 1.1rem; margin: 0 0 .5rem; }
+.terms-text { max-height: 16rem; overflow: auto; white-space: pre-wrap; border: 1px solid var(--muted); border-radius: .375rem; padding: .75rem; margin-bottom: .75rem; }
 .actions { margin-top: 1.5rem; }
 `;
 

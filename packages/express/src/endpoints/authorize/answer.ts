@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { JourneyResult, SuccessResult, SuspendedResult } from '@waymark/core';
-import { callbackForm, contentSecurityPolicy, layout, messagePage, prefersJson, serializeCookie } from '@waymark/http';
+import { callbackForm, contentSecurityPolicy, layout, messagePage, prefersJson, redirectFormOrigins, serializeCookie } from '@waymark/http';
 import type { CookieEffect } from '@waymark/sdk';
 import type { Client } from '../../clients/types.js';
 import { journeyFailure, locals } from '../../lib/locals.js';
@@ -66,6 +66,7 @@ function formOrigins(client: Client | undefined, meta: BrowserJourneyMeta | unde
 export function suspendedJson(result: SuspendedResult): Record<string, unknown> {
   const body: Record<string, unknown> = { authId: result.journeyId, journeyId: result.journeyId, callbacks: result.callbacks };
   if (result.header !== undefined) body.header = result.header;
+  if (result.description !== undefined) body.description = result.description;
   if (result.stage !== undefined) body.stage = result.stage;
   return body;
 }
@@ -113,11 +114,14 @@ export function answerJourney(
     }
     const { binding, setCookie } = csrfBinding(req);
     if (setCookie) res.append('Set-Cookie', setCookie);
-    res.setHeader('Content-Security-Policy', contentSecurityPolicy(formOrigins(client, meta)));
+    // A RedirectCallback sent by POST is its own form to another origin: form-action must list it.
+    const origins = [...new Set([...formOrigins(client, meta), ...redirectFormOrigins(result.callbacks)])];
+    res.setHeader('Content-Security-Policy', contentSecurityPolicy(origins));
     const form = callbackForm({
       action: `${base}authorize/continue`,
       callbacks: result.callbacks,
       hidden: { journeyId: result.journeyId, csrf: csrfToken(ctx.csrfKey, result.journeyId, binding) },
+      ...(result.description !== undefined ? { description: result.description } : {}),
     });
     sendHtml(res, 200, layout(result.header ?? 'Sign in', form, base));
     return;
