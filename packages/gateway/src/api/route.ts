@@ -110,5 +110,7 @@ export function apiRoute(config: ApiRouteConfig, settings: GatewaySettings, deps
     }
   }
 
-  return { kind: 'api', name: config.name, path: config.path, handle, close: () => upstream.close() };
+  // Every method under the path is checked and forwarded.
+  const endpoints = [{ method: 'ALL', path: `${config.path.replace(/\/+$/, '')}/{path}` }];
+  return { kind: 'api', name: config.name, path: config.path, endpoints, handle, close: () => upstream.close() };
 }

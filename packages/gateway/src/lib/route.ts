@@ -34,6 +34,12 @@ export interface RouteCall {
   requestId: string;
 }
 
+/** One endpoint a route answers: a method (`ALL` for every method) and a full path, `{name}` for a path parameter (OpenAPI's). */
+export interface GatewayEndpoint {
+  method: string;
+  path: string;
+}
+
 /** A built route: answers requests under its path. */
 export interface GatewayRoute {
   readonly kind: 'mcp' | 'api' | 'web';
@@ -41,6 +47,11 @@ export interface GatewayRoute {
   readonly path: string;
   /** The protected resource metadata (RFC 9728) of an mcp route. */
   readonly metadata?: object;
+  /**
+   * What the route answers, for the reference's route walk (packages/cli/test/serve-openapi.test.ts):
+   * each endpoint must be described in the OpenAPI document, or listed as intentionally undocumented.
+   */
+  readonly endpoints: readonly GatewayEndpoint[];
   /** Answers one request. */
   handle(req: IncomingMessage, res: ServerResponse, call: RouteCall): Promise<void>;
   close(): Promise<void>;

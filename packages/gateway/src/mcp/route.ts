@@ -284,5 +284,10 @@ export function mcpRoute(config: McpRouteConfig, settings: GatewaySettings, deps
     await relay(res, answer);
   }
 
-  return { kind: 'mcp', name: config.name, path: config.path, metadata, handle, close: () => upstream.close() };
+  // RFC 9728 §3: the metadata (answered by the gateway); the MCP endpoint: POST messages, GET a stream, DELETE a session (MCP streamable HTTP).
+  const endpoints = [
+    ...(metadata ? [{ method: 'GET', path: `/.well-known/oauth-protected-resource${config.path}` }] : []),
+    ...['POST', 'GET', 'DELETE'].map((method) => ({ method, path: config.path })),
+  ];
+  return { kind: 'mcp', name: config.name, path: config.path, metadata, endpoints, handle, close: () => upstream.close() };
 }
