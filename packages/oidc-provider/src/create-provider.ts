@@ -187,7 +187,12 @@ export function createOidcProvider(input: OidcProviderOptions): WaymarkOidcProvi
   const flows = [...new Set([...staticPolicies.values()].flatMap((p) => p.flows))];
 
   const resources = resourceServers(options.resourceServers, accessTokenAlg(jwks), (clientId) => waymark(clientId)?.allowedScopes);
-  const exchange = tokenExchange({ issuer, jwks, targets: resources.targets });
+  const exchange = tokenExchange({
+    issuer,
+    jwks,
+    targets: resources.targets,
+    allowedScopes: (clientId) => waymark(clientId)?.allowedScopes,
+  });
   const grants = resolveGrants(options.grants);
   const base = issuer.endsWith('/') ? issuer.slice(0, -1) : issuer;
 

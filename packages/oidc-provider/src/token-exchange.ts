@@ -122,11 +122,19 @@ function targetOf(params: Record<string, unknown>, targets: ExchangeTargets): st
  * may ask for (its `scope` metadata, when set). RFC 6749 §3.3: fewer than asked is allowed,
  * none at all is `invalid_scope`.
  */
-function scopesOf(requested: unknown, subject: string[], resource: ResourceServerInstance, client: Client): string[] {
+function scopesOf(
+  requested: unknown,
+  subject: string[],
+  resource: ResourceServerInstance,
+  client: Client,
+  allowedScopes: (clientId: string) => readonly string[] | undefined,
+): string[] {
   const asked = typeof requested === 'string' && requested !== '' ? requested.split(' ').filter(Boolean) : subject;
   const offered = resource.scopes;
+  // A client of the client store: its allowed_scopes (its `scope` metadata lists only the OpenID scopes); else its `scope` metadata.
+  const listed = allowedScopes(client.clientId);
   const clientScope = client.metadata().scope;
-  const allowed = typeof clientScope === 'string' ? new Set(clientScope.split(' ')) : undefined;
+  const allowed = listed !== undefined ? new Set(listed) : typeof clientScope === 'string' ? new Set(clientScope.split(' ')) : undefined;
   const granted = [...new Set(asked)].filter(
     (scope) => subject.includes(scope) && offered.has(scope) && (allowed === undefined || allowed.has(scope)),
   );
@@ -160,8 +168,11 @@ export function tokenExchange(options: {
   jwks: { keys: readonly JsonObject[] } | undefined;
   targets: ExchangeTargets;
   now?: () => number;
+  /** The scopes a client of the client store is allowed (its allowed_scopes); undefined for a static client. */
+  allowedScopes?: (clientId: string) => readonly string[] | undefined;
 }): TokenExchange {
   const { issuer, targets } = options;
+  const allowedScopes = options.allowedScopes ?? (() => undefined);
   const now = options.now ?? Date.now;
   const keys = options.jwks ? { jwks: publicJwks(options.jwks) as never } : { jwksUri: `${issuer.replace(/\/$/, '')}/jwks` };
   const validatorFor: ValidatorFor = (client) =>
@@ -234,7 +245,7 @@ export function tokenExchange(options: {
       act = subject.claims.act as ActClaim;
     }
 
-    const scope = scopesOf(params.scope, subject.scopes, resource, client);
+    const scope = scopesOf(params.scope, subject.scopes, resource, client, allowedScopes);
     const token = new provider.AccessToken({
       accountId: subject.claims.sub,
       client,

@@ -53,6 +53,16 @@ const upstreamAuth = {
         audience: { type: 'string', minLength: 1, description: "the upstream's audience (RFC 8693 §2.1)" },
         resource: { ...httpUrl, description: "the upstream's resource indicator (RFC 8707)" },
         scope: { type: 'string', minLength: 1 },
+        actorToken: {
+          type: 'object',
+          additionalProperties: false,
+          description:
+            'delegation (RFC 8693 §2.1 actor_token): the gateway gets its own token by client credentials at the same endpoint (RFC 6749 §4.4), for this resource, and the exchanged token names the gateway in `act`: { "resource"?, "scope"? }. Default: no actor token (the authorization server must allow the gateway to impersonate)',
+          properties: {
+            resource: { ...httpUrl, description: "the resource indicator of the gateway's own token (RFC 8707)" },
+            scope: { type: 'string', minLength: 1 },
+          },
+        },
       },
       required: ['tokenEndpoint', 'clientId'],
       additionalProperties: false,

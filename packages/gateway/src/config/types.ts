@@ -32,6 +32,12 @@ export type UpstreamAuth =
       /** The upstream's resource indicator (RFC 8693 §2.1 `resource`, RFC 8707). */
       resource?: string;
       scope?: string;
+      /**
+       * Delegation (RFC 8693 §2.1 `actor_token`): the gateway's own token by client credentials
+       * (RFC 6749 §4.4, `resource`/`scope` as given) is sent as the actor, so the upstream's token
+       * names the gateway in `act` (§4.1). Without it no actor token is sent.
+       */
+      actorToken?: { resource?: string; scope?: string };
     };
 
 /** One rate limit of a route: at most `max` calls per window per route, tool, client or subject. */
