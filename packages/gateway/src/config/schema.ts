@@ -96,11 +96,34 @@ const base = {
   },
 } as const;
 
+const upstreamTls = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['certFile', 'keyFile'],
+  description:
+    'mutual TLS to an https upstream that requires a client certificate (RFC 8446 §4.3.2, §4.4.2): { "certFile", "keyFile", "caFile"?, "servername"? }; paths are PEM files, relative to the working directory',
+  properties: {
+    certFile: { type: 'string', minLength: 1, description: "the gateway's client certificate (PEM), with its chain" },
+    keyFile: { type: 'string', minLength: 1, description: 'its private key (PEM); keep the file readable by the gateway only' },
+    caFile: {
+      type: 'string',
+      minLength: 1,
+      description: "the CA certificates (PEM) the upstream's server certificate must chain to. Default: the system's",
+    },
+    servername: {
+      type: 'string',
+      minLength: 1,
+      description: "the name the upstream's certificate must carry (SNI). Default: the upstream URL's host",
+    },
+  },
+} as const;
+
 const protectedRoute = {
   ...base,
   upstream: { ...httpUrl, description: "the upstream's URL; the path under the route is appended" },
   token,
   upstreamAuth,
+  upstreamTls,
   rateLimits,
 } as const;
 

@@ -56,11 +56,25 @@ interface RouteBase {
   path: string;
 }
 
+/** Mutual TLS to an https upstream that asks for a client certificate: PEM files, paths relative to the working directory. */
+export interface UpstreamTls {
+  /** The gateway's client certificate (with its chain). */
+  certFile: string;
+  /** Its private key. */
+  keyFile: string;
+  /** The CAs the upstream's server certificate must chain to. Default: the system's. */
+  caFile?: string;
+  /** The name the upstream's certificate must carry. Default: the upstream URL's host. */
+  servername?: string;
+}
+
 interface ProtectedRoute extends RouteBase {
   /** The upstream's URL; the path under the route is appended. */
   upstream: string;
   token: TokenSettings;
   upstreamAuth?: UpstreamAuth;
+  /** Mutual TLS to the upstream (a client certificate), for an https upstream that requires one. */
+  upstreamTls?: UpstreamTls;
   rateLimits?: RateLimitSettings[];
 }
 

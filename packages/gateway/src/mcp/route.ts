@@ -4,7 +4,7 @@ import { GATEWAY_DEFAULTS } from '../defaults.js';
 import { routeAuthenticator, missingScopes, type Caller } from '../lib/authenticate.js';
 import { readBody } from '../lib/body.js';
 import { bearerChallenge, sendJson } from '../lib/challenge.js';
-import { copyResponseHead, createUpstream, forwardedHeaders, relay } from '../lib/proxy.js';
+import { copyResponseHead, createUpstream, forwardedHeaders, readUpstreamTls, relay } from '../lib/proxy.js';
 import { elapsed, type GatewayRoute, type GatewaySettings, type RouteCall, type RouteDeps } from '../lib/route.js';
 import { routeLimits } from '../limits.js';
 import { createMediator } from '../mediation.js';
@@ -49,7 +49,7 @@ export function mcpRoute(config: McpRouteConfig, settings: GatewaySettings, deps
   const metaUrl = metadataUrl(settings.publicUrl, config.path);
   const metadata = protectedResourceMetadata(config, resource);
   const auth = routeAuthenticator(config.token, resource, { clock: deps.clock, fetch: deps.fetch });
-  const upstream = createUpstream(config.upstream);
+  const upstream = createUpstream(config.upstream, readUpstreamTls(config));
   const mediate = createMediator(config.upstreamAuth, {
     clock: deps.clock,
     env: deps.env,
