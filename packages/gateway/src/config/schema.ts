@@ -225,6 +225,26 @@ export const gatewayConfigSchema = {
     },
     policies: { type: 'object', description: "the step-up rules' policy (@waymark/policy configuration: { policySets, ... })" },
     stepUpUrl: { type: 'string', pattern: '^https?://.*\\{txId\\}', description: 'where a person approves a transaction, with {txId}' },
+    stepUpCiba: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['backchannelEndpoint', 'tokenEndpoint', 'clientId'],
+      description:
+        'the person approves a step-up out of band through OpenID Connect CIBA (poll mode) instead of a link: { "issuer"?, "backchannelEndpoint", "tokenEndpoint", "clientId", "clientSecretEnv" | "clientSecret", "scope"? }',
+      properties: {
+        issuer: {
+          ...httpUrl,
+          description:
+            "the provider's issuer, which an approval's ID token names (OIDC Core §3.1.3.7). Default: the token endpoint's origin",
+        },
+        backchannelEndpoint: { ...httpUrl, description: "the provider's backchannel authentication endpoint (CIBA Core §7)" },
+        tokenEndpoint: { ...httpUrl, description: "the provider's token endpoint, polled with the auth_req_id (CIBA Core §10.1)" },
+        clientId: { type: 'string', minLength: 1, description: "the gateway's CIBA client at the provider" },
+        clientSecret: { type: 'string', minLength: 1, description: 'prefer clientSecretEnv' },
+        clientSecretEnv: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
+        scope: { type: 'string', minLength: 1, description: 'the scope asked for. Default openid' },
+      },
+    },
     bodyLimit: { type: 'integer', minimum: 1024, default: 1048576, description: 'largest request body read, bytes. Default 1 MiB' },
   },
 } as const;

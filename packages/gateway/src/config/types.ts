@@ -40,6 +40,18 @@ export type UpstreamAuth =
       actorToken?: { resource?: string; scope?: string };
     };
 
+/** The gateway's CIBA client (OpenID Connect CIBA Core 1.0, poll mode) for out-of-band step-up approvals. */
+export interface StepUpCiba {
+  /** The provider's issuer, which the ID token of an approval must name. Default: the token endpoint's origin. */
+  issuer?: string;
+  backchannelEndpoint: string;
+  tokenEndpoint: string;
+  clientId: string;
+  clientSecret?: string;
+  clientSecretEnv?: string;
+  scope?: string;
+}
+
 /** One rate limit of a route: at most `max` calls per window per route, tool, client or subject. */
 export interface RateLimitSettings {
   per: 'route' | 'tool' | 'client' | 'subject';
@@ -137,6 +149,8 @@ export interface GatewayConfig {
   policies?: unknown;
   /** Where a person approves a transaction: a URL with `{txId}`. Default `<token issuer origin>/policies/transactions/{txId}/stepup`. */
   stepUpUrl?: string;
+  /** The person approves step-ups through OpenID Connect CIBA (poll mode) at this provider, instead of at `stepUpUrl`. */
+  stepUpCiba?: StepUpCiba;
   /** The largest request body read (bytes). Default 1 MiB. */
   bodyLimit?: number;
 }

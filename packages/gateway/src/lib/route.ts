@@ -3,6 +3,7 @@ import type { Auditor } from '@waymark/core';
 import type { Clock, Logger, RateLimiterFactory, Stores } from '@waymark/sdk';
 import type { FetchLike } from '@waymark/access-token';
 import type { GatewayMetrics } from '../observe.js';
+import type { StepUpCiba } from '../config/types.js';
 
 /** What every route is built with (the gateway's, shared by its routes). */
 export interface RouteDeps {
@@ -24,6 +25,7 @@ export interface GatewaySettings {
   bodyLimit: number;
   policies?: unknown;
   stepUpUrl?: string | undefined;
+  stepUpCiba?: StepUpCiba | undefined;
 }
 
 /** What the gateway tells a route about one request. */
