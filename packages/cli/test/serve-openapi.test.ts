@@ -2,12 +2,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import express from 'express';
 import { createAdminRouter } from '@waymark/admin';
-import { createMemoryControlStores } from '@waymark/core';
+import { createMemoryControlStores, createMemoryStores } from '@waymark/core';
+import type { WaymarkOidcProvider } from '@waymark/oidc-provider';
 import { clientConfigProblems } from '@waymark/express';
-import { docsRouter, expressRoutes, undocumentedRoutes, type OpenApiDocument } from '@waymark/openapi';
+import { docsRouter, expressRoutes, undocumentedRoutes, unexplainedRoutes, type OpenApiDocument, type ServedRoute } from '@waymark/openapi';
+import { createGateway } from '@waymark/gateway';
+import { createStudioHandler } from '@waymark/studio';
+import { exportJWK, generateKeyPair } from 'jose';
 import type { Logger } from '@waymark/sdk';
 import { loadServerConfig, main, startServer, type RunningServer } from '@waymark/cli';
 import { serverOpenApiDocument } from '../src/server/openapi-docs.js';
+import { createConfiguredProvider } from '../src/server/oidc-config.js';
 
 /*
  * `waymark serve` with the shipped waymark.config.json (adapter, policies, admin API, OpenID
@@ -19,9 +24,47 @@ const root = new URL('../../../', import.meta.url).pathname;
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const config = loadServerConfig(join(root, 'waymark.config.json'), {});
 let server: RunningServer;
+/** The shipped config with every grant that adds provider routes: device flow, CIBA, client credentials (introspection is on by default). */
+const granted = { ...config, oidc: { ...config.oidc!, grants: { deviceFlow: true, ciba: true, clientCredentials: true } } };
+
+/** Every route oidc-provider's router registers while `create` runs (GET stands for HEAD too), under the provider's mount path. */
+async function recordingProviderRoutes<T>(mountPath: string, create: () => Promise<T>): Promise<{ value: T; routes: ServedRoute[] }> {
+  // oidc-provider's own router (not an express stack; the module oidc-provider's app imports, no published types): its registrations are recorded.
+  const routerModule: string = 'oidc-provider/lib/helpers/router.js';
+  const OidcRouter = ((await import(routerModule)) as { default: { prototype: Record<string, (...args: unknown[]) => unknown> } }).default;
+  const proto = OidcRouter.prototype;
+  const routes: ServedRoute[] = [];
+  const originals = new Map<string, (...args: unknown[]) => unknown>();
+  for (const method of ['get', 'post', 'put', 'delete', 'options']) {
+    const original = proto[method]!;
+    originals.set(method, original);
+    proto[method] = function record(this: unknown, name: unknown, path: unknown, ...rest: unknown[]) {
+      routes.push({ method: method.toUpperCase(), path: `${mountPath}${String(path).replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}')}` });
+      return original.call(this, name, path, ...rest);
+    };
+  }
+  try {
+    return { value: await create(), routes };
+  } finally {
+    for (const [method, original] of originals) proto[method] = original;
+  }
+}
+let provider: { value: WaymarkOidcProvider; routes: ServedRoute[] };
 
 beforeAll(async () => {
   server = await startServer({ ...config, port: 0 }, { logger: silent, env: {} });
+  // The provider `waymark serve` creates for the granted config (oidc-config.ts), its oidc-provider routes recorded.
+  provider = await recordingProviderRoutes(new URL(granted.oidc.issuer).pathname, async () =>
+    createConfiguredProvider(granted.oidc, {
+      engine: server.engine,
+      stores: createMemoryStores(),
+      clientStore: createMemoryControlStores().clients,
+      clientIds: server.router.clients.all().map((c) => c.clientId),
+      logger: silent,
+      trustedProxies: [],
+      users: { findByUsername: async () => undefined, findBySub: async () => undefined },
+    }),
+  );
 });
 afterAll(async () => {
   await server?.close();
@@ -53,6 +96,7 @@ describe('the API reference of waymark serve', () => {
       'Admin API',
       'OpenID Provider',
       'Reference',
+      'Studio',
     ]);
     const flows = document.components.securitySchemes!.waymarkAdmin!.flows as {
       authorizationCode: { authorizationUrl: string; tokenUrl: string };
@@ -129,5 +173,90 @@ describe('every route is described (walking the express routers)', () => {
       { method: 'DELETE', path: '/par' },
       { method: 'GET', path: '/v2/journeys/{flow}/peek' },
     ]);
+  });
+});
+
+describe('every route of the OpenID Provider, the studio and the gateway is described, or listed as undocumented with its reason', () => {
+  it("the provider's routes with device flow, CIBA and introspection on: oidc-provider's own, the interaction, CIBA approval and client routes", async () => {
+    const document = serverOpenApiDocument(granted);
+    const mountPath = new URL(granted.oidc.issuer).pathname;
+    const routes = [...provider.routes, ...expressRoutes(provider.value.router)];
+    for (const route of [
+      { method: 'POST', path: `${mountPath}/device/auth` },
+      { method: 'GET', path: `${mountPath}/device` },
+      { method: 'POST', path: `${mountPath}/device` },
+      { method: 'GET', path: `${mountPath}/device/{uid}` },
+      { method: 'POST', path: `${mountPath}/backchannel` },
+      { method: 'POST', path: `${mountPath}/token/introspection` },
+      { method: 'GET', path: `${mountPath}/interaction/{uid}` },
+      { method: 'POST', path: `${mountPath}/ciba/{approvalId}` },
+      { method: 'GET', path: `${mountPath}/clients/{clientId}/logo` },
+    ])
+      expect(routes).toContainEqual(route);
+    expect(unexplainedRoutes(routes, document)).toEqual([]);
+    // Without the grants, the document leaves their routes out (what this server does not serve is not described).
+    expect(Object.keys(serverOpenApiDocument(config).paths)).not.toContain(`${mountPath}/backchannel`);
+  });
+
+  it("the studio's routes (its handler's own list): the page, its config and page routes described, its built assets listed as static", () => {
+    const document = serverOpenApiDocument(config);
+    const studio = createStudioHandler({ config: { mode: 'server', adminApi: '/admin/v1' } });
+    const routes = studio.routes.map((r) => ({ method: r.method, path: `/studio${r.path}` }));
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        { method: 'GET', path: '/studio/config.json' },
+        { method: 'GET', path: '/studio/{page}' },
+      ]),
+    );
+    expect(unexplainedRoutes([...routes, { method: 'GET', path: '/studio/studio.js' }], document)).toEqual([]);
+    expect(unexplainedRoutes([{ method: 'GET', path: '/studio/export.json' }], document)).toEqual([
+      { method: 'GET', path: '/studio/export.json' },
+    ]);
+  });
+
+  it("the gateway's routes from a gateway config (mcp, api, web): metadata, MCP endpoint, forwarding, the web route's own endpoints", async () => {
+    const token = { issuer: 'https://as.example', jwksUri: 'https://as.example/jwks' };
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const gatewayConfig = {
+      publicUrl: 'http://localhost:3000',
+      routes: [
+        { kind: 'mcp', name: 'bank', path: '/mcp/bank', upstream: 'http://127.0.0.1:9/mcp', token },
+        { kind: 'api', name: 'payments', path: '/api/payments', upstream: 'http://127.0.0.1:9/', token },
+        {
+          kind: 'web',
+          name: 'app',
+          path: '/app',
+          upstream: 'http://127.0.0.1:9/',
+          issuer: 'http://localhost:3000/oidc',
+          clientId: 'web-app',
+        },
+      ],
+    };
+    const gateway = createGateway(gatewayConfig, {
+      env: {
+        WAYMARK_GATEWAY_SESSION_KEYS: 'k'.repeat(43),
+        WAYMARK_GATEWAY_SIGNING_JWK: JSON.stringify({ ...(await exportJWK(privateKey)), kid: 'gw', alg: 'ES256' }),
+      },
+    });
+    try {
+      const document = serverOpenApiDocument({ ...config, gateway: { config: gatewayConfig } } as never);
+      const routes = gateway.routes().flatMap((r) => r.endpoints);
+      expect(routes).toEqual(
+        expect.arrayContaining([
+          { method: 'GET', path: '/.well-known/oauth-protected-resource/mcp/bank' },
+          { method: 'DELETE', path: '/mcp/bank' },
+          { method: 'ALL', path: '/api/payments/{path}' },
+          { method: 'GET', path: '/app/_waymark/login' },
+          { method: 'POST', path: '/app/_waymark/logout' },
+        ]),
+      );
+      expect(unexplainedRoutes(routes, document)).toEqual([]);
+      // An endpoint the document does not know is reported (the web route's forwarding is exempt by name only).
+      expect(unexplainedRoutes([...routes, { method: 'GET', path: '/app/_waymark/session' }], document)).toEqual([
+        { method: 'GET', path: '/app/_waymark/session' },
+      ]);
+    } finally {
+      await gateway.close();
+    }
   });
 });

@@ -69,6 +69,7 @@ function build(config: GatewayConfig, deps: RouteDeps, web: WebRouteFactory): Ta
     bodyLimit: config.bodyLimit ?? 1024 * 1024,
     policies: config.policies,
     stepUpUrl: config.stepUpUrl,
+    stepUpCiba: config.stepUpCiba,
   };
   const routes = config.routes.map((route): GatewayRoute => {
     if (route.kind === 'mcp') return mcpRoute(route, settings, deps);

@@ -8,7 +8,7 @@ export type GatewayRouteKind = (typeof GATEWAY_ROUTE_KINDS)[number];
 // The gateway: routes from a configuration, swapped live by `reload`.
 export { createGateway } from './gateway.js';
 export type { Gateway, GatewayOptions, WebRouteFactory } from './gateway.js';
-export type { GatewayRoute, GatewaySettings, RouteDeps, RouteCall } from './lib/route.js';
+export type { GatewayEndpoint, GatewayRoute, GatewaySettings, RouteDeps, RouteCall } from './lib/route.js';
 
 // The configuration: its schema, its check, its types, its defaults.
 export { checkGatewayConfig, gatewayConfigSchema } from './config/compile.js';

@@ -87,6 +87,11 @@ export function createMediator(
     if (exchangeAuth.audience) params.audience = exchangeAuth.audience;
     if (exchangeAuth.resource) params.resource = exchangeAuth.resource;
     if (exchangeAuth.scope) params.scope = exchangeAuth.scope;
+    if (exchangeAuth.actorToken) {
+      // RFC 8693 §2.1: the actor is the gateway itself (delegation: the result carries `act`, §4.1).
+      params.actor_token = await actorToken();
+      params.actor_token_type = ACCESS_TOKEN_TYPE;
+    }
     let answer: Awaited<ReturnType<typeof client.genericGrantRequest>>;
     try {
       answer = await client.genericGrantRequest(config, TOKEN_EXCHANGE, params);
@@ -95,6 +100,33 @@ export function createMediator(
     }
     const lifetime = (answer.expires_in ?? 60) * 1000;
     return { token: answer.access_token, renewAt: options.clock.now() + Math.max(0, lifetime - skewMs) };
+  }
+
+  let actor: Cached | undefined;
+  let actorPending: Promise<Cached> | undefined;
+  /** The gateway's own token (RFC 6749 §4.4 client credentials), cached until shortly before it expires; concurrent calls share one request. */
+  async function actorToken(): Promise<string> {
+    if (actor && actor.renewAt > options.clock.now()) return actor.token;
+    actorPending ??= (async () => {
+      const wanted = exchangeAuth.actorToken ?? {};
+      const params: Record<string, string> = {};
+      if (wanted.resource) params.resource = wanted.resource;
+      if (wanted.scope) params.scope = wanted.scope;
+      try {
+        const answer = await client.clientCredentialsGrant(config, params);
+        const lifetime = (answer.expires_in ?? 60) * 1000;
+        return { token: answer.access_token, renewAt: options.clock.now() + Math.max(0, lifetime - skewMs) };
+      } catch (error) {
+        throw new GatewayError(
+          'ERR_GATEWAY_MEDIATION',
+          `the gateway's own token (client credentials) at ${endpoint.href} failed`,
+          {},
+          { cause: error },
+        );
+      }
+    })().finally(() => (actorPending = undefined));
+    actor = await actorPending;
+    return actor.token;
   }
 
   return async function mediate(agentToken) {

@@ -102,6 +102,7 @@ describe('the gateway configuration', () => {
           kind: 'web',
           name: route.name,
           path: route.path,
+          endpoints: [],
           handle: async (_req, res) => void res.end('web'),
           close: async () => undefined,
         };

@@ -2,10 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { Engine, NodeRegistry, validateFlow, type JourneyResult, type TraceStep } from '@waymark/core';
 import {
   builtinNodes,
+  generateTotp,
   hashPassword,
   normaliseUsername,
   type RiskEvaluation,
   type RiskProvider,
+  type Notifier,
   type UserRecord,
   type UserStore,
 } from '@waymark/nodes';
@@ -36,6 +38,40 @@ export interface ScriptedUser {
   username: string;
   password: string;
   sub?: string;
+  /** Where `otp.challenge` (mode "code") sends codes. Default `<username>@simulated.invalid`. */
+  email?: string;
+  /**
+   * The user's authenticator enrolment for `otp.challenge` (mode "totp"): a base32 secret.
+   * Default: a random one (the user is enrolled); `null`: not enrolled.
+   */
+  totpSecret?: string | null;
+}
+
+/**
+ * The answer that stands for the one-time code the person would type: the code the stand-in
+ * notifier delivered (mode "code"), else the current code of the stand-in authenticator of the
+ * user the journey looked up last (mode "totp"; RFC 6238 with the usual settings: SHA-1, 6
+ * digits, 30 s). Any other answer is typed as given (a wrong code, say).
+ */
+export const OTP_ANSWER = '$otp';
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** RFC 4648 §6 base32, no padding: what authenticator apps take as a TOTP secret. */
+function base32(bytes: Uint8Array): string {
+  let out = '';
+  let bits = 0;
+  let value = 0;
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
+  return out;
 }
 
 export interface SimulationInput {
@@ -60,24 +96,38 @@ export interface VisitReport {
   cookiesCleared: string[];
   /** Why a visit stopped short: an answer the script did not have. */
   unanswered?: { type: string; prompt?: string };
+  /** The one-time codes the stand-in notifier delivered: to whom and what for (never the code). */
+  codesSent: { to: string; purpose: string }[];
 }
 
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
 const MAX_SUSPENSIONS = 20;
 
-/** The stand-in directory: the scripted users, their passwords hashed here (cheap scrypt: a test store). */
-async function userStore(users: readonly ScriptedUser[]): Promise<UserStore> {
+/**
+ * The stand-in directory: the scripted users, their passwords hashed here (cheap scrypt: a test
+ * store), each with an email and (unless `totpSecret: null`) an authenticator enrolment.
+ * `lastFound` is the user a node looked up last: whose authenticator answers {@link OTP_ANSWER}.
+ */
+async function userStore(users: readonly ScriptedUser[]): Promise<UserStore & { lastFound(): UserRecord | undefined }> {
   const records = new Map<string, UserRecord>();
-  for (const u of users)
+  for (const u of users) {
+    const totpSecret = u.totpSecret === undefined ? base32(randomBytes(20)) : u.totpSecret;
     records.set(normaliseUsername(u.username), {
       sub: u.sub ?? `user-${u.username}`,
       username: u.username,
       passwordHash: await hashPassword(u.password, { N: 1024 }),
-      attributes: {},
+      attributes: { email: u.email ?? `${u.username}@simulated.invalid`, ...(totpSecret !== null ? { totpSecret } : {}) },
     });
+  }
+  let last: UserRecord | undefined;
+  const found = (record: UserRecord | undefined) => {
+    if (record) last = record;
+    return Promise.resolve(record);
+  };
   return {
-    findByUsername: (username) => Promise.resolve(records.get(normaliseUsername(username))),
-    findBySub: (sub) => Promise.resolve([...records.values()].find((r) => r.sub === sub)),
+    findByUsername: (username) => found(records.get(normaliseUsername(username))),
+    findBySub: (sub) => found([...records.values()].find((r) => r.sub === sub)),
+    lastFound: () => last,
   };
 }
 
@@ -111,7 +161,11 @@ function promptOf(callback: Callback): string | undefined {
 }
 
 /** Fills a suspension's callbacks from one answer object; the first callback it cannot answer is returned. */
-function answer(callbacks: Callback[], answers: Record<string, string | number | boolean>): { filled: Callback[]; missing?: Callback } {
+function answer(
+  callbacks: Callback[],
+  answers: Record<string, string | number | boolean>,
+  otp: string | undefined,
+): { filled: Callback[]; missing?: Callback } {
   const filled: Callback[] = [];
   for (const callback of callbacks) {
     if (callback.input.length === 0 || callback.type === 'TextOutputCallback' || callback.type === 'HiddenValueCallback') {
@@ -120,6 +174,7 @@ function answer(callbacks: Callback[], answers: Record<string, string | number |
     }
     const prompt = promptOf(callback);
     let value = answers[callback.type] ?? (prompt !== undefined ? answers[prompt] : undefined);
+    if (value === OTP_ANSWER) value = otp;
     if (value === undefined) return { filled, missing: callback };
     if ((callback.type === 'ChoiceCallback' || callback.type === 'ConfirmationCallback') && typeof value === 'string') {
       const choices = (callback.output.find((f) => f.name === 'choices' || f.name === 'options')?.value ?? []) as unknown[];
@@ -164,12 +219,30 @@ export class Simulator {
       );
     const keys = new Map<string, string>();
     let risk: ScriptedRisk | undefined;
+    const users = await userStore(input.users ?? []);
+    // The stand-in notifier: keeps the last code for {@link OTP_ANSWER}, reports whom it reached.
+    let delivered: string | undefined;
+    let sent: VisitReport['codesSent'] = [];
+    const notifier: Notifier = {
+      send(message) {
+        delivered = message.code;
+        sent.push({ to: message.to, purpose: message.purpose });
+        return Promise.resolve();
+      },
+    };
+    /** What {@link OTP_ANSWER} types now: the last code delivered in this visit, else the authenticator's current code. */
+    const currentOtp = async (): Promise<string | undefined> => {
+      if (delivered !== undefined) return delivered;
+      const secret = users.lastFound()?.attributes.totpSecret;
+      return typeof secret === 'string' ? generateTotp({ secret, epoch: Math.floor(engine.clock.now() / 1000) }) : undefined;
+    };
     const engine = new Engine(
       {
         fetch: noNetwork,
         secretKeys: [randomBytes(32)],
         services: {
-          users: await userStore(input.users ?? []),
+          users,
+          notifier,
           riskProvider: riskStandIn(() => risk),
           secretSource: {
             get: (name: string) => {
@@ -195,7 +268,17 @@ export class Simulator {
         cookies: Object.fromEntries(jar),
         userAgent,
       });
-      const report: VisitReport = { status: 'suspended', trace: [], asked: [], messages: [], cookiesSet: [], cookiesCleared: [] };
+      const report: VisitReport = {
+        status: 'suspended',
+        trace: [],
+        asked: [],
+        messages: [],
+        cookiesSet: [],
+        cookiesCleared: [],
+        codesSent: [],
+      };
+      sent = report.codesSent;
+      delivered = undefined;
       const take = (result: JourneyResult) => {
         for (const c of result.cookies)
           if (c.value === null) {
@@ -218,7 +301,9 @@ export class Simulator {
         const needsAnswer = result.callbacks.some(
           (c) => c.input.length > 0 && c.type !== 'TextOutputCallback' && c.type !== 'HiddenValueCallback',
         );
-        const { filled, missing } = answer(result.callbacks, needsAnswer ? (answers.shift() ?? {}) : {});
+        const script = needsAnswer ? (answers.shift() ?? {}) : {};
+        const usesOtp = Object.values(script).includes(OTP_ANSWER);
+        const { filled, missing } = answer(result.callbacks, script, usesOtp ? await currentOtp() : undefined);
         if (missing) {
           report.unanswered = { type: missing.type, ...(promptOf(missing) !== undefined ? { prompt: promptOf(missing) } : {}) };
           break;

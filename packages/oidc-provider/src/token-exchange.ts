@@ -119,21 +119,22 @@ function targetOf(params: Record<string, unknown>, targets: ExchangeTargets): st
 /**
  * Scopes of the exchanged token: what was asked (else everything the subject token carries),
  * narrowed to what the subject token carries, what the resource offers, and what the client
- * may ask for: a client of the client store its `allowed_scopes` (its `scope` metadata lists only
- * the OpenID scopes the provider knows, never an API's), any other its `scope` metadata, when
- * set. RFC 6749 §3.3: fewer than asked is allowed, none at all is `invalid_scope`.
+ * may ask for (its `scope` metadata, when set). RFC 6749 §3.3: fewer than asked is allowed,
+ * none at all is `invalid_scope`.
  */
 function scopesOf(
   requested: unknown,
   subject: string[],
   resource: ResourceServerInstance,
   client: Client,
-  storeScopes: readonly string[] | undefined,
+  allowedScopes: (clientId: string) => readonly string[] | undefined,
 ): string[] {
   const asked = typeof requested === 'string' && requested !== '' ? requested.split(' ').filter(Boolean) : subject;
   const offered = resource.scopes;
+  // A client of the client store: its allowed_scopes (its `scope` metadata lists only the OpenID scopes); else its `scope` metadata.
+  const listed = allowedScopes(client.clientId);
   const clientScope = client.metadata().scope;
-  const allowed = storeScopes ? new Set(storeScopes) : typeof clientScope === 'string' ? new Set(clientScope.split(' ')) : undefined;
+  const allowed = listed !== undefined ? new Set(listed) : typeof clientScope === 'string' ? new Set(clientScope.split(' ')) : undefined;
   const granted = [...new Set(asked)].filter(
     (scope) => subject.includes(scope) && offered.has(scope) && (allowed === undefined || allowed.has(scope)),
   );
@@ -167,10 +168,11 @@ export function tokenExchange(options: {
   jwks: { keys: readonly JsonObject[] } | undefined;
   targets: ExchangeTargets;
   now?: () => number;
-  /** The `allowed_scopes` of a client of the client store; undefined for any other client. */
+  /** The scopes a client of the client store is allowed (its allowed_scopes); undefined for a static client. */
   allowedScopes?: (clientId: string) => readonly string[] | undefined;
 }): TokenExchange {
   const { issuer, targets } = options;
+  const allowedScopes = options.allowedScopes ?? (() => undefined);
   const now = options.now ?? Date.now;
   const keys = options.jwks ? { jwks: publicJwks(options.jwks) as never } : { jwksUri: `${issuer.replace(/\/$/, '')}/jwks` };
   const validatorFor: ValidatorFor = (client) =>
@@ -243,7 +245,7 @@ export function tokenExchange(options: {
       act = subject.claims.act as ActClaim;
     }
 
-    const scope = scopesOf(params.scope, subject.scopes, resource, client, options.allowedScopes?.(client.clientId));
+    const scope = scopesOf(params.scope, subject.scopes, resource, client, allowedScopes);
     const token = new provider.AccessToken({
       accountId: subject.claims.sub,
       client,

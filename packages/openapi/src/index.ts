@@ -36,6 +36,7 @@ export type {
 } from './types.js';
 export { responseChecker } from './response-check.js';
 export type { ReceivedResponse } from './response-check.js';
-export { expressRoutes, undocumentedRoutes } from './routes.js';
-export type { ServedRoute } from './routes.js';
+export { expressRoutes, undocumentedRoutes, unexplainedRoutes, UNDOCUMENTED_ROUTES } from './routes.js';
+export type { ServedRoute, UndocumentedRoute } from './routes.js';
+export { studioGroup } from './groups/studio.js';
 export { docsGroup } from './groups/docs.js';

@@ -3,7 +3,7 @@ import { adapterGroup } from './groups/adapter.js';
 import { adminGroup } from './groups/admin.js';
 import { docsGroup } from './groups/docs.js';
 import { policyGroup } from './groups/policies.js';
-import { providerGroup } from './groups/provider.js';
+import { providerGroup, type ProviderGroupOptions } from './groups/provider.js';
 import type { OpenApiGroup } from './types.js';
 
 /** What a Waymark server mounts, as far as its reference is concerned. */
@@ -14,6 +14,8 @@ export interface WaymarkApiOptions {
   policies?: boolean;
   /** The OpenID Provider's issuer (`<issuer>/oidc`), when one is mounted. */
   oidcIssuer?: string;
+  /** The provider's grants that add routes (device flow, CIBA, introspection), as its `grants` option. */
+  oidcGrants?: ProviderGroupOptions['grants'];
   /**
    * The admin API is mounted (at `/admin/v1`), with the client schema it validates clients with
    * (`clientConfigSchema` of @waymark/express). Its console signs in at `oidcIssuer`, unless
@@ -49,7 +51,13 @@ export function waymarkApiRegistry(options: WaymarkApiOptions): OpenApiRegistry 
       }),
     );
   }
-  if (options.oidcIssuer !== undefined) registry.add(providerGroup({ mountPath: new URL(options.oidcIssuer).pathname }));
+  if (options.oidcIssuer !== undefined)
+    registry.add(
+      providerGroup({
+        mountPath: new URL(options.oidcIssuer).pathname,
+        ...(options.oidcGrants !== undefined ? { grants: options.oidcGrants } : {}),
+      }),
+    );
   if (options.docs !== false) registry.add(docsGroup());
   for (const group of options.groups ?? []) registry.add(group);
   return registry;

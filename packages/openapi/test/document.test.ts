@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { clientConfigSchema } from '@waymark/express';
 import { ERROR_ANSWERS } from '@waymark/http';
-import { adapterGroup, OpenApiRegistry, waymarkOpenApiDocument, type OpenApiDocument } from '@waymark/openapi';
+import { adapterGroup, gatewayGroup, OpenApiRegistry, studioGroup, waymarkOpenApiDocument, type OpenApiDocument } from '@waymark/openapi';
 
 /** Every `$ref` of the document resolves to a place in it (JSON pointer, RFC 6901). */
 function unresolvedRefs(document: unknown): string[] {
@@ -39,6 +39,16 @@ const full = (): OpenApiDocument =>
     policies: true,
     admin: { clientConfigSchema },
     oidcIssuer: 'http://localhost:3000/oidc',
+    // Every provider route (device flow, CIBA, introspection), the studio and each gateway route kind.
+    oidcGrants: { deviceFlow: true, ciba: true, introspection: true },
+    groups: [
+      studioGroup(),
+      gatewayGroup([
+        { kind: 'mcp', name: 'bank', path: '/mcp/bank' },
+        { kind: 'api', name: 'payments', path: '/api/payments' },
+        { kind: 'web', name: 'app', path: '/app' },
+      ]),
+    ],
   });
 
 describe('the OpenAPI document', () => {

@@ -50,13 +50,32 @@ function send(res: ServerResponse, status: number, type: string, body: Buffer | 
  * @example
  * app.use('/studio', createStudioHandler({ config: { mode: 'local', adminApi: '/admin/v1', folder: 'flows' } }));
  */
-export function createStudioHandler(options: StudioHandlerOptions): (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void {
+/** One route the studio handler answers, under its mount path (`{page}`: any path without an extension). */
+export interface StudioRoute {
+  method: 'GET';
+  path: string;
+}
+
+/** The studio's handler, and the routes it answers (for the API reference's route walk). */
+export type StudioHandler = ((req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void) & {
+  readonly routes: readonly StudioRoute[];
+};
+
+export function createStudioHandler(options: StudioHandlerOptions): StudioHandler {
   const dir = options.appDir ?? studioAppDir();
   const files = new Map<string, Buffer>();
   if (existsSync(join(dir, 'index.html')))
     for (const name of readdirSync(dir)) if (TYPES[extname(name)]) files.set(`/${name}`, readFileSync(join(dir, name)));
   const config = Buffer.from(JSON.stringify(options.config));
-  return function studio(req, res, next) {
+  // What `studio` below answers (HEAD with every GET): the redirect to `/`, the page, its config, each built file, the page's own routes.
+  const routes: StudioRoute[] = [
+    { method: 'GET', path: '' },
+    { method: 'GET', path: '/' },
+    { method: 'GET', path: '/config.json' },
+    ...[...files.keys()].filter((name) => name !== '/index.html').map((path) => ({ method: 'GET' as const, path })),
+    { method: 'GET', path: '/{page}' },
+  ];
+  const studio = function studio(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     // `/studio` → `/studio/`: the page's relative asset URLs resolve under the mount path.
@@ -69,11 +88,17 @@ export function createStudioHandler(options: StudioHandlerOptions): (req: Incomi
     if (path === '/config.json') return send(res, 200, TYPES['.json']!, config);
     const index = files.get('/index.html');
     if (index === undefined)
-      return send(res, 503, 'text/plain; charset=utf-8', 'The studio is not built: run `npm run build` (it bundles packages/studio/app).\n');
+      return send(
+        res,
+        503,
+        'text/plain; charset=utf-8',
+        'The studio is not built: run `npm run build` (it bundles packages/studio/app).\n',
+      );
     const file = files.get(path);
     if (file !== undefined) return send(res, 200, TYPES[extname(path)]!, file);
     // A missing asset is a 404; any other path is one of the page's own routes.
     if (extname(path) !== '') return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
     send(res, 200, TYPES['.html']!, index);
   };
+  return Object.assign(studio, { routes });
 }

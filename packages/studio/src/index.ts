@@ -4,6 +4,6 @@
  * `waymark serve` mounts it at `/studio` beside the admin API; `waymark studio <folder>` serves it
  * with a local flow-file API for offline authoring.
  */
-export { createStudioHandler, studioAppDir, type StudioHandlerOptions } from './handler.js';
+export { createStudioHandler, studioAppDir, type StudioHandlerOptions, type StudioHandler, type StudioRoute } from './handler.js';
 export { studioContentSecurityPolicy } from './csp.js';
 export type { StudioClientConfig } from './client-config.js';

@@ -146,6 +146,8 @@ export interface ServeGatewayOptions {
   fetch?: typeof fetch | undefined;
   metrics?: MetricsRegistry | undefined;
   webRoutes?: WebRouteFactory | undefined;
+  /** Where the routes' `…Env` secrets are read (serve's `env`). Default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>> | undefined;
   /** The key of the file that holds the gateway configuration (`waymark gateway`'s file has it under "gateway"). Default: the whole file. */
   section?: string;
 }
@@ -191,6 +193,7 @@ export function serveGateway(options: ServeGatewayOptions): ServeGateway {
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.metrics ? { metrics: options.metrics } : {}),
       ...(options.webRoutes ? { webRoutes: options.webRoutes } : {}),
+      ...(options.env ? { env: options.env } : {}),
     });
   } catch (error) {
     // Name the place in the serve config: the gateway's own pointers go under this section.

@@ -5,12 +5,14 @@ import {
   docsRouter,
   gatewayGroup,
   mcpServerGroup,
+  studioGroup,
   waymarkOpenApiDocument,
   type GatewayRouteInfo,
   type OpenApiDocument,
   type OpenApiGroup,
 } from '@waymark/openapi';
 import { readGatewayFile } from './gateway-config.js';
+import { STUDIO_PATH } from './studio-config.js';
 import type { ResolvedServerConfig } from './config.js';
 
 /** What `waymark serve` mounts, as the reference describes it (the parts of the resolved config that add routes). */
@@ -40,9 +42,10 @@ function gatewayRoutesOf(config: MountedParts): GatewayRouteInfo[] {
     .map((r) => ({ kind: r.kind!, name: r.name!, path: r.path! }));
 }
 
-/** The route groups other packages serve for this configuration: the gateway's routes, and the MCP server with `admin.mcp`. */
+/** The route groups other packages serve for this configuration: the studio with the admin API, the gateway's routes, and the MCP server with `admin.mcp`. */
 export function serverOpenApiGroups(config: MountedParts): OpenApiGroup[] {
   const groups: OpenApiGroup[] = [];
+  if (config.admin !== undefined) groups.push(studioGroup(STUDIO_PATH));
   const routes = gatewayRoutesOf(config);
   if (routes.length > 0) groups.push(gatewayGroup(routes));
   if (config.admin?.mcp !== undefined) groups.push(mcpServerGroup());
@@ -59,6 +62,7 @@ export function serverOpenApiDocument(
     issuer: config.issuer,
     policies: config.policies !== undefined,
     ...(oidcIssuer !== undefined ? { oidcIssuer } : {}),
+    ...(config.oidc?.grants !== undefined ? { oidcGrants: config.oidc.grants } : {}),
     ...(config.admin !== undefined
       ? {
           admin: {

@@ -344,6 +344,7 @@ export async function startServer(config: ServerConfig | ResolvedServerConfig, o
           stores,
           metrics: router.metrics,
           fetch: oidc && ownKeys ? fetchWithOwnJwks(oidc.issuer, ownKeys) : undefined,
+          env,
         })
       : undefined;
     // Node's server with the configured timeouts (http-settings.ts), not app.listen's defaults.

@@ -3,7 +3,7 @@ import type { ApiRouteConfig } from '../config/types.js';
 import { routeAuthenticator, missingScopes } from '../lib/authenticate.js';
 import { readBody } from '../lib/body.js';
 import { bearerChallenge, sendJson } from '../lib/challenge.js';
-import { createUpstream, forwardedHeaders, relay } from '../lib/proxy.js';
+import { createUpstream, forwardedHeaders, readUpstreamTls, relay } from '../lib/proxy.js';
 import { elapsed, type GatewayRoute, type GatewaySettings, type RouteCall, type RouteDeps } from '../lib/route.js';
 import { routeLimits } from '../limits.js';
 import { createMediator } from '../mediation.js';
@@ -22,7 +22,7 @@ import { auditCall, type CallRecord } from '../observe.js';
 export function apiRoute(config: ApiRouteConfig, settings: GatewaySettings, deps: RouteDeps): GatewayRoute {
   const resource = config.resource ?? settings.publicUrl + config.path;
   const auth = routeAuthenticator(config.token, resource, { clock: deps.clock, fetch: deps.fetch });
-  const upstream = createUpstream(config.upstream);
+  const upstream = createUpstream(config.upstream, readUpstreamTls(config));
   const mediate = createMediator(config.upstreamAuth, {
     clock: deps.clock,
     env: deps.env,
@@ -110,5 +110,7 @@ export function apiRoute(config: ApiRouteConfig, settings: GatewaySettings, deps
     }
   }
 
-  return { kind: 'api', name: config.name, path: config.path, handle, close: () => upstream.close() };
+  // Every method under the path is checked and forwarded.
+  const endpoints = [{ method: 'ALL', path: `${config.path.replace(/\/+$/, '')}/{path}` }];
+  return { kind: 'api', name: config.name, path: config.path, endpoints, handle, close: () => upstream.close() };
 }

@@ -53,6 +53,16 @@ const upstreamAuth = {
         audience: { type: 'string', minLength: 1, description: "the upstream's audience (RFC 8693 §2.1)" },
         resource: { ...httpUrl, description: "the upstream's resource indicator (RFC 8707)" },
         scope: { type: 'string', minLength: 1 },
+        actorToken: {
+          type: 'object',
+          additionalProperties: false,
+          description:
+            'delegation (RFC 8693 §2.1 actor_token): the gateway gets its own token by client credentials at the same endpoint (RFC 6749 §4.4), for this resource, and the exchanged token names the gateway in `act`: { "resource"?, "scope"? }. Default: no actor token (the authorization server must allow the gateway to impersonate)',
+          properties: {
+            resource: { ...httpUrl, description: "the resource indicator of the gateway's own token (RFC 8707)" },
+            scope: { type: 'string', minLength: 1 },
+          },
+        },
       },
       required: ['tokenEndpoint', 'clientId'],
       additionalProperties: false,
@@ -86,11 +96,34 @@ const base = {
   },
 } as const;
 
+const upstreamTls = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['certFile', 'keyFile'],
+  description:
+    'mutual TLS to an https upstream that requires a client certificate (RFC 8446 §4.3.2, §4.4.2): { "certFile", "keyFile", "caFile"?, "servername"? }; paths are PEM files, relative to the working directory',
+  properties: {
+    certFile: { type: 'string', minLength: 1, description: "the gateway's client certificate (PEM), with its chain" },
+    keyFile: { type: 'string', minLength: 1, description: 'its private key (PEM); keep the file readable by the gateway only' },
+    caFile: {
+      type: 'string',
+      minLength: 1,
+      description: "the CA certificates (PEM) the upstream's server certificate must chain to. Default: the system's",
+    },
+    servername: {
+      type: 'string',
+      minLength: 1,
+      description: "the name the upstream's certificate must carry (SNI). Default: the upstream URL's host",
+    },
+  },
+} as const;
+
 const protectedRoute = {
   ...base,
   upstream: { ...httpUrl, description: "the upstream's URL; the path under the route is appended" },
   token,
   upstreamAuth,
+  upstreamTls,
   rateLimits,
 } as const;
 
@@ -192,6 +225,26 @@ export const gatewayConfigSchema = {
     },
     policies: { type: 'object', description: "the step-up rules' policy (@waymark/policy configuration: { policySets, ... })" },
     stepUpUrl: { type: 'string', pattern: '^https?://.*\\{txId\\}', description: 'where a person approves a transaction, with {txId}' },
+    stepUpCiba: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['backchannelEndpoint', 'tokenEndpoint', 'clientId'],
+      description:
+        'the person approves a step-up out of band through OpenID Connect CIBA (poll mode) instead of a link: { "issuer"?, "backchannelEndpoint", "tokenEndpoint", "clientId", "clientSecretEnv" | "clientSecret", "scope"? }',
+      properties: {
+        issuer: {
+          ...httpUrl,
+          description:
+            "the provider's issuer, which an approval's ID token names (OIDC Core §3.1.3.7). Default: the token endpoint's origin",
+        },
+        backchannelEndpoint: { ...httpUrl, description: "the provider's backchannel authentication endpoint (CIBA Core §7)" },
+        tokenEndpoint: { ...httpUrl, description: "the provider's token endpoint, polled with the auth_req_id (CIBA Core §10.1)" },
+        clientId: { type: 'string', minLength: 1, description: "the gateway's CIBA client at the provider" },
+        clientSecret: { type: 'string', minLength: 1, description: 'prefer clientSecretEnv' },
+        clientSecretEnv: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
+        scope: { type: 'string', minLength: 1, description: 'the scope asked for. Default openid' },
+      },
+    },
     bodyLimit: { type: 'integer', minimum: 1024, default: 1048576, description: 'largest request body read, bytes. Default 1 MiB' },
   },
 } as const;

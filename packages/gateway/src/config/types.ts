@@ -32,7 +32,25 @@ export type UpstreamAuth =
       /** The upstream's resource indicator (RFC 8693 §2.1 `resource`, RFC 8707). */
       resource?: string;
       scope?: string;
+      /**
+       * Delegation (RFC 8693 §2.1 `actor_token`): the gateway's own token by client credentials
+       * (RFC 6749 §4.4, `resource`/`scope` as given) is sent as the actor, so the upstream's token
+       * names the gateway in `act` (§4.1). Without it no actor token is sent.
+       */
+      actorToken?: { resource?: string; scope?: string };
     };
+
+/** The gateway's CIBA client (OpenID Connect CIBA Core 1.0, poll mode) for out-of-band step-up approvals. */
+export interface StepUpCiba {
+  /** The provider's issuer, which the ID token of an approval must name. Default: the token endpoint's origin. */
+  issuer?: string;
+  backchannelEndpoint: string;
+  tokenEndpoint: string;
+  clientId: string;
+  clientSecret?: string;
+  clientSecretEnv?: string;
+  scope?: string;
+}
 
 /** One rate limit of a route: at most `max` calls per window per route, tool, client or subject. */
 export interface RateLimitSettings {
@@ -50,11 +68,25 @@ interface RouteBase {
   path: string;
 }
 
+/** Mutual TLS to an https upstream that asks for a client certificate: PEM files, paths relative to the working directory. */
+export interface UpstreamTls {
+  /** The gateway's client certificate (with its chain). */
+  certFile: string;
+  /** Its private key. */
+  keyFile: string;
+  /** The CAs the upstream's server certificate must chain to. Default: the system's. */
+  caFile?: string;
+  /** The name the upstream's certificate must carry. Default: the upstream URL's host. */
+  servername?: string;
+}
+
 interface ProtectedRoute extends RouteBase {
   /** The upstream's URL; the path under the route is appended. */
   upstream: string;
   token: TokenSettings;
   upstreamAuth?: UpstreamAuth;
+  /** Mutual TLS to the upstream (a client certificate), for an https upstream that requires one. */
+  upstreamTls?: UpstreamTls;
   rateLimits?: RateLimitSettings[];
 }
 
@@ -117,6 +149,8 @@ export interface GatewayConfig {
   policies?: unknown;
   /** Where a person approves a transaction: a URL with `{txId}`. Default `<token issuer origin>/policies/transactions/{txId}/stepup`. */
   stepUpUrl?: string;
+  /** The person approves step-ups through OpenID Connect CIBA (poll mode) at this provider, instead of at `stepUpUrl`. */
+  stepUpCiba?: StepUpCiba;
   /** The largest request body read (bytes). Default 1 MiB. */
   bodyLimit?: number;
 }

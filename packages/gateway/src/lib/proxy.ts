@@ -1,6 +1,10 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Pool, type Dispatcher } from 'undici';
+import { ConfigInvalidError, type ConfigProblem } from '@waymark/core';
+import type { UpstreamTls } from '../config/types.js';
 import { GATEWAY_DEFAULTS } from '../defaults.js';
 import { GatewayError } from '../errors.js';
 
@@ -39,9 +43,73 @@ export interface Upstream {
   close(): Promise<void>;
 }
 
-export function createUpstream(base: string): Upstream {
+/** The TLS material of a mutual-TLS upstream, read: PEM text. */
+export interface UpstreamTlsMaterial {
+  cert: string;
+  key: string;
+  ca?: string | undefined;
+  servername?: string | undefined;
+}
+
+/**
+ * Reads a route's `upstreamTls` files once, at build time. A missing or unreadable file, or an
+ * http upstream (no TLS to put a certificate in), is ERR_CONFIG_INVALID naming the option.
+ */
+export function readUpstreamTls(route: {
+  name: string;
+  upstream: string;
+  upstreamTls?: UpstreamTls | undefined;
+}): UpstreamTlsMaterial | undefined {
+  const tls = route.upstreamTls;
+  if (tls === undefined) return undefined;
+  const at = `/routes/${route.name}/upstreamTls`;
+  if (new URL(route.upstream).protocol !== 'https:')
+    throw new ConfigInvalidError('gateway route upstreamTls', [
+      {
+        code: 'ERR_CONFIG_INVALID',
+        pointer: `/routes/${route.name}/upstream`,
+        message: 'must be an https URL with upstreamTls (a client certificate is sent in TLS)',
+      },
+    ]);
+  const problems: ConfigProblem[] = [];
+  const read = (key: 'certFile' | 'keyFile' | 'caFile'): string | undefined => {
+    const file = tls[key];
+    if (file === undefined) return undefined;
+    try {
+      return readFileSync(resolve(file), 'utf8');
+    } catch (error) {
+      problems.push({
+        code: 'ERR_CONFIG_INVALID',
+        pointer: `${at}/${key}`,
+        message: `cannot read "${file}" (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}): give the path of a PEM file the gateway can read`,
+      });
+      return undefined;
+    }
+  };
+  const cert = read('certFile');
+  const key = read('keyFile');
+  const ca = read('caFile');
+  if (problems.length > 0 || cert === undefined || key === undefined) throw new ConfigInvalidError('gateway route upstreamTls', problems);
+  return { cert, key, ca, servername: tls.servername };
+}
+
+export function createUpstream(base: string, tls?: UpstreamTlsMaterial): Upstream {
   const url = new URL(base);
-  const pool = new Pool(url.origin, { connections: GATEWAY_DEFAULTS.upstreamConnections, pipelining: 1 });
+  const pool = new Pool(url.origin, {
+    connections: GATEWAY_DEFAULTS.upstreamConnections,
+    pipelining: 1,
+    // Mutual TLS (RFC 8446 §4.4.2): the gateway's certificate when the upstream asks for one.
+    ...(tls
+      ? {
+          connect: {
+            cert: tls.cert,
+            key: tls.key,
+            ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+            ...(tls.servername !== undefined ? { servername: tls.servername } : {}),
+          },
+        }
+      : {}),
+  });
   const basePath = url.pathname.replace(/\/$/, '');
   return {
     url,

@@ -3,6 +3,7 @@ import type { Auditor } from '@waymark/core';
 import type { Clock, Logger, RateLimiterFactory, Stores } from '@waymark/sdk';
 import type { FetchLike } from '@waymark/access-token';
 import type { GatewayMetrics } from '../observe.js';
+import type { StepUpCiba } from '../config/types.js';
 
 /** What every route is built with (the gateway's, shared by its routes). */
 export interface RouteDeps {
@@ -24,6 +25,7 @@ export interface GatewaySettings {
   bodyLimit: number;
   policies?: unknown;
   stepUpUrl?: string | undefined;
+  stepUpCiba?: StepUpCiba | undefined;
 }
 
 /** What the gateway tells a route about one request. */
@@ -34,6 +36,12 @@ export interface RouteCall {
   requestId: string;
 }
 
+/** One endpoint a route answers: a method (`ALL` for every method) and a full path, `{name}` for a path parameter (OpenAPI's). */
+export interface GatewayEndpoint {
+  method: string;
+  path: string;
+}
+
 /** A built route: answers requests under its path. */
 export interface GatewayRoute {
   readonly kind: 'mcp' | 'api' | 'web';
@@ -41,6 +49,11 @@ export interface GatewayRoute {
   readonly path: string;
   /** The protected resource metadata (RFC 9728) of an mcp route. */
   readonly metadata?: object;
+  /**
+   * What the route answers, for the reference's route walk (packages/cli/test/serve-openapi.test.ts):
+   * each endpoint must be described in the OpenAPI document, or listed as intentionally undocumented.
+   */
+  readonly endpoints: readonly GatewayEndpoint[];
   /** Answers one request. */
   handle(req: IncomingMessage, res: ServerResponse, call: RouteCall): Promise<void>;
   close(): Promise<void>;

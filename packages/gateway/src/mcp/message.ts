@@ -17,6 +17,8 @@ export const RPC = {
   invalidParams: -32602,
   headerMismatch: -32020,
   urlElicitationRequired: -32042,
+  /** The call waits for the person's approval out of band (CIBA): retry with the transaction id once they have approved. */
+  approvalPending: -32043,
   forbidden: -32003,
   rateLimited: -32029,
 } as const;

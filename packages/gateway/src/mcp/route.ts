@@ -4,13 +4,14 @@ import { GATEWAY_DEFAULTS } from '../defaults.js';
 import { routeAuthenticator, missingScopes, type Caller } from '../lib/authenticate.js';
 import { readBody } from '../lib/body.js';
 import { bearerChallenge, sendJson } from '../lib/challenge.js';
-import { copyResponseHead, createUpstream, forwardedHeaders, relay } from '../lib/proxy.js';
+import { copyResponseHead, createUpstream, forwardedHeaders, readUpstreamTls, relay } from '../lib/proxy.js';
 import { elapsed, type GatewayRoute, type GatewaySettings, type RouteCall, type RouteDeps } from '../lib/route.js';
 import { routeLimits } from '../limits.js';
 import { createMediator } from '../mediation.js';
 import { auditCall, type CallRecord } from '../observe.js';
 import { parseMcpMessage, rpcError, RPC, type McpMessage } from './message.js';
 import { protectedResourceMetadata, metadataUrl } from './metadata.js';
+import { cibaApprover } from './ciba.js';
 import { stepUpGuard, type StepUpGuard } from './step-up.js';
 import { filterToolsAnswer } from './tools-list.js';
 
@@ -49,7 +50,7 @@ export function mcpRoute(config: McpRouteConfig, settings: GatewaySettings, deps
   const metaUrl = metadataUrl(settings.publicUrl, config.path);
   const metadata = protectedResourceMetadata(config, resource);
   const auth = routeAuthenticator(config.token, resource, { clock: deps.clock, fetch: deps.fetch });
-  const upstream = createUpstream(config.upstream);
+  const upstream = createUpstream(config.upstream, readUpstreamTls(config));
   const mediate = createMediator(config.upstreamAuth, {
     clock: deps.clock,
     env: deps.env,
@@ -63,6 +64,15 @@ export function mcpRoute(config: McpRouteConfig, settings: GatewaySettings, deps
   const guard: StepUpGuard | undefined =
     config.stepUp && config.stepUp.length > 0
       ? stepUpGuard(config.stepUp, resource, settings.policies, deps, (jwt) => auth.subject(jwt))
+      : undefined;
+  // Out-of-band approval through CIBA instead of a link, when the gateway has a CIBA client.
+  const ciba =
+    guard && settings.stepUpCiba
+      ? cibaApprover(settings.stepUpCiba, {
+          clock: deps.clock,
+          env: deps.env,
+          ...(deps.fetch ? { fetch: deps.fetch as typeof fetch } : {}),
+        })
       : undefined;
   const stepUpUrl = (txId: string) =>
     (settings.stepUpUrl ?? `${new URL(config.token.issuer).origin}/policies/transactions/{txId}/stepup`).replace(
@@ -219,11 +229,55 @@ export function mcpRoute(config: McpRouteConfig, settings: GatewaySettings, deps
           : typeof txHeader === 'string'
             ? txHeader
             : undefined;
+      if (ciba && txId !== undefined) {
+        const status = await ciba.check(txId, caller.sub);
+        if (status === 'approved') await guard.pdp.authenticateTransaction(txId, caller.sub);
+        if (status === 'pending') {
+          record.decision = 'step_up';
+          record.transactionId = txId;
+          return sendJson(
+            res,
+            200,
+            rpcError(
+              message.id,
+              RPC.approvalPending,
+              "The approval is still pending on the user's device: retry the call with the transaction id later",
+              {
+                transactionId: txId,
+                approval: { mode: 'ciba' },
+                retryWith: { _meta: { [GATEWAY_DEFAULTS.transactionMetaKey]: txId } },
+              },
+            ),
+          );
+        }
+        if (status === 'denied') {
+          record.decision = 'forbidden';
+          return sendJson(res, 403, rpcError(message.id, RPC.forbidden, 'Forbidden: the user did not approve this call'));
+        }
+      }
       const outcome = await guard.decide(message, caller, txId, { requestId: record.requestId, ip: record.ip });
       if (outcome.kind === 'permit') record.transactionId = outcome.txId;
       if (outcome.kind === 'advice') {
         record.decision = 'step_up';
         record.transactionId = outcome.txId;
+        if (ciba) {
+          // CIBA Core §7.1: the provider reaches the person on their own device; the agent retries with the id once they approve.
+          await ciba.request(outcome.txId, caller.sub, tool ?? 'this call');
+          return sendJson(
+            res,
+            200,
+            rpcError(
+              message.id,
+              RPC.approvalPending,
+              'This call must be approved by the user: they have been asked on their own device; retry the call with the transaction id once they approve',
+              {
+                transactionId: outcome.txId,
+                approval: { mode: 'ciba' },
+                retryWith: { _meta: { [GATEWAY_DEFAULTS.transactionMetaKey]: outcome.txId } },
+              },
+            ),
+          );
+        }
         // MCP 2025-11-25 URL elicitation (-32042): the person approves out of band at the link; the agent retries with the id in _meta.
         const url = stepUpUrl(outcome.txId);
         return sendJson(
@@ -284,5 +338,10 @@ export function mcpRoute(config: McpRouteConfig, settings: GatewaySettings, deps
     await relay(res, answer);
   }
 
-  return { kind: 'mcp', name: config.name, path: config.path, metadata, handle, close: () => upstream.close() };
+  // RFC 9728 §3: the metadata (answered by the gateway); the MCP endpoint: POST messages, GET a stream, DELETE a session (MCP streamable HTTP).
+  const endpoints = [
+    ...(metadata ? [{ method: 'GET', path: `/.well-known/oauth-protected-resource${config.path}` }] : []),
+    ...['POST', 'GET', 'DELETE'].map((method) => ({ method, path: config.path })),
+  ];
+  return { kind: 'mcp', name: config.name, path: config.path, metadata, endpoints, handle, close: () => upstream.close() };
 }

@@ -3,7 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ConfigProblem } from '@waymark/core';
 import { ConfigInvalidError } from '@waymark/core';
 import type { WebRouteConfig as WebRouteEntry } from '../config/types.js';
-import type { GatewayRoute, GatewaySettings, RouteDeps } from '../lib/route.js';
+import type { GatewayEndpoint, GatewayRoute, GatewaySettings, RouteDeps } from '../lib/route.js';
+import { ENDPOINTS } from './defaults.js';
 import { createWebRoute, type WebRouteDeps } from './create-web-route.js';
 import type { WebRouteConfig } from './schema.js';
 import type { SigningJwk } from './identity.js';
@@ -80,6 +81,19 @@ function secretsOf(entry: Record<string, unknown>, env: RouteDeps['env'], at: st
   return { session, signing: signing!, ...(clientSecret ? { clientSecret } : {}) };
 }
 
+/** A web route's own endpoints (ENDPOINTS under its path), then every other path forwarded to the application. */
+function webEndpoints(path: string): GatewayEndpoint[] {
+  const base = path === '/' ? '' : path.replace(/\/+$/, '');
+  return [
+    { method: 'GET', path: `${base}${ENDPOINTS.callback}` },
+    { method: 'GET', path: `${base}${ENDPOINTS.login}` },
+    { method: 'GET', path: `${base}${ENDPOINTS.logout}` },
+    { method: 'POST', path: `${base}${ENDPOINTS.logout}` },
+    { method: 'GET', path: `${base}${ENDPOINTS.jwks}` },
+    { method: 'ALL', path: `${base}/{forwarded}` },
+  ];
+}
+
 /**
  * The gateway's `web` route factory (`GatewayOptions.webRoutes`, the default): the web route's
  * express router behind the gateway's route interface.
@@ -100,6 +114,7 @@ export function webGatewayRoute(entry: WebRouteEntry, settings: GatewaySettings,
     kind: 'web',
     name: entry.name,
     path: entry.path,
+    endpoints: webEndpoints(entry.path),
     handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
       return new Promise((resolve) => {
         res.once('close', () => resolve());

@@ -182,7 +182,7 @@ export const flowTools: ToolSpec[] = [
     collection: 'flows',
     title: 'Simulate a flow',
     description:
-      'Runs a flow (given inline, or a saved version) on an isolated in-memory engine: nothing reaches the server. Each visit is one journey of one simulated browser (cookies carry over between visits unless newBrowser); answers fill the callbacks of each suspension, keyed by callback type ("NameCallback", "PasswordCallback") or prompt; risk scripts the risk engine ({ level: "HIGH" }); users are the stand-in directory. Answers the trace of every visit (node, type, outcome, ms), the prompts and messages, and the cookie names set and cleared (never a value).',
+      'Runs a flow (given inline, or a saved version) on an isolated in-memory engine: nothing reaches the server. Each visit is one journey of one simulated browser (cookies carry over between visits unless newBrowser); answers fill the callbacks of each suspension, keyed by callback type ("NameCallback", "PasswordCallback") or prompt; the answer "$otp" types the one-time code an otp.challenge asks for (the code the stand-in notifier delivered, or the current TOTP of the stand-in authenticator); risk scripts the risk engine ({ level: "HIGH" }); users are the stand-in directory. Answers the trace of every visit (node, type, outcome, ms), the prompts and messages, the cookie names set and cleared (never a value), and to whom one-time codes were sent (never the code).',
     write: false,
     annotations: { readOnlyHint: true, openWorldHint: false },
     input: {
@@ -211,11 +211,20 @@ export const flowTools: ToolSpec[] = [
         .min(1, { error: 'give at least one visit' })
         .max(10, { error: 'give at most 10 visits' }),
       users: z
-        .array(z.object({ username: z.string(), password: z.string(), sub: z.string().optional() }), {
-          error: 'give [{ "username", "password", "sub"? }]',
-        })
+        .array(
+          z.object({
+            username: z.string(),
+            password: z.string(),
+            sub: z.string().optional(),
+            email: z.string().optional(),
+            totpSecret: z.string().nullable().optional(),
+          }),
+          { error: 'give [{ "username", "password", "sub"?, "email"?, "totpSecret"? }]' },
+        )
         .optional()
-        .describe('The stand-in user directory (passwords are hashed in memory and never answered).'),
+        .describe(
+          'The stand-in user directory (passwords are hashed in memory and never answered). Each user has an email (default <username>@simulated.invalid) and an authenticator enrolment (totpSecret, base32; default a random one; null: not enrolled).',
+        ),
     },
     async run({ flow, flowId: id, version: v, visits, users }, { admin, simulator }) {
       if ((flow === undefined) === (id === undefined))

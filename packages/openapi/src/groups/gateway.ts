@@ -83,6 +83,35 @@ function mcpOperations(path: string, id: string, what: string) {
         '429': { description: 'A rate limit is spent: `Retry-After` says when to retry.' },
       },
     }),
+    operation({
+      method: 'get',
+      path,
+      id: `${id}Stream`,
+      summary: `The server-to-client event stream of ${what} (MCP streamable HTTP, 2025 wire format)`,
+      description: "With `Accept: text/event-stream` and the session's `Mcp-Session-Id`; the stream passes through unbuffered.",
+      auth: 'bearer',
+      security: [{ bearer: [] }],
+      tryIt: false,
+      responses: {
+        '200': { description: 'A server-sent event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+        '401': challenge('No token, or one that is invalid or for another audience.'),
+        '405': { description: 'The server offers no stream.' },
+      },
+    }),
+    operation({
+      method: 'delete',
+      path,
+      id: `${id}EndSession`,
+      summary: `Ends an MCP session of ${what} (\`Mcp-Session-Id\`, MCP streamable HTTP)`,
+      auth: 'bearer',
+      security: [{ bearer: [] }],
+      responses: {
+        '200': { description: 'The session is over.' },
+        '401': challenge('No token, or one that is invalid or for another audience.'),
+        '404': { description: 'No such session.' },
+        '405': { description: 'The server does not let clients end sessions.' },
+      },
+    }),
   ];
 }
 
@@ -125,6 +154,23 @@ export function gatewayGroup(routes: readonly GatewayRouteInfo[]): OpenApiGroup 
         summary: `Where the provider returns a person signing in to the web route "${route.name}" (browser)`,
         tryIt: false,
         responses: { '303': { description: 'Signed in: back to the page they asked for.' } },
+      }),
+      operation({
+        method: 'get',
+        path: `${base}/_waymark/login`,
+        id: `${id}Login`,
+        summary: `Starts a sign-in to the web route "${route.name}" and comes back to \`return_to\` (a same-origin path; browser)`,
+        parameters: [{ name: 'return_to', in: 'query', description: 'where to land after sign-in', schema: { type: 'string' } }],
+        tryIt: false,
+        responses: { '303': { description: "To the provider's authorization endpoint (code + PKCE)." } },
+      }),
+      operation({
+        method: 'get',
+        path: `${base}/_waymark/logout`,
+        id: `${id}LogoutPage`,
+        summary: `The sign-out confirmation form of the web route "${route.name}" (browser; the form POSTs here)`,
+        tryIt: false,
+        responses: { '200': { description: 'The form.', content: { 'text/html': { schema: { type: 'string' } } } } },
       }),
       operation({
         method: 'post',
