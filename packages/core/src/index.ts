@@ -23,7 +23,7 @@ export {
 export type { ConfigSchema, ConfigProblem } from './validate/index.js';
 export type { FlowValidation, ValidFlow, FlowProblemCode, ValidateFlowOptions, FlowVariables } from './validate/index.js';
 export { referencedVariables, VARIABLE_NAME } from './validate/index.js';
-export { createMemoryStores, systemClock, MEMORY_STORE_DEFAULTS } from './stores/memory/memory-stores.js';
+export { createMemoryStores, systemClock, MEMORY_STORE_DEFAULTS, keepsInProcess } from './stores/memory/memory-stores.js';
 export type { MemoryStores, MemoryStoresOptions } from './stores/memory/memory-stores.js';
 export type {
   TraceStep,
@@ -36,6 +36,7 @@ export type {
   JourneyEvent,
   PushedResult,
   RedeemInput,
+  PushInput,
 } from './journey.js';
 export { Engine, createEngine } from './engine/engine.js';
 export type { EngineOptions } from './engine/engine-options.js';
