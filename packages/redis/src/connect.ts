@@ -23,7 +23,6 @@ function clientFor(topology: RedisTopology, settings: RedisOptions): RedisClient
       enableOfflineQueue: false,
       lazyConnect: true,
       clusterRetryStrategy: settings.retryStrategy ?? REDIS_DEFAULTS.retryStrategy,
-      enableAutoPipelining: settings.enableAutoPipelining ?? REDIS_DEFAULTS.enableAutoPipelining,
       redisOptions: { ...settings, ...auth },
     });
   return new Redis({

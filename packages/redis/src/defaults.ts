@@ -28,10 +28,6 @@ export const REDIS_DEFAULTS = {
   retryStrategy: (attempt: number): number => Math.min(50 * 2 ** Math.max(0, attempt - 1), 1000),
   /** Detect a dead peer on an idle connection. */
   keepAlive: 10_000,
-  /** Write the commands of one event-loop turn together (ioredis's auto-pipelining): a busy
-   * server sends its concurrent requests' store calls in one socket write instead of a write
-   * system call each, and each command keeps its own reply, error and timeout. */
-  enableAutoPipelining: true,
 } satisfies RedisOptions;
 
 /** The key prefix: every key the stores write starts with it. */

@@ -172,20 +172,6 @@ describe('redis round trips', () => {
     }
   });
 
-  it('the store calls of one event-loop turn are written together (auto-pipelining), each with its own answer', async () => {
-    const clock = manualClock(Date.now());
-    const stores = createRedisStores({ redis: client, prefix: freshPrefix(), clock });
-    await stores.kv.set('warm', 1, 60); // the scripts loaded, the connection ready
-    const before = client.autoPipelineQueueSize;
-    const pending = Array.from({ length: 10 }, (_, i) => stores.kv.set(`k${i}`, i, 60));
-    // Queued in one pipeline, sent at the end of the turn in one write.
-    expect(client.autoPipelineQueueSize - before).toBe(10);
-    await Promise.all(pending);
-    expect(await Promise.all(Array.from({ length: 10 }, (_, i) => stores.kv.get(`k${i}`)))).toEqual(
-      Array.from({ length: 10 }, (_, i) => i),
-    );
-  });
-
   it('a script the server forgot (SCRIPT FLUSH) is sent again with EVAL and counted', async () => {
     const stores = createRedisStores({ redis: client, prefix: freshPrefix(), clock: manualClock(Date.now()) });
     await stores.kv.set('k', 'before');
