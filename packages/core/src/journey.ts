@@ -41,6 +41,7 @@ export interface PushInput extends StartInput {
    * instead of the sealed journey (no serialisation, no encryption: nothing leaves the
    * process). A reference is worth nothing to another process or engine (ERR_JOURNEY_NOT_FOUND
    * there). Leave it off when the pushed request is kept anywhere another process can read it.
+   * Nothing is serialised, so `maxPersistedBytes` (a bound on what a store holds) does not apply.
    */
   inProcess?: boolean;
 }

@@ -256,8 +256,9 @@ export class Engine {
   /**
    * Continues a pushed journey (`push`) with the browser's request, from the node it parked at,
    * until it ends or suspends, as `start` would have. Throws ERR_JOURNEY_NOT_FOUND once the
-   * journey is older than its flow's timeout, ERR_JOURNEY_SEALED for a string this engine's
-   * keys did not seal, ERR_FLOW_NOT_FOUND when its flow version is no longer loaded.
+   * journey is older than its flow's timeout (or, pushed `inProcess`, once this engine no longer
+   * holds it), ERR_JOURNEY_SEALED for a string this engine's keys did not seal,
+   * ERR_FLOW_NOT_FOUND when its flow version is no longer loaded.
    */
   async redeem(sealed: string, input: RedeemInput): Promise<JourneyResult> {
     const live =
