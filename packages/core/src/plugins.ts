@@ -10,19 +10,7 @@ import type { NodeRegistry } from './registry.js';
 export const SDK_VERSION = '0.1.0';
 
 /** Namespaces of the built-in node types: a plugin may not take them. */
-export const RESERVED_NAMESPACES = [
-  'token',
-  'ip',
-  'risk',
-  'cookie',
-  'session',
-  'credentials',
-  'otp',
-  'redirect',
-  'decision',
-  'message',
-  'waymark',
-];
+export const RESERVED_NAMESPACES = ['token', 'ip', 'risk', 'cookie', 'session', 'credentials', 'otp', 'redirect', 'decision', 'message', 'waymark'];
 
 export interface LoadedPlugin {
   name: string;
@@ -68,11 +56,7 @@ export async function loadPlugin(name: string, cwd: string = process.cwd()): Pro
     })();
     mod = (await import(pathToFileURL(entry).href)) as typeof mod;
   } catch (cause) {
-    fail(
-      name,
-      `could not be imported (${cause instanceof Error ? cause.message : String(cause)}): build it and check its "exports"`,
-      cause,
-    );
+    fail(name, `could not be imported (${cause instanceof Error ? cause.message : String(cause)}): build it and check its "exports"`, cause);
   }
   const exported = (mod.nodes ? mod : (mod.default ?? mod)) as { nodes?: unknown };
   if (!Array.isArray(exported.nodes)) fail(name, 'must export { nodes: [...] } built with defineNode from @waymark/sdk');
@@ -81,21 +65,12 @@ export async function loadPlugin(name: string, cwd: string = process.cwd()): Pro
     if (!node || typeof node !== 'object' || typeof node.run !== 'function' || typeof node.type !== 'string')
       fail(name, `nodes[${i}] is not a node type: build it with defineNode from @waymark/sdk`);
     if (node.apiVersion !== NODE_API_VERSION)
-      fail(
-        name,
-        `node type ${node.type} was built for node API ${String(node.apiVersion)}, this engine runs ${NODE_API_VERSION}: rebuild it against a matching @waymark/sdk`,
-      );
+      fail(name, `node type ${node.type} was built for node API ${String(node.apiVersion)}, this engine runs ${NODE_API_VERSION}: rebuild it against a matching @waymark/sdk`);
     if (!node.type.includes('.'))
-      fail(
-        name,
-        `node type ${node.type} must be namespaced with your own prefix (e.g. "acme.${node.type}") so it cannot clash with built-in or other plugins' types`,
-      );
+      fail(name, `node type ${node.type} must be namespaced with your own prefix (e.g. "acme.${node.type}") so it cannot clash with built-in or other plugins' types`);
     const namespace = node.type.split('.')[0]!;
     if (RESERVED_NAMESPACES.includes(namespace))
-      fail(
-        name,
-        `node type ${node.type} uses the reserved namespace "${namespace}": namespace your types with your own prefix (e.g. "acme.${node.type.split('.').pop()}")`,
-      );
+      fail(name, `node type ${node.type} uses the reserved namespace "${namespace}": namespace your types with your own prefix (e.g. "acme.${node.type.split('.').pop()}")`);
   });
   return { name, version: manifest.version ?? '0.0.0', nodes };
 }

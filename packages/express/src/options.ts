@@ -131,15 +131,12 @@ export interface RouterContext {
 }
 
 function checkIssuer(issuer: unknown): string {
-  if (typeof issuer !== 'string' || !URL.canParse(issuer))
-    throw new RouterOptionsError('issuer', 'must be an absolute URL such as "https://login.example.com"');
+  if (typeof issuer !== 'string' || !URL.canParse(issuer)) throw new RouterOptionsError('issuer', 'must be an absolute URL such as "https://login.example.com"');
   const url = new URL(issuer);
   const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
   // RFC 8414 §2: https, no query, no fragment.
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local))
-    throw new RouterOptionsError('issuer', 'must use https (http is allowed for localhost only)');
-  if (url.search || url.hash || issuer.includes('?') || issuer.includes('#'))
-    throw new RouterOptionsError('issuer', 'must not have a query or fragment (RFC 8414 §2)');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) throw new RouterOptionsError('issuer', 'must use https (http is allowed for localhost only)');
+  if (url.search || url.hash || issuer.includes('?') || issuer.includes('#')) throw new RouterOptionsError('issuer', 'must not have a query or fragment (RFC 8414 §2)');
   return issuer;
 }
 
@@ -148,18 +145,13 @@ function checkHsts(option: HstsOptions | false | undefined, issuer: string): str
   const https = new URL(issuer).protocol === 'https:';
   if (option === false) return undefined;
   if (option === undefined) return https ? hstsHeader({}, DEFAULTS.hstsMaxAgeSeconds) : undefined;
-  if (option === null || typeof option !== 'object')
-    throw new RouterOptionsError('hsts', 'must be false or { maxAgeSeconds?, includeSubDomains?, preload? }');
+  if (option === null || typeof option !== 'object') throw new RouterOptionsError('hsts', 'must be false or { maxAgeSeconds?, includeSubDomains?, preload? }');
   // RFC 6797 §7.2: an HSTS host must not send the header over plain http.
-  if (!https)
-    throw new RouterOptionsError('hsts', 'needs an https issuer (RFC 6797 §7.2: never sent over http); leave it out or set it to false');
+  if (!https) throw new RouterOptionsError('hsts', 'needs an https issuer (RFC 6797 §7.2: never sent over http); leave it out or set it to false');
   const { maxAgeSeconds, includeSubDomains, preload } = option;
   if (maxAgeSeconds !== undefined && !(Number.isInteger(maxAgeSeconds) && maxAgeSeconds >= 0))
     throw new RouterOptionsError('hsts', 'maxAgeSeconds must be a non-negative integer of seconds (0 tells browsers to forget the policy)');
-  if (
-    (includeSubDomains !== undefined && typeof includeSubDomains !== 'boolean') ||
-    (preload !== undefined && typeof preload !== 'boolean')
-  )
+  if ((includeSubDomains !== undefined && typeof includeSubDomains !== 'boolean') || (preload !== undefined && typeof preload !== 'boolean'))
     throw new RouterOptionsError('hsts', 'includeSubDomains and preload must be booleans');
   // The preload lists take a site only with includeSubDomains and a max-age of at least a year.
   if (preload && (!includeSubDomains || (maxAgeSeconds ?? DEFAULTS.hstsMaxAgeSeconds) < 31536000))
@@ -169,11 +161,9 @@ function checkHsts(option: HstsOptions | false | undefined, issuer: string): str
 
 function checkStores(stores: unknown): Stores {
   const names = ['journeys', 'pushedRequests', 'sessions', 'transactions', 'counters', 'kv'] as const;
-  if (stores === null || typeof stores !== 'object')
-    throw new RouterOptionsError('stores', 'is required; pass createMemoryStores() from @waymark/core or the Redis stores');
+  if (stores === null || typeof stores !== 'object') throw new RouterOptionsError('stores', 'is required; pass createMemoryStores() from @waymark/core or the Redis stores');
   for (const name of names) {
-    if ((stores as Record<string, unknown>)[name] == null)
-      throw new RouterOptionsError('stores', `lacks "${name}"; pass a complete Stores object`);
+    if ((stores as Record<string, unknown>)[name] == null) throw new RouterOptionsError('stores', `lacks "${name}"; pass a complete Stores object`);
   }
   return stores as Stores;
 }
@@ -183,13 +173,7 @@ const positive = (n: unknown): n is number => typeof n === 'number' && Number.is
 function checkRateLimit(option: string, limit: unknown): RateLimit | false {
   if (limit === false) return false;
   const l = limit as Partial<RateLimit> | null;
-  if (
-    l === null ||
-    typeof l !== 'object' ||
-    Object.keys(l).some((k) => k !== 'max' && k !== 'windowSeconds') ||
-    !positive(l.max) ||
-    !positive(l.windowSeconds)
-  )
+  if (l === null || typeof l !== 'object' || Object.keys(l).some((k) => k !== 'max' && k !== 'windowSeconds') || !positive(l.max) || !positive(l.windowSeconds))
     throw new RouterOptionsError(option, 'must be false or { max, windowSeconds } with positive integers');
   return { max: l.max, windowSeconds: l.windowSeconds };
 }
@@ -198,13 +182,7 @@ function checkClientRateLimit(option: string, limit: unknown): Required<ClientRa
   if (limit === false) return false;
   const l = limit as Partial<ClientRateLimit> | null;
   const keys = ['max', 'clientMax', 'windowSeconds'];
-  if (
-    l === null ||
-    typeof l !== 'object' ||
-    Object.keys(l).some((k) => !keys.includes(k)) ||
-    !positive(l.max) ||
-    !positive(l.windowSeconds)
-  )
+  if (l === null || typeof l !== 'object' || Object.keys(l).some((k) => !keys.includes(k)) || !positive(l.max) || !positive(l.windowSeconds))
     throw new RouterOptionsError(option, 'must be false or { max, clientMax?, windowSeconds } with positive integers');
   const clientMax = l.clientMax ?? l.max * CLIENT_CEILING_FACTOR;
   if (!positive(clientMax) || clientMax < l.max)
@@ -226,8 +204,7 @@ export function resolveOptions(options: WaymarkRouterOptions, metrics: AdapterMe
     throw new RouterOptionsError('trustedProxies', `${(error as Error).message}; list IPs or CIDR ranges such as "10.0.0.0/8"`);
   }
   const limiters = options.rateLimiters ?? createMemoryRateLimiters();
-  if (typeof limiters !== 'function')
-    throw new RouterOptionsError('rateLimiters', 'must be a rate limiter factory such as createMemoryRateLimiters() from @waymark/http');
+  if (typeof limiters !== 'function') throw new RouterOptionsError('rateLimiters', 'must be a rate limiter factory such as createMemoryRateLimiters() from @waymark/http');
   const parLimit = checkClientRateLimit('parRateLimit', options.parRateLimit ?? DEFAULTS.parRateLimit);
   const journeyLimit = checkClientRateLimit('journeyStartRateLimit', options.journeyStartRateLimit ?? DEFAULTS.journeyStartRateLimit);
   const failureLimit = checkRateLimit('authFailureRateLimit', options.authFailureRateLimit ?? DEFAULTS.authFailureRateLimit);

@@ -109,9 +109,7 @@ function resolve(config: ClientConfig): Client {
  */
 export function loadClients(input: unknown): Client[] {
   if (!Array.isArray(input)) {
-    throw new ClientConfigError([
-      { index: -1, clientId: undefined, field: '/', message: 'clients must be an array of client configurations' },
-    ]);
+    throw new ClientConfigError([{ index: -1, clientId: undefined, field: '/', message: 'clients must be an array of client configurations' }]);
   }
   const problems: Omit<ClientConfigProblem, 'pointer' | 'code'>[] = [];
   const resolved: Client[] = [];

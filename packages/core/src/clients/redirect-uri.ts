@@ -58,8 +58,7 @@ export function compileRedirectUriPattern(pattern: string): RegExp | string {
   const [, scheme, authority = '', path = '/', query = ''] = parts;
   if (authority.includes('@')) return `"${pattern}" has user info; remove it`;
   if (authority !== authority.toLowerCase()) return `"${pattern}" has upper-case letters in the host; write it in lower case`;
-  if (query.includes('*'))
-    return `"${pattern}" has a wildcard in the query; wildcards are allowed in the first host label and in path segments only`;
+  if (query.includes('*')) return `"${pattern}" has a wildcard in the query; wildcards are allowed in the first host label and in path segments only`;
   let hostRegex: string;
   if (authority.includes('*')) {
     const rest = authority.slice(2);

@@ -8,13 +8,7 @@
  * every message names the fix.
  */
 export const CLIENT_TYPES = ['native', 'web', 'spa', 'service', 'session-transfer', 'ai-agent'] as const;
-export const TOKEN_ENDPOINT_AUTH_METHODS = [
-  'none',
-  'client_secret_basic',
-  'client_secret_post',
-  'client_secret_jwt',
-  'private_key_jwt',
-] as const;
+export const TOKEN_ENDPOINT_AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'] as const;
 /** RFC 7591 §2 / OAuth 2.0 Multiple Response Types: PingOne's Code, Token and ID Token, and their combinations. */
 export const RESPONSE_TYPES = ['code', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token'] as const;
 /** RFC 7591 §2 grant types, plus device (RFC 8628), CIBA and token exchange (RFC 8693). */
@@ -49,19 +43,7 @@ export const CLIENT_LIMITS = {
 } as const;
 export const PKCE_ENFORCEMENTS = ['OPTIONAL', 'REQUIRED', 'S256_REQUIRED'] as const;
 /** Asymmetric JWS algorithms accepted for `private_key_jwt` (RFC 7523); `none` and HMAC never. */
-export const SIGNING_ALGORITHMS = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'Ed25519',
-] as const;
+export const SIGNING_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
 
 const stringList = (description: string, items: object = { type: 'string', minLength: 1 }) => ({
   type: 'array',
@@ -94,31 +76,17 @@ export const clientConfigSchema = {
     enabled: { type: 'boolean', description: 'false disables the client: every endpoint answers invalid_client. Default true' },
     first_party: {
       type: 'boolean',
-      description:
-        "true: the OpenID Provider grants the scopes it asks for without a consent page (the deployment's own apps). Default true",
+      description: "true: the OpenID Provider grants the scopes it asks for without a consent page (the deployment's own apps). Default true",
     },
-    response_types: stringList('the response types the client uses', {
-      type: 'string',
-      enum: RESPONSE_TYPES,
-      description: 'a response type',
-    }),
+    response_types: stringList('the response types the client uses', { type: 'string', enum: RESPONSE_TYPES, description: 'a response type' }),
     grant_types: stringList('the grant types the client uses', { type: 'string', enum: GRANT_TYPES, description: 'a grant type' }),
     post_logout_redirect_uris: stringList('the sign-off URLs the browser may return to after logout'),
-    initiate_login_uri: {
-      type: 'string',
-      minLength: 1,
-      description: "the https URL of the client's login initiation endpoint (OIDC Core §4)",
-    },
-    target_link_uri: {
-      type: 'string',
-      minLength: 1,
-      description: 'the https URL users land on after a third-party initiated login (OIDC Core §4)',
-    },
+    initiate_login_uri: { type: 'string', minLength: 1, description: "the https URL of the client's login initiation endpoint (OIDC Core §4)" },
+    target_link_uri: { type: 'string', minLength: 1, description: 'the https URL users land on after a third-party initiated login (OIDC Core §4)' },
     request_object_signature: {
       type: 'string',
       enum: REQUEST_OBJECT_POLICIES,
-      description:
-        'default (a request object, when sent, is signed), require_signed (RFC 9101 request objects, always signed) or allow_unsigned',
+      description: 'default (a request object, when sent, is signed), require_signed (RFC 9101 request objects, always signed) or allow_unsigned',
     },
     include_x5t: { type: 'boolean', description: 'true adds the signing certificate thumbprint x5t to the header of ID and access tokens' },
     id_token_ttl: {
@@ -158,11 +126,7 @@ export const clientConfigSchema = {
     },
     cors_policy: { type: 'string', enum: CORS_POLICIES, description: 'any_origin, specific_origins (cors_origins) or no_origins' },
     // A client shipped for demos (public, loopback targets): `waymark serve` in production mode refuses it.
-    demo: {
-      type: 'boolean',
-      default: false,
-      description: 'true marks a client shipped for demos, which production mode refuses; false or absent for a real client',
-    },
+    demo: { type: 'boolean', default: false, description: 'true marks a client shipped for demos, which production mode refuses; false or absent for a real client' },
     type: { type: 'string', enum: CLIENT_TYPES, description: 'the kind of application' },
     token_endpoint_auth_method: { type: 'string', enum: TOKEN_ENDPOINT_AUTH_METHODS, description: 'how the client authenticates' },
     // Its problems are reported without the value (load-clients.ts): the value is a secret.
@@ -177,26 +141,14 @@ export const clientConfigSchema = {
     jwks: {
       type: 'object',
       required: ['keys'],
-      properties: {
-        keys: { type: 'array', minItems: 1, items: { type: 'object', required: ['kty'], properties: { kty: { type: 'string' } } } },
-      },
+      properties: { keys: { type: 'array', minItems: 1, items: { type: 'object', required: ['kty'], properties: { kty: { type: 'string' } } } } },
       description: 'the client\'s public keys: { "keys": [ JWK, … ] } with at least one key',
     },
-    jwks_uri: { type: 'string', minLength: 1, description: "the https URL of the client's public keys" },
+    jwks_uri: { type: 'string', minLength: 1, description: 'the https URL of the client\'s public keys' },
     redirect_uris: stringList('the redirect URIs of the client'),
     redirect_uri_patterns: stringList('redirect URI patterns with "*" as the left-most host label'),
-    require_pushed_authorization_requests: {
-      type: 'boolean',
-      default: false,
-      description: 'true or false: whether the client must push its requests (PAR)',
-    },
-    par_reference_timeout: {
-      type: 'integer',
-      minimum: 1,
-      maximum: 600,
-      default: 60,
-      description: 'a whole number of seconds from 1 to 600',
-    },
+    require_pushed_authorization_requests: { type: 'boolean', default: false, description: 'true or false: whether the client must push its requests (PAR)' },
+    par_reference_timeout: { type: 'integer', minimum: 1, maximum: 600, default: 60, description: 'a whole number of seconds from 1 to 600' },
     pkce: { type: 'string', enum: PKCE_ENFORCEMENTS, default: 'S256_REQUIRED', description: 'how PKCE is enforced' },
     allowed_flows: {
       type: 'array',

@@ -92,14 +92,10 @@ export function openPushedJourney(
   const record = JSON.parse(text) as PushedJourneyRecord;
   const flow = flowOf(record.f, record.fv);
   if (!flow)
-    throw new WaymarkError(
-      CORE_ERRORS.ERR_FLOW_NOT_FOUND,
-      `journey is pinned to flow "${record.f}" version ${record.fv}, which this engine has not loaded`,
-      {
-        flowId: record.f,
-        flowVersion: record.fv,
-      },
-    );
+    throw new WaymarkError(CORE_ERRORS.ERR_FLOW_NOT_FOUND, `journey is pinned to flow "${record.f}" version ${record.fv}, which this engine has not loaded`, {
+      flowId: record.f,
+      flowVersion: record.fv,
+    });
   return {
     id,
     flow,

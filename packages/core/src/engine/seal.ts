@@ -44,8 +44,7 @@ export class Sealer {
   open(sealed: string, journeyId: string): string {
     const [kid, iv, ciphertext, tag] = sealed.split('.');
     const entry = this.#keys.find((k) => k.kid === kid);
-    if (!entry || !iv || ciphertext === undefined || !tag)
-      throw new WaymarkError('ERR_JOURNEY_SEALED', 'journey secrets were sealed with an unknown key');
+    if (!entry || !iv || ciphertext === undefined || !tag) throw new WaymarkError('ERR_JOURNEY_SEALED', 'journey secrets were sealed with an unknown key');
     try {
       const decipher = createDecipheriv('aes-256-gcm', entry.key, Buffer.from(iv, 'base64url'));
       decipher.setAAD(Buffer.from(journeyId));

@@ -79,10 +79,7 @@ function describe(error: ErrorObject): { at: string; message: string } | undefin
         const key = forbidden[0] as string;
         return { at: `${at}/${escapeToken(key)}`, message: `"${key}" is not allowed here${why === '' ? ': remove it.' : `.${why}`}` };
       }
-      return {
-        at,
-        message: `${shown(error, parent)} is not allowed here${why === '' ? ': change it so that it no longer matches the excluded form.' : `.${why}`}`,
-      };
+      return { at, message: `${shown(error, parent)} is not allowed here${why === '' ? ': change it so that it no longer matches the excluded form.' : `.${why}`}` };
     }
     case 'type':
       // A union (`type: ['string', 'object']`) reads "a string or an object".

@@ -108,7 +108,7 @@ export const flowSchema = {
     limits: {
       type: 'object',
       additionalProperties: false,
-      description: "Limits of this flow's journeys; each has an engine default.",
+      description: 'Limits of this flow\'s journeys; each has an engine default.',
       properties: {
         maxSteps: { ...positiveInteger, description: 'Most steps a journey may take (loop guard), such as 100.' },
         nodeTimeoutMs: { ...positiveInteger, description: 'Milliseconds a node may run before its `timeout` outcome, such as 5000.' },
@@ -128,12 +128,12 @@ export const flowSchema = {
         },
         version: {
           ...positiveInteger,
-          description: "Pins the node type's version (a positive integer); omit it to use whatever is registered.",
+          description: 'Pins the node type\'s version (a positive integer); omit it to use whatever is registered.',
         },
         description: { type: 'string', description: 'What this node does in this flow.' },
         config: {
           type: 'object',
-          description: "The node's configuration; its node type's config schema judges it.",
+          description: 'The node\'s configuration; its node type\'s config schema judges it.',
         },
         outcomes: {
           type: 'object',

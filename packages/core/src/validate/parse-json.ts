@@ -193,13 +193,7 @@ export function parseFlowJson(text: string, file?: string): ParsedFlowJson {
     if (error instanceof RangeError) {
       return {
         ok: false,
-        problems: [
-          {
-            code: FLOW_PROBLEM_CODES.ERR_FLOW_JSON,
-            pointer: '',
-            message: `${label} is nested too deeply to read: a flow needs only a few levels.`,
-          },
-        ],
+        problems: [{ code: FLOW_PROBLEM_CODES.ERR_FLOW_JSON, pointer: '', message: `${label} is nested too deeply to read: a flow needs only a few levels.` }],
       };
     }
     throw error;

@@ -13,13 +13,10 @@ import { verifyClientAssertion } from './private-key-jwt.js';
 export function authenticateClient(ctx: RouterContext, client: Client, presented: PresentedCredentials): Promise<void> | undefined {
   const basic = client.authMethod === 'client_secret_basic' || presented.method === 'client_secret_basic';
   // A client assertion is private_key_jwt or client_secret_jwt by the client's registration (RFC 7523 §2.2).
-  const assertionMethod =
-    presented.method === 'private_key_jwt' && client.authMethod === 'client_secret_jwt' ? 'client_secret_jwt' : presented.method;
+  const assertionMethod = presented.method === 'private_key_jwt' && client.authMethod === 'client_secret_jwt' ? 'client_secret_jwt' : presented.method;
   if (assertionMethod !== client.authMethod) {
     throw invalidClient(
-      presented.method === 'none'
-        ? 'client authentication is required for this client'
-        : 'this client does not authenticate with the method used',
+      presented.method === 'none' ? 'client authentication is required for this client' : 'this client does not authenticate with the method used',
       basic,
     );
   }
@@ -28,8 +25,7 @@ export function authenticateClient(ctx: RouterContext, client: Client, presented
       return undefined;
     case 'client_secret_basic':
     case 'client_secret_post':
-      if (client.secret === undefined || !secretMatches(presented.secret, client.secret))
-        throw invalidClient('client authentication failed', basic);
+      if (client.secret === undefined || !secretMatches(presented.secret, client.secret)) throw invalidClient('client authentication failed', basic);
       return undefined;
     case 'private_key_jwt':
       return verifyClientAssertion(ctx, client, presented.assertion);

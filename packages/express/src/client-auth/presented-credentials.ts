@@ -57,16 +57,13 @@ export function presentedCredentials(headers: IncomingHttpHeaders, params: Reado
   const secret = params['client_secret'];
   const assertion = params['client_assertion'];
   const assertionType = params['client_assertion_type'];
-  const used = [authorization !== undefined, secret !== undefined, assertion !== undefined || assertionType !== undefined].filter(
-    Boolean,
-  ).length;
+  const used = [authorization !== undefined, secret !== undefined, assertion !== undefined || assertionType !== undefined].filter(Boolean).length;
   if (used > 1) throw invalidRequest('use exactly one client authentication method (RFC 6749 §2.3)');
 
   if (authorization !== undefined) {
     const basic = parseBasic(authorization);
     // RFC 6749 §2.3.1 / §4.1.1: one request names one client; two different ids are a malformed request (400), not failed authentication.
-    if (bodyId !== undefined && bodyId !== basic.clientId)
-      throw invalidRequest('client_id does not match the client of the Authorization header', { param: 'client_id' });
+    if (bodyId !== undefined && bodyId !== basic.clientId) throw invalidRequest('client_id does not match the client of the Authorization header', { param: 'client_id' });
     return { method: 'client_secret_basic', ...basic };
   }
   if (secret !== undefined) {
@@ -75,15 +72,12 @@ export function presentedCredentials(headers: IncomingHttpHeaders, params: Reado
   }
   if (assertion !== undefined || assertionType !== undefined) {
     // RFC 7521 §4.2: both parameters are required together.
-    if (assertion === undefined || assertionType === undefined)
-      throw invalidRequest('client_assertion and client_assertion_type go together (RFC 7521 §4.2)');
-    if (assertionType !== JWT_BEARER_ASSERTION_TYPE)
-      throw invalidClient(`client_assertion_type must be ${JWT_BEARER_ASSERTION_TYPE} (RFC 7523 §2.2)`, false);
+    if (assertion === undefined || assertionType === undefined) throw invalidRequest('client_assertion and client_assertion_type go together (RFC 7521 §4.2)');
+    if (assertionType !== JWT_BEARER_ASSERTION_TYPE) throw invalidClient(`client_assertion_type must be ${JWT_BEARER_ASSERTION_TYPE} (RFC 7523 §2.2)`, false);
     // RFC 7523 §3: iss (and sub) name the client; client_id in the body is optional but must agree.
     const issuer = assertionIssuer(assertion);
     if (issuer === undefined) throw invalidClient('client_assertion is not a JWT with an iss claim', false);
-    if (bodyId !== undefined && bodyId !== issuer)
-      throw invalidRequest('client_id does not match the client of the client assertion', { param: 'client_id' });
+    if (bodyId !== undefined && bodyId !== issuer) throw invalidRequest('client_id does not match the client of the client assertion', { param: 'client_id' });
     return { method: 'private_key_jwt', clientId: issuer, assertion };
   }
   // RFC 9126 §2.1 / RFC 6749 §4.1.1: client_id is a required parameter; without it (and no other credentials) the request is malformed.

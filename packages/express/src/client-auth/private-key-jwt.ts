@@ -24,8 +24,7 @@ function reasonOf(error: unknown): string {
   if (error instanceof joseErrors.JWTExpired) return 'expired';
   if (error instanceof joseErrors.JWTClaimValidationFailed) return `claim "${error.claim}" is invalid`;
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'signed with an algorithm this client may not use';
-  if (error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWSSignatureVerificationFailed)
-    return 'signature does not verify';
+  if (error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWSSignatureVerificationFailed) return 'signature does not verify';
   if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JOSEError) return 'could not be verified';
   return 'could not be verified';
 }

@@ -30,40 +30,14 @@ export interface AdapterMetrics {
 export function createAdapterMetrics(registry: MetricsRegistry = new MetricsRegistry()): AdapterMetrics {
   return {
     registry,
-    parRequests: registry.counter('waymark_par_requests_total', 'Pushed authorization requests by client and result.', [
-      'client',
-      'result',
-    ]),
-    requestDuration: registry.histogram('waymark_http_request_duration_seconds', 'Time to answer a request, by endpoint and status.', [
-      'endpoint',
-      'status',
-    ]),
-    authorizeRequests: registry.counter('waymark_authorize_requests_total', 'Authorization (and continue) requests by client and result.', [
-      'client',
-      'result',
-    ]),
-    journeyRequests: registry.counter('waymark_journey_requests_total', 'JSON journey API requests by endpoint and result.', [
-      'endpoint',
-      'result',
-    ]),
+    parRequests: registry.counter('waymark_par_requests_total', 'Pushed authorization requests by client and result.', ['client', 'result']),
+    requestDuration: registry.histogram('waymark_http_request_duration_seconds', 'Time to answer a request, by endpoint and status.', ['endpoint', 'status']),
+    authorizeRequests: registry.counter('waymark_authorize_requests_total', 'Authorization (and continue) requests by client and result.', ['client', 'result']),
+    journeyRequests: registry.counter('waymark_journey_requests_total', 'JSON journey API requests by endpoint and result.', ['endpoint', 'result']),
     journeysStarted: registry.counter('waymark_journeys_started_total', 'Journeys started, by flow.', ['flow']),
-    journeys: registry.counter('waymark_journeys_total', 'Journeys finished, by flow and outcome (success or failure).', [
-      'flow',
-      'outcome',
-    ]),
-    journeysSuspended: registry.counter('waymark_journeys_suspended_total', 'Journey steps that suspended for callbacks, by flow.', [
-      'flow',
-    ]),
-    auditFailures: registry.counter(
-      'waymark_audit_failures_total',
-      'Audit events and journey log records not kept (the store failed or was backlogged), by sink.',
-      ['sink'],
-    ),
-    nodeDuration: registry.histogram(
-      'waymark_node_duration_seconds',
-      'Time of one node run, by node type.',
-      ['type'],
-      [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
-    ),
+    journeys: registry.counter('waymark_journeys_total', 'Journeys finished, by flow and outcome (success or failure).', ['flow', 'outcome']),
+    journeysSuspended: registry.counter('waymark_journeys_suspended_total', 'Journey steps that suspended for callbacks, by flow.', ['flow']),
+    auditFailures: registry.counter('waymark_audit_failures_total', 'Audit events and journey log records not kept (the store failed or was backlogged), by sink.', ['sink']),
+    nodeDuration: registry.histogram('waymark_node_duration_seconds', 'Time of one node run, by node type.', ['type'], [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5]),
   };
 }

@@ -37,10 +37,7 @@ export function parseFormParams(): RequestHandler {
     const params: Record<string, string> = Object.create(null) as Record<string, string>;
     const seen = new Set<string>();
     for (const [name, value] of formPairs(text)) {
-      if (seen.has(name))
-        throw invalidRequest(`parameter "${printableName(name)}" is included more than once (RFC 6749 §3.1)`, {
-          param: printableName(name),
-        });
+      if (seen.has(name)) throw invalidRequest(`parameter "${printableName(name)}" is included more than once (RFC 6749 §3.1)`, { param: printableName(name) });
       seen.add(name);
       if (value !== '') params[name] = value;
     }

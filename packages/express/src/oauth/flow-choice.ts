@@ -13,7 +13,6 @@ export function flowFor(client: Client, acrValues: string | undefined): string {
     .split(' ')
     .filter(Boolean)
     .find((value) => client.allowedFlows.includes(value));
-  if (flow === undefined)
-    throw new HttpError('ERR_FLOW_NOT_ALLOWED', 'acr_values names no flow this client may run', { param: 'acr_values' });
+  if (flow === undefined) throw new HttpError('ERR_FLOW_NOT_ALLOWED', 'acr_values names no flow this client may run', { param: 'acr_values' });
   return flow;
 }

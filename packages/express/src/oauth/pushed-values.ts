@@ -17,7 +17,7 @@ export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
 export function checkPushedValues(client: Client, params: Readonly<Record<string, string>>): void {
   const target = params['target'];
   if (target !== undefined && !isAllowedRedirectTarget(client, target))
-    throw invalidRequest("target is not one of this client's redirect_targets", { param: 'target' });
+    throw invalidRequest('target is not one of this client\'s redirect_targets', { param: 'target' });
   const type = params['subject_token_type'];
   if (type !== undefined && type !== ACCESS_TOKEN_TYPE)
     throw invalidRequest(`subject_token_type must be ${ACCESS_TOKEN_TYPE} (RFC 8693 §3)`, { param: 'subject_token_type' });

@@ -14,8 +14,7 @@ const NO_REDIRECT_TYPES = new Set(['session-transfer', 'service']);
  */
 export function resolveRedirectUri(client: Client, redirectUri: string | undefined): string | undefined {
   if (redirectUri !== undefined) {
-    if (!matchRedirectUri(client, redirectUri))
-      throw invalidRequest('redirect_uri is not registered for this client', { param: 'redirect_uri' });
+    if (!matchRedirectUri(client, redirectUri)) throw invalidRequest('redirect_uri is not registered for this client', { param: 'redirect_uri' });
     return redirectUri;
   }
   if (client.redirectUris.length === 1 && client.redirectUriPatterns.length === 0) return client.redirectUris[0];

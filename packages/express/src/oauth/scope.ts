@@ -12,11 +12,8 @@ const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/;
  */
 export function checkScope(client: Pick<Client, 'allowedScopes'>, scope: string | undefined): void {
   if (scope === undefined) return;
-  if (!SCOPE.test(scope))
-    throw new HttpError('ERR_INVALID_SCOPE', 'scope must be space-separated scope tokens (RFC 6749 §3.3)', { param: 'scope' });
+  if (!SCOPE.test(scope)) throw new HttpError('ERR_INVALID_SCOPE', 'scope must be space-separated scope tokens (RFC 6749 §3.3)', { param: 'scope' });
   for (const token of scope.split(' '))
     if (!client.allowedScopes.includes(token))
-      throw new HttpError('ERR_INVALID_SCOPE', "scope names a scope this client may not request; list it in the client's allowed_scopes", {
-        param: 'scope',
-      });
+      throw new HttpError('ERR_INVALID_SCOPE', 'scope names a scope this client may not request; list it in the client\'s allowed_scopes', { param: 'scope' });
 }

@@ -15,13 +15,7 @@ export interface RemotePdpOptions {
 function isDecision(v: unknown): v is PolicyDecision {
   if (v === null || typeof v !== 'object') return false;
   const d = v as Record<string, unknown>;
-  return (
-    typeof d.resource === 'string' &&
-    typeof d.actions === 'object' &&
-    d.actions !== null &&
-    typeof d.advices === 'object' &&
-    d.advices !== null
-  );
+  return typeof d.resource === 'string' && typeof d.actions === 'object' && d.actions !== null && typeof d.advices === 'object' && d.advices !== null;
 }
 
 /** RFC 9110 §10.2.3: Retry-After in seconds; an HTTP-date or nothing falls back to a minute. */
@@ -57,17 +51,10 @@ export function remotePolicyDecisionPoint(options: RemotePdpOptions): PolicyEval
         throw new PolicyError('ERR_PDP_UNAVAILABLE', 'the policy decision point could not be reached', {}, { cause });
       }
       if (response.status === 429)
-        throw new PolicyError(
-          'ERR_TRANSACTION_RATE_LIMITED',
-          'too many transactions for this subject; retry later',
-          {},
-          { retryAfterSeconds: retryAfterOf(response) },
-        );
+        throw new PolicyError('ERR_TRANSACTION_RATE_LIMITED', 'too many transactions for this subject; retry later', {}, { retryAfterSeconds: retryAfterOf(response) });
       const body = (await response.json().catch(() => undefined)) as unknown;
       if (response.status !== 200 || !Array.isArray(body) || !body.every(isDecision))
-        throw new PolicyError('ERR_PDP_UNAVAILABLE', `the policy decision point answered ${response.status} without decisions`, {
-          status: response.status,
-        });
+        throw new PolicyError('ERR_PDP_UNAVAILABLE', `the policy decision point answered ${response.status} without decisions`, { status: response.status });
       return body;
     },
   };

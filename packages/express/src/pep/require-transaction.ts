@@ -58,8 +58,7 @@ function deny(res: Response, status: number, body: Record<string, unknown>, head
  * }), (req, res) => res.json({ paid: true }));
  */
 export function requireTransaction(options: RequireTransactionOptions): RequestHandler {
-  if (options === null || typeof options !== 'object')
-    throw pepConfig('pass { pdp | evaluateUrl+clientId+clientSecret, resource, subject }');
+  if (options === null || typeof options !== 'object') throw pepConfig('pass { pdp | evaluateUrl+clientId+clientSecret, resource, subject }');
   if (typeof options.resource !== 'function') throw pepConfig('"resource" must be a function (req) => URL');
   if (typeof options.subject !== 'function') throw pepConfig('"subject" must be a function (req) => session id');
   let pdp: PolicyEvaluator;
@@ -67,16 +66,9 @@ export function requireTransaction(options: RequireTransactionOptions): RequestH
     if (options.evaluateUrl !== undefined) throw pepConfig('give "pdp" or "evaluateUrl", not both');
     pdp = options.pdp;
   } else {
-    if (typeof options.evaluateUrl !== 'string' || !URL.canParse(options.evaluateUrl))
-      throw pepConfig('"evaluateUrl" must be an absolute URL (or give "pdp")');
-    if (!options.clientId || !options.clientSecret)
-      throw pepConfig('"clientId" and "clientSecret" of a service client are required with "evaluateUrl"');
-    pdp = remotePolicyDecisionPoint({
-      evaluateUrl: options.evaluateUrl,
-      clientId: options.clientId,
-      clientSecret: options.clientSecret,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
+    if (typeof options.evaluateUrl !== 'string' || !URL.canParse(options.evaluateUrl)) throw pepConfig('"evaluateUrl" must be an absolute URL (or give "pdp")');
+    if (!options.clientId || !options.clientSecret) throw pepConfig('"clientId" and "clientSecret" of a service client are required with "evaluateUrl"');
+    pdp = remotePolicyDecisionPoint({ evaluateUrl: options.evaluateUrl, clientId: options.clientId, clientSecret: options.clientSecret, ...(options.fetch ? { fetch: options.fetch } : {}) });
   }
   const realm = options.realm ?? 'waymark';
   const actionOf = options.action ?? ((req: Request) => req.method);
@@ -86,12 +78,7 @@ export function requireTransaction(options: RequireTransactionOptions): RequestH
     const sessionId = options.subject(req);
     if (!sessionId) {
       // RFC 6750 §3.1: no credentials at all → a bare challenge, no error code.
-      deny(
-        res,
-        401,
-        { error: 'unauthorized', error_description: 'sign in first' },
-        { 'WWW-Authenticate': `Bearer realm=${quoted(realm)}` },
-      );
+      deny(res, 401, { error: 'unauthorized', error_description: 'sign in first' }, { 'WWW-Authenticate': `Bearer realm=${quoted(realm)}` });
       return;
     }
     const txId = txIdOf(req);
@@ -108,18 +95,10 @@ export function requireTransaction(options: RequireTransactionOptions): RequestH
       decision = decisions[0];
     } catch (error) {
       if (error instanceof PolicyError && error.code === 'ERR_TRANSACTION_RATE_LIMITED') {
-        deny(
-          res,
-          429,
-          { error: 'temporarily_unavailable', error_description: error.message },
-          error.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(error.retryAfterSeconds) },
-        );
+        deny(res, 429, { error: 'temporarily_unavailable', error_description: error.message }, error.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(error.retryAfterSeconds) });
         return;
       }
-      options.logger?.error('policy decision failed; denying (fail closed)', {
-        code: error instanceof PolicyError ? error.code : undefined,
-        error: error instanceof Error ? error.message : String(error),
-      });
+      options.logger?.error('policy decision failed; denying (fail closed)', { code: error instanceof PolicyError ? error.code : undefined, error: error instanceof Error ? error.message : String(error) });
       deny(res, 503, { error: 'temporarily_unavailable', error_description: 'no policy decision could be obtained; retry later' });
       return;
     }

@@ -86,8 +86,7 @@ export class Sweeper {
   #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(intervalMs: number = DEFAULT_SWEEP_INTERVAL_MS) {
-    if (!(Number.isFinite(intervalMs) && intervalMs > 0))
-      throw new RangeError('the sweep interval must be a positive number of milliseconds');
+    if (!(Number.isFinite(intervalMs) && intervalMs > 0)) throw new RangeError('the sweep interval must be a positive number of milliseconds');
     const self = new WeakRef(this);
     const timer = setInterval(() => {
       const sweeper = self.deref();

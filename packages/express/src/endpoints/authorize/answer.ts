@@ -125,8 +125,7 @@ export function answerJourney(
 
   if (result.status === 'success') {
     const redirect = result.redirect;
-    if (redirect !== undefined && !(client && isAllowedRedirectTarget(client, redirect)))
-      return refuseRedirect(ctx, req, res, result, client, meta);
+    if (redirect !== undefined && !(client && isAllowedRedirectTarget(client, redirect))) return refuseRedirect(ctx, req, res, result, client, meta);
     applyCookies(res, result.cookies, false);
     if (prefersJson(req)) {
       res.status(200).json({ status: 'success', ...(redirect !== undefined ? { redirect } : {}) });

@@ -37,9 +37,6 @@ export function authorizeErrorPage(ctx: RouterContext): ErrorRequestHandler {
       seeOther(res, errorRedirect(ctx, request.redirectUri, answer.error, answer.description, request.state));
       return;
     }
-    res
-      .status(status)
-      .type('html')
-      .send(errorPage(answer, { base: ctx.basePath }));
+    res.status(status).type('html').send(errorPage(answer, { base: ctx.basePath }));
   };
 }

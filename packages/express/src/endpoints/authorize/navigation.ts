@@ -21,21 +21,14 @@ export function requireTopLevelNavigation(): RequestHandler {
       return;
     }
     // RFC 9110 §9.3.2: HEAD is safe; it must not spend what GET would.
-    if (req.method === 'HEAD')
-      throw new HttpError('ERR_NAVIGATION_REQUIRED', 'a request_uri is not redeemed by HEAD; open the link with GET');
+    if (req.method === 'HEAD') throw new HttpError('ERR_NAVIGATION_REQUIRED', 'a request_uri is not redeemed by HEAD; open the link with GET');
     const dest = req.headers['sec-fetch-dest'];
     const mode = req.headers['sec-fetch-mode'];
     const purpose = req.headers['sec-purpose'] ?? req.headers['purpose'];
     // Browsers send Sec-Fetch-Dest with Sec-Fetch-Mode; Node's fetch sends Sec-Fetch-Mode alone (always "cors"): it is no browser page.
     const fromBrowser = dest !== undefined;
-    if (
-      (fromBrowser && (dest !== 'document' || (mode !== undefined && mode !== 'navigate'))) ||
-      (typeof purpose === 'string' && PREFETCH.test(purpose))
-    )
-      throw new HttpError(
-        'ERR_NAVIGATION_REQUIRED',
-        'a request_uri may be redeemed by a top-level navigation only; open the link in the browser itself',
-      );
+    if ((fromBrowser && (dest !== 'document' || (mode !== undefined && mode !== 'navigate'))) || (typeof purpose === 'string' && PREFETCH.test(purpose)))
+      throw new HttpError('ERR_NAVIGATION_REQUIRED', 'a request_uri may be redeemed by a top-level navigation only; open the link in the browser itself');
     next();
   };
 }

@@ -63,13 +63,9 @@ export function takePushedRequest(ctx: RouterContext): RequestHandler {
     if (params(res)['request'] !== undefined)
       throw invalidRequest('request must not be sent with request_uri (RFC 9101 §5)', { param: 'request' });
     if (!requestUri.startsWith(REQUEST_URI_PREFIX))
-      throw new HttpError(
-        'ERR_REQUEST_URI_NOT_SUPPORTED',
-        `only request_uri values of this server's PAR endpoint (${REQUEST_URI_PREFIX}…) are supported`,
-        {
-          param: 'request_uri',
-        },
-      );
+      throw new HttpError('ERR_REQUEST_URI_NOT_SUPPORTED', `only request_uri values of this server's PAR endpoint (${REQUEST_URI_PREFIX}…) are supported`, {
+        param: 'request_uri',
+      });
     const invalid = () =>
       new HttpError('ERR_REQUEST_URI_INVALID', 'request_uri is unknown, used already or expired; push the request again (RFC 9126 §4)');
     const id = requestUri.slice(REQUEST_URI_PREFIX.length);
@@ -113,9 +109,7 @@ export function checkPlainRequest(): RequestHandler {
     refuseRepeats(repeatedParams(res), () => true);
     const p = { ...params(res) };
     if (p['request'] !== undefined)
-      throw new HttpError('ERR_REQUEST_NOT_SUPPORTED', 'request objects are not supported; send the parameters, or push them (PAR)', {
-        param: 'request',
-      });
+      throw new HttpError('ERR_REQUEST_NOT_SUPPORTED', 'request objects are not supported; send the parameters, or push them (PAR)', { param: 'request' });
     const allowed = new Set(client.allowedPushedParameters);
     for (const name of Object.keys(p)) {
       if (CLIENT_AUTH_PARAMETERS.has(name) || TOKEN_PARAMETERS.has(name))

@@ -33,9 +33,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 export function healthzEndpoint(ctx: RouterContext): RequestHandler {
   return async function healthz(_req, res) {
     res.setHeader('Cache-Control', 'no-store');
-    const results = await Promise.allSettled(
-      probes(ctx).map(async ([name, probe]) => withTimeout(probe(), ctx.healthCheckTimeoutMs).then(() => name)),
-    );
+    const results = await Promise.allSettled(probes(ctx).map(async ([name, probe]) => withTimeout(probe(), ctx.healthCheckTimeoutMs).then(() => name)));
     const names = probes(ctx).map(([name]) => name);
     const failed = results.findIndex((r) => r.status === 'rejected');
     if (failed === -1) {

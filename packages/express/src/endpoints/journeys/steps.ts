@@ -116,11 +116,13 @@ export async function answerJourneyJson(
   if (result.status === 'success') {
     if (result.redirect !== undefined && !(client && isAllowedRedirectTarget(client, result.redirect))) {
       await dropRefusedRedirect(ctx, res, result, client, res.req.headers['user-agent']);
-      res.status(401).json({
-        status: 'failure',
-        code: 'ERR_REDIRECT_NOT_ALLOWED',
-        reason: 'the journey ended with a redirect this client does not allow',
-      });
+      res
+        .status(401)
+        .json({
+          status: 'failure',
+          code: 'ERR_REDIRECT_NOT_ALLOWED',
+          reason: 'the journey ended with a redirect this client does not allow',
+        });
       return;
     }
     applyCookies(res, result.cookies, false);

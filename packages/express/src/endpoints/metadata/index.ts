@@ -36,10 +36,7 @@ export interface AuthorizationServerMetadata {
  */
 export function buildMetadata(ctx: RouterContext): AuthorizationServerMetadata {
   const clients = ctx.clients.all();
-  const methods =
-    clients.length === 0
-      ? ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt']
-      : [...new Set(clients.map((c) => c.authMethod))].sort();
+  const methods = clients.length === 0 ? ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'] : [...new Set(clients.map((c) => c.authMethod))].sort();
   const jwtAlgs = [...new Set(clients.filter((c) => c.authMethod === 'private_key_jwt').flatMap((c) => c.signingAlgorithms))].sort();
   return {
     issuer: ctx.issuer,

@@ -22,8 +22,7 @@ export function checkAuthorizationRequest(): RequestHandler {
     const p = params(res);
     // RFC 6749 §4.1.1: the code flow is the only one this adapter serves.
     if (p['response_type'] === undefined) throw invalidRequest('response_type is required', { param: 'response_type' });
-    if (p['response_type'] !== 'code')
-      throw new HttpError('ERR_UNSUPPORTED_RESPONSE_TYPE', 'response_type must be "code"', { param: 'response_type' });
+    if (p['response_type'] !== 'code') throw new HttpError('ERR_UNSUPPORTED_RESPONSE_TYPE', 'response_type must be "code"', { param: 'response_type' });
     const redirectUri = resolveRedirectUri(client, p['redirect_uri']);
     if (redirectUri !== undefined) p['redirect_uri'] = redirectUri;
     checkPkce(client, p['code_challenge'], p['code_challenge_method']);

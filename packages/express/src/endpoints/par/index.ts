@@ -37,8 +37,6 @@ export function parSteps(ctx: RouterContext): RequestHandler[] {
 /** RFC 9126 §2.3: any method but POST → 405. */
 export function parMethodNotAllowed(): RequestHandler {
   return function parMethodNotAllowed(_req, _res, next) {
-    next(
-      new HttpError('ERR_METHOD_NOT_ALLOWED', 'use POST for the pushed authorization request endpoint', {}, { headers: { Allow: 'POST' } }),
-    );
+    next(new HttpError('ERR_METHOD_NOT_ALLOWED', 'use POST for the pushed authorization request endpoint', {}, { headers: { Allow: 'POST' } }));
   };
 }

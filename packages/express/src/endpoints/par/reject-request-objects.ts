@@ -15,9 +15,7 @@ export function rejectRequestObjects(): RequestHandler {
     const p = params(res);
     if (p['request_uri'] !== undefined) throw invalidRequest('request_uri must not be pushed (RFC 9126 §2.1)', { param: 'request_uri' });
     if (p['request'] !== undefined)
-      throw new HttpError('ERR_REQUEST_NOT_SUPPORTED', 'request objects are not supported; push the authorization parameters themselves', {
-        param: 'request',
-      });
+      throw new HttpError('ERR_REQUEST_NOT_SUPPORTED', 'request objects are not supported; push the authorization parameters themselves', { param: 'request' });
     next();
   };
 }

@@ -12,14 +12,16 @@ function decide(pdp: PolicyDecisionPoint): RequestHandler {
   return async function decide(req, res) {
     const request = parseEvaluateRequest(req.body as unknown);
     const state = locals(res);
-    res.status(200).json(
-      await pdp.evaluate(request, {
-        requestId: state.requestId,
-        client_id: state.client?.clientId,
-        ip: state.clientIp,
-        userAgent: req.headers['user-agent'],
-      }),
-    );
+    res
+      .status(200)
+      .json(
+        await pdp.evaluate(request, {
+          requestId: state.requestId,
+          client_id: state.client?.clientId,
+          ip: state.clientIp,
+          userAgent: req.headers['user-agent'],
+        }),
+      );
   };
 }
 

@@ -28,11 +28,7 @@ function checkStepUpFlows(ctx: RouterContext, pdp: PolicyDecisionPoint): void {
   if (missing.length > 0)
     throw new ConfigInvalidError(
       SUBJECT,
-      missing.map((id) => ({
-        code: 'ERR_CONFIG_INVALID',
-        pointer: '/policies/config/policySets/*/policies/*/condition/flow',
-        message: `names flow "${id}", which the engine has not loaded: load flows/${id}.json or fix the name`,
-      })),
+      missing.map((id) => ({ code: 'ERR_CONFIG_INVALID', pointer: '/policies/config/policySets/*/policies/*/condition/flow', message: `names flow "${id}", which the engine has not loaded: load flows/${id}.json or fix the name` })),
     );
 }
 
@@ -50,18 +46,10 @@ export function policyRoutes(ctx: RouterContext, options: PolicyRouterOptions | 
   const router = Router();
   if (options === undefined) return Object.assign(router, { pdp: undefined });
   if ((options.config === undefined) === (options.pdp === undefined))
-    throw new ConfigInvalidError(SUBJECT, [
-      {
-        code: 'ERR_CONFIG_INVALID',
-        pointer: '/policies',
-        message: 'give exactly one of "config" (the policy JSON) or "pdp" (a createPolicyDecisionPoint result)',
-      },
-    ]);
+    throw new ConfigInvalidError(SUBJECT, [{ code: 'ERR_CONFIG_INVALID', pointer: '/policies', message: 'give exactly one of "config" (the policy JSON) or "pdp" (a createPolicyDecisionPoint result)' }]);
   const maxStepUps = options.maxStepUpsPerTransaction ?? 3;
   if (!Number.isInteger(maxStepUps) || maxStepUps < 1)
-    throw new ConfigInvalidError(SUBJECT, [
-      { code: 'ERR_CONFIG_INVALID', pointer: '/policies/maxStepUpsPerTransaction', message: 'must be a positive integer (default 3)' },
-    ]);
+    throw new ConfigInvalidError(SUBJECT, [{ code: 'ERR_CONFIG_INVALID', pointer: '/policies/maxStepUpsPerTransaction', message: 'must be a positive integer (default 3)' }]);
   const cookie = options.sessionCookie ?? STEPUP_SESSION_COOKIE;
   const pdp =
     options.pdp ??
@@ -80,14 +68,7 @@ export function policyRoutes(ctx: RouterContext, options: PolicyRouterOptions | 
   router.post('/policies/evaluate', headers, ...evaluateSteps(ctx, pdp));
 
   if (ctx.engine) {
-    const deps: StepUpDeps = {
-      pdp,
-      engine: ctx.engine,
-      sessions: ctx.stores.sessions,
-      counters: ctx.stores.counters,
-      maxStepUps,
-      audit: ctx.audit,
-    };
+    const deps: StepUpDeps = { pdp, engine: ctx.engine, sessions: ctx.stores.sessions, counters: ctx.stores.counters, maxStepUps, audit: ctx.audit };
     const json = [headers, noStore(), clientIp(ctx), requireJson(), ...readJsonBody(ctx.bodyLimit)];
     router.post('/policies/transactions/:txId/stepup/continue', ...json, continueStepUpJson(deps, cookie));
     const pages = stepUpPages(deps, { cookie, csrfKey: ctx.csrfKey });
@@ -100,18 +81,7 @@ export function policyRoutes(ctx: RouterContext, options: PolicyRouterOptions | 
       const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
       next(type === 'application/json' ? 'route' : undefined);
     };
-    router.post(
-      '/policies/transactions/:txId/stepup',
-      headers,
-      noStore(),
-      clientIp(ctx),
-      formOnly,
-      requireFormContentType(),
-      readFormBody(ctx.bodyLimit),
-      parseFormParams(),
-      pages.submit,
-      pageErrors,
-    );
+    router.post('/policies/transactions/:txId/stepup', headers, noStore(), clientIp(ctx), formOnly, requireFormContentType(), readFormBody(ctx.bodyLimit), parseFormParams(), pages.submit, pageErrors);
     router.post('/policies/transactions/:txId/stepup', ...json, startStepUpJson(deps, cookie));
   }
   router.use('/policies', policyErrorHandler());

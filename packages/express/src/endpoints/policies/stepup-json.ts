@@ -15,8 +15,7 @@ function body(req: Request): Record<string, unknown> {
 /** The user's session: `ssoToken` in the body (REST callers, as AIC's), else the session cookie. */
 function sessionOf(req: Request, cookie: string): string | undefined {
   const token = body(req).ssoToken;
-  if (token !== undefined && (typeof token !== 'string' || token === '' || token.length > 256))
-    throw badPolicyRequest('ssoToken', 'must be a session id');
+  if (token !== undefined && (typeof token !== 'string' || token === '' || token.length > 256)) throw badPolicyRequest('ssoToken', 'must be a session id');
   return (token as string | undefined) ?? parseCookieHeader(req.headers.cookie)[cookie];
 }
 
@@ -69,16 +68,12 @@ export function continueStepUpJson(deps: StepUpDeps, cookie: string): RequestHan
   return async function continueStepUpJson(req, res) {
     const txId = String(req.params.txId);
     const { journeyId, callbacks } = body(req);
-    if (typeof journeyId !== 'string' || journeyId === '' || journeyId.length > 64)
-      throw badPolicyRequest('journeyId', 'must be the journeyId of the step');
+    if (typeof journeyId !== 'string' || journeyId === '' || journeyId.length > 64) throw badPolicyRequest('journeyId', 'must be the journeyId of the step');
     if (!Array.isArray(callbacks)) throw badPolicyRequest('callbacks', 'must be the callbacks of the step with their inputs filled');
     const sessionId = sessionOf(req, cookie);
     await transactionForSession(deps, txId, sessionId);
     await assertJourneyOf(deps, journeyId, txId);
-    const result = await deps.engine.resume(journeyId, {
-      callbacks: callbacks as Callback[],
-      request: stepUpRequest(requestInfo(req, res), cookie, sessionId as string),
-    });
+    const result = await deps.engine.resume(journeyId, { callbacks: callbacks as Callback[], request: stepUpRequest(requestInfo(req, res), cookie, sessionId as string) });
     await finish(deps, res, txId, result);
   };
 }
@@ -88,6 +83,5 @@ export async function assertJourneyOf(deps: StepUpDeps, journeyId: string, txId:
   const engine = deps.engine as { pending?: (id: string) => Promise<{ meta?: { txId?: unknown } } | undefined> };
   if (typeof engine.pending !== 'function') return;
   const pending = await engine.pending(journeyId);
-  if (pending && pending.meta?.txId !== txId)
-    throw new PolicyError('ERR_TRANSACTION_FORBIDDEN', 'this journey was started for another transaction');
+  if (pending && pending.meta?.txId !== txId) throw new PolicyError('ERR_TRANSACTION_FORBIDDEN', 'this journey was started for another transaction');
 }

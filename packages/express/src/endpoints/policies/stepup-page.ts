@@ -65,22 +65,16 @@ export interface StepUpPageOptions {
   csrfKey: Buffer;
 }
 
-export function stepUpPages(
-  deps: StepUpDeps,
-  options: StepUpPageOptions,
-): { show: RequestHandler; submit: RequestHandler; errors: (err: unknown, res: Response) => boolean } {
+export function stepUpPages(deps: StepUpDeps, options: StepUpPageOptions): { show: RequestHandler; submit: RequestHandler; errors: (err: unknown, res: Response) => boolean } {
   const key = options.csrfKey;
   // Its own label: the authorize pages' tokens use the same key and must not pass here.
-  const csrf = (journeyId: string, sessionId: string) =>
-    createHmac('sha256', key).update(`waymark-stepup-csrf\0${journeyId}\0${sessionId}`).digest('base64url');
+  const csrf = (journeyId: string, sessionId: string) => createHmac('sha256', key).update(`waymark-stepup-csrf\0${journeyId}\0${sessionId}`).digest('base64url');
 
   function render(res: Response, tx: Transaction, sessionId: string, result: Extract<JourneyResult, { status: 'suspended' }>): void {
     const hidden = [
       `<input type="hidden" name="journeyId" value="${esc(result.journeyId)}">`,
       `<input type="hidden" name="csrf" value="${esc(csrf(result.journeyId, sessionId))}">`,
-      ...result.callbacks.map(
-        (cb, i) => `<input type="hidden" name="cb${i}" value="${esc(cb.type)}:${esc(cb.input.map((f) => f.name).join(','))}">`,
-      ),
+      ...result.callbacks.map((cb, i) => `<input type="hidden" name="cb${i}" value="${esc(cb.type)}:${esc(cb.input.map((f) => f.name).join(','))}">`),
     ];
     send(
       res,
@@ -98,14 +92,7 @@ ${hidden.join('\n')}
   }
 
   function done(res: Response): void {
-    send(
-      res,
-      200,
-      page(
-        'Transaction approved',
-        '<p role="status">Transaction approved. Return to the application: it can now complete this one request.</p>',
-      ),
-    );
+    send(res, 200, page('Transaction approved', '<p role="status">Transaction approved. Return to the application: it can now complete this one request.</p>'));
   }
 
   async function finish(res: Response, tx: Transaction, sessionId: string, result: JourneyResult): Promise<void> {
@@ -132,19 +119,12 @@ ${hidden.join('\n')}
       const expected = Buffer.from(csrf(journeyId, sessionId as string));
       const given = Buffer.from(form.csrf ?? '');
       if (journeyId === '' || given.length !== expected.length || !timingSafeEqual(given, expected))
-        throw new PolicyError(
-          'ERR_TRANSACTION_FORBIDDEN',
-          'the form is stale or was not served to this session; open the step-up page again',
-        );
+        throw new PolicyError('ERR_TRANSACTION_FORBIDDEN', 'the form is stale or was not served to this session; open the step-up page again');
       await assertJourneyOf(deps, journeyId, tx.id);
       const callbacks: Callback[] = [];
       for (let i = 0; form[`cb${i}`] !== undefined && i < 20; i++) {
         const [type = '', names = ''] = (form[`cb${i}`] as string).split(':');
-        callbacks.push({
-          type: type as Callback['type'],
-          output: [],
-          input: names === '' ? [] : names.split(',').map((name) => ({ name, value: form[name] ?? '' })),
-        });
+        callbacks.push({ type: type as Callback['type'], output: [], input: names === '' ? [] : names.split(',').map((name) => ({ name, value: form[name] ?? '' })) });
       }
       await finish(res, tx, sessionId as string, await deps.engine.resume(journeyId, { callbacks, request: requestInfo(req, res) }));
     },

@@ -20,13 +20,7 @@ export interface StepUpDeps {
  * Records the end of a step-up journey (`stepup.ended`): `success` when it authenticated the
  * transaction, else `failure` with the journey's code and failing node.
  */
-export function auditStepUp(
-  deps: StepUpDeps,
-  res: Response,
-  txId: string,
-  result: Exclude<JourneyResult, { status: 'suspended' }>,
-  authenticated: boolean,
-): void {
+export function auditStepUp(deps: StepUpDeps, res: Response, txId: string, result: Exclude<JourneyResult, { status: 'suspended' }>, authenticated: boolean): void {
   if (!deps.audit) return;
   const state = locals(res);
   const failed = result.status === 'failure' ? result : undefined;
@@ -52,19 +46,11 @@ export function auditStepUp(
  */
 export async function transactionForSession(deps: StepUpDeps, txId: string, sessionId: string | undefined): Promise<Transaction> {
   const tx = await deps.pdp.transaction(txId);
-  if (!tx)
-    throw new PolicyError(
-      'ERR_TRANSACTION_NOT_FOUND',
-      'no such transaction: it was used, expired, or never existed; retry the request for a new one',
-    );
+  if (!tx) throw new PolicyError('ERR_TRANSACTION_NOT_FOUND', 'no such transaction: it was used, expired, or never existed; retry the request for a new one');
   const session = sessionId ? await deps.sessions.get(sessionId) : undefined;
   // One message for "no session" and "someone else's": nothing tells a caller whose transaction it is.
-  if (!session || session.sub !== tx.sub)
-    throw new PolicyError('ERR_TRANSACTION_FORBIDDEN', "this transaction belongs to another session's user; sign in as that user");
-  if (tx.status !== 'pending')
-    throw new PolicyError('ERR_POLICY_REQUEST', 'this transaction is already authenticated; retry the protected request with it', {
-      field: 'txId',
-    });
+  if (!session || session.sub !== tx.sub) throw new PolicyError('ERR_TRANSACTION_FORBIDDEN', "this transaction belongs to another session's user; sign in as that user");
+  if (tx.status !== 'pending') throw new PolicyError('ERR_POLICY_REQUEST', 'this transaction is already authenticated; retry the protected request with it', { field: 'txId' });
   return tx;
 }
 
@@ -87,11 +73,7 @@ export function stepUpRequest(request: RequestInfo, cookie: string, sessionId: s
 export async function startStepUp(deps: StepUpDeps, tx: Transaction, request: RequestInfo): Promise<JourneyResult> {
   // A transaction-specific budget: each journey has its own OTP attempts, so journeys are counted too.
   const starts = await deps.counters.increment(`waymark:tx-stepup:${tx.id}`, Math.max(1, Math.ceil((tx.expiresAt - tx.createdAt) / 1000)));
-  if (starts > deps.maxStepUps)
-    throw new PolicyError(
-      'ERR_TRANSACTION_RATE_LIMITED',
-      'too many step-up attempts for this transaction; retry the request for a new one',
-    );
+  if (starts > deps.maxStepUps) throw new PolicyError('ERR_TRANSACTION_RATE_LIMITED', 'too many step-up attempts for this transaction; retry the request for a new one');
   const flow = typeof tx.data?.flow === 'string' ? tx.data.flow : undefined;
   if (!flow) throw new PolicyError('ERR_TRANSACTION_NOT_FOUND', 'the transaction names no step-up flow');
   return deps.engine.start(flow, { request, state: { sub: tx.sub, [STEP_UP_STATE]: true }, meta: { txId: tx.id } });

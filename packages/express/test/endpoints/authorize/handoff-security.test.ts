@@ -145,7 +145,7 @@ describe('handoff: a bad token is refused at PAR (the push phase), and by the fl
     expect(res.body.error_description).toBe('the pushed request was refused by validateToken: missing');
   });
 
-  it("answers 503 temporarily_unavailable when the token issuer's keys cannot be fetched (not judged: retry)", async () => {
+  it('answers 503 temporarily_unavailable when the token issuer\'s keys cannot be fetched (not judged: retry)', async () => {
     const down = await serveJwks((await signingKeys()).jwk);
     await down.close();
     // Its own key set URL: the key set cache is per URL for the whole process.
@@ -155,10 +155,7 @@ describe('handoff: a bad token is refused at PAR (the push phase), and by the fl
     const { app, clock } = await handoffApp(down.base, { flows: [flow] });
     const res = await pushRaw(app, { subject_token: await mintToken(clock) });
     expect(res.status).toBe(503);
-    expect(res.body).toEqual({
-      error: 'temporarily_unavailable',
-      error_description: 'the pushed request could not be checked now; retry later',
-    });
+    expect(res.body).toEqual({ error: 'temporarily_unavailable', error_description: 'the pushed request could not be checked now; retry later' });
   });
 
   it('still refuses, with no cookie, a bad token that reaches authorize without a push phase (the flow checks it again)', async () => {
@@ -279,14 +276,7 @@ describe('handoff: the token stays in the back channel', () => {
     const requestUri = await pushHandoff(app, { subject_token: token, ip: '127.0.0.1' });
     expect(kept).toHaveLength(1);
     const record = kept[0] as { params: Record<string, string>; journey?: string };
-    expect(Object.keys(record.params).sort()).toEqual([
-      'client_id',
-      'code_challenge',
-      'code_challenge_method',
-      'ip',
-      'response_type',
-      'target',
-    ]);
+    expect(Object.keys(record.params).sort()).toEqual(['client_id', 'code_challenge', 'code_challenge_method', 'ip', 'response_type', 'target']);
     expect(typeof record.journey).toBe('string');
     const text = JSON.stringify(record);
     for (const part of [token, ...token.split('.'), 'user-carol']) expect(text).not.toContain(part);
@@ -355,18 +345,15 @@ describe('handoff: every redirect target is allowlisted', () => {
     expect(res.text).not.toContain('evil.example');
   });
 
-  it.each(hostile)(
-    'still ends without a session and without a redirect for %s that reaches the flow without PAR checks',
-    async (_name, target) => {
-      const { app, clock, stores } = await handoffApp(jwks.base);
-      const requestUri = await plantPushedRequest(stores, clock, { subject_token: await mintToken(clock), target });
-      const res = await request(app).get(authorizeUrl(requestUri));
-      expect(res.status).toBe(403);
-      expect(res.headers.location).toBeUndefined();
-      expect(cookieSets(res)).toEqual([]);
-      expect(res.text).not.toContain('evil.example');
-    },
-  );
+  it.each(hostile)('still ends without a session and without a redirect for %s that reaches the flow without PAR checks', async (_name, target) => {
+    const { app, clock, stores } = await handoffApp(jwks.base);
+    const requestUri = await plantPushedRequest(stores, clock, { subject_token: await mintToken(clock), target });
+    const res = await request(app).get(authorizeUrl(requestUri));
+    expect(res.status).toBe(403);
+    expect(res.headers.location).toBeUndefined();
+    expect(cookieSets(res)).toEqual([]);
+    expect(res.text).not.toContain('evil.example');
+  });
 
   it('checks the final redirect again: a flow that widens its targets still cannot send the browser off the client allowlist', async () => {
     const lenient = structuredClone(shippedFlow) as { id: string; nodes: Record<string, { config?: Record<string, unknown> }> };
@@ -384,12 +371,7 @@ describe('handoff: every redirect target is allowlisted', () => {
       await put(session);
     };
     // Past the PAR check (which refuses this target): planted as a PAR endpoint that checked nothing would keep it.
-    const requestUri = await plantPushedRequest(
-      stores,
-      clock,
-      { subject_token: await mintToken(clock), target: 'https://evil.example/phish' },
-      'lenient',
-    );
+    const requestUri = await plantPushedRequest(stores, clock, { subject_token: await mintToken(clock), target: 'https://evil.example/phish' }, 'lenient');
     const res = await request(app).get(authorizeUrl(requestUri, 'lenient'));
     expect(res.status).toBe(403);
     expect(res.headers.location).toBeUndefined();
