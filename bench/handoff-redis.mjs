@@ -241,6 +241,11 @@ async function childMain(which) {
       const server = await (which === 'waymark' ? serveWaymark(setup) : serveBaselineRedis(setup));
       process.on('message', (m) => {
         if (m?.type === 'commands') process.send({ commands: server.commands() });
+        // The server process's CPU time (main thread and crypto threads), for CPU per handoff.
+        if (m?.type === 'cpu') {
+          const { user, system } = process.cpuUsage();
+          process.send({ cpu: user + system });
+        }
       });
       process.send({ url: server.url });
       process.once('disconnect', () => void server.close().then(() => process.exit(0)));
@@ -333,8 +338,8 @@ export async function benchHandoffRedis() {
   let journeys;
   try {
     const [waymark, baseline] = await Promise.all([startChild(script, 'waymark', setup), startChild(script, 'baseline', setup)]);
-    sides.waymark = side(waymark, VUS);
-    sides.baseline = side(baseline, VUS);
+    sides.waymark = { ...side(waymark, VUS), cpu: true };
+    sides.baseline = { ...side(baseline, VUS), cpu: true };
     const forms = await handoffForms(issuer, VUS);
     await alternate(sides, forms, { warmup: WARMUP, seconds: SECONDS, slice: SLICE });
     roundTrips = {
@@ -357,6 +362,7 @@ export async function benchHandoffRedis() {
     waymark,
     baseline,
     ratio: waymark.rps / baseline.rps,
+    cpuRatio: baseline.cpuPerHandoff / waymark.cpuPerHandoff,
     roundTrips,
     journeys,
     totalSeconds: (performance.now() - started) / 1000,
@@ -371,6 +377,7 @@ export function formatHandoffRedis(h) {
     row('hand-written express + Redis', h.baseline),
     row('Waymark startServer + Redis', h.waymark),
     `  ratio Waymark/hand-written      ${h.ratio.toFixed(2)} (goal ≥ 0.85)`,
+    `  server CPU per handoff          hand-written ${h.baseline.cpuPerHandoff.toFixed(0)} µs, Waymark ${h.waymark.cpuPerHandoff.toFixed(0)} µs: ratio ${h.cpuRatio.toFixed(2)} (hand-written ÷ Waymark; the node process only, not redis-server)`,
     `  Redis round trips per handoff   Waymark ${w.own === null ? 'n/a' : w.own.toFixed(2)} (goal ≤ 3), hand-written ${b.own.toFixed(2)}`,
     `  commands Redis ran per handoff  Waymark ${w.server.toFixed(1)}, hand-written ${b.server.toFixed(1)} (total_commands_processed: includes the commands inside Lua scripts)`,
     ...h.journeys.map(

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { createEngine, createMemoryStores, type Engine } from '@waymark/core';
 import { builtinNodes } from '@waymark/nodes';
-import type { Stores } from '@waymark/sdk';
+import type { PushedRequestStore, Stores } from '@waymark/sdk';
 import { createWaymarkRouter, type ClientConfig, type WaymarkRouter } from '@waymark/express';
 import { captureLogger } from './capture-logger.js';
 import { CHALLENGE } from './pkce.js';
@@ -123,10 +123,17 @@ export interface HandoffApp {
 
 export async function handoffApp(
   jwksBase: string,
-  options: { trustedProxies?: string[]; flows?: unknown[]; clients?: unknown[] } = {},
+  options: {
+    trustedProxies?: string[];
+    flows?: unknown[];
+    clients?: unknown[];
+    /** The router's pushed-request store in place of the memory one (given the memory one). */
+    pushedRequests?: (memory: PushedRequestStore) => PushedRequestStore;
+  } = {},
 ): Promise<HandoffApp> {
   const clock = new TestClock();
-  const stores = createMemoryStores(clock);
+  const memory = createMemoryStores(clock);
+  const stores = options.pushedRequests ? { ...memory, pushedRequests: options.pushedRequests(memory.pushedRequests) } : memory;
   const logger = captureLogger();
   const engine = await createEngine({ nodes: builtinNodes, stores, clock, logger, fetch: demoFetch(jwksBase) });
   engine.load(shippedFlow);

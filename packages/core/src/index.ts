@@ -27,7 +27,7 @@ export type { SubflowLookup } from './validate/index.js';
 // Core's engine-level node types (they need the flow library): `flow.run` runs another flow.
 export { engineNodes, flowRun, FLOW_RUN } from './engine/flow-run.js';
 export type { FlowRunConfig } from './engine/flow-run.js';
-export { createMemoryStores, systemClock, MEMORY_STORE_DEFAULTS } from './stores/memory/memory-stores.js';
+export { createMemoryStores, systemClock, MEMORY_STORE_DEFAULTS, keepsInProcess } from './stores/memory/memory-stores.js';
 export type { MemoryStores, MemoryStoresOptions } from './stores/memory/memory-stores.js';
 export type {
   TraceStep,
@@ -41,6 +41,7 @@ export type {
   JourneyEvent,
   PushedResult,
   RedeemInput,
+  PushInput,
 } from './journey.js';
 export { Engine, createEngine } from './engine/engine.js';
 export type { EngineOptions } from './engine/engine-options.js';

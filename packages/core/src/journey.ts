@@ -47,6 +47,20 @@ export interface StartInput {
   version?: number;
 }
 
+/** What starts the push phase (`Engine.push`). */
+export interface PushInput extends StartInput {
+  /**
+   * The caller keeps what `push` returns in this process only (its pushed-request store is in
+   * memory) and redeems it on this engine: the engine then keeps the parked journey itself, as
+   * it is, until it is redeemed or its flow's timeout passes, and returns a reference to it
+   * instead of the sealed journey (no serialisation, no encryption: nothing leaves the
+   * process). A reference is worth nothing to another process or engine (ERR_JOURNEY_NOT_FOUND
+   * there). Leave it off when the pushed request is kept anywhere another process can read it.
+   * Nothing is serialised, so `maxPersistedBytes` (a bound on what a store holds) does not apply.
+   */
+  inProcess?: boolean;
+}
+
 /** What continues a pushed journey (`Engine.redeem`): the browser's request. */
 export interface RedeemInput {
   request: RequestInfo;
@@ -117,7 +131,10 @@ export interface PushedResult {
   flowId: string;
   flowVersion: number;
   trace: TraceStep[];
-  /** Opaque; holds the pushed parameters (a token included) and the journey state, encrypted. */
+  /**
+   * Opaque; holds the pushed parameters (a token included) and the journey state, encrypted; or,
+   * pushed with `inProcess`, a reference to the journey the engine keeps (nothing readable).
+   */
   sealed: string;
   meta?: JsonObject;
 }

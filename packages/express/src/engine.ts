@@ -1,4 +1,14 @@
-import type { FailureResult, JourneyEvent, JourneyResult, PendingStep, PushedResult, RedeemInput, ResumeInput, StartInput } from '@waymark/core';
+import type {
+  FailureResult,
+  JourneyEvent,
+  JourneyResult,
+  PendingStep,
+  PushedResult,
+  PushInput,
+  RedeemInput,
+  ResumeInput,
+  StartInput,
+} from '@waymark/core';
 
 /** What a suspended journey waits for, as `Engine.pending` answers it (core's type). */
 export type { PendingStep };
@@ -22,7 +32,7 @@ export interface WaymarkEngine {
   start(flowId: string, input: StartInput): Promise<JourneyResult>;
   resume(journeyId: string, input: ResumeInput): Promise<JourneyResult>;
   /** The push phase of a pushed request (RFC 9126): the nodes that need no browser, on the PAR request; the journey comes back sealed, or failed. */
-  push?(flowId: string, input: StartInput): Promise<PushedResult | FailureResult>;
+  push?(flowId: string, input: PushInput): Promise<PushedResult | FailureResult>;
   /** Continues a pushed journey with the browser's request (at `GET /authorize`). */
   redeem?(sealed: string, input: RedeemInput): Promise<JourneyResult>;
   /**

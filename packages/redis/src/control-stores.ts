@@ -12,6 +12,7 @@ import type {
 import { ConfigInvalidError, matchesAuditQuery, matchesJourneyQuery, queryPageSize, systemClock } from '@waymark/core';
 import { DEFAULT_PREFIX } from './defaults.js';
 import { Connection, type RedisClient } from './lib/connection.js';
+import { Batch } from './lib/batch.js';
 import { AUDIT_APPEND, JOURNEY_PAGE, JOURNEY_RECORD } from './lib/control-scripts.js';
 
 /** Options shared by the Redis audit store and journey log. */
@@ -61,8 +62,9 @@ const decode = (cursor: string | undefined) => (cursor === undefined ? undefined
 const SCAN_BATCH = 500;
 
 /**
- * Audit events in a capped Redis stream, `<prefix>{audit}:stream`: each append is one script
- * (XADD with `MAXLEN ~ capacity`, then `XTRIM MINID ~` at the retention time), so the stream
+ * Audit events in a capped Redis stream, `<prefix>{audit}:stream`: the appends of one
+ * event-loop turn are one script (XADD with `MAXLEN ~ capacity` for each, in order, then
+ * `XTRIM MINID ~` at the retention time: one round trip, however many events), so the stream
  * stays bounded in count and age whatever the traffic. Entry ids carry the event's time (on the
  * injected clock), so a query by time range reads from `from` on (XRANGE), oldest first, with
  * the last entry's id as its cursor. Every process of a deployment appends to the one stream.
@@ -87,9 +89,16 @@ export class RedisAuditStore implements AuditStore {
     this.#retentionMs = retentionMs;
   }
 
-  async append(event: AuditEvent): Promise<void> {
-    const minId = Math.max(0, this.#clock.now() - this.#retentionMs);
-    await this.#conn.eval('audit', AUDIT_APPEND, this.#key, [this.#capacity, Math.floor(event.time), JSON.stringify(event), minId]);
+  /* Time and JSON of each queued event, flat: the script's arguments as they are. */
+  readonly #batch = new Batch<[number, string]>((events) => {
+    const args: (string | number)[] = [this.#capacity, Math.max(0, this.#clock.now() - this.#retentionMs)];
+    for (const [time, json] of events) args.push(time, json);
+    return this.#conn.eval('audit', AUDIT_APPEND, this.#key, args);
+  });
+
+  /** Serialised now (a caller changing the event afterwards changes nothing), sent with the turn's other appends. */
+  append(event: AuditEvent): Promise<void> {
+    return this.#batch.add([Math.floor(event.time), JSON.stringify(event)]);
   }
 
   async query(query: AuditQuery): Promise<AuditPage> {
@@ -123,7 +132,7 @@ export class RedisAuditStore implements AuditStore {
  * Journeys kept for operators on Redis, bounded in count and, once finished, in time: a hash of
  * records, a sorted set by update order (the query order and cursor) and one of finished
  * journeys by expiry, all under the hash tag `{journeylog}` (one slot: every script is atomic,
- * Cluster included). Each `record` is one script that also drops what expired and the least
+ * Cluster included). The records of one event-loop turn are one script that also drops what expired and the least
  * recently updated past `capacity`.
  *
  * @example
@@ -150,15 +159,17 @@ export class RedisJourneyLogStore implements JourneyLogStore {
     return j.endedAt !== undefined && j.endedAt + this.#retentionMs <= this.#clock.now();
   }
 
-  async record(journey: JourneyRecord): Promise<void> {
+  /* Id, JSON and expiry of each queued record, flat: the script's arguments as they are. */
+  readonly #batch = new Batch<[string, string, number]>((records) => {
+    const args: (string | number)[] = [this.#clock.now(), this.#capacity];
+    for (const [id, json, expiry] of records) args.push(id, json, expiry);
+    return this.#conn.evalKeys('journeyLog', JOURNEY_RECORD, this.#keys, args);
+  });
+
+  /** Serialised now, sent with the turn's other records in one script (one round trip). */
+  record(journey: JourneyRecord): Promise<void> {
     const expiry = journey.endedAt === undefined ? 0 : journey.endedAt + this.#retentionMs;
-    await this.#conn.evalKeys('journeyLog', JOURNEY_RECORD, this.#keys, [
-      journey.id,
-      JSON.stringify(journey),
-      expiry,
-      this.#clock.now(),
-      this.#capacity,
-    ]);
+    return this.#batch.add([journey.id, JSON.stringify(journey), expiry]);
   }
 
   async get(id: string): Promise<JourneyRecord | undefined> {

@@ -21,6 +21,13 @@ afterAll(async () => {
 
 const freshPrefix = (): string => `test:${randomUUID()}:`;
 
+/** Script calls (EVALSHA and EVAL) the server has run so far: one each per round trip of the stores. */
+async function scriptCalls(): Promise<number> {
+  const stats = await client.info('commandstats');
+  const calls = (name: string) => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+  return calls('evalsha') + calls('eval');
+}
+
 auditStoreConformance(
   'redis',
   async ({ capacity, retentionSeconds }) => {
@@ -76,8 +83,50 @@ describe('RedisAuditStore on Redis', () => {
     await deleteByPrefix(client, prefix);
   });
 
+  it('the appends of one event-loop turn go in one script call (one round trip), in order, each event once', async () => {
+    const prefix = freshPrefix();
+    const clock = testClock(Date.now());
+    const store = new RedisAuditStore({ redis: client, prefix, clock });
+    const before = await scriptCalls();
+    // A clock behind the last event within the batch: ids still only grow, each event keeps its time.
+    const times = Array.from({ length: 40 }, (_, i) => clock.now() + (i === 7 ? -3000 : i));
+    await Promise.all(times.map((time, i) => store.append({ id: `e${i}`, time, type: 'par.accepted', outcome: 'accepted' })));
+    expect((await scriptCalls()) - before).toBe(1);
+    const { events } = await store.query({});
+    expect(events.map((e) => [e.id, e.time])).toEqual(times.map((time, i) => [`e${i}`, time]));
+    await deleteByPrefix(client, prefix);
+  });
+
   it('refuses bad options with ERR_CONFIG_INVALID naming the option', () => {
     expect(() => new RedisAuditStore({ redis: client, capacity: 0 })).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }));
     expect(() => new RedisJourneyLogStore({ redis: client, prefix: 'a{b}' })).toThrow(/prefix/);
+  });
+});
+
+describe('RedisJourneyLogStore on Redis', () => {
+  it('the records of one event-loop turn go in one script call (one round trip); a journey recorded twice keeps its last record', async () => {
+    const prefix = freshPrefix();
+    const clock = testClock(Date.now());
+    const store = new RedisJourneyLogStore({ redis: client, prefix, clock });
+    const record = (id: string, status: 'live' | 'success') => ({
+      id,
+      flowId: 'login',
+      flowVersion: 1,
+      status,
+      startedAt: clock.now(),
+      updatedAt: clock.now(),
+      trace: [],
+      ...(status === 'success' ? { endedAt: clock.now() } : {}),
+    });
+    const before = await scriptCalls();
+    await Promise.all([
+      ...Array.from({ length: 10 }, (_, i) => store.record(record(`j${i}`, 'live'))),
+      store.record(record('j3', 'success')),
+    ]);
+    expect((await scriptCalls()) - before).toBe(1);
+    const { journeys } = await store.query({});
+    expect(journeys).toHaveLength(10);
+    expect((await store.get('j3'))?.status).toBe('success');
+    await deleteByPrefix(client, prefix);
   });
 });

@@ -16,6 +16,7 @@ import type {
   JourneyEvent,
   JourneyResult,
   PushedResult,
+  PushInput,
   RedeemInput,
   ResumeInput,
   StartInput,
@@ -26,6 +27,7 @@ import type {
 import { loadPlugins } from '../plugins.js';
 import { NodeRegistry } from '../registry.js';
 import { createMemoryStores, systemClock } from '../stores/memory/memory-stores.js';
+import { Sweeper, TtlMap } from '../stores/memory/ttl-map.js';
 import type { CompiledFlow, CompiledNode } from './compile.js';
 import type { FlowVariables } from '../validate/variables.js';
 import { createRunScope, stepContext, type RunScope } from './context.js';
@@ -40,7 +42,7 @@ import type { LiveJourney } from './live-journey.js';
 import { outcomeOf } from './outcome.js';
 import { pageChildRunner, runPage } from './page.js';
 import { ParkedJourneys } from './parked-journeys.js';
-import { openPushedJourney, sealPushedJourney } from './pushed-journey.js';
+import { IN_PROCESS_SUFFIX, openPushedJourney, sealPushedJourney } from './pushed-journey.js';
 import { endedResult, suspendedResult } from './results.js';
 import { Sealer } from './seal.js';
 import { nodeServices, silentLogger } from './services.js';
@@ -81,6 +83,8 @@ export interface FlowSyncReport {
 
 /** What one engine call ends with: a journey result, or (push phase only) a pushed journey. */
 type RunResult = JourneyResult | PushedResult;
+/** Not a push (false), or a push whose parked journey is sealed for the caller, or kept here (`PushInput.inProcess`). */
+type PushMode = false | 'sealed' | 'in-process';
 
 /** One flow of a journey being walked: the journey's own (depth 0, no call), or a subflow call's. */
 interface Frame {
@@ -126,6 +130,12 @@ export class Engine {
   readonly #events: JourneyEvents;
   /** What this engine sealed at the end of a push phase, for it to redeem without decrypting (see parked-journeys.ts). */
   readonly #parked = new ParkedJourneys();
+  /**
+   * Journeys parked by a push with `inProcess`, as they are, by journey id, until redeemed or
+   * their flow's timeout (swept on a timer as the memory stores are): the caller holds only a
+   * reference (`<id>.in-process`).
+   */
+  readonly #inProcess: TtlMap<LiveJourney>;
   readonly #flowStore: FlowStore | undefined;
   /* One fetch per missing pinned version, however many resumes ask for it at once. */
   readonly #fetching = new Map<string, Promise<CompiledFlow | undefined>>();
@@ -145,6 +155,7 @@ export class Engine {
       fetch: options.fetch ?? globalThis.fetch,
     });
     this.#sealer = options.secretKeys ? new Sealer(options.secretKeys) : Sealer.ephemeral();
+    this.#inProcess = new TtlMap(this.clock, 1000, new Sweeper());
     this.#flows = new FlowLibrary(registry, options.variables);
     this.#events = new JourneyEvents(this.logger);
     this.#flowStore = options.flowStore;
@@ -288,20 +299,38 @@ export class Engine {
    * const pushed = await engine.push('session-transfer', { request: parRequest, par, params, client });
    * if (pushed.status === 'pushed') store(pushed.sealed); // later: engine.redeem(sealed, { request: browserRequest })
    */
-  async push(flowId: string, input: StartInput): Promise<PushedResult | FailureResult> {
-    return this.#run(this.#begin(flowId, input), input.request, undefined, true) as Promise<PushedResult | FailureResult>;
+  async push(flowId: string, input: PushInput): Promise<PushedResult | FailureResult> {
+    return this.#run(this.#begin(flowId, input), input.request, undefined, input.inProcess === true ? 'in-process' : 'sealed') as Promise<
+      PushedResult | FailureResult
+    >;
   }
 
   /**
    * Continues a pushed journey (`push`) with the browser's request, from the node it parked at,
    * until it ends or suspends, as `start` would have. Throws ERR_JOURNEY_NOT_FOUND once the
-   * journey is older than its flow's timeout, ERR_JOURNEY_SEALED for a string this engine's
-   * keys did not seal, ERR_FLOW_NOT_FOUND when its flow version is no longer loaded.
+   * journey is older than its flow's timeout (or, pushed `inProcess`, once this engine no longer
+   * holds it), ERR_JOURNEY_SEALED for a string this engine's keys did not seal,
+   * ERR_FLOW_NOT_FOUND when its flow version is no longer loaded.
    */
   async redeem(sealed: string, input: RedeemInput): Promise<JourneyResult> {
-    let live: LiveJourney;
+    const live =
+      typeof sealed === 'string' && sealed.endsWith(IN_PROCESS_SUFFIX) ? this.#takeInProcess(sealed) : await this.#openSealed(sealed);
+    if (this.clock.now() >= live.startedAt + this.#ttl(live.flow) * 1000) throw notFound();
+    return this.#run(live, input.request, undefined, false) as Promise<JourneyResult>;
+  }
+
+  /** A journey a push with `inProcess` left here, taken once; gone (redeemed, expired, another engine's) is not found. */
+  #takeInProcess(reference: string): LiveJourney {
+    const id = reference.slice(0, -IN_PROCESS_SUFFIX.length);
+    const live = this.#inProcess.get(id);
+    if (live === undefined) throw notFound();
+    this.#inProcess.delete(id);
+    return live;
+  }
+
+  async #openSealed(sealed: string): Promise<LiveJourney> {
     try {
-      live = openPushedJourney(sealed, this.#sealer, (id, version) => this.flow(id, version), this.#parked);
+      return openPushedJourney(sealed, this.#sealer, (id, version) => this.flow(id, version), this.#parked);
     } catch (error) {
       // Pinned to a version another process saved: compile it from the flow store, then open again.
       const pinned =
@@ -309,10 +338,8 @@ export class Engine {
           ? (error.details as { flowId: string; flowVersion: number })
           : undefined;
       if (!pinned || !(await this.#pinned(pinned.flowId, pinned.flowVersion))) throw error;
-      live = openPushedJourney(sealed, this.#sealer, (id, version) => this.flow(id, version), this.#parked);
+      return openPushedJourney(sealed, this.#sealer, (id, version) => this.flow(id, version), this.#parked);
     }
-    if (this.clock.now() >= live.startedAt + this.#ttl(live.flow) * 1000) throw notFound();
-    return this.#run(live, input.request, undefined, false) as Promise<JourneyResult>;
   }
 
   #begin(flowId: string, input: StartInput): LiveJourney {
@@ -421,7 +448,7 @@ export class Engine {
     return flow.flow.timeout ?? this.limits.journeyTtlSeconds;
   }
 
-  async #run(live: LiveJourney, request: RequestInfo, submitted: Callback[] | undefined, push: boolean): Promise<RunResult> {
+  async #run(live: LiveJourney, request: RequestInfo, submitted: Callback[] | undefined, push: PushMode): Promise<RunResult> {
     const scope: RunScope = createRunScope({
       request,
       par: live.par,
@@ -444,21 +471,21 @@ export class Engine {
     scope: RunScope,
     submitted: Callback[] | undefined,
     watchdog: Watchdog,
-    push: boolean,
+    push: PushMode,
   ): Promise<RunResult> {
     const root: Frame = { flow: live.flow, state: live.state, trace: live.trace, depth: 0, call: undefined };
     const end = await this.#walk(live, root, scope, submitted, watchdog, push);
     switch (end.end) {
       case 'terminal':
         // The push phase never ends in success: the browser must come for the cookies and the redirect.
-        if (push && end.success) return this.#park(live, 'success', scope.request);
+        if (push && end.success) return this.#park(live, 'success', scope.request, push);
         return this.#finish(live, end.success, CORE_ERRORS.ERR_JOURNEY_FAILED, undefined, scope.request);
       case 'failed':
         return this.#finish(live, false, end.code, end.reason, scope.request);
       case 'suspend':
         return this.#suspend(live, end.callbacks, scope.request);
       case 'park':
-        return this.#park(live, end.node, scope.request);
+        return this.#park(live, end.node, scope.request, push || 'sealed');
     }
   }
 
@@ -473,7 +500,7 @@ export class Engine {
     scope: RunScope,
     submitted: Callback[] | undefined,
     watchdog: Watchdog,
-    push: boolean,
+    push: PushMode,
   ): Promise<WalkEnd> {
     const flow = frame.flow;
     const maxSteps = live.flow.flow.limits?.maxSteps ?? this.limits.maxSteps;
@@ -694,14 +721,31 @@ export class Engine {
     return suspendedResult(live, callbacks, execution.header, execution.stage, execution.description);
   }
 
-  /** Parks a journey at the end of its push phase: sealed, for the caller to keep until the browser comes. */
-  #park(live: LiveJourney, nodeId: string, request: RequestInfo): PushedResult | FailureResult | Promise<FailureResult> {
+  /**
+   * Parks a journey at the end of its push phase: sealed, for the caller to keep until the
+   * browser comes; or, pushed `inProcess`, kept here as it is (a copy of its trace, which the
+   * result hands out), with a reference for the caller.
+   */
+  #park(
+    live: LiveJourney,
+    nodeId: string,
+    request: RequestInfo,
+    mode: 'sealed' | 'in-process',
+  ): PushedResult | FailureResult | Promise<FailureResult> {
     live.node = nodeId;
-    const { sealed, text } = sealPushedJourney(live, this.#sealer);
-    if (Buffer.byteLength(sealed) > (live.flow.flow.limits?.maxPersistedBytes ?? this.limits.maxPersistedBytes))
-      return this.#finish(live, false, CORE_ERRORS.ERR_JOURNEY_TOO_LARGE, 'the journey grew past its persisted size limit', request) as
-        FailureResult | Promise<FailureResult>;
-    this.#parked.keep(live.id, sealed, text);
+    let sealed: string;
+    if (mode === 'in-process') {
+      sealed = `${live.id}${IN_PROCESS_SUFFIX}`;
+      const left = live.startedAt + this.#ttl(live.flow) * 1000 - this.clock.now();
+      this.#inProcess.set(live.id, { ...live, trace: live.trace.slice() }, left);
+    } else {
+      const kept = sealPushedJourney(live, this.#sealer);
+      sealed = kept.sealed;
+      if (Buffer.byteLength(sealed) > (live.flow.flow.limits?.maxPersistedBytes ?? this.limits.maxPersistedBytes))
+        return this.#finish(live, false, CORE_ERRORS.ERR_JOURNEY_TOO_LARGE, 'the journey grew past its persisted size limit', request) as
+          FailureResult | Promise<FailureResult>;
+      this.#parked.keep(live.id, sealed, kept.text);
+    }
     const result: PushedResult = {
       status: 'pushed',
       journeyId: live.id,

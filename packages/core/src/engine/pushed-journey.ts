@@ -39,6 +39,9 @@ interface PushedJourneyRecord {
 
 const JOURNEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** How a reference to a journey the engine keeps in process ends (`PushInput.inProcess`): `<journey id>.in-process`, never a sealed string's end. */
+export const IN_PROCESS_SUFFIX = '.in-process';
+
 function sameParams(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>> | undefined): boolean {
   if (b === undefined) return false;
   if (a === b) return true;

@@ -110,3 +110,44 @@ describe('engine: a pushed journey redeemed by the engine that pushed it', () =>
     expect((await e.redeem(first.sealed, { request: browserRequest })).status).toBe('success'); // single use is the holder's (the pushed request store)
   });
 });
+
+describe('engine: a journey pushed inProcess (the caller keeps the reference in this process)', () => {
+  const pushLocal = async (e: Awaited<ReturnType<typeof engine>>) =>
+    (await e.push('handoff', { request: parRequest, par, inProcess: true })) as PushedResult;
+
+  it('is kept unsealed: the caller holds only a reference, with nothing of the journey in it, and it ends as a sealed one does', async () => {
+    const e = await engine();
+    const local = await pushLocal(e);
+    expect(local.sealed).toBe(`${local.journeyId}.in-process`);
+    for (const secret of ['TOKEN', 'alice', 'push secret']) expect(local.sealed).not.toContain(secret);
+    const sealed = await push(e);
+    const viaReference = await e.redeem(local.sealed, { request: browserRequest });
+    const viaSealed = await e.redeem(sealed.sealed, { request: browserRequest });
+    expect(viaReference).toMatchObject({ status: 'success', state: { sub: 'alice', sawSecret: 'push secret', browsedAt: '203.0.113.9' } });
+    expect(comparable({ ...viaReference, journeyId: 'x' })).toEqual(comparable({ ...viaSealed, journeyId: 'x' }));
+  });
+
+  it('is redeemed once, only by the engine that keeps it, and not after its flow timeout', async () => {
+    let now = Date.now();
+    const clock = { now: () => now };
+    const e = await createEngine({ nodes: [judge, browse], secretKeys: [key], clock });
+    e.load({ ...flow, timeout: 60 });
+    const first = (await e.push('handoff', { request: parRequest, par, inProcess: true })) as PushedResult;
+    await expect((await engine()).redeem(first.sealed, { request: browserRequest })).rejects.toMatchObject({
+      code: 'ERR_JOURNEY_NOT_FOUND',
+    });
+    expect((await e.redeem(first.sealed, { request: browserRequest })).status).toBe('success');
+    await expect(e.redeem(first.sealed, { request: browserRequest })).rejects.toMatchObject({ code: 'ERR_JOURNEY_NOT_FOUND' });
+    const late = (await e.push('handoff', { request: parRequest, par, inProcess: true })) as PushedResult;
+    now += 60_000;
+    await expect(e.redeem(late.sealed, { request: browserRequest })).rejects.toMatchObject({ code: 'ERR_JOURNEY_NOT_FOUND' });
+  });
+
+  it('hands out a trace the redeem does not change afterwards', async () => {
+    const e = await engine();
+    const local = await pushLocal(e);
+    const steps = local.trace.length;
+    await e.redeem(local.sealed, { request: browserRequest });
+    expect(local.trace).toHaveLength(steps);
+  });
+});

@@ -63,6 +63,15 @@ export class MemoryPushedRequestStore implements PushedRequestStore {
   }
 }
 
+/**
+ * Whether a pushed-request store keeps its records in this process only (the memory store): what
+ * is put there can never be read by another process. The PAR endpoint then has the engine keep a
+ * pushed journey in process (`PushInput.inProcess`) instead of sealing it into the record.
+ */
+export function keepsInProcess(store: PushedRequestStore): boolean {
+  return store instanceof MemoryPushedRequestStore;
+}
+
 /** Options of a memory store. */
 export interface MemoryStoreOptions {
   /** Sweeps the store's expired entries on a timer (createMemoryStores gives every store one). Without it they go when read and every 1000 writes. */

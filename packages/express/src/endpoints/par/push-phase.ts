@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { FailureResult } from '@waymark/core';
+import { keepsInProcess, type FailureResult } from '@waymark/core';
 import { WaymarkError, type JsonObject } from '@waymark/sdk';
 import { toClientInfo } from '../../clients/client-registry.js';
 import type { Client } from '../../clients/types.js';
@@ -51,6 +51,7 @@ function refusal(result: FailureResult): WaymarkError {
  * and the pushed request never holds a token in clear.
  */
 export function runPushPhase(ctx: RouterContext): RequestHandler {
+  const inProcess = keepsInProcess(ctx.stores.pushedRequests);
   return async function runPushPhase(req, res, next) {
     const state = locals(res);
     const client = state.client as Client;
@@ -72,6 +73,8 @@ export function runPushPhase(ctx: RouterContext): RequestHandler {
       params: pushed,
       client: toClientInfo(client),
       meta: browserJourneyMeta(client.clientId, pushed['redirect_uri'], pushed['state']) as unknown as JsonObject,
+      // A memory pushed-request store never leaves the process: the engine keeps the journey, unsealed.
+      ...(inProcess ? { inProcess } : {}),
     });
     state.flowVersion = result.flowVersion;
     state.journeyId = result.journeyId;

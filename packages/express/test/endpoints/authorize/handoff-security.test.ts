@@ -286,6 +286,38 @@ describe('handoff: the token stays in the back channel', () => {
   });
 });
 
+describe('handoff: where the push phase journey is kept', () => {
+  const keptJourneys = (stores: { pushedRequests: { put: (...args: never[]) => Promise<void> } }) => {
+    const kept: string[] = [];
+    const put = stores.pushedRequests.put.bind(stores.pushedRequests) as (...args: unknown[]) => Promise<void>;
+    stores.pushedRequests.put = (async (...args: unknown[]) => {
+      kept.push((args[1] as { journey: string }).journey);
+      return put(...args);
+    }) as never;
+    return kept;
+  };
+
+  it('with the memory stores, stays in process: the pushed request holds a reference, nothing sealed', async () => {
+    const { app, clock, stores } = await handoffApp(jwks.base);
+    const kept = keptJourneys(stores);
+    const requestUri = await pushHandoff(app, { subject_token: await mintToken(clock, { sub: 'user-carol' }) });
+    expect(kept).toEqual([expect.stringMatching(/^[A-Za-z0-9_-]+\.in-process$/)]);
+    expect((await request(app).get(authorizeUrl(requestUri))).status).toBe(303);
+  });
+
+  it('with a store another process could read, is sealed into the pushed request', async () => {
+    const { app, clock, stores } = await handoffApp(jwks.base, {
+      pushedRequests: (memory) => ({ put: (...args) => memory.put(...args), take: (id) => memory.take(id) }),
+    });
+    const kept = keptJourneys(stores);
+    const requestUri = await pushHandoff(app, { subject_token: await mintToken(clock, { sub: 'user-carol' }) });
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).not.toMatch(/in-process/);
+    expect((kept[0] as string).split('.')).toHaveLength(5); // <journey id>.<kid>.<iv>.<ciphertext>.<tag>
+    expect((await request(app).get(authorizeUrl(requestUri))).status).toBe(303);
+  });
+});
+
 describe('handoff: every redirect target is allowlisted', () => {
   const hostile: Array<[string, string]> = [
     ['a foreign host', 'https://evil.example/'],
