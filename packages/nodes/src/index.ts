@@ -17,6 +17,8 @@ import { otpChallenge } from './otp-challenge.js';
 import { tokenValidate } from './token-validate.js';
 import { decision } from './decision.js';
 import { message } from './message.js';
+import { expression } from './expression.js';
+import { stateSet } from './state-set.js';
 
 export { NODES_ERRORS } from './errors.js';
 export type { NodesErrorCode } from './errors.js';
@@ -31,6 +33,10 @@ export { sessionCreate } from './session-create.js';
 export { tokenValidate } from './token-validate.js';
 export { decision } from './decision.js';
 export { message } from './message.js';
+export { expression } from './expression.js';
+export { stateSet } from './state-set.js';
+export { checkExpression, MAX_EXPRESSION_LENGTH } from './lib/expression-language.js';
+export type { ExpressionError } from './lib/expression-language.js';
 
 export { riskEvaluate, actionOutcome } from './risk-evaluate.js';
 export { riskFeedback } from './risk-feedback.js';
@@ -72,6 +78,8 @@ export type { TotpOptions, TotpAlgorithm } from './otp/totp.js';
 export const builtinNodes: NodeType<any>[] = [
   message,
   decision,
+  expression,
+  stateSet,
   tokenValidate,
   cookieClear,
   cookiePersistentCheck,
