@@ -10,7 +10,7 @@ import type { NodeRegistry } from './registry.js';
 export const SDK_VERSION = '0.1.0';
 
 /** Namespaces of the built-in node types: a plugin may not take them. */
-export const RESERVED_NAMESPACES = ['token', 'ip', 'risk', 'cookie', 'session', 'credentials', 'otp', 'redirect', 'decision', 'message', 'waymark'];
+export const RESERVED_NAMESPACES = ['token', 'ip', 'risk', 'cookie', 'session', 'credentials', 'otp', 'redirect', 'decision', 'message', 'expression', 'state', 'waymark'];
 
 export interface LoadedPlugin {
   name: string;

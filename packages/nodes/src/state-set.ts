@@ -1,6 +1,6 @@
 import { WaymarkError, defineNode, type JsonObject, type NodeConfigProblem } from '@waymark/sdk';
 import { NODES_ERRORS } from './errors.js';
-import { REF_SCHEMA, resolver } from './lib/refs.js';
+import { REF_SCHEMA, resolver, walk } from './lib/refs.js';
 
 /** Most operations in one node. */
 const MAX_OPERATIONS = 50;
@@ -136,7 +136,8 @@ function remove(state: JsonObject, path: string): void {
  * "value": json }`, `{ "copy": ref, "to": path }` (a ref as `decision` reads them: `state.…`,
  * `params.…`, `par.…`, `client.clientId`, `journey.…`, `request.ip` …; never secrets; a missing
  * source removes the target), `{ "delete": path }`. Paths are dotted, inside the state
- * (`user.mail`); missing objects on the way are created. `__proto__`, `constructor` and
+ * (`user.mail`); missing objects on the way are created. All operations apply, or none (a
+ * failing one, such as a path through a string, leaves the state as it was: the `error` outcome). `__proto__`, `constructor` and
  * `prototype` segments are refused at flow load (`ERR_STATE_SET`), as are values over 16 KiB.
  *
  * Outcomes: `done`.
@@ -158,21 +159,26 @@ export const stateSet = defineNode({
   check,
   run(ctx, config) {
     const get = resolver(ctx);
+    // All or nothing: the operations apply to a draft that replaces the state only when every one succeeded.
+    const draft = structuredClone(ctx.state);
+    const read = (ref: string): unknown => (ref.startsWith('state.') ? walk(draft, ref.split('.').slice(1)) : get(ref));
     for (const op of config.operations as readonly Operation[]) {
-      if (op.set !== undefined) write(ctx.state, op.set, structuredClone(op.value ?? null));
-      else if (op.delete !== undefined) remove(ctx.state, op.delete);
+      if (op.set !== undefined) write(draft, op.set, structuredClone(op.value ?? null));
+      else if (op.delete !== undefined) remove(draft, op.delete);
       else if (op.copy !== undefined && op.to !== undefined) {
-        const value = get(op.copy);
+        const value = read(op.copy);
         if (value === undefined) {
-          remove(ctx.state, op.to);
+          remove(draft, op.to);
           continue;
         }
         const text = JSON.stringify(value);
         if (text === undefined || text.length > MAX_VALUE_LENGTH)
           fail(`the value of ${op.copy} is larger than ${MAX_VALUE_LENGTH} characters of JSON; copy a smaller part`, { ref: op.copy });
-        write(ctx.state, op.to, JSON.parse(text));
+        write(draft, op.to, JSON.parse(text));
       }
     }
+    for (const key of Object.keys(ctx.state)) delete ctx.state[key];
+    Object.assign(ctx.state, draft);
     return 'done';
   },
 });

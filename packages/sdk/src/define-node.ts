@@ -37,7 +37,7 @@ export interface NodeDefinition<S extends JsonSchema, O extends string> {
    * good. Each names its place relative to the config (`/rules/0/when`), what is wrong and the
    * fix. Runs once per flow version, never per request.
    */
-  check?: (config: FromSchema<S>) => readonly NodeConfigProblem[];
+  check?(config: FromSchema<S>): readonly NodeConfigProblem[];
   run(ctx: NodeContext, config: FromSchema<S>): NodeResult | Promise<NodeResult>;
 }
 
@@ -63,8 +63,8 @@ export interface NodeType<C = unknown> {
   readonly pushPhase: boolean;
   /** The callbacks it may suspend with, as declared (see `NodeDefinition.callbacks`). */
   readonly callbacks?: readonly CallbackType[];
-  /** Checks beyond the schema at flow load (see `NodeDefinition.check`). */
-  readonly check?: (config: C) => readonly NodeConfigProblem[];
+  /** Checks beyond the schema at flow load (see `NodeDefinition.check`); a method, so `NodeType<C>` stays a `NodeType<unknown>`. */
+  check?(config: C): readonly NodeConfigProblem[];
   readonly apiVersion: number;
   run(ctx: NodeContext, config: C): NodeResult | Promise<NodeResult>;
 }

@@ -13,8 +13,10 @@ import { MAX_SUBJECT, safeRegex } from './safe-regex.js';
 
 /** Longest expression accepted (characters). */
 export const MAX_EXPRESSION_LENGTH = 1000;
-/** Deepest nesting accepted (brackets while scanning, then the syntax tree). */
+/** Deepest bracket nesting accepted, checked before parsing (so the parser's recursion stays shallow). */
 export const MAX_EXPRESSION_DEPTH = 24;
+/** Deepest syntax tree accepted: a chain `a || b || …` is as deep as it is long, so more than the brackets. */
+const MAX_TREE_DEPTH = 64;
 /** Most syntax-tree nodes accepted: bounds the work of one evaluation. */
 export const MAX_EXPRESSION_NODES = 200;
 /** Most items of a list literal (`x in [...]`). */
@@ -73,6 +75,7 @@ class Refused extends Error {
 
 /** 1-based column of `token` as a whole word in `text` (1 when it cannot be found). */
 function columnOf(text: string, token: string): number {
+  if (!/^[A-Za-z_$]/.test(token)) return text.indexOf(token) + 1; // punctuation: its first place, or 1
   const escaped = token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const at = new RegExp(`(^|[^A-Za-z0-9_$])(${escaped})`).exec(text);
   return at ? at.index + (at[1]?.length ?? 0) + 1 : 1;
@@ -111,9 +114,24 @@ class Checker {
     return name;
   }
 
+  /** Refuses a prototype name anywhere in the tree first, whatever else is wrong around it. */
+  forbidden(node: unknown, depth: number): void {
+    if (node === null || typeof node !== 'object' || depth > 2 * MAX_TREE_DEPTH) return;
+    const n = node as Record<string, unknown>;
+    if (n['type'] === 'Identifier' && typeof n['name'] === 'string') this.name(n['name']);
+    if (n['type'] === 'MemberExpression' && n['computed'] === true) {
+      const property = n['property'] as Record<string, unknown> | undefined;
+      if (property?.['type'] === 'Literal' && typeof property['value'] === 'string') this.name(property['value']);
+    }
+    for (const value of Object.values(n)) {
+      if (Array.isArray(value)) for (const item of value) this.forbidden(item, depth + 1);
+      else if (value !== null && typeof value === 'object') this.forbidden(value, depth + 1);
+    }
+  }
+
   expr(node: Node, depth: number): Expr {
     if (++this.nodes > MAX_EXPRESSION_NODES) this.fail(`the expression has more than ${MAX_EXPRESSION_NODES} parts; split it over several rules`);
-    if (depth > MAX_EXPRESSION_DEPTH) this.fail(`the expression nests deeper than ${MAX_EXPRESSION_DEPTH}; split it over several rules`);
+    if (depth > MAX_TREE_DEPTH) this.fail(`the expression nests deeper than ${MAX_TREE_DEPTH}; split it over several rules`);
     switch (node.type) {
       case 'Literal': {
         const value = (node as jsep.Literal).value;
@@ -232,7 +250,9 @@ export function compileExpression(text: string): Expr | ExpressionError {
     };
   }
   try {
-    return new Checker(text).expr(tree, 0);
+    const checker = new Checker(text);
+    checker.forbidden(tree, 0);
+    return checker.expr(tree, 0);
   } catch (error) {
     if (error instanceof Refused) return { message: error.message, column: error.column };
     throw error;
