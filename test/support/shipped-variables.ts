@@ -9,8 +9,12 @@ import { readFileSync } from 'node:fs';
  * await createEngine({ nodes: builtinNodes, variables: SHIPPED_VARIABLES });
  */
 export const SHIPPED_VARIABLES: Readonly<Record<string, string>> = Object.freeze(
-  (JSON.parse(readFileSync(new URL('../../waymark.config.json', import.meta.url), 'utf8')) as { variables: Record<string, string> }).variables,
+  (JSON.parse(readFileSync(new URL('../../waymark.config.json', import.meta.url), 'utf8')) as { variables: Record<string, string> })
+    .variables,
 );
 
 /** The same variables as `--var <name>=<value>` flags of `waymark validate` / `waymark run`. */
-export const SHIPPED_VARIABLE_FLAGS: readonly string[] = Object.entries(SHIPPED_VARIABLES).flatMap(([name, value]) => ['--var', `${name}=${value}`]);
+export const SHIPPED_VARIABLE_FLAGS: readonly string[] = Object.entries(SHIPPED_VARIABLES).flatMap(([name, value]) => [
+  '--var',
+  `${name}=${value}`,
+]);

@@ -20,7 +20,12 @@ const schema = {
         additionalProperties: false,
         required: ['when', 'outcome'],
         properties: {
-          when: { type: 'string', minLength: 1, maxLength: MAX_EXPRESSION_LENGTH, description: 'An expression over state, params, par, client, journey and request.' },
+          when: {
+            type: 'string',
+            minLength: 1,
+            maxLength: MAX_EXPRESSION_LENGTH,
+            description: 'An expression over state, params, par, client, journey and request.',
+          },
           outcome: { type: 'string', pattern: OUTCOME },
         },
       },

@@ -57,9 +57,11 @@ type Operation = { set?: string; value?: unknown; copy?: string; to?: string; de
 function pathProblem(value: string): string | undefined {
   const segments = value.split('.');
   const bad = segments.find((s) => FORBIDDEN.has(s));
-  if (bad !== undefined) return `the segment "${bad}" is refused (it would reach JavaScript's object machinery, not the state): rename the key`;
+  if (bad !== undefined)
+    return `the segment "${bad}" is refused (it would reach JavaScript's object machinery, not the state): rename the key`;
   if (segments.length > MAX_SEGMENTS) return `the path has more than ${MAX_SEGMENTS} segments: keep state flatter`;
-  if (segments[0] === 'state' && segments.length > 1) return `paths are inside the state already: write "${segments.slice(1).join('.')}" instead of "${value}"`;
+  if (segments[0] === 'state' && segments.length > 1)
+    return `paths are inside the state already: write "${segments.slice(1).join('.')}" instead of "${value}"`;
   return undefined;
 }
 
@@ -70,20 +72,26 @@ function check(config: { operations: readonly Operation[] }): NodeConfigProblem[
     const at = `/operations/${i}`;
     const kinds = (['set', 'copy', 'delete'] as const).filter((k) => op[k] !== undefined);
     if (kinds.length !== 1) {
-      add(at, `an operation is exactly one of { "set": path, "value": … }, { "copy": ref, "to": path } or { "delete": path } (got ${kinds.length === 0 ? 'none' : kinds.join(' and ')}).`);
+      add(
+        at,
+        `an operation is exactly one of { "set": path, "value": … }, { "copy": ref, "to": path } or { "delete": path } (got ${kinds.length === 0 ? 'none' : kinds.join(' and ')}).`,
+      );
       return;
     }
     const kind = kinds[0] as 'set' | 'copy' | 'delete';
     const allowed = kind === 'set' ? ['set', 'value'] : kind === 'copy' ? ['copy', 'to'] : ['delete'];
-    for (const key of Object.keys(op)) if (!allowed.includes(key)) add(`${at}/${key}`, `"${key}" does not belong to a "${kind}" operation: remove it.`);
-    if (kind === 'set' && !Object.hasOwn(op, 'value')) add(`${at}/value`, '"value" is missing: add the JSON value to set (null is a value).');
+    for (const key of Object.keys(op))
+      if (!allowed.includes(key)) add(`${at}/${key}`, `"${key}" does not belong to a "${kind}" operation: remove it.`);
+    if (kind === 'set' && !Object.hasOwn(op, 'value'))
+      add(`${at}/value`, '"value" is missing: add the JSON value to set (null is a value).');
     if (kind === 'copy' && op.to === undefined) add(`${at}/to`, '"to" is missing: add the state path to copy to.');
     for (const key of ['set', 'to', 'delete'] as const) {
       const value = op[key];
       const problem = value === undefined ? undefined : pathProblem(value);
       if (problem) add(`${at}/${key}`, `${problem}.`);
     }
-    if (kind === 'copy' && op.copy?.split('.').some((s) => FORBIDDEN.has(s))) add(`${at}/copy`, 'the ref reaches "__proto__", "constructor" or "prototype": name a field of the data.');
+    if (kind === 'copy' && op.copy?.split('.').some((s) => FORBIDDEN.has(s)))
+      add(`${at}/copy`, 'the ref reaches "__proto__", "constructor" or "prototype": name a field of the data.');
     if (kind === 'set' && JSON.stringify(op.value ?? null).length > MAX_VALUE_LENGTH)
       add(`${at}/value`, `the value is larger than ${MAX_VALUE_LENGTH} characters of JSON: keep large data out of the journey state.`);
   });
@@ -111,7 +119,11 @@ function parentOf(state: JsonObject, segments: readonly string[], create: boolea
       node = node[key] as JsonObject;
     } else if (isObject(next)) node = next;
     else if (!create) return undefined;
-    else fail(`state.${segments.slice(0, i + 1).join('.')} is not an object, so "${segments.join('.')}" cannot be set inside it; delete it first or choose another path`, { path: segments.join('.') });
+    else
+      fail(
+        `state.${segments.slice(0, i + 1).join('.')} is not an object, so "${segments.join('.')}" cannot be set inside it; delete it first or choose another path`,
+        { path: segments.join('.') },
+      );
   }
   return node;
 }

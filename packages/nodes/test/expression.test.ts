@@ -26,12 +26,27 @@ const state = {
 describe('expression: outcomes', () => {
   it('declares the rule outcomes and the default', () => {
     const outcomes = expression.outcomes as (c: unknown) => readonly string[];
-    expect(outcomes({ rules: [{ when: 'true', outcome: 'a' }, { when: 'false', outcome: 'a' }], default: 'z' })).toEqual(['a', 'z']);
+    expect(
+      outcomes({
+        rules: [
+          { when: 'true', outcome: 'a' },
+          { when: 'false', outcome: 'a' },
+        ],
+        default: 'z',
+      }),
+    ).toEqual(['a', 'z']);
   });
 
   it('takes the first rule that holds, in order (reason rule:<i>)', async () => {
     const r = await runNode(expression, {
-      config: { rules: [{ when: 'state.count > 5', outcome: 'many' }, { when: 'state.count > 1', outcome: 'some' }, { when: 'true', outcome: 'any' }], default: 'none' },
+      config: {
+        rules: [
+          { when: 'state.count > 5', outcome: 'many' },
+          { when: 'state.count > 1', outcome: 'some' },
+          { when: 'true', outcome: 'any' },
+        ],
+        default: 'none',
+      },
       state,
     });
     expect(r).toMatchObject({ outcome: 'some', reason: 'rule:1' });
@@ -171,7 +186,9 @@ describe('expression: prototype access is refused at load', () => {
   it('and a state that holds such keys gives nothing of the host', async () => {
     const polluted = JSON.parse('{"__proto__": {"x": 1}, "a": {}}') as Record<string, unknown>;
     expect(await holds('state.a.x == null', { state: polluted as never })).toBe(true);
-    expect(await holds('state.a.hasOwnProperty == null && state.a.toString == null && state.mail.length == null', { state: { a: {} } })).toBe(true);
+    expect(
+      await holds('state.a.hasOwnProperty == null && state.a.toString == null && state.mail.length == null', { state: { a: {} } }),
+    ).toBe(true);
   });
 });
 
@@ -208,7 +225,10 @@ describe('expression: what the language refuses, with the column', () => {
 
   it('refuses huge expressions: over the length, the nesting or the size limit', () => {
     expect(checkExpression(`state.a == "${'x'.repeat(1000)}"`)?.message).toMatch(/longer than 1000/);
-    expect(checkExpression(`${'('.repeat(30)}state.a${')'.repeat(30)}`)).toMatchObject({ message: expect.stringMatching(/nests deeper/), column: 25 });
+    expect(checkExpression(`${'('.repeat(30)}state.a${')'.repeat(30)}`)).toMatchObject({
+      message: expect.stringMatching(/nests deeper/),
+      column: 25,
+    });
     expect(checkExpression(`${'!'.repeat(70)}state.a`)?.message).toMatch(/nests deeper than 64/);
     expect(checkExpression(`${'!'.repeat(990)}state.a`)?.message).toMatch(/nests deeper than 64/);
     expect(checkExpression(Array.from({ length: 40 }, () => 'state.a').join('||'))).toBeUndefined(); // a long chain is fine
@@ -290,14 +310,31 @@ describe('expression at flow load', () => {
 });
 
 testNodeConfigs(expression, {
-  valid: [{ rules: [], default: 'none' }, { rules: [{ when: 'state.a == 1', outcome: 'one' }], default: 'other' }],
+  valid: [
+    { rules: [], default: 'none' },
+    { rules: [{ when: 'state.a == 1', outcome: 'one' }], default: 'other' },
+  ],
   invalid: [
     { name: 'no default', config: { rules: [] }, pointer: '/default' },
-    { name: 'a condition object (that is decision)', config: { rules: [{ when: { exists: 'state.a' }, outcome: 'a' }], default: 'b' }, pointer: '/rules/0/when' },
+    {
+      name: 'a condition object (that is decision)',
+      config: { rules: [{ when: { exists: 'state.a' }, outcome: 'a' }], default: 'b' },
+      pointer: '/rules/0/when',
+    },
     { name: 'an empty when', config: { rules: [{ when: '', outcome: 'a' }], default: 'b' }, pointer: '/rules/0/when' },
     { name: 'a bad outcome name', config: { rules: [{ when: 'true', outcome: '1st' }], default: 'b' }, pointer: '/rules/0/outcome' },
-    { name: 'a syntax error', config: { rules: [{ when: 'state.a ==', outcome: 'a' }], default: 'b' }, pointer: '/rules/0/when', message: /column 11: syntax error/ },
-    { name: 'prototype access', config: { rules: [{ when: 'state.constructor', outcome: 'a' }], default: 'b' }, pointer: '/rules/0/when', message: /"constructor" is refused/ },
+    {
+      name: 'a syntax error',
+      config: { rules: [{ when: 'state.a ==', outcome: 'a' }], default: 'b' },
+      pointer: '/rules/0/when',
+      message: /column 11: syntax error/,
+    },
+    {
+      name: 'prototype access',
+      config: { rules: [{ when: 'state.constructor', outcome: 'a' }], default: 'b' },
+      pointer: '/rules/0/when',
+      message: /"constructor" is refused/,
+    },
     { name: 'too long', config: { rules: [{ when: 'x'.repeat(1001), outcome: 'a' }], default: 'b' }, pointer: '/rules/0/when' },
   ],
 });

@@ -3,7 +3,8 @@ import { NodeRegistry, validateFlow } from '@waymark/core';
 import { stateSet } from '@waymark/nodes';
 import { runNode, testNodeConfigs } from '@waymark/testing';
 
-const apply = (operations: unknown[], options: Parameters<typeof runNode>[1] = {}) => runNode(stateSet, { config: { operations }, ...options });
+const apply = (operations: unknown[], options: Parameters<typeof runNode>[1] = {}) =>
+  runNode(stateSet, { config: { operations }, ...options });
 
 describe('state.set', () => {
   it('declares the one outcome done', () => {
@@ -11,15 +12,26 @@ describe('state.set', () => {
   });
 
   it('set writes a JSON value at a dotted path, creating the objects on the way', async () => {
-    const r = await apply([{ set: 'user.profile.tier', value: 'gold' }, { set: 'flags', value: { a: [1, null] } }, { set: 'none', value: null }], {
-      state: { user: { mail: 'a@example.com' } },
-    });
+    const r = await apply(
+      [
+        { set: 'user.profile.tier', value: 'gold' },
+        { set: 'flags', value: { a: [1, null] } },
+        { set: 'none', value: null },
+      ],
+      {
+        state: { user: { mail: 'a@example.com' } },
+      },
+    );
     expect(r.outcome).toBe('done');
     expect(r.state).toEqual({ user: { mail: 'a@example.com', profile: { tier: 'gold' } }, flags: { a: [1, null] }, none: null });
   });
 
   it('set overwrites, and a later operation sees what an earlier one wrote (order matters)', async () => {
-    const r = await apply([{ set: 'a', value: 1 }, { copy: 'state.a', to: 'b' }, { set: 'a', value: 2 }]);
+    const r = await apply([
+      { set: 'a', value: 1 },
+      { copy: 'state.a', to: 'b' },
+      { set: 'a', value: 2 },
+    ]);
     expect(r.state).toEqual({ a: 2, b: 1 });
   });
 
@@ -62,7 +74,13 @@ describe('state.set', () => {
   });
 
   it('copy writes a copy, not the same object', async () => {
-    const r = await apply([{ copy: 'state.a', to: 'b' }, { set: 'a.x', value: 2 }], { state: { a: { x: 1 } } });
+    const r = await apply(
+      [
+        { copy: 'state.a', to: 'b' },
+        { set: 'a.x', value: 2 },
+      ],
+      { state: { a: { x: 1 } } },
+    );
     expect(r.state).toEqual({ a: { x: 2 }, b: { x: 1 } });
   });
 
@@ -77,7 +95,9 @@ describe('state.set', () => {
       version: 1,
       description: 'A test flow.',
       start: 's',
-      nodes: { s: { type: 'state.set', config: { operations: [{ copy: 'secrets.password', to: 'leak' }] }, outcomes: { done: 'success' } } },
+      nodes: {
+        s: { type: 'state.set', config: { operations: [{ copy: 'secrets.password', to: 'leak' }] }, outcomes: { done: 'success' } },
+      },
     };
     const result = validateFlow(flow, registry());
     expect(result.ok).toBe(false);
@@ -93,7 +113,13 @@ describe('state.set', () => {
   });
 
   it('refuses to set inside a value that is not an object (ERR_STATE_SET, the error outcome in a flow)', async () => {
-    const r = await apply([{ set: 'before', value: 1 }, { set: 'mail.domain', value: 'x' }], { state: { mail: 'a@example.com' } });
+    const r = await apply(
+      [
+        { set: 'before', value: 1 },
+        { set: 'mail.domain', value: 'x' },
+      ],
+      { state: { mail: 'a@example.com' } },
+    );
     // All or nothing: the operation before the failing one is not applied either.
     expect(r).toMatchObject({ outcome: 'error', state: { mail: 'a@example.com' } });
     expect(r.state['before']).toBeUndefined();
@@ -108,7 +134,13 @@ describe('state.set', () => {
   });
 
   it('never pollutes Object.prototype, whatever the state holds', async () => {
-    await apply([{ set: 'a.b', value: 1 }, { copy: 'state.x', to: 'y.z' }], { state: { x: { polluted: true } } });
+    await apply(
+      [
+        { set: 'a.b', value: 1 },
+        { copy: 'state.x', to: 'y.z' },
+      ],
+      { state: { x: { polluted: true } } },
+    );
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
     expect(({} as Record<string, unknown>)['b']).toBeUndefined();
   });
@@ -130,7 +162,9 @@ describe('state.set at flow load', () => {
       nodes: {
         s: {
           type: 'state.set',
-          config: { operations: [{ set: 'a.__proto__.polluted', value: true }, { copy: 'state.constructor', to: 'x' }, { delete: 'prototype' }] },
+          config: {
+            operations: [{ set: 'a.__proto__.polluted', value: true }, { copy: 'state.constructor', to: 'x' }, { delete: 'prototype' }],
+          },
           outcomes: { done: 'success' },
         },
       },
@@ -152,11 +186,15 @@ describe('state.set at flow load', () => {
       version: 1,
       description: 'A test flow.',
       start: 's',
-      nodes: { s: { type: 'state.set', config: { operations: [{ set: 'realm', value: { $var: 'realm' } }] }, outcomes: { done: 'success' } } },
+      nodes: {
+        s: { type: 'state.set', config: { operations: [{ set: 'realm', value: { $var: 'realm' } }] }, outcomes: { done: 'success' } },
+      },
     };
     expect(validateFlow(flow, registry(), { variables: { realm: 'alpha' } }).ok).toBe(true);
     const unset = validateFlow(flow, registry());
-    expect(!unset.ok && unset.problems.map((p) => [p.code, p.pointer])).toEqual([['ERR_FLOW_VARIABLE', '/nodes/s/config/operations/0/value']]);
+    expect(!unset.ok && unset.problems.map((p) => [p.code, p.pointer])).toEqual([
+      ['ERR_FLOW_VARIABLE', '/nodes/s/config/operations/0/value'],
+    ]);
   });
 });
 
@@ -173,19 +211,44 @@ testNodeConfigs(stateSet, {
     { name: 'an empty list', config: { operations: [] }, pointer: '/operations' },
     { name: 'too many operations', config: { operations: Array.from({ length: 51 }, () => ({ delete: 'a' })) }, pointer: '/operations' },
     { name: 'an unknown key', config: { operations: [{ sett: 'a', value: 1 }] }, pointer: '/operations/0/sett' },
-    { name: 'two kinds at once', config: { operations: [{ set: 'a', value: 1, delete: 'b' }] }, pointer: '/operations/0', message: /exactly one of/ },
+    {
+      name: 'two kinds at once',
+      config: { operations: [{ set: 'a', value: 1, delete: 'b' }] },
+      pointer: '/operations/0',
+      message: /exactly one of/,
+    },
     { name: 'no kind', config: { operations: [{ value: 1 }] }, pointer: '/operations/0', message: /got none/ },
     { name: 'set without value', config: { operations: [{ set: 'a' }] }, pointer: '/operations/0/value', message: /null is a value/ },
     { name: 'copy without to', config: { operations: [{ copy: 'params.a' }] }, pointer: '/operations/0/to' },
-    { name: 'a key of another kind', config: { operations: [{ delete: 'a', to: 'b' }] }, pointer: '/operations/0/to', message: /does not belong/ },
+    {
+      name: 'a key of another kind',
+      config: { operations: [{ delete: 'a', to: 'b' }] },
+      pointer: '/operations/0/to',
+      message: /does not belong/,
+    },
     { name: 'copy from secrets', config: { operations: [{ copy: 'secrets.password', to: 'p' }] }, pointer: '/operations/0/copy' },
     { name: 'an empty segment', config: path('a..b'), pointer: '/operations/0/delete' },
     { name: '__proto__', config: path('__proto__'), pointer: '/operations/0/delete', message: /"__proto__" is refused/ },
-    { name: 'constructor.prototype', config: { operations: [{ set: 'x.constructor.prototype', value: 1 }] }, pointer: '/operations/0/set', message: /"constructor" is refused/ },
+    {
+      name: 'constructor.prototype',
+      config: { operations: [{ set: 'x.constructor.prototype', value: 1 }] },
+      pointer: '/operations/0/set',
+      message: /"constructor" is refused/,
+    },
     { name: 'prototype in to', config: { operations: [{ copy: 'params.a', to: 'prototype' }] }, pointer: '/operations/0/to' },
     { name: 'a "state." prefix', config: path('state.user'), pointer: '/operations/0/delete', message: /write "user"/ },
-    { name: 'too deep', config: path(Array.from({ length: 17 }, (_, i) => `k${i}`).join('.')), pointer: '/operations/0/delete', message: /16 segments/ },
+    {
+      name: 'too deep',
+      config: path(Array.from({ length: 17 }, (_, i) => `k${i}`).join('.')),
+      pointer: '/operations/0/delete',
+      message: /16 segments/,
+    },
     { name: 'too long a path', config: path('a'.repeat(201)), pointer: '/operations/0/delete' },
-    { name: 'too large a value', config: { operations: [{ set: 'a', value: 'x'.repeat(20_000) }] }, pointer: '/operations/0/value', message: /larger than/ },
+    {
+      name: 'too large a value',
+      config: { operations: [{ set: 'a', value: 'x'.repeat(20_000) }] },
+      pointer: '/operations/0/value',
+      message: /larger than/,
+    },
   ],
 });

@@ -37,6 +37,7 @@ describe('defineNode', () => {
     ['config', { ...valid, config: null }],
     ['timeoutMs', { ...valid, timeoutMs: -5 }],
     ['pushPhase', { ...valid, pushPhase: 'yes' }],
+    ['check', { ...valid, check: 'rules' }],
   ])('rejects a malformed %s at once with ERR_NODE_DEFINITION naming the field', (field, def) => {
     let error: unknown;
     try {

@@ -110,7 +110,10 @@ class Checker {
 
   name(name: string): string {
     if (FORBIDDEN_NAMES.has(name))
-      this.fail(`"${name}" is refused: it would reach JavaScript's object machinery, not your data; name a field of the data instead`, name);
+      this.fail(
+        `"${name}" is refused: it would reach JavaScript's object machinery, not your data; name a field of the data instead`,
+        name,
+      );
     return name;
   }
 
@@ -130,12 +133,14 @@ class Checker {
   }
 
   expr(node: Node, depth: number): Expr {
-    if (++this.nodes > MAX_EXPRESSION_NODES) this.fail(`the expression has more than ${MAX_EXPRESSION_NODES} parts; split it over several rules`);
+    if (++this.nodes > MAX_EXPRESSION_NODES)
+      this.fail(`the expression has more than ${MAX_EXPRESSION_NODES} parts; split it over several rules`);
     if (depth > MAX_TREE_DEPTH) this.fail(`the expression nests deeper than ${MAX_TREE_DEPTH}; split it over several rules`);
     switch (node.type) {
       case 'Literal': {
         const value = (node as jsep.Literal).value;
-        if (value instanceof RegExp) this.fail('regular-expression literals are not supported: write .matches("pattern")', String((node as jsep.Literal).raw));
+        if (value instanceof RegExp)
+          this.fail('regular-expression literals are not supported: write .matches("pattern")', String((node as jsep.Literal).raw));
         return { kind: 'literal', value };
       }
       case 'Identifier': {
@@ -143,7 +148,10 @@ class Checker {
         if (name === 'undefined') return { kind: 'literal', value: null };
         this.name(name);
         if (!(REF_ROOTS as readonly string[]).includes(name))
-          this.fail(`unknown name "${name}": start a path with one of ${REF_ROOTS.join(', ')} (such as state.${name}); secrets are not reachable`, name);
+          this.fail(
+            `unknown name "${name}": start a path with one of ${REF_ROOTS.join(', ')} (such as state.${name}); secrets are not reachable`,
+            name,
+          );
         return { kind: 'root', name };
       }
       case 'MemberExpression': {
@@ -157,19 +165,27 @@ class Checker {
         if (elements.length > MAX_LIST) this.fail(`a list has more than ${MAX_LIST} items`, '[');
         return {
           kind: 'list',
-          items: elements.map((e) => (e === null ? this.fail('a list has an empty slot: remove the extra comma', ',') : this.expr(e, depth + 1))),
+          items: elements.map((e) =>
+            e === null ? this.fail('a list has an empty slot: remove the extra comma', ',') : this.expr(e, depth + 1),
+          ),
         };
       }
       case 'UnaryExpression': {
         const unary = node as jsep.UnaryExpression;
         if (unary.operator === '!') return { kind: 'not', arg: this.expr(unary.argument, depth + 1) };
         if (unary.operator === '-') return { kind: 'neg', arg: this.expr(unary.argument, depth + 1) };
-        return this.fail(`the operator "${unary.operator}" is not supported: use !, ==, !=, <, <=, >, >=, &&, ||, ?? or in`, unary.operator);
+        return this.fail(
+          `the operator "${unary.operator}" is not supported: use !, ==, !=, <, <=, >, >=, &&, ||, ?? or in`,
+          unary.operator,
+        );
       }
       case 'BinaryExpression': {
         const binary = node as jsep.BinaryExpression;
         if (!BINARY.has(binary.operator))
-          this.fail(`the operator "${binary.operator}" is not supported: use ==, !=, <, <=, >, >=, &&, ||, ?? or in (no arithmetic)`, binary.operator);
+          this.fail(
+            `the operator "${binary.operator}" is not supported: use ==, !=, <, <=, >, >=, &&, ||, ?? or in (no arithmetic)`,
+            binary.operator,
+          );
         return { kind: 'binary', op: binary.operator, left: this.expr(binary.left, depth + 1), right: this.expr(binary.right, depth + 1) };
       }
       case 'CallExpression':
@@ -216,7 +232,8 @@ class Checker {
       const target = this.expr(member.object, depth + 1);
       if (name !== 'matches') return { kind: 'method', name, target, args };
       const pattern = args[0];
-      if (pattern?.kind !== 'literal' || typeof pattern.value !== 'string') this.fail('.matches() takes a quoted pattern, such as .matches("^[0-9]+$")', name);
+      if (pattern?.kind !== 'literal' || typeof pattern.value !== 'string')
+        this.fail('.matches() takes a quoted pattern, such as .matches("^[0-9]+$")', name);
       const regex = safeRegex(pattern.value);
       if (!(regex instanceof RegExp)) this.fail(regex.error, name);
       return { kind: 'method', name, target, args, regex };
@@ -234,10 +251,14 @@ class Checker {
  */
 export function compileExpression(text: string): Expr | ExpressionError {
   if (text.length > MAX_EXPRESSION_LENGTH)
-    return { message: `the expression is longer than ${MAX_EXPRESSION_LENGTH} characters; split it over several rules`, column: MAX_EXPRESSION_LENGTH + 1 };
+    return {
+      message: `the expression is longer than ${MAX_EXPRESSION_LENGTH} characters; split it over several rules`,
+      column: MAX_EXPRESSION_LENGTH + 1,
+    };
   if (text.trim() === '') return { message: 'the expression is empty: write a condition such as state.mail != null', column: 1 };
   const nesting = bracketDepth(text);
-  if (nesting.at > 0) return { message: `the expression nests deeper than ${MAX_EXPRESSION_DEPTH}; split it over several rules`, column: nesting.at };
+  if (nesting.at > 0)
+    return { message: `the expression nests deeper than ${MAX_EXPRESSION_DEPTH}; split it over several rules`, column: nesting.at };
   let tree: Node;
   try {
     tree = jsep(text);
@@ -381,7 +402,10 @@ export function evaluate(expr: Expr, roots: Readonly<Record<string, unknown>>): 
       const right = evaluate(expr.right, roots);
       if (op === '==' || op === '===') return jsonEqual(left, right);
       if (op === '!=' || op === '!==') return !jsonEqual(left, right);
-      if (op === 'in') return right !== null && typeof right === 'object' && !Array.isArray(right) ? typeof left === 'string' && walk(right, [left]) !== undefined && !FORBIDDEN_NAMES.has(left) : contains(right, left);
+      if (op === 'in')
+        return right !== null && typeof right === 'object' && !Array.isArray(right)
+          ? typeof left === 'string' && walk(right, [left]) !== undefined && !FORBIDDEN_NAMES.has(left)
+          : contains(right, left);
       return compare(op, left, right);
     }
   }
