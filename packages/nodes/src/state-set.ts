@@ -190,7 +190,10 @@ export const stateSet = defineNode({
       }
     }
     for (const key of Object.keys(ctx.state)) delete ctx.state[key];
-    Object.assign(ctx.state, draft);
+    // Defined, not assigned: a state parsed from JSON may hold an own "__proto__" key, which an
+    // assignment would turn into a change of the state object's prototype.
+    for (const [key, value] of Object.entries(draft))
+      Object.defineProperty(ctx.state, key, { value, writable: true, enumerable: true, configurable: true });
     return 'done';
   },
 });

@@ -133,6 +133,14 @@ describe('state.set', () => {
     expect(r.state['copy']).toBeUndefined();
   });
 
+  it('keeps an own "__proto__" key of a state parsed from JSON as data, never as the state object\'s prototype', async () => {
+    const state = JSON.parse('{"__proto__": {"admin": true}, "a": 1}') as Record<string, unknown>;
+    const r = await apply([{ set: 'b', value: 2 }], { state: state as never });
+    expect(Object.getPrototypeOf(r.state)).not.toHaveProperty('admin');
+    expect((r.state as Record<string, unknown>)['admin']).toBeUndefined();
+    expect(Object.keys(r.state).sort()).toEqual(['__proto__', 'a', 'b']);
+  });
+
   it('never pollutes Object.prototype, whatever the state holds', async () => {
     await apply(
       [
