@@ -289,6 +289,8 @@ async function suspendedJourneyBytes(redisUrl) {
     nodes: builtinNodes,
     stores: { journeys, pushedRequests, sessions, transactions, counters, kv },
     secretKeys: [randomBytes(32).toString('base64url')],
+    // The shipped config's flow variables (flows/session-transfer.json reads its token issuer from them).
+    variables: JSON.parse(readFileSync(new URL('../waymark.config.json', import.meta.url), 'utf8')).variables,
   });
   const sizes = [];
   try {

@@ -19,6 +19,7 @@ import {
   SESSION_COOKIE,
   TARGET,
 } from '../test/support/handoff-app.js';
+import { SHIPPED_VARIABLES } from '../test/support/shipped-variables.js';
 
 let jwks: Awaited<ReturnType<typeof serveJwks>>;
 
@@ -33,21 +34,35 @@ describe('flows/session-transfer.json', () => {
   it('is a valid flow that names the published schema', () => {
     const registry = new NodeRegistry();
     registry.registerAll(builtinNodes, 'inline');
-    const result = validateFlow(shippedFlow, registry);
+    const result = validateFlow(shippedFlow, registry, { variables: SHIPPED_VARIABLES });
     expect(result.ok ? [] : result.problems).toEqual([]);
     expect(shippedFlow.$schema).toBe('../packages/core/schema/flow.schema.json');
+  });
+
+  it('reads the token issuer, audience and JWKS URL from variables: one file for every environment, refused at load where one is unset', () => {
+    const registry = new NodeRegistry();
+    registry.registerAll(builtinNodes, 'inline');
+    const other = { issuer: 'https://as.prod.example', audience: 'https://waymark.prod.example/session-transfer', jwksUri: 'https://as.prod.example/jwks' };
+    const prod = validateFlow(shippedFlow, registry, { variables: other });
+    expect(prod.ok && prod.configs['validateToken']).toMatchObject(other);
+    const { jwksUri: _unset, ...partial } = other;
+    const missing = validateFlow(shippedFlow, registry, { variables: partial });
+    expect(!missing.ok && missing.problems.map((p) => [p.code, p.pointer])).toEqual([['ERR_FLOW_VARIABLE', '/nodes/validateToken/config/jwksUri']]);
+    expect(!missing.ok && missing.problems[0]?.message).toContain('WAYMARK_VAR_jwksUri');
   });
 
   it("validates the pushed subject_token against Waymark's own provider (issuer, audience, JWKS) and the native app as client", () => {
     const nodes = shippedFlow.nodes as Record<string, { type: string; config: Record<string, unknown>; outcomes: Record<string, string> }>;
     expect(nodes.validateToken?.config).toMatchObject({
-      issuer: DEMO_AS,
-      audience: AUDIENCE,
-      jwksUri: `${DEMO_AS}/jwks`,
+      issuer: { $var: 'issuer' },
+      audience: { $var: 'audience' },
+      jwksUri: { $var: 'jwksUri' },
       allowedClients: ['mobile-app'],
       from: { pushed: 'subject_token' },
       singleUse: true,
     });
+    // The shipped config's values: Waymark's own provider.
+    expect(SHIPPED_VARIABLES).toEqual({ issuer: DEMO_AS, audience: AUDIENCE, jwksUri: `${DEMO_AS}/jwks` });
     // Every failure path ends in failure: no outcome skips a check.
     expect(nodes.validateToken?.outcomes).toEqual({ valid: 'matchIp', invalid: 'failure', error: 'failure' });
     // The target is checked before the session exists; the session is the last step.

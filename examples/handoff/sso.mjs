@@ -37,9 +37,9 @@ const PROFILE_CLIENT = { id: 'profile-app', secret: randomBytes(24).toString('ba
 const USER = { sub: 'alice', username: 'alice', password: 'correct horse battery staple' };
 const json = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8'));
 
-/** The shipped session-transfer flow (it trusts <issuer>/oidc), moved to this demo's port, with loopback http targets. */
+/** The shipped session-transfer flow, with loopback http targets (its token issuer comes from VARIABLES). */
 function sessionTransferFlow() {
-  const flow = JSON.parse(readFileSync(new URL('../../flows/session-transfer.json', import.meta.url), 'utf8').split('http://localhost:3000').join(WAYMARK));
+  const flow = json('../../flows/session-transfer.json');
   for (const node of Object.values(flow.nodes)) if (node.type === 'redirect') node.config = { ...node.config, allowLoopbackHttp: true };
   return flow;
 }
@@ -58,7 +58,9 @@ export async function main() {
     usersFile,
     JSON.stringify({ users: [{ sub: USER.sub, username: USER.username, passwordHash: await hashPassword(USER.password) }] }),
   );
-  const engine = await createEngine({ nodes: builtinNodes, stores, services: { users: new FileUserStore(usersFile) } });
+  // The flow's variables: it trusts this demo's own provider, <issuer>/oidc, for the audience RESOURCE.
+  const variables = { issuer: `${WAYMARK}/oidc`, audience: RESOURCE, jwksUri: `${WAYMARK}/oidc/jwks` };
+  const engine = await createEngine({ nodes: builtinNodes, stores, variables, services: { users: new FileUserStore(usersFile) } });
   engine.load(json('../../flows/login.json'));
   engine.load(sessionTransferFlow());
 

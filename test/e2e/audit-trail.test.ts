@@ -23,6 +23,7 @@ import {
   shippedFlow,
   signingKeys,
 } from '../support/handoff-app.js';
+import { SHIPPED_VARIABLES } from '../support/shipped-variables.js';
 
 /*
  * The audit trail and the request ids, end to end, through the real adapter: the shipped
@@ -101,6 +102,7 @@ async function auditApp(jwksBase: string, trustedProxies: string[] = []): Promis
     clock,
     logger,
     fetch: demoFetch(jwksBase),
+    variables: SHIPPED_VARIABLES,
     services: { users: new FileUserStore(new URL('../../flows/fixtures/users.json', import.meta.url).pathname) },
   });
   for (const f of [shippedFlow, flow('password-login'), flow('transactional-stepup')]) engine.load(f);

@@ -23,6 +23,7 @@ import {
 } from '../support/handoff-app.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { TestClock } from '../support/test-clock.js';
+import { SHIPPED_VARIABLES } from '../support/shipped-variables.js';
 
 /*
  * A store that goes down while a node uses it (issue 13, point 5): the sessions store of
@@ -66,6 +67,7 @@ async function appWith(down: keyof Stores, flows: unknown[]): Promise<{ app: Exp
     clock,
     logger: captureLogger(),
     fetch: demoFetch(jwks.base),
+    variables: SHIPPED_VARIABLES,
     services: { users: new FileUserStore(USERS_FILE) },
   });
   for (const flow of flows) engine.load(flow);

@@ -10,12 +10,13 @@ import type { PushedRequestStore, Stores } from '@waymark/sdk';
 import { createWaymarkRouter, type ClientConfig, type WaymarkRouter } from '@waymark/express';
 import { captureLogger } from './capture-logger.js';
 import { CHALLENGE } from './pkce.js';
+import { SHIPPED_VARIABLES } from './shipped-variables.js';
 import { TestClock } from './test-clock.js';
 
 /*
  * The handoff through the real adapter: the shipped flows/session-transfer.json, PAR, then
  * authorize, with real ES256 tokens and a JWKS served over HTTP on a loopback port. The flow
- * names Waymark's own provider of the shipped config (http://localhost:3000/oidc); the engine's
+ * names Waymark's own provider through the shipped config's variables (http://localhost:3000/oidc); the engine's
  * fetch sends those URLs to the local JWKS server instead, so the shipped flow runs unchanged.
  */
 
@@ -135,7 +136,7 @@ export async function handoffApp(
   const memory = createMemoryStores(clock);
   const stores = options.pushedRequests ? { ...memory, pushedRequests: options.pushedRequests(memory.pushedRequests) } : memory;
   const logger = captureLogger();
-  const engine = await createEngine({ nodes: builtinNodes, stores, clock, logger, fetch: demoFetch(jwksBase) });
+  const engine = await createEngine({ nodes: builtinNodes, stores, clock, logger, fetch: demoFetch(jwksBase), variables: SHIPPED_VARIABLES });
   engine.load(shippedFlow);
   for (const flow of options.flows ?? []) engine.load(flow);
   const router = createWaymarkRouter({

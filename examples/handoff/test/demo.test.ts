@@ -26,14 +26,20 @@ describe('examples/handoff configuration', () => {
     expect(config.flows).toEqual(['../../flows/session-transfer.json', '../../flows/login.json']);
     const shipped = readJson('../../../flows/session-transfer.json');
     const validate = shipped['nodes']['validateToken']['config'];
-    // The flow trusts <issuer>/oidc for the audience <issuer>/session-transfer, the native app's tokens only.
+    // The one flow file reads its token issuer, audience and JWKS URL from variables ...
     expect(validate).toMatchObject({
+      issuer: { $var: 'issuer' },
+      audience: { $var: 'audience' },
+      jwksUri: { $var: 'jwksUri' },
+      allowedClients: ['mobile-app'],
+    });
+    // ... which this config sets to <issuer>/oidc for the audience <issuer>/session-transfer, the native app's tokens only.
+    expect(config.variables).toEqual({
       issuer: `${config.issuer}${config.oidc.path}`,
       audience: `${config.issuer}/session-transfer`,
       jwksUri: `${config.issuer}${config.oidc.path}/jwks`,
-      allowedClients: ['mobile-app'],
     });
-    expect(config.oidc.resourceServers[validate.audience]).toMatchObject({ scopes: ['session_transfer'], clients: ['mobile-app'] });
+    expect(config.oidc.resourceServers[config.variables.audience]).toMatchObject({ scopes: ['session_transfer'], clients: ['mobile-app'] });
   });
 });
 

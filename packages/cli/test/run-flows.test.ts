@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { generateTotp } from '@waymark/nodes';
 import { main, secretEnvName } from '@waymark/cli';
+import { SHIPPED_VARIABLE_FLAGS } from '../../../test/support/shipped-variables.js';
 
 /*
  * Every shipped flow walked with `waymark run`, as the READMEs show it: the answers a person
@@ -64,7 +65,8 @@ const WALKS: Record<string, () => Promise<void>> = {
     // without one the journey is walked to its first refusal.
     const dir = mkdtempSync(join(tmpdir(), 'waymark-run-'));
     writeFileSync(join(dir, 'par.json'), JSON.stringify({ par: { clientId: 'session-transfer', ip: '127.0.0.1', params: { target: 'http://localhost:4000/profile' } } }));
-    const r = await walk(['--input', join(dir, 'par.json'), 'flows/session-transfer.json'], []);
+    // Its issuer, audience and JWKS URL are variables: the shipped config's, as --var flags.
+    const r = await walk([...SHIPPED_VARIABLE_FLAGS, '--input', join(dir, 'par.json'), 'flows/session-transfer.json'], []);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(trace('validateToken', 'token.validate', 'invalid (missing)'));
   },

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { Logger } from '@waymark/sdk';
 import { resolveServerConfig, startServer, type RunningServer } from '@waymark/cli';
+import { SHIPPED_VARIABLES } from '../../../test/support/shipped-variables.js';
 
 /*
  * `waymark serve` sets Node's connection timeouts instead of leaving its defaults (60 s for the
@@ -26,7 +27,7 @@ const client = {
   redirect_targets: ['http://localhost:4000/'],
   allowed_pushed_parameters: ['subject_token', 'target'],
 };
-const base = { issuer: 'http://localhost:3000', port: 0, flows: [join(root, 'flows/session-transfer.json')], clients: [client] };
+const base = { issuer: 'http://localhost:3000', port: 0, flows: [join(root, 'flows/session-transfer.json')], variables: SHIPPED_VARIABLES, clients: [client] };
 
 interface Conversation {
   /** Everything the server sent. */

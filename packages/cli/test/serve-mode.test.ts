@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import type { Logger } from '@waymark/sdk';
 import { loadServerConfig, main, resolveServerConfig, startServer, type RunningServer } from '@waymark/cli';
 import { folderWith, makeCa, makeLeaf } from './support/certificates.js';
+import { SHIPPED_VARIABLES } from '../../../test/support/shipped-variables.js';
 
 /*
  * "mode": production refuses at start-up what only a development server may have, every
@@ -27,7 +28,7 @@ const client = {
   redirect_targets: ['https://web.example/'],
   allowed_pushed_parameters: ['subject_token', 'target'],
 };
-const base = { port: 0, flows: [join(root, 'flows/session-transfer.json')], clients: [client] };
+const base = { port: 0, flows: [join(root, 'flows/session-transfer.json')], variables: SHIPPED_VARIABLES, clients: [client] };
 
 /** A flow folder with one otp.challenge node whose notifier config is `notifier`. */
 function otpFlow(notifier: Record<string, unknown> | undefined): string {

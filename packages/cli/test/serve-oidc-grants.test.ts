@@ -6,6 +6,7 @@ import { decodeProtectedHeader } from 'jose';
 import * as oidc from 'openid-client';
 import type { Logger } from '@waymark/sdk';
 import { resolveServerConfig, startServer, type RunningServer } from '@waymark/cli';
+import { SHIPPED_VARIABLES } from '../../../test/support/shipped-variables.js';
 
 /*
  * The `oidc.grants` section of the serve configuration: client credentials and CIBA switched on
@@ -44,6 +45,7 @@ const base = {
   issuer: ISSUER,
   port: 0,
   flows: [join(root, 'flows')],
+  variables: SHIPPED_VARIABLES,
   clients,
   services: { usersFile: join(root, 'flows/fixtures/users.json') },
 };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import type { Logger } from '@waymark/sdk';
 import { resolveServerConfig, startServer } from '@waymark/cli';
+import { SHIPPED_VARIABLES } from '../../../test/support/shipped-variables.js';
 
 /* Bad `oidc` and `policies` sections: ERR_CONFIG_INVALID naming the field (JSON pointer) and the fix. */
 
@@ -13,6 +14,7 @@ const base = {
   issuer: 'http://localhost:3000',
   port: 0,
   flows: [join(root, 'flows')],
+  variables: SHIPPED_VARIABLES,
   clients: [],
   services: { usersFile: join(root, 'flows/fixtures/users.json') },
 };

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import type { Logger } from '@waymark/sdk';
 import { loadServerConfig, resolveServerConfig, startServer, type RunningServer } from '@waymark/cli';
 import { folderWith, makeCa, makeLeaf } from './support/certificates.js';
+import { SHIPPED_VARIABLES } from '../../../test/support/shipped-variables.js';
 
 /*
  * "tls": real HTTPS servers, real TLS clients that trust exactly the certificate (or the CA)
@@ -29,7 +30,7 @@ const client = {
   redirect_targets: ['http://localhost:4000/'],
   allowed_pushed_parameters: ['subject_token', 'target'],
 };
-const base = { issuer: 'http://localhost:3000', port: 0, flows: [join(root, 'flows/session-transfer.json')], clients: [client] };
+const base = { issuer: 'http://localhost:3000', port: 0, flows: [join(root, 'flows/session-transfer.json')], variables: SHIPPED_VARIABLES, clients: [client] };
 
 /** GET over HTTPS trusting only `ca` (PEM); resolves with the status and body. */
 function httpsGet(url: string, ca: string, servername?: string): Promise<{ status: number; body: string }> {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { Logger } from '@waymark/sdk';
 import { resolveServerConfig, startServer, type RunningServer } from '@waymark/cli';
+import { SHIPPED_VARIABLES } from '../../../test/support/shipped-variables.js';
 
 /* The serve config's logClientIp and hsts: passed to the adapter, checked at start-up. */
 
@@ -18,7 +19,7 @@ const client = {
   redirect_uris: ['com.example.app:/callback'],
   allowed_flows: ['session-transfer'],
 };
-const base = { port: 0, flows: [join(root, 'flows/session-transfer.json')], clients: [client] };
+const base = { port: 0, flows: [join(root, 'flows/session-transfer.json')], variables: SHIPPED_VARIABLES, clients: [client] };
 
 function capture(): Logger & { lines: { message: string; fields?: Record<string, unknown> }[] } {
   const lines: { message: string; fields?: Record<string, unknown> }[] = [];

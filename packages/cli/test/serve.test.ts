@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { Logger } from '@waymark/sdk';
 import { createStoresFromConfig, loadServerConfig, main, resolveServerConfig, startServer, type RunningServer } from '@waymark/cli';
+import { SHIPPED_VARIABLES } from '../../../test/support/shipped-variables.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -35,7 +36,7 @@ function codeOf(fn: () => unknown): { code?: string; message: string } {
 describe('startServer', () => {
   it('serves the adapter in-process on a free port: metadata, PAR and authorize answer', async () => {
     const server = await startServer(
-      { issuer: 'http://localhost:3000', port: 0, flows: [join(root, 'flows/session-transfer.json')], clients: [transferClient] },
+      { issuer: 'http://localhost:3000', port: 0, flows: [join(root, 'flows/session-transfer.json')], variables: SHIPPED_VARIABLES, clients: [transferClient] },
       { logger: silent },
     );
     running.push(server);
@@ -67,7 +68,7 @@ describe('startServer', () => {
   it('prints the store kind and the URL at start-up', async () => {
     const lines: string[] = [];
     const server = await startServer(
-      { issuer: 'http://localhost:3000', port: 0, flows: [join(root, 'flows/session-transfer.json')], clients: [transferClient] },
+      { issuer: 'http://localhost:3000', port: 0, flows: [join(root, 'flows/session-transfer.json')], variables: SHIPPED_VARIABLES, clients: [transferClient] },
       { logger: silent, print: (l) => lines.push(l) },
     );
     running.push(server);
@@ -90,7 +91,7 @@ describe('startServer', () => {
         {
           issuer: 'http://localhost:3000',
           port: 0,
-          flows: [join(root, 'flows/session-transfer.json')],
+          flows: [join(root, 'flows/session-transfer.json')], variables: SHIPPED_VARIABLES,
           clients: [{ ...transferClient, allowed_flows: ['nope'] }],
         },
         { logger: silent },

@@ -6,6 +6,7 @@ import { createCliRegistry, startLocalStudio, type LocalStudio } from '@waymark/
 import { launchBrowser } from '../../../test/support/browser.js';
 import { run } from './helpers.js';
 import { ensureStudioBuilt } from '../../../test/support/studio.js';
+import { SHIPPED_VARIABLES } from '../../../test/support/shipped-variables.js';
 
 /*
  * `waymark studio <folder>`: the studio over a folder of flow files, offline. The API part
@@ -70,6 +71,25 @@ describe('waymark studio <folder>: the local API', () => {
       }).end();
     });
     expect(status).toBe(403);
+  });
+
+  it('validates with the flow variables it was given (--var), as waymark validate does', async () => {
+    const flow = readFileSync(join(folder, 'session-transfer.json'), 'utf8');
+    const bare = (await (await api('/flows/validate', { method: 'POST', body: flow })).json()) as { valid: boolean; problems: { code: string }[] };
+    expect(bare.valid).toBe(false);
+    expect(bare.problems.map((p) => p.code)).toEqual(['ERR_FLOW_VARIABLE', 'ERR_FLOW_VARIABLE', 'ERR_FLOW_VARIABLE']);
+    const withVars = await startLocalStudio({ folder, registry: await createCliRegistry(), port: 0, variables: SHIPPED_VARIABLES });
+    try {
+      const origin = withVars.url.replace(/\/studio\/$/, '');
+      const res = await fetch(`${origin}/admin/v1/flows/validate`, {
+        method: 'POST',
+        body: flow,
+        headers: { 'x-waymark-studio': '1', 'content-type': 'application/json' },
+      });
+      expect(await res.json()).toEqual({ valid: true, problems: [] });
+    } finally {
+      await withVars.close();
+    }
   });
 
   it('does not write an invalid flow', async () => {

@@ -8,7 +8,7 @@ import {
   type JsonObject,
   type JsonPrimitive,
 } from '@waymark/sdk';
-import { UNSAFE_PATTERN } from './decision.js';
+import { UNSAFE_PATTERN } from './lib/safe-regex.js';
 import { getStatePath, setStatePath, STATE_PATH_SCHEMA } from './lib/user-steps.js';
 import { NODES_ERRORS } from './errors.js';
 

@@ -1,18 +1,12 @@
-import { WaymarkError, defineNode, inCidr, parseCidr, parseIp, type CidrBlock, type JsonValue, type NodeContext } from '@waymark/sdk';
+import { WaymarkError, defineNode, inCidr, parseCidr, parseIp, type CidrBlock } from '@waymark/sdk';
 import { NODES_ERRORS } from './errors.js';
+import { REF_SCHEMA, resolver } from './lib/refs.js';
+import { MAX_PATTERN, MAX_SUBJECT, UNSAFE_PATTERN, safeRegex } from './lib/safe-regex.js';
 
 const OUTCOME = '^[A-Za-z][A-Za-z0-9_-]*$';
-const MAX_PATTERN = 200;
-const MAX_SUBJECT = 4096;
 const MAX_DEPTH = 16;
 
-const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]/;
-const QUANTIFIED_ALTERNATION = /\((?:[^()\\]|\\.)*\|(?:[^()\\]|\\.)*\)\s*[+*{]/;
-const BACKREFERENCE = /\\[1-9]|\\k</;
-/** Refused at flow load and again at compile: patterns that can backtrack catastrophically. */
-export const UNSAFE_PATTERN = { anyOf: [NESTED_QUANTIFIER, QUANTIFIED_ALTERNATION, BACKREFERENCE].map((re) => ({ pattern: re.source })) };
-
-const ref = { type: 'string', maxLength: 200, pattern: '^(state|request|params|par|client|journey)(\\.[^.]+)*$' } as const;
+const ref = REF_SCHEMA;
 const pair = (second: object) => ({ type: 'array', prefixItems: [ref, second], minItems: 2, maxItems: 2 }) as const;
 const cond = { $ref: '#/$defs/condition' } as const;
 const number = pair({ type: 'number' });
@@ -69,26 +63,9 @@ function configError(message: string): never {
   throw new WaymarkError(NODES_ERRORS.ERR_DECISION_CONFIG, `decision: ${message}`, {});
 }
 
-/* Regexes are compiled once per pattern (bounded cache) and refused when they look able to
- * backtrack catastrophically: nested quantifiers `(a+)+`, quantified alternations of
- * overlapping groups and backreferences. Subjects are capped in length as well. */
-const regexCache = new Map<string, RegExp>();
-
 function compileRegex(pattern: string): RegExp {
-  const cached = regexCache.get(pattern);
-  if (cached) return cached;
-  if (pattern.length > MAX_PATTERN) configError(`pattern longer than ${MAX_PATTERN} characters`);
-  if (NESTED_QUANTIFIER.test(pattern) || QUANTIFIED_ALTERNATION.test(pattern) || BACKREFERENCE.test(pattern))
-    configError(`pattern ${JSON.stringify(pattern)} may backtrack catastrophically (nested quantifier, quantified alternation or backreference); simplify it`);
-  let re: RegExp;
-  try {
-    re = new RegExp(pattern, 'u');
-  } catch {
-    configError(`pattern ${JSON.stringify(pattern)} is not a valid regular expression`);
-  }
-  if (regexCache.size >= 1000) regexCache.delete(regexCache.keys().next().value as string);
-  regexCache.set(pattern, re);
-  return re;
+  const re = safeRegex(pattern);
+  return re instanceof RegExp ? re : configError(re.error);
 }
 
 function jsonEqual(a: unknown, b: unknown): boolean {
@@ -195,26 +172,6 @@ function compileRules(rules: Rules): Predicate[] {
     compiled.set(rules, predicates);
   }
   return predicates;
-}
-
-function resolver(ctx: NodeContext): (ref: string) => unknown {
-  // Secrets are deliberately not reachable: a decision is traced, and refs must not leak them.
-  const roots: Record<string, unknown> = {
-    state: ctx.state,
-    request: { ip: ctx.request.ip, userAgent: ctx.request.userAgent, headers: ctx.request.headers, cookies: ctx.request.cookies },
-    params: ctx.params,
-    par: ctx.par,
-    client: ctx.client && { clientId: ctx.client.clientId },
-    journey: ctx.journey,
-  };
-  return (path) => {
-    let value: unknown = roots;
-    for (const key of path.split('.')) {
-      if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
-      value = (value as Record<string, unknown>)[key];
-    }
-    return value as JsonValue | undefined;
-  };
 }
 
 /**

@@ -19,6 +19,13 @@ export const NODES_ERRORS = {
   ERR_COOKIE_KEY: 'ERR_COOKIE_KEY',
   /** A `decision` node's condition is malformed (an unknown operator, a refused pattern). */
   ERR_DECISION_CONFIG: 'ERR_DECISION_CONFIG',
+  /** An `expression` node's `when` does not parse or uses what the language refuses; names the rule, the column and the fix. */
+  ERR_EXPRESSION: 'ERR_EXPRESSION',
+  /**
+   * A `state.set` operation is malformed (a path segment such as `__proto__`, a value over the size
+   * limit), or cannot be applied to the journey's state (a path through a value that is not an object).
+   */
+  ERR_STATE_SET: 'ERR_STATE_SET',
   /** `token.validate`'s introspection settings are unusable (no client secret, an endpoint that is not https). */
   ERR_TOKEN_CONFIG: 'ERR_TOKEN_CONFIG',
   /** The one-time-code webhook is unreachable or refused the message (the message never carries the code). */

@@ -29,6 +29,8 @@ import { retryLimit } from './retry-limit.js';
 import { accountLockout } from './account-lockout.js';
 import { waitPoll } from './wait-poll.js';
 import { idpSelect } from './idp-select.js';
+import { expression } from './expression.js';
+import { stateSet } from './state-set.js';
 
 export { NODES_ERRORS } from './errors.js';
 export type { NodesErrorCode } from './errors.js';
@@ -45,6 +47,10 @@ export { decision } from './decision.js';
 export { message } from './message.js';
 export { waitPoll } from './wait-poll.js';
 export { idpSelect } from './idp-select.js';
+export { expression } from './expression.js';
+export { stateSet } from './state-set.js';
+export { checkExpression, MAX_EXPRESSION_LENGTH } from './lib/expression-language.js';
+export type { ExpressionError } from './lib/expression-language.js';
 
 export { riskEvaluate, actionOutcome } from './risk-evaluate.js';
 export { riskFeedback } from './risk-feedback.js';
@@ -97,6 +103,8 @@ export type { TotpOptions, TotpAlgorithm } from './otp/totp.js';
 export const builtinNodes: NodeType<any>[] = [
   message,
   decision,
+  expression,
+  stateSet,
   tokenValidate,
   cookieClear,
   cookiePersistentCheck,

@@ -21,6 +21,10 @@ const OUTCOME_EXAMPLES: Record<string, unknown[]> = {
     { rules: [{ when: { exists: 'state.a' }, outcome: 'a' }], default: 'b' },
     { rules: [{ when: { exists: 'state.c' }, outcome: 'c' }], default: 'd' },
   ],
+  expression: [
+    { rules: [{ when: 'state.a == 1', outcome: 'a' }], default: 'b' },
+    { rules: [{ when: 'state.c == 1', outcome: 'c' }], default: 'd' },
+  ],
   message: [{ message: 'hello' }, { message: 'choose', options: ['yes', 'no'] }],
   'risk.evaluate': [{}, { recommendedActions: ['BOT_MITIGATION', 'DENY'] }],
   'idp.select': [{ providers: [{ provider: 'google' }] }, { providers: [{ provider: 'local' }] }],

@@ -37,7 +37,24 @@ export interface NodeDefinition<S extends JsonSchema, O extends string> {
    * types only: the plugin loader refuses a plugin type that names another namespace.
    */
   secretNamespace?: string;
+  /**
+   * Checks what the config schema cannot express (an expression's syntax, a path's segments),
+   * at flow load, once the schema has passed: returns the problems, none when the config is
+   * good. Each names its place relative to the config (`/rules/0/when`), what is wrong and the
+   * fix. Runs once per flow version, never per request.
+   */
+  check?(config: FromSchema<S>): readonly NodeConfigProblem[];
   run(ctx: NodeContext, config: FromSchema<S>): NodeResult | Promise<NodeResult>;
+}
+
+/** A problem a node type's `check` finds in a config that passed its schema. */
+export interface NodeConfigProblem {
+  /** RFC 6901 pointer relative to the node's config: `/rules/0/when`. */
+  pointer: string;
+  /** What is wrong and how to fix it. */
+  message: string;
+  /** A stable code of the node's package (`ERR_EXPRESSION`); default the flow's `ERR_FLOW_CONFIG`. */
+  code?: string;
 }
 
 /** A node type as the engine holds it. */
@@ -54,6 +71,8 @@ export interface NodeType<C = unknown> {
   readonly callbacks?: readonly CallbackType[];
   /** The secret namespace, when the definition names one (see `NodeDefinition.secretNamespace`). */
   readonly secretNamespace?: string;
+  /** Checks beyond the schema at flow load (see `NodeDefinition.check`); a method, so `NodeType<C>` stays a `NodeType<unknown>`. */
+  check?(config: C): readonly NodeConfigProblem[];
   readonly apiVersion: number;
   run(ctx: NodeContext, config: C): NodeResult | Promise<NodeResult>;
 }
@@ -85,7 +104,7 @@ export function defineNode<const S extends JsonSchema, const O extends string>(
   definition: NodeDefinition<S, O>,
 ): NodeType<FromSchema<S>> {
   if (definition === null || typeof definition !== 'object') fail('definition', 'pass an object { type, version, description, config, outcomes, run }');
-  const { type, version, description, config, outcomes, run, timeoutMs, pushPhase, callbacks, secretNamespace } = definition;
+  const { type, version, description, config, outcomes, run, timeoutMs, pushPhase, callbacks, secretNamespace, check } = definition;
   if (typeof type !== 'string' || !TYPE_NAME.test(type))
     fail('type', `"type" must be a lower-case name, namespaced with dots such as "acme.geofence" (got ${JSON.stringify(type)})`);
   if (!Number.isInteger(version) || version < 1) fail('version', `"version" of ${type} must be a positive integer`);
@@ -99,6 +118,7 @@ export function defineNode<const S extends JsonSchema, const O extends string>(
     fail('callbacks', `"callbacks" of ${type} must list callback type names such as ["NameCallback", "PasswordCallback"]`);
   if (secretNamespace !== undefined && (typeof secretNamespace !== 'string' || !TYPE_NAME.test(secretNamespace)))
     fail('secretNamespace', `"secretNamespace" of ${type} must be a namespace name such as "credentials"`);
+  if (check !== undefined && typeof check !== 'function') fail('check', `"check" of ${type} must be a function (config) => problems`);
   if (typeof outcomes !== 'function') {
     if (!Array.isArray(outcomes) || outcomes.length === 0) fail('outcomes', `"outcomes" of ${type} must be a non-empty array of names, or a function of the config`);
     const seen = new Set<string>();
@@ -118,6 +138,7 @@ export function defineNode<const S extends JsonSchema, const O extends string>(
     pushPhase: pushPhase ?? false,
     ...(callbacks !== undefined ? { callbacks: Object.freeze([...callbacks]) } : {}),
     ...(secretNamespace !== undefined ? { secretNamespace } : {}),
+    ...(check !== undefined ? { check: check as NodeType<FromSchema<S>>['check'] } : {}),
     apiVersion: NODE_API_VERSION,
     run: run as NodeType<FromSchema<S>>['run'],
   }) as NodeType<FromSchema<S>>;

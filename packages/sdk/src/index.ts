@@ -2,7 +2,7 @@
  * @waymark/sdk — what a node author needs, and nothing more.
  */
 export { defineNode, typeNamespace, NODE_API_VERSION, IMPLICIT_OUTCOMES } from './define-node.js';
-export type { NodeDefinition, NodeType, Plugin } from './define-node.js';
+export type { NodeDefinition, NodeType, NodeConfigProblem, Plugin } from './define-node.js';
 export { WaymarkError, SDK_ERRORS } from './errors.js';
 export { callbacks, inputValue, outputValue } from './callbacks.js';
 export { normalizeIp, parseIp, samePrefix, parseCidr, inCidr, canonicalIp } from './ip.js';

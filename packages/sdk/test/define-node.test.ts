@@ -38,6 +38,7 @@ describe('defineNode', () => {
     ['timeoutMs', { ...valid, timeoutMs: -5 }],
     ['pushPhase', { ...valid, pushPhase: 'yes' }],
     ['secretNamespace', { ...valid, secretNamespace: 'Not A Namespace' }],
+    ['check', { ...valid, check: 'rules' }],
   ])('rejects a malformed %s at once with ERR_NODE_DEFINITION naming the field', (field, def) => {
     let error: unknown;
     try {

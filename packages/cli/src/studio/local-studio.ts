@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { validateFlowJson, type NodeRegistry } from '@waymark/core';
+import { validateFlowJson, type FlowVariables, type NodeRegistry } from '@waymark/core';
 import { IMPLICIT_OUTCOMES, type NodeType } from '@waymark/sdk';
 import { createStudioHandler } from '@waymark/studio';
 import { formatFlow, writeFileAtomic } from '../server/live/index.js';
@@ -30,6 +30,8 @@ export interface LocalStudioOptions {
   port?: number;
   /** Default 127.0.0.1. Loopback only: the API has no sign-in. */
   host?: string;
+  /** The flow variables (`{ "$var": name }`) flows are validated with, as `waymark validate --var`; default none. */
+  variables?: FlowVariables;
 }
 
 export interface LocalStudio {
@@ -91,7 +93,7 @@ export async function startLocalStudio(options: LocalStudioOptions): Promise<Loc
     next();
   });
   api.use(express.text({ type: () => true, limit: '256kb' }));
-  const validate = (text: string) => validateFlowJson(text, registry);
+  const validate = (text: string) => validateFlowJson(text, registry, undefined, { variables: options.variables });
   api.get('/flows', async (_req, res) => {
     const flows = await readFlows(folder);
     res.json({

@@ -2,7 +2,7 @@ import { IMPLICIT_OUTCOMES, type NodeType } from '@waymark/sdk';
 import type { FlowProblem } from '../flow.js';
 import { ajvProblems } from './ajv-problems.js';
 import { FLOW_PROBLEM_CODES as C } from './codes.js';
-import { compiledConfig } from './node-config.js';
+import { checkedConfigProblems, compiledConfig } from './node-config.js';
 import { OUTCOME_PATTERN } from './flow-schema.js';
 import { pointer } from './pointer.js';
 import { didYouMean } from './suggest.js';
@@ -64,8 +64,12 @@ export function checkNodeAgainstType(
   const unresolved = problems.length;
   config = resolveVariables(config, `${at}/config`, variables, problems);
   if (problems.length > unresolved) return undefined;
-  const configValid = compiled.validate(config);
-  if (!configValid) problems.push(...ajvProblems(compiled.validate.errors, C.ERR_FLOW_CONFIG, `${at}/config`, `config of ${type.type}`));
+  const schemaValid = compiled.validate(config);
+  if (!schemaValid) problems.push(...ajvProblems(compiled.validate.errors, C.ERR_FLOW_CONFIG, `${at}/config`, `config of ${type.type}`));
+  // The type's own checks (an expression's syntax, a path's segments) judge only a config its schema accepted.
+  const checked = schemaValid ? checkedConfigProblems(type, config, `${at}/config`) : [];
+  problems.push(...checked);
+  const configValid = schemaValid && checked.length === 0;
 
   let declared: readonly string[];
   try {

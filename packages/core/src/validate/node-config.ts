@@ -1,5 +1,6 @@
 import type { ValidateFunction } from 'ajv/dist/2020.js';
-import { WaymarkError, type NodeType } from '@waymark/sdk';
+import { WaymarkError, type NodeConfigProblem, type NodeType } from '@waymark/sdk';
+import type { FlowProblem } from '../flow.js';
 import { ajvProblems } from './ajv-problems.js';
 import { createAjv, type Ajv } from './ajv.js';
 import { FLOW_PROBLEM_CODES } from './codes.js';
@@ -39,6 +40,28 @@ function withoutId(schema: NodeType<unknown>['config']): NodeType<unknown>['conf
 }
 
 /**
+ * The problems a node type's own `check` finds in a config its schema accepted, at pointers
+ * under `at` (the config's place in the flow document). A `check` that throws is a bug of the
+ * node type, reported as such at the config.
+ */
+export function checkedConfigProblems(node: NodeType<unknown>, config: unknown, at: string): FlowProblem[] {
+  if (node.check === undefined) return [];
+  let found: readonly NodeConfigProblem[];
+  try {
+    found = node.check(config);
+  } catch (error) {
+    return [
+      {
+        code: FLOW_PROBLEM_CODES.ERR_FLOW_CONFIG,
+        pointer: at,
+        message: `node type ${node.type} could not check this config (${error instanceof Error ? error.message : String(error)}): this is a bug of the node type; upgrade or fix the package that provides it.`,
+      },
+    ];
+  }
+  return found.map((p) => ({ code: p.code ?? FLOW_PROBLEM_CODES.ERR_FLOW_CONFIG, pointer: `${at}${p.pointer}`, message: p.message }));
+}
+
+/**
  * Validates one node config outside a flow (harnesses, `runNode`) with the same compiled
  * validator a flow load uses, and applies its defaults. Returns a defaulted deep copy; throws
  * ERR_FLOW_CONFIG naming every offending pointer.
@@ -50,8 +73,9 @@ export function compileNodeConfig(node: NodeType<unknown>, config: unknown): unk
       type: node.type,
     });
   const copy = structuredClone(config ?? {});
-  if (!compiled.validate(copy)) {
-    const problems = ajvProblems(compiled.validate.errors, FLOW_PROBLEM_CODES.ERR_FLOW_CONFIG, '', node.type);
+  const valid = compiled.validate(copy);
+  const problems = valid ? checkedConfigProblems(node, copy, '') : ajvProblems(compiled.validate.errors, FLOW_PROBLEM_CODES.ERR_FLOW_CONFIG, '', node.type);
+  if (problems.length > 0) {
     throw new WaymarkError(
       FLOW_PROBLEM_CODES.ERR_FLOW_CONFIG,
       `config of ${node.type} is invalid: ${problems.map((p) => `${p.pointer || '/'} ${p.message}`).join('; ')}`,
