@@ -4,7 +4,7 @@
  * translates them into `expression` rules. Anything else returns a reason and stays a
  * placeholder: a script is never half-translated.
  *
- * The expressions use the `expression` node's JS-like grammar (CONTRACTS.md): refs `state.x`,
+ * The expressions use the `expression` node's grammar (see `@waymark/nodes`' README): refs `state.x`,
  * `params.x`; literals; `==`, `!=`, `<`, `<=`, `>`, `>=`, `&&`, `||`, `!`, parentheses; and the
  * string tests `x.startsWith("a")`, `x.endsWith("a")`, `x.includes("a")`.
  */

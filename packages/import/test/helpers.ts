@@ -1,10 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { NodeRegistry, validateFlowJson } from '@waymark/core';
+import { engineNodes, NodeRegistry, validateFlowJson } from '@waymark/core';
 import type { NodeType } from '@waymark/sdk';
 import { builtinNodes } from '@waymark/nodes';
 import { importPlaceholder, type FlowJson, type ImportFile, type ImportReport } from '../src/index.js';
-import { standIns } from './support/contract-stand-ins.js';
 
 export const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
 
@@ -36,12 +35,12 @@ export function folder(dir: string): ImportFile[] {
   return out;
 }
 
-/** Built-ins, the placeholder plugin, and the stand-ins for the CONTRACTS.md types not on main yet. */
+/** The engine's own types (flow.run; the registry adds page), the built-ins and the placeholder plugin. */
 export function registry(): NodeRegistry {
   const r = new NodeRegistry();
+  r.registerAll(engineNodes, 'builtin');
   r.registerAll(builtinNodes, 'builtin');
   r.register(importPlaceholder as NodeType<unknown>, '@waymark/import');
-  r.registerAll(standIns, 'stand-in');
   return r;
 }
 

@@ -24,9 +24,10 @@ const attribute = {
       type: 'string',
       minLength: 1,
       maxLength: 100,
-      pattern: '^[A-Za-z][A-Za-z0-9_-]*$',
+      // AIC/IDM names a nested attribute with slashes ("preferences/marketing"): kept as one key.
+      pattern: '^[A-Za-z][A-Za-z0-9_-]*(/[A-Za-z][A-Za-z0-9_-]*)*$',
       not: { enum: ['__proto__', 'constructor', 'prototype'] },
-      description: 'The attribute: "mail", "givenName"',
+      description: 'The attribute: "mail", "givenName", or a nested one as AIC names it, "preferences/marketing"',
     },
     type: {
       enum: ['string', 'number', 'boolean'],

@@ -203,6 +203,14 @@ describe('attributes.collect', () => {
     expect(r.state).toEqual({ profile: { data: { mail: 'ada@example.com' } } });
   });
 
+  it('collected: a nested attribute as AIC names it ("preferences/marketing") is one key of the target', async () => {
+    const config = { attributes: [{ name: 'preferences/marketing', type: 'boolean', prompt: 'Send me offers' }] } as const;
+    const asked = await runNode(attributesCollect, { config });
+    const r = await runNode(attributesCollect, { config, submit: answerCallbacks(asked.callbacks!, [true]) });
+    expect(r.outcome).toBe('collected');
+    expect(r.state).toEqual({ attributes: { 'preferences/marketing': true } });
+  });
+
   it.each([
     ['a missing required value', ['', 20, false], 0, { policyRequirement: 'REQUIRED' }],
     ['a pattern mismatch', ['not-an-email', 20, false], 0, { policyRequirement: 'MATCH_REGEXP', params: { regexp: MAIL.pattern } }],

@@ -40,6 +40,8 @@ export interface ScriptStep {
 }
 
 export interface RunFlowOptions {
+  /** The flows the flow runs through `flow.run` (loaded first, calling each other as they may). */
+  subflows?: readonly unknown[];
   /** Node types the flow uses (built-ins, your own). */
   nodes?: readonly NodeType<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any -- config types vary per node
   /** Plugin package names, resolved from `cwd`, loaded as the engine would at start-up. */
@@ -124,7 +126,10 @@ export async function runFlow(flow: unknown, script: readonly ScriptStep[] = [],
     services: options.services,
     limits: options.limits,
   });
-  const compiled = engine.load(flow);
+  // Loaded as one batch (a directory would be): the subflows first, each may call another.
+  const batch = [...(options.subflows ?? []), flow];
+  for (const sub of options.subflows ?? []) engine.load(sub, undefined, undefined, batch);
+  const compiled = engine.load(flow, undefined, undefined, batch);
   const request = toRequest(options.request);
   const suspensions: Callback[][] = [];
   let result = await engine.start(compiled.id, {

@@ -175,8 +175,9 @@ export class Engine {
    * `activation` `always` or `never` says otherwise. Throws FlowInvalidError
    * (ERR_FLOW_INVALID) with every problem.
    */
-  load(input: unknown, label?: string, activation?: LoadActivation): CompiledFlow {
-    return this.#flows.load(input, label, activation);
+  load(input: unknown, label?: string, activation?: LoadActivation, batch?: readonly unknown[]): CompiledFlow {
+    // `batch`: flows loaded together with this one (a `flow.run` may call one of them not loaded yet).
+    return this.#flows.load(input, label, activation, batch);
   }
 
   /** Makes a loaded version the one new journeys start on; ERR_FLOW_NOT_FOUND when it is not loaded. */

@@ -10,7 +10,7 @@ import { flowSchema } from './flow-schema.js';
 import { noExitCycles, reachableFrom, type Edge } from './graph.js';
 import { parseFlowJson } from './parse-json.js';
 import { pointer } from './pointer.js';
-import { closest, didYouMean } from './suggest.js';
+import { didYouMean } from './suggest.js';
 import { subflowProblems, type SubflowLookup } from './subflow-references.js';
 import { checkPage, isPageType } from './page.js';
 import { typeProblem } from './type-problem.js';
