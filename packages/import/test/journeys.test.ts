@@ -19,7 +19,7 @@ beforeAll(async () => {
 const nodes = [...engineNodes, ...builtinNodes, importPlaceholder];
 const aic = (name: string): FlowJson => importAic([file(join(FIXTURES, 'aic', name))]).flows[0]!;
 /** A stand-in for an inner tree the export does not hold: a flow of that id that succeeds at once. */
-const innerTreeOf = (flow: FlowJson): FlowJson[] =>
+const innerTreeOf = (flow: FlowJson): object[] =>
   Object.values(flow.nodes)
     .filter((n) => n.type === 'flow.run')
     .map((n) => ({
@@ -29,7 +29,7 @@ const innerTreeOf = (flow: FlowJson): FlowJson[] =>
       start: 'done',
       nodes: { done: { type: 'state.set', config: { operations: [{ set: 'innerTree', value: true }] }, outcomes: { done: 'success' } } },
     }));
-const run = (flow: FlowJson, script: Parameters<typeof runFlow>[1], subflows: FlowJson[] = innerTreeOf(flow)) =>
+const run = (flow: FlowJson, script: Parameters<typeof runFlow>[1], subflows: object[] = innerTreeOf(flow)) =>
   runFlow(flow, script, { nodes, subflows, services: { users: new MemoryUserStore([ada]) } });
 
 describe('imported AIC journeys run as their sources would', () => {
