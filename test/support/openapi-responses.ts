@@ -25,12 +25,12 @@ if (CHECKED.test(expect.getState().testPath ?? '')) {
   // Loaded only for the suites it checks, before their own hooks: every other test file starts
   // without the adapter, the document builder and its validator (this runs before each of ~200 files).
   beforeAll(async () => {
-    const [{ default: Test }, { clientConfigSchema }, { responseChecker, waymarkOpenApiDocument }] = await Promise.all([
-      // supertest's Test (CommonJS): the very class every `request(app)` of the test file builds.
-      import('supertest/lib/test.js'),
-      import('@waymark/express'),
-      import('@waymark/openapi'),
-    ]);
+    // One after another: jest's ESM loader fails two concurrent imports that share a module
+    // ("request for './html.js' is not in cache") when the test file imports neither first.
+    // supertest's Test (CommonJS): the very class every `request(app)` of the test file builds.
+    const { default: Test } = await import('supertest/lib/test.js');
+    const { clientConfigSchema } = await import('@waymark/express');
+    const { responseChecker, waymarkOpenApiDocument } = await import('@waymark/openapi');
     const check = responseChecker(
       waymarkOpenApiDocument({
         issuer: 'http://localhost:3000',

@@ -44,6 +44,42 @@ describe('admin API: flows', () => {
     expect((await request(h.app).get('/admin/v1/flows/nope').set('Authorization', auth)).status).toBe(404);
   });
 
+  it('checks flow.run calls against the flow store: a missing flow is refused (nothing saved), a saved one is fine, a call back is recursion', async () => {
+    const child = (calls?: string) => ({
+      id: 'check-step',
+      description: 'a subflow',
+      start: calls ? 'back' : 'check',
+      nodes: calls
+        ? { back: { type: 'flow.run', config: { flow: calls }, outcomes: { success: 'success', failure: 'failure' } } }
+        : { check: { type: 'session.check', outcomes: { active: 'success', none: 'failure' } } },
+    });
+    const parent = {
+      id: 'calls-a-step',
+      description: 'runs check-step',
+      start: 'step',
+      nodes: { step: { type: 'flow.run', config: { flow: 'check-step' }, outcomes: { success: 'success', failure: 'failure' } } },
+    };
+    const early = await create(parent);
+    expect(early.status).toBe(400);
+    expect(early.body.code).toBe('ERR_ADMIN_FLOW_INVALID');
+    expect(early.body.problems).toEqual([
+      expect.objectContaining({ code: 'ERR_FLOW_SUBFLOW_NOT_FOUND', pointer: '/nodes/step/config/flow' }),
+    ]);
+    expect((await request(h.app).get('/admin/v1/flows/calls-a-step').set('Authorization', auth)).status).toBe(404);
+
+    expect((await create(child())).status).toBe(201);
+    expect((await create(parent)).status).toBe(201);
+    // check-step v2 would call calls-a-step, which calls check-step: a cycle, refused before anything is saved.
+    const cycle = await update('check-step', { ...child('calls-a-step'), version: 2 });
+    expect(cycle.status).toBe(400);
+    expect(cycle.body.problems).toEqual([expect.objectContaining({ code: 'ERR_FLOW_RECURSION' })]);
+    const valid = await request(h.app)
+      .post('/admin/v1/flows/validate')
+      .set('Authorization', auth)
+      .send({ ...child('calls-a-step'), version: 2 });
+    expect(valid.body).toMatchObject({ valid: false, problems: [expect.objectContaining({ code: 'ERR_FLOW_RECURSION' })] });
+  });
+
   it('validates a body with the problems `waymark validate` reports (code, pointer, message), saving nothing', async () => {
     const broken = passwordLogin();
     (broken.nodes as Record<string, { type: string }>).verify!.type = 'credentials.verfy';

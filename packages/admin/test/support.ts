@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import express, { type Express } from 'express';
-import { createMemoryControlStores, NodeRegistry } from '@waymark/core';
+import { createMemoryControlStores, NodeRegistry, engineNodes } from '@waymark/core';
 import { clientConfigProblems } from '@waymark/express';
 import { builtinNodes } from '@waymark/nodes';
 import type { AuditEvent, AuditSink, ControlStores } from '@waymark/sdk';
@@ -48,6 +48,7 @@ export async function adminHarness(options: Partial<AdminRouterOptions> = {}): P
   const issuer = await startTokenIssuer({ audience: AUDIENCE, clientId: 'admin-console', scope: BOTH });
   const stores = createMemoryControlStores();
   const registry = new NodeRegistry();
+  registry.registerAll(engineNodes, 'builtin');
   registry.registerAll(builtinNodes, 'builtin');
   const events: AuditEvent[] = [];
   const sink: AuditSink = { write: (e) => void events.push(e) };

@@ -23,6 +23,7 @@ export {
 export type { ConfigSchema, ConfigProblem } from './validate/index.js';
 export type { FlowValidation, ValidFlow, FlowProblemCode, ValidateFlowOptions, FlowVariables } from './validate/index.js';
 export { referencedVariables, VARIABLE_NAME } from './validate/index.js';
+export { subflowCalls } from './validate/index.js';
 export type { SubflowLookup } from './validate/index.js';
 // Core's engine-level node types (they need the flow library): `flow.run` runs another flow.
 export { engineNodes, flowRun, FLOW_RUN } from './engine/flow-run.js';

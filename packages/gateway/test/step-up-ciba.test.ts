@@ -6,6 +6,7 @@ import type { Logger } from '@waymark/sdk';
 import { startAuthServer, type TestAuthServer } from './support/auth-server.js';
 import { startMcpServer, type TestMcpServer } from './support/mcp-server.js';
 import { startGateway, type RunningGateway } from './support/gateway.js';
+import { SHIPPED_VARIABLES } from '../../../test/support/shipped-variables.js';
 
 /*
  * Per-tool step-up approved out of band through CIBA (`stepUpCiba`), end to end with Waymark's
@@ -40,6 +41,7 @@ beforeAll(async () => {
         issuer: ISSUER,
         port: 0,
         flows: [join(root, 'flows')],
+        variables: { ...SHIPPED_VARIABLES },
         clients: [
           {
             client_id: GATEWAY_CLIENT.id,

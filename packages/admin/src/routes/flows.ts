@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { validateFlow, type FlowProblem } from '@waymark/core';
+import { subflowCalls, validateFlow, type FlowProblem, type SubflowLookup } from '@waymark/core';
 import { parseFlowJson } from '@waymark/core/internal';
 import type { FlowEntry, FlowVersionRecord, JsonObject } from '@waymark/sdk';
 import { permit } from '../auth/permit.js';
@@ -77,9 +77,9 @@ export function flowRoutes(ctx: AdminContext): Router {
     sendJson(res, 200, { flows: (await flows.list()).map(entryView) });
   });
 
-  router.post('/flows/validate', read, text, (req, res) => {
+  router.post('/flows/validate', read, text, async (req, res) => {
     const { flow, problems } = readFlow(req);
-    const all = flow ? [...problems, ...(validated(flow, ctx) ?? [])] : problems;
+    const all = flow ? [...problems, ...((await validated(flow, ctx)) ?? [])] : problems;
     sendJson(res, 200, { valid: all.length === 0, problems: all });
   });
 
@@ -149,7 +149,7 @@ export function flowRoutes(ctx: AdminContext): Router {
             { latestVersion: latest },
           ),
         );
-      const all = flow ? [...problems, ...(validated(flow, ctx) ?? [])] : problems;
+      const all = flow ? [...problems, ...((await validated(flow, ctx)) ?? [])] : problems;
       const target = `flow:${id ?? '?'}@${String(flow?.version ?? '?')}`;
       if (all.length > 0)
         refuse(
@@ -236,8 +236,37 @@ export function flowRoutes(ctx: AdminContext): Router {
   return router;
 }
 
-/** The problems `validateFlow` finds with the engine's node types (none: undefined). */
-function validated(flow: Record<string, unknown>, ctx: AdminContext): FlowProblem[] | undefined {
-  const result = validateFlow(flow, ctx.registry, { variables: ctx.variables });
+/**
+ * The problems `validateFlow` finds with the engine's node types (none: undefined), the
+ * `flow.run` calls checked against the flow store as the engine will load them: each called
+ * flow (its active version, or the pinned one) must be saved, and no call may lead back to
+ * this flow (the flow as sent stands for its id).
+ */
+async function validated(flow: Record<string, unknown>, ctx: AdminContext): Promise<FlowProblem[] | undefined> {
+  const result = validateFlow(flow, ctx.registry, { variables: ctx.variables, flows: await storeLookup(flow, ctx) });
   return result.ok ? undefined : result.problems;
+}
+
+/** The flows a flow calls, and the flows they call, read from the flow store (control-plane data: few and small). */
+async function storeLookup(flow: Record<string, unknown>, ctx: AdminContext): Promise<SubflowLookup> {
+  const store = ctx.stores.flows;
+  const entries = new Map((await store.list()).map((entry) => [entry.id, entry]));
+  const docs = new Map<string, unknown>();
+  const key = (id: string, version: number | undefined) => `${id}@${version ?? 'active'}`;
+  if (typeof flow.id === 'string') docs.set(key(flow.id, undefined), flow);
+  const queue: unknown[] = [flow];
+  for (let doc = queue.shift(); doc !== undefined; doc = queue.shift()) {
+    for (const call of subflowCalls(doc)) {
+      if (docs.has(key(call.flow, call.version))) continue;
+      const entry = entries.get(call.flow);
+      const version = call.version ?? entry?.activeVersion;
+      const record = entry && version !== undefined ? await store.getVersion(call.flow, version) : undefined;
+      docs.set(key(call.flow, call.version), record?.flow);
+      if (record) queue.push(record.flow);
+    }
+  }
+  return {
+    get: (id, version) => docs.get(key(id, version)),
+    ids: () => [...new Set([...entries.keys(), ...(typeof flow.id === 'string' ? [flow.id] : [])])],
+  };
 }
