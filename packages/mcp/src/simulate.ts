@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { Engine, NodeRegistry, validateFlow, type JourneyResult, type TraceStep } from '@waymark/core';
+import {
+  Engine,
+  engineNodes,
+  NodeRegistry,
+  subflowCalls,
+  validateFlow,
+  type JourneyResult,
+  type SubflowLookup,
+  type TraceStep,
+} from '@waymark/core';
 import {
   builtinNodes,
   generateTotp,
@@ -76,6 +85,8 @@ function base32(bytes: Uint8Array): string {
 
 export interface SimulationInput {
   flow: unknown;
+  /** The flows its `flow.run` nodes call (and those call), as saved: run on the same isolated engine. */
+  subflows?: unknown[];
   visits: Visit[];
   users?: ScriptedUser[];
 }
@@ -201,13 +212,19 @@ export class Simulator {
 
   registry(): NodeRegistry {
     const registry = new NodeRegistry();
+    // The engine's own flow.run (page the registry adds itself), unless the types given hold it.
+    registry.registerAll(
+      engineNodes.filter((t) => !this.#types.some((own) => own.type === t.type)),
+      'builtin',
+    );
     registry.registerAll(this.#types, 'builtin');
     return registry;
   }
 
   async run(input: SimulationInput): Promise<{ flowId: string; version: number; visits: VisitReport[] }> {
     const registry = this.registry();
-    const checked = validateFlow(input.flow, registry);
+    const subflows = input.subflows ?? [];
+    const checked = validateFlow(input.flow, registry, { flows: lookupOf(subflows) });
     if (!checked.ok)
       throw new McpToolError(
         'ERR_MCP_ARGUMENT',
@@ -255,7 +272,9 @@ export class Simulator {
       },
       registry,
     );
-    const flow = engine.load(checked.flow, 'simulate_flow');
+    const batch = [...subflows, checked.flow];
+    for (const called of subflows) engine.load(called, 'simulate_flow (a called flow)', 'always', batch);
+    const flow = engine.load(checked.flow, 'simulate_flow', 'always', batch);
     const jar = new Map<string, string>();
     const reports: VisitReport[] = [];
     for (const visit of input.visits) {
@@ -326,3 +345,30 @@ export class Simulator {
 }
 
 export type { JsonObject };
+
+/** The called flows as `flow.run` validation looks them up: by id, and by id and version. */
+function lookupOf(flows: readonly unknown[]): SubflowLookup {
+  const docs = flows.filter((f): f is { id: string; version: number } => {
+    const { id, version } = (f ?? {}) as { id?: unknown; version?: unknown };
+    return typeof id === 'string' && typeof version === 'number';
+  });
+  return {
+    get: (id, version) => docs.find((d) => d.id === id && (version === undefined || d.version === version)),
+    ids: () => docs.map((d) => d.id),
+  };
+}
+
+/** Every flow a flow calls through `flow.run`, transitively, fetched once each (`fetch`: the saved version, active when unpinned). */
+export async function calledFlows(flow: unknown, fetch: (id: string, version: number | undefined) => Promise<unknown>): Promise<unknown[]> {
+  const found = new Map<string, unknown>();
+  const queue: unknown[] = [flow];
+  for (let doc = queue.shift(); doc !== undefined; doc = queue.shift())
+    for (const call of subflowCalls(doc)) {
+      const key = `${call.flow}@${call.version ?? 'active'}`;
+      if (found.has(key)) continue;
+      const called = await fetch(call.flow, call.version);
+      found.set(key, called);
+      if (called !== undefined) queue.push(called);
+    }
+  return [...found.values()].filter((f) => f !== undefined);
+}

@@ -6,6 +6,7 @@ import { flowDiff } from '../lib/diff.js';
 import { applyPatch, type PatchOperation } from '../lib/json-patch.js';
 import { defineTool, type ToolContext, type ToolSpec } from '../lib/tool.js';
 import type { NodeTypeView } from './catalog.js';
+import { calledFlows } from '../simulate.js';
 
 interface FlowEntry {
   id: string;
@@ -230,7 +231,15 @@ export const flowTools: ToolSpec[] = [
       if ((flow === undefined) === (id === undefined))
         throw badArgument('flow', 'give either "flow" (a flow document) or "flowId" (a saved flow), not both or neither');
       const document = flow ? versioned(flow) : (await versionOf(admin, id!, v ?? 'active')).flow;
-      return simulator.run({ flow: document, visits, ...(users ? { users } : {}) });
+      // The flows its flow.run nodes call, as saved on the server (a call to a flow not saved is the validation's to report).
+      const subflows = await calledFlows(document, async (called, pinned) => {
+        try {
+          return (await versionOf(admin, called, pinned ?? 'active')).flow;
+        } catch {
+          return undefined;
+        }
+      });
+      return simulator.run({ flow: document, subflows, visits, ...(users ? { users } : {}) });
     },
   }),
   defineTool({
