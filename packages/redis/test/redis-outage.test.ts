@@ -110,6 +110,10 @@ describe('redis outage with a client the caller configured', () => {
       const stores = createRedisStores({ redis: client, prefix: 'outage-plain:', clock: manualClock(Date.now()) });
       await until(async () => (await stores.health()).ok, 5000);
       await server.stop();
+      // Measured once the client has seen the connection close (on a loaded machine that event can
+      // come after the server process is gone): a command sent on a socket still thought "ready"
+      // waits for ioredis's own timeouts, which a caller's client sets, not the stores.
+      await until(async () => client.status !== 'ready', 5000);
       for (let i = 0; i < 5; i++) {
         const { ms, result } = await elapsed(stores.kv.get('k'));
         expectUnavailable(result);
